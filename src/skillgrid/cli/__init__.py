@@ -1,0 +1,45 @@
+"""The ``skillgrid`` command: a thin skin over the services (parse, call one service, print).
+
+Heavy libraries (SQLAlchemy, openpyxl, Jinja2, Alembic) are imported inside the commands
+that need them, so ``skillgrid --help`` starts about as fast as Typer itself.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from skillgrid.cli import frameworks
+from skillgrid.cli.common import run_service
+
+app = typer.Typer(
+    name="skillgrid",
+    help="SkillGrid: run an engineering career ladder — import, version, diff and export it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(frameworks.app, name="framework")
+
+
+@app.command()
+def init(
+    ladder: str = typer.Option("sre", help="Built-in ladder to import."),
+) -> None:
+    """Create the database (or bring it up to date) and import the built-in SRE ladder.
+
+    Safe to run again: an unchanged ladder is not imported twice.
+
+    Example: skillgrid init
+    """
+    from skillgrid.cli.common import database_location, open_uow, out
+    from skillgrid.cli.render import print_import_outcome
+    from skillgrid.services.frameworks import install_builtin
+
+    uow = open_uow()
+    outcome = run_service(lambda: install_builtin(uow, ladder))
+    out().print(f"Database: {database_location()}")
+    print_import_outcome(outcome)
+
+
+def main() -> None:
+    """Entry point of the ``skillgrid`` console script."""
+    app()

@@ -1,0 +1,107 @@
+"""What every command shares: the unit of work, consoles, and errors turned into exit 1."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from skillgrid.config import Settings
+    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+
+T = TypeVar("T")
+
+
+@cache
+def out() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+@cache
+def err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+@cache
+def settings() -> Settings:
+    from skillgrid.config import Settings
+
+    return Settings()
+
+
+def database_location() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings().database_url).render_as_string(hide_password=True)
+
+
+def open_uow(*, migrate: bool = True) -> SqlAlchemyUnitOfWork:
+    """A unit of work on the configured database, migrated to the newest schema first."""
+    from skillgrid.db import migrate as migrations
+    from skillgrid.db.engine import make_engine, make_session_factory
+    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+
+    config = settings()
+    engine = make_engine(
+        config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms, echo=config.echo_sql
+    )
+    if migrate:
+        run_service(lambda: migrations.upgrade(engine))
+    return SqlAlchemyUnitOfWork(make_session_factory(engine))
+
+
+def run_service(call: Callable[[], T]) -> T:
+    """Run a service call; a SkillGrid error (or an unreachable database) becomes a clear
+    message on stderr and exit code 1."""
+    from skillgrid.domain.errors import LadderError, SkillGridError
+
+    try:
+        return call()
+    except LadderError as error:
+        fail_with_problems(error)
+    except SkillGridError as error:
+        err().print(f"[red]error:[/red] {error}", markup=True)
+        raise typer.Exit(1) from None
+    except Exception as error:
+        from sqlalchemy.exc import OperationalError
+
+        if not isinstance(error, OperationalError):
+            raise
+        err().print(
+            f"[red]error:[/red] database {database_location()}: {error.orig}\n"
+            "check SKILLGRID_DATABASE_URL and that the database server is running",
+            markup=True,
+        )
+        raise typer.Exit(1) from None
+    raise AssertionError("unreachable")
+
+
+def fail_with_problems(error: Exception) -> None:
+    problems = getattr(error, "problems", ())
+    for problem in problems:
+        err().print(f"[red]error:[/red] {problem}", markup=True, soft_wrap=True)
+    count = len(problems)
+    err().print(f"{count} problem{'s' if count != 1 else ''}; nothing was stored.")
+    raise typer.Exit(1)
+
+
+def read_input(path: str) -> tuple[bytes, str]:
+    """The bytes of ``path`` (``-`` for stdin) and the name to use in messages."""
+    if path == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), path
+    except OSError as error:
+        err().print(f"[red]error:[/red] cannot read {path}: {error.strerror}", markup=True)
+        raise typer.Exit(1) from None

@@ -1,0 +1,288 @@
+"""``skillgrid framework …``: import, validate, list, versions, show, diff, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from skillgrid.cli.common import err, fail_with_problems, open_uow, out, read_input, run_service
+
+app = typer.Typer(help="Ladders: import, validate, list, show, diff and export.", no_args_is_help=True)
+
+
+class FileFormat(StrEnum):
+    tsv = "tsv"
+    csv = "csv"
+    xlsx = "xlsx"
+    md = "md"
+    yaml = "yaml"
+    json = "json"
+
+
+class LevelsAs(StrEnum):
+    rows = "rows"
+    columns = "columns"
+
+
+class Split(StrEnum):
+    auto = "auto"
+    lines = "lines"
+    sentences = "sentences"
+
+
+class ExportAs(StrEnum):
+    yaml = "yaml"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    md = "md"
+    xlsx = "xlsx"
+    html = "html"
+
+
+FORMAT = typer.Option(None, "--format", help="File format; by default from the extension or content.")
+LEVELS_AS = typer.Option(None, "--levels-as", help="Whether levels are the table's rows or columns; detected by default.")
+SHEET = typer.Option(None, "--sheet", help="XLSX: the worksheet to read (default: the first).")
+SPLIT = typer.Option(Split.auto, "--split", help="Cells to criteria: 'lines' (one per line/bullet), 'sentences', or 'auto'.")
+ENCODING = typer.Option(None, "--encoding", help="Text encoding when not UTF-8 (e.g. cp1252).")
+JSON_OUT = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+def _options(
+    file_format: FileFormat | None,
+    levels_as: LevelsAs | None,
+    sheet: str | None,
+    split: Split,
+    encoding: str | None,
+):  # type: ignore[no-untyped-def]
+    from skillgrid.domain.splitting import SplitMode
+    from skillgrid.importers import Format, ImportOptions, Orientation
+
+    return ImportOptions(
+        format=Format(file_format.value) if file_format else None,
+        levels_as=Orientation(levels_as.value) if levels_as else None,
+        sheet=sheet,
+        split=SplitMode(split.value),
+        encoding=encoding,
+    )
+
+
+@app.command("import")
+def import_(
+    path: str = typer.Argument(..., help="Ladder file (tsv, csv, xlsx, md, yaml, json); - for stdin."),
+    name: str = typer.Option(..., "--name", help="Name to store the ladder under, e.g. 'sre'."),
+    file_format: FileFormat | None = FORMAT,
+    levels_as: LevelsAs | None = LEVELS_AS,
+    sheet: str | None = SHEET,
+    split: Split = SPLIT,
+    encoding: str | None = ENCODING,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the split cell by cell; store nothing."),
+) -> None:
+    """Import a ladder file as a new version of NAME (nothing is stored if it is unchanged).
+
+    Exit 1 with every problem (file, row, column, what to do) on stderr, and nothing stored,
+    when the file cannot be read.
+
+    Example: skillgrid framework import ladder.xlsx --name platform --sheet Ladder --dry-run
+    """
+    from skillgrid.cli.render import print_import_outcome, print_split
+    from skillgrid.services.frameworks import import_framework
+
+    _check_name(name)
+    data, source = read_input(path)
+    options = _options(file_format, levels_as, sheet, split, encoding)
+    uow = open_uow()
+    outcome = run_service(lambda: import_framework(uow, data, source, name, options, dry_run=dry_run))
+    if dry_run:
+        print_split(outcome.read)
+    print_import_outcome(outcome, dry_run=dry_run)
+
+
+@app.command()
+def validate(
+    path: str = typer.Argument(..., help="Ladder file to check; - for stdin."),
+    file_format: FileFormat | None = FORMAT,
+    levels_as: LevelsAs | None = LEVELS_AS,
+    sheet: str | None = SHEET,
+    split: Split = SPLIT,
+    encoding: str | None = ENCODING,
+    as_json: bool = JSON_OUT,
+) -> None:
+    """Check that a ladder file reads cleanly; never stores. Exit 0 when valid, 1 if not.
+
+    Example: skillgrid framework validate ladders/platform.md
+    """
+    from skillgrid.cli.render import print_summary
+    from skillgrid.domain.errors import LadderError
+    from skillgrid.services.frameworks import read_file
+
+    data, source = read_input(path)
+    options = _options(file_format, levels_as, sheet, split, encoding)
+    try:
+        result = read_file(data, source, options)
+    except LadderError as error:
+        if as_json:
+            print(json.dumps({"valid": False, "problems": [p.to_dict() for p in error.problems]}, indent=2))
+            raise typer.Exit(1) from None
+        fail_with_problems(error)
+    if as_json:
+        framework = result.framework
+        print(json.dumps({"valid": True, "levels": len(framework.levels), "tracks": len(framework.tracks),
+                          "criteria": len(framework.criteria), "empty_cells": len(framework.empty_cells()),
+                          "split": result.split, "levels_as": result.levels_as}, indent=2))
+        return
+    out().print(f"{source}: valid.")
+    print_summary(result)
+
+
+@app.command("list")
+def list_(as_json: bool = JSON_OUT) -> None:
+    """List stored ladders with their newest version.
+
+    Example: skillgrid framework list --json
+    """
+    from skillgrid.cli.render import print_versions, versions_json
+    from skillgrid.services.frameworks import list_frameworks
+
+    uow = open_uow()
+    infos = run_service(lambda: list_frameworks(uow))
+    if as_json:
+        print(json.dumps(versions_json(infos), indent=2))
+    else:
+        print_versions(infos, "No ladder stored yet: run `skillgrid init` or `skillgrid framework import`.")
+
+
+@app.command()
+def versions(name: str = typer.Argument(..., help="Ladder name."), as_json: bool = JSON_OUT) -> None:
+    """List every stored version of a ladder, oldest first.
+
+    Example: skillgrid framework versions sre
+    """
+    from skillgrid.cli.render import print_versions, versions_json
+    from skillgrid.services.frameworks import list_versions
+
+    uow = open_uow()
+    infos = run_service(lambda: list_versions(uow, name))
+    if as_json:
+        print(json.dumps(versions_json(infos), indent=2))
+    else:
+        print_versions(infos, "")
+
+
+@app.command()
+def show(
+    name: str = typer.Argument(..., help="Ladder name."),
+    version: int | None = typer.Option(None, "--version", help="Version (default: newest)."),
+    track: str | None = typer.Option(None, "--track", help="Show one track only (key or name)."),
+    as_json: bool = JSON_OUT,
+) -> None:
+    """Show a stored ladder: every criterion by track and level, with its id.
+
+    Example: skillgrid framework show sre --track SEC
+    """
+    from skillgrid.cli.render import print_framework
+    from skillgrid.exporters.native import framework_document
+    from skillgrid.services.frameworks import get_framework
+
+    uow = open_uow()
+    framework = run_service(lambda: get_framework(uow, name, version))
+    if as_json:
+        print(json.dumps(framework_document(framework), ensure_ascii=False, indent=2))
+        return
+    print_framework(framework, track)
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="A stored ladder (NAME or NAME@VERSION) or a file."),
+    new: str = typer.Argument(..., help="A stored ladder (NAME or NAME@VERSION) or a file."),
+    as_json: bool = JSON_OUT,
+    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when there are differences (for CI)."),
+    file_format: FileFormat | None = FORMAT,
+    levels_as: LevelsAs | None = LEVELS_AS,
+    sheet: str | None = SHEET,
+    split: Split = SPLIT,
+    encoding: str | None = ENCODING,
+) -> None:
+    """What changed between two versions: criteria added, removed, reworded, moved; tracks
+    and levels added, removed, renamed. Each side is a stored version or a file.
+
+    Examples: skillgrid framework diff sre@1 sre@2 ;
+    skillgrid framework diff sre ladder.tsv (what importing the file would change) ;
+    skillgrid framework diff old.csv new.csv --json --exit-code
+    """
+    from skillgrid.cli.render import print_diff
+    from skillgrid.domain.diff import diff_frameworks
+
+    options = _options(file_format, levels_as, sheet, split, encoding)
+    before = _resolve(old, options)
+    after = _resolve(new, options)
+    result = diff_frameworks(before[0], after[0], before[1], after[1])
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_diff(result)
+    if exit_code and not result.is_empty:
+        raise typer.Exit(1)
+
+
+def _resolve(ref: str, options):  # type: ignore[no-untyped-def]
+    """A diff side: an existing file is read; anything else is NAME or NAME@VERSION."""
+    from skillgrid.services.frameworks import get_framework, read_file
+
+    if ref == "-" or Path(ref).is_file():
+        data, source = read_input(ref)
+        return run_service(lambda: read_file(data, source, options)).framework, source
+    name, _, version = ref.partition("@")
+    if version and not version.isdigit():
+        err().print(f"[red]error:[/red] {ref!r}: the version after @ must be a number", markup=True)
+        raise typer.Exit(1)
+    uow = open_uow()
+    framework = run_service(lambda: get_framework(uow, name, int(version) if version else None))
+    return framework, f"{name}@{framework.version}"
+
+
+@app.command()
+def export(
+    name: str = typer.Argument(..., help="Ladder name."),
+    export_format: ExportAs = typer.Option(..., "--format", help="yaml, json, csv, tsv, md, xlsx or html."),
+    version: int | None = typer.Option(None, "--version", help="Version (default: newest)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (required for xlsx)."),
+) -> None:
+    """Export a stored ladder; text formats print to stdout unless --output is given.
+
+    Every format except html imports back to the same ladder.
+
+    Example: skillgrid framework export sre --format xlsx --output sre.xlsx
+    """
+    from skillgrid.exporters import ExportFormat
+    from skillgrid.services.frameworks import export as export_service
+
+    chosen = ExportFormat(export_format.value)
+    if chosen.is_binary and output is None:
+        err().print("[red]error:[/red] xlsx is binary: give --output FILE", markup=True)
+        raise typer.Exit(1)
+    uow = open_uow()
+    data = run_service(lambda: export_service(uow, name, chosen, version))
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    output.write_bytes(data)
+    err().print(f"Wrote {output} ({len(data):,} bytes).")
+
+
+def _check_name(name: str) -> None:
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", name):
+        err().print(
+            f"[red]error:[/red] --name {name!r}: use letters, digits, '.', '_' or '-' "
+            "(100 at most), starting with a letter or digit",
+            markup=True,
+        )
+        raise typer.Exit(1)

@@ -1,0 +1,160 @@
+"""How commands print: Rich tables for people, plain data for ``--json``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from rich.table import Table
+
+from skillgrid.cli.common import out
+
+if TYPE_CHECKING:
+    from skillgrid.domain.diff import FrameworkDiff
+    from skillgrid.domain.framework import Framework, VersionInfo
+    from skillgrid.importers import ImportResult
+    from skillgrid.services.frameworks import ImportOutcome
+
+
+def _shape(framework: Framework) -> str:
+    empty = len(framework.empty_cells())
+    return (
+        f"{len(framework.levels)} levels × {len(framework.tracks)} tracks, "
+        f"{len(framework.criteria)} criteria, {empty} empty cell{'s' if empty != 1 else ''}"
+    )
+
+
+def print_summary(result: ImportResult) -> None:
+    framework = result.framework
+    how = f"read as {result.format.value}"
+    if result.split:
+        how += f", cells split by {result.split.value}, levels as {result.levels_as}"
+    out().print(f"{escape(framework.title or '(no title)')}: {_shape(framework)} ({how}).")
+
+
+def print_split(result: ImportResult) -> None:
+    """The dry run: every cell and the criteria it was split into, for a person to check."""
+    framework = result.framework
+    for track in framework.tracks:
+        out().rule(f"[bold]{escape(track.name)}[/bold] [dim]{track.key}[/dim]")
+        for level in framework.levels:
+            items = framework.cell(track.key, level.number)
+            label = f"level {level.number}" + (f" — {level.title}" if level.title else "")
+            count = f"{len(items)} criteri{'a' if len(items) != 1 else 'on'}"
+            out().print(f"[bold]{escape(label)}[/bold] [dim]({count})[/dim]")
+            for criterion in items:
+                out().print(f"  [cyan]{criterion.id}[/cyan] {escape(criterion.text)}")
+    print_summary(result)
+
+
+def print_import_outcome(outcome: ImportOutcome, *, dry_run: bool = False) -> None:
+    framework = outcome.framework
+    name = escape(framework.name)
+    if not outcome.stored and not dry_run:
+        out().print(f"No change: ladder '{name}' is already at version {framework.version} with this content.")
+        return
+    if dry_run:
+        if outcome.previous_version is not None and outcome.diff is None:
+            out().print(f"Dry run: unchanged from '{name}' version {outcome.previous_version}; nothing would be stored.")
+            return
+        target = f"version {(outcome.previous_version or 0) + 1}"
+        out().print(f"Dry run: importing would store '{name}' {target}; nothing was stored.")
+    else:
+        out().print(f"Imported ladder '{name}' version {framework.version}: {_shape(framework)}.")
+    if outcome.diff is not None:
+        counts = ", ".join(f"{n} {kind.replace('_', '+')}" for kind, n in outcome.diff.counts().items() if n)
+        out().print(f"Changes since version {outcome.previous_version}: {counts or 'tracks or levels only'}.")
+
+
+def versions_json(infos: list[VersionInfo]) -> list[dict[str, object]]:
+    return [
+        {
+            "name": info.name,
+            "version": info.version,
+            "title": info.title,
+            "levels": info.levels,
+            "tracks": info.tracks,
+            "criteria": info.criteria,
+            "source": info.source,
+            "created_at": info.created_at.isoformat() if info.created_at else None,
+        }
+        for info in infos
+    ]
+
+
+def print_versions(infos: list[VersionInfo], empty_message: str) -> None:
+    if not infos:
+        out().print(empty_message)
+        return
+    table = Table("Name", "Version", "Title", "Levels", "Tracks", "Criteria", "Source", "Imported")
+    for info in infos:
+        table.add_row(
+            escape(info.name), str(info.version), escape(info.title or ""), str(info.levels),
+            str(info.tracks), str(info.criteria), escape(info.source or ""),
+            info.created_at.strftime("%Y-%m-%d %H:%M") if info.created_at else "",
+        )
+    out().print(table)
+
+
+def print_framework(framework: Framework, only_track: str | None = None) -> None:
+    tracks = [
+        t for t in framework.tracks
+        if only_track is None or only_track.casefold() in (t.key.casefold(), t.name.casefold())
+    ]
+    if not tracks:
+        keys = ", ".join(t.key for t in framework.tracks)
+        out().print(f"No track {escape(only_track or '')!r}; tracks: {keys}")
+        raise SystemExit(1)
+    out().print(f"[bold]{escape(framework.title or framework.name)}[/bold] — '{escape(framework.name)}' "
+                f"version {framework.version}: {_shape(framework)}")
+    for track in tracks:
+        table = Table(title=f"{escape(track.name)} ({track.key})", title_justify="left",
+                      show_lines=True, expand=True)
+        table.add_column("Level", no_wrap=True)
+        table.add_column("Id", no_wrap=True, style="cyan")
+        table.add_column("Criterion", ratio=1)
+        for level in framework.levels:
+            items = framework.cell(track.key, level.number)
+            label = level.label if level.title is None else f"{level.number} {level.title}"
+            if not items:
+                table.add_row(escape(label), "", "[dim]nothing more at this level[/dim]")
+            for i, criterion in enumerate(items):
+                table.add_row(escape(label) if i == 0 else "", criterion.id, escape(criterion.text))
+        out().print(table)
+
+
+def print_diff(diff: FrameworkDiff) -> None:
+    from skillgrid.domain.matching import Change
+
+    console = out()
+    console.print(f"[bold]--- {escape(diff.old_label)}[/bold]\n[bold]+++ {escape(diff.new_label)}[/bold]")
+    if diff.is_empty:
+        console.print("No differences.")
+        return
+    if diff.title:
+        console.print(f"title: {escape(str(diff.title[0]))} → {escape(str(diff.title[1]))}")
+    for level in diff.levels_added:
+        console.print(f"[green]+ level {level.number} {escape(level.title or '')}[/green]")
+    for level in diff.levels_removed:
+        console.print(f"[red]- level {level.number} {escape(level.title or '')}[/red]")
+    for a, b in diff.levels_renamed:
+        console.print(f"[yellow]~ level {a.number}: {escape(a.label)} → {escape(b.label)}[/yellow]")
+    for track in diff.tracks_added:
+        console.print(f"[green]+ track {track.key} {escape(track.name)}[/green]")
+    for track in diff.tracks_removed:
+        console.print(f"[red]- track {track.key} {escape(track.name)}[/red]")
+    for a, b in diff.tracks_renamed:
+        console.print(f"[yellow]~ track {a.key} {escape(a.name)} → {b.key} {escape(b.name)}[/yellow]")
+    for change in diff.criteria:
+        old, new = change.old, change.new
+        if change.kind is Change.ADDED and new:
+            console.print(f"[green]+ {new.id}[/green] {escape(new.text)}")
+        elif change.kind is Change.REMOVED and old:
+            console.print(f"[red]- {old.id}[/red] {escape(old.text)}")
+        elif old and new:
+            label = change.kind.value.replace("_", "+")
+            console.print(f"[yellow]~ {old.id} → {new.id}[/yellow] ({label})")
+            if old.text != new.text:
+                console.print(f"    [red]- {escape(old.text)}[/red]\n    [green]+ {escape(new.text)}[/green]")
+    counts = ", ".join(f"{n} {kind.replace('_', '+')}" for kind, n in diff.counts().items() if n)
+    console.print(f"Criteria: {counts or 'no change'}.")

@@ -1,0 +1,32 @@
+"""Settings from the environment (prefix ``SKILLGRID_``); read when a command runs, never at
+import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    """SQLite in the user's data directory (``$XDG_DATA_HOME/skillgrid/skillgrid.db``)."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{base / 'skillgrid' / 'skillgrid.db'}"
+
+
+class Settings(BaseSettings):
+    """Every setting SkillGrid reads; each is documented in docs/operations.md."""
+
+    model_config = SettingsConfigDict(env_prefix="SKILLGRID_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=default_database_url,
+        description="SQLAlchemy URL of the database: SQLite file by default, "
+        "postgresql+psycopg://… for PostgreSQL.",
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=5000, ge=0, description="How long a SQLite writer waits for a lock (ms)."
+    )
+    echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")

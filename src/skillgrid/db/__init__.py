@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, repositories, the engine factory and Alembic migrations."""

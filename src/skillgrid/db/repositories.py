@@ -1,0 +1,193 @@
+"""Rows ↔ domain objects. Repositories add and read; only the unit of work commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from skillgrid.domain.framework import Criterion, Framework, Level, Track, VersionInfo
+from skillgrid.db.tables import (
+    CriterionIdentityRow,
+    CriterionRow,
+    FrameworkRow,
+    FrameworkVersionRow,
+    LevelRow,
+    TrackRow,
+)
+
+
+class SqlFrameworkRepository:
+    """Ladders and their versions in the database."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def latest(self, name: str) -> Framework | None:
+        """The newest version of ``name``, or ``None`` if no ladder has that name."""
+        row = self._version_row(name, None)
+        return self._load(name, row) if row else None
+
+    def get(self, name: str, version: int | None = None) -> Framework | None:
+        row = self._version_row(name, version)
+        return self._load(name, row) if row else None
+
+    def versions(self, name: str) -> list[VersionInfo]:
+        """Every version of ``name``, oldest first."""
+        return self._infos(FrameworkRow.name == name)
+
+    def latest_versions(self) -> list[VersionInfo]:
+        """The newest version of every ladder, by name."""
+        newest = (
+            select(func.max(FrameworkVersionRow.id))
+            .group_by(FrameworkVersionRow.framework_id)
+            .scalar_subquery()
+        )
+        return self._infos(FrameworkVersionRow.id.in_(newest))
+
+    def add(
+        self,
+        framework: Framework,
+        changes: Mapping[int, str],
+        source: str | None,
+        source_format: str | None,
+    ) -> Framework:
+        """Store ``framework`` as the next version of its name; criteria without a uid get a
+        new identity. ``changes`` maps a criterion's index to its change from the previous
+        version. Returns the stored framework with version and uids."""
+        framework_row = self.session.scalar(
+            select(FrameworkRow).where(FrameworkRow.name == framework.name)
+        )
+        if framework_row is None:
+            framework_row = FrameworkRow(name=framework.name)
+            self.session.add(framework_row)
+            self.session.flush()
+        previous = self.session.scalar(
+            select(func.max(FrameworkVersionRow.version)).where(
+                FrameworkVersionRow.framework_id == framework_row.id
+            )
+        )
+        version_row = FrameworkVersionRow(
+            framework_id=framework_row.id,
+            version=(previous or 0) + 1,
+            title=framework.title,
+            content_hash=framework.content_hash(),
+            source=source,
+            source_format=source_format,
+        )
+        self.session.add(version_row)
+        self.session.flush()
+        criteria = tuple(
+            c if c.uid else Criterion(c.track, c.level, c.position, c.text, str(uuid.uuid4()))
+            for c in framework.criteria
+        )
+        new_uids = [
+            {"uid": c.uid, "framework_id": framework_row.id}
+            for old, c in zip(framework.criteria, criteria, strict=True)
+            if not old.uid
+        ]
+        self._insert(version_row.id, framework, criteria, changes, new_uids)
+        return Framework(
+            framework.name,
+            framework.title,
+            framework.levels,
+            framework.tracks,
+            criteria,
+            version_row.version,
+        )
+
+    def _insert(
+        self,
+        version_id: int,
+        framework: Framework,
+        criteria: tuple[Criterion, ...],
+        changes: Mapping[int, str],
+        new_uids: list[dict[str, object]],
+    ) -> None:
+        execute = self.session.execute
+        execute(
+            insert(LevelRow),
+            [{"version_id": version_id, "number": lv.number, "title": lv.title} for lv in framework.levels],
+        )
+        execute(
+            insert(TrackRow),
+            [
+                {"version_id": version_id, "key": t.key, "position": i, "name": t.name,
+                 "description": t.description}
+                for i, t in enumerate(framework.tracks, start=1)
+            ],
+        )
+        if new_uids:
+            execute(insert(CriterionIdentityRow), new_uids)
+        if criteria:
+            execute(
+                insert(CriterionRow),
+                [
+                    {"version_id": version_id, "uid": c.uid, "track_key": c.track,
+                     "level": c.level, "position": c.position, "text": c.text,
+                     "change": changes.get(i, "added")}
+                    for i, c in enumerate(criteria)
+                ],
+            )
+
+    def _version_row(self, name: str, version: int | None) -> FrameworkVersionRow | None:
+        query = (
+            select(FrameworkVersionRow)
+            .join(FrameworkRow, FrameworkRow.id == FrameworkVersionRow.framework_id)
+            .where(FrameworkRow.name == name)
+        )
+        if version is None:
+            query = query.order_by(FrameworkVersionRow.version.desc()).limit(1)
+        else:
+            query = query.where(FrameworkVersionRow.version == version)
+        return self.session.scalar(query)
+
+    def _load(self, name: str, row: FrameworkVersionRow) -> Framework:
+        levels = self.session.scalars(
+            select(LevelRow).where(LevelRow.version_id == row.id).order_by(LevelRow.number)
+        )
+        tracks = list(
+            self.session.scalars(
+                select(TrackRow).where(TrackRow.version_id == row.id).order_by(TrackRow.position)
+            )
+        )
+        order = {track.key: track.position for track in tracks}
+        criteria = self.session.execute(
+            select(
+                CriterionRow.track_key, CriterionRow.level, CriterionRow.position,
+                CriterionRow.text, CriterionRow.uid,
+            ).where(CriterionRow.version_id == row.id)
+        ).all()
+        return Framework(
+            name,
+            row.title,
+            tuple(Level(lv.number, lv.title) for lv in levels),
+            tuple(Track(t.key, t.name, t.description) for t in tracks),
+            tuple(
+                Criterion(*values)
+                for values in sorted(criteria, key=lambda c: (order[c[0]], c[1], c[2]))
+            ),
+            row.version,
+        )
+
+    def _infos(self, condition: object) -> list[VersionInfo]:
+        counts = {
+            name: select(func.count()).where(column == FrameworkVersionRow.id).scalar_subquery()
+            for name, column in (
+                ("levels", LevelRow.version_id),
+                ("tracks", TrackRow.version_id),
+                ("criteria", CriterionRow.version_id),
+            )
+        }
+        query = (
+            select(FrameworkRow.name, FrameworkVersionRow, *counts.values())
+            .join(FrameworkRow, FrameworkRow.id == FrameworkVersionRow.framework_id)
+            .where(condition)  # type: ignore[arg-type]
+            .order_by(FrameworkRow.name, FrameworkVersionRow.version)
+        )
+        return [
+            VersionInfo(name, v.version, v.title, n_levels, n_tracks, n_criteria, v.source, v.created_at)
+            for name, v, n_levels, n_tracks, n_criteria in self.session.execute(query)
+        ]

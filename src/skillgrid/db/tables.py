@@ -1,0 +1,117 @@
+"""SQLAlchemy 2 rows. Repositories turn them into domain objects; nothing else sees them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class FrameworkRow(Base):
+    """A ladder by name; its content lives in its versions."""
+
+    __tablename__ = "frameworks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class FrameworkVersionRow(Base):
+    """One immutable version of a ladder."""
+
+    __tablename__ = "framework_versions"
+    __table_args__ = (UniqueConstraint("framework_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class LevelRow(Base):
+    __tablename__ = "levels"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+
+
+class TrackRow(Base):
+    __tablename__ = "tracks"
+    __table_args__ = (UniqueConstraint("version_id", "position"),)
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class CriterionIdentityRow(Base):
+    """The identity a criterion keeps across versions (ratings and evidence point here)."""
+
+    __tablename__ = "criterion_identities"
+
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"))
+
+
+class CriterionRow(Base):
+    """A criterion as it stands in one version; ``change`` is relative to the previous one."""
+
+    __tablename__ = "criteria"
+    __table_args__ = (
+        UniqueConstraint("version_id", "track_key", "level", "position"),
+        UniqueConstraint("version_id", "uid"),
+        ForeignKeyConstraint(
+            ["version_id", "track_key"], ["tracks.version_id", "tracks.key"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(
+            ["version_id", "level"], ["levels.version_id", "levels.number"], ondelete="CASCADE"
+        ),
+        Index("ix_criteria_uid", "uid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_versions.id", ondelete="CASCADE")
+    )
+    uid: Mapped[str] = mapped_column(ForeignKey("criterion_identities.uid"))
+    track_key: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    change: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,46 @@
+"""The SQLAlchemy unit of work: a session per use case, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from skillgrid.db.repositories import SqlFrameworkRepository
+from skillgrid.domain.errors import Conflict
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+
+    def __enter__(self) -> Self:
+        self.session = self.session_factory()
+        self.frameworks = SqlFrameworkRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+        if isinstance(exc, IntegrityError):
+            raise Conflict(
+                "someone else changed the same data at the same moment; nothing was stored "
+                "— run the command again"
+            ) from exc
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise Conflict(
+                "someone else changed the same data at the same moment; nothing was stored "
+                "— run the command again"
+            ) from error

@@ -1,0 +1,150 @@
+"""The ladder itself: levels, tracks and the criteria in each (track, level) cell."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One rung of the ladder: ``number`` counts from 1; ``title`` is the label as written."""
+
+    number: int
+    title: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title if self.title else str(self.number)
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """A skill track: ``key`` is short and stable (``NET``), ``name`` is what people read."""
+
+    key: str
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One expectation in a cell; ``position`` counts from 1 inside the cell.
+
+    ``uid`` is the stable identity that follows the criterion across versions (``None``
+    until the criterion is stored).
+    """
+
+    track: str
+    level: int
+    position: int
+    text: str
+    uid: str | None = None
+
+    @property
+    def id(self) -> str:
+        return criterion_id(self.track, self.level, self.position)
+
+
+def criterion_id(track: str, level: int, position: int) -> str:
+    """The id naming a criterion's place in one version: ``<TRACK_KEY>.<level>.<n>``."""
+    return f"{track}.{level}.{position}"
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    """A career ladder: ordered levels and tracks, and criteria ordered by track, level, n."""
+
+    name: str
+    title: str | None
+    levels: tuple[Level, ...]
+    tracks: tuple[Track, ...]
+    criteria: tuple[Criterion, ...]
+    version: int | None = None
+    _by_cell: dict[tuple[str, int], tuple[Criterion, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def cell(self, track: str, level: int) -> tuple[Criterion, ...]:
+        """The criteria of one cell, in order (empty when the cell asks nothing)."""
+        if not self._by_cell and self.criteria:
+            grouped: dict[tuple[str, int], list[Criterion]] = {}
+            for criterion in self.criteria:
+                grouped.setdefault((criterion.track, criterion.level), []).append(criterion)
+            self._by_cell.update({key: tuple(items) for key, items in grouped.items()})
+        return self._by_cell.get((track, level), ())
+
+    def cells(self) -> Iterator[tuple[Track, Level, tuple[Criterion, ...]]]:
+        """Every cell, track by track and level by level, including empty ones."""
+        for track in self.tracks:
+            for level in self.levels:
+                yield track, level, self.cell(track.key, level.number)
+
+    def empty_cells(self) -> list[tuple[Track, Level]]:
+        return [(track, level) for track, level, items in self.cells() if not items]
+
+    def track(self, key: str) -> Track:
+        for track in self.tracks:
+            if track.key == key:
+                return track
+        raise KeyError(key)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def content(self) -> dict[str, object]:
+        """The ladder as plain data, without name, version or identities."""
+        return {
+            "title": self.title,
+            "levels": [[level.number, level.title] for level in self.levels],
+            "tracks": [[t.key, t.name, t.description] for t in self.tracks],
+            "criteria": [[c.track, c.level, c.position, c.text] for c in self.criteria],
+        }
+
+    def content_hash(self) -> str:
+        """A digest of :meth:`content`: equal digests mean nothing a reader sees changed."""
+        encoded = json.dumps(self.content(), ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+    def same_content(self, other: Framework) -> bool:
+        return self.content() == other.content()
+
+    def renamed(self, name: str, version: int | None = None) -> Framework:
+        return replace(self, name=name, version=version)
+
+
+def build_framework(
+    name: str,
+    title: str | None,
+    levels: list[Level],
+    tracks: list[Track],
+    cells: dict[tuple[str, int], list[str]],
+) -> Framework:
+    """Assemble a framework from cell texts, numbering criteria inside each cell."""
+    criteria = [
+        Criterion(track.key, level.number, position, text)
+        for track in tracks
+        for level in levels
+        for position, text in enumerate(cells.get((track.key, level.number), ()), start=1)
+    ]
+    return Framework(name, title, tuple(levels), tuple(tracks), tuple(criteria))
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """What a listing shows of one stored version."""
+
+    name: str
+    version: int
+    title: str | None
+    levels: int
+    tracks: int
+    criteria: int
+    source: str | None
+    created_at: datetime | None

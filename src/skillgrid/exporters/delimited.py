@@ -1,0 +1,16 @@
+"""CSV and TSV exports: quoted where needed, cells keep their line breaks."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from skillgrid.domain.framework import Framework
+from skillgrid.exporters.table import table_rows
+
+
+def write_delimited(framework: Framework, delimiter: str) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerows(table_rows(framework))
+    return buffer.getvalue().encode("utf-8")

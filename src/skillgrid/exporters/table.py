@@ -1,0 +1,45 @@
+"""The table layout shared by CSV, TSV, Markdown and XLSX exports.
+
+A title line, a blank line, then a header (``Level`` and the track names) and one row per
+level. Every criterion is a ``- `` bullet, so the file reads back in list mode exactly;
+a criterion's own line breaks become indented continuation lines. Track keys are written
+as ``Name [KEY]`` only when they differ from the keys derived from the names.
+"""
+
+from __future__ import annotations
+
+from skillgrid.domain.framework import Framework
+from skillgrid.domain.keys import assign_keys
+
+CORNER = "Level"
+
+
+def track_labels(framework: Framework) -> list[str]:
+    names = [track.name for track in framework.tracks]
+    keys = [track.key for track in framework.tracks]
+    if assign_keys(names) == keys:
+        return names
+    return [f"{name} [{key}]" for name, key in zip(names, keys, strict=True)]
+
+
+def cell_items(framework: Framework, track: str, level: int) -> list[str]:
+    """Each criterion of a cell as a bullet item (continuation lines indented)."""
+    return [
+        "- " + "\n  ".join(criterion.text.splitlines())
+        for criterion in framework.cell(track, level)
+    ]
+
+
+def table_rows(framework: Framework, item_separator: str = "\n") -> list[list[str]]:
+    """Title, blank line, header and level rows: the grid the table importers read back."""
+    rows: list[list[str]] = []
+    if framework.title:
+        rows += [[framework.title], []]
+    rows.append([CORNER, *track_labels(framework)])
+    for level in framework.levels:
+        cells = [
+            item_separator.join(cell_items(framework, track.key, level.number))
+            for track in framework.tracks
+        ]
+        rows.append([level.label, *cells])
+    return rows

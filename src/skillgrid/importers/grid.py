@@ -1,0 +1,297 @@
+"""From a grid of cells (any tabular format) to a Framework, with every problem located.
+
+The shape rules: the header row is the first row with two or more non-empty cells; a
+single-cell line above it is the title; levels are rows or columns (detected, or said);
+each (track, level) cell is split into criteria by :mod:`skillgrid.domain.splitting`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skillgrid.domain.errors import LadderError, Problem
+from skillgrid.domain.framework import Level, Track, build_framework
+from skillgrid.domain.keys import assign_keys
+from skillgrid.domain.splitting import choose_mode, split_cell
+from skillgrid.importers.labels import (
+    explicit_key,
+    level_order,
+    looks_like_levels,
+    orientation_hint,
+)
+from skillgrid.importers.options import (
+    MAX_CELL_CHARS,
+    MAX_LEVELS,
+    MAX_TRACKS,
+    Format,
+    ImportOptions,
+    ImportResult,
+    Orientation,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """One row of the source: ``number`` as an editor or spreadsheet shows it (from 1);
+    the cell at index ``i`` is in column ``i + 1``."""
+
+    number: int
+    cells: tuple[str, ...]
+
+    def filled(self) -> int:
+        return sum(1 for cell in self.cells if cell.strip())
+
+    def get(self, index: int) -> str:
+        return self.cells[index] if index < len(self.cells) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """A label (track name or level label) and where it stands in the source."""
+
+    text: str
+    row: int
+    column: int
+
+
+class _Problems:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[Problem] = []
+
+    def add(self, message: str, hint: str, row: int | None = None, col: int | None = None) -> None:
+        self.items.append(Problem(message, hint, self.source, row, col))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise LadderError(self.items)
+
+
+def find_header(rows: list[GridRow]) -> int | None:
+    """Index of the header row: the first with two or more non-empty cells."""
+    return next((i for i, row in enumerate(rows) if row.filled() >= 2), None)
+
+
+def build_from_grid(
+    rows: list[GridRow],
+    source: str,
+    file_format: Format,
+    options: ImportOptions,
+    *,
+    strict_width: bool = True,
+) -> ImportResult:
+    """Read a ladder from ``rows``; raise :class:`LadderError` listing every problem."""
+    problems = _Problems(source)
+    _check_cell_sizes(rows, problems)
+    problems.raise_if_any()
+    header_index = find_header(rows)
+    if header_index is None:
+        _no_header(rows, problems)
+    assert header_index is not None
+    header = rows[header_index]
+    title = _title(rows[:header_index])
+    body = [row for row in rows[header_index + 1 :] if row.filled()]
+    width = max(i for i, cell in enumerate(header.cells) if cell.strip()) + 1
+    _check_body(header, body, width, strict_width, problems)
+    problems.raise_if_any()
+
+    corner = header.cells[0].strip()
+    column_labels = [Labelled(header.get(i).strip(), header.number, i + 1) for i in range(1, width)]
+    row_labels = [Labelled(row.get(0).strip(), row.number, 1) for row in body]
+    orientation = options.levels_as or _detect_orientation(corner, row_labels, column_labels)
+    if orientation is Orientation.ROWS:
+        level_labels, track_labels = row_labels, column_labels
+    else:
+        level_labels, track_labels = column_labels, row_labels
+
+    levels, level_index = _levels(level_labels, orientation, problems)
+    tracks = _tracks(track_labels, orientation, options, problems)
+    problems.raise_if_any()
+
+    texts: dict[tuple[int, int], str] = {}
+    for t, _ in enumerate(track_labels):
+        for position, level_at in enumerate(level_index):
+            row_i, col_i = (level_at, t) if orientation is Orientation.ROWS else (t, level_at)
+            texts[(t, position)] = body[row_i].get(col_i + 1)
+    mode = choose_mode(texts.values(), options.split)
+    cells = {
+        (tracks[t].key, levels[position].number): split_cell(text, mode)
+        for (t, position), text in texts.items()
+        if text.strip()
+    }
+    framework = build_framework("", title, levels, tracks, cells)
+    return ImportResult(framework, file_format, mode, orientation)
+
+
+def _check_cell_sizes(rows: list[GridRow], problems: _Problems) -> None:
+    for row in rows:
+        for i, cell in enumerate(row.cells):
+            if len(cell) > MAX_CELL_CHARS:
+                problems.add(
+                    f"cell holds {len(cell):,} characters; the limit is {MAX_CELL_CHARS:,}",
+                    "a cell holds the criteria of one track at one level: shorten it or "
+                    "check that a quote is not left open so the rest of the file ran into it",
+                    row.number,
+                    i + 1,
+                )
+
+
+def _no_header(rows: list[GridRow], problems: _Problems) -> None:
+    if not any(row.filled() for row in rows):
+        problems.add(
+            "the file is empty",
+            "give a table with a header row of track names and one row per level",
+        )
+    else:
+        problems.add(
+            "no header row: no row has two or more non-empty cells",
+            "a ladder is a table: a header row naming the tracks (or levels), then one row "
+            "per level (or track) with its label in the first column",
+        )
+    problems.raise_if_any()
+
+
+def _title(above: list[GridRow]) -> str | None:
+    for row in above:
+        text = next((cell.strip() for cell in row.cells if cell.strip()), "")
+        if text:
+            return text
+    return None
+
+
+def _check_body(
+    header: GridRow, body: list[GridRow], width: int, strict_width: bool, problems: _Problems
+) -> None:
+    if not body:
+        problems.add(
+            "the header has no rows below it",
+            "add one row per level (or per track) under the header",
+            header.number,
+        )
+    for row in body:
+        stray = [i for i in range(width, len(row.cells)) if row.cells[i].strip()]
+        if stray:
+            problems.add(
+                f"ragged row: a value in column {stray[0] + 1}, but the header has {width} "
+                "columns",
+                "give that column a header, or remove the value (a delimiter inside an "
+                "unquoted cell splits it in two: quote the cell)",
+                row.number,
+                stray[0] + 1,
+            )
+        elif strict_width and len(row.cells) < width:
+            problems.add(
+                f"ragged row: {len(row.cells)} cells, but the header has {width} columns",
+                "give every row as many cells as the header (empty cells are fine)",
+                row.number,
+                len(row.cells) + 1,
+            )
+        if not row.get(0).strip():
+            problems.add(
+                "the row has content but no label in its first column",
+                "put the level (or track) label in the first column",
+                row.number,
+                1,
+            )
+
+
+def _detect_orientation(
+    corner: str, row_labels: list[Labelled], column_labels: list[Labelled]
+) -> Orientation:
+    hint = orientation_hint(corner)
+    if hint is not None:
+        return Orientation.ROWS if hint == "levels" else Orientation.COLUMNS
+    by_rows = looks_like_levels([label.text for label in row_labels])
+    by_columns = looks_like_levels([label.text for label in column_labels])
+    return Orientation.COLUMNS if by_columns > by_rows else Orientation.ROWS
+
+
+def _axis_words(orientation: Orientation, is_levels: bool) -> tuple[str, str]:
+    """(what, where): e.g. ("level", "first column") for levels kept in rows."""
+    along_rows = (orientation is Orientation.ROWS) == is_levels
+    return ("level" if is_levels else "track", "first column" if along_rows else "header row")
+
+
+def _duplicates(labels: list[Labelled], what: str, where: str, problems: _Problems) -> None:
+    seen: dict[str, Labelled] = {}
+    for label in labels:
+        key = label.text.casefold()
+        if key and key in seen:
+            first = seen[key]
+            problems.add(
+                f"duplicate {what} {label.text!r} (also at row {first.row}, column "
+                f"{first.column})",
+                f"each {what} must appear once in the {where}: rename or merge them",
+                label.row,
+                label.column,
+            )
+        seen.setdefault(key, label)
+
+
+def _too_many(labels: list[Labelled], what: str, limit: int, problems: _Problems) -> None:
+    if len(labels) > limit:
+        problems.add(
+            f"{len(labels)} {what}s; the limit is {limit}",
+            "check that levels and tracks are not swapped (--levels-as) or split the ladder",
+        )
+
+
+def _empty(labels: list[Labelled], what: str, where: str, problems: _Problems) -> None:
+    for label in labels:
+        if not label.text:
+            problems.add(
+                f"empty {what} name",
+                f"give every {what} a name in the {where}",
+                label.row,
+                label.column,
+            )
+
+
+def _levels(
+    labels: list[Labelled], orientation: Orientation, problems: _Problems
+) -> tuple[list[Level], list[int]]:
+    """Levels numbered 1..N in ladder order, and for each the index of its source label."""
+    what, where = _axis_words(orientation, is_levels=True)
+    _too_many(labels, what, MAX_LEVELS, problems)
+    _empty(labels, what, where, problems)
+    _duplicates(labels, what, where, problems)
+    order, gap = level_order([label.text for label in labels])
+    if gap is not None:
+        label = labels[gap.index]
+        problems.add(
+            f"level {gap.missing} is missing: the numbered levels jump to {label.text!r}",
+            "number levels without gaps, or give them words as labels",
+            label.row,
+            label.column,
+        )
+    levels = []
+    for number, index in enumerate(order, start=1):
+        text = labels[index].text
+        levels.append(Level(number, None if text == str(number) else text))
+    return levels, order
+
+
+def _tracks(
+    labels: list[Labelled], orientation: Orientation, options: ImportOptions, problems: _Problems
+) -> list[Track]:
+    what, where = _axis_words(orientation, is_levels=False)
+    _too_many(labels, what, MAX_TRACKS, problems)
+    _empty(labels, what, where, problems)
+    named = [explicit_key(label.text) for label in labels]
+    names = [Labelled(name, label.row, label.column) for (name, _), label in zip(named, labels, strict=True)]
+    _duplicates(names, what, where, problems)
+    explicit = {name: key for name, key in named if key}
+    seen_keys: dict[str, Labelled] = {}
+    for (_, key), label in zip(named, labels, strict=True):
+        if key and key in seen_keys:
+            problems.add(
+                f"track key [{key}] is used twice",
+                "give each track its own key, or drop the [KEY] to have one derived",
+                label.row,
+                label.column,
+            )
+        if key:
+            seen_keys[key] = label
+    keys = assign_keys([name for name, _ in named], {**options.known_keys, **explicit})
+    return [Track(key, name) for key, (name, _) in zip(keys, named, strict=True)]
+

@@ -1,0 +1,87 @@
+"""Markdown pipe tables; ``<br>`` separates items inside a cell, ``\\|`` is a literal pipe."""
+
+from __future__ import annotations
+
+import re
+
+from skillgrid.domain.errors import LadderError, Problem
+from skillgrid.importers.grid import GridRow, build_from_grid
+from skillgrid.importers.options import Format, ImportOptions, ImportResult
+from skillgrid.importers.text import decode
+
+_DELIMITER_ROW = re.compile(r"\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*")
+_UNESCAPE = re.compile(r"\\([\\|])")
+_HEADING = re.compile(r"#{1,6}\s+")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+
+
+def read_markdown(data: bytes, source: str, options: ImportOptions) -> ImportResult:
+    """Read the one pipe table of a Markdown file; text lines above it may hold the title."""
+    text = decode(data, source, options.encoding)
+    rows = markdown_rows(text, source)
+    return build_from_grid(rows, source, Format.MARKDOWN, options, strict_width=False)
+
+
+def markdown_rows(text: str, source: str) -> list[GridRow]:
+    """Lines above the table as one-cell rows, then the table's rows (delimiter row dropped)."""
+    lines = text.splitlines()
+    start = _table_start(lines)
+    if start is None:
+        raise LadderError(
+            [
+                Problem(
+                    "no Markdown table: no header line followed by a |---|---| line",
+                    "write the ladder as a pipe table: | Level | Track A | Track B |",
+                    source,
+                )
+            ]
+        )
+    rows = [
+        GridRow(n, (_HEADING.sub("", line, count=1).strip(),))
+        for n, line in _numbered(lines[:start])
+    ]
+    rows.append(GridRow(start + 1, split_row(lines[start])))
+    end = start + 2
+    while end < len(lines) and "|" in lines[end]:
+        rows.append(GridRow(end + 1, split_row(lines[end])))
+        end += 1
+    later = _table_start(lines[end:])
+    if later is not None:
+        raise LadderError(
+            [
+                Problem(
+                    "a second table follows the first; SkillGrid reads one table per file",
+                    "put every track in one table, or split the file in two",
+                    source,
+                    end + later + 1,
+                )
+            ]
+        )
+    return rows
+
+
+def split_row(line: str) -> tuple[str, ...]:
+    """Cells of a pipe-table line; a leading and a trailing pipe are optional."""
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        stripped = stripped[1:]
+    pieces = _UNESCAPED_PIPE.split(stripped)
+    # split() also returns each run of escaped backslashes before a pipe: glue it back
+    cells = [pieces[0]]
+    for i in range(1, len(pieces), 2):
+        cells[-1] += pieces[i]
+        cells.append(pieces[i + 1])
+    if len(cells) > 1 and cells[-1] == "":
+        cells.pop()
+    return tuple(_UNESCAPE.sub(r"\1", cell).strip() for cell in cells)
+
+
+def _table_start(lines: list[str]) -> int | None:
+    for i in range(len(lines) - 1):
+        if "|" in lines[i] and _DELIMITER_ROW.fullmatch(lines[i + 1]) and "|" in lines[i + 1]:
+            return i
+    return None
+
+
+def _numbered(lines: list[str]) -> list[tuple[int, str]]:
+    return [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]

@@ -1,0 +1,131 @@
+"""SkillGrid's own YAML and JSON: the schema is ``skillgrid/data/framework.schema.json``."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from skillgrid.domain.errors import LadderError, Problem
+from skillgrid.domain.framework import Level, Track, build_framework
+from skillgrid.domain.keys import assign_keys, is_valid_key
+from skillgrid.importers.options import MAX_CELL_CHARS, Format, ImportOptions, ImportResult
+from skillgrid.importers.text import decode
+
+
+def schema() -> dict[str, Any]:
+    """The published JSON Schema of the YAML/JSON ladder document."""
+    text = resources.files("skillgrid.data").joinpath("framework.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def read_native(
+    data: bytes, source: str, file_format: Format, options: ImportOptions
+) -> ImportResult:
+    """Read a YAML or JSON ladder document; see docs/formats.md for its shape."""
+    text = decode(data, source, options.encoding)
+    document = _parse_json(text, source) if file_format is Format.JSON else _parse_yaml(text, source)
+    _validate_schema(document, source)
+    return ImportResult(_framework(document, source, options), file_format)
+
+
+def _parse_json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LadderError(
+            [Problem(f"invalid JSON: {error.msg}", "fix the syntax", source, error.lineno, error.colno)]
+        ) from None
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        row, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        reason = getattr(error, "problem", None) or str(error)
+        raise LadderError(
+            [Problem(f"invalid YAML: {reason}", "fix the syntax", source, row, column)]
+        ) from None
+
+
+def _validate_schema(document: Any, source: str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise LadderError(
+            Problem(
+                f"at {_path(error.absolute_path)}: {error.message}",
+                "see the ladder schema in docs/formats.md",
+                source,
+            )
+            for error in errors[:20]
+        )
+
+
+def _path(parts: Any) -> str:
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+    return text.lstrip(".") or "the top level"
+
+
+def _framework(document: dict[str, Any], source: str, options: ImportOptions) -> Any:
+    problems: list[Problem] = []
+
+    def problem(path: str, message: str, hint: str) -> None:
+        problems.append(Problem(f"at {path}: {message}", hint, source))
+
+    numbers = [level["number"] for level in document["levels"]]
+    if numbers != list(range(1, len(numbers) + 1)):
+        problem("levels", f"level numbers are {numbers}", "number levels 1, 2, 3 … in order")
+    levels = [Level(level["number"], level.get("title") or None) for level in document["levels"]]
+
+    raw_tracks = document["tracks"]
+    names = [track["name"].strip() for track in raw_tracks]
+    given = {t["name"].strip(): t["key"] for t in raw_tracks if t.get("key")}
+    for i, track in enumerate(raw_tracks):
+        if track.get("key") and not is_valid_key(track["key"]):
+            problem(f"tracks[{i}].key", f"{track['key']!r} is not a valid key",
+                    "use capitals, digits and _, starting with a capital, 16 at most")
+    _duplicates([n.casefold() for n in names], "tracks", "name", problem)
+    _duplicates([t.get("key") for t in raw_tracks if t.get("key")], "tracks", "key", problem)
+    keys = assign_keys(names, {**options.known_keys, **given})
+    tracks = [
+        Track(key, name, (raw.get("description") or "").strip() or None)
+        for key, name, raw in zip(keys, names, raw_tracks, strict=True)
+    ]
+
+    key_of = {raw.get("key") or key: key for key, raw in zip(keys, raw_tracks, strict=True)}
+    key_of.update({name: key for key, name in zip(keys, names, strict=True)})
+    cells: dict[tuple[str, int], list[str]] = {}
+    for i, item in enumerate(document["criteria"]):
+        key = key_of.get(item["track"])
+        text = item["text"].strip()
+        if key is None:
+            problem(f"criteria[{i}].track", f"no track {item['track']!r}",
+                    "name a track key (or name) listed under tracks")
+        elif item["level"] not in numbers:
+            problem(f"criteria[{i}].level", f"no level {item['level']}",
+                    "use a level number listed under levels")
+        elif not text or len(text) > MAX_CELL_CHARS:
+            problem(f"criteria[{i}].text", "text is empty or too long",
+                    f"give 1 to {MAX_CELL_CHARS:,} characters")
+        else:
+            cells.setdefault((key, item["level"]), []).append(text)
+    if problems:
+        raise LadderError(problems)
+    return build_framework(document.get("name") or "", document.get("title"), levels, tracks, cells)
+
+
+def _duplicates(values: list[Any], where: str, field: str, problem: Any) -> None:
+    seen: set[Any] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            problem(f"{where}[{i}].{field}", f"duplicate {field} {value!r}",
+                    f"give each of the {where} its own {field}")
+        seen.add(value)

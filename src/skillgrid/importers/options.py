@@ -1,0 +1,52 @@
+"""What a person can say about how a file should be read, and what reading it gave."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from skillgrid.domain.framework import Framework
+from skillgrid.domain.splitting import SplitMode
+
+MAX_CELL_CHARS = 10_000
+MAX_TRACKS = 500
+MAX_LEVELS = 500
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class Orientation(StrEnum):
+    ROWS = "rows"
+    COLUMNS = "columns"
+
+
+class Format(StrEnum):
+    TSV = "tsv"
+    CSV = "csv"
+    XLSX = "xlsx"
+    MARKDOWN = "md"
+    YAML = "yaml"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """``None`` or ``AUTO`` means "detect it"; ``known_keys`` (track name → key) keeps the
+    keys of an earlier version for tracks that keep their name."""
+
+    format: Format | None = None
+    levels_as: Orientation | None = None
+    sheet: str | None = None
+    split: SplitMode = SplitMode.AUTO
+    encoding: str | None = None
+    known_keys: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """A framework read from a file, and how it was read (for previews and messages)."""
+
+    framework: Framework
+    format: Format
+    split: SplitMode | None = None
+    levels_as: Orientation | None = None

@@ -1,0 +1,156 @@
+"""Ladder use cases: import (a new version only when the content changed), validate, list,
+show, diff and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from importlib import resources
+
+from skillgrid.domain.diff import FrameworkDiff, diff_frameworks
+from skillgrid.domain.errors import NotFound
+from skillgrid.domain.framework import Framework, VersionInfo
+from skillgrid.domain.matching import match_criteria
+from skillgrid.exporters import ExportFormat, export_framework
+from skillgrid.importers import ImportOptions, ImportResult, read_ladder
+from skillgrid.services.unit_of_work import UnitOfWork
+
+BUILTIN_LADDERS = {"sre": "sre.tsv"}
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did: ``stored`` is False when nothing changed (or on a dry run)."""
+
+    framework: Framework
+    read: ImportResult
+    stored: bool
+    previous_version: int | None
+    diff: FrameworkDiff | None
+
+
+def read_file(data: bytes, source: str, options: ImportOptions | None = None) -> ImportResult:
+    """Read and validate a ladder file without storing anything."""
+    return read_ladder(data, source, options)
+
+
+def import_framework(
+    uow: UnitOfWork,
+    data: bytes,
+    source: str,
+    name: str,
+    options: ImportOptions | None = None,
+    *,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Store the ladder in ``data`` as the next version of ``name`` when its content differs
+    from the newest version; criteria that survive keep their identity."""
+    options = options or ImportOptions()
+    with uow:
+        previous = uow.frameworks.latest(name)
+        if previous is not None and not options.known_keys:
+            known = {track.name: track.key for track in previous.tracks}
+            options = replace(options, known_keys=known)
+        read = read_ladder(data, source, options)
+        framework = read.framework.renamed(name)
+        if previous is not None and previous.same_content(framework):
+            return ImportOutcome(previous, read, False, previous.version, None)
+        diff = None
+        changes: dict[int, str] = {}
+        if previous is not None:
+            framework, changes = _carry_identities(previous, framework)
+            diff = diff_frameworks(previous, framework, f"v{previous.version}", "new")
+        if dry_run:
+            return ImportOutcome(framework, read, False, _version(previous), diff)
+        stored = uow.frameworks.add(framework, changes, source, read.format.value)
+        uow.commit()
+    return ImportOutcome(stored, read, True, _version(previous), diff)
+
+
+def _version(framework: Framework | None) -> int | None:
+    return framework.version if framework else None
+
+
+def _carry_identities(previous: Framework, new: Framework) -> tuple[Framework, dict[int, str]]:
+    """Give each surviving criterion its earlier uid; say how each one changed."""
+    criteria = list(new.criteria)
+    changes: dict[int, str] = {}
+    for index, change in enumerate(match_criteria(previous, new)):
+        if change.new is None:
+            break  # removed criteria come last
+        if change.old is not None:
+            criteria[index] = replace(change.new, uid=change.old.uid)
+        changes[index] = change.kind.value
+    return replace(new, criteria=tuple(criteria)), changes
+
+
+def install_builtin(uow: UnitOfWork, name: str = "sre") -> ImportOutcome:
+    """Import a ladder that ships with SkillGrid (``sre``); a no-op when already current."""
+    if name not in BUILTIN_LADDERS:
+        raise NotFound(f"no built-in ladder {name!r}; built in: {', '.join(BUILTIN_LADDERS)}")
+    filename = BUILTIN_LADDERS[name]
+    data = resources.files("skillgrid.data").joinpath(filename).read_bytes()
+    return import_framework(uow, data, filename, name)
+
+
+def list_frameworks(uow: UnitOfWork) -> list[VersionInfo]:
+    """The newest version of every stored ladder."""
+    with uow:
+        return uow.frameworks.latest_versions()
+
+
+def list_versions(uow: UnitOfWork, name: str) -> list[VersionInfo]:
+    """Every stored version of one ladder, oldest first."""
+    with uow:
+        versions = uow.frameworks.versions(name)
+        if not versions:
+            raise _not_found(uow, name, None)
+        return versions
+
+
+def get_framework(uow: UnitOfWork, name: str, version: int | None = None) -> Framework:
+    """One stored version (the newest by default)."""
+    with uow:
+        return _get(uow, name, version)
+
+
+def _get(uow: UnitOfWork, name: str, version: int | None) -> Framework:
+    framework = uow.frameworks.get(name, version)
+    if framework is None:
+        raise _not_found(uow, name, version)
+    return framework
+
+
+def diff_versions(uow: UnitOfWork, name: str, old: int, new: int | None = None) -> FrameworkDiff:
+    """What changed from version ``old`` to version ``new`` (the newest by default)."""
+    with uow:
+        before, after = _get(uow, name, old), _get(uow, name, new)
+    return diff_frameworks(before, after, f"{name} v{before.version}", f"{name} v{after.version}")
+
+
+def diff_files(
+    old: tuple[bytes, str], new: tuple[bytes, str], options: ImportOptions | None = None
+) -> FrameworkDiff:
+    """What changed between two ladder files, without storing either."""
+    before = read_ladder(old[0], old[1], options).framework
+    after = read_ladder(new[0], new[1], options).framework
+    return diff_frameworks(before, after, old[1], new[1])
+
+
+def export(
+    uow: UnitOfWork, name: str, export_format: ExportFormat, version: int | None = None
+) -> bytes:
+    """A stored version as a file in ``export_format``."""
+    return export_framework(get_framework(uow, name, version), export_format)
+
+
+def _not_found(uow: UnitOfWork, name: str, version: int | None) -> NotFound:
+    names = [info.name for info in uow.frameworks.latest_versions()]
+    if version is not None and name in names:
+        known = [str(info.version) for info in uow.frameworks.versions(name)]
+        return NotFound(
+            f"ladder {name!r} has no version {version}; it has versions {', '.join(known)}"
+        )
+    hint = f"stored ladders: {', '.join(names)}" if names else "no ladder is stored yet"
+    return NotFound(
+        f"no ladder named {name!r} ({hint}); import one with `skillgrid framework import`"
+    )
