@@ -32,7 +32,6 @@ def err() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-@cache
 def settings() -> Settings:
     from skillgrid.config import Settings
 

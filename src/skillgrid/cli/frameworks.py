@@ -6,12 +6,19 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+if TYPE_CHECKING:
+    from skillgrid.domain.framework import Framework
+    from skillgrid.importers import ImportOptions
+
 from skillgrid.cli.common import err, fail_with_problems, open_uow, out, read_input, run_service
 
-app = typer.Typer(help="Ladders: import, validate, list, show, diff and export.", no_args_is_help=True)
+app = typer.Typer(
+    help="Ladders: import, validate, list, show, diff and export.", no_args_is_help=True
+)
 
 
 class FileFormat(StrEnum):
@@ -44,10 +51,18 @@ class ExportAs(StrEnum):
     html = "html"
 
 
-FORMAT = typer.Option(None, "--format", help="File format; by default from the extension or content.")
-LEVELS_AS = typer.Option(None, "--levels-as", help="Whether levels are the table's rows or columns; detected by default.")
+FORMAT = typer.Option(
+    None, "--format", help="File format; by default from the extension or content."
+)
+LEVELS_AS = typer.Option(
+    None, "--levels-as", help="Whether levels are the table's rows or columns; detected by default."
+)
 SHEET = typer.Option(None, "--sheet", help="XLSX: the worksheet to read (default: the first).")
-SPLIT = typer.Option(Split.auto, "--split", help="Cells to criteria: 'lines' (one per line/bullet), 'sentences', or 'auto'.")
+SPLIT = typer.Option(
+    Split.auto,
+    "--split",
+    help="Cells to criteria: 'lines' (one per line/bullet), 'sentences', or 'auto'.",
+)
 ENCODING = typer.Option(None, "--encoding", help="Text encoding when not UTF-8 (e.g. cp1252).")
 JSON_OUT = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
@@ -58,7 +73,7 @@ def _options(
     sheet: str | None,
     split: Split,
     encoding: str | None,
-):  # type: ignore[no-untyped-def]
+) -> ImportOptions:
     from skillgrid.domain.splitting import SplitMode
     from skillgrid.importers import Format, ImportOptions, Orientation
 
@@ -73,14 +88,18 @@ def _options(
 
 @app.command("import")
 def import_(
-    path: str = typer.Argument(..., help="Ladder file (tsv, csv, xlsx, md, yaml, json); - for stdin."),
+    path: str = typer.Argument(
+        ..., help="Ladder file (tsv, csv, xlsx, md, yaml, json); - for stdin."
+    ),
     name: str = typer.Option(..., "--name", help="Name to store the ladder under, e.g. 'sre'."),
     file_format: FileFormat | None = FORMAT,
     levels_as: LevelsAs | None = LEVELS_AS,
     sheet: str | None = SHEET,
     split: Split = SPLIT,
     encoding: str | None = ENCODING,
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the split cell by cell; store nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show the split cell by cell; store nothing."
+    ),
 ) -> None:
     """Import a ladder file as a new version of NAME (nothing is stored if it is unchanged).
 
@@ -96,7 +115,9 @@ def import_(
     data, source = read_input(path)
     options = _options(file_format, levels_as, sheet, split, encoding)
     uow = open_uow()
-    outcome = run_service(lambda: import_framework(uow, data, source, name, options, dry_run=dry_run))
+    outcome = run_service(
+        lambda: import_framework(uow, data, source, name, options, dry_run=dry_run)
+    )
     if dry_run:
         print_split(outcome.read)
     print_import_outcome(outcome, dry_run=dry_run)
@@ -126,14 +147,29 @@ def validate(
         result = read_file(data, source, options)
     except LadderError as error:
         if as_json:
-            print(json.dumps({"valid": False, "problems": [p.to_dict() for p in error.problems]}, indent=2))
+            print(
+                json.dumps(
+                    {"valid": False, "problems": [p.to_dict() for p in error.problems]}, indent=2
+                )
+            )
             raise typer.Exit(1) from None
         fail_with_problems(error)
     if as_json:
         framework = result.framework
-        print(json.dumps({"valid": True, "levels": len(framework.levels), "tracks": len(framework.tracks),
-                          "criteria": len(framework.criteria), "empty_cells": len(framework.empty_cells()),
-                          "split": result.split, "levels_as": result.levels_as}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "valid": True,
+                    "levels": len(framework.levels),
+                    "tracks": len(framework.tracks),
+                    "criteria": len(framework.criteria),
+                    "empty_cells": len(framework.empty_cells()),
+                    "split": result.split,
+                    "levels_as": result.levels_as,
+                },
+                indent=2,
+            )
+        )
         return
     out().print(f"{source}: valid.")
     print_summary(result)
@@ -153,11 +189,15 @@ def list_(as_json: bool = JSON_OUT) -> None:
     if as_json:
         print(json.dumps(versions_json(infos), indent=2))
     else:
-        print_versions(infos, "No ladder stored yet: run `skillgrid init` or `skillgrid framework import`.")
+        print_versions(
+            infos, "No ladder stored yet: run `skillgrid init` or `skillgrid framework import`."
+        )
 
 
 @app.command()
-def versions(name: str = typer.Argument(..., help="Ladder name."), as_json: bool = JSON_OUT) -> None:
+def versions(
+    name: str = typer.Argument(..., help="Ladder name."), as_json: bool = JSON_OUT
+) -> None:
     """List every stored version of a ladder, oldest first.
 
     Example: skillgrid framework versions sre
@@ -201,7 +241,9 @@ def diff(
     old: str = typer.Argument(..., help="A stored ladder (NAME or NAME@VERSION) or a file."),
     new: str = typer.Argument(..., help="A stored ladder (NAME or NAME@VERSION) or a file."),
     as_json: bool = JSON_OUT,
-    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when there are differences (for CI)."),
+    exit_code: bool = typer.Option(
+        False, "--exit-code", help="Exit 1 when there are differences (for CI)."
+    ),
     file_format: FileFormat | None = FORMAT,
     levels_as: LevelsAs | None = LEVELS_AS,
     sheet: str | None = SHEET,
@@ -230,7 +272,7 @@ def diff(
         raise typer.Exit(1)
 
 
-def _resolve(ref: str, options):  # type: ignore[no-untyped-def]
+def _resolve(ref: str, options: ImportOptions) -> tuple[Framework, str]:
     """A diff side: an existing file is read; anything else is NAME or NAME@VERSION."""
     from skillgrid.services.frameworks import get_framework, read_file
 
@@ -249,9 +291,13 @@ def _resolve(ref: str, options):  # type: ignore[no-untyped-def]
 @app.command()
 def export(
     name: str = typer.Argument(..., help="Ladder name."),
-    export_format: ExportAs = typer.Option(..., "--format", help="yaml, json, csv, tsv, md, xlsx or html."),
+    export_format: ExportAs = typer.Option(
+        ..., "--format", help="yaml, json, csv, tsv, md, xlsx or html."
+    ),
     version: int | None = typer.Option(None, "--version", help="Version (default: newest)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (required for xlsx)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file (required for xlsx)."
+    ),
 ) -> None:
     """Export a stored ladder; text formats print to stdout unless --output is given.
 

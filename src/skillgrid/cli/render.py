@@ -51,19 +51,30 @@ def print_import_outcome(outcome: ImportOutcome, *, dry_run: bool = False) -> No
     framework = outcome.framework
     name = escape(framework.name)
     if not outcome.stored and not dry_run:
-        out().print(f"No change: ladder '{name}' is already at version {framework.version} with this content.")
+        out().print(
+            f"No change: ladder '{name}' is already at version {framework.version} "
+            "with this content."
+        )
         return
     if dry_run:
         if outcome.previous_version is not None and outcome.diff is None:
-            out().print(f"Dry run: unchanged from '{name}' version {outcome.previous_version}; nothing would be stored.")
+            out().print(
+                f"Dry run: unchanged from '{name}' version {outcome.previous_version}; "
+                "nothing would be stored."
+            )
             return
         target = f"version {(outcome.previous_version or 0) + 1}"
         out().print(f"Dry run: importing would store '{name}' {target}; nothing was stored.")
     else:
         out().print(f"Imported ladder '{name}' version {framework.version}: {_shape(framework)}.")
     if outcome.diff is not None:
-        counts = ", ".join(f"{n} {kind.replace('_', '+')}" for kind, n in outcome.diff.counts().items() if n)
-        out().print(f"Changes since version {outcome.previous_version}: {counts or 'tracks or levels only'}.")
+        counts = ", ".join(
+            f"{n} {kind.replace('_', '+')}" for kind, n in outcome.diff.counts().items() if n
+        )
+        out().print(
+            f"Changes since version {outcome.previous_version}: "
+            f"{counts or 'tracks or levels only'}."
+        )
 
 
 def versions_json(infos: list[VersionInfo]) -> list[dict[str, object]]:
@@ -89,8 +100,13 @@ def print_versions(infos: list[VersionInfo], empty_message: str) -> None:
     table = Table("Name", "Version", "Title", "Levels", "Tracks", "Criteria", "Source", "Imported")
     for info in infos:
         table.add_row(
-            escape(info.name), str(info.version), escape(info.title or ""), str(info.levels),
-            str(info.tracks), str(info.criteria), escape(info.source or ""),
+            escape(info.name),
+            str(info.version),
+            escape(info.title or ""),
+            str(info.levels),
+            str(info.tracks),
+            str(info.criteria),
+            escape(info.source or ""),
             info.created_at.strftime("%Y-%m-%d %H:%M") if info.created_at else "",
         )
     out().print(table)
@@ -98,18 +114,25 @@ def print_versions(infos: list[VersionInfo], empty_message: str) -> None:
 
 def print_framework(framework: Framework, only_track: str | None = None) -> None:
     tracks = [
-        t for t in framework.tracks
+        t
+        for t in framework.tracks
         if only_track is None or only_track.casefold() in (t.key.casefold(), t.name.casefold())
     ]
     if not tracks:
         keys = ", ".join(t.key for t in framework.tracks)
         out().print(f"No track {escape(only_track or '')!r}; tracks: {keys}")
         raise SystemExit(1)
-    out().print(f"[bold]{escape(framework.title or framework.name)}[/bold] — '{escape(framework.name)}' "
-                f"version {framework.version}: {_shape(framework)}")
+    out().print(
+        f"[bold]{escape(framework.title or framework.name)}[/bold] — '{escape(framework.name)}' "
+        f"version {framework.version}: {_shape(framework)}"
+    )
     for track in tracks:
-        table = Table(title=f"{escape(track.name)} ({track.key})", title_justify="left",
-                      show_lines=True, expand=True)
+        table = Table(
+            title=f"{escape(track.name)} ({track.key})",
+            title_justify="left",
+            show_lines=True,
+            expand=True,
+        )
         table.add_column("Level", no_wrap=True)
         table.add_column("Id", no_wrap=True, style="cyan")
         table.add_column("Criterion", ratio=1)
@@ -127,7 +150,9 @@ def print_diff(diff: FrameworkDiff) -> None:
     from skillgrid.domain.matching import Change
 
     console = out()
-    console.print(f"[bold]--- {escape(diff.old_label)}[/bold]\n[bold]+++ {escape(diff.new_label)}[/bold]")
+    console.print(
+        f"[bold]--- {escape(diff.old_label)}[/bold]\n[bold]+++ {escape(diff.new_label)}[/bold]"
+    )
     if diff.is_empty:
         console.print("No differences.")
         return
@@ -137,14 +162,19 @@ def print_diff(diff: FrameworkDiff) -> None:
         console.print(f"[green]+ level {level.number} {escape(level.title or '')}[/green]")
     for level in diff.levels_removed:
         console.print(f"[red]- level {level.number} {escape(level.title or '')}[/red]")
-    for a, b in diff.levels_renamed:
-        console.print(f"[yellow]~ level {a.number}: {escape(a.label)} → {escape(b.label)}[/yellow]")
+    for old_level, new_level in diff.levels_renamed:
+        console.print(
+            f"[yellow]~ level {old_level.number}: {escape(old_level.label)} → "
+            f"{escape(new_level.label)}[/yellow]"
+        )
     for track in diff.tracks_added:
         console.print(f"[green]+ track {track.key} {escape(track.name)}[/green]")
     for track in diff.tracks_removed:
         console.print(f"[red]- track {track.key} {escape(track.name)}[/red]")
     for a, b in diff.tracks_renamed:
-        console.print(f"[yellow]~ track {a.key} {escape(a.name)} → {b.key} {escape(b.name)}[/yellow]")
+        console.print(
+            f"[yellow]~ track {a.key} {escape(a.name)} → {b.key} {escape(b.name)}[/yellow]"
+        )
     for change in diff.criteria:
         old, new = change.old, change.new
         if change.kind is Change.ADDED and new:
@@ -155,6 +185,8 @@ def print_diff(diff: FrameworkDiff) -> None:
             label = change.kind.value.replace("_", "+")
             console.print(f"[yellow]~ {old.id} → {new.id}[/yellow] ({label})")
             if old.text != new.text:
-                console.print(f"    [red]- {escape(old.text)}[/red]\n    [green]+ {escape(new.text)}[/green]")
+                console.print(
+                    f"    [red]- {escape(old.text)}[/red]\n    [green]+ {escape(new.text)}[/green]"
+                )
     counts = ", ".join(f"{n} {kind.replace('_', '+')}" for kind, n in diff.counts().items() if n)
     console.print(f"Criteria: {counts or 'no change'}.")

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from skillgrid.domain.framework import Criterion, Framework, Level, Track, VersionInfo
 from skillgrid.db.tables import (
     CriterionIdentityRow,
     CriterionRow,
@@ -17,6 +16,7 @@ from skillgrid.db.tables import (
     LevelRow,
     TrackRow,
 )
+from skillgrid.domain.framework import Criterion, Framework, Level, Track, VersionInfo
 
 
 class SqlFrameworkRepository:
@@ -83,7 +83,7 @@ class SqlFrameworkRepository:
             c if c.uid else Criterion(c.track, c.level, c.position, c.text, str(uuid.uuid4()))
             for c in framework.criteria
         )
-        new_uids = [
+        new_uids: list[dict[str, object]] = [
             {"uid": c.uid, "framework_id": framework_row.id}
             for old, c in zip(framework.criteria, criteria, strict=True)
             if not old.uid
@@ -109,13 +109,21 @@ class SqlFrameworkRepository:
         execute = self.session.execute
         execute(
             insert(LevelRow),
-            [{"version_id": version_id, "number": lv.number, "title": lv.title} for lv in framework.levels],
+            [
+                {"version_id": version_id, "number": lv.number, "title": lv.title}
+                for lv in framework.levels
+            ],
         )
         execute(
             insert(TrackRow),
             [
-                {"version_id": version_id, "key": t.key, "position": i, "name": t.name,
-                 "description": t.description}
+                {
+                    "version_id": version_id,
+                    "key": t.key,
+                    "position": i,
+                    "name": t.name,
+                    "description": t.description,
+                }
                 for i, t in enumerate(framework.tracks, start=1)
             ],
         )
@@ -125,9 +133,15 @@ class SqlFrameworkRepository:
             execute(
                 insert(CriterionRow),
                 [
-                    {"version_id": version_id, "uid": c.uid, "track_key": c.track,
-                     "level": c.level, "position": c.position, "text": c.text,
-                     "change": changes.get(i, "added")}
+                    {
+                        "version_id": version_id,
+                        "uid": c.uid,
+                        "track_key": c.track,
+                        "level": c.level,
+                        "position": c.position,
+                        "text": c.text,
+                        "change": changes.get(i, "added"),
+                    }
                     for i, c in enumerate(criteria)
                 ],
             )
@@ -156,8 +170,11 @@ class SqlFrameworkRepository:
         order = {track.key: track.position for track in tracks}
         criteria = self.session.execute(
             select(
-                CriterionRow.track_key, CriterionRow.level, CriterionRow.position,
-                CriterionRow.text, CriterionRow.uid,
+                CriterionRow.track_key,
+                CriterionRow.level,
+                CriterionRow.position,
+                CriterionRow.text,
+                CriterionRow.uid,
             ).where(CriterionRow.version_id == row.id)
         ).all()
         return Framework(
@@ -188,6 +205,8 @@ class SqlFrameworkRepository:
             .order_by(FrameworkRow.name, FrameworkVersionRow.version)
         )
         return [
-            VersionInfo(name, v.version, v.title, n_levels, n_tracks, n_criteria, v.source, v.created_at)
+            VersionInfo(
+                name, v.version, v.title, n_levels, n_tracks, n_criteria, v.source, v.created_at
+            )
             for name, v, n_levels, n_tracks, n_criteria in self.session.execute(query)
         ]

@@ -38,7 +38,9 @@ class FrameworkRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class FrameworkVersionRow(Base):
@@ -54,7 +56,9 @@ class FrameworkVersionRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     source: Mapped[str | None] = mapped_column(Text)
     source_format: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class LevelRow(Base):
@@ -106,9 +110,7 @@ class CriterionRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("framework_versions.id", ondelete="CASCADE")
-    )
+    version_id: Mapped[int] = mapped_column(ForeignKey("framework_versions.id", ondelete="CASCADE"))
     uid: Mapped[str] = mapped_column(ForeignKey("criterion_identities.uid"))
     track_key: Mapped[str] = mapped_column(String(16))
     level: Mapped[int] = mapped_column(Integer)

@@ -15,6 +15,7 @@ KEY_PATTERN = re.compile(r"[A-Z][A-Z0-9_]{0,15}")
 MAX_KEY_LENGTH = 16
 _PAREN_ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9&]{1,9})\)\s*$")
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_KEY_SUFFIX = re.compile(r"^(.*\S)\s*\[([A-Z][A-Z0-9_]{0,15})\]$", re.DOTALL)
 _STOP_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "to", "a", "an", "with"})
 
 
@@ -59,7 +60,7 @@ def _as_key(text: str) -> str:
     key = re.sub(r"[^A-Z0-9]", "", text.upper())
     if not key or not key[0].isalpha():
         key = "T" + key
-    return key[:MAX_KEY_LENGTH - 3]
+    return key[: MAX_KEY_LENGTH - 3]
 
 
 def _unique(base: str, taken: set[str]) -> str:
@@ -69,3 +70,11 @@ def _unique(base: str, taken: set[str]) -> str:
     while f"{base}{suffix}" in taken:
         suffix += 1
     return f"{base}{suffix}"
+
+
+def split_key_suffix(label: str) -> tuple[str, str | None]:
+    """Split "Networking [NET]" into ("Networking", "NET"); a plain name has no key."""
+    match = _KEY_SUFFIX.match(label)
+    if match:
+        return match.group(1).strip(), match.group(2)
+    return label, None

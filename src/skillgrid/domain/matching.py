@@ -98,9 +98,7 @@ def match_criteria(old: Framework, new: Framework) -> list[CriterionChange]:
     else:
         pairs = _match_by_text(old, new, track_map)
     changes = [
-        CriterionChange(
-            pairs.get(i), criterion, _moved_track(pairs.get(i), criterion, track_map)
-        )
+        CriterionChange(pairs.get(i), criterion, _moved_track(pairs.get(i), criterion, track_map))
         for i, criterion in enumerate(new.criteria)
     ]
     taken = {id(old_criterion) for old_criterion in pairs.values()}
@@ -159,11 +157,14 @@ def _match_by_text(old: Framework, new: Framework, tracks: dict[str, str]) -> di
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two texts are, word by word, from 0 to 1."""
-    matcher = SequenceMatcher(None, _WORDS.findall(a.lower()), _WORDS.findall(b.lower()))
-    if matcher.real_quick_ratio() < REWORD_THRESHOLD or matcher.quick_ratio() < REWORD_THRESHOLD:
+    """How alike two texts are, from 0 to 1: the mean of word-level and character-level
+    likeness, so a changed word in a short criterion still counts as a rewording."""
+    a, b = _normal(a), _normal(b)
+    chars = SequenceMatcher(None, a, b, autojunk=False)
+    if chars.real_quick_ratio() < REWORD_THRESHOLD or chars.quick_ratio() < REWORD_THRESHOLD:
         return 0.0
-    return matcher.ratio()
+    words = SequenceMatcher(None, _WORDS.findall(a), _WORDS.findall(b), autojunk=False)
+    return (chars.ratio() + words.ratio()) / 2
 
 
 def _normal(text: str) -> str:

@@ -24,8 +24,30 @@ INLINE_BULLET = re.compile(r"\s+•\s+")
 WHITESPACE_RUN = re.compile(r"\s+")
 DOTTED_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}", re.UNICODE)
 ABBREVIATIONS = frozenset(
-    "e.g. i.e. etc. vs. cf. viz. al. approx. incl. esp. resp. mr. ms. mrs. dr. st. no. "
-    "inc. ltd. co. jr. sr.".split()
+    {
+        "e.g.",
+        "i.e.",
+        "etc.",
+        "vs.",
+        "cf.",
+        "viz.",
+        "al.",
+        "approx.",
+        "incl.",
+        "esp.",
+        "resp.",
+        "mr.",
+        "ms.",
+        "mrs.",
+        "dr.",
+        "st.",
+        "no.",
+        "inc.",
+        "ltd.",
+        "co.",
+        "jr.",
+        "sr.",
+    }
 )
 SENTENCE_END = ".!?"
 CLOSERS = "\"')]’”»"
@@ -42,15 +64,15 @@ def has_separators(cell: str) -> bool:
 
 def choose_mode(cells: Iterable[str], requested: SplitMode = SplitMode.AUTO) -> SplitMode:
     """The mode a whole file is read in: the requested one, else list mode if any cell asks."""
-    if requested is not SplitMode.AUTO:
-        return requested
+    if requested != SplitMode.AUTO:
+        return SplitMode(requested)
     return SplitMode.LINES if any(has_separators(cell) for cell in cells) else SplitMode.SENTENCES
 
 
 def split_cell(cell: str, mode: SplitMode) -> list[str]:
     """The criteria of one cell, in order, trimmed, markers removed."""
     items = split_items(cell)
-    if mode is SplitMode.SENTENCES:
+    if mode == SplitMode.SENTENCES:
         return [sentence for item in items for sentence in split_sentences(item)]
     return items
 

@@ -17,7 +17,11 @@ def framework_document(framework: Framework) -> dict[str, Any]:
         "title": framework.title,
         "levels": [{"number": lv.number, "title": lv.title} for lv in framework.levels],
         "tracks": [
-            {"key": t.key, "name": t.name, **({"description": t.description} if t.description else {})}
+            {
+                "key": t.key,
+                "name": t.name,
+                **({"description": t.description} if t.description else {}),
+            }
             for t in framework.tracks
         ],
         "criteria": [

@@ -9,7 +9,7 @@ as ``Name [KEY]`` only when they differ from the keys derived from the names.
 from __future__ import annotations
 
 from skillgrid.domain.framework import Framework
-from skillgrid.domain.keys import assign_keys
+from skillgrid.domain.keys import assign_keys, split_key_suffix
 
 CORNER = "Level"
 
@@ -17,7 +17,8 @@ CORNER = "Level"
 def track_labels(framework: Framework) -> list[str]:
     names = [track.name for track in framework.tracks]
     keys = [track.key for track in framework.tracks]
-    if assign_keys(names) == keys:
+    ambiguous = any(split_key_suffix(name)[1] for name in names)
+    if assign_keys(names) == keys and not ambiguous:
         return names
     return [f"{name} [{key}]" for name, key in zip(names, keys, strict=True)]
 

@@ -58,7 +58,7 @@ def read_ladder(data: bytes, source: str, options: ImportOptions | None = None) 
             [
                 Problem(
                     f"the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                    "a ladder is a few hundred kilobytes at most: check that this is the right file",
+                    "a ladder is a few hundred kilobytes at most: is this the right file?",
                     source,
                 )
             ]

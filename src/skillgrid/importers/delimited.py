@@ -34,13 +34,11 @@ def parse_rows(text: str, delimiter: str, source: str) -> list[GridRow]:
             line = reader.line_num + 1
     except csv.Error as error:
         hint = (
-            "close the quote, or double a quote that is part of the text (\"\")"
+            'close the quote, or double a quote that is part of the text ("")'
             if "quote" in str(error) or "end of data" in str(error)
             else "check that this is a text file saved as CSV/TSV"
         )
-        raise LadderError(
-            [Problem(f"cannot read the row: {error}", hint, source, line)]
-        ) from None
+        raise LadderError([Problem(f"cannot read the row: {error}", hint, source, line)]) from None
     return rows
 
 

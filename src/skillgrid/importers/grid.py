@@ -11,14 +11,9 @@ from dataclasses import dataclass
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.domain.framework import Level, Track, build_framework
-from skillgrid.domain.keys import assign_keys
+from skillgrid.domain.keys import assign_keys, split_key_suffix
 from skillgrid.domain.splitting import choose_mode, split_cell
-from skillgrid.importers.labels import (
-    explicit_key,
-    level_order,
-    looks_like_levels,
-    orientation_hint,
-)
+from skillgrid.importers.labels import level_order, looks_like_levels, orientation_hint
 from skillgrid.importers.options import (
     MAX_CELL_CHARS,
     MAX_LEVELS,
@@ -172,8 +167,7 @@ def _check_body(
         stray = [i for i in range(width, len(row.cells)) if row.cells[i].strip()]
         if stray:
             problems.add(
-                f"ragged row: a value in column {stray[0] + 1}, but the header has {width} "
-                "columns",
+                f"ragged row: a value in column {stray[0] + 1}, but the header has {width} columns",
                 "give that column a header, or remove the value (a delimiter inside an "
                 "unquoted cell splits it in two: quote the cell)",
                 row.number,
@@ -219,8 +213,7 @@ def _duplicates(labels: list[Labelled], what: str, where: str, problems: _Proble
         if key and key in seen:
             first = seen[key]
             problems.add(
-                f"duplicate {what} {label.text!r} (also at row {first.row}, column "
-                f"{first.column})",
+                f"duplicate {what} {label.text!r} (also at row {first.row}, column {first.column})",
                 f"each {what} must appear once in the {where}: rename or merge them",
                 label.row,
                 label.column,
@@ -277,8 +270,11 @@ def _tracks(
     what, where = _axis_words(orientation, is_levels=False)
     _too_many(labels, what, MAX_TRACKS, problems)
     _empty(labels, what, where, problems)
-    named = [explicit_key(label.text) for label in labels]
-    names = [Labelled(name, label.row, label.column) for (name, _), label in zip(named, labels, strict=True)]
+    named = [split_key_suffix(label.text) for label in labels]
+    names = [
+        Labelled(name, label.row, label.column)
+        for (name, _), label in zip(named, labels, strict=True)
+    ]
     _duplicates(names, what, where, problems)
     explicit = {name: key for name, key in named if key}
     seen_keys: dict[str, Labelled] = {}
@@ -294,4 +290,3 @@ def _tracks(
             seen_keys[key] = label
     keys = assign_keys([name for name, _ in named], {**options.known_keys, **explicit})
     return [Track(key, name) for key, (name, _) in zip(keys, named, strict=True)]
-

@@ -1,7 +1,8 @@
-"""Reading row and column labels: which axis holds levels, their order, explicit track keys."""
+"""Reading row and column labels: which axis holds levels, and in what order."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -21,7 +22,6 @@ _HINT_TRACKS = re.compile(
 )
 _INTEGER = re.compile(r"[+-]?\d+")
 _FIRST_NUMBER = re.compile(r"\d+")
-_KEY_SUFFIX = re.compile(r"^(.*\S)\s*\[([A-Z][A-Z0-9_]{0,15})\]$", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,21 +69,13 @@ def level_order(labels: list[str]) -> tuple[list[int], Gap | None]:
     if labels and all(_INTEGER.fullmatch(label) for label in labels):
         numbers = [int(label) for label in labels]
         order = sorted(indices, key=lambda i: numbers[i])
-        for previous, current in zip(order, order[1:], strict=False):
+        for previous, current in itertools.pairwise(order):
             if numbers[current] > numbers[previous] + 1:
                 return order, Gap(current, numbers[previous] + 1)
         return order, None
     found = [_FIRST_NUMBER.search(label) for label in labels]
     numbers = [int(match.group()) for match in found if match]
     descending = len(numbers) == len(labels) > 1 and all(
-        a > b for a, b in zip(numbers, numbers[1:], strict=False)
+        a > b for a, b in itertools.pairwise(numbers)
     )
     return (indices[::-1] if descending else indices), None
-
-
-def explicit_key(label: str) -> tuple[str, str | None]:
-    """Split "Networking [NET]" into ("Networking", "NET"); a plain name has no key."""
-    match = _KEY_SUFFIX.match(label)
-    if match:
-        return match.group(1).strip(), match.group(2)
-    return label, None

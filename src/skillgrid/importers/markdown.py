@@ -37,7 +37,7 @@ def markdown_rows(text: str, source: str) -> list[GridRow]:
             ]
         )
     rows = [
-        GridRow(n, (_HEADING.sub("", line, count=1).strip(),))
+        GridRow(n, (_UNESCAPE.sub(r"\1", _HEADING.sub("", line, count=1)).strip(),))
         for n, line in _numbered(lines[:start])
     ]
     rows.append(GridRow(start + 1, split_row(lines[start])))

@@ -25,7 +25,9 @@ def read_native(
 ) -> ImportResult:
     """Read a YAML or JSON ladder document; see docs/formats.md for its shape."""
     text = decode(data, source, options.encoding)
-    document = _parse_json(text, source) if file_format is Format.JSON else _parse_yaml(text, source)
+    document = (
+        _parse_json(text, source) if file_format is Format.JSON else _parse_yaml(text, source)
+    )
     _validate_schema(document, source)
     return ImportResult(_framework(document, source, options), file_format)
 
@@ -35,7 +37,15 @@ def _parse_json(text: str, source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise LadderError(
-            [Problem(f"invalid JSON: {error.msg}", "fix the syntax", source, error.lineno, error.colno)]
+            [
+                Problem(
+                    f"invalid JSON: {error.msg}",
+                    "fix the syntax",
+                    source,
+                    error.lineno,
+                    error.colno,
+                )
+            ]
         ) from None
 
 
@@ -90,8 +100,11 @@ def _framework(document: dict[str, Any], source: str, options: ImportOptions) ->
     given = {t["name"].strip(): t["key"] for t in raw_tracks if t.get("key")}
     for i, track in enumerate(raw_tracks):
         if track.get("key") and not is_valid_key(track["key"]):
-            problem(f"tracks[{i}].key", f"{track['key']!r} is not a valid key",
-                    "use capitals, digits and _, starting with a capital, 16 at most")
+            problem(
+                f"tracks[{i}].key",
+                f"{track['key']!r} is not a valid key",
+                "use capitals, digits and _, starting with a capital, 16 at most",
+            )
     _duplicates([n.casefold() for n in names], "tracks", "name", problem)
     _duplicates([t.get("key") for t in raw_tracks if t.get("key")], "tracks", "key", problem)
     keys = assign_keys(names, {**options.known_keys, **given})
@@ -107,14 +120,23 @@ def _framework(document: dict[str, Any], source: str, options: ImportOptions) ->
         key = key_of.get(item["track"])
         text = item["text"].strip()
         if key is None:
-            problem(f"criteria[{i}].track", f"no track {item['track']!r}",
-                    "name a track key (or name) listed under tracks")
+            problem(
+                f"criteria[{i}].track",
+                f"no track {item['track']!r}",
+                "name a track key (or name) listed under tracks",
+            )
         elif item["level"] not in numbers:
-            problem(f"criteria[{i}].level", f"no level {item['level']}",
-                    "use a level number listed under levels")
+            problem(
+                f"criteria[{i}].level",
+                f"no level {item['level']}",
+                "use a level number listed under levels",
+            )
         elif not text or len(text) > MAX_CELL_CHARS:
-            problem(f"criteria[{i}].text", "text is empty or too long",
-                    f"give 1 to {MAX_CELL_CHARS:,} characters")
+            problem(
+                f"criteria[{i}].text",
+                "text is empty or too long",
+                f"give 1 to {MAX_CELL_CHARS:,} characters",
+            )
         else:
             cells.setdefault((key, item["level"]), []).append(text)
     if problems:
@@ -126,6 +148,9 @@ def _duplicates(values: list[Any], where: str, field: str, problem: Any) -> None
     seen: set[Any] = set()
     for i, value in enumerate(values):
         if value in seen:
-            problem(f"{where}[{i}].{field}", f"duplicate {field} {value!r}",
-                    f"give each of the {where} its own {field}")
+            problem(
+                f"{where}[{i}].{field}",
+                f"duplicate {field} {value!r}",
+                f"give each of the {where} its own {field}",
+            )
         seen.add(value)

@@ -23,7 +23,8 @@ class FrameworkRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    frameworks: FrameworkRepository
+    @property
+    def frameworks(self) -> FrameworkRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

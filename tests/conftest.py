@@ -1,0 +1,107 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when SKILLGRID_TEST_DATABASE_URL is
+set), the seed ladder and test data paths."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+SEED = Path(__file__).parents[1] / "src" / "skillgrid" / "data" / "sre.tsv"
+POSTGRES_URL = os.environ.get("SKILLGRID_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def seed_bytes() -> bytes:
+    return SEED.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str | None]:
+    """A database of its own on the PostgreSQL server for this test run, dropped at the end,
+    so a leftover from an earlier run can neither pass nor fail a test."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"skillgrid_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _backends() -> list[object]:
+    backends: list[object] = ["sqlite"]
+    backends.append(
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(
+                not POSTGRES_URL, reason="SKILLGRID_TEST_DATABASE_URL not set"
+            ),
+        )
+    )
+    return backends
+
+
+@pytest.fixture(params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated-on-demand database: a SQLite file, or an empty PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'skillgrid.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    yield server
+
+
+@pytest.fixture
+def uow_factory(database_url: str):  # type: ignore[no-untyped-def]
+    """Make SqlAlchemyUnitOfWork objects on a migrated database."""
+    from skillgrid.db.engine import make_engine, make_session_factory
+    from skillgrid.db.migrate import upgrade
+    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    yield lambda: SqlAlchemyUnitOfWork(factory)
+    engine.dispose()
+
+
+def table_snapshot(database_url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every SkillGrid table, to prove a failed command changed nothing."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            names = sorted(inspect(connection).get_table_names())
+            return {
+                name: sorted(
+                    (
+                        tuple(map(repr, row))
+                        for row in connection.execute(text(f'SELECT * FROM "{name}"'))
+                    ),
+                )
+                for name in names
+            }
+    finally:
+        engine.dispose()

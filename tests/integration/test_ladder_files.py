@@ -1,0 +1,88 @@
+"""Real ladders, in the shapes companies keep them, import with every criterion exact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from skillgrid.importers import read_ladder
+from tests.conftest import DATA
+
+LADDERS = sorted(
+    path
+    for path in (DATA / "ladders").iterdir()
+    if path.suffix in {".csv", ".tsv", ".md", ".xlsx", ".yaml", ".json"}
+    and not path.name.endswith(".expected.json")
+)
+
+
+def test_seed_gives_90_criteria_and_4_empty_cells_exactly_as_written(seed_bytes: bytes) -> None:
+    result = read_ladder(seed_bytes, "sre-matrix.tsv")
+    framework = result.framework
+    assert framework.title == "Site Reliability Engineering (SRE)"
+    assert len(framework.levels) == 6
+    assert [t.name for t in framework.tracks] == [
+        "Product Output",
+        "Communication/Writing",
+        "Networking",
+        "Security",
+        "Systems Engineering",
+        "Site Reliability Engineering (SRE)",
+    ]
+    assert len(framework.criteria) == 90
+    empty = {(t.name, lv.number) for t, lv in framework.empty_cells()}
+    assert empty == {
+        ("Systems Engineering", 1),
+        ("Networking", 6),
+        ("Security", 6),
+        ("Site Reliability Engineering (SRE)", 6),
+    }
+    sre2 = [c.text for c in framework.cell("SRE", 2)]
+    assert (
+        "Uses Cloud native metrics, monitor, and alerting stacks (Cloud-Watch, Prometheus, Grafana)"
+        in sre2
+    )
+    assert "Is a member of on-call rotation and can resolve issues outlined in runbooks." in sre2
+    assert "Can utilize Mandatory Access Control (MAC) systems like as SELinux or AppArmor." in [
+        c.text for c in framework.cell("SEC", 3)
+    ]
+
+
+def test_every_seed_criterion_is_a_verbatim_piece_of_its_cell(seed_bytes: bytes) -> None:
+    rows = [line.split("\t") for line in seed_bytes.decode().splitlines()[5:]]
+    framework = read_ladder(seed_bytes, "sre.tsv").framework
+    for track, level, items in framework.cells():
+        raw = rows[level.number - 1][framework.tracks.index(track) + 1]
+        rebuilt = raw
+        for criterion in items:
+            assert criterion.text in rebuilt
+            rebuilt = rebuilt.replace(criterion.text, "", 1)
+        assert rebuilt.strip() == "", (track.key, level.number, rebuilt)
+
+
+@pytest.mark.parametrize("path", LADDERS, ids=lambda p: p.name)
+def test_public_ladder_imports_every_criterion_exactly(path: Path) -> None:
+    expected = json.loads(path.with_name(path.stem + ".expected.json").read_text("utf-8"))
+    result = read_ladder(path.read_bytes(), path.name)
+    framework = result.framework
+    assert result.levels_as == expected["levels_as"]
+    assert framework.title == expected["title"]
+    assert [lv.label for lv in framework.levels] == expected["levels"]
+    assert [t.name for t in framework.tracks] == expected["tracks"]
+    for track in framework.tracks:
+        cells = expected["cells"].get(track.name, {})
+        for level in framework.levels:
+            got = [c.text for c in framework.cell(track.key, level.number)]
+            assert got == cells.get(str(level.number), []), (track.name, level.number)
+
+
+def test_public_ladders_cover_the_shapes_companies_keep() -> None:
+    suffixes = {path.suffix for path in LADDERS}
+    assert {".csv", ".md", ".xlsx"} <= suffixes
+    orientations = {
+        json.loads(p.with_name(p.stem + ".expected.json").read_text("utf-8"))["levels_as"]
+        for p in LADDERS
+    }
+    assert orientations == {"rows", "columns"}

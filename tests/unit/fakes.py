@@ -1,0 +1,70 @@
+"""Hand-written fakes at the unit-of-work boundary: services run in memory, in microseconds."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any, Self
+
+from skillgrid.domain.framework import Framework, VersionInfo
+
+
+class FakeFrameworkRepository:
+    def __init__(self) -> None:
+        self.stored: dict[str, list[Framework]] = {}
+        self.changes: dict[tuple[str, int], dict[int, str]] = {}
+
+    def latest(self, name: str) -> Framework | None:
+        versions = self.stored.get(name)
+        return versions[-1] if versions else None
+
+    def get(self, name: str, version: int | None = None) -> Framework | None:
+        if version is None:
+            return self.latest(name)
+        return next((f for f in self.stored.get(name, []) if f.version == version), None)
+
+    def versions(self, name: str) -> list[VersionInfo]:
+        return [_info(f) for f in self.stored.get(name, [])]
+
+    def latest_versions(self) -> list[VersionInfo]:
+        return [_info(versions[-1]) for _, versions in sorted(self.stored.items())]
+
+    def add(
+        self, framework: Framework, changes: dict[int, str], source: Any, fmt: Any
+    ) -> Framework:
+        versions = self.stored.setdefault(framework.name, [])
+        criteria = tuple(
+            c if c.uid else replace(c, uid=str(uuid.uuid4())) for c in framework.criteria
+        )
+        stored = replace(framework, criteria=criteria, version=len(versions) + 1)
+        versions.append(stored)
+        self.changes[(framework.name, len(versions))] = dict(changes)
+        return stored
+
+
+def _info(framework: Framework) -> VersionInfo:
+    return VersionInfo(
+        framework.name,
+        framework.version or 0,
+        framework.title,
+        len(framework.levels),
+        len(framework.tracks),
+        len(framework.criteria),
+        None,
+        None,
+    )
+
+
+class FakeUnitOfWork:
+    def __init__(self) -> None:
+        self.frameworks = FakeFrameworkRepository()
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+    def commit(self) -> None:
+        self.commits += 1

@@ -1,0 +1,100 @@
+"""Ladder use cases against a fake unit of work: versions, identity, dry runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillgrid.domain.errors import LadderError, NotFound
+from skillgrid.exporters import ExportFormat
+from skillgrid.services import frameworks as services
+from tests.unit.fakes import FakeUnitOfWork
+
+V1 = (
+    b"Level,Networking,Security\n"
+    b"1,Knows DNS. Knows DHCP.,Uses SSH keys.\n"
+    b"2,Runs load balancers.,Knows TLS.\n"
+)
+
+
+def test_first_import_stores_version_1_and_commits_once() -> None:
+    uow = FakeUnitOfWork()
+    outcome = services.import_framework(uow, V1, "v1.csv", "ops")
+    assert outcome.stored and outcome.framework.version == 1
+    assert len(outcome.framework.criteria) == 5
+    assert uow.commits == 1
+
+
+def test_importing_the_same_content_again_stores_nothing() -> None:
+    uow = FakeUnitOfWork()
+    services.import_framework(uow, V1, "v1.csv", "ops")
+    again = services.import_framework(uow, V1.replace(b"\n", b"\r\n"), "v1-copy.csv", "ops")
+    assert not again.stored and again.framework.version == 1
+    assert uow.commits == 1
+
+
+def test_changed_content_makes_a_new_version_and_identities_carry_over() -> None:
+    uow = FakeUnitOfWork()
+    first = services.import_framework(uow, V1, "v1.csv", "ops").framework
+    v2 = V1.replace(b"Knows TLS.", b"Knows TLS well.").replace(
+        b"Uses SSH keys.", b"Writes threat models."
+    )
+    second = services.import_framework(uow, v2, "v2.csv", "ops")
+    assert second.stored and second.framework.version == 2
+    uid = {c.text: c.uid for c in first.criteria}
+    new = {c.text: c.uid for c in second.framework.criteria}
+    assert new["Knows DNS."] == uid["Knows DNS."]
+    assert new["Knows TLS well."] == uid["Knows TLS."]
+    assert new["Writes threat models."] not in uid.values()
+    assert uow.frameworks.changes[("ops", 2)] == {
+        0: "unchanged",
+        1: "unchanged",
+        2: "unchanged",
+        3: "added",
+        4: "reworded",
+    }
+    assert second.diff is not None and second.diff.counts()["removed"] == 1
+
+
+def test_dry_run_reports_the_split_and_stores_nothing() -> None:
+    uow = FakeUnitOfWork()
+    outcome = services.import_framework(uow, V1, "v1.csv", "ops", dry_run=True)
+    assert not outcome.stored and uow.commits == 0 and not uow.frameworks.stored
+    assert [c.text for c in outcome.framework.cell("NET", 1)] == ["Knows DNS.", "Knows DHCP."]
+
+
+def test_bad_file_raises_and_stores_nothing() -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(LadderError):
+        services.import_framework(uow, b"Level,Ops\n1,a,b\n", "bad.csv", "ops")
+    assert not uow.frameworks.stored and uow.commits == 0
+
+
+def test_old_versions_stay_readable_and_diff_between_them() -> None:
+    uow = FakeUnitOfWork()
+    services.import_framework(uow, V1, "v1.csv", "ops")
+    services.import_framework(uow, V1.replace(b"Knows TLS.", b"Knows mTLS."), "v2.csv", "ops")
+    assert [c.text for c in services.get_framework(uow, "ops", 1).cell("SEC", 2)] == ["Knows TLS."]
+    diff = services.diff_versions(uow, "ops", 1)
+    assert diff.counts()["reworded"] == 1
+
+
+def test_missing_ladder_or_version_names_what_exists() -> None:
+    uow = FakeUnitOfWork()
+    services.import_framework(uow, V1, "v1.csv", "ops")
+    with pytest.raises(NotFound, match="stored ladders: ops"):
+        services.get_framework(uow, "nope")
+    with pytest.raises(NotFound, match="has no version 9; it has versions 1"):
+        services.get_framework(uow, "ops", 9)
+
+
+def test_builtin_sre_ladder_installs_once() -> None:
+    uow = FakeUnitOfWork()
+    assert services.install_builtin(uow).stored
+    assert not services.install_builtin(uow).stored
+    assert len(services.get_framework(uow, "sre").criteria) == 90
+
+
+def test_export_of_a_stored_version() -> None:
+    uow = FakeUnitOfWork()
+    services.import_framework(uow, V1, "v1.csv", "ops")
+    assert b"Knows DHCP." in services.export(uow, "ops", ExportFormat.MARKDOWN)

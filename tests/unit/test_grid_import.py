@@ -1,0 +1,128 @@
+"""How a table becomes a ladder: header, title, orientation, labels, keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillgrid.domain.errors import LadderError
+from skillgrid.importers import ImportOptions, Orientation, read_ladder
+
+
+def read(text: str, name: str = "ladder.csv", **options: object):
+    return read_ladder(text.encode("utf-8"), name, ImportOptions(**options))  # type: ignore[arg-type]
+
+
+def test_title_line_blank_lines_bom_crlf_and_trailing_delimiters_are_handled() -> None:
+    text = (
+        "\ufeff\r\n\r\nMy Ladder\r\n\r\n"
+        "Level,Ops,Dev,\r\n1,Runs it.,Builds it.,\r\n2,,Ships it.,\r\n"
+    )
+    framework = read(text).framework
+    assert framework.title == "My Ladder"
+    assert [t.name for t in framework.tracks] == ["Ops", "Dev"]
+    assert [c.id for c in framework.criteria] == ["OPS.1.1", "DEV.1.1", "DEV.2.1"]
+
+
+def test_quoted_cells_with_line_breaks_are_lists() -> None:
+    text = 'Level,Ops\n1,"- Runs it. Well.\n- Watches it."\n2,Fixes it. Fast.\n'
+    framework = read(text).framework
+    assert [c.text for c in framework.criteria] == [
+        "Runs it. Well.",
+        "Watches it.",
+        "Fixes it. Fast.",
+    ]
+
+
+def test_levels_as_columns_are_detected_from_level_like_labels() -> None:
+    text = "Competency,Engineer I,Engineer II,Senior Engineer\nDelivery,a,b,c\nCraft,d,e,f\n"
+    result = read(text)
+    assert result.levels_as is Orientation.COLUMNS
+    assert [lv.title for lv in result.framework.levels] == [
+        "Engineer I",
+        "Engineer II",
+        "Senior Engineer",
+    ]
+    assert [t.name for t in result.framework.tracks] == ["Delivery", "Craft"]
+    assert [c.text for c in result.framework.cell("CRA", 2)] == ["e"]
+
+
+def test_levels_as_columns_without_a_corner_hint() -> None:
+    text = ",L1,L2\nDelivery,a,b\nCraft,c,d\n"
+    assert read(text).levels_as is Orientation.COLUMNS
+
+
+def test_orientation_can_be_forced() -> None:
+    text = "Level,1,2\nOps,a,b\n"
+    result = read(text, levels_as=Orientation.ROWS)
+    assert [t.name for t in result.framework.tracks] == ["1", "2"]
+    assert [lv.title for lv in result.framework.levels] == ["Ops"]
+
+
+def test_word_level_labels_are_numbered_by_order_and_kept_as_titles() -> None:
+    text = "Level,Ops\nD1 - Developer 1,a\nSenior Engineer 2 (IC),b\n"
+    levels = read(text).framework.levels
+    assert [(lv.number, lv.title) for lv in levels] == [
+        (1, "D1 - Developer 1"),
+        (2, "Senior Engineer 2 (IC)"),
+    ]
+
+
+def test_numbered_levels_written_highest_first_are_put_in_order() -> None:
+    text = "Level,Ops\n3,c\n2,b\n1,a\n"
+    framework = read(text).framework
+    assert [c.id + "=" + c.text for c in framework.criteria] == [
+        "OPS.1.1=a",
+        "OPS.2.1=b",
+        "OPS.3.1=c",
+    ]
+
+
+def test_labelled_levels_written_highest_first_are_put_in_order() -> None:
+    text = "Level,Ops\nL5 Principal,c\nL4 Staff,b\nL3 Senior,a\n"
+    assert [lv.title for lv in read(text).framework.levels] == [
+        "L3 Senior",
+        "L4 Staff",
+        "L5 Principal",
+    ]
+
+
+def test_explicit_track_keys_in_brackets() -> None:
+    text = "Level,Networking [NETW],Security\n1,a,b\n"
+    tracks = read(text).framework.tracks
+    assert [(t.key, t.name) for t in tracks] == [("NETW", "Networking"), ("SEC", "Security")]
+
+
+def test_known_keys_survive_a_reimport_with_a_new_track_that_collides() -> None:
+    text = "Level,Network Ops,Networking\n1,a,b\n"
+    tracks = read(text, known_keys={"Networking": "NET"}).framework.tracks
+    assert [t.key for t in tracks] == ["NO", "NET"]
+
+
+def test_semicolon_csv_from_european_spreadsheets() -> None:
+    text = "Level;Ops;Dev\n1;Runs it, well.;Builds it.\n"
+    assert [c.text for c in read(text).framework.criteria] == ["Runs it, well.", "Builds it."]
+
+
+def test_markdown_table_with_br_and_escaped_pipes() -> None:
+    text = (
+        "# Platform ladder\n\n| Level | Ops | Dev |\n|---|:--|--:|\n"
+        "| 1 | - Pipes a \\| b<br>- Runs it | Builds |\n| 2 | | Ships |\n"
+    )
+    framework = read(text, "ladder.md").framework
+    assert framework.title == "Platform ladder"
+    assert [c.text for c in framework.cell("OPS", 1)] == ["Pipes a | b", "Runs it"]
+
+
+def test_split_override_reads_sentences_in_a_list_mode_file() -> None:
+    text = 'Level,Ops\n1,"- A. B.\n- C."\n'
+    assert len(read(text).framework.criteria) == 2
+    assert len(read(text, split="sentences").framework.criteria) == 3
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    text = "Level,Ops,ops,\n1,a,b,c\n,d,e\n"
+    with pytest.raises(LadderError) as caught:
+        read(text)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("ragged row" in m and "row 2, column 4" in m for m in messages)
+    assert any("no label" in m and "row 3, column 1" in m for m in messages)
