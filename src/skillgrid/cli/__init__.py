@@ -9,13 +9,13 @@ from __future__ import annotations
 import typer
 
 from skillgrid.cli import frameworks
-from skillgrid.cli.common import run_service
 
 app = typer.Typer(
     name="skillgrid",
     help="SkillGrid: run an engineering career ladder — import, version, diff and export it.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: Typer's Rich help costs 80 ms of imports per call
 )
 app.add_typer(frameworks.app, name="framework")
 
@@ -30,12 +30,11 @@ def init(
 
     Example: skillgrid init
     """
-    from skillgrid.cli.common import database_location, open_uow, out
+    from skillgrid.cli.common import database_location, out, with_database
     from skillgrid.cli.render import print_import_outcome
     from skillgrid.services.frameworks import install_builtin
 
-    uow = open_uow()
-    outcome = run_service(lambda: install_builtin(uow, ladder))
+    outcome = with_database(lambda uow: install_builtin(uow, ladder))
     out().print(f"Database: {database_location()}")
     print_import_outcome(outcome)
 

@@ -44,8 +44,9 @@ def database_location() -> str:
     return make_url(settings().database_url).render_as_string(hide_password=True)
 
 
-def open_uow(*, migrate: bool = True) -> SqlAlchemyUnitOfWork:
-    """A unit of work on the configured database, migrated to the newest schema first."""
+def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = True) -> T:
+    """Run ``call`` with a unit of work on the configured database (migrated to the newest
+    schema first), turning errors into exit 1; the engine is disposed afterwards."""
     from skillgrid.db import migrate as migrations
     from skillgrid.db.engine import make_engine, make_session_factory
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
@@ -54,9 +55,13 @@ def open_uow(*, migrate: bool = True) -> SqlAlchemyUnitOfWork:
     engine = make_engine(
         config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms, echo=config.echo_sql
     )
-    if migrate:
-        run_service(lambda: migrations.upgrade(engine))
-    return SqlAlchemyUnitOfWork(make_session_factory(engine))
+    try:
+        if migrate:
+            run_service(lambda: migrations.upgrade(engine))
+        uow = SqlAlchemyUnitOfWork(make_session_factory(engine))
+        return run_service(lambda: call(uow))
+    finally:
+        engine.dispose()
 
 
 def run_service(call: Callable[[], T]) -> T:
@@ -69,26 +74,32 @@ def run_service(call: Callable[[], T]) -> T:
     except LadderError as error:
         fail_with_problems(error)
     except SkillGridError as error:
-        err().print(f"[red]error:[/red] {error}", markup=True)
+        error_line(str(error))
         raise typer.Exit(1) from None
     except Exception as error:
         from sqlalchemy.exc import OperationalError
 
         if not isinstance(error, OperationalError):
             raise
-        err().print(
-            f"[red]error:[/red] database {database_location()}: {error.orig}\n"
-            "check SKILLGRID_DATABASE_URL and that the database server is running",
-            markup=True,
+        error_line(
+            f"database {database_location()}: {error.orig}\n"
+            "check SKILLGRID_DATABASE_URL and that the database server is running"
         )
         raise typer.Exit(1) from None
     raise AssertionError("unreachable")
 
 
+def error_line(message: str) -> None:
+    """Print ``error: message`` on stderr; the message is text, never Rich markup."""
+    from rich.markup import escape
+
+    err().print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+
+
 def fail_with_problems(error: Exception) -> None:
     problems = getattr(error, "problems", ())
     for problem in problems:
-        err().print(f"[red]error:[/red] {problem}", markup=True, soft_wrap=True)
+        error_line(str(problem))
     count = len(problems)
     err().print(f"{count} problem{'s' if count != 1 else ''}; nothing was stored.")
     raise typer.Exit(1)
@@ -102,5 +113,5 @@ def read_input(path: str) -> tuple[bytes, str]:
         with open(path, "rb") as handle:
             return handle.read(), path
     except OSError as error:
-        err().print(f"[red]error:[/red] cannot read {path}: {error.strerror}", markup=True)
+        error_line(f"cannot read {path}: {error.strerror}")
         raise typer.Exit(1) from None

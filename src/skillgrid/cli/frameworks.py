@@ -14,10 +14,20 @@ if TYPE_CHECKING:
     from skillgrid.domain.framework import Framework
     from skillgrid.importers import ImportOptions
 
-from skillgrid.cli.common import err, fail_with_problems, open_uow, out, read_input, run_service
+from skillgrid.cli.common import (
+    err,
+    error_line,
+    fail_with_problems,
+    out,
+    read_input,
+    run_service,
+    with_database,
+)
 
 app = typer.Typer(
-    help="Ladders: import, validate, list, show, diff and export.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Ladders: import, validate, list, show, diff and export.",
+    no_args_is_help=True,
 )
 
 
@@ -114,9 +124,8 @@ def import_(
     _check_name(name)
     data, source = read_input(path)
     options = _options(file_format, levels_as, sheet, split, encoding)
-    uow = open_uow()
-    outcome = run_service(
-        lambda: import_framework(uow, data, source, name, options, dry_run=dry_run)
+    outcome = with_database(
+        lambda uow: import_framework(uow, data, source, name, options, dry_run=dry_run)
     )
     if dry_run:
         print_split(outcome.read)
@@ -184,8 +193,7 @@ def list_(as_json: bool = JSON_OUT) -> None:
     from skillgrid.cli.render import print_versions, versions_json
     from skillgrid.services.frameworks import list_frameworks
 
-    uow = open_uow()
-    infos = run_service(lambda: list_frameworks(uow))
+    infos = with_database(lambda uow: list_frameworks(uow))
     if as_json:
         print(json.dumps(versions_json(infos), indent=2))
     else:
@@ -205,8 +213,7 @@ def versions(
     from skillgrid.cli.render import print_versions, versions_json
     from skillgrid.services.frameworks import list_versions
 
-    uow = open_uow()
-    infos = run_service(lambda: list_versions(uow, name))
+    infos = with_database(lambda uow: list_versions(uow, name))
     if as_json:
         print(json.dumps(versions_json(infos), indent=2))
     else:
@@ -228,8 +235,7 @@ def show(
     from skillgrid.exporters.native import framework_document
     from skillgrid.services.frameworks import get_framework
 
-    uow = open_uow()
-    framework = run_service(lambda: get_framework(uow, name, version))
+    framework = with_database(lambda uow: get_framework(uow, name, version))
     if as_json:
         print(json.dumps(framework_document(framework), ensure_ascii=False, indent=2))
         return
@@ -281,10 +287,11 @@ def _resolve(ref: str, options: ImportOptions) -> tuple[Framework, str]:
         return run_service(lambda: read_file(data, source, options)).framework, source
     name, _, version = ref.partition("@")
     if version and not version.isdigit():
-        err().print(f"[red]error:[/red] {ref!r}: the version after @ must be a number", markup=True)
+        error_line(f"{ref!r}: the version after @ must be a number")
         raise typer.Exit(1)
-    uow = open_uow()
-    framework = run_service(lambda: get_framework(uow, name, int(version) if version else None))
+    framework = with_database(
+        lambda uow: get_framework(uow, name, int(version) if version else None)
+    )
     return framework, f"{name}@{framework.version}"
 
 
@@ -305,30 +312,30 @@ def export(
 
     Example: skillgrid framework export sre --format xlsx --output sre.xlsx
     """
+    from rich.markup import escape
+
     from skillgrid.exporters import ExportFormat
     from skillgrid.services.frameworks import export as export_service
 
     chosen = ExportFormat(export_format.value)
     if chosen.is_binary and output is None:
-        err().print("[red]error:[/red] xlsx is binary: give --output FILE", markup=True)
+        error_line("xlsx is binary: give --output FILE")
         raise typer.Exit(1)
-    uow = open_uow()
-    data = run_service(lambda: export_service(uow, name, chosen, version))
+    data = with_database(lambda uow: export_service(uow, name, chosen, version))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     output.write_bytes(data)
-    err().print(f"Wrote {output} ({len(data):,} bytes).")
+    err().print(f"Wrote {escape(str(output))} ({len(data):,} bytes).")
 
 
 def _check_name(name: str) -> None:
     import re
 
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", name):
-        err().print(
-            f"[red]error:[/red] --name {name!r}: use letters, digits, '.', '_' or '-' "
-            "(100 at most), starting with a letter or digit",
-            markup=True,
+        error_line(
+            f"--name {name!r}: use letters, digits, '.', '_' or '-' "
+            "(100 at most), starting with a letter or digit"
         )
         raise typer.Exit(1)

@@ -20,6 +20,7 @@ class SplitMode(StrEnum):
 
 BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 MARKER = re.compile(r"[ \t]*(?:[-*•◦▪‣·–]|\d{1,3}[.)])[ \t]+")
+MARKED_LINE = re.compile(r"^[ \t]*(?:[-*•◦▪‣·–]|\d{1,3}[.)])[ \t]+(.*)$", re.MULTILINE)
 INLINE_BULLET = re.compile(r"\s+•\s+")
 WHITESPACE_RUN = re.compile(r"\s+")
 DOTTED_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}", re.UNICODE)
@@ -79,21 +80,30 @@ def split_cell(cell: str, mode: SplitMode) -> list[str]:
 
 def split_items(cell: str) -> list[str]:
     """List-mode split: one item per line or bullet; unmarked lines continue a bulleted item."""
-    lines = BREAK_TAG.sub("\n", cell).splitlines()
-    bulleted = any(MARKER.match(line) for line in lines if line.strip())
+    if "<" in cell:
+        cell = BREAK_TAG.sub("\n", cell)
+    if "•" not in cell and "\r" not in cell:
+        marked = MARKED_LINE.findall(cell)
+        if len(marked) == cell.strip().count("\n") + 1:  # every line a bullet: the usual case
+            return [item for item in map(str.strip, marked) if item]
+    lines = cell.splitlines()
+    markers = list(map(MARKER.match, lines))
+    bulleted = any(markers)
     items: list[str] = []
-    for line in lines:
+    for line, marker in zip(lines, markers, strict=True):
+        if marker:
+            items.append(line[marker.end() :].strip())
+            continue
         stripped = line.strip()
         if not stripped:
             continue
-        marker = MARKER.match(line)
-        if marker:
-            items.append(line[marker.end() :].strip())
-        elif bulleted and items:
+        if bulleted and items:
             items[-1] = f"{items[-1]}\n{stripped}"
         else:
             items.append(stripped)
-    return [part for item in items for part in INLINE_BULLET.split(item) if part]
+    if "•" in cell:
+        items = [part for item in items for part in INLINE_BULLET.split(item)]
+    return [item for item in items if item]
 
 
 def split_sentences(text: str) -> list[str]:

@@ -33,6 +33,10 @@ _UNSUPPORTED = {
     ".numbers": "Apple Numbers: export it as .xlsx or CSV",
     ".docx": "a Word document: put the ladder in a spreadsheet or Markdown table",
     ".pdf": "a PDF: copy the table into a spreadsheet and save it as .xlsx or CSV",
+    ".doc": "a Word document: put the ladder in a spreadsheet or Markdown table",
+    ".rtf": "rich text: put the ladder in a spreadsheet or Markdown table",
+    ".html": "a web page: copy the table into a spreadsheet and save it as .xlsx or CSV",
+    ".htm": "a web page: copy the table into a spreadsheet and save it as .xlsx or CSV",
 }
 SUPPORTED = "tsv, csv, xlsx, md, yaml or json"
 
@@ -87,7 +91,9 @@ def _sniff(data: bytes) -> Format | None:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         return Format.CSV  # empty: let the table reader say so
-    if head[:1] in (b"{", b"["):
+    if head.startswith(b"{\\rtf"):
+        return None
+    if head[:1] in (b"{", b"[") and head[1:].lstrip()[:1] in (b'"', b"}", b"]", b"{", b""):
         return Format.JSON
     lines = [line.strip() for line in head.splitlines() if line.strip()]
     if any(line.startswith(b"|") for line in lines):

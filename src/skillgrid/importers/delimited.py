@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.grid import GridRow, build_from_grid
@@ -33,18 +34,43 @@ def parse_rows(text: str, delimiter: str, source: str) -> list[GridRow]:
             rows.append(GridRow(line, tuple(record)))
             line = reader.line_num + 1
     except csv.Error as error:
-        hint = (
-            'close the quote, or double a quote that is part of the text ("")'
-            if "quote" in str(error) or "end of data" in str(error)
-            else "check that this is a text file saved as CSV/TSV"
-        )
-        raise LadderError([Problem(f"cannot read the row: {error}", hint, source, line)]) from None
+        raise LadderError([_row_problem(str(error), source, line)]) from None
     return rows
 
 
+def _row_problem(reason: str, source: str, line: int) -> Problem:
+    if "expected after" in reason:
+        return Problem(
+            "a cell starts with a quote but has more text after its closing quote",
+            'quote the whole cell and double each quote inside it ("""Fast"" is good"), '
+            "or remove the quote at the start of the cell",
+            source,
+            line,
+        )
+    if "end of data" in reason or "EOF" in reason:
+        return Problem(
+            "a quoted cell is never closed: the rest of the file would run into it",
+            'close the quote, or double a quote that is part of the text ("")',
+            source,
+            line,
+        )
+    hint = "check the row's quotes and delimiters"
+    return Problem(f"cannot read the row: {reason}", hint, source, line)
+
+
 def _csv_delimiter(text: str) -> str:
-    """Comma, unless the header line plainly uses semicolons (spreadsheets in many locales)."""
-    for line in text.splitlines():
-        if line.strip(" ,;\t"):
-            return ";" if line.count(";") > line.count(",") else ","
-    return ","
+    """Comma, unless semicolons (as spreadsheets in many locales write) give a table whose
+    rows agree with the header's width more often."""
+    sample = text[:65536]
+    scores = {delimiter: _consistency(sample, delimiter) for delimiter in (",", ";")}
+    return ";" if scores[";"] > scores[","] else ","
+
+
+def _consistency(sample: str, delimiter: str) -> int:
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    try:
+        rows = list(itertools.islice(reader, 50))
+    except csv.Error:
+        return -1
+    widths = [len(row) for row in rows if sum(1 for cell in row if cell.strip()) >= 2]
+    return sum(1 for width in widths if width == widths[0]) if widths else 0

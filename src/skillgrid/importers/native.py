@@ -32,28 +32,74 @@ def read_native(
     return ImportResult(_framework(document, source, options), file_format)
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
 def _parse_json(text: str, source: str) -> Any:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
+        return json.loads(text, object_pairs_hook=_unique_members)
+    except _DuplicateKey as duplicate:
+        row, column = _duplicate_position(text)
         raise LadderError(
             [
                 Problem(
-                    f"invalid JSON: {error.msg}",
-                    "fix the syntax",
+                    f"invalid JSON: the member {duplicate.key!r} appears twice in one object",
+                    "keep one of them (JSON keeps only the last, silently dropping the other)",
                     source,
-                    error.lineno,
-                    error.colno,
+                    row,
+                    column,
                 )
             ]
         ) from None
+    except json.JSONDecodeError as error:
+        raise LadderError([_json_syntax_problem(text, error, source)]) from None
+
+
+def _duplicate_position(text: str) -> tuple[int | None, int | None]:
+    """Where the repeated member is: JSON is YAML, and the YAML reader knows positions."""
+    try:
+        _parse_yaml(text, "")
+    except LadderError as error:
+        found = error.problems[0]
+        return found.row, found.column
+    return None, None
+
+
+def _json_syntax_problem(text: str, error: json.JSONDecodeError, source: str) -> Problem:
+    before = text[: error.pos].rstrip()
+    if before.endswith(",") and error.msg.startswith(("Expecting value", "Expecting property")):
+        at = len(before) - 1
+        row = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        return Problem(
+            "invalid JSON: a trailing comma before a closing bracket",
+            "remove the comma after the last item",
+            source,
+            row,
+            column,
+        )
+    return Problem(
+        f"invalid JSON: {error.msg}", "fix the syntax", source, error.lineno, error.colno
+    )
 
 
 def _parse_yaml(text: str, source: str) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_unique_key_loader())
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -61,6 +107,28 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise LadderError(
             [Problem(f"invalid YAML: {reason}", "fix the syntax", source, row, column)]
         ) from None
+
+
+def _unique_key_loader() -> Any:
+    """A SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"the key {key!r} appears twice in one mapping (keep one of them)",
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return UniqueKeyLoader
 
 
 def _validate_schema(document: Any, source: str) -> None:

@@ -29,12 +29,17 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
     except UnicodeDecodeError as error:
         raise LadderError([_undecodable(data, error, chosen, source)]) from None
     if "\x00" in text:
+        at = text.index("\x00")
+        row = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
         raise LadderError(
             [
                 Problem(
-                    "the file holds NUL bytes: it is binary, or text in another encoding",
-                    "export the ladder as CSV, TSV, XLSX, Markdown, YAML or JSON",
+                    "a NUL byte: the file holds binary data, or is UTF-16 text without a BOM",
+                    "open it in a text editor or spreadsheet and save it again as UTF-8 text",
                     source,
+                    row,
+                    column,
                 )
             ]
         )

@@ -1,0 +1,5 @@
+"""``python -m skillgrid`` runs the command-line interface."""
+
+from skillgrid.cli import main
+
+main()
