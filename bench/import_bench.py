@@ -19,9 +19,10 @@ from skillgrid.exporters import ExportFormat, export_framework
 from skillgrid.importers import read_ladder
 
 WORDS = (
-    "designs operates monitors scales automates reviews documents mentors debugs secures "
-    "services clusters pipelines incidents networks databases deployments alerts budgets "
-    "capacity latency failover runbooks postmortems kubernetes terraform observability"
+    "designs operates monitors scales automates reviews documents mentors debugs "
+    "secures services clusters pipelines incidents networks databases deployments "
+    "alerts budgets capacity latency failover runbooks postmortems kubernetes "
+    "terraform observability"
 ).split()
 
 
@@ -51,8 +52,10 @@ def main() -> int:
     xlsx_bytes = export_framework(framework, ExportFormat.XLSX)
     assert len(read_ladder(csv_bytes, "x.csv").framework.criteria) == 5000
     assert len(read_ladder(xlsx_bytes, "x.xlsx").framework.criteria) == 5000
-    print(f"ladder: 50 tracks × 10 levels × 10 criteria; csv {len(csv_bytes):,} B, "
-          f"xlsx {len(xlsx_bytes):,} B")
+    print(
+        f"ladder: 50 tracks × 10 levels × 10 criteria; csv {len(csv_bytes):,} B, "
+        f"xlsx {len(xlsx_bytes):,} B"
+    )
 
     def read_csv() -> None:
         list(csv.reader(io.StringIO(csv_bytes.decode("utf-8"), newline="")))

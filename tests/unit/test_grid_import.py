@@ -126,3 +126,8 @@ def test_every_problem_is_reported_at_once() -> None:
     messages = [str(p) for p in caught.value.problems]
     assert any("ragged row" in m and "row 2, column 4" in m for m in messages)
     assert any("no label" in m and "row 3, column 1" in m for m in messages)
+
+
+def test_sheet_option_on_a_text_file_is_refused_not_ignored() -> None:
+    with pytest.raises(LadderError, match="--sheet 'Ladder' was given, but this is a csv file"):
+        read("Level,Ops\n1,a\n", sheet="Ladder")

@@ -68,6 +68,16 @@ def read_ladder(data: bytes, source: str, options: ImportOptions | None = None) 
             ]
         )
     file_format = options.format or detect_format(source, data)
+    if options.sheet is not None and file_format is not Format.XLSX:
+        raise LadderError(
+            [
+                Problem(
+                    f"--sheet {options.sheet!r} was given, but this is a {file_format.value} file",
+                    "--sheet chooses a worksheet of an XLSX workbook: leave it out",
+                    source,
+                )
+            ]
+        )
     if file_format in (Format.TSV, Format.CSV):
         from skillgrid.importers.delimited import read_delimited
 
