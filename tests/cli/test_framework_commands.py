@@ -150,3 +150,10 @@ def test_import_reads_stdin(cli) -> None:
         "framework", "import", "-", "--name", "piped", "--format", "tsv", input=SEED.read_bytes()
     )
     assert result.exit_code == 0 and "90 criteria" in result.stdout
+
+
+def test_schema_command_prints_the_published_json_schema(cli) -> None:
+    result = cli("framework", "schema")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["required"] == ["levels", "tracks", "criteria"]

@@ -330,6 +330,17 @@ def export(
     err().print(f"Wrote {escape(str(output))} ({len(data):,} bytes).")
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of SkillGrid's YAML/JSON ladder document (for editors and CI).
+
+    Example: skillgrid framework schema > ladder.schema.json
+    """
+    from skillgrid.importers.native import schema as ladder_schema
+
+    print(json.dumps(ladder_schema(), indent=2))
+
+
 def _check_name(name: str) -> None:
     import re
 

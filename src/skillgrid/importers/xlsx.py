@@ -17,7 +17,7 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
     import openpyxl  # heavy: imported only when a workbook is read
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise LadderError(
             [
@@ -42,7 +42,7 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
     sheet = workbook[options.sheet] if options.sheet else workbook.worksheets[0]
     where = f"{source} [{sheet.title}]"
     rows = [
-        GridRow(number, tuple(_text(value) for value in values))
+        GridRow(number, tuple(map(_text, values)))
         for number, values in enumerate(
             sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1
         )
@@ -52,6 +52,10 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        if "\r" in value or "_x000D_" in value:
+            return value.replace("_x000D_", "").replace("\r\n", "\n")
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -60,7 +64,7 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
-    return str(value).replace("_x000D_", "").replace("\r\n", "\n")
+    return str(value)
 
 
 def _refuse_merged_cells(sheet: Any, rows: list[GridRow], where: str) -> None:
