@@ -157,3 +157,16 @@ def test_schema_command_prints_the_published_json_schema(cli) -> None:
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert document["required"] == ["levels", "tracks", "criteria"]
+
+
+def test_unreadable_database_url_is_a_clear_error_not_a_traceback() -> None:
+    result = runner.invoke(app, ["framework", "list"], env={"SKILLGRID_DATABASE_URL": "nonsense"})
+    assert result.exit_code == 1
+    assert "database URL 'nonsense' cannot be read" in result.stderr
+
+
+def test_unreachable_database_server_is_a_clear_error() -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    result = runner.invoke(app, ["framework", "list"], env={"SKILLGRID_DATABASE_URL": url})
+    assert result.exit_code == 1
+    assert "check SKILLGRID_DATABASE_URL" in result.stderr

@@ -40,8 +40,13 @@ def settings() -> Settings:
 
 def database_location() -> str:
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    return make_url(settings().database_url).render_as_string(hide_password=True)
+    url = settings().database_url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = True) -> T:
@@ -52,8 +57,12 @@ def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = 
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
 
     config = settings()
-    engine = make_engine(
-        config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms, echo=config.echo_sql
+    engine = run_service(
+        lambda: make_engine(
+            config.database_url,
+            busy_timeout_ms=config.sqlite_busy_timeout_ms,
+            echo=config.echo_sql,
+        )
     )
     try:
         if migrate:

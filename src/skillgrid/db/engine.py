@@ -6,14 +6,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+
+from skillgrid.domain.errors import ConfigurationError
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) -> Engine:
     """An engine for ``url``. SQLite gets WAL, a busy timeout, foreign keys and real
     transactions (BEGIN issued by SQLAlchemy, not guessed by the driver)."""
-    parsed = make_url(url)
+    parsed = _parse(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver SkillGrid ships
+        url = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
@@ -21,6 +27,16 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) ->
     engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
     _configure_sqlite(engine, busy_timeout_ms)
     return engine
+
+
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise ConfigurationError(
+            f"database URL {url!r} cannot be read: give sqlite:///path/to/file.db or "
+            "postgresql+psycopg://user:password@host:5432/dbname in SKILLGRID_DATABASE_URL"
+        ) from None
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -57,3 +57,7 @@ class NotFound(SkillGridError):
 
 class Conflict(SkillGridError):
     """The request contradicts what is stored (a name taken, a version changed meanwhile)."""
+
+
+class ConfigurationError(SkillGridError):
+    """A setting (such as the database URL) cannot be used as given."""
