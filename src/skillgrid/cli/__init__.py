@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from skillgrid.cli import frameworks
+from skillgrid.cli import frameworks, leveling
 
 app = typer.Typer(
     name="skillgrid",
@@ -18,6 +18,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: Typer's Rich help costs 80 ms of imports per call
 )
 app.add_typer(frameworks.app, name="framework")
+app.command("level")(leveling.level)
 
 
 @app.command()

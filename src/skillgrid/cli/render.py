@@ -12,6 +12,7 @@ from skillgrid.cli.common import out
 if TYPE_CHECKING:
     from skillgrid.domain.diff import FrameworkDiff
     from skillgrid.domain.framework import Framework, VersionInfo
+    from skillgrid.domain.leveling import LevelResult
     from skillgrid.importers import ImportResult
     from skillgrid.services.frameworks import ImportOutcome
 
@@ -190,3 +191,31 @@ def print_diff(diff: FrameworkDiff) -> None:
                 )
     counts = ", ".join(f"{n} {kind.replace('_', '+')}" for kind, n in diff.counts().items() if n)
     console.print(f"Criteria: {counts or 'no change'}.")
+
+
+def print_level_result(framework: Framework, result: LevelResult) -> None:
+    """Levels per track, the overall level and the rule, then the gaps to the next level."""
+    console = out()
+    names = {track.key: track.name for track in framework.tracks}
+    labels = {
+        key: name if name.endswith(f"({key})") else f"{name} ({key})" for key, name in names.items()
+    }
+    table = Table("Track", "Level", "Progress to next", title=f"Rule: {result.policy}")
+    for key, reached in result.tracks.items():
+        table.add_row(escape(labels[key]), str(reached), f"{result.progress[key]:.0%}")
+    console.print(table)
+    points = f" ({result.points} points)" if result.points is not None else ""
+    console.print(f"[bold]Overall level {result.overall}[/bold] of {result.top}{points}.")
+    if result.next_level is None:
+        console.print("Top of the ladder: no next level.")
+        return
+    count = len(result.gap_ids)
+    noun = "criterion" if count == 1 else "criteria"
+    console.print(f"To reach level {result.next_level}: {count} {noun} not yet met.")
+    for key, ids in result.gaps.items():
+        console.print(f"[bold]{escape(names[key])}[/bold]")
+        for criterion_id in ids:
+            text = framework.criterion(criterion_id).text
+            console.print(f"  [cyan]{criterion_id}[/cyan] {escape(text)}")
+    if result.not_applicable:
+        console.print(f"Counted as met (n/a): {', '.join(result.not_applicable)}")

@@ -1,0 +1,88 @@
+"""Ratings files: CSV with header ``criterion,rating`` and an optional ``reason`` column.
+
+Criteria not listed count as ``not_yet``. ``n/a`` needs a reason. Every problem is reported
+with its row and column, and nothing is used unless the whole file is clean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from skillgrid.domain.errors import LadderError, Problem
+from skillgrid.domain.leveling import SCALE, Rating
+from skillgrid.importers.delimited import parse_rows
+from skillgrid.importers.grid import GridRow
+from skillgrid.importers.text import decode
+
+COLUMNS = ("criterion", "rating", "reason")
+HEADER_HINT = "start the file with the header criterion,rating (and optionally ,reason)"
+_ALIASES = {"na": "n/a", "not yet": "not_yet", "not-yet": "not_yet"}
+
+
+def parse_rating(text: str) -> Rating | None:
+    """A rating from its name (case and a few spellings forgiven), or ``None``."""
+    name = text.strip().lower()
+    try:
+        return Rating(_ALIASES.get(name, name))
+    except ValueError:
+        return None
+
+
+def read_ratings(data: bytes, source: str, criterion_ids: Iterable[str]) -> dict[str, Rating]:
+    """Criterion id → rating; raise LadderError listing every problem."""
+    delimiter = "\t" if source.endswith(".tsv") else ","
+    rows = [row for row in parse_rows(decode(data, source), delimiter, source) if row.filled()]
+    if not rows:
+        raise LadderError([Problem("the ratings file is empty", HEADER_HINT, source)])
+    header = [cell.strip().lower() for cell in rows[0].cells]
+    if header[:2] != ["criterion", "rating"] or any(h not in COLUMNS for h in header if h):
+        shown = ", ".join(header)
+        raise LadderError(
+            [Problem(f"the header is {shown!r}", HEADER_HINT, source, rows[0].number)]
+        )
+    known = set(criterion_ids)
+    ratings: dict[str, Rating] = {}
+    first_row: dict[str, int] = {}
+    problems: list[Problem] = []
+    for row in rows[1:]:
+        criterion, rating = _check_row(row, source, known, first_row, problems)
+        first_row.setdefault(criterion, row.number)
+        if rating is not None:
+            ratings[criterion] = rating
+    if problems:
+        raise LadderError(problems)
+    return ratings
+
+
+def _check_row(
+    row: GridRow, source: str, known: set[str], first_row: dict[str, int], problems: list[Problem]
+) -> tuple[str, Rating | None]:
+    criterion, raw, reason = (row.get(i).strip() for i in range(3))
+    rating = parse_rating(raw)
+
+    def problem(message: str, hint: str, column: int) -> None:
+        problems.append(Problem(message, hint, source, row.number, column))
+
+    if criterion not in known:
+        problem(
+            f"unknown criterion {criterion!r}",
+            "use an id of this ladder version as `skillgrid framework show` lists them "
+            "(TRACK.level.n)",
+            1,
+        )
+    elif criterion in first_row:
+        problem(
+            f"criterion {criterion} is rated twice (first at row {first_row[criterion]})",
+            "keep one rating per criterion",
+            1,
+        )
+    if rating is None:
+        scale = ", ".join(r.value for r in SCALE)
+        problem(f"rating {raw!r} is not on the scale", f"use one of {scale}, or n/a", 2)
+    elif rating is Rating.NOT_APPLICABLE and not reason:
+        problem(
+            f"n/a for {criterion} has no reason",
+            "say in the reason column why the criterion cannot apply to this job",
+            3,
+        )
+    return criterion, rating
