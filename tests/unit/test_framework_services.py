@@ -98,3 +98,45 @@ def test_export_of_a_stored_version() -> None:
     uow = FakeUnitOfWork()
     services.import_framework(uow, V1, "v1.csv", "ops")
     assert b"Knows DHCP." in services.export(uow, "ops", ExportFormat.MARKDOWN)
+
+
+def test_a_new_track_never_takes_the_key_of_a_renamed_one() -> None:
+    uow = FakeUnitOfWork()
+    v1 = (
+        b"Level,Product Management\n"
+        b"1,Writes user stories for features\n2,Owns the quarterly roadmap\n"
+    )
+    services.import_framework(uow, v1, "v1.csv", "pm")
+    v2 = (
+        b"Level,Product,Project Management\n"
+        b"1,Writes user stories for all features,Writes project plans\n"
+        b"2,Owns the quarterly roadmap,Runs the delivery plan\n"
+    )
+    outcome = services.import_framework(uow, v2, "v2.csv", "pm")
+    keys = {t.name: t.key for t in outcome.framework.tracks}
+    assert keys["Project Management"] != "PM"
+    first = services.get_framework(uow, "pm", 1)
+    old = {c.text: c.uid for c in first.criteria}
+    new = {c.text: c.uid for c in outcome.framework.criteria}
+    assert new["Owns the quarterly roadmap"] == old["Owns the quarterly roadmap"]
+    assert new["Writes user stories for all features"] == old["Writes user stories for features"]
+    assert new["Writes project plans"] not in old.values()
+
+
+def test_diff_against_a_file_shows_what_importing_it_would_change() -> None:
+    uow = FakeUnitOfWork()
+    v1 = b"Level,Product Management\n1,Writes user stories\n"
+    services.import_framework(uow, v1, "v1.csv", "pm")
+    v2 = b"Level,Project Management,Product Management\n1,Tracks tasks,Writes user stories\n"
+    diff = services.diff_sources(
+        uow, services.StoredLadder("pm"), services.LadderFile(v2, "v2.csv")
+    )
+    assert [t.name for t in diff.tracks_added] == ["Project Management"]
+    assert not diff.tracks_renamed
+    assert diff.counts() == {
+        "added": 1,
+        "removed": 0,
+        "reworded": 0,
+        "moved": 0,
+        "reworded_moved": 0,
+    }

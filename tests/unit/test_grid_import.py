@@ -131,3 +131,30 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_sheet_option_on_a_text_file_is_refused_not_ignored() -> None:
     with pytest.raises(LadderError, match="--sheet 'Ladder' was given, but this is a csv file"):
         read("Level,Ops\n1,a\n", sheet="Ladder")
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["Engineer IV", "Engineer III", "Engineer II", "Engineer I"],
+        ["Principal", "Staff", "Senior", "Mid", "Junior"],
+        ["Staff (L6)", "IC5 / Senior", "L4"],
+    ],
+)
+def test_levels_written_most_senior_first_are_reversed(labels: list[str]) -> None:
+    text = "Level,Ops\n" + "".join(f"{label},x{i}\n" for i, label in enumerate(labels))
+    framework = read(text).framework
+    assert [lv.title for lv in framework.levels] == labels[::-1]
+    assert framework.cell("OPS", 1)[0].text == f"x{len(labels) - 1}"
+
+
+def test_an_arrow_in_the_corner_says_which_labels_run_down() -> None:
+    text = "Skills → / Levels ↓,Coding,Communication\nJunior,a,b\nSenior,c,d\n"
+    result = read(text)
+    assert result.levels_as is Orientation.ROWS
+    assert [t.name for t in result.framework.tracks] == ["Coding", "Communication"]
+
+
+def test_float_level_numbers_from_spreadsheets_are_plain_numbers() -> None:
+    levels = read("Level,Ops\n1.0,a\n2.0,b\n").framework.levels
+    assert [(lv.number, lv.title) for lv in levels] == [(1, None), (2, None)]

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from skillgrid.domain.framework import Framework
     from skillgrid.importers import ImportOptions
+    from skillgrid.services.frameworks import LadderFile, StoredLadder
 
 from skillgrid.cli.common import (
     err,
@@ -264,12 +264,14 @@ def diff(
     skillgrid framework diff old.csv new.csv --json --exit-code
     """
     from skillgrid.cli.render import print_diff
-    from skillgrid.domain.diff import diff_frameworks
+    from skillgrid.services.frameworks import StoredLadder, diff_sources
 
     options = _options(file_format, levels_as, sheet, split, encoding)
-    before = _resolve(old, options)
-    after = _resolve(new, options)
-    result = diff_frameworks(before[0], after[0], before[1], after[1])
+    sides = (_side(old), _side(new))
+    if any(isinstance(side, StoredLadder) for side in sides):
+        result = with_database(lambda uow: diff_sources(uow, *sides, options))
+    else:
+        result = run_service(lambda: diff_sources(None, *sides, options))
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -278,21 +280,17 @@ def diff(
         raise typer.Exit(1)
 
 
-def _resolve(ref: str, options: ImportOptions) -> tuple[Framework, str]:
-    """A diff side: an existing file is read; anything else is NAME or NAME@VERSION."""
-    from skillgrid.services.frameworks import get_framework, read_file
+def _side(ref: str) -> StoredLadder | LadderFile:
+    """A diff side: an existing file (or - for stdin); anything else is NAME or NAME@VERSION."""
+    from skillgrid.services.frameworks import LadderFile, StoredLadder
 
     if ref == "-" or Path(ref).is_file():
-        data, source = read_input(ref)
-        return run_service(lambda: read_file(data, source, options)).framework, source
+        return LadderFile(*read_input(ref))
     name, _, version = ref.partition("@")
     if version and not version.isdigit():
         error_line(f"{ref!r}: the version after @ must be a number")
         raise typer.Exit(1)
-    framework = with_database(
-        lambda uow: get_framework(uow, name, int(version) if version else None)
-    )
-    return framework, f"{name}@{framework.version}"
+    return StoredLadder(name, int(version) if version else None)
 
 
 @app.command()

@@ -42,9 +42,10 @@ def derive_key(name: str) -> str:
 
 
 def assign_keys(names: Sequence[str], known: Mapping[str, str] | None = None) -> list[str]:
-    """Unique keys for ``names`` in order; ``known`` (name → key) keeps earlier keys stable."""
+    """Unique keys for ``names`` in order; ``known`` (name → key) keeps earlier keys stable:
+    a name seen before keeps its key, and no other name is given one of those keys."""
     known_by_name = {name.casefold(): key for name, key in (known or {}).items()}
-    reserved = {known_by_name[n.casefold()] for n in names if n.casefold() in known_by_name}
+    reserved = set(known_by_name.values())  # a new track never takes a known track's key
     taken: set[str] = set()
     keys: list[str] = []
     for name in names:

@@ -9,7 +9,6 @@ another track is *moved*.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
@@ -69,22 +68,37 @@ def match_tracks(old: Framework, new: Framework) -> dict[str, str]:
 
 
 def _match_tracks_by_content(old: Framework, new: Framework, matched: dict[str, str]) -> None:
+    """Pair left-over tracks whose criteria mostly continue each other (a renamed track)."""
     old_texts = {
-        t.key: _texts(c for c in old.criteria if c.track == t.key)
+        t.key: [c.text for c in old.criteria if c.track == t.key]
         for t in old.tracks
         if t.key not in matched.values()
     }
     for track in new.tracks:
         if track.key in matched or not old_texts:
             continue
-        texts = _texts(c for c in new.criteria if c.track == track.key)
+        texts = [c.text for c in new.criteria if c.track == track.key]
         best, score = max(
-            ((key, _jaccard(texts, other)) for key, other in old_texts.items()),
+            ((key, _overlap(texts, other)) for key, other in old_texts.items()),
             key=lambda pair: pair[1],
         )
         if score >= 0.5:
             matched[track.key] = best
             del old_texts[best]
+
+
+def _overlap(new: list[str], old: list[str]) -> float:
+    """Share of criteria with the same or a similar text on the other side."""
+    if not new or not old:
+        return 0.0
+    normal_old = {_normal(text) for text in old}
+    found = sum(
+        1
+        for text in new
+        if _normal(text) in normal_old
+        or any(similarity(text, other) >= REWORD_THRESHOLD for other in old)
+    )
+    return found / max(len(new), len(old))
 
 
 def match_criteria(old: Framework, new: Framework) -> list[CriterionChange]:
@@ -169,11 +183,3 @@ def similarity(a: str, b: str) -> float:
 
 def _normal(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def _texts(criteria: Iterable[Criterion]) -> set[str]:
-    return {_normal(c.text) for c in criteria}
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0

@@ -13,7 +13,12 @@ from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.domain.framework import Level, Track, build_framework
 from skillgrid.domain.keys import assign_keys, split_key_suffix
 from skillgrid.domain.splitting import choose_mode, split_cell
-from skillgrid.importers.labels import level_order, looks_like_levels, orientation_hint
+from skillgrid.importers.labels import (
+    is_number_label,
+    level_order,
+    looks_like_levels,
+    orientation_hint,
+)
 from skillgrid.importers.options import (
     MAX_CELL_CHARS,
     MAX_LEVELS,
@@ -260,7 +265,7 @@ def _levels(
     levels = []
     for number, index in enumerate(order, start=1):
         text = labels[index].text
-        levels.append(Level(number, None if text == str(number) else text))
+        levels.append(Level(number, None if is_number_label(text, number) else text))
     return levels, order
 
 

@@ -17,11 +17,49 @@ _ROMAN = re.compile(r"\b[IVX]{1,4}\b")
 _HINT_LEVELS = re.compile(r"level|grade|band|tier|rank|seniority|title|role", re.IGNORECASE)
 _HINT_TRACKS = re.compile(
     r"track|skill|competenc|area|categor|dimension|pillar|domain|theme|focus|attribute|"
-    r"trait|discipline|function|expectation",
+    r"trait|discipline|function",
     re.IGNORECASE,
 )
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?\d+(?:\.0+)?")
 _FIRST_NUMBER = re.compile(r"\d+")
+_ARROW_DOWN = re.compile(r"([^\W\d_]+)\W*[↓⬇]")
+_ROMAN_VALUES = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+}
+_SENIORITY = {
+    "intern": 0,
+    "apprentice": 0,
+    "trainee": 0,
+    "graduate": 1,
+    "entry": 1,
+    "junior": 1,
+    "jr": 1,
+    "associate": 1,
+    "novice": 1,
+    "beginner": 1,
+    "mid": 2,
+    "intermediate": 2,
+    "senior": 3,
+    "sr": 3,
+    "advanced": 3,
+    "staff": 4,
+    "lead": 4,
+    "expert": 4,
+    "principal": 5,
+    "architect": 5,
+    "master": 5,
+    "distinguished": 6,
+    "fellow": 7,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +76,9 @@ def orientation_hint(corner: str) -> str | None:
     "Level/Skill" names the first column first, so levels are rows; "Competency" or
     "Skill \\ Level" put tracks in rows.
     """
+    pointed = _ARROW_DOWN.search(corner)  # "Skills → / Levels ↓": levels run down the rows
+    if pointed:
+        corner = pointed.group(1)
     level = _HINT_LEVELS.search(corner)
     track = _HINT_TRACKS.search(corner)
     if level and (not track or level.start() < track.start()):
@@ -59,23 +100,40 @@ def looks_like_levels(labels: list[str]) -> float:
     return hits / len(labels)
 
 
+def _rank(label: str) -> int | None:
+    """How senior a label reads: its first number, else a Roman numeral, else a word."""
+    number = _FIRST_NUMBER.search(label)
+    if number:
+        return int(number.group())
+    roman = _ROMAN.search(label)
+    if roman and roman.group() in _ROMAN_VALUES:
+        return _ROMAN_VALUES[roman.group()]
+    words = [_SENIORITY[w] for w in re.findall(r"[a-z]+", label.lower()) if w in _SENIORITY]
+    return max(words) if words else None
+
+
 def level_order(labels: list[str]) -> tuple[list[int], Gap | None]:
     """Indices of ``labels`` from lowest to highest level, and a gap in numbered levels.
 
-    Plain numbers are sorted and must not skip one; labels that each carry a number and
-    come highest first ("L5, L4, L3") are reversed; anything else keeps the file's order.
+    Plain numbers are sorted and must not skip one; labels that each read as a rank (a
+    number, a Roman numeral, a word such as Junior/Senior/Staff) and come highest first
+    ("L5, L4, L3", "Engineer III, II, I", "Principal, Senior, Junior") are reversed;
+    anything else keeps the file's order.
     """
     indices = list(range(len(labels)))
     if labels and all(_INTEGER.fullmatch(label) for label in labels):
-        numbers = [int(label) for label in labels]
+        numbers = [int(float(label)) for label in labels]
         order = sorted(indices, key=lambda i: numbers[i])
         for previous, current in itertools.pairwise(order):
             if numbers[current] > numbers[previous] + 1:
                 return order, Gap(current, numbers[previous] + 1)
         return order, None
-    found = [_FIRST_NUMBER.search(label) for label in labels]
-    numbers = [int(match.group()) for match in found if match]
-    descending = len(numbers) == len(labels) > 1 and all(
-        a > b for a, b in itertools.pairwise(numbers)
-    )
+    ranks = [_rank(label) for label in labels]
+    known = [rank for rank in ranks if rank is not None]
+    descending = len(known) == len(labels) > 1 and all(a > b for a, b in itertools.pairwise(known))
     return (indices[::-1] if descending else indices), None
+
+
+def is_number_label(label: str, number: int) -> bool:
+    """Whether a level label is just the level's number ("2", "2.0")."""
+    return _INTEGER.fullmatch(label) is not None and int(float(label)) == number

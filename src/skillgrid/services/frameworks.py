@@ -127,13 +127,53 @@ def diff_versions(uow: UnitOfWork, name: str, old: int, new: int | None = None) 
     return diff_frameworks(before, after, f"{name} v{before.version}", f"{name} v{after.version}")
 
 
-def diff_files(
-    old: tuple[bytes, str], new: tuple[bytes, str], options: ImportOptions | None = None
+@dataclass(frozen=True)
+class StoredLadder:
+    """A diff side: a stored version (the newest when ``version`` is None)."""
+
+    name: str
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class LadderFile:
+    """A diff side: a file's bytes and the name to show for it."""
+
+    data: bytes
+    source: str
+
+
+def diff_sources(
+    uow: UnitOfWork | None,
+    old: StoredLadder | LadderFile,
+    new: StoredLadder | LadderFile,
+    options: ImportOptions | None = None,
 ) -> FrameworkDiff:
-    """What changed between two ladder files, without storing either."""
-    before = read_ladder(old[0], old[1], options).framework
-    after = read_ladder(new[0], new[1], options).framework
-    return diff_frameworks(before, after, old[1], new[1])
+    """What changed between two ladders, each stored or a file; nothing is stored.
+
+    A file read against a stored ladder keeps that ladder's track keys, exactly as
+    importing it would, so the diff shows what an import would change."""
+    options = options or ImportOptions()
+    stored: dict[int, Framework] = {}
+    if isinstance(old, StoredLadder) or isinstance(new, StoredLadder):
+        if uow is None:
+            raise ValueError("a stored ladder needs a unit of work")
+        with uow:
+            for index, side in enumerate((old, new)):
+                if isinstance(side, StoredLadder):
+                    stored[index] = _get(uow, side.name, side.version)
+    if stored and not options.known_keys:
+        reference = stored.get(0) or stored[1]
+        options = replace(options, known_keys={t.name: t.key for t in reference.tracks})
+    frameworks, labels = [], []
+    for index, side in enumerate((old, new)):
+        if isinstance(side, StoredLadder):
+            frameworks.append(stored[index])
+            labels.append(f"{side.name}@{stored[index].version}")
+        else:
+            frameworks.append(read_ladder(side.data, side.source, options).framework)
+            labels.append(side.source)
+    return diff_frameworks(frameworks[0], frameworks[1], labels[0], labels[1])
 
 
 def export(
