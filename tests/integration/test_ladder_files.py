@@ -86,3 +86,45 @@ def test_public_ladders_cover_the_shapes_companies_keep() -> None:
         for p in LADDERS
     }
     assert orientations == {"rows", "columns"}
+
+
+def _workbook(path: Path, sheets: list[tuple[str, list[list[object]], str]], active: int) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows, state in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        sheet.sheet_state = state
+    book.active = active
+    book.save(path)
+    return path.read_bytes()
+
+
+def test_xlsx_reads_the_sheet_it_opens_on_not_a_hidden_one(tmp_path: Path) -> None:
+    data = _workbook(
+        tmp_path / "book.xlsx",
+        [
+            ("Old v1", [["Level", "Ops"], [1, "old"]], "hidden"),
+            ("Ladder", [["Level", "Ops"], [1, "new"]], "visible"),
+        ],
+        active=1,
+    )
+    assert [c.text for c in read_ladder(data, "book.xlsx").framework.criteria] == ["new"]
+
+
+def test_xlsx_error_on_the_first_sheet_points_to_the_others(tmp_path: Path) -> None:
+    from skillgrid.domain.errors import LadderError
+
+    data = _workbook(
+        tmp_path / "book.xlsx",
+        [
+            ("README", [["How to read this ladder"], ["Rows", "are levels"]], "visible"),
+            ("Ladder", [["Level", "Ops"], [1, "a"]], "visible"),
+        ],
+        active=0,
+    )
+    with pytest.raises(LadderError, match="also has 'Ladder' — if the ladder is on another sheet"):
+        read_ladder(data, "book.xlsx")

@@ -158,3 +158,10 @@ def test_an_arrow_in_the_corner_says_which_labels_run_down() -> None:
 def test_float_level_numbers_from_spreadsheets_are_plain_numbers() -> None:
     levels = read("Level,Ops\n1.0,a\n2.0,b\n").framework.levels
     assert [(lv.number, lv.title) for lv in levels] == [(1, None), (2, None)]
+
+
+def test_a_table_that_starts_in_column_b_is_read_and_errors_name_real_columns() -> None:
+    framework = read(",,\n,Level,Ops\n,1,Runs it.\n").framework
+    assert [c.text for c in framework.criteria] == ["Runs it."]
+    with pytest.raises(LadderError, match="row 3, column 2: the row has content but no label"):
+        read(",Level,Ops\n,1,a\n,,b\n")

@@ -55,16 +55,32 @@ class Labelled:
 
 
 class _Problems:
-    def __init__(self, source: str) -> None:
+    """Problems found so far; columns are counted in the stripped grid and reported as the
+    source shows them (``offset`` empty columns were cut off on the left)."""
+
+    def __init__(self, source: str, offset: int = 0) -> None:
         self.source = source
+        self.offset = offset
         self.items: list[Problem] = []
 
     def add(self, message: str, hint: str, row: int | None = None, col: int | None = None) -> None:
-        self.items.append(Problem(message, hint, self.source, row, col))
+        column = None if col is None else col + self.offset
+        self.items.append(Problem(message, hint, self.source, row, column))
 
     def raise_if_any(self) -> None:
         if self.items:
             raise LadderError(self.items)
+
+
+def _strip_empty_columns(rows: list[GridRow]) -> tuple[list[GridRow], int]:
+    """Cut columns that are empty in every row off the left (a table starting at B3)."""
+    filled = [
+        next((i for i, cell in enumerate(row.cells) if cell.strip()), None) for row in rows
+    ]
+    offset = min((i for i in filled if i is not None), default=0)
+    if not offset:
+        return rows, 0
+    return [GridRow(row.number, row.cells[offset:]) for row in rows], offset
 
 
 def find_header(rows: list[GridRow]) -> int | None:
@@ -81,7 +97,8 @@ def build_from_grid(
     strict_width: bool = True,
 ) -> ImportResult:
     """Read a ladder from ``rows``; raise :class:`LadderError` listing every problem."""
-    problems = _Problems(source)
+    rows, offset = _strip_empty_columns(rows)
+    problems = _Problems(source, offset)
     _check_cell_sizes(rows, problems)
     problems.raise_if_any()
     header_index = find_header(rows)

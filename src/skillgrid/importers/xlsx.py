@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import zipfile
 from typing import Any
 
 from skillgrid.domain.errors import LadderError, Problem
@@ -18,7 +17,7 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    except Exception as error:  # openpyxl raises many kinds on files it cannot read
         raise LadderError(
             [
                 Problem(
@@ -39,7 +38,7 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
                 )
             ]
         )
-    sheet = workbook[options.sheet] if options.sheet else workbook.worksheets[0]
+    sheet = workbook[options.sheet] if options.sheet else _default_sheet(workbook, source)
     where = f"{source} [{sheet.title}]"
     rows = [
         GridRow(number, tuple(map(_text, values)))
@@ -48,7 +47,36 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
         )
     ]
     _refuse_merged_cells(sheet, rows, where)
-    return build_from_grid(rows, where, Format.XLSX, options, strict_width=False)
+    try:
+        return build_from_grid(rows, where, Format.XLSX, options, strict_width=False)
+    except LadderError as error:
+        others = [ws.title for ws in workbook.worksheets if ws is not sheet]
+        if options.sheet or not others:
+            raise
+        names = ", ".join(repr(name) for name in others)
+        hint = Problem(
+            f"read sheet {sheet.title!r}; the workbook also has {names}",
+            "if the ladder is on another sheet, name it with --sheet",
+            source,
+        )
+        raise LadderError([*error.problems, hint]) from None
+
+
+def _default_sheet(workbook: Any, source: str) -> Any:
+    """The sheet the workbook opens on, if it is a visible worksheet; else the first visible."""
+    worksheets = workbook.worksheets
+    visible = [ws for ws in worksheets if ws.sheet_state == "visible"]
+    if workbook.active in visible:
+        return workbook.active
+    if visible or worksheets:
+        return (visible or worksheets)[0]
+    raise LadderError(
+        [
+            Problem(
+                "the workbook has no worksheet (only charts)", "save the ladder as a sheet", source
+            )
+        ]
+    )
 
 
 def _text(value: Any) -> str:
