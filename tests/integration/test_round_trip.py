@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from skillgrid.domain.framework import Framework, Level, Track, build_framework
 from skillgrid.domain.keys import assign_keys
-from skillgrid.domain.splitting import BREAK_TAG, MARKER
+from skillgrid.domain.splitting import BREAK_TAG
 from skillgrid.exporters import ExportFormat, export_framework
 from skillgrid.importers import read_ladder
 
@@ -30,10 +30,9 @@ def line(min_size: int = 1, max_size: int = 30) -> st.SearchStrategy[str]:
 
 
 def criterion_text() -> st.SearchStrategy[str]:
-    """One to three lines; continuation lines must not read as a new bullet."""
+    """One to three lines (later lines may themselves look like bullets)."""
     return (
         st.lists(line(), min_size=1, max_size=3)
-        .filter(lambda lines: not any(MARKER.match(x) for x in lines[1:]))
         .map("\n".join)
         .filter(lambda text: not BREAK_TAG.search(text) and "_x" not in text)
     )

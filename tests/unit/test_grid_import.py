@@ -87,9 +87,9 @@ def test_labelled_levels_written_highest_first_are_put_in_order() -> None:
 
 
 def test_explicit_track_keys_in_brackets() -> None:
-    text = "Level,Networking [NETW],Security\n1,a,b\n"
+    text = "Level,Networking [key: NETW],Security [DRAFT]\n1,a,b\n"
     tracks = read(text).framework.tracks
-    assert [(t.key, t.name) for t in tracks] == [("NETW", "Networking"), ("SEC", "Security")]
+    assert [(t.key, t.name) for t in tracks] == [("NETW", "Networking"), ("SD", "Security [DRAFT]")]
 
 
 def test_known_keys_survive_a_reimport_with_a_new_track_that_collides() -> None:

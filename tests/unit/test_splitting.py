@@ -93,3 +93,34 @@ def test_list_mode_keeps_a_cell_without_separators_whole() -> None:
 def test_requested_mode_wins_over_detection() -> None:
     assert choose_mode(["- a\n- b"], SplitMode.SENTENCES) is SplitMode.SENTENCES
     assert split_cell("- A. B.\n- C.", SplitMode.SENTENCES) == ["A.", "B.", "C."]
+
+
+def test_sub_bullets_belong_to_the_item_above() -> None:
+    cell = "- Leads projects:\n  - scoping\n  - delivery\n- Mentors others"
+    assert split_items(cell) == ["Leads projects:\n- scoping\n- delivery", "Mentors others"]
+
+
+def test_headings_inside_a_cell_prefix_the_items_below() -> None:
+    cell = "Scope:\n- Owns a service\n- Runs its on-call\nImpact:\n- Team-wide"
+    assert split_items(cell) == [
+        "Scope: Owns a service",
+        "Scope: Runs its on-call",
+        "Impact: Team-wide",
+    ]
+
+
+def test_more_bullet_styles_and_a_non_breaking_space() -> None:
+    cell = "● one\n✓ two\na) three\n—\u00a0four"
+    assert split_items(cell) == ["one", "two", "three", "four"]
+
+
+def test_a_bullet_dot_inside_a_sentence_is_text() -> None:
+    assert split_items("Fluent in one of: Python • Go • Java") == [
+        "Fluent in one of: Python • Go • Java"
+    ]
+
+
+def test_placeholder_cells_hold_no_criteria() -> None:
+    for placeholder in ("-", "—", "N/A", "TBD", " n/a "):
+        assert split_cell(placeholder, SplitMode.LINES) == [], placeholder
+        assert split_cell(placeholder, SplitMode.SENTENCES) == [], placeholder

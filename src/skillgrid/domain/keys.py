@@ -15,7 +15,7 @@ KEY_PATTERN = re.compile(r"[A-Z][A-Z0-9_]{0,15}")
 MAX_KEY_LENGTH = 16
 _PAREN_ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9&]{1,9})\)\s*$")
 _WORD = re.compile(r"[A-Za-z0-9]+")
-_KEY_SUFFIX = re.compile(r"^(.*\S)\s*\[([A-Z][A-Z0-9_]{0,15})\]$", re.DOTALL)
+_KEY_SUFFIX = re.compile(r"^(.*\S)\s*\[key:\s*([A-Z][A-Z0-9_]{0,15})\s*\]$", re.DOTALL | re.I)
 _STOP_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "to", "a", "an", "with"})
 
 
@@ -74,8 +74,9 @@ def _unique(base: str, taken: set[str]) -> str:
 
 
 def split_key_suffix(label: str) -> tuple[str, str | None]:
-    """Split "Networking [NET]" into ("Networking", "NET"); a plain name has no key."""
+    """Split "Networking [key: NET]" into ("Networking", "NET"); other names have no key
+    (a note such as "Delivery [DRAFT]" stays part of the name)."""
     match = _KEY_SUFFIX.match(label)
-    if match:
+    if match and is_valid_key(match.group(2)):
         return match.group(1).strip(), match.group(2)
     return label, None

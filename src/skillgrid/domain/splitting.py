@@ -19,9 +19,11 @@ class SplitMode(StrEnum):
 
 
 BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
-MARKER = re.compile(r"[ \t]*(?:[-*•◦▪‣·–]|\d{1,3}[.)])[ \t]+")
-MARKED_LINE = re.compile(r"^[ \t]*(?:[-*•◦▪‣·–]|\d{1,3}[.)])[ \t]+(.*)$", re.MULTILINE)
+_BULLETS = r"(?:[-*•◦▪‣·–—●○■□▫►▸✓✔✅➤→]|\d{1,3}[.)]|[a-z]\))"
+MARKER = re.compile(rf"[^\S\r\n]*{_BULLETS}[^\S\r\n]+")
+MARKED_LINE = re.compile(rf"^{_BULLETS}[^\S\r\n]+(.*)$", re.MULTILINE)  # unindented
 INLINE_BULLET = re.compile(r"\s+•\s+")
+PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "na", "tbd", "tbc", "none", "…", "..."})
 WHITESPACE_RUN = re.compile(r"\s+")
 DOTTED_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}", re.UNICODE)
 ABBREVIATIONS = frozenset(
@@ -58,7 +60,7 @@ OPENERS = "\"'(‘“«"
 def has_separators(cell: str) -> bool:
     """Whether a cell uses an explicit separator: a line break, ``<br>``, a bullet or number."""
     text = BREAK_TAG.sub("\n", cell).strip()
-    if "\n" in text or "\r" in text or INLINE_BULLET.search(text):
+    if "\n" in text or "\r" in text:
         return True
     return MARKER.match(text) is not None
 
@@ -71,7 +73,10 @@ def choose_mode(cells: Iterable[str], requested: SplitMode = SplitMode.AUTO) -> 
 
 
 def split_cell(cell: str, mode: SplitMode) -> list[str]:
-    """The criteria of one cell, in order, trimmed, markers removed."""
+    """The criteria of one cell, in order, trimmed, markers removed; a cell holding only a
+    placeholder ("-", "n/a", "TBD") has none."""
+    if len(cell) < 12 and cell.strip().lower() in PLACEHOLDERS:
+        return []
     items = split_items(cell)
     if mode == SplitMode.SENTENCES:
         return [sentence for item in items for sentence in split_sentences(item)]
@@ -79,7 +84,12 @@ def split_cell(cell: str, mode: SplitMode) -> list[str]:
 
 
 def split_items(cell: str) -> list[str]:
-    """List-mode split: one item per line or bullet; unmarked lines continue a bulleted item."""
+    """List-mode split: one item per line or bullet.
+
+    In a bulleted cell, an unmarked line continues the item above it, and so does a line
+    indented deeper than that item's bullet (a sub-bullet); an unmarked line ending in ":"
+    is a heading that prefixes the items below it ("Scope: owns a service").
+    """
     if "<" in cell:
         cell = BREAK_TAG.sub("\n", cell)
     if "•" not in cell and "\r" not in cell:
@@ -88,22 +98,36 @@ def split_items(cell: str) -> list[str]:
             return [item for item in map(str.strip, marked) if item]
     lines = cell.splitlines()
     markers = list(map(MARKER.match, lines))
-    bulleted = any(markers)
+    items = _bulleted_items(lines, markers) if any(markers) else _line_items(lines)
+    if cell.lstrip().startswith("•") and len(items) == 1:  # "• one • two" on one line
+        items = INLINE_BULLET.split(items[0])
+    return [item for item in items if item]
+
+
+def _line_items(lines: list[str]) -> list[str]:
+    return [stripped for stripped in map(str.strip, lines) if stripped]
+
+
+def _bulleted_items(lines: list[str], markers: list[re.Match[str] | None]) -> list[str]:
     items: list[str] = []
+    bullet_indent = -1  # indentation of the current item's bullet
+    heading = ""
     for line, marker in zip(lines, markers, strict=True):
-        if marker:
-            items.append(line[marker.end() :].strip())
-            continue
         stripped = line.strip()
         if not stripped:
             continue
-        if bulleted and items:
+        indent = len(line) - len(line.lstrip())
+        if marker and (bullet_indent < 0 or indent <= bullet_indent):
+            text = line[marker.end() :].strip()
+            items.append(f"{heading} {text}" if heading else text)
+            bullet_indent = indent
+        elif not marker and stripped.endswith(":") and indent <= max(bullet_indent, 0):
+            heading = stripped
+        elif items and bullet_indent >= 0:
             items[-1] = f"{items[-1]}\n{stripped}"
         else:
             items.append(stripped)
-    if "•" in cell:
-        items = [part for item in items for part in INLINE_BULLET.split(item)]
-    return [item for item in items if item]
+    return items
 
 
 def split_sentences(text: str) -> list[str]:

@@ -3,7 +3,7 @@
 A title line, a blank line, then a header (``Level`` and the track names) and one row per
 level. Every criterion is a ``- `` bullet, so the file reads back in list mode exactly;
 a criterion's own line breaks become indented continuation lines. Track keys are written
-as ``Name [KEY]`` only when they differ from the keys derived from the names.
+as ``Name [key: KEY]`` only when they differ from the keys derived from the names.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def track_labels(framework: Framework) -> list[str]:
     ambiguous = any(split_key_suffix(name)[1] for name in names)
     if assign_keys(names) == keys and not ambiguous:
         return names
-    return [f"{name} [{key}]" for name, key in zip(names, keys, strict=True)]
+    return [f"{name} [key: {key}]" for name, key in zip(names, keys, strict=True)]
 
 
 def cell_items(framework: Framework, track: str, level: int) -> list[str]:

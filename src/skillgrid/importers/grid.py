@@ -74,9 +74,9 @@ class _Problems:
 
 def _strip_empty_columns(rows: list[GridRow]) -> tuple[list[GridRow], int]:
     """Cut columns that are empty in every row off the left (a table starting at B3)."""
-    filled = [
-        next((i for i, cell in enumerate(row.cells) if cell.strip()), None) for row in rows
-    ]
+    if any(row.cells and row.cells[0].strip() for row in rows):
+        return rows, 0
+    filled = [next((i for i, cell in enumerate(row.cells) if cell.strip()), None) for row in rows]
     offset = min((i for i in filled if i is not None), default=0)
     if not offset:
         return rows, 0
@@ -125,17 +125,14 @@ def build_from_grid(
     tracks = _tracks(track_labels, orientation, options, problems)
     problems.raise_if_any()
 
-    texts: dict[tuple[int, int], str] = {}
-    for t, _ in enumerate(track_labels):
-        for position, level_at in enumerate(level_index):
-            row_i, col_i = (level_at, t) if orientation is Orientation.ROWS else (t, level_at)
-            texts[(t, position)] = body[row_i].get(col_i + 1)
-    mode = choose_mode(texts.values(), options.split)
-    cells = {
-        (tracks[t].key, levels[position].number): split_cell(text, mode)
-        for (t, position), text in texts.items()
-        if text.strip()
+    by_rows = orientation is Orientation.ROWS
+    texts = {
+        (track.key, level.number): body[at if by_rows else t].get((t if by_rows else at) + 1)
+        for t, track in enumerate(tracks)
+        for level, at in zip(levels, level_index, strict=True)
     }
+    mode = choose_mode(texts.values(), options.split)
+    cells = {cell: split_cell(text, mode) for cell, text in texts.items() if text}
     framework = build_framework("", title, levels, tracks, cells)
     return ImportResult(framework, file_format, mode, orientation)
 
@@ -304,7 +301,7 @@ def _tracks(
         if key and key in seen_keys:
             problems.add(
                 f"track key [{key}] is used twice",
-                "give each track its own key, or drop the [KEY] to have one derived",
+                "give each track its own key, or drop the [key: …] to have one derived",
                 label.row,
                 label.column,
             )

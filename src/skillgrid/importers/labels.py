@@ -100,16 +100,17 @@ def looks_like_levels(labels: list[str]) -> float:
     return hits / len(labels)
 
 
-def _rank(label: str) -> int | None:
-    """How senior a label reads: its first number, else a Roman numeral, else a word."""
+def _rank(label: str) -> tuple[str, int] | None:
+    """How senior a label reads, and by what: its first number, else a Roman numeral,
+    else a seniority word."""
     number = _FIRST_NUMBER.search(label)
     if number:
-        return int(number.group())
+        return "number", int(number.group())
     roman = _ROMAN.search(label)
     if roman and roman.group() in _ROMAN_VALUES:
-        return _ROMAN_VALUES[roman.group()]
+        return "roman", _ROMAN_VALUES[roman.group()]
     words = [_SENIORITY[w] for w in re.findall(r"[a-z]+", label.lower()) if w in _SENIORITY]
-    return max(words) if words else None
+    return ("word", max(words)) if words else None
 
 
 def level_order(labels: list[str]) -> tuple[list[int], Gap | None]:
@@ -128,9 +129,12 @@ def level_order(labels: list[str]) -> tuple[list[int], Gap | None]:
             if numbers[current] > numbers[previous] + 1:
                 return order, Gap(current, numbers[previous] + 1)
         return order, None
-    ranks = [_rank(label) for label in labels]
-    known = [rank for rank in ranks if rank is not None]
-    descending = len(known) == len(labels) > 1 and all(a > b for a, b in itertools.pairwise(known))
+    ranks = [rank for rank in map(_rank, labels) if rank is not None]
+    descending = (
+        len(ranks) == len(labels) > 1
+        and len({kind for kind, _ in ranks}) == 1  # all numbers, Roman numerals or words
+        and all(a[1] > b[1] for a, b in itertools.pairwise(ranks))
+    )
     return (indices[::-1] if descending else indices), None
 
 

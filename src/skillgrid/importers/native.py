@@ -181,8 +181,9 @@ def _framework(document: dict[str, Any], source: str, options: ImportOptions) ->
         for key, name, raw in zip(keys, names, raw_tracks, strict=True)
     ]
 
-    key_of = {raw.get("key") or key: key for key, raw in zip(keys, raw_tracks, strict=True)}
-    key_of.update({name: key for key, name in zip(keys, names, strict=True)})
+    # a criterion names its track by key, or by name when no key is written
+    key_of = {name: key for key, name in zip(keys, names, strict=True)}
+    key_of.update({raw.get("key") or key: key for key, raw in zip(keys, raw_tracks, strict=True)})
     cells: dict[tuple[str, int], list[str]] = {}
     for i, item in enumerate(document["criteria"]):
         key = key_of.get(item["track"])
