@@ -165,3 +165,20 @@ def test_a_table_that_starts_in_column_b_is_read_and_errors_name_real_columns() 
     assert [c.text for c in framework.criteria] == ["Runs it."]
     with pytest.raises(LadderError, match="row 3, column 2: the row has content but no label"):
         read(",Level,Ops\n,1,a\n,,b\n")
+
+
+def test_a_lone_line_break_in_a_prose_ladder_is_read_in_list_mode_with_a_warning() -> None:
+    text = (
+        'Level,Ops,Dev\n1,"Runs it.\nWatches it.",Builds it. Tests it.\n'
+        "2,Scales it. Tunes it.,Ships it. Fixes it.\n"
+    )
+    result = read(text)
+    assert len(result.framework.criteria) == 5
+    assert any("--split sentences" in warning for warning in result.warnings)
+    assert read(text, split="sentences").warnings == ()
+
+
+def test_a_notes_column_reads_as_a_track_and_says_so() -> None:
+    result = read("Level,Ops,Notes\n1,Runs it.,ask Bob\n")
+    assert [t.name for t in result.framework.tracks] == ["Ops", "Notes"]
+    assert any("'Notes'" in warning for warning in result.warnings)

@@ -25,7 +25,15 @@ def _shape(framework: Framework) -> str:
     )
 
 
+def print_warnings(result: ImportResult) -> None:
+    from skillgrid.cli.common import err
+
+    for warning in result.warnings:
+        err().print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
+
+
 def print_summary(result: ImportResult) -> None:
+    print_warnings(result)
     framework = result.framework
     how = f"read as {result.format.value}"
     if result.split:
@@ -51,6 +59,8 @@ def print_split(result: ImportResult) -> None:
 def print_import_outcome(outcome: ImportOutcome, *, dry_run: bool = False) -> None:
     framework = outcome.framework
     name = escape(framework.name)
+    if not dry_run:
+        print_warnings(outcome.read)
     if not outcome.stored and not dry_run:
         out().print(
             f"No change: ladder '{name}' is already at version {framework.version} "

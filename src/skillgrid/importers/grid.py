@@ -7,12 +7,19 @@ each (track, level) cell is split into criteria by :mod:`skillgrid.domain.splitt
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.domain.framework import Level, Track, build_framework
 from skillgrid.domain.keys import assign_keys, split_key_suffix
-from skillgrid.domain.splitting import choose_mode, split_cell
+from skillgrid.domain.splitting import (
+    SplitMode,
+    choose_mode,
+    has_separators,
+    split_cell,
+    split_sentences,
+)
 from skillgrid.importers.labels import (
     is_number_label,
     level_order,
@@ -134,7 +141,45 @@ def build_from_grid(
     mode = choose_mode(texts.values(), options.split)
     cells = {cell: split_cell(text, mode) for cell, text in texts.items() if text}
     framework = build_framework("", title, levels, tracks, cells)
-    return ImportResult(framework, file_format, mode, orientation)
+    warnings = _warnings(texts, mode, options, level_labels, track_labels, orientation)
+    return ImportResult(framework, file_format, mode, orientation, warnings)
+
+
+_NOT_LADDER = re.compile(
+    r"notes?|comments?|remarks?|descriptions?|summary|overview|examples?|definitions?",
+    re.IGNORECASE,
+)
+
+
+def _warnings(
+    texts: dict[tuple[str, int], str],
+    mode: SplitMode,
+    options: ImportOptions,
+    level_labels: list[Labelled],
+    track_labels: list[Labelled],
+    orientation: Orientation,
+) -> tuple[str, ...]:
+    """Things that read cleanly but may not be what the author meant."""
+    found = []
+    if mode is SplitMode.LINES and options.split == SplitMode.AUTO:
+        plain = [text for text in texts.values() if text and not has_separators(text)]
+        listed = sum(1 for text in texts.values() if text) - len(plain)
+        prose = 0 if len(plain) <= listed else sum(len(split_sentences(t)) > 1 for t in plain)
+        if prose > listed:
+            found.append(
+                f"list mode: {listed} cell(s) use line breaks or bullets, so {prose} other "
+                "cell(s) of several sentences are kept as one criterion each; if each sentence "
+                "is a criterion, import with --split sentences"
+            )
+    for what, labels in (("level", level_labels), ("track", track_labels)):
+        where = "column" if (what == "track") == (orientation is Orientation.ROWS) else "row"
+        for label in labels:
+            if _NOT_LADDER.fullmatch(label.text):
+                found.append(
+                    f"the {where} {label.text!r} (row {label.row}, column {label.column}) was "
+                    f"read as a {what}; if it is not part of the ladder, remove it from the file"
+                )
+    return tuple(found)
 
 
 def _check_cell_sizes(rows: list[GridRow], problems: _Problems) -> None:

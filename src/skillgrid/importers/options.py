@@ -50,3 +50,4 @@ class ImportResult:
     format: Format
     split: SplitMode | None = None
     levels_as: Orientation | None = None
+    warnings: tuple[str, ...] = ()
