@@ -182,3 +182,14 @@ def test_a_notes_column_reads_as_a_track_and_says_so() -> None:
     result = read("Level,Ops,Notes\n1,Runs it.,ask Bob\n")
     assert [t.name for t in result.framework.tracks] == ["Ops", "Notes"]
     assert any("'Notes'" in warning for warning in result.warnings)
+
+
+def test_yaml_words_like_on_and_numbers_like_1_10_stay_text() -> None:
+    text = (
+        "title: 1.10\nlevels:\n  - number: 1\ntracks:\n  - key: ON\n    name: yes\n"
+        "criteria:\n  - track: ON\n    level: 1\n    text: off\n"
+    )
+    framework = read(text, "ladder.yaml").framework
+    assert framework.title == "1.10"
+    assert [(t.key, t.name) for t in framework.tracks] == [("ON", "yes")]
+    assert framework.criteria[0].text == "off"

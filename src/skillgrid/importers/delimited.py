@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.grid import GridRow, build_from_grid
@@ -59,18 +58,18 @@ def _row_problem(reason: str, source: str, line: int) -> Problem:
 
 
 def _csv_delimiter(text: str) -> str:
-    """Comma, unless semicolons (as spreadsheets in many locales write) give a table whose
-    rows agree with the header's width more often."""
-    sample = text[:65536]
-    scores = {delimiter: _consistency(sample, delimiter) for delimiter in (",", ";")}
-    return ";" if scores[";"] > scores[","] else ","
-
-
-def _consistency(sample: str, delimiter: str) -> int:
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    """Comma, unless the header (the first row that either delimiter splits into two or
+    more non-empty cells) has more cells split by semicolons, as spreadsheets in many
+    locales write."""
+    sample = io.StringIO(text[:65536], newline="")
+    comma_rows = csv.reader(sample, delimiter=",")
     try:
-        rows = list(itertools.islice(reader, 50))
+        for row in comma_rows:
+            line = ",".join(row)  # the row as written, minus quotes around cells
+            by_comma = sum(1 for cell in row if cell.strip())
+            by_semicolon = sum(1 for cell in line.split(";") if cell.strip())
+            if by_comma >= 2 or by_semicolon >= 2:
+                return ";" if by_semicolon > by_comma else ","
     except csv.Error:
-        return -1
-    widths = [len(row) for row in rows if sum(1 for cell in row if cell.strip()) >= 2]
-    return sum(1 for width in widths if width == widths[0]) if widths else 0
+        pass
+    return ","

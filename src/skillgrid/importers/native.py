@@ -110,8 +110,11 @@ def _parse_yaml(text: str, source: str) -> Any:
 
 
 def _unique_key_loader() -> Any:
-    """A SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last)."""
+    """A SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last)
+    and reads yes/no/on/off and 1.10 as the text they are (a track key ON, a title 1.10)."""
     import yaml
+
+    text_like = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:float"}
 
     class UniqueKeyLoader(yaml.SafeLoader):
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -128,6 +131,10 @@ def _unique_key_loader() -> Any:
                 seen.add(key)
             return super().construct_mapping(node, deep)
 
+    UniqueKeyLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in text_like]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     return UniqueKeyLoader
 
 
