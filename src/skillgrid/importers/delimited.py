@@ -58,18 +58,24 @@ def _row_problem(reason: str, source: str, line: int) -> Problem:
 
 
 def _csv_delimiter(text: str) -> str:
-    """Comma, unless the header (the first row that either delimiter splits into two or
-    more non-empty cells) has more cells split by semicolons, as spreadsheets in many
-    locales write."""
-    sample = io.StringIO(text[:65536], newline="")
-    comma_rows = csv.reader(sample, delimiter=",")
+    """Comma, unless the file only reads as a table with semicolons (as spreadsheets in
+    many locales write them)."""
+    sample = text[:65536]
+    if _reads_as_table(sample, ",") or not _reads_as_table(sample, ";"):
+        return ","
+    return ";"
+
+
+def _reads_as_table(sample: str, delimiter: str) -> bool:
+    """A header of two or more cells, rows below it, and none of them wider."""
     try:
-        for row in comma_rows:
-            line = ",".join(row)  # the row as written, minus quotes around cells
-            by_comma = sum(1 for cell in row if cell.strip())
-            by_semicolon = sum(1 for cell in line.split(";") if cell.strip())
-            if by_comma >= 2 or by_semicolon >= 2:
-                return ";" if by_semicolon > by_comma else ","
+        rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
     except csv.Error:
-        pass
-    return ","
+        return False
+    filled = [[i for i, cell in enumerate(row) if cell.strip()] for row in rows]
+    header = next((i for i, cells in enumerate(filled) if len(cells) >= 2), None)
+    if header is None:
+        return False
+    width = filled[header][-1] + 1
+    body = [cells for cells in filled[header + 1 :] if cells]
+    return bool(body) and all(cells[-1] < width for cells in body)
