@@ -59,7 +59,9 @@ OPENERS = "\"'(‘“«"
 
 def has_separators(cell: str) -> bool:
     """Whether a cell uses an explicit separator: a line break, ``<br>``, a bullet or number."""
-    text = BREAK_TAG.sub("\n", cell).strip()
+    text = cell.strip()
+    if "<" in text:
+        text = BREAK_TAG.sub("\n", text).strip()
     if "\n" in text or "\r" in text:
         return True
     return MARKER.match(text) is not None
@@ -92,9 +94,9 @@ def split_items(cell: str) -> list[str]:
     """
     if "<" in cell:
         cell = BREAK_TAG.sub("\n", cell)
-    if "•" not in cell and "\r" not in cell:
+    if "•" not in cell and "\r" not in cell and cell[:1] != "\n" and cell[-1:] != "\n":
         marked = MARKED_LINE.findall(cell)
-        if len(marked) == cell.strip().count("\n") + 1:  # every line a bullet: the usual case
+        if len(marked) == cell.count("\n") + 1:  # every line a bullet: the usual case
             return [item for item in map(str.strip, marked) if item]
     lines = cell.splitlines()
     markers = list(map(MARKER.match, lines))

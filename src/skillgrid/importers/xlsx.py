@@ -47,15 +47,17 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
         )
     ]
     _refuse_merged_cells(sheet, rows, where)
+    title = sheet.title
+    others = [ws.title for ws in workbook.worksheets if ws is not sheet]
+    del workbook, sheet  # let the workbook's many objects go before building the ladder
     try:
         return build_from_grid(rows, where, Format.XLSX, options, strict_width=False)
     except LadderError as error:
-        others = [ws.title for ws in workbook.worksheets if ws is not sheet]
         if options.sheet or not others:
             raise
         names = ", ".join(repr(name) for name in others)
         hint = Problem(
-            f"read sheet {sheet.title!r}; the workbook also has {names}",
+            f"read sheet {title!r}; the workbook also has {names}",
             "if the ladder is on another sheet, name it with --sheet",
             source,
         )
