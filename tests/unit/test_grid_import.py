@@ -193,3 +193,9 @@ def test_yaml_words_like_on_and_numbers_like_1_10_stay_text() -> None:
     assert framework.title == "1.10"
     assert [(t.key, t.name) for t in framework.tracks] == [("ON", "yes")]
     assert framework.criteria[0].text == "off"
+
+
+def test_a_footnote_under_the_table_is_pointed_out() -> None:
+    result = read("Level,Ops,Dev\n1,a,b\n2,c,d\nLast reviewed by the guild in 2024,,\n")
+    assert len(result.framework.levels) == 3
+    assert any("row 4" in w and "a note" in w for w in result.warnings)

@@ -142,7 +142,21 @@ def build_from_grid(
     cells = {cell: split_cell(text, mode) for cell, text in texts.items() if text}
     framework = build_framework("", title, levels, tracks, cells)
     warnings = _warnings(texts, mode, options, level_labels, track_labels, orientation)
+    warnings += _trailing_notes(body)
     return ImportResult(framework, file_format, mode, orientation, warnings)
+
+
+def _trailing_notes(body: list[GridRow]) -> tuple[str, ...]:
+    """Rows at the end of the table with a label and nothing else: often a footnote."""
+    notes = []
+    for row in reversed(body):
+        if row.filled() != 1:
+            break
+        notes.append(
+            f"row {row.number} ({row.get(0).strip()[:40]!r}) has a label and nothing else, so "
+            "it was read as an empty level or track; if it is a note, remove it from the file"
+        )
+    return tuple(reversed(notes))
 
 
 _NOT_LADDER = re.compile(
