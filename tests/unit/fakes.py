@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any, Self
 
 from skillgrid.domain.framework import Framework, VersionInfo
+from skillgrid.domain.people import Person, Team
 
 
 class FakeFrameworkRepository:
@@ -58,6 +59,7 @@ def _info(framework: Framework) -> VersionInfo:
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.frameworks = FakeFrameworkRepository()
+        self.people = FakePeopleRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:
@@ -68,3 +70,24 @@ class FakeUnitOfWork:
 
     def commit(self) -> None:
         self.commits += 1
+
+
+class FakePeopleRepository:
+    def __init__(self) -> None:
+        self.by_email: dict[str, Person] = {}
+        self.team_list: list[Team] = []
+
+    def teams(self) -> list[Team]:
+        return sorted(self.team_list, key=lambda team: team.name)
+
+    def add_team(self, team: Team) -> None:
+        self.team_list.append(team)
+
+    def people(self) -> list[Person]:
+        return [self.by_email[email] for email in sorted(self.by_email)]
+
+    def get(self, email: str) -> Person | None:
+        return self.by_email.get(email)
+
+    def save(self, people: list[Person]) -> None:
+        self.by_email.update({person.email: person for person in people})

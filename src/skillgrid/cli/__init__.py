@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from skillgrid.cli import frameworks, leveling
+from skillgrid.cli import frameworks, leveling, people
 
 app = typer.Typer(
     name="skillgrid",
@@ -18,6 +18,8 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: Typer's Rich help costs 80 ms of imports per call
 )
 app.add_typer(frameworks.app, name="framework")
+app.add_typer(people.person_app, name="person")
+app.add_typer(people.team_app, name="team")
 app.command("level")(leveling.level)
 
 

@@ -76,11 +76,11 @@ def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = 
 def run_service(call: Callable[[], T]) -> T:
     """Run a service call; a SkillGrid error (or an unreachable database) becomes a clear
     message on stderr and exit code 1."""
-    from skillgrid.domain.errors import LadderError, SkillGridError
+    from skillgrid.domain.errors import InputError, SkillGridError
 
     try:
         return call()
-    except LadderError as error:
+    except InputError as error:
         fail_with_problems(error)
     except SkillGridError as error:
         error_line(str(error))

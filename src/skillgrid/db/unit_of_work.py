@@ -8,8 +8,14 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from skillgrid.db.people_repository import SqlPeopleRepository
 from skillgrid.db.repositories import SqlFrameworkRepository
 from skillgrid.domain.errors import Conflict
+
+CONCURRENT_CHANGE = (
+    "someone else changed the same data at the same moment; nothing was stored — run the "
+    "command again"
+)
 
 
 class SqlAlchemyUnitOfWork:
@@ -19,6 +25,7 @@ class SqlAlchemyUnitOfWork:
     def __enter__(self) -> Self:
         self.session = self.session_factory()
         self.frameworks = SqlFrameworkRepository(self.session)
+        self.people = SqlPeopleRepository(self.session)
         return self
 
     def __exit__(
@@ -30,17 +37,11 @@ class SqlAlchemyUnitOfWork:
         self.session.rollback()
         self.session.close()
         if isinstance(exc, IntegrityError):
-            raise Conflict(
-                "someone else changed the same data at the same moment; nothing was stored "
-                "— run the command again"
-            ) from exc
+            raise Conflict(CONCURRENT_CHANGE) from exc
 
     def commit(self) -> None:
         try:
             self.session.commit()
         except IntegrityError as error:
             self.session.rollback()
-            raise Conflict(
-                "someone else changed the same data at the same moment; nothing was stored "
-                "— run the command again"
-            ) from error
+            raise Conflict(CONCURRENT_CHANGE) from error

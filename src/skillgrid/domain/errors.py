@@ -43,12 +43,16 @@ class SkillGridError(Exception):
     """Base of every error SkillGrid reports to a person."""
 
 
-class LadderError(SkillGridError):
-    """A ladder file or document could not be read; ``problems`` lists every reason."""
+class InputError(SkillGridError):
+    """Input that cannot be used as given; ``problems`` lists every reason."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class LadderError(InputError):
+    """A ladder (or ratings) file or document could not be read."""
 
 
 class NotFound(SkillGridError):

@@ -1,0 +1,99 @@
+"""People, teams and who manages whom."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from skillgrid.domain.errors import SkillGridError
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class PeopleError(SkillGridError):
+    """A person or team that cannot be stored as given."""
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    ENGINEER = "engineer"
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A team; ``parent`` names the team it belongs to (teams nest)."""
+
+    name: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone on the ladder. ``manager`` is the manager's email (at most one)."""
+
+    email: str
+    name: str
+    team: str | None = None
+    manager: str | None = None
+    role: Role = Role.ENGINEER
+    active: bool = True
+
+
+def normal_email(email: str) -> str:
+    """Emails compare without case and surrounding spaces."""
+    return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    """The normalised email, or a PeopleError saying what is wrong with it."""
+    normal = normal_email(email)
+    if not EMAIL.fullmatch(normal):
+        raise PeopleError(f"{email!r} is not an email address (name@example.com)")
+    return normal
+
+
+def manager_cycle(
+    managers: Mapping[str, str | None], first: Iterable[str] = ()
+) -> list[str] | None:
+    """A chain of people that manages itself (A → B → A), or None.
+
+    ``managers`` maps each person's email to their manager's email; the search starts from
+    ``first`` (say, the people just changed), so the chain reads from them.
+    """
+    for start in [*first, *managers]:
+        seen: list[str] = []
+        current: str | None = start
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = managers.get(current)
+        if current is not None:
+            return [*seen[seen.index(current) :], current]
+    return None
+
+
+def team_cycle(parents: Mapping[str, str | None]) -> list[str] | None:
+    """A chain of teams that contains itself, or None."""
+    return manager_cycle(parents)
+
+
+def reports_below(manager: str, managers: Mapping[str, str | None]) -> set[str]:
+    """Everyone below ``manager`` in the management chain (not the manager)."""
+    below: dict[str, list[str]] = {}
+    for person, boss in managers.items():
+        if boss is not None:
+            below.setdefault(boss, []).append(person)
+    found: set[str] = set()
+    stack = list(below.get(manager, ()))
+    while stack:
+        person = stack.pop()
+        if person not in found:
+            found.add(person)
+            stack.extend(below.get(person, ()))
+    return found
+
+
+def describe_cycle(chain: Iterable[str]) -> str:
+    return " → ".join(chain)

@@ -1,0 +1,78 @@
+"""People files: CSV with header ``name,email,team,manager_email,role``.
+
+``team``, ``manager_email`` and ``role`` may be empty (role defaults to engineer). Each
+person appears once; every problem is reported with its row and column.
+"""
+
+from __future__ import annotations
+
+from skillgrid.domain.errors import InputError, Problem
+from skillgrid.domain.people import EMAIL, Person, Role, normal_email
+from skillgrid.importers.delimited import parse_rows
+from skillgrid.importers.grid import GridRow
+from skillgrid.importers.text import decode
+
+COLUMNS = ("name", "email", "team", "manager_email", "role")
+HINT = "start the file with the header name,email,team,manager_email,role"
+
+
+def read_people(data: bytes, source: str) -> list[Person]:
+    """The people of a CSV file, or an InputError listing every problem."""
+    rows = [row for row in parse_rows(decode(data, source), ",", source) if row.filled()]
+    if not rows:
+        raise InputError([Problem("the people file is empty", HINT, source)])
+    header = [cell.strip().lower() for cell in rows[0].cells]
+    if "name" not in header or "email" not in header or any(h not in COLUMNS for h in header if h):
+        raise InputError([Problem(f"the header is {', '.join(header)!r}", HINT, source, 1)])
+    column = {name: header.index(name) for name in COLUMNS if name in header}
+    people: list[Person] = []
+    first_row: dict[str, int] = {}
+    problems: list[Problem] = []
+    for row in rows[1:]:
+        person = _read_row(row, column, first_row, problems, source)
+        if person is not None:
+            people.append(person)
+    if problems:
+        raise InputError(problems)
+    return people
+
+
+def _read_row(
+    row: GridRow,
+    column: dict[str, int],
+    first_row: dict[str, int],
+    problems: list[Problem],
+    source: str,
+) -> Person | None:
+    def cell(name: str) -> str:
+        return row.get(column[name]).strip() if name in column else ""
+
+    def problem(message: str, hint: str, name: str) -> None:
+        problems.append(Problem(message, hint, source, row.number, column[name] + 1))
+
+    found = len(problems)
+    email, manager = normal_email(cell("email")), normal_email(cell("manager_email")) or None
+    role = cell("role").lower() or Role.ENGINEER.value
+    if not EMAIL.fullmatch(email):
+        problem(f"{cell('email')!r} is not an email address", "write name@example.com", "email")
+    elif email in first_row:
+        problem(
+            f"{email} appears twice (first at row {first_row[email]})",
+            "a person is in one place: keep one row for them",
+            "email",
+        )
+    if manager and not EMAIL.fullmatch(manager):
+        problem(
+            f"manager {manager!r} is not an email address",
+            "write name@example.com",
+            "manager_email",
+        )
+    if role not in Role.__members__.values():
+        roles = ", ".join(r.value for r in Role)
+        problem(f"role {cell('role')!r} is unknown", f"use one of {roles}", "role")
+    if not cell("name"):
+        problem("the name is empty", "give each person a name", "name")
+    first_row.setdefault(email, row.number)
+    if len(problems) > found:
+        return None
+    return Person(email, cell("name"), cell("team") or None, manager, Role(role))

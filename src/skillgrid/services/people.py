@@ -1,0 +1,173 @@
+"""People and teams: add, update, import from CSV, list. Every change keeps one manager per
+person, no management cycle and no team inside itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
+from skillgrid.domain.people import (
+    PeopleError,
+    Person,
+    Role,
+    Team,
+    check_email,
+    describe_cycle,
+    manager_cycle,
+)
+from skillgrid.services.unit_of_work import UnitOfWork
+
+ROLES = ", ".join(role.value for role in Role)
+
+
+@dataclass(frozen=True)
+class PeopleImport:
+    """What a CSV import did."""
+
+    added: int
+    updated: int
+    teams_created: tuple[str, ...]
+
+
+def add_team(uow: UnitOfWork, name: str, parent: str | None = None) -> Team:
+    """Add a team, optionally inside another one."""
+    name = _team_name(name)
+    with uow:
+        existing = {team.name for team in uow.people.teams()}
+        if name in existing:
+            raise Conflict(f"team {name!r} already exists")
+        if parent is not None and parent not in existing:
+            raise NotFound(f"no team {parent!r} to put {name!r} in; add it first")
+        team = Team(name, parent)
+        uow.people.add_team(team)
+        uow.commit()
+    return team
+
+
+def list_teams(uow: UnitOfWork) -> list[tuple[Team, int]]:
+    """Every team with the number of people in it."""
+    with uow:
+        counts: dict[str | None, int] = {}
+        for person in uow.people.people():
+            counts[person.team] = counts.get(person.team, 0) + 1
+        return [(team, counts.get(team.name, 0)) for team in uow.people.teams()]
+
+
+def list_people(uow: UnitOfWork, team: str | None = None) -> list[Person]:
+    """Everyone (or one team's people), by email."""
+    with uow:
+        return [p for p in uow.people.people() if team is None or p.team == team]
+
+
+def add_person(uow: UnitOfWork, person: Person) -> Person:
+    """Add one person; the email must be new, the team and the manager must exist."""
+    person = _checked(person)
+    with uow:
+        if uow.people.get(person.email) is not None:
+            raise Conflict(f"{person.email} is already on file; use `skillgrid person update`")
+        _check_references(uow, [person])
+        uow.people.save([person])
+        uow.commit()
+    return person
+
+
+def update_person(
+    uow: UnitOfWork,
+    email: str,
+    *,
+    name: str | None = None,
+    team: str | None = None,
+    manager: str | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+) -> Person:
+    """Change what is given of one person; a change that makes a management cycle is refused."""
+    email = check_email(email)
+    with uow:
+        current = uow.people.get(email)
+        if current is None:
+            raise NotFound(f"no person {email}")
+        updated = replace(
+            current,
+            name=current.name if name is None else name,
+            team=current.team if team is None else (team or None),
+            role=current.role if role is None else role,
+            active=current.active if active is None else active,
+        )
+        if manager is not None:
+            updated = replace(updated, manager=check_email(manager) if manager else None)
+        updated = _checked(updated)
+        _check_references(uow, [updated])
+        uow.people.save([updated])
+        uow.commit()
+    return updated
+
+
+def import_people(uow: UnitOfWork, data: bytes, source: str) -> PeopleImport:
+    """Add or update people from CSV ``name,email,team,manager_email,role``; teams that do
+    not exist yet are created. All or nothing: every problem is reported with its row."""
+    from skillgrid.importers.people import read_people
+
+    people = read_people(data, source)
+    with uow:
+        known = {p.email: p for p in uow.people.people()}
+        teams = {team.name for team in uow.people.teams()}
+        missing_teams = sorted({p.team for p in people if p.team and p.team not in teams})
+        _check_references(uow, people, extra_teams=set(missing_teams))
+        for name in missing_teams:
+            uow.people.add_team(Team(name))
+        uow.people.save(people)
+        uow.commit()
+    updated = sum(1 for p in people if p.email in known)
+    return PeopleImport(len(people) - updated, updated, tuple(missing_teams))
+
+
+def _checked(person: Person) -> Person:
+    email = check_email(person.email)
+    if not person.name.strip():
+        raise PeopleError(f"{email}: give a name")
+    if person.manager is not None and check_email(person.manager) == email:
+        raise PeopleError(f"{email} cannot be their own manager")
+    manager = check_email(person.manager) if person.manager else None
+    return replace(person, email=email, name=person.name.strip(), manager=manager)
+
+
+def _check_references(
+    uow: UnitOfWork, changed: list[Person], extra_teams: set[str] | None = None
+) -> None:
+    """Teams and managers exist (or arrive with ``changed``) and no one manages themselves
+    through a chain."""
+    everyone = {p.email: p for p in uow.people.people()}
+    everyone.update({p.email: p for p in changed})
+    teams = {team.name for team in uow.people.teams()} | (extra_teams or set())
+    problems = []
+    for person in changed:
+        if person.team and person.team not in teams:
+            problems.append(
+                Problem(f"{person.email}: no team {person.team!r}", "add it: skillgrid team add")
+            )
+        if person.manager and person.manager not in everyone:
+            problems.append(
+                Problem(
+                    f"{person.email}: manager {person.manager} is not on file",
+                    "add the manager first (or in the same import)",
+                )
+            )
+    managers = {email: p.manager for email, p in everyone.items()}
+    cycle = manager_cycle(managers, first=[p.email for p in changed])
+    if cycle:
+        problems.append(
+            Problem(
+                f"management cycle {describe_cycle(cycle)}",
+                "nobody can report to their own report: change one of these managers",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+
+
+def _team_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise PeopleError("a team needs a name of 1 to 200 characters")
+    return name

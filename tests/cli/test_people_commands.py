@@ -1,0 +1,39 @@
+"""``skillgrid person`` and ``skillgrid team``: exit codes, messages, JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from skillgrid.cli import app
+from tests.unit.test_people_services import PEOPLE_CSV
+
+runner = CliRunner()
+
+
+def test_people_and_teams_from_the_command_line(tmp_path: Path) -> None:
+    env = {"SKILLGRID_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), env=env)
+
+    (tmp_path / "people.csv").write_bytes(PEOPLE_CSV)
+    assert run("person", "import", str(tmp_path / "people.csv")).exit_code == 0
+    assert run("team", "add", "Infra").exit_code == 0
+    added = run("person", "add", "dee@example.com", "--name", "Dee", "--manager", "ana@example.com")
+    assert added.exit_code == 0, added.output
+    listed = json.loads(run("person", "list", "--json").stdout)
+    assert [p["email"] for p in listed] == [
+        "ana@example.com",
+        "bo@example.com",
+        "cy@example.com",
+        "dee@example.com",
+    ]
+    teams = json.loads(run("team", "list", "--json").stdout)
+    assert {"name": "SRE", "parent": None, "people": 2} in teams
+    refused = run("person", "update", "bo@example.com", "--manager", "dee@example.com")
+    assert refused.exit_code == 1
+    chain = "bo@example.com → dee@example.com → ana@example.com → bo@example.com"
+    assert f"management cycle {chain}" in refused.stderr

@@ -1,0 +1,44 @@
+"""People and teams in real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillgrid.domain.errors import InputError
+from skillgrid.domain.people import Person, Role
+from skillgrid.services import people as services
+from tests.conftest import table_snapshot
+from tests.unit.test_people_services import PEOPLE_CSV
+
+
+def test_people_round_trip_through_the_database(uow_factory) -> None:
+    result = services.import_people(uow_factory(), PEOPLE_CSV, "people.csv")
+    assert result.teams_created == ("Platform", "SRE")
+    services.add_team(uow_factory(), "Infra")
+    services.add_team(uow_factory(), "Networking", parent="Infra")
+    services.add_person(
+        uow_factory(), Person("dee@example.com", "Dee", "Networking", "bo@example.com")
+    )
+    people = {p.email: p for p in services.list_people(uow_factory())}
+    assert people["ana@example.com"] == Person(
+        "ana@example.com", "Ana Lima", "SRE", "bo@example.com", Role.ENGINEER, True
+    )
+    assert people["dee@example.com"].team == "Networking"
+    teams = {team.name: (team.parent, count) for team, count in services.list_teams(uow_factory())}
+    assert teams == {
+        "Infra": (None, 0),
+        "Networking": ("Infra", 1),
+        "Platform": (None, 1),
+        "SRE": (None, 2),
+    }
+    updated = services.update_person(uow_factory(), "cy@example.com", manager="", active=False)
+    assert (updated.manager, updated.active) == (None, False)
+
+
+def test_a_refused_import_leaves_the_database_as_it_was(uow_factory, database_url: str) -> None:
+    services.import_people(uow_factory(), PEOPLE_CSV, "people.csv")
+    before = table_snapshot(database_url)
+    cycle = b"name,email,manager_email\nBo,bo@example.com,cy@example.com\nNew,new@example.com,\n"
+    with pytest.raises(InputError, match="management cycle"):
+        services.import_people(uow_factory(), cycle, "cycle.csv")
+    assert table_snapshot(database_url) == before

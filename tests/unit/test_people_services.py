@@ -1,0 +1,102 @@
+"""People and teams: one manager each, no management cycles, imports all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillgrid.domain.errors import Conflict, InputError, NotFound
+from skillgrid.domain.people import PeopleError, Person, Role, manager_cycle, reports_below
+from skillgrid.services import people as services
+from tests.unit.fakes import FakeUnitOfWork
+
+PEOPLE_CSV = (
+    b"name,email,team,manager_email,role\n"
+    b"Bo Chen,BO@example.com,SRE,,manager\n"
+    b"Ana Lima,ana@example.com,SRE,bo@example.com,\n"
+    b"Cy Diaz,cy@example.com,Platform,ana@example.com,engineer\n"
+)
+
+
+def test_import_adds_people_and_creates_missing_teams() -> None:
+    uow = FakeUnitOfWork()
+    result = services.import_people(uow, PEOPLE_CSV, "people.csv")
+    assert (result.added, result.updated, result.teams_created) == (3, 0, ("Platform", "SRE"))
+    bo = uow.people.get("bo@example.com")
+    assert bo is not None and bo.role is Role.MANAGER
+    assert uow.people.get("cy@example.com").manager == "ana@example.com"  # type: ignore[union-attr]
+
+
+def test_reimport_updates_by_email() -> None:
+    uow = FakeUnitOfWork()
+    services.import_people(uow, PEOPLE_CSV, "people.csv")
+    again = services.import_people(uow, PEOPLE_CSV.replace(b"Cy Diaz", b"Cy D."), "people.csv")
+    assert (again.added, again.updated) == (0, 3)
+    assert uow.people.get("cy@example.com").name == "Cy D."  # type: ignore[union-attr]
+
+
+def test_a_management_cycle_is_refused_and_nothing_changes() -> None:
+    uow = FakeUnitOfWork()
+    services.import_people(uow, PEOPLE_CSV, "people.csv")
+    before = uow.people.people()
+    with pytest.raises(InputError, match="management cycle"):
+        services.update_person(uow, "bo@example.com", manager="cy@example.com")
+    assert uow.people.people() == before
+
+
+def test_a_cycle_inside_one_import_is_refused() -> None:
+    uow = FakeUnitOfWork()
+    data = b"name,email,manager_email\nA,a@x.org,b@x.org\nB,b@x.org,a@x.org\n"
+    with pytest.raises(InputError, match="management cycle"):
+        services.import_people(uow, data, "p.csv")
+    assert uow.people.people() == [] and uow.commits == 0
+
+
+def test_bad_rows_are_all_reported_with_their_place() -> None:
+    uow = FakeUnitOfWork()
+    data = (
+        b"name,email,team,manager_email,role\n"
+        b"A,not-an-email,,,\nB,b@x.org,,,boss\nB again,b@x.org,Ops,,\n,c@x.org,,,\n"
+    )
+    with pytest.raises(InputError) as caught:
+        services.import_people(uow, data, "p.csv")
+    places = [(p.row, p.column) for p in caught.value.problems]
+    assert places == [(2, 2), (3, 5), (4, 2), (5, 1)]
+    assert "appears twice" in caught.value.problems[2].message
+
+
+def test_add_person_checks_email_team_manager_and_duplicates() -> None:
+    uow = FakeUnitOfWork()
+    services.add_team(uow, "SRE")
+    services.add_person(uow, Person("Bo@Example.com ", "Bo", "SRE", None, Role.MANAGER))
+    with pytest.raises(Conflict):
+        services.add_person(uow, Person("bo@example.com", "Bo again"))
+    with pytest.raises(PeopleError, match="not an email"):
+        services.add_person(uow, Person("bo", "Bo"))
+    with pytest.raises(InputError, match="no team 'Ops'"):
+        services.add_person(uow, Person("ana@example.com", "Ana", "Ops"))
+    with pytest.raises(InputError, match=r"manager zed@example\.com is not on file"):
+        services.add_person(uow, Person("ana@example.com", "Ana", None, "zed@example.com"))
+    with pytest.raises(PeopleError, match="their own manager"):
+        services.add_person(uow, Person("ana@example.com", "Ana", None, "ana@example.com"))
+
+
+def test_teams_nest_and_need_an_existing_parent() -> None:
+    uow = FakeUnitOfWork()
+    services.add_team(uow, "Infra")
+    services.add_team(uow, "SRE", parent="Infra")
+    with pytest.raises(NotFound):
+        services.add_team(uow, "Net", parent="Nope")
+    with pytest.raises(Conflict):
+        services.add_team(uow, "SRE")
+    assert [(t.name, t.parent) for t, _ in services.list_teams(uow)] == [
+        ("Infra", None),
+        ("SRE", "Infra"),
+    ]
+
+
+def test_management_chain_helpers() -> None:
+    managers = {"a": None, "b": "a", "c": "b", "d": "a"}
+    assert reports_below("a", managers) == {"b", "c", "d"}
+    assert reports_below("c", managers) == set()
+    assert manager_cycle(managers) is None
+    assert manager_cycle({**managers, "a": "c"}) == ["a", "c", "b", "a"]
