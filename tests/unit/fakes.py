@@ -6,6 +6,8 @@ import uuid
 from dataclasses import replace
 from typing import Any, Self
 
+from skillgrid.domain.assessments import Assessment, Cycle
+from skillgrid.domain.errors import Conflict
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.people import Person, Team
 
@@ -60,6 +62,7 @@ class FakeUnitOfWork:
     def __init__(self) -> None:
         self.frameworks = FakeFrameworkRepository()
         self.people = FakePeopleRepository()
+        self.assessments = FakeAssessmentRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:
@@ -91,3 +94,45 @@ class FakePeopleRepository:
 
     def save(self, people: list[Person]) -> None:
         self.by_email.update({person.email: person for person in people})
+
+
+class FakeAssessmentRepository:
+    def __init__(self) -> None:
+        self.cycle_list: list[Cycle] = []
+        self.stored: dict[tuple[str, str, str], Assessment] = {}
+
+    def cycles(self) -> list[Cycle]:
+        return list(self.cycle_list)
+
+    def add_cycle(self, cycle: Cycle) -> None:
+        self.cycle_list.append(cycle)
+
+    def set_open(self, name: str, is_open: bool) -> None:
+        self.cycle_list = [
+            replace(c, open=is_open) if c.name == name else c for c in self.cycle_list
+        ]
+
+    def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
+        return self.stored.get((person, cycle, rater))
+
+    def for_person(
+        self, person: str, cycle: str | None = None, rater: str | None = None
+    ) -> list[Assessment]:
+        order = [c.name for c in self.cycle_list]
+        found = [
+            a
+            for (p, c, r), a in self.stored.items()
+            if p == person and cycle in (None, c) and rater in (None, r)
+        ]
+        return sorted(found, key=lambda a: (order.index(a.cycle), a.rater))
+
+    def save(self, assessment: Assessment) -> Assessment:
+        key = (assessment.person, assessment.cycle, assessment.rater)
+        current = self.stored.get(key)
+        if (current.revision if current else 0) != assessment.revision:
+            raise Conflict("stale revision")
+        saved = replace(
+            assessment, entries=dict(assessment.entries), revision=assessment.revision + 1
+        )
+        self.stored[key] = saved
+        return saved

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from skillgrid.cli import frameworks, leveling, people
+from skillgrid.cli import assessments, frameworks, leveling, people
 
 app = typer.Typer(
     name="skillgrid",
@@ -20,6 +20,9 @@ app = typer.Typer(
 app.add_typer(frameworks.app, name="framework")
 app.add_typer(people.person_app, name="person")
 app.add_typer(people.team_app, name="team")
+app.add_typer(assessments.cycle_app, name="cycle")
+app.add_typer(assessments.assess_app, name="assess")
+app.add_typer(assessments.report_app, name="report")
 app.command("level")(leveling.level)
 
 

@@ -145,3 +145,50 @@ class PersonRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class CycleRow(Base):
+    """A review period pinned to one framework version."""
+
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("framework_versions.id"))
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class AssessmentRow(Base):
+    """(person, cycle, rater); ``revision`` grows with every write (optimistic locking)."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_id", "rater"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"))
+    rater: Mapped[str] = mapped_column(String(320))
+    state: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class RatingRow(Base):
+    """One criterion's rating in an assessment, by the criterion's stable identity."""
+
+    __tablename__ = "ratings"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    criterion_uid: Mapped[str] = mapped_column(
+        ForeignKey("criterion_identities.uid"), primary_key=True
+    )
+    rating: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)

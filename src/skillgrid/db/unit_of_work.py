@@ -5,9 +5,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from skillgrid.db.assessment_repository import SqlAssessmentRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
 from skillgrid.db.repositories import SqlFrameworkRepository
 from skillgrid.domain.errors import Conflict
@@ -26,6 +27,7 @@ class SqlAlchemyUnitOfWork:
         self.session = self.session_factory()
         self.frameworks = SqlFrameworkRepository(self.session)
         self.people = SqlPeopleRepository(self.session)
+        self.assessments = SqlAssessmentRepository(self.session)
         return self
 
     def __exit__(
@@ -36,12 +38,22 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         self.session.rollback()
         self.session.close()
-        if isinstance(exc, IntegrityError):
+        if _concurrent(exc):
             raise Conflict(CONCURRENT_CHANGE) from exc
 
     def commit(self) -> None:
         try:
             self.session.commit()
-        except IntegrityError as error:
+        except (IntegrityError, OperationalError) as error:
             self.session.rollback()
-            raise Conflict(CONCURRENT_CHANGE) from error
+            if _concurrent(error):
+                raise Conflict(CONCURRENT_CHANGE) from error
+            raise
+
+
+def _concurrent(error: BaseException | None) -> bool:
+    """A unique key taken by another writer, or SQLite refusing a write because another
+    connection wrote since this transaction read (or held the lock past the busy timeout)."""
+    if isinstance(error, IntegrityError):
+        return True
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)

@@ -1,4 +1,5 @@
-"""Ratings files: CSV with header ``criterion,rating`` and an optional ``reason`` column.
+"""Ratings files: CSV with header ``criterion,rating`` and optional ``reason`` and
+``comment`` columns.
 
 Criteria not listed count as ``not_yet``. ``n/a`` needs a reason. Every problem is reported
 with its row and column, and nothing is used unless the whole file is clean.
@@ -8,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from skillgrid.domain.assessments import Entry
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.domain.leveling import SCALE, Rating
 from skillgrid.importers.delimited import parse_rows
 from skillgrid.importers.grid import GridRow
 from skillgrid.importers.text import decode
 
-COLUMNS = ("criterion", "rating", "reason")
-HEADER_HINT = "start the file with the header criterion,rating (and optionally ,reason)"
+COLUMNS = ("criterion", "rating", "reason", "comment")
+HEADER_HINT = "start the file with the header criterion,rating (then optionally reason,comment)"
 _ALIASES = {"na": "n/a", "not yet": "not_yet", "not-yet": "not_yet"}
 
 
@@ -30,6 +32,11 @@ def parse_rating(text: str) -> Rating | None:
 
 def read_ratings(data: bytes, source: str, criterion_ids: Iterable[str]) -> dict[str, Rating]:
     """Criterion id → rating; raise LadderError listing every problem."""
+    return {cid: entry.rating for cid, entry in read_entries(data, source, criterion_ids).items()}
+
+
+def read_entries(data: bytes, source: str, criterion_ids: Iterable[str]) -> dict[str, Entry]:
+    """Criterion id → rating, reason and comment; raise LadderError listing every problem."""
     delimiter = "\t" if source.endswith(".tsv") else ","
     rows = [row for row in parse_rows(decode(data, source), delimiter, source) if row.filled()]
     if not rows:
@@ -41,48 +48,58 @@ def read_ratings(data: bytes, source: str, criterion_ids: Iterable[str]) -> dict
             [Problem(f"the header is {shown!r}", HEADER_HINT, source, rows[0].number)]
         )
     known = set(criterion_ids)
-    ratings: dict[str, Rating] = {}
+    column = {name: header.index(name) for name in COLUMNS if name in header}
+    entries: dict[str, Entry] = {}
     first_row: dict[str, int] = {}
     problems: list[Problem] = []
     for row in rows[1:]:
-        criterion, rating = _check_row(row, source, known, first_row, problems)
+        criterion, rating = _check_row(row, column, source, known, first_row, problems)
         first_row.setdefault(criterion, row.number)
         if rating is not None:
-            ratings[criterion] = rating
+            reason = row.get(column["reason"]).strip() if "reason" in column else ""
+            comment = row.get(column["comment"]).strip() if "comment" in column else ""
+            entries[criterion] = Entry(rating, reason or None, comment or None)
     if problems:
         raise LadderError(problems)
-    return ratings
+    return entries
 
 
 def _check_row(
-    row: GridRow, source: str, known: set[str], first_row: dict[str, int], problems: list[Problem]
+    row: GridRow,
+    column: dict[str, int],
+    source: str,
+    known: set[str],
+    first_row: dict[str, int],
+    problems: list[Problem],
 ) -> tuple[str, Rating | None]:
-    criterion, raw, reason = (row.get(i).strip() for i in range(3))
+    criterion, raw = row.get(column["criterion"]).strip(), row.get(column["rating"]).strip()
+    reason = row.get(column["reason"]).strip() if "reason" in column else ""
     rating = parse_rating(raw)
 
-    def problem(message: str, hint: str, column: int) -> None:
-        problems.append(Problem(message, hint, source, row.number, column))
+    def problem(message: str, hint: str, name: str) -> None:
+        at = column.get(name, column["rating"]) + 1
+        problems.append(Problem(message, hint, source, row.number, at))
 
     if criterion not in known:
         problem(
             f"unknown criterion {criterion!r}",
             "use an id of this ladder version as `skillgrid framework show` lists them "
             "(TRACK.level.n)",
-            1,
+            "criterion",
         )
     elif criterion in first_row:
         problem(
             f"criterion {criterion} is rated twice (first at row {first_row[criterion]})",
             "keep one rating per criterion",
-            1,
+            "criterion",
         )
     if rating is None:
         scale = ", ".join(r.value for r in SCALE)
-        problem(f"rating {raw!r} is not on the scale", f"use one of {scale}, or n/a", 2)
+        problem(f"rating {raw!r} is not on the scale", f"use one of {scale}, or n/a", "rating")
     elif rating is Rating.NOT_APPLICABLE and not reason:
         problem(
             f"n/a for {criterion} has no reason",
             "say in the reason column why the criterion cannot apply to this job",
-            3,
+            "reason",
         )
     return criterion, rating

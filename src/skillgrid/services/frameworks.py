@@ -110,10 +110,11 @@ def list_versions(uow: UnitOfWork, name: str) -> list[VersionInfo]:
 def get_framework(uow: UnitOfWork, name: str, version: int | None = None) -> Framework:
     """One stored version (the newest by default)."""
     with uow:
-        return _get(uow, name, version)
+        return get_framework_in(uow, name, version)
 
 
-def _get(uow: UnitOfWork, name: str, version: int | None) -> Framework:
+def get_framework_in(uow: UnitOfWork, name: str, version: int | None) -> Framework:
+    """A stored version, inside a unit of work the caller has opened."""
     framework = uow.frameworks.get(name, version)
     if framework is None:
         raise _not_found(uow, name, version)
@@ -123,7 +124,7 @@ def _get(uow: UnitOfWork, name: str, version: int | None) -> Framework:
 def diff_versions(uow: UnitOfWork, name: str, old: int, new: int | None = None) -> FrameworkDiff:
     """What changed from version ``old`` to version ``new`` (the newest by default)."""
     with uow:
-        before, after = _get(uow, name, old), _get(uow, name, new)
+        before, after = get_framework_in(uow, name, old), get_framework_in(uow, name, new)
     return diff_frameworks(before, after, f"{name} v{before.version}", f"{name} v{after.version}")
 
 
@@ -161,7 +162,7 @@ def diff_sources(
         with uow:
             for index, side in enumerate((old, new)):
                 if isinstance(side, StoredLadder):
-                    stored[index] = _get(uow, side.name, side.version)
+                    stored[index] = get_framework_in(uow, side.name, side.version)
     if stored and not options.known_keys:
         reference = stored.get(0) or stored[1]
         options = replace(options, known_keys={t.name: t.key for t in reference.tracks})

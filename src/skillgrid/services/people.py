@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from skillgrid.domain.assessments import OPERATOR, Actor
 from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
 from skillgrid.domain.people import (
     PeopleError,
@@ -14,6 +15,7 @@ from skillgrid.domain.people import (
     check_email,
     describe_cycle,
     manager_cycle,
+    normal_email,
 )
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -171,3 +173,15 @@ def _team_name(name: str) -> str:
     if not name or len(name) > 200:
         raise PeopleError("a team needs a name of 1 to 200 characters")
     return name
+
+
+def actor_for(uow: UnitOfWork, email: str | None) -> Actor:
+    """Who is acting: the person with ``email`` (their role decides), or the local operator
+    (an admin) when no email is given."""
+    if email is None:
+        return OPERATOR
+    with uow:
+        person = uow.people.get(check_email(email))
+    if person is None or not person.active:
+        raise NotFound(f"no active person {normal_email(email)} to act as")
+    return Actor(person.email, person.role)

@@ -1,0 +1,188 @@
+"""``skillgrid cycle …``, ``skillgrid assess …`` and ``skillgrid report person``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+
+import typer
+
+from skillgrid.cli.common import out, read_input, with_database
+
+cycle_app = typer.Typer(
+    rich_markup_mode=None, help="Review cycles: open, close, list.", no_args_is_help=True
+)
+assess_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Assessments: import and export ratings, submit, finalize, show.",
+    no_args_is_help=True,
+)
+report_app = typer.Typer(rich_markup_mode=None, help="Reports.", no_args_is_help=True)
+
+PERSON = typer.Option(..., "--person", help="Email of the person assessed.")
+CYCLE = typer.Option(..., "--cycle", help="Cycle name, e.g. 2026-H2.")
+RATER = typer.Option("self", "--rater", help="self, manager or a peer's email.")
+ACTING = typer.Option(
+    None,
+    "--as",
+    help="Act as this person (their role and place decide what is allowed); "
+    "by default the local operator, an admin.",
+)
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+def _actor(email: str | None):  # type: ignore[no-untyped-def]
+    from skillgrid.services.people import actor_for
+
+    return with_database(lambda uow: actor_for(uow, email))
+
+
+@cycle_app.command("open")
+def cycle_open(
+    name: str = typer.Argument(..., help="Cycle name, e.g. 2026-H2."),
+    framework: str = typer.Option(..., "--framework", help="Ladder name."),
+    version: int | None = typer.Option(None, "--version", help="Ladder version (default: newest)."),
+) -> None:
+    """Open a review cycle pinned to one version of a ladder.
+
+    Example: skillgrid cycle open 2026-H2 --framework sre
+    """
+    from skillgrid.services.cycles import open_cycle
+
+    cycle = with_database(lambda uow: open_cycle(uow, name, framework, version))
+    out().print(f"Opened cycle {cycle.name} on {cycle.framework} v{cycle.version}.")
+
+
+@cycle_app.command("close")
+def cycle_close(name: str = typer.Argument(..., help="Cycle name.")) -> None:
+    """Close a cycle: no more ratings; finalized results stay.
+
+    Example: skillgrid cycle close 2026-H2
+    """
+    from skillgrid.services.cycles import set_cycle_open
+
+    with_database(lambda uow: set_cycle_open(uow, name, False))
+    out().print(f"Closed cycle {name}.")
+
+
+@cycle_app.command("list")
+def cycle_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List cycles, oldest first, with their ladder version and whether they are open.
+
+    Example: skillgrid cycle list --json
+    """
+    from skillgrid.services.cycles import list_cycles
+
+    cycles = with_database(list_cycles)
+    rows = [
+        {"name": c.name, "framework": c.framework, "version": c.version, "open": c.open}
+        for c in cycles
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = "open" if row["open"] else "closed"
+        out().print(f"{row['name']}  {row['framework']} v{row['version']}  {state}")
+
+
+@assess_app.command("import")
+def assess_import(
+    path: str = typer.Argument(..., help="CSV: criterion,rating[,reason][,comment]; - for stdin."),
+    person: str = PERSON,
+    cycle: str = CYCLE,
+    rater: str = RATER,
+    acting: str | None = ACTING,
+) -> None:
+    """Replace an assessment's ratings with a CSV file (criteria not listed: not rated).
+
+    Example: skillgrid assess import me.csv --person ana@example.com --cycle 2026-H2 --rater self
+    """
+    from skillgrid.services.assessments import import_ratings
+
+    data, source = read_input(path)
+    actor = _actor(acting)
+    saved = with_database(
+        lambda uow: import_ratings(uow, actor, person, cycle, rater, data, source)
+    )
+    out().print(
+        f"Stored {len(saved.entries)} ratings ({saved.rater}, {saved.state.value}, "
+        f"revision {saved.revision})."
+    )
+
+
+@assess_app.command("export")
+def assess_export(
+    person: str = PERSON, cycle: str = CYCLE, rater: str = RATER, acting: str | None = ACTING
+) -> None:
+    """Print an assessment's ratings as the CSV that `assess import` reads.
+
+    Example: skillgrid assess export --person ana@example.com --cycle 2026-H2 --rater manager
+    """
+    from skillgrid.services.assessments import export_ratings
+
+    actor = _actor(acting)
+    sys.stdout.write(with_database(lambda uow: export_ratings(uow, actor, person, cycle, rater)))
+
+
+@assess_app.command("submit")
+def assess_submit(
+    person: str = PERSON, cycle: str = CYCLE, rater: str = RATER, acting: str | None = ACTING
+) -> None:
+    """Submit an assessment (draft → submitted), by its author or an admin.
+
+    Example: skillgrid assess submit --person ana@example.com --cycle 2026-H2 --rater self
+    """
+    from skillgrid.services.assessments import submit
+
+    actor = _actor(acting)
+    saved = with_database(lambda uow: submit(uow, actor, person, cycle, rater))
+    out().print(f"Submitted the {saved.rater} assessment of {saved.person} in {saved.cycle}.")
+
+
+@assess_app.command("finalize")
+def assess_finalize(
+    person: str = PERSON,
+    cycle: str = CYCLE,
+    rater: str = typer.Option("manager", "--rater", help="Usually manager (the official one)."),
+    acting: str | None = ACTING,
+) -> None:
+    """Finalize an assessment (submitted → finalized, read-only): the person's manager or an
+    admin only. The finalized manager assessment is the official result.
+
+    Example: skillgrid assess finalize --person ana@example.com --cycle 2026-H2 --as bo@example.com
+    """
+    from skillgrid.services.assessments import finalize
+
+    actor = _actor(acting)
+    saved = with_database(lambda uow: finalize(uow, actor, person, cycle, rater))
+    out().print(f"Finalized the {saved.rater} assessment of {saved.person} in {saved.cycle}.")
+
+
+@report_app.command("person")
+def report_person(
+    email: str = typer.Argument(..., help="Email of the person."),
+    cycle: str | None = typer.Option(None, "--cycle", help="Cycle (default: the latest result)."),
+    report_format: ReportFormat = typer.Option(ReportFormat.md, "--format", help="md or json."),
+    policy: str | None = typer.Option(None, "--policy", help="strict, tolerance:K or points."),
+    acting: str | None = ACTING,
+) -> None:
+    """A person's official result: levels and the rule, gaps to the next level, self and peer
+    ratings beside the manager's with differences flagged, change since the last cycle.
+
+    Example: skillgrid report person ana@example.com --cycle 2026-H2 --format json
+    """
+    from skillgrid.reports.person import report_data, report_markdown
+    from skillgrid.services.results import person_report
+
+    actor = _actor(acting)
+    report = with_database(lambda uow: person_report(uow, actor, email, cycle, policy))
+    if report_format is ReportFormat.json:
+        print(json.dumps(report_data(report), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(report_markdown(report))

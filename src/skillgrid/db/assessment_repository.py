@@ -1,0 +1,151 @@
+"""Cycles and assessments: rows ↔ domain objects. Writes check the revision they read."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from skillgrid.db.tables import (
+    AssessmentRow,
+    CycleRow,
+    FrameworkRow,
+    FrameworkVersionRow,
+    PersonRow,
+    RatingRow,
+)
+from skillgrid.domain.assessments import Assessment, Cycle, Entry, State
+from skillgrid.domain.errors import Conflict
+from skillgrid.domain.leveling import Rating
+
+
+class SqlAssessmentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def cycles(self) -> list[Cycle]:
+        query = (
+            select(CycleRow, FrameworkRow.name, FrameworkVersionRow.version)
+            .join(FrameworkVersionRow, FrameworkVersionRow.id == CycleRow.version_id)
+            .join(FrameworkRow, FrameworkRow.id == FrameworkVersionRow.framework_id)
+            .order_by(CycleRow.created_at, CycleRow.id)
+        )
+        return [
+            Cycle(row.name, framework, version, row.open)
+            for row, framework, version in self.session.execute(query)
+        ]
+
+    def add_cycle(self, cycle: Cycle) -> None:
+        version_id = self.session.scalar(
+            select(FrameworkVersionRow.id)
+            .join(FrameworkRow, FrameworkRow.id == FrameworkVersionRow.framework_id)
+            .where(FrameworkRow.name == cycle.framework)
+            .where(FrameworkVersionRow.version == cycle.version)
+        )
+        self.session.add(CycleRow(name=cycle.name, version_id=version_id, open=cycle.open))
+        self.session.flush()
+
+    def set_open(self, name: str, is_open: bool) -> None:
+        self.session.execute(update(CycleRow).where(CycleRow.name == name).values(open=is_open))
+
+    def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
+        found = self.for_person(person, cycle, rater)
+        return found[0] if found else None
+
+    def for_person(
+        self, person: str, cycle: str | None = None, rater: str | None = None
+    ) -> list[Assessment]:
+        """A person's assessments (in one cycle, by one rater), oldest cycle first."""
+        query = (
+            select(AssessmentRow, CycleRow.name)
+            .join(CycleRow, CycleRow.id == AssessmentRow.cycle_id)
+            .join(PersonRow, PersonRow.id == AssessmentRow.person_id)
+            .where(PersonRow.email == person)
+            .order_by(CycleRow.created_at, CycleRow.id, AssessmentRow.rater)
+        )
+        if cycle is not None:
+            query = query.where(CycleRow.name == cycle)
+        if rater is not None:
+            query = query.where(AssessmentRow.rater == rater)
+        found = list(self.session.execute(query))
+        ids = [row.id for row, _ in found]
+        entries: dict[int, dict[str, Entry]] = {i: {} for i in ids}
+        if ids:
+            for rating in self.session.scalars(
+                select(RatingRow).where(RatingRow.assessment_id.in_(ids))
+            ):
+                entries[rating.assessment_id][rating.criterion_uid] = Entry(
+                    Rating(rating.rating), rating.reason, rating.comment
+                )
+        return [
+            Assessment(person, name, row.rater, State(row.state), entries[row.id], row.revision)
+            for row, name in found
+        ]
+
+    def save(self, assessment: Assessment) -> Assessment:
+        """Store ``assessment`` whose ``revision`` is the one it was read at (0: new).
+
+        Raises Conflict when someone stored another revision meanwhile."""
+        key = self._ids(assessment)
+        if assessment.revision == 0:
+            row = AssessmentRow(
+                person_id=key[0],
+                cycle_id=key[1],
+                rater=assessment.rater,
+                state=assessment.state.value,
+                revision=1,
+            )
+            self.session.add(row)
+            self.session.flush()
+            assessment_id = row.id
+        else:
+            assessment_id = self._update(assessment, key)
+        self.session.execute(delete(RatingRow).where(RatingRow.assessment_id == assessment_id))
+        if assessment.entries:
+            self.session.execute(
+                insert(RatingRow),
+                [
+                    {
+                        "assessment_id": assessment_id,
+                        "criterion_uid": uid,
+                        "rating": entry.rating.value,
+                        "reason": entry.reason,
+                        "comment": entry.comment,
+                    }
+                    for uid, entry in assessment.entries.items()
+                ],
+            )
+        return Assessment(
+            assessment.person,
+            assessment.cycle,
+            assessment.rater,
+            assessment.state,
+            dict(assessment.entries),
+            assessment.revision + 1,
+        )
+
+    def _update(self, assessment: Assessment, key: tuple[int, int]) -> int:
+        result = self.session.execute(
+            update(AssessmentRow)
+            .where(AssessmentRow.person_id == key[0])
+            .where(AssessmentRow.cycle_id == key[1])
+            .where(AssessmentRow.rater == assessment.rater)
+            .where(AssessmentRow.revision == assessment.revision)
+            .values(state=assessment.state.value, revision=assessment.revision + 1)
+            .returning(AssessmentRow.id)
+        )
+        assessment_id = result.scalar()
+        if assessment_id is None:
+            raise Conflict(
+                f"the {assessment.rater} assessment of {assessment.person} in "
+                f"{assessment.cycle} changed since revision {assessment.revision} was read; "
+                "nothing was stored — reload it and apply your change again"
+            )
+        return assessment_id
+
+    def _ids(self, assessment: Assessment) -> tuple[int, int]:
+        person_id = self.session.scalar(
+            select(PersonRow.id).where(PersonRow.email == assessment.person)
+        )
+        cycle_id = self.session.scalar(select(CycleRow.id).where(CycleRow.name == assessment.cycle))
+        assert person_id is not None and cycle_id is not None
+        return person_id, cycle_id

@@ -1,0 +1,143 @@
+"""Review cycles, assessments and who may do what with them.
+
+An assessment is (person, cycle, rater) where the rater is ``self``, ``manager`` or a peer's
+email. It holds one entry per rated criterion (keyed by the criterion's stable identity) and
+moves draft → submitted → finalized; a finalized assessment is read-only. The finalized
+manager assessment is the person's official result for the cycle: self and peer ratings are
+shown beside it and never feed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from skillgrid.domain.errors import SkillGridError
+from skillgrid.domain.leveling import Rating
+from skillgrid.domain.people import EMAIL, Role, normal_email, reports_below
+
+SELF = "self"
+MANAGER = "manager"
+
+
+class AssessmentError(SkillGridError):
+    """An assessment action that the rules do not allow."""
+
+
+class Forbidden(SkillGridError):
+    """The acting person may not do this."""
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    FINALIZED = "finalized"
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """A named review period pinned to one version of a ladder."""
+
+    name: str
+    framework: str
+    version: int
+    open: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One criterion's rating; ``n/a`` needs a ``reason``."""
+
+    rating: Rating
+    reason: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Ratings by one rater of one person in one cycle. ``revision`` counts stored writes so
+    a write based on an older read is refused instead of silently lost."""
+
+    person: str
+    cycle: str
+    rater: str
+    state: State = State.DRAFT
+    entries: Mapping[str, Entry] = field(default_factory=dict)  # criterion uid → entry
+    revision: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: a person's email and role (``None`` email: the local operator)."""
+
+    email: str | None
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+OPERATOR = Actor(None, Role.ADMIN)
+
+
+def check_rater(rater: str, person: str) -> str:
+    """``self``, ``manager`` or a peer's email (not the person's own)."""
+    value = rater.strip().lower()
+    if value in (SELF, MANAGER):
+        return value
+    value = normal_email(value)
+    if not EMAIL.fullmatch(value):
+        raise AssessmentError(f"rater {rater!r}: use self, manager or a peer's email")
+    if value == person:
+        raise AssessmentError(f"{person} cannot be their own peer: use --rater self")
+    return value
+
+
+def check_entry(criterion: str, entry: Entry) -> None:
+    if entry.rating is Rating.NOT_APPLICABLE and not (entry.reason or "").strip():
+        raise AssessmentError(f"n/a for {criterion} needs a reason")
+
+
+def author_of(assessment_rater: str, person: str, manager: str | None) -> str | None:
+    """Whose ratings these are: the person, their manager, or the peer."""
+    if assessment_rater == SELF:
+        return person
+    if assessment_rater == MANAGER:
+        return manager
+    return assessment_rater
+
+
+def may_edit(actor: Actor, rater: str, person: str, manager: str | None) -> bool:
+    """The author edits their own assessment; an admin may edit any."""
+    return actor.is_admin or (
+        actor.email is not None and actor.email == author_of(rater, person, manager)
+    )
+
+
+def may_finalize(actor: Actor, person: str, manager: str | None) -> bool:
+    """Only the person's manager (or an admin) finalizes."""
+    return actor.is_admin or (actor.email is not None and actor.email == manager)
+
+
+def may_view(actor: Actor, person: str, managers: Mapping[str, str | None]) -> bool:
+    """The person, anyone above them in the management chain, or an admin."""
+    if actor.is_admin:
+        return True
+    if actor.email is None:
+        return False
+    return actor.email == person or person in reports_below(actor.email, managers)
+
+
+def next_state(current: State, action: str) -> State:
+    """The state after ``submit`` or ``finalize``; anything else is refused with a reason."""
+    if current is State.FINALIZED:
+        raise AssessmentError("the assessment is finalized and read-only")
+    if action == "submit" and current is State.DRAFT:
+        return State.SUBMITTED
+    if action == "finalize" and current is State.SUBMITTED:
+        return State.FINALIZED
+    if action == "finalize":
+        raise AssessmentError("submit the assessment before finalizing it")
+    raise AssessmentError(f"cannot {action} an assessment that is {current.value}")

@@ -1,0 +1,1 @@
+"""Reports rendered from service results: JSON data and Markdown text (HTML/PDF later)."""

@@ -1,0 +1,228 @@
+"""Assessments: rate criteria, import and export ratings, submit, finalize.
+
+Permission rules live here, so every caller (CLI, web, API) inherits them: the author of an
+assessment (the person for ``self``, their manager for ``manager``, the peer) or an admin
+edits and submits it; only the person's manager or an admin finalizes; a finalized
+assessment is read-only. Each write names the revision it read; a stale write is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from skillgrid.domain.assessments import (
+    MANAGER,
+    Actor,
+    Assessment,
+    AssessmentError,
+    Cycle,
+    Entry,
+    Forbidden,
+    State,
+    check_entry,
+    check_rater,
+    may_edit,
+    may_finalize,
+    may_view,
+    next_state,
+)
+from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
+from skillgrid.domain.framework import Framework
+from skillgrid.domain.people import Person, normal_email
+from skillgrid.services.cycles import get_cycle_in
+from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an assessment action needs to know, read in one unit of work."""
+
+    person: Person
+    cycle: Cycle
+    framework: Framework
+    rater: str
+    current: Assessment | None
+
+
+def rate(
+    uow: UnitOfWork,
+    actor: Actor,
+    person: str,
+    cycle: str,
+    rater: str,
+    entries: Mapping[str, Entry],
+    *,
+    revision: int | None = None,
+    replace_all: bool = False,
+) -> Assessment:
+    """Set ratings (criterion id → entry) on a draft or submitted assessment.
+
+    ``revision`` is the revision the caller read (None: the one read now); ``replace_all``
+    drops ratings not given (as an import does)."""
+    with uow:
+        context = _context(uow, person, cycle, rater)
+        saved = _rate_in(uow, actor, context, entries, revision, replace_all)
+        uow.commit()
+    return saved
+
+
+def import_ratings(
+    uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str, data: bytes, source: str
+) -> Assessment:
+    """Replace an assessment's ratings with a CSV file (``criterion,rating,reason,comment``)."""
+    from skillgrid.importers.ratings import read_entries
+
+    with uow:
+        context = _context(uow, person, cycle, rater)
+        ids = (c.id for c in context.framework.criteria)
+        entries = read_entries(data, source, ids)
+        saved = _rate_in(uow, actor, context, entries, None, replace_all=True)
+        uow.commit()
+    return saved
+
+
+def _rate_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    context: Context,
+    entries: Mapping[str, Entry],
+    revision: int | None,
+    replace_all: bool,
+) -> Assessment:
+    person = context.person
+    _require(may_edit(actor, context.rater, person.email, person.manager), actor, "edit", context)
+    if not context.cycle.open:
+        raise AssessmentError(f"cycle {context.cycle.name} is closed: no more ratings")
+    current = context.current or Assessment(person.email, context.cycle.name, context.rater)
+    if current.state is State.FINALIZED:
+        raise AssessmentError("the assessment is finalized and read-only")
+    _check_revision(current, revision)
+    by_uid = _to_uids(context.framework, entries)
+    merged = dict(by_uid) if replace_all else {**current.entries, **by_uid}
+    return uow.assessments.save(replace(current, entries=merged))
+
+
+def export_ratings(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str) -> str:
+    """An assessment's ratings as the CSV that :func:`import_ratings` reads."""
+    assessment, framework = get_assessment(uow, actor, person, cycle, rater)
+    ids = {c.uid: c.id for c in framework.criteria}
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["criterion", "rating", "reason", "comment"])
+    order = {c.uid: i for i, c in enumerate(framework.criteria)}
+    for uid in sorted((u for u in assessment.entries if u in ids), key=order.__getitem__):
+        entry = assessment.entries[uid]
+        writer.writerow([ids[uid], entry.rating.value, entry.reason or "", entry.comment or ""])
+    return out.getvalue()
+
+
+def submit(
+    uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str, revision: int | None = None
+) -> Assessment:
+    """Hand an assessment over: draft → submitted (by its author or an admin)."""
+    return _transition(uow, actor, person, cycle, rater, "submit", revision)
+
+
+def finalize(
+    uow: UnitOfWork,
+    actor: Actor,
+    person: str,
+    cycle: str,
+    rater: str = MANAGER,
+    revision: int | None = None,
+) -> Assessment:
+    """Make an assessment official and read-only: submitted → finalized (manager or admin)."""
+    return _transition(uow, actor, person, cycle, rater, "finalize", revision)
+
+
+def get_assessment(
+    uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str
+) -> tuple[Assessment, Framework]:
+    """One assessment (empty draft if none yet) and the ladder version of its cycle."""
+    with uow:
+        context = _context(uow, person, cycle, rater)
+        managers = {p.email: p.manager for p in uow.people.people()}
+        if not may_view(actor, context.person.email, managers):
+            raise NotFound(f"no person {normal_email(person)}")
+        assessment = context.current or Assessment(context.person.email, cycle, context.rater)
+        return assessment, context.framework
+
+
+def _transition(
+    uow: UnitOfWork,
+    actor: Actor,
+    person: str,
+    cycle: str,
+    rater: str,
+    action: str,
+    revision: int | None,
+) -> Assessment:
+    with uow:
+        context = _context(uow, person, cycle, rater)
+        p = context.person
+        allowed = (
+            may_finalize(actor, p.email, p.manager)
+            if action == "finalize"
+            else may_edit(actor, context.rater, p.email, p.manager)
+        )
+        _require(allowed, actor, action, context)
+        if context.current is None:
+            raise AssessmentError(f"there is no {context.rater} assessment of {p.email} in {cycle}")
+        _check_revision(context.current, revision)
+        state = next_state(context.current.state, action)
+        saved = uow.assessments.save(replace(context.current, state=state))
+        uow.commit()
+    return saved
+
+
+def _context(uow: UnitOfWork, person: str, cycle: str, rater: str) -> Context:
+    email = normal_email(person)
+    found = uow.people.get(email)
+    if found is None:
+        raise NotFound(f"no person {email}; add them with `skillgrid person add`")
+    the_cycle = get_cycle_in(uow, cycle)
+    checked = check_rater(rater, email)
+    if checked == MANAGER and found.manager is None:
+        raise AssessmentError(f"{email} has no manager on file to write a manager assessment")
+    if checked not in ("self", MANAGER) and uow.people.get(checked) is None:
+        raise NotFound(f"no person {checked} to rate {email} as a peer")
+    framework = get_framework_in(uow, the_cycle.framework, the_cycle.version)
+    current = uow.assessments.get(email, cycle, checked)
+    return Context(found, the_cycle, framework, checked, current)
+
+
+def _require(allowed: bool, actor: Actor, action: str, context: Context) -> None:
+    if not allowed:
+        who = actor.email or "this operator"
+        raise Forbidden(
+            f"{who} may not {action} the {context.rater} assessment of {context.person.email}"
+        )
+
+
+def _check_revision(current: Assessment, revision: int | None) -> None:
+    if revision is not None and revision != current.revision:
+        raise Conflict(
+            f"the assessment is at revision {current.revision}, not {revision}: someone "
+            "changed it meanwhile; nothing was stored — reload it and apply your change again"
+        )
+
+
+def _to_uids(framework: Framework, entries: Mapping[str, Entry]) -> dict[str, Entry]:
+    uids = {c.id: c.uid for c in framework.criteria}
+    problems = [
+        Problem(f"unknown criterion {cid!r}", f"use an id of {framework.name} v{framework.version}")
+        for cid in entries
+        if cid not in uids
+    ]
+    for cid, entry in entries.items():
+        try:
+            check_entry(cid, entry)
+        except AssessmentError as error:
+            problems.append(Problem(str(error), "give the reason why it cannot apply"))
+    if problems:
+        raise InputError(problems)
+    return {str(uids[cid]): entry for cid, entry in entries.items()}

@@ -1,0 +1,143 @@
+"""Official results: the finalized manager assessment of a cycle, leveled by the rules, with
+self and peer ratings beside it (they never feed it), and the history across cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from skillgrid.domain.assessments import MANAGER, SELF, Actor, Assessment, Cycle, Entry, State
+from skillgrid.domain.errors import NotFound
+from skillgrid.domain.framework import Criterion, Framework
+from skillgrid.domain.leveling import SCALE, LevelResult, Rating, level
+from skillgrid.domain.people import Person, normal_email
+from skillgrid.domain.policies import Policy, parse_policy
+from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    """One criterion of the ladder with the official rating and the others beside it."""
+
+    criterion: Criterion
+    official: Entry | None
+    others: Mapping[str, Entry]  # rater → entry (self, peers)
+
+    @property
+    def differences(self) -> dict[str, str]:
+        """Rater → "higher" or "lower" where their rating differs from the official one."""
+        rank = {rating: i for i, rating in enumerate([*SCALE, Rating.NOT_APPLICABLE])}
+        official = self.official.rating if self.official else Rating.NOT_YET
+        found = {}
+        for rater, entry in self.others.items():
+            if entry.rating != official:
+                found[rater] = "higher" if rank[entry.rating] > rank[official] else "lower"
+        return found
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    cycle: Cycle
+    framework: Framework
+    result: LevelResult
+    official: Assessment
+    others: tuple[Assessment, ...]
+
+
+@dataclass(frozen=True)
+class PersonReport:
+    """What a person's report shows for one cycle, and how they moved since the last one."""
+
+    person: Person
+    current: CycleResult
+    lines: tuple[CriterionLine, ...]
+    previous: CycleResult | None
+    history: tuple[CycleResult, ...]
+
+    @property
+    def change(self) -> dict[str, int]:
+        """Track key → level change since the previous official result (tracks in both)."""
+        if self.previous is None:
+            return {}
+        before = self.previous.result.tracks
+        return {
+            key: reached - before[key]
+            for key, reached in self.current.result.tracks.items()
+            if key in before
+        }
+
+
+def level_assessment(
+    framework: Framework, assessment: Assessment, policy: Policy | None = None
+) -> LevelResult:
+    """Level a stored assessment on the ladder version it was made on."""
+    ids = {c.uid: c.id for c in framework.criteria}
+    ratings = {ids[uid]: e.rating for uid, e in assessment.entries.items() if uid in ids}
+    return level(framework, ratings, policy)
+
+
+def person_report(
+    uow: UnitOfWork,
+    actor: Actor,
+    person: str,
+    cycle: str | None = None,
+    policy: str | None = None,
+) -> PersonReport:
+    """A person's official result (in ``cycle``, or their latest finalized one), the other
+    ratings beside it, and their history."""
+    from skillgrid.domain.assessments import may_view
+
+    email = normal_email(person)
+    chosen = parse_policy(policy) if policy else None
+    with uow:
+        found = uow.people.get(email)
+        managers = {p.email: p.manager for p in uow.people.people()}
+        if found is None or not may_view(actor, email, managers):
+            raise NotFound(f"no person {email}")
+        history = _history(uow, email, chosen)
+    if not history:
+        raise NotFound(f"{email} has no finalized manager assessment yet")
+    index = len(history) - 1
+    if cycle is not None:
+        names = [item.cycle.name for item in history]
+        if cycle not in names:
+            raise NotFound(f"{email} has no finalized manager assessment in {cycle}")
+        index = names.index(cycle)
+    current = history[index]
+    return PersonReport(
+        found,
+        current,
+        tuple(_lines(current)),
+        history[index - 1] if index > 0 else None,
+        tuple(history),
+    )
+
+
+def _history(uow: UnitOfWork, email: str, policy: Policy | None) -> list[CycleResult]:
+    by_cycle: dict[str, list[Assessment]] = {}
+    for assessment in uow.assessments.for_person(email):
+        by_cycle.setdefault(assessment.cycle, []).append(assessment)
+    results = []
+    for cycle in uow.assessments.cycles():
+        assessments = by_cycle.get(cycle.name, [])
+        official = next(
+            (a for a in assessments if a.rater == MANAGER and a.state is State.FINALIZED), None
+        )
+        if official is None:
+            continue
+        framework = get_framework_in(uow, cycle.framework, cycle.version)
+        others = tuple(a for a in assessments if a.rater != MANAGER)
+        result = level_assessment(framework, official, policy)
+        results.append(CycleResult(cycle, framework, result, official, others))
+    return results
+
+
+def _lines(result: CycleResult) -> list[CriterionLine]:
+    lines = []
+    for criterion in result.framework.criteria:
+        uid = criterion.uid or ""
+        others = {a.rater: a.entries[uid] for a in result.others if uid in a.entries}
+        ordered = dict(sorted(others.items(), key=lambda item: (item[0] != SELF, item[0])))
+        lines.append(CriterionLine(criterion, result.official.entries.get(uid), ordered))
+    return lines

@@ -1,0 +1,56 @@
+"""Assessments in real SQLite and PostgreSQL: the whole flow, and two sessions racing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from skillgrid.domain.assessments import OPERATOR, Entry, State
+from skillgrid.domain.errors import Conflict
+from skillgrid.domain.leveling import Rating
+from skillgrid.services import assessments, cycles, frameworks, people, results
+from tests.unit.test_assessment_services import BO, PEOPLE, entries
+from tests.unit.test_leveling import MAC, through
+
+
+@pytest.fixture
+def ready(uow_factory):  # type: ignore[no-untyped-def]
+    frameworks.install_builtin(uow_factory())
+    people.import_people(uow_factory(), PEOPLE, "people.csv")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    return uow_factory
+
+
+def test_rate_submit_finalize_and_report(ready) -> None:
+    ratings = {**through(3, except_ids=(MAC,)), "NET.2.3": Rating.NOT_APPLICABLE}
+    assessments.rate(ready(), BO, "ana@x.org", "2026-H2", "manager", entries(ratings))
+    assessments.submit(ready(), BO, "ana@x.org", "2026-H2", "manager")
+    final = assessments.finalize(ready(), BO, "ana@x.org", "2026-H2")
+    assert (final.state, final.revision) == (State.FINALIZED, 3)
+    stored, _ = assessments.get_assessment(ready(), OPERATOR, "ana@x.org", "2026-H2", "manager")
+    assert stored.entries[next(iter(stored.entries))].rating is Rating.MEETS
+    report = results.person_report(ready(), OPERATOR, "ana@x.org")
+    assert report.current.result.overall == 2
+    assert report.current.result.not_applicable == ("NET.2.3",)
+
+
+def test_two_sessions_racing_on_one_assessment_lose_nothing(ready) -> None:
+    assessments.rate(ready(), BO, "ana@x.org", "2026-H2", "manager", entries(through(1)))
+    with pytest.raises(Conflict):  # SQLite refuses the late write; PostgreSQL finds no row
+        race(slow=ready(), fast=ready())
+    kept, _ = assessments.get_assessment(ready(), OPERATOR, "ana@x.org", "2026-H2", "manager")
+    assert kept.revision == 2 and list(kept.entries.values()) == [Entry(Rating.EXCEEDS)]
+
+
+def race(slow, fast) -> None:  # type: ignore[no-untyped-def]
+    """Both read revision 1; the fast one writes first, then the slow one tries."""
+    with slow:
+        read_by_slow = slow.assessments.get("ana@x.org", "2026-H2", "manager")
+        with fast:
+            read_by_fast = fast.assessments.get("ana@x.org", "2026-H2", "manager")
+            uid = next(iter(read_by_fast.entries))
+            fast.assessments.save(replace(read_by_fast, entries={uid: Entry(Rating.EXCEEDS)}))
+            fast.commit()
+        slow.assessments.save(replace(read_by_slow, entries={}))
+        slow.commit()

@@ -1,0 +1,166 @@
+"""Assessments: who may rate, submit and finalize; finalized is read-only; stale writes are
+refused; the official result is the finalized manager assessment."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillgrid.domain.assessments import OPERATOR, Actor, AssessmentError, Entry, Forbidden, State
+from skillgrid.domain.errors import Conflict, InputError, NotFound
+from skillgrid.domain.leveling import Rating, level
+from skillgrid.domain.people import Role
+from skillgrid.services import assessments, cycles, frameworks, people, results
+from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.test_leveling import MAC, sre, through
+
+PEOPLE = (
+    b"name,email,team,manager_email,role\n"
+    b"Bo,bo@x.org,SRE,,manager\nAna,ana@x.org,SRE,bo@x.org,engineer\n"
+    b"Cy,cy@x.org,SRE,bo@x.org,engineer\nAd,ad@x.org,,,admin\n"
+)
+BO, ANA, CY = (
+    Actor("bo@x.org", Role.MANAGER),
+    Actor("ana@x.org", Role.ENGINEER),
+    Actor("cy@x.org", Role.ENGINEER),
+)
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
+    frameworks.install_builtin(uow)
+    people.import_people(uow, PEOPLE, "people.csv")
+    cycles.open_cycle(uow, "2026-H1", "sre")
+    cycles.open_cycle(uow, "2026-H2", "sre")
+    return uow
+
+
+def entries(ratings: dict[str, Rating]) -> dict[str, Entry]:
+    return {
+        cid: Entry(r, "not our stack" if r is Rating.NOT_APPLICABLE else None)
+        for cid, r in ratings.items()
+    }
+
+
+def finalize_manager(uow, cycle: str, ratings: dict[str, Rating]) -> None:
+    assessments.rate(uow, BO, "ana@x.org", cycle, "manager", entries(ratings))
+    assessments.submit(uow, BO, "ana@x.org", cycle, "manager")
+    assessments.finalize(uow, BO, "ana@x.org", cycle)
+
+
+def test_the_author_rates_and_submits_and_only_the_manager_finalizes(uow) -> None:
+    saved = assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "self", entries(through(1)))
+    assert saved.state is State.DRAFT and len(saved.entries) == 15
+    with pytest.raises(Forbidden):
+        assessments.rate(uow, CY, "ana@x.org", "2026-H2", "self", entries(through(1)))
+    assessments.submit(uow, ANA, "ana@x.org", "2026-H2", "self")
+    with pytest.raises(Forbidden, match=r"ana@x\.org may not finalize"):
+        assessments.finalize(uow, ANA, "ana@x.org", "2026-H2", "self")
+    with pytest.raises(Forbidden, match=r"cy@x\.org may not finalize"):
+        assessments.finalize(uow, CY, "ana@x.org", "2026-H2", "self")
+    done = assessments.finalize(uow, BO, "ana@x.org", "2026-H2", "self")
+    assert done.state is State.FINALIZED
+
+
+def test_a_finalized_assessment_is_read_only(uow) -> None:
+    finalize_manager(uow, "2026-H2", through(2))
+    with pytest.raises(AssessmentError, match="finalized and read-only"):
+        assessments.rate(uow, BO, "ana@x.org", "2026-H2", "manager", entries(through(3)))
+    with pytest.raises(AssessmentError, match="finalized"):
+        assessments.submit(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
+
+
+def test_a_write_based_on_an_old_revision_is_refused_and_loses_nothing(uow) -> None:
+    first = assessments.rate(uow, BO, "ana@x.org", "2026-H2", "manager", entries(through(1)))
+    assessments.rate(
+        uow,
+        BO,
+        "ana@x.org",
+        "2026-H2",
+        "manager",
+        entries({"PO.2.1": Rating.MEETS}),
+        revision=first.revision,
+    )
+    with pytest.raises(Conflict, match="reload it"):
+        assessments.rate(
+            uow,
+            BO,
+            "ana@x.org",
+            "2026-H2",
+            "manager",
+            entries({"CW.2.1": Rating.MEETS}),
+            revision=first.revision,
+        )
+    stored = uow.assessments.get("ana@x.org", "2026-H2", "manager")
+    assert len(stored.entries) == 16
+
+
+def test_bad_ratings_are_refused_with_every_reason(uow) -> None:
+    bad = {"PO.9.9": Entry(Rating.MEETS), MAC: Entry(Rating.NOT_APPLICABLE)}
+    with pytest.raises(InputError) as caught:
+        assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "self", bad)
+    messages = [p.message for p in caught.value.problems]
+    assert any("unknown criterion 'PO.9.9'" in m for m in messages)
+    assert any("n/a for SEC.3.8 needs a reason" in m for m in messages)
+    assert uow.assessments.stored == {}
+
+
+def test_raters_must_make_sense(uow) -> None:
+    with pytest.raises(AssessmentError, match="own peer"):
+        assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "ana@x.org", {})
+    with pytest.raises(AssessmentError, match="no manager on file"):
+        assessments.rate(uow, OPERATOR, "bo@x.org", "2026-H2", "manager", {})
+    with pytest.raises(NotFound, match=r"no person zed@x\.org"):
+        assessments.rate(uow, OPERATOR, "zed@x.org", "2026-H2", "self", {})
+    with pytest.raises(NotFound, match="no cycle '2031'"):
+        assessments.rate(uow, OPERATOR, "ana@x.org", "2031", "self", {})
+
+
+def test_a_closed_cycle_takes_no_more_ratings(uow) -> None:
+    cycles.set_cycle_open(uow, "2026-H2", False)
+    with pytest.raises(AssessmentError, match="closed"):
+        assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "self", entries(through(1)))
+
+
+def test_official_result_is_the_finalized_manager_assessment_never_the_self_rating(uow) -> None:
+    finalize_manager(uow, "2026-H1", through(2))
+    finalize_manager(uow, "2026-H2", through(3, except_ids=(MAC,)))
+    assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "self", entries(through(6)))
+    report = results.person_report(uow, OPERATOR, "ana@x.org")
+    assert report.current.cycle.name == "2026-H2"
+    assert report.current.result.overall == 2
+    assert report.current.result.gap_ids == [MAC]
+    assert report.change == {"PO": 1, "CW": 1, "NET": 1, "SEC": 0, "SE": 1, "SRE": 1}
+    line = next(line for line in report.lines if line.criterion.id == MAC)
+    assert line.differences == {"self": "higher"}
+    assert [h.cycle.name for h in report.history] == ["2026-H1", "2026-H2"]
+
+
+def test_stored_leveling_agrees_with_the_what_if_engine(uow) -> None:
+    ratings = {
+        **through(3, except_ids=(MAC,)),
+        "SRE.4.1": Rating.EXCEEDS,
+        "NET.2.3": Rating.NOT_APPLICABLE,
+    }
+    finalize_manager(uow, "2026-H2", ratings)
+    report = results.person_report(uow, OPERATOR, "ana@x.org", "2026-H2")
+    assert report.current.result == level(sre(), ratings)
+
+
+def test_people_see_only_their_own_and_their_reports(uow) -> None:
+    finalize_manager(uow, "2026-H2", through(1))
+    assert results.person_report(uow, BO, "ana@x.org").person.email == "ana@x.org"
+    assert results.person_report(uow, ANA, "ana@x.org").person.email == "ana@x.org"
+    with pytest.raises(NotFound):
+        results.person_report(uow, CY, "ana@x.org")
+
+
+def test_export_then_import_keeps_every_rating(uow) -> None:
+    ratings = {**through(2), MAC: Rating.NOT_APPLICABLE}
+    assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "self", entries(ratings))
+    text = assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "self")
+    assessments.import_ratings(
+        uow, CY if False else OPERATOR, "cy@x.org", "2026-H2", "self", text.encode(), "ana.csv"
+    )
+    again = assessments.export_ratings(uow, OPERATOR, "cy@x.org", "2026-H2", "self")
+    assert again == text
