@@ -40,7 +40,29 @@ def test_a_cycle_from_ratings_to_the_official_report(tmp_path: Path) -> None:
     assert run("assess", "finalize", *who, "--as", "bo@x.org").exit_code == 0
     again = run("assess", "import", str(mine), *who, "--rater", "manager")
     assert again.exit_code == 1 and "read-only" in again.stderr
+    added = run(
+        "evidence",
+        "add",
+        "MAC rollout design",
+        "--person",
+        "ana@x.org",
+        "-c",
+        MAC,
+        "--url",
+        "https://wiki.example/mac",
+        "--date",
+        "2026-09-01",
+        "--source",
+        "design",
+        "--as",
+        "ana@x.org",
+    )
+    assert added.exit_code == 0, added.output
+    listed = json.loads(run("evidence", "list", "--person", "ana@x.org", "--json").stdout)
+    assert [(e["title"], e["criteria"]) for e in listed] == [("MAC rollout design", [MAC])]
     report = json.loads(run("report", "person", "ana@x.org", "--format", "json").stdout)
+    mac = next(c for c in report["criteria"] if c["id"] == MAC)
+    assert mac["evidence"][0]["url"] == "https://wiki.example/mac"
     assert report["overall"] == 2 and report["gaps"] == {"SEC": [MAC]}
     assert report["not_applicable"] == ["NET.2.3"]
     exported = run("assess", "export", *who, "--rater", "manager").stdout

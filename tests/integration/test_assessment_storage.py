@@ -35,6 +35,27 @@ def test_rate_submit_finalize_and_report(ready) -> None:
     assert report.current.result.not_applicable == ("NET.2.3",)
 
 
+def test_evidence_is_stored_with_its_links(ready) -> None:
+    import datetime as dt
+
+    from skillgrid.domain.evidence import Evidence
+    from skillgrid.services import evidence
+
+    item = Evidence(
+        "ana@x.org",
+        "Postmortem: DNS",
+        "https://x.org/pm",
+        dt.date(2026, 3, 1),
+        "We lost DNS for 20 minutes.",
+        "postmortem",
+    )
+    stored = evidence.add_evidence(ready(), OPERATOR, item, ["NET.1.4", "SRE.2.6"], "sre")
+    listed = evidence.list_evidence(ready(), OPERATOR, "ana@x.org")
+    assert listed == [stored]
+    ladder = frameworks.get_framework(ready(), "sre")
+    assert evidence.criterion_ids(ladder, listed[0]) == ["NET.1.4", "SRE.2.6"]
+
+
 def test_two_sessions_racing_on_one_assessment_lose_nothing(ready) -> None:
     assessments.rate(ready(), BO, "ana@x.org", "2026-H2", "manager", entries(through(1)))
     with pytest.raises(Conflict):  # SQLite refuses the late write; PostgreSQL finds no row

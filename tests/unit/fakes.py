@@ -8,6 +8,7 @@ from typing import Any, Self
 
 from skillgrid.domain.assessments import Assessment, Cycle
 from skillgrid.domain.errors import Conflict
+from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.people import Person, Team
 
@@ -63,6 +64,7 @@ class FakeUnitOfWork:
         self.frameworks = FakeFrameworkRepository()
         self.people = FakePeopleRepository()
         self.assessments = FakeAssessmentRepository()
+        self.evidence = FakeEvidenceRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:
@@ -136,3 +138,21 @@ class FakeAssessmentRepository:
         )
         self.stored[key] = saved
         return saved
+
+
+class FakeEvidenceRepository:
+    def __init__(self) -> None:
+        self.items: list[Evidence] = []
+
+    def for_person(self, email: str) -> list[Evidence]:
+        return [item for item in reversed(self.items) if item.owner == email]
+
+    def add(self, evidence: Evidence) -> Evidence:
+        stored = replace(evidence, id=len(self.items) + 1)
+        self.items.append(stored)
+        return stored
+
+    def set_links(self, evidence_id: int, criteria: frozenset[str]) -> None:
+        self.items = [
+            replace(e, criteria=criteria) if e.id == evidence_id else e for e in self.items
+        ]

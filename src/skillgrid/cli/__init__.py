@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from skillgrid.cli import assessments, frameworks, leveling, people
+from skillgrid.cli import assessments, evidence, frameworks, leveling, people
 
 app = typer.Typer(
     name="skillgrid",
@@ -23,6 +23,7 @@ app.add_typer(people.team_app, name="team")
 app.add_typer(assessments.cycle_app, name="cycle")
 app.add_typer(assessments.assess_app, name="assess")
 app.add_typer(assessments.report_app, name="report")
+app.add_typer(evidence.evidence_app, name="evidence")
 app.command("level")(leveling.level)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from skillgrid.db.assessment_repository import SqlAssessmentRepository
+from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
 from skillgrid.db.repositories import SqlFrameworkRepository
 from skillgrid.domain.errors import Conflict
@@ -28,6 +29,7 @@ class SqlAlchemyUnitOfWork:
         self.frameworks = SqlFrameworkRepository(self.session)
         self.people = SqlPeopleRepository(self.session)
         self.assessments = SqlAssessmentRepository(self.session)
+        self.evidence = SqlEvidenceRepository(self.session)
         return self
 
     def __exit__(

@@ -44,6 +44,16 @@ def report_data(report: PersonReport) -> dict[str, Any]:
                 "official": _entry(line.official),
                 "others": {rater: _entry(entry) for rater, entry in line.others.items()},
                 "differences": line.differences,
+                "evidence": [
+                    {
+                        "id": item.id,
+                        "title": item.title,
+                        "url": item.url,
+                        "date": item.date.isoformat() if item.date else None,
+                        "source": item.source,
+                    }
+                    for item in line.evidence
+                ],
             }
             for line in report.lines
         ],
@@ -98,6 +108,15 @@ def report_markdown(report: PersonReport) -> str:
             official = c["official"]["rating"] if c["official"] else "not rated"
             others = ", ".join(f"{r}: {e['rating']}" for r, e in c["others"].items())
             lines.append(f"| `{c['id']}` | {official} | {others} |")
+    with_evidence = [c for c in data["criteria"] if c["evidence"]]
+    if with_evidence:
+        lines += ["", "## Evidence", ""]
+        for c in with_evidence:
+            lines.append(f"- `{c['id']}` {c['text']}")
+            for item in c["evidence"]:
+                link = f" <{item['url']}>" if item["url"] else ""
+                when = f" ({item['date']})" if item["date"] else ""
+                lines.append(f"  - {item['title']}{when}, {item['source']}{link}")
     if len(data["history"]) > 1:
         lines += ["", "## History", "", "| Cycle | Overall |", "|---|---|"]
         lines += [f"| {h['cycle']} | {h['overall']} |" for h in data["history"]]

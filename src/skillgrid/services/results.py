@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from skillgrid.domain.assessments import MANAGER, SELF, Actor, Assessment, Cycle, Entry, State
 from skillgrid.domain.errors import NotFound
+from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Framework
 from skillgrid.domain.leveling import SCALE, LevelResult, Rating, level
 from skillgrid.domain.people import Person, normal_email
@@ -23,6 +24,7 @@ class CriterionLine:
     criterion: Criterion
     official: Entry | None
     others: Mapping[str, Entry]  # rater → entry (self, peers)
+    evidence: tuple[Evidence, ...] = ()
 
     @property
     def differences(self) -> dict[str, str]:
@@ -96,6 +98,7 @@ def person_report(
         if found is None or not may_view(actor, email, managers):
             raise NotFound(f"no person {email}")
         history = _history(uow, email, chosen)
+        evidence = uow.evidence.for_person(email)
     if not history:
         raise NotFound(f"{email} has no finalized manager assessment yet")
     index = len(history) - 1
@@ -108,7 +111,7 @@ def person_report(
     return PersonReport(
         found,
         current,
-        tuple(_lines(current)),
+        tuple(_lines(current, evidence)),
         history[index - 1] if index > 0 else None,
         tuple(history),
     )
@@ -133,11 +136,12 @@ def _history(uow: UnitOfWork, email: str, policy: Policy | None) -> list[CycleRe
     return results
 
 
-def _lines(result: CycleResult) -> list[CriterionLine]:
+def _lines(result: CycleResult, evidence: list[Evidence]) -> list[CriterionLine]:
     lines = []
     for criterion in result.framework.criteria:
         uid = criterion.uid or ""
         others = {a.rater: a.entries[uid] for a in result.others if uid in a.entries}
         ordered = dict(sorted(others.items(), key=lambda item: (item[0] != SELF, item[0])))
-        lines.append(CriterionLine(criterion, result.official.entries.get(uid), ordered))
+        linked = tuple(item for item in evidence if uid in item.criteria)
+        lines.append(CriterionLine(criterion, result.official.entries.get(uid), ordered, linked))
     return lines

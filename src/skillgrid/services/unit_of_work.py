@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from skillgrid.domain.assessments import Assessment, Cycle
+from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.people import Person, Team
 
@@ -43,6 +44,12 @@ class AssessmentRepository(Protocol):
     def save(self, assessment: Assessment) -> Assessment: ...
 
 
+class EvidenceRepository(Protocol):
+    def for_person(self, email: str) -> list[Evidence]: ...
+    def add(self, evidence: Evidence) -> Evidence: ...
+    def set_links(self, evidence_id: int, criteria: frozenset[str]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def frameworks(self) -> FrameworkRepository: ...
@@ -50,6 +57,8 @@ class UnitOfWork(Protocol):
     def people(self) -> PeopleRepository: ...
     @property
     def assessments(self) -> AssessmentRepository: ...
+    @property
+    def evidence(self) -> EvidenceRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

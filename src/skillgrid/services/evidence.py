@@ -1,0 +1,110 @@
+"""Evidence use cases: add an item linked to criteria, change its links, list a person's.
+
+Criteria are named by id in one ladder version and stored by identity, so the links hold
+across versions. The owner (or an admin) adds and links; the owner, their management chain
+and admins can read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import replace
+
+from skillgrid.domain.assessments import Actor, Forbidden, may_view
+from skillgrid.domain.errors import InputError, NotFound, Problem
+from skillgrid.domain.evidence import Evidence, check_evidence
+from skillgrid.domain.framework import Framework
+from skillgrid.domain.people import normal_email
+from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.unit_of_work import UnitOfWork
+
+
+def add_evidence(
+    uow: UnitOfWork,
+    actor: Actor,
+    evidence: Evidence,
+    criteria: Iterable[str],
+    framework: str,
+    version: int | None = None,
+) -> Evidence:
+    """Store an evidence item of ``evidence.owner`` linked to criteria (ids of ``framework``)."""
+    owner = normal_email(evidence.owner)
+    checked = check_evidence(replace(evidence, owner=owner))
+    with uow:
+        _may_write(uow, actor, owner)
+        uids = _uids(get_framework_in(uow, framework, version), criteria)
+        stored = uow.evidence.add(replace(checked, criteria=frozenset(uids)))
+        uow.commit()
+    return stored
+
+
+def link_evidence(
+    uow: UnitOfWork,
+    actor: Actor,
+    owner: str,
+    evidence_id: int,
+    criteria: Iterable[str],
+    framework: str,
+    version: int | None = None,
+) -> Evidence:
+    """Replace the criteria an evidence item is linked to."""
+    owner = normal_email(owner)
+    with uow:
+        _may_write(uow, actor, owner)
+        item = next((e for e in uow.evidence.for_person(owner) if e.id == evidence_id), None)
+        if item is None:
+            raise NotFound(f"{owner} has no evidence #{evidence_id}")
+        uids = frozenset(_uids(get_framework_in(uow, framework, version), criteria))
+        uow.evidence.set_links(evidence_id, uids)
+        uow.commit()
+    return replace(item, criteria=uids)
+
+
+def list_evidence(uow: UnitOfWork, actor: Actor, owner: str) -> list[Evidence]:
+    """A person's evidence, newest first."""
+    owner = normal_email(owner)
+    with uow:
+        _may_read(uow, actor, owner)
+        return uow.evidence.for_person(owner)
+
+
+def criterion_ids(framework: Framework, evidence: Evidence) -> list[str]:
+    """The ids, in ``framework``, of the criteria an item is linked to (ladder order)."""
+    return [c.id for c in framework.criteria if c.uid in evidence.criteria]
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError([Problem(f"date {text!r}", "write it as YYYY-MM-DD")]) from None
+
+
+def _uids(framework: Framework, criteria: Iterable[str]) -> list[str]:
+    by_id = {c.id: c.uid for c in framework.criteria}
+    wanted = list(dict.fromkeys(criteria))
+    unknown = [cid for cid in wanted if cid not in by_id]
+    if unknown:
+        raise InputError(
+            Problem(
+                f"unknown criterion {cid!r}",
+                f"use an id of {framework.name} "
+                f"v{framework.version}, as `skillgrid framework show` lists them",
+            )
+            for cid in unknown
+        )
+    return [str(by_id[cid]) for cid in wanted]
+
+
+def _may_read(uow: UnitOfWork, actor: Actor, owner: str) -> None:
+    managers = {p.email: p.manager for p in uow.people.people()}
+    if owner not in managers or not may_view(actor, owner, managers):
+        raise NotFound(f"no person {owner}")
+
+
+def _may_write(uow: UnitOfWork, actor: Actor, owner: str) -> None:
+    _may_read(uow, actor, owner)
+    if not (actor.is_admin or actor.email == owner):
+        raise Forbidden(f"{actor.email} may not change the evidence of {owner}")
