@@ -75,3 +75,27 @@ def race(slow, fast) -> None:  # type: ignore[no-untyped-def]
             fast.commit()
         slow.assessments.save(replace(read_by_slow, entries={}))
         slow.commit()
+
+
+def test_moving_a_cycle_and_choosing_a_policy_in_the_database(ready) -> None:
+    from skillgrid.domain.policies import Points, Tolerance
+
+    assessments.rate(ready(), BO, "ana@x.org", "2026-H2", "manager", entries(through(2)))
+    seed = frameworks.get_framework(ready(), "sre")
+    first = seed.criterion("PO.1.1").text
+    changed = frameworks.export(ready(), "sre", frameworks.ExportFormat.YAML).replace(
+        first.encode(),
+        b"Creates a design document from well-defined requirements and implements it.",
+    )
+    frameworks.import_framework(ready(), changed, "sre-v2.yaml", "sre")
+    moved = cycles.move_cycle(ready(), "2026-H2")
+    assert (moved.to_version, moved.carried, moved.archived) == (2, 33, 0)
+    assert moved.to_review == (("ana@x.org", "manager", "PO.1.1"),)
+    frameworks.set_policy(
+        ready(), "sre", Points((0, 1, 3, 6, 12, 20, 30), (6, 18, 36, 72, 120, 180))
+    )
+    assert frameworks.get_policy(ready(), "sre") == Points(
+        (0, 1, 3, 6, 12, 20, 30), (6, 18, 36, 72, 120, 180)
+    )
+    frameworks.set_policy(ready(), "sre", Tolerance(2))
+    assert frameworks.get_policy(ready(), "sre") == Tolerance(2)

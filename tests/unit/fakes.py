@@ -11,11 +11,13 @@ from skillgrid.domain.errors import Conflict
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.people import Person, Team
+from skillgrid.domain.policies import Policy, Strict
 
 
 class FakeFrameworkRepository:
     def __init__(self) -> None:
         self.stored: dict[str, list[Framework]] = {}
+        self.policies: dict[str, Policy] = {}
         self.changes: dict[tuple[str, int], dict[int, str]] = {}
 
     def latest(self, name: str) -> Framework | None:
@@ -29,6 +31,12 @@ class FakeFrameworkRepository:
 
     def versions(self, name: str) -> list[VersionInfo]:
         return [_info(f) for f in self.stored.get(name, [])]
+
+    def policy(self, name: str) -> Policy:
+        return self.policies.get(name, Strict())
+
+    def set_policy(self, name: str, policy: Policy) -> None:
+        self.policies[name] = policy
 
     def latest_versions(self) -> list[VersionInfo]:
         return [_info(versions[-1]) for _, versions in sorted(self.stored.items())]
@@ -116,6 +124,16 @@ class FakeAssessmentRepository:
 
     def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
         return self.stored.get((person, cycle, rater))
+
+    def move_cycle(self, name: str, version: int) -> None:
+        self.cycle_list = [
+            replace(c, version=version) if c.name == name else c for c in self.cycle_list
+        ]
+
+    def in_cycle(self, cycle: str) -> list[Assessment]:
+        return sorted(
+            (a for a in self.stored.values() if a.cycle == cycle), key=lambda a: (a.person, a.rater)
+        )
 
     def for_person(
         self, person: str, cycle: str | None = None, rater: str | None = None

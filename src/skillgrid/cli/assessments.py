@@ -186,3 +186,25 @@ def report_person(
         print(json.dumps(report_data(report), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(report_markdown(report))
+
+
+@cycle_app.command("move")
+def cycle_move(
+    name: str = typer.Argument(..., help="Cycle name."),
+    version: int | None = typer.Option(None, "--version", help="Ladder version (default: newest)."),
+) -> None:
+    """Move an open cycle to a newer version of its ladder: ratings of unchanged criteria carry
+    over, reworded ones carry over flagged for re-rating, removed ones are archived.
+
+    Example: skillgrid cycle move 2026-H2
+    """
+    from skillgrid.services.cycles import move_cycle
+
+    moved = with_database(lambda uow: move_cycle(uow, name, version))
+    out().print(
+        f"Moved {moved.cycle} from v{moved.from_version} to v{moved.to_version}: "
+        f"{moved.assessments} assessments, {moved.carried} ratings carried over, "
+        f"{len(moved.to_review)} to re-rate (reworded), {moved.archived} archived (removed)."
+    )
+    for person, rater, criterion in moved.to_review:
+        out().print(f"  re-rate {criterion}: {rater} assessment of {person}")

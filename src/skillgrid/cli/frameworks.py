@@ -329,6 +329,46 @@ def export(
 
 
 @app.command()
+def policy(
+    name: str = typer.Argument(..., help="Ladder name."),
+    rule: str | None = typer.Argument(None, help="strict, tolerance:K or points; omit to show."),
+    points: str | None = typer.Option(
+        None, "--points", help="points: per track level 0..N, comma-separated (e.g. 0,1,3,6)."
+    ),
+    thresholds: str | None = typer.Option(
+        None, "--thresholds", help="points: total needed for overall levels 1..N."
+    ),
+) -> None:
+    """Show or set how a ladder's track levels combine into the overall level.
+
+    Example: skillgrid framework policy sre tolerance:1
+    """
+    from skillgrid.domain.policies import Points, parse_policy
+    from skillgrid.services.frameworks import get_policy, set_policy
+
+    if rule is None:
+        shown = with_database(lambda uow: get_policy(uow, name))
+        out().print(f"{name}: {shown.name}" + (f" {shown}" if isinstance(shown, Points) else ""))
+        return
+    chosen = run_service(lambda: parse_policy(rule))
+    if points or thresholds:
+        if not isinstance(chosen, Points):
+            error_line("--points and --thresholds go with the points policy")
+            raise typer.Exit(1)
+        chosen = Points(_numbers(points, "--points"), _numbers(thresholds, "--thresholds"))
+    stored = with_database(lambda uow: set_policy(uow, name, chosen))
+    out().print(f"{name} now levels by {stored.name}.")
+
+
+def _numbers(text: str | None, option: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in (text or "").split(",") if part.strip())
+    except ValueError:
+        error_line(f"{option} {text!r}: give whole numbers separated by commas")
+        raise typer.Exit(1) from None
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of SkillGrid's YAML/JSON ladder document (for editors and CI).
 

@@ -44,6 +44,35 @@ class SqlAssessmentRepository:
         self.session.add(CycleRow(name=cycle.name, version_id=version_id, open=cycle.open))
         self.session.flush()
 
+    def move_cycle(self, name: str, version: int) -> None:
+        """Pin a cycle to another version of its ladder."""
+        cycle = self.session.scalar(select(CycleRow).where(CycleRow.name == name))
+        assert cycle is not None
+        framework_id = self.session.scalar(
+            select(FrameworkVersionRow.framework_id).where(
+                FrameworkVersionRow.id == cycle.version_id
+            )
+        )
+        version_id = self.session.scalar(
+            select(FrameworkVersionRow.id)
+            .where(FrameworkVersionRow.framework_id == framework_id)
+            .where(FrameworkVersionRow.version == version)
+        )
+        assert version_id is not None
+        cycle.version_id = version_id
+        self.session.flush()
+
+    def in_cycle(self, cycle: str) -> list[Assessment]:
+        """Every assessment of a cycle."""
+        emails = self.session.scalars(
+            select(PersonRow.email)
+            .join(AssessmentRow, AssessmentRow.person_id == PersonRow.id)
+            .join(CycleRow, CycleRow.id == AssessmentRow.cycle_id)
+            .where(CycleRow.name == cycle)
+            .distinct()
+        )
+        return [a for email in sorted(emails) for a in self.for_person(email, cycle)]
+
     def set_open(self, name: str, is_open: bool) -> None:
         self.session.execute(update(CycleRow).where(CycleRow.name == name).values(open=is_open))
 
@@ -74,7 +103,7 @@ class SqlAssessmentRepository:
                 select(RatingRow).where(RatingRow.assessment_id.in_(ids))
             ):
                 entries[rating.assessment_id][rating.criterion_uid] = Entry(
-                    Rating(rating.rating), rating.reason, rating.comment
+                    Rating(rating.rating), rating.reason, rating.comment, rating.needs_review
                 )
         return [
             Assessment(person, name, row.rater, State(row.state), entries[row.id], row.revision)
@@ -110,6 +139,7 @@ class SqlAssessmentRepository:
                         "rating": entry.rating.value,
                         "reason": entry.reason,
                         "comment": entry.comment,
+                        "needs_review": entry.needs_review,
                     }
                     for uid, entry in assessment.entries.items()
                 ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from skillgrid.db.tables import (
@@ -17,6 +17,7 @@ from skillgrid.db.tables import (
     TrackRow,
 )
 from skillgrid.domain.framework import Criterion, Framework, Level, Track, VersionInfo
+from skillgrid.domain.policies import Policy, Strict, policy_from_settings, policy_settings
 
 
 class SqlFrameworkRepository:
@@ -46,6 +47,21 @@ class SqlFrameworkRepository:
             .scalar_subquery()
         )
         return self._infos(FrameworkVersionRow.id.in_(newest))
+
+    def policy(self, name: str) -> Policy:
+        """The leveling policy of a ladder (strict unless set)."""
+        row = self.session.execute(
+            select(FrameworkRow.policy, FrameworkRow.policy_tables).where(FrameworkRow.name == name)
+        ).first()
+        return policy_from_settings(*row) if row else Strict()
+
+    def set_policy(self, name: str, policy: Policy) -> None:
+        stored, tables = policy_settings(policy)
+        self.session.execute(
+            update(FrameworkRow)
+            .where(FrameworkRow.name == name)
+            .values(policy=stored, policy_tables=tables)
+        )
 
     def add(
         self,

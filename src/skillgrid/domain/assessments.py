@@ -52,6 +52,7 @@ class Entry:
     rating: Rating
     reason: str | None = None
     comment: str | None = None
+    needs_review: bool = False  # the criterion was reworded since this rating was given
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,6 +92,22 @@ class Points:
             if total >= needed:
                 reached = number
         return reached, total
+
+
+def policy_settings(policy: Policy) -> tuple[str, str | None]:
+    """How a policy is stored: its name and, for custom points tables, JSON."""
+    if isinstance(policy, Points) and (policy.points or policy.thresholds):
+        tables = {"points": list(policy.points), "thresholds": list(policy.thresholds)}
+        return policy.name, json.dumps(tables)
+    return policy.name, None
+
+
+def policy_from_settings(name: str, tables: str | None) -> Policy:
+    """The policy a ladder's stored settings describe."""
+    if name == "points" and tables:
+        loaded = json.loads(tables)
+        return Points(tuple(loaded["points"]), tuple(loaded["thresholds"]))
+    return parse_policy(name)
 
 
 _TOLERANCE = re.compile(r"tolerance:(\d{1,3})")

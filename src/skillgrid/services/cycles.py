@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
-from skillgrid.domain.assessments import AssessmentError, Cycle
+from skillgrid.domain.assessments import AssessmentError, Cycle, State
 from skillgrid.domain.errors import Conflict, NotFound
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -53,3 +54,63 @@ def get_cycle_in(uow: UnitOfWork, name: str) -> Cycle:
             return cycle
     known = ", ".join(c.name for c in cycles) or "none yet"
     raise NotFound(f"no cycle {name!r} (cycles: {known}); open one with `skillgrid cycle open`")
+
+
+@dataclass(frozen=True)
+class CycleMove:
+    """What moving a cycle to another ladder version did to its ratings."""
+
+    cycle: str
+    from_version: int
+    to_version: int
+    assessments: int
+    carried: int  # ratings whose criterion is unchanged
+    to_review: tuple[tuple[str, str, str], ...]  # (person, rater, new criterion id) reworded
+    archived: int  # ratings of criteria the new version removed (kept, not counted)
+
+
+def move_cycle(uow: UnitOfWork, name: str, version: int | None = None) -> CycleMove:
+    """Pin an open cycle to a newer version of its ladder (the newest by default).
+
+    Ratings follow criteria by identity: unchanged ones carry over, reworded ones carry
+    over flagged for re-rating, ratings of removed criteria are archived (kept in the
+    database, no longer counted). A cycle with finalized assessments cannot move."""
+    with uow:
+        cycle = get_cycle_in(uow, name)
+        if not cycle.open:
+            raise AssessmentError(f"cycle {name} is closed; open it again to move it")
+        old = get_framework_in(uow, cycle.framework, cycle.version)
+        new = get_framework_in(uow, cycle.framework, version)
+        assert new.version is not None
+        if new.version <= cycle.version:
+            raise AssessmentError(
+                f"cycle {name} is on {cycle.framework} v{cycle.version}; move it to a newer version"
+            )
+        assessments = uow.assessments.in_cycle(name)
+        if any(a.state is State.FINALIZED for a in assessments):
+            raise AssessmentError(
+                f"cycle {name} has finalized assessments: they stay on v{cycle.version}; "
+                "open a new cycle on the new version instead"
+            )
+        old_text = {c.uid: c.text for c in old.criteria}
+        new_by_uid = {c.uid: c for c in new.criteria}
+        carried, archived, review = 0, 0, []
+        for assessment in assessments:
+            entries = {}
+            for uid, entry in assessment.entries.items():
+                criterion = new_by_uid.get(uid)
+                if criterion is None:
+                    archived += 1
+                    entries[uid] = entry
+                elif criterion.text != old_text.get(uid):
+                    review.append((assessment.person, assessment.rater, criterion.id))
+                    entries[uid] = replace(entry, needs_review=True)
+                else:
+                    carried += 1
+                    entries[uid] = entry
+            uow.assessments.save(replace(assessment, entries=entries))
+        uow.assessments.move_cycle(name, new.version)
+        uow.commit()
+    return CycleMove(
+        name, cycle.version, new.version, len(assessments), carried, tuple(review), archived
+    )

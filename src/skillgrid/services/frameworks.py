@@ -10,6 +10,7 @@ from skillgrid.domain.diff import FrameworkDiff, diff_frameworks
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.matching import match_criteria
+from skillgrid.domain.policies import Points, Policy
 from skillgrid.exporters import ExportFormat, export_framework
 from skillgrid.importers import ImportOptions, ImportResult, read_ladder
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -195,3 +196,21 @@ def _not_found(uow: UnitOfWork, name: str, version: int | None) -> NotFound:
     return NotFound(
         f"no ladder named {name!r} ({hint}); import one with `skillgrid framework import`"
     )
+
+
+def set_policy(uow: UnitOfWork, name: str, policy: Policy) -> Policy:
+    """Choose how a ladder's track levels combine into the overall level."""
+    with uow:
+        ladder = get_framework_in(uow, name, None)
+        if isinstance(policy, Points):
+            policy.tables(len(ladder.tracks), len(ladder.levels))  # refuse tables that do not fit
+        uow.frameworks.set_policy(name, policy)
+        uow.commit()
+    return policy
+
+
+def get_policy(uow: UnitOfWork, name: str) -> Policy:
+    """A ladder's leveling policy (strict unless set)."""
+    with uow:
+        get_framework_in(uow, name, None)
+        return uow.frameworks.policy(name)

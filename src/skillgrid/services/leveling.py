@@ -6,7 +6,7 @@ from skillgrid.domain.framework import Framework
 from skillgrid.domain.leveling import LevelResult, level
 from skillgrid.domain.policies import parse_policy
 from skillgrid.importers.ratings import read_ratings
-from skillgrid.services.frameworks import get_framework
+from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
 
 
@@ -19,7 +19,8 @@ def what_if(
 ) -> tuple[Framework, LevelResult]:
     """Level a person described by a ratings file on a stored ladder, without storing;
     returns the ladder version used and the result."""
-    framework = get_framework(uow, framework_name, version)
-    chosen = parse_policy(policy or "strict")
+    with uow:
+        framework = get_framework_in(uow, framework_name, version)
+        chosen = parse_policy(policy) if policy else uow.frameworks.policy(framework_name)
     by_id = read_ratings(ratings[0], ratings[1], (c.id for c in framework.criteria))
     return framework, level(framework, by_id, chosen)

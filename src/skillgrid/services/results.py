@@ -131,7 +131,8 @@ def _history(uow: UnitOfWork, email: str, policy: Policy | None) -> list[CycleRe
             continue
         framework = get_framework_in(uow, cycle.framework, cycle.version)
         others = tuple(a for a in assessments if a.rater != MANAGER)
-        result = level_assessment(framework, official, policy)
+        rule = policy or uow.frameworks.policy(cycle.framework)
+        result = level_assessment(framework, official, rule)
         results.append(CycleResult(cycle, framework, result, official, others))
     return results
 

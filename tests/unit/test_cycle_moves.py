@@ -1,0 +1,66 @@
+"""Moving a cycle to a newer ladder version, and the leveling policy chosen per ladder."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillgrid.domain.assessments import OPERATOR, AssessmentError, Entry
+from skillgrid.domain.leveling import Rating
+from skillgrid.domain.policies import Points, PolicyError, Tolerance
+from skillgrid.services import assessments, cycles, frameworks, people, results
+from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.test_assessment_services import BO, PEOPLE
+
+V1 = b"Level,Networking,Security\n1,Knows DNS. Knows DHCP.,Uses SSH keys.\n2,Runs LBs.,Uses MAC.\n"
+V2 = (
+    b"Level,Networking,Security\n"
+    b"1,Knows DNS well. Runs chaos game days.,Uses SSH keys.\n2,Runs LBs.,Uses MAC.\n"
+)
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
+    frameworks.import_framework(uow, V1, "v1.csv", "ops")
+    people.import_people(uow, PEOPLE, "people.csv")
+    cycles.open_cycle(uow, "2026-H2", "ops")
+    ratings = {cid: Entry(Rating.MEETS) for cid in ("NET.1.1", "NET.1.2", "SEC.1.1", "NET.2.1")}
+    assessments.rate(uow, BO, "ana@x.org", "2026-H2", "manager", ratings)
+    return uow
+
+
+def test_moving_a_cycle_carries_flags_and_archives_ratings_by_identity(uow) -> None:
+    frameworks.import_framework(uow, V2, "v2.csv", "ops")
+    moved = cycles.move_cycle(uow, "2026-H2")
+    assert (moved.from_version, moved.to_version, moved.assessments) == (1, 2, 1)
+    assert (moved.carried, moved.archived) == (2, 1)  # SSH keys + LBs; DHCP removed
+    assert moved.to_review == (("ana@x.org", "manager", "NET.1.1"),)
+    stored, ladder = assessments.get_assessment(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
+    assert ladder.version == 2
+    assert len(stored.entries) == 4  # the archived rating is kept
+    flagged = [e for e in stored.entries.values() if e.needs_review]
+    assert flagged == [Entry(Rating.MEETS, needs_review=True)]
+
+
+def test_a_cycle_with_finalized_assessments_stays_where_it_is(uow) -> None:
+    assessments.submit(uow, BO, "ana@x.org", "2026-H2", "manager")
+    assessments.finalize(uow, BO, "ana@x.org", "2026-H2")
+    frameworks.import_framework(uow, V2, "v2.csv", "ops")
+    with pytest.raises(AssessmentError, match="finalized assessments"):
+        cycles.move_cycle(uow, "2026-H2")
+    with pytest.raises(AssessmentError, match="newer version"):
+        cycles.move_cycle(uow, "2026-H2", 1)
+
+
+def test_the_ladder_policy_decides_unless_a_report_asks_for_another(uow) -> None:
+    assessments.submit(uow, BO, "ana@x.org", "2026-H2", "manager")
+    assessments.finalize(uow, BO, "ana@x.org", "2026-H2")
+    # NET complete at 1 (and 2: Runs LBs.), SEC complete at 1, not at 2 (MAC unrated)
+    assert results.person_report(uow, OPERATOR, "ana@x.org").current.result.overall == 1
+    frameworks.set_policy(uow, "ops", Tolerance(1))
+    report = results.person_report(uow, OPERATOR, "ana@x.org")
+    assert (report.current.result.policy, report.current.result.overall) == ("tolerance:1", 2)
+    strict = results.person_report(uow, OPERATOR, "ana@x.org", policy="strict")
+    assert strict.current.result.overall == 1
+    with pytest.raises(PolicyError, match="give 3 points"):
+        frameworks.set_policy(uow, "ops", Points((0, 1), (2, 4)))
