@@ -102,6 +102,14 @@ class FakePeopleRepository:
     def get(self, email: str) -> Person | None:
         return self.by_email.get(email)
 
+    def chain_above(self, email: str) -> list[str]:
+        chain: list[str] = []
+        current = self.by_email[email].manager if email in self.by_email else None
+        while current is not None:
+            chain.append(current)
+            current = self.by_email[current].manager
+        return chain
+
     def save(self, people: list[Person]) -> None:
         self.by_email.update({person.email: person for person in people})
 

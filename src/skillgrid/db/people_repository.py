@@ -28,6 +28,25 @@ class SqlPeopleRepository:
         self.session.flush()
 
     def people(self) -> list[Person]:
+        return self._people(None)
+
+    def get(self, email: str) -> Person | None:
+        found = self._people(email)
+        return found[0] if found else None
+
+    def chain_above(self, email: str) -> list[str]:
+        """The person's manager, their manager, and so on up (nearest first)."""
+        chain: list[str] = []
+        current = self.session.scalar(select(PersonRow.manager_id).where(PersonRow.email == email))
+        while current is not None and len(chain) < 1000:
+            row = self.session.execute(
+                select(PersonRow.email, PersonRow.manager_id).where(PersonRow.id == current)
+            ).one()
+            chain.append(row.email)
+            current = row.manager_id
+        return chain
+
+    def _people(self, email: str | None) -> list[Person]:
         manager = aliased(PersonRow)
         query = (
             select(PersonRow, TeamRow.name, manager.email)
@@ -35,13 +54,12 @@ class SqlPeopleRepository:
             .outerjoin(manager, manager.id == PersonRow.manager_id)
             .order_by(PersonRow.email)
         )
+        if email is not None:
+            query = query.where(PersonRow.email == email)
         return [
             Person(row.email, row.name, team, boss, Role(row.role), row.active)
             for row, team, boss in self.session.execute(query)
         ]
-
-    def get(self, email: str) -> Person | None:
-        return next((p for p in self.people() if p.email == email), None)
 
     def save(self, people: list[Person]) -> None:
         """Insert or update ``people`` by email; managers may be among them."""

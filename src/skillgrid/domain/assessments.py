@@ -9,13 +9,13 @@ shown beside it and never feed it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from skillgrid.domain.errors import SkillGridError
 from skillgrid.domain.leveling import Rating
-from skillgrid.domain.people import EMAIL, Role, normal_email, reports_below
+from skillgrid.domain.people import EMAIL, Role, normal_email
 
 SELF = "self"
 MANAGER = "manager"
@@ -122,13 +122,11 @@ def may_finalize(actor: Actor, person: str, manager: str | None) -> bool:
     return actor.is_admin or (actor.email is not None and actor.email == manager)
 
 
-def may_view(actor: Actor, person: str, managers: Mapping[str, str | None]) -> bool:
+def may_view(actor: Actor, person: str, chain_above: Collection[str]) -> bool:
     """The person, anyone above them in the management chain, or an admin."""
     if actor.is_admin:
         return True
-    if actor.email is None:
-        return False
-    return actor.email == person or person in reports_below(actor.email, managers)
+    return actor.email is not None and (actor.email == person or actor.email in chain_above)
 
 
 def next_state(current: State, action: str) -> State:

@@ -145,8 +145,8 @@ def get_assessment(
     """One assessment (empty draft if none yet) and the ladder version of its cycle."""
     with uow:
         context = _context(uow, person, cycle, rater)
-        managers = {p.email: p.manager for p in uow.people.people()}
-        if not may_view(actor, context.person.email, managers):
+        above = uow.people.chain_above(context.person.email)
+        if not may_view(actor, context.person.email, above):
             raise NotFound(f"no person {normal_email(person)}")
         assessment = context.current or Assessment(context.person.email, cycle, context.rater)
         return assessment, context.framework

@@ -99,8 +99,7 @@ def _uids(framework: Framework, criteria: Iterable[str]) -> list[str]:
 
 
 def _may_read(uow: UnitOfWork, actor: Actor, owner: str) -> None:
-    managers = {p.email: p.manager for p in uow.people.people()}
-    if owner not in managers or not may_view(actor, owner, managers):
+    if uow.people.get(owner) is None or not may_view(actor, owner, uow.people.chain_above(owner)):
         raise NotFound(f"no person {owner}")
 
 

@@ -94,8 +94,7 @@ def person_report(
     chosen = parse_policy(policy) if policy else None
     with uow:
         found = uow.people.get(email)
-        managers = {p.email: p.manager for p in uow.people.people()}
-        if found is None or not may_view(actor, email, managers):
+        if found is None or not may_view(actor, email, uow.people.chain_above(email)):
             raise NotFound(f"no person {email}")
         history = _history(uow, email, chosen)
         evidence = uow.evidence.for_person(email)
