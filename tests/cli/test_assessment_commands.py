@@ -70,6 +70,12 @@ def test_a_cycle_from_ratings_to_the_official_report(tmp_path: Path) -> None:
     assert "NET.2.3,n/a,no VPN here," in exported
     markdown = run("report", "person", "ana@x.org").stdout
     assert "Overall level **2** of 6" in markdown and MAC in markdown
+    page = run("report", "person", "ana@x.org", "--format", "html").stdout
+    assert "<script" not in page and "MAC rollout design" in page and "rule <strong>strict" in page
+    assert run("report", "person", "ana@x.org", "--format", "pdf").exit_code == 1
+    pdf = tmp_path / "ana.pdf"
+    written = run("report", "person", "ana@x.org", "--format", "pdf", "--output", str(pdf))
+    assert written.exit_code == 0 and pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_bad_ratings_file_is_refused_with_row_and_column(tmp_path: Path) -> None:

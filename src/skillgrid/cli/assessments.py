@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
-from skillgrid.cli.common import out, read_input, with_database
+from skillgrid.cli.common import error_line, out, read_input, with_database
 
 cycle_app = typer.Typer(
     rich_markup_mode=None, help="Review cycles: open, close, list.", no_args_is_help=True
@@ -34,6 +35,8 @@ ACTING = typer.Option(
 class ReportFormat(StrEnum):
     md = "md"
     json = "json"
+    html = "html"
+    pdf = "pdf"
 
 
 def _actor(email: str | None):  # type: ignore[no-untyped-def]
@@ -168,7 +171,12 @@ def assess_finalize(
 def report_person(
     email: str = typer.Argument(..., help="Email of the person."),
     cycle: str | None = typer.Option(None, "--cycle", help="Cycle (default: the latest result)."),
-    report_format: ReportFormat = typer.Option(ReportFormat.md, "--format", help="md or json."),
+    report_format: ReportFormat = typer.Option(
+        ReportFormat.md, "--format", help="md, json, html or pdf (a printable promotion packet)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file (required for pdf)."
+    ),
     policy: str | None = typer.Option(None, "--policy", help="strict, tolerance:K or points."),
     acting: str | None = ACTING,
 ) -> None:
@@ -177,15 +185,30 @@ def report_person(
 
     Example: skillgrid report person ana@example.com --cycle 2026-H2 --format json
     """
-    from skillgrid.reports.person import report_data, report_markdown
+    from skillgrid.reports import person as render
     from skillgrid.services.results import person_report
 
+    if report_format is ReportFormat.pdf and output is None:
+        error_line("pdf is binary: give --output FILE")
+        raise typer.Exit(1)
     actor = _actor(acting)
     report = with_database(lambda uow: person_report(uow, actor, email, cycle, policy))
-    if report_format is ReportFormat.json:
-        print(json.dumps(report_data(report), ensure_ascii=False, indent=2))
+    if report_format is ReportFormat.pdf:
+        data = render.report_pdf(report)
+    elif report_format is ReportFormat.json:
+        data = (
+            json.dumps(render.report_data(report), ensure_ascii=False, indent=2) + "\n"
+        ).encode()
+    elif report_format is ReportFormat.html:
+        data = render.report_html(report).encode()
     else:
-        sys.stdout.write(report_markdown(report))
+        data = render.report_markdown(report).encode()
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+        out().print(f"Wrote {output} ({len(data):,} bytes).")
 
 
 @cycle_app.command("move")

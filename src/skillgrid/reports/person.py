@@ -121,3 +121,30 @@ def report_markdown(report: PersonReport) -> str:
         lines += ["", "## History", "", "| Cycle | Overall |", "|---|---|"]
         lines += [f"| {h['cycle']} | {h['overall']} |" for h in data["history"]]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def report_html(report: PersonReport) -> str:
+    """One self-contained, printable page (no script, no external resource)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    environment = Environment(
+        loader=PackageLoader("skillgrid.reports", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    data = report_data(report)
+    texts = {c["id"]: c["text"] for c in data["criteria"]}
+    return environment.get_template("person.html").render(data=data, texts=texts)
+
+
+def report_pdf(report: PersonReport) -> bytes:
+    """The HTML report printed to PDF by WeasyPrint: a promotion packet."""
+    import warnings
+
+    with warnings.catch_warnings():  # a packaging notice about an optional system library
+        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+        from weasyprint import HTML
+
+    pdf: bytes = HTML(string=report_html(report)).write_pdf()
+    return pdf
