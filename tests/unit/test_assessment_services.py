@@ -164,3 +164,43 @@ def test_export_then_import_keeps_every_rating(uow) -> None:
     )
     again = assessments.export_ratings(uow, OPERATOR, "cy@x.org", "2026-H2", "self")
     assert again == text
+
+
+YAML_ASSESSMENT = b"""
+ratings:
+  - {criterion: PO.1.1, rating: meets}
+  - {criterion: SEC.3.8, rating: n/a, reason: we run no Linux hosts, comment: all managed}
+evidence:
+  - title: Design doc for the billing service
+    url: https://docs.example/billing
+    date: 2026-04-02
+    source: design
+    criteria: [PO.1.1]
+"""
+
+
+def test_a_yaml_assessment_brings_its_evidence(uow) -> None:
+    saved = assessments.import_ratings(
+        uow, ANA, "ana@x.org", "2026-H2", "self", YAML_ASSESSMENT, "me.yaml"
+    )
+    assert len(saved.entries) == 2
+    items = uow.evidence.for_person("ana@x.org")
+    assert [(e.title, e.source, str(e.date)) for e in items] == [
+        ("Design doc for the billing service", "design", "2026-04-02")
+    ]
+    exported = assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "self")
+    assert "SEC.3.8,n/a,we run no Linux hosts,all managed" in exported
+
+
+def test_a_bad_yaml_assessment_names_each_item_and_stores_nothing(uow) -> None:
+    bad = (
+        b"ratings:\n  - {criterion: PO.9.1, rating: meets}\n  - {criterion: PO.1.1, rating: n/a}\n"
+    )
+    with pytest.raises(InputError) as caught:
+        assessments.import_ratings(uow, ANA, "ana@x.org", "2026-H2", "self", bad, "me.yaml")
+    messages = [p.message for p in caught.value.problems]
+    assert messages == [
+        "ratings[0]: unknown criterion 'PO.9.1'",
+        "ratings[1]: n/a for PO.1.1 has no reason",
+    ]
+    assert uow.assessments.stored == {} and uow.evidence.items == []

@@ -8,6 +8,7 @@ with its row and column, and nothing is used unless the whole file is clean.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from skillgrid.domain.assessments import Entry
 from skillgrid.domain.errors import LadderError, Problem
@@ -103,3 +104,89 @@ def _check_row(
             "reason",
         )
     return criterion, rating
+
+
+def read_assessment_yaml(
+    data: bytes, source: str, criterion_ids: Iterable[str]
+) -> tuple[dict[str, Entry], list[dict[str, Any]]]:
+    """A YAML assessment: ``ratings`` (criterion, rating, reason, comment) and optional
+    ``evidence`` (title, url, date, text, source, criteria). Every problem is reported."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(decode(data, source)) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        row, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        hint = "fix the syntax"
+        raise LadderError([Problem(f"invalid YAML: {error}", hint, source, row, col)]) from None
+    ratings, evidence = document.get("ratings") or [], document.get("evidence") or []
+    shape_ok = isinstance(ratings, list) and isinstance(evidence, list)
+    if not shape_ok or not all(isinstance(item, dict) for item in [*ratings, *evidence]):
+        raise LadderError(
+            [
+                Problem(
+                    "expected 'ratings' and 'evidence' lists of mappings",
+                    "see docs/concepts.md, 'Assessments as files'",
+                    source,
+                )
+            ]
+        )
+    known = set(criterion_ids)
+    entries: dict[str, Entry] = {}
+    problems: list[Problem] = []
+    for index, item in enumerate(ratings):
+        found = _yaml_entry(item, f"ratings[{index}]", known, entries, source, problems)
+        if found is not None:
+            entries[found[0]] = found[1]
+    if problems:
+        raise LadderError(problems)
+    return entries, evidence
+
+
+def _yaml_entry(
+    item: dict[str, Any],
+    where: str,
+    known: set[str],
+    entries: dict[str, Entry],
+    source: str,
+    problems: list[Problem],
+) -> tuple[str, Entry] | None:
+    criterion = str(item.get("criterion") or "").strip()
+    raw = str(item.get("rating") or "")
+    reason = str(item.get("reason") or "").strip() or None
+    comment = str(item.get("comment") or "").strip() or None
+    rating = parse_rating(raw)
+    before = len(problems)
+    if criterion not in known:
+        problems.append(
+            Problem(
+                f"{where}: unknown criterion {criterion!r}",
+                "use an id of this ladder version (TRACK.level.n)",
+                source,
+            )
+        )
+    elif criterion in entries:
+        problems.append(
+            Problem(f"{where}: {criterion} is rated twice", "keep one rating per criterion", source)
+        )
+    if rating is None:
+        scale = ", ".join(r.value for r in SCALE)
+        problems.append(
+            Problem(
+                f"{where}: rating {raw!r} is not on the scale",
+                f"use one of {scale}, or n/a",
+                source,
+            )
+        )
+    elif rating is Rating.NOT_APPLICABLE and not reason:
+        problems.append(
+            Problem(
+                f"{where}: n/a for {criterion} has no reason",
+                "say why the criterion cannot apply to this job",
+                source,
+            )
+        )
+    if len(problems) > before or rating is None:
+        return None
+    return criterion, Entry(rating, reason, comment)

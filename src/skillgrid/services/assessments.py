@@ -9,9 +9,11 @@ assessment is read-only. Each write names the revision it read; a stale write is
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from skillgrid.domain.assessments import (
     MANAGER,
@@ -73,16 +75,45 @@ def rate(
 def import_ratings(
     uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str, data: bytes, source: str
 ) -> Assessment:
-    """Replace an assessment's ratings with a CSV file (``criterion,rating,reason,comment``)."""
-    from skillgrid.importers.ratings import read_entries
+    """Replace an assessment's ratings with a file: CSV (``criterion,rating,reason,comment``)
+    or YAML (``ratings`` and ``evidence`` lists; the evidence is added for the person)."""
+    from skillgrid.importers.ratings import read_assessment_yaml, read_entries
 
     with uow:
         context = _context(uow, person, cycle, rater)
-        ids = (c.id for c in context.framework.criteria)
-        entries = read_entries(data, source, ids)
+        ids = [c.id for c in context.framework.criteria]
+        items: list[dict[str, Any]] = []
+        if source.lower().endswith((".yaml", ".yml")):
+            entries, items = read_assessment_yaml(data, source, ids)
+        else:
+            entries = read_entries(data, source, ids)
         saved = _rate_in(uow, actor, context, entries, None, replace_all=True)
+        for item in items:
+            _add_evidence_in(uow, actor, context, item)
         uow.commit()
     return saved
+
+
+def _add_evidence_in(uow: UnitOfWork, actor: Actor, context: Context, item: dict[str, Any]) -> None:
+    from skillgrid.domain.evidence import Evidence, check_evidence
+    from skillgrid.services.evidence import parse_date, uids_of
+
+    owner = context.person.email
+    if not (actor.is_admin or actor.email == owner):
+        raise Forbidden(f"{actor.email} may not add evidence for {owner}")
+    when = item.get("date")
+    evidence = check_evidence(
+        Evidence(
+            owner,
+            str(item.get("title") or ""),
+            item.get("url"),
+            when if isinstance(when, dt.date) else parse_date(str(when) if when else None),
+            item.get("text"),
+            str(item.get("source") or "manual"),
+        )
+    )
+    criteria = [str(cid) for cid in item.get("criteria") or []]
+    uow.evidence.add(replace(evidence, criteria=frozenset(uids_of(context.framework, criteria))))
 
 
 def _rate_in(

@@ -32,7 +32,7 @@ def add_evidence(
     checked = check_evidence(replace(evidence, owner=owner))
     with uow:
         _may_write(uow, actor, owner)
-        uids = _uids(get_framework_in(uow, framework, version), criteria)
+        uids = uids_of(get_framework_in(uow, framework, version), criteria)
         stored = uow.evidence.add(replace(checked, criteria=frozenset(uids)))
         uow.commit()
     return stored
@@ -54,7 +54,7 @@ def link_evidence(
         item = next((e for e in uow.evidence.for_person(owner) if e.id == evidence_id), None)
         if item is None:
             raise NotFound(f"{owner} has no evidence #{evidence_id}")
-        uids = frozenset(_uids(get_framework_in(uow, framework, version), criteria))
+        uids = frozenset(uids_of(get_framework_in(uow, framework, version), criteria))
         uow.evidence.set_links(evidence_id, uids)
         uow.commit()
     return replace(item, criteria=uids)
@@ -82,7 +82,8 @@ def parse_date(text: str | None) -> dt.date | None:
         raise InputError([Problem(f"date {text!r}", "write it as YYYY-MM-DD")]) from None
 
 
-def _uids(framework: Framework, criteria: Iterable[str]) -> list[str]:
+def uids_of(framework: Framework, criteria: Iterable[str]) -> list[str]:
+    """The identities of criteria named by id in ``framework``; unknown ids are refused."""
     by_id = {c.id: c.uid for c in framework.criteria}
     wanted = list(dict.fromkeys(criteria))
     unknown = [cid for cid in wanted if cid not in by_id]
