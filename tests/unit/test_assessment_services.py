@@ -4,6 +4,8 @@ refused; the official result is the finalized manager assessment."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skillgrid.domain.assessments import OPERATOR, Actor, AssessmentError, Entry, Forbidden, State
 from skillgrid.domain.errors import Conflict, InputError, NotFound
@@ -17,6 +19,12 @@ PEOPLE = (
     b"name,email,team,manager_email,role\n"
     b"Bo,bo@x.org,SRE,,manager\nAna,ana@x.org,SRE,bo@x.org,engineer\n"
     b"Cy,cy@x.org,SRE,bo@x.org,engineer\nAd,ad@x.org,,,admin\n"
+)
+people_ratings = st.dictionaries(
+    st.sampled_from([c.id for c in sre().criteria]),
+    st.sampled_from(
+        [Rating.NOT_YET, Rating.DEVELOPING, Rating.MEETS, Rating.EXCEEDS, Rating.NOT_APPLICABLE]
+    ),
 )
 BO, ANA, CY = (
     Actor("bo@x.org", Role.MANAGER),
@@ -204,3 +212,15 @@ def test_a_bad_yaml_assessment_names_each_item_and_stores_nothing(uow) -> None:
         "ratings[1]: n/a for PO.1.1 has no reason",
     ]
     assert uow.assessments.stored == {} and uow.evidence.items == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(ratings=people_ratings)
+def test_what_if_and_the_stored_official_result_always_agree(ratings) -> None:
+    uow = FakeUnitOfWork()
+    frameworks.install_builtin(uow)
+    people.import_people(uow, PEOPLE, "people.csv")
+    cycles.open_cycle(uow, "2026-H2", "sre")
+    finalize_manager(uow, "2026-H2", ratings)
+    stored = results.person_report(uow, OPERATOR, "ana@x.org").current.result
+    assert stored == level(sre(), ratings)
