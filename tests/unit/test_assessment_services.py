@@ -134,6 +134,9 @@ def test_official_result_is_the_finalized_manager_assessment_never_the_self_rati
     finalize_manager(uow, "2026-H1", through(2))
     finalize_manager(uow, "2026-H2", through(3, except_ids=(MAC,)))
     assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "self", entries(through(6)))
+    draft = results.person_report(uow, OPERATOR, "ana@x.org")
+    assert all(not line.others for line in draft.lines)  # a draft is its author's own
+    assessments.submit(uow, ANA, "ana@x.org", "2026-H2", "self")
     report = results.person_report(uow, OPERATOR, "ana@x.org")
     assert report.current.cycle.name == "2026-H2"
     assert report.current.result.overall == 2
@@ -224,3 +227,15 @@ def test_what_if_and_the_stored_official_result_always_agree(ratings) -> None:
     finalize_manager(uow, "2026-H2", ratings)
     stored = results.person_report(uow, OPERATOR, "ana@x.org").current.result
     assert stored == level(sre(), ratings)
+
+
+def test_a_draft_is_read_only_by_its_author_until_it_is_submitted(uow) -> None:
+    assessments.rate(uow, BO, "ana@x.org", "2026-H2", "manager", entries(through(1)))
+    assessments.rate(uow, CY, "ana@x.org", "2026-H2", "cy@x.org", entries(through(1)))
+    with pytest.raises(Forbidden, match="is a draft"):
+        assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "manager")
+    with pytest.raises(Forbidden, match="is a draft"):
+        assessments.export_ratings(uow, BO, "ana@x.org", "2026-H2", "cy@x.org")
+    assert assessments.export_ratings(uow, CY, "ana@x.org", "2026-H2", "cy@x.org")
+    assessments.submit(uow, BO, "ana@x.org", "2026-H2", "manager")
+    assert assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "manager")

@@ -174,3 +174,8 @@ def test_what_if_json_shape() -> None:
     data = level(sre(), {}).to_dict()
     assert {"policy", "overall", "tracks", "gaps", "progress"} <= set(data)
     assert data["gaps"][:3] == ["PO.1.1", "CW.1.1", "CW.1.2"]
+
+
+def test_points_tables_must_not_decrease() -> None:
+    with pytest.raises(PolicyError, match="must not decrease"):
+        level(sre(), {}, Points(points=(0, 1, 3, 6, 12, 20, 30), thresholds=(100, 1, 1, 1, 1, 1)))

@@ -100,3 +100,22 @@ def test_management_chain_helpers() -> None:
     assert reports_below("c", managers) == set()
     assert manager_cycle(managers) is None
     assert manager_cycle({**managers, "a": "c"}) == ["a", "c", "b", "a"]
+
+
+def test_reimport_keeps_what_the_file_does_not_say() -> None:
+    uow = FakeUnitOfWork()
+    services.import_people(uow, PEOPLE_CSV, "people.csv")
+    services.update_person(uow, "cy@example.com", active=False)
+    services.import_people(
+        uow, b"name,email\nBo Chen,bo@example.com\nCy Diaz,cy@example.com\n", "p.csv"
+    )
+    bo, cy = uow.people.get("bo@example.com"), uow.people.get("cy@example.com")
+    assert bo is not None and (bo.role, bo.team) == (Role.MANAGER, "SRE")
+    assert cy is not None and (cy.active, cy.manager, cy.team) == (
+        False,
+        "ana@example.com",
+        "Platform",
+    )
+    blank_role = b"name,email,team,manager_email,role\nBo Chen,bo@example.com,SRE,,\n"
+    services.import_people(uow, blank_role, "p.csv")
+    assert uow.people.get("bo@example.com").role is Role.MANAGER  # type: ignore[union-attr]

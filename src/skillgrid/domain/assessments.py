@@ -129,6 +129,21 @@ def may_view(actor: Actor, person: str, chain_above: Collection[str]) -> bool:
     return actor.email is not None and (actor.email == person or actor.email in chain_above)
 
 
+def may_read(
+    actor: Actor, assessment: Assessment, manager: str | None, chain_above: Collection[str]
+) -> bool:
+    """The author and admins read an assessment at any time; the person and their
+    management chain only once it is submitted (a draft is its author's own)."""
+    if actor.is_admin:
+        return True
+    if actor.email is None:
+        return False
+    if actor.email == author_of(assessment.rater, assessment.person, manager):
+        return True
+    entitled = actor.email == assessment.person or actor.email in chain_above
+    return entitled and assessment.state is not State.DRAFT
+
+
 def next_state(current: State, action: str) -> State:
     """The state after ``submit`` or ``finalize``; anything else is refused with a reason."""
     if current is State.FINALIZED:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -78,6 +79,13 @@ class Points:
             raise PolicyError(
                 f"points policy: give {top + 1} points (levels 0..{top}) and {top} thresholds "
                 f"(levels 1..{top}); got {len(points)} and {len(thresholds)}"
+            )
+        if any(a > b for a, b in itertools.pairwise(points)) or any(
+            a > b for a, b in itertools.pairwise(thresholds)
+        ):
+            raise PolicyError(
+                "points policy: points and thresholds must not decrease from one level to the "
+                "next (a higher level can never need fewer points)"
             )
         return points, thresholds
 

@@ -6,6 +6,8 @@ person appears once; every problem is reported with its row and column.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from skillgrid.domain.errors import InputError, Problem
 from skillgrid.domain.people import EMAIL, Person, Role, normal_email
 from skillgrid.importers.delimited import parse_rows
@@ -16,7 +18,16 @@ COLUMNS = ("name", "email", "team", "manager_email", "role")
 HINT = "start the file with the header name,email,team,manager_email,role"
 
 
-def read_people(data: bytes, source: str) -> list[Person]:
+@dataclass(frozen=True)
+class PeopleFile:
+    """People read from a file, the columns it has, and who had no role written."""
+
+    people: list[Person]
+    columns: frozenset[str]
+    blank_roles: frozenset[str]
+
+
+def read_people(data: bytes, source: str) -> PeopleFile:
     """The people of a CSV file, or an InputError listing every problem."""
     rows = [row for row in parse_rows(decode(data, source), ",", source) if row.filled()]
     if not rows:
@@ -34,7 +45,13 @@ def read_people(data: bytes, source: str) -> list[Person]:
             people.append(person)
     if problems:
         raise InputError(problems)
-    return people
+    role_at = column.get("role")
+    blank = {
+        normal_email(row.get(column["email"]))
+        for row in rows[1:]
+        if role_at is None or not row.get(role_at).strip()
+    }
+    return PeopleFile(people, frozenset(column), frozenset(blank))
 
 
 def _read_row(

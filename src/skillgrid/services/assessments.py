@@ -28,6 +28,7 @@ from skillgrid.domain.assessments import (
     check_rater,
     may_edit,
     may_finalize,
+    may_read,
     may_view,
     next_state,
 )
@@ -87,6 +88,16 @@ def import_ratings(
             entries, items = read_assessment_yaml(data, source, ids)
         else:
             entries = read_entries(data, source, ids)
+        if not entries:
+            raise InputError(
+                [
+                    Problem(
+                        "the file rates no criterion",
+                        "give at least one criterion,rating row (an import replaces all ratings)",
+                        source,
+                    )
+                ]
+            )
         saved = _rate_in(uow, actor, context, entries, None, replace_all=True)
         for item in items:
             _add_evidence_in(uow, actor, context, item)
@@ -133,8 +144,28 @@ def _rate_in(
         raise AssessmentError("the assessment is finalized and read-only")
     _check_revision(current, revision)
     by_uid = _to_uids(context.framework, entries)
-    merged = dict(by_uid) if replace_all else {**current.entries, **by_uid}
-    return uow.assessments.save(replace(current, entries=merged))
+    return uow.assessments.save(
+        replace(current, entries=_merge(current, by_uid, context, replace_all))
+    )
+
+
+def _merge(
+    current: Assessment, given: dict[str, Entry], context: Context, replace_all: bool
+) -> dict[str, Entry]:
+    """New ratings over the stored ones. Ratings of criteria this ladder version removed
+    stay archived even when a file replaces the rest; a rating flagged for re-rating keeps
+    its flag until the rating itself changes."""
+    in_version = {c.uid for c in context.framework.criteria}
+    if replace_all:
+        merged = {uid: e for uid, e in current.entries.items() if uid not in in_version}
+    else:
+        merged = dict(current.entries)
+    for uid, entry in given.items():
+        before = current.entries.get(uid)
+        if before is not None and before.needs_review and before.rating is entry.rating:
+            entry = replace(entry, needs_review=True)
+        merged[uid] = entry
+    return merged
 
 
 def export_ratings(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str) -> str:
@@ -177,9 +208,14 @@ def get_assessment(
     with uow:
         context = _context(uow, person, cycle, rater)
         above = uow.people.chain_above(context.person.email)
-        if not may_view(actor, context.person.email, above):
-            raise NotFound(f"no person {normal_email(person)}")
         assessment = context.current or Assessment(context.person.email, cycle, context.rater)
+        if not may_read(actor, assessment, context.person.manager, above):
+            if may_view(actor, context.person.email, above):
+                raise Forbidden(
+                    f"the {context.rater} assessment of {context.person.email} is a draft: "
+                    "only its author reads it until it is submitted"
+                )
+            raise NotFound(f"no person {normal_email(person)}")
         return assessment, context.framework
 
 

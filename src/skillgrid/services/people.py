@@ -4,6 +4,7 @@ person, no management cycle and no team inside itself."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from skillgrid.domain.assessments import OPERATOR, Actor
 from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
@@ -18,6 +19,9 @@ from skillgrid.domain.people import (
     normal_email,
 )
 from skillgrid.services.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from skillgrid.importers.people import PeopleFile
 
 ROLES = ", ".join(role.value for role in Role)
 
@@ -107,12 +111,16 @@ def update_person(
 
 def import_people(uow: UnitOfWork, data: bytes, source: str) -> PeopleImport:
     """Add or update people from CSV ``name,email,team,manager_email,role``; teams that do
-    not exist yet are created. All or nothing: every problem is reported with its row."""
+    not exist yet are created. All or nothing: every problem is reported with its row.
+
+    For people already on file, a column the file does not have (or a blank role) keeps
+    what is stored, and the active flag is never changed by an import."""
     from skillgrid.importers.people import read_people
 
-    people = read_people(data, source)
+    read = read_people(data, source)
     with uow:
         known = {p.email: p for p in uow.people.people()}
+        people = [_merged(person, known.get(person.email), read) for person in read.people]
         teams = {team.name for team in uow.people.teams()}
         missing_teams = sorted({p.team for p in people if p.team and p.team not in teams})
         _check_references(uow, people, extra_teams=set(missing_teams))
@@ -122,6 +130,18 @@ def import_people(uow: UnitOfWork, data: bytes, source: str) -> PeopleImport:
         uow.commit()
     updated = sum(1 for p in people if p.email in known)
     return PeopleImport(len(people) - updated, updated, tuple(missing_teams))
+
+
+def _merged(person: Person, stored: Person | None, read: PeopleFile) -> Person:
+    if stored is None:
+        return person
+    return replace(
+        person,
+        team=person.team if "team" in read.columns else stored.team,
+        manager=person.manager if "manager_email" in read.columns else stored.manager,
+        role=stored.role if person.email in read.blank_roles else person.role,
+        active=stored.active,
+    )
 
 
 def _checked(person: Person) -> Person:

@@ -12,7 +12,7 @@ from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Framework
 from skillgrid.domain.leveling import SCALE, LevelResult, Rating, level
 from skillgrid.domain.people import Person, normal_email
-from skillgrid.domain.policies import Policy, parse_policy
+from skillgrid.domain.policies import Policy, PolicyError, parse_policy
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -129,9 +129,18 @@ def _history(uow: UnitOfWork, email: str, policy: Policy | None) -> list[CycleRe
         if official is None:
             continue
         framework = get_framework_in(uow, cycle.framework, cycle.version)
-        others = tuple(a for a in assessments if a.rater != MANAGER)
+        others = tuple(  # drafts are their authors' own: only handed-over ratings show
+            a for a in assessments if a.rater != MANAGER and a.state is not State.DRAFT
+        )
         rule = policy or uow.frameworks.policy(cycle.framework)
-        result = level_assessment(framework, official, rule)
+        try:
+            result = level_assessment(framework, official, rule)
+        except PolicyError as error:
+            raise PolicyError(
+                f"cycle {cycle.name} is on {cycle.framework} v{cycle.version} "
+                f"({len(framework.levels)} levels, {len(framework.tracks)} tracks): {error}; "
+                "report with --policy, or set the ladder's points tables for this shape"
+            ) from None
         results.append(CycleResult(cycle, framework, result, official, others))
     return results
 
