@@ -239,3 +239,31 @@ def test_a_draft_is_read_only_by_its_author_until_it_is_submitted(uow) -> None:
     assert assessments.export_ratings(uow, CY, "ana@x.org", "2026-H2", "cy@x.org")
     assessments.submit(uow, BO, "ana@x.org", "2026-H2", "manager")
     assert assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "manager")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b"- a\n- b\n", "expected a mapping"),
+        (
+            b"ratings: [{criterion: PO.1.1, rating: meets}]\nevidence: [{title: x, url: 5}]\n",
+            "url must be text",
+        ),
+        (
+            b"ratings: [{criterion: PO.1.1, rating: meets}]\n"
+            b"evidence: [{title: x, date: 2026-02-30}]\n",
+            "invalid YAML value",
+        ),
+    ],
+)
+def test_odd_yaml_assessments_are_clean_errors(uow, text: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        assessments.import_ratings(uow, ANA, "ana@x.org", "2026-H2", "self", text, "me.yaml")
+    assert uow.assessments.stored == {} and uow.evidence.items == []
+
+
+def test_importing_the_same_yaml_twice_adds_its_evidence_once(uow) -> None:
+    single = YAML_ASSESSMENT.replace(b"criteria: [PO.1.1]", b"criteria: PO.1.1")
+    for _ in range(2):
+        assessments.import_ratings(uow, ANA, "ana@x.org", "2026-H2", "self", single, "me.yaml")
+    assert len(uow.evidence.items) == 1

@@ -73,6 +73,18 @@ def cycle_close(name: str = typer.Argument(..., help="Cycle name.")) -> None:
     out().print(f"Closed cycle {name}.")
 
 
+@cycle_app.command("reopen")
+def cycle_reopen(name: str = typer.Argument(..., help="Cycle name.")) -> None:
+    """Open a closed cycle again, so ratings can change (finalized ones stay read-only).
+
+    Example: skillgrid cycle reopen 2026-H2
+    """
+    from skillgrid.services.cycles import set_cycle_open
+
+    with_database(lambda uow: set_cycle_open(uow, name, True))
+    out().print(f"Reopened cycle {name}.")
+
+
 @cycle_app.command("list")
 def cycle_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List cycles, oldest first, with their ladder version and whether they are open.

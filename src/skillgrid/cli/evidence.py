@@ -39,7 +39,9 @@ def evidence_add(
     from skillgrid.services.evidence import add_evidence, parse_date
 
     actor = _actor(acting)
-    item = Evidence(person, title, url, parse_date(date), text, source)
+    from skillgrid.cli.common import run_service
+
+    item = Evidence(person, title, url, run_service(lambda: parse_date(date)), text, source)
     stored = with_database(
         lambda uow: add_evidence(uow, actor, item, criterion, framework, version)
     )

@@ -115,11 +115,25 @@ def read_assessment_yaml(
 
     try:
         document = yaml.safe_load(decode(data, source)) or {}
+    except ValueError as error:  # an impossible date such as 2026-02-30
+        raise LadderError(
+            [Problem(f"invalid YAML value: {error}", "fix the value", source)]
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         hint = "fix the syntax"
         raise LadderError([Problem(f"invalid YAML: {error}", hint, source, row, col)]) from None
+    if not isinstance(document, dict):
+        raise LadderError(
+            [
+                Problem(
+                    "expected a mapping with 'ratings' (and optionally 'evidence') at the top",
+                    "see docs/concepts.md, 'Assessments as files'",
+                    source,
+                )
+            ]
+        )
     ratings, evidence = document.get("ratings") or [], document.get("evidence") or []
     shape_ok = isinstance(ratings, list) and isinstance(evidence, list)
     if not shape_ok or not all(isinstance(item, dict) for item in [*ratings, *evidence]):

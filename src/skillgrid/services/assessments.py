@@ -33,6 +33,7 @@ from skillgrid.domain.assessments import (
     next_state,
 )
 from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
+from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.people import Person, normal_email
 from skillgrid.services.cycles import get_cycle_in
@@ -98,33 +99,56 @@ def import_ratings(
                     )
                 ]
             )
+        evidence = [_evidence_item(actor, context, i, item) for i, item in enumerate(items)]
         saved = _rate_in(uow, actor, context, entries, None, replace_all=True)
-        for item in items:
-            _add_evidence_in(uow, actor, context, item)
+        on_file = {(e.title, e.url, e.date) for e in uow.evidence.for_person(context.person.email)}
+        for item in evidence:  # an identical item already on file is not added twice
+            if (item.title, item.url, item.date) not in on_file:
+                uow.evidence.add(item)
         uow.commit()
     return saved
 
 
-def _add_evidence_in(uow: UnitOfWork, actor: Actor, context: Context, item: dict[str, Any]) -> None:
+def _evidence_item(actor: Actor, context: Context, index: int, item: dict[str, Any]) -> Evidence:
+    """One YAML evidence item for the person, checked before anything is stored."""
     from skillgrid.domain.evidence import Evidence, check_evidence
     from skillgrid.services.evidence import parse_date, uids_of
 
     owner = context.person.email
     if not (actor.is_admin or actor.email == owner):
-        raise Forbidden(f"{actor.email} may not add evidence for {owner}")
+        raise Forbidden(f"{actor.email} may not add evidence for {owner}: leave 'evidence' out")
+    where = f"evidence[{index}]"
+    fields = {key: item.get(key) for key in ("title", "url", "text", "source")}
+    wrong = [
+        key for key, value in fields.items() if value is not None and not isinstance(value, str)
+    ]
+    criteria = item.get("criteria") or []
+    if isinstance(criteria, str):
+        criteria = [criteria]
+    if wrong or not isinstance(criteria, list):
+        names = ", ".join(wrong) or "criteria"
+        raise InputError(
+            [
+                Problem(
+                    f"{where}: {names} must be text (criteria: a list of ids)",
+                    "quote the value",
+                    None,
+                )
+            ]
+        )
     when = item.get("date")
     evidence = check_evidence(
         Evidence(
             owner,
-            str(item.get("title") or ""),
-            item.get("url"),
+            fields["title"] or "",
+            fields["url"],
             when if isinstance(when, dt.date) else parse_date(str(when) if when else None),
-            item.get("text"),
-            str(item.get("source") or "manual"),
+            fields["text"],
+            fields["source"] or "manual",
         )
     )
-    criteria = [str(cid) for cid in item.get("criteria") or []]
-    uow.evidence.add(replace(evidence, criteria=frozenset(uids_of(context.framework, criteria))))
+    uids = uids_of(context.framework, [str(cid) for cid in criteria])
+    return replace(evidence, criteria=frozenset(uids))
 
 
 def _rate_in(
@@ -265,8 +289,12 @@ def _context(uow: UnitOfWork, person: str, cycle: str, rater: str) -> Context:
 def _require(allowed: bool, actor: Actor, action: str, context: Context) -> None:
     if not allowed:
         who = actor.email or "this operator"
+        who_may = (
+            "its author or an admin" if action != "finalize" else "the person's manager or an admin"
+        )
         raise Forbidden(
-            f"{who} may not {action} the {context.rater} assessment of {context.person.email}"
+            f"{who} may not {action} the {context.rater} assessment of {context.person.email}: "
+            f"only {who_may} may (act as them with --as)"
         )
 
 

@@ -78,7 +78,9 @@ def move_cycle(uow: UnitOfWork, name: str, version: int | None = None) -> CycleM
     with uow:
         cycle = get_cycle_in(uow, name)
         if not cycle.open:
-            raise AssessmentError(f"cycle {name} is closed; open it again to move it")
+            raise AssessmentError(
+                f"cycle {name} is closed; reopen it first (skillgrid cycle reopen {name})"
+            )
         old = get_framework_in(uow, cycle.framework, cycle.version)
         new = get_framework_in(uow, cycle.framework, version)
         assert new.version is not None

@@ -79,7 +79,9 @@ def parse_date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError([Problem(f"date {text!r}", "write it as YYYY-MM-DD")]) from None
+        raise InputError(
+            [Problem(f"date {text!r} is not a calendar date", "write a real date as YYYY-MM-DD")]
+        ) from None
 
 
 def uids_of(framework: Framework, criteria: Iterable[str]) -> list[str]:
@@ -107,4 +109,6 @@ def _may_read(uow: UnitOfWork, actor: Actor, owner: str) -> None:
 def _may_write(uow: UnitOfWork, actor: Actor, owner: str) -> None:
     _may_read(uow, actor, owner)
     if not (actor.is_admin or actor.email == owner):
-        raise Forbidden(f"{actor.email} may not change the evidence of {owner}")
+        raise Forbidden(
+            f"{actor.email} may not change the evidence of {owner}: only they or an admin may"
+        )

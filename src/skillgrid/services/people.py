@@ -92,7 +92,7 @@ def update_person(
     with uow:
         current = uow.people.get(email)
         if current is None:
-            raise NotFound(f"no person {email}")
+            raise NotFound(f"no person {email}; add them with `skillgrid person add`")
         updated = replace(
             current,
             name=current.name if name is None else name,
@@ -149,7 +149,7 @@ def _checked(person: Person) -> Person:
     if not person.name.strip():
         raise PeopleError(f"{email}: give a name")
     if person.manager is not None and check_email(person.manager) == email:
-        raise PeopleError(f"{email} cannot be their own manager")
+        raise PeopleError(f"{email} cannot be their own manager: name someone else, or nobody")
     manager = check_email(person.manager) if person.manager else None
     return replace(person, email=email, name=person.name.strip(), manager=manager)
 

@@ -29,11 +29,15 @@ class CriterionLine:
     @property
     def differences(self) -> dict[str, str]:
         """Rater → "higher" or "lower" where their rating differs from the official one."""
-        rank = {rating: i for i, rating in enumerate([*SCALE, Rating.NOT_APPLICABLE])}
+        rank = {rating: i for i, rating in enumerate(SCALE)}
         official = self.official.rating if self.official else Rating.NOT_YET
         found = {}
         for rater, entry in self.others.items():
-            if entry.rating != official:
+            if entry.rating == official:
+                continue
+            if Rating.NOT_APPLICABLE in (entry.rating, official):
+                found[rater] = "n/a"  # one side says the criterion does not apply
+            else:
                 found[rater] = "higher" if rank[entry.rating] > rank[official] else "lower"
         return found
 
