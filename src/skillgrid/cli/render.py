@@ -89,19 +89,7 @@ def print_import_outcome(outcome: ImportOutcome, *, dry_run: bool = False) -> No
 
 
 def versions_json(infos: list[VersionInfo]) -> list[dict[str, object]]:
-    return [
-        {
-            "name": info.name,
-            "version": info.version,
-            "title": info.title,
-            "levels": info.levels,
-            "tracks": info.tracks,
-            "criteria": info.criteria,
-            "source": info.source,
-            "created_at": info.created_at.isoformat() if info.created_at else None,
-        }
-        for info in infos
-    ]
+    return [info.to_dict() for info in infos]
 
 
 def print_versions(infos: list[VersionInfo], empty_message: str) -> None:

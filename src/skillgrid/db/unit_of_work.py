@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from skillgrid.db.account_repository import SqlAccountRepository
 from skillgrid.db.assessment_repository import SqlAssessmentRepository
 from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
@@ -30,6 +31,7 @@ class SqlAlchemyUnitOfWork:
         self.people = SqlPeopleRepository(self.session)
         self.assessments = SqlAssessmentRepository(self.session)
         self.evidence = SqlEvidenceRepository(self.session)
+        self.accounts = SqlAccountRepository(self.session)
         return self
 
     def __exit__(

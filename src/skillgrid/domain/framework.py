@@ -167,3 +167,15 @@ class VersionInfo:
     criteria: int
     source: str | None
     created_at: datetime | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "title": self.title,
+            "levels": self.levels,
+            "tracks": self.tracks,
+            "criteria": self.criteria,
+            "source": self.source,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }

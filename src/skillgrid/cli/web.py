@@ -1,0 +1,82 @@
+"""``skillgrid serve`` and ``skillgrid user …``: the web app and its accounts."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from skillgrid.cli.common import err, out, settings, with_database
+
+user_app = typer.Typer(rich_markup_mode=None, help="Accounts: add, list.", no_args_is_help=True)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes."),
+) -> None:
+    """Run the web app (uvicorn) on the configured database; prints the address.
+
+    Example: skillgrid serve --host 0.0.0.0 --port 8080 --workers 2
+    """
+    import uvicorn
+
+    from skillgrid.db import migrate
+    from skillgrid.db.engine import make_engine
+
+    config = settings()
+    engine = make_engine(config.database_url)
+    migrate.upgrade(engine)  # once, before several workers start
+    engine.dispose()
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    err().print(f"SkillGrid on http://{shown}:{port}/ (database {config.database_url})")
+    uvicorn.run(
+        "skillgrid.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="warning",
+    )
+
+
+@user_app.command("add")
+def user_add(
+    email: str = typer.Argument(..., help="Email to sign in with (ties the account to a person)."),
+    admin: bool = typer.Option(False, "--admin", help="An administrator account."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+    generate: bool = typer.Option(False, "--generate", help="Make up a password and print it."),
+) -> None:
+    """Add a local account (or set a new password, which signs its sessions out).
+
+    Example: echo 'correct horse battery' | skillgrid user add ana@example.com --password-stdin
+    """
+    import secrets
+
+    from skillgrid.services.accounts import add_user
+
+    if generate:
+        password = secrets.token_urlsafe(12)
+    elif password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    account = with_database(lambda uow: add_user(uow, email, password, admin=admin))
+    kind = "admin account" if account.is_admin else "account"
+    out().print(f"Saved {kind} {account.email}." + (f" Password: {password}" if generate else ""))
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List accounts (never their passwords).
+
+    Example: skillgrid user list
+    """
+    from skillgrid.services.accounts import list_users
+
+    for account in with_database(list_users):
+        out().print(f"{account.email}{'  admin' if account.is_admin else ''}")

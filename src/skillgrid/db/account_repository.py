@@ -1,0 +1,87 @@
+"""Accounts and web sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from skillgrid.db.tables import UserRow, WebSessionRow
+from skillgrid.domain.accounts import Account, WebSession
+
+
+class SqlAccountRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, email: str) -> Account | None:
+        row = self.session.scalar(select(UserRow).where(UserRow.email == email))
+        if row is None:
+            return None
+        return Account(
+            row.email, row.password_hash, row.is_admin, row.failed_logins, _aware(row.locked_until)
+        )
+
+    def all(self) -> list[Account]:
+        rows = self.session.scalars(select(UserRow).order_by(UserRow.email))
+        return [
+            Account(r.email, r.password_hash, r.is_admin, r.failed_logins, _aware(r.locked_until))
+            for r in rows
+        ]
+
+    def save(self, account: Account) -> None:
+        row = self.session.scalar(select(UserRow).where(UserRow.email == account.email))
+        if row is None:
+            row = UserRow(email=account.email)
+            self.session.add(row)
+        row.password_hash, row.is_admin = account.password_hash, account.is_admin
+        row.failed_logins, row.locked_until = account.failed_logins, account.locked_until
+        self.session.flush()
+
+    def add_session(self, web_session: WebSession, now: dt.datetime) -> None:
+        user_id = self.session.scalar(select(UserRow.id).where(UserRow.email == web_session.email))
+        self.session.add(
+            WebSessionRow(
+                token_hash=web_session.token_hash,
+                user_id=user_id,
+                csrf_token=web_session.csrf_token,
+                created_at=now,
+                expires_at=web_session.expires_at,
+            )
+        )
+        self.session.flush()
+
+    def find_session(self, token_hash: str, now: dt.datetime) -> WebSession | None:
+        row = self.session.execute(
+            select(WebSessionRow, UserRow.email)
+            .join(UserRow, UserRow.id == WebSessionRow.user_id)
+            .where(WebSessionRow.token_hash == token_hash)
+            .where(WebSessionRow.expires_at > now)
+        ).first()
+        if row is None:
+            return None
+        web, email = row
+        return WebSession(web.token_hash, email, web.csrf_token, _aware(web.expires_at) or now)
+
+    def end_session(self, token_hash: str) -> None:
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == token_hash))
+
+    def end_sessions_of(self, email: str) -> None:
+        user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == user_id))
+
+    def purge_expired(self, now: dt.datetime) -> None:
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
+
+    def reset_failures(self, email: str) -> None:
+        self.session.execute(
+            update(UserRow).where(UserRow.email == email).values(failed_logins=0, locked_until=None)
+        )
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite returns naive datetimes; everything SkillGrid stores is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value

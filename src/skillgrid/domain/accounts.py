@@ -1,0 +1,59 @@
+"""Accounts and sign-in sessions: what the rules say, not how passwords are hashed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from skillgrid.domain.errors import SkillGridError
+
+MIN_PASSWORD = 10
+MAX_FAILURES = 5
+LOCKOUT = dt.timedelta(minutes=15)
+SESSION_LIFETIME = dt.timedelta(hours=12)
+
+
+class AccountError(SkillGridError):
+    """An account that cannot be created or used as asked."""
+
+
+class SignInError(SkillGridError):
+    """Wrong email or password, or too many attempts (one message for both cases)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    email: str
+    password_hash: str
+    is_admin: bool = False
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """A signed-in browser; ``token_hash`` is stored, the token itself only in the cookie."""
+
+    token_hash: str
+    email: str
+    csrf_token: str
+    expires_at: dt.datetime
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > 1000:
+        raise AccountError("a password is limited to 1,000 characters")
+
+
+def locked(account: Account, now: dt.datetime) -> bool:
+    return account.locked_until is not None and account.locked_until > now
+
+
+def after_failure(account: Account, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Failures so far and the lock they lead to (5 failures lock the account 15 minutes)."""
+    failures = account.failed_logins + 1
+    if failures >= MAX_FAILURES:
+        return 0, now + LOCKOUT
+    return failures, account.locked_until

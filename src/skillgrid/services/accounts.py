@@ -1,0 +1,131 @@
+"""Accounts: add a local account, sign in (throttled), sessions that logout and expiry end.
+
+Passwords are hashed with argon2; the browser's session token is random, and only its
+SHA-256 is stored, so a copy of the database signs nobody in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from skillgrid.domain.accounts import (
+    SESSION_LIFETIME,
+    Account,
+    AccountError,
+    SignInError,
+    WebSession,
+    after_failure,
+    check_password_rules,
+    locked,
+)
+from skillgrid.domain.assessments import Actor
+from skillgrid.domain.people import Role, check_email
+from skillgrid.services.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+WRONG = "wrong email or password (after 5 failures an account waits 15 minutes)"
+
+
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    check_password_rules(password)
+    return str(_hasher().hash(password))
+
+
+def add_user(uow: UnitOfWork, email: str, password: str, *, admin: bool = False) -> Account:
+    """Create (or reset the password of) a local account."""
+    email = check_email(email)
+    account = Account(email, hash_password(password), admin)
+    with uow:
+        existing = uow.accounts.get(email)
+        if existing is not None:
+            account = replace(
+                existing,
+                password_hash=account.password_hash,
+                is_admin=admin,
+                failed_logins=0,
+                locked_until=None,
+            )
+            uow.accounts.end_sessions_of(email)  # a new password signs everyone out
+        uow.accounts.save(account)
+        uow.commit()
+    return account
+
+
+def list_users(uow: UnitOfWork) -> list[Account]:
+    """Every account, by email."""
+    with uow:
+        return uow.accounts.all()
+
+
+def sign_in(
+    uow: UnitOfWork, email: str, password: str, now: dt.datetime | None = None
+) -> tuple[str, WebSession]:
+    """A new session for a right password: the cookie token and the stored session."""
+    from argon2.exceptions import VerifyMismatchError
+
+    now = now or dt.datetime.now(dt.UTC)
+    normal = email.strip().lower()
+    with uow:
+        account = uow.accounts.get(normal)
+        if account is None:
+            _hasher().hash(password)  # spend the same time as for a real account
+            raise SignInError(WRONG)
+        if locked(account, now):
+            raise SignInError(WRONG)
+        try:
+            _hasher().verify(account.password_hash, password)
+        except VerifyMismatchError:
+            failures, until = after_failure(account, now)
+            uow.accounts.save(replace(account, failed_logins=failures, locked_until=until))
+            uow.commit()
+            raise SignInError(WRONG) from None
+        token = secrets.token_urlsafe(32)
+        web_session = WebSession(
+            token_digest(token), normal, secrets.token_urlsafe(32), now + SESSION_LIFETIME
+        )
+        uow.accounts.reset_failures(normal)
+        uow.accounts.purge_expired(now)
+        uow.accounts.add_session(web_session, now)
+        uow.commit()
+    return token, web_session
+
+
+def session_for(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> WebSession | None:
+    """The live session a cookie token belongs to, or None."""
+    now = now or dt.datetime.now(dt.UTC)
+    with uow:
+        return uow.accounts.find_session(token_digest(token), now)
+
+
+def sign_out(uow: UnitOfWork, token: str) -> None:
+    with uow:
+        uow.accounts.end_session(token_digest(token))
+        uow.commit()
+
+
+def actor_of(uow: UnitOfWork, email: str) -> Actor:
+    """Who a signed-in account acts as: admin accounts are admins; others take the role of
+    the person with the same email (engineer if there is none)."""
+    with uow:
+        account = uow.accounts.get(email)
+        person = uow.people.get(email)
+    if account is None:
+        raise AccountError(f"no account {email}")
+    if account.is_admin:
+        return Actor(email, Role.ADMIN)
+    return Actor(email, person.role if person and person.active else Role.ENGINEER)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,44 @@
+"""Ladders in JSON: list, one version, the diff between versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from skillgrid.web.deps import ApiUser, UowDep
+
+router = APIRouter(tags=["ladders"])
+
+
+@router.get("/frameworks")
+async def list_ladders(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+    """Every stored ladder with its newest version."""
+    from skillgrid.services.frameworks import list_frameworks
+
+    return [info.to_dict() for info in list_frameworks(uow)]
+
+
+@router.get("/frameworks/{name}")
+async def get_ladder(
+    uow: UowDep, user: ApiUser, name: str, version: int | None = Query(None, ge=1)
+) -> dict[str, Any]:
+    """One version of a ladder (the newest by default), as the documented JSON document."""
+    from skillgrid.exporters.native import framework_document
+    from skillgrid.services.frameworks import get_framework
+
+    return framework_document(get_framework(uow, name, version))
+
+
+@router.get("/frameworks/{name}/diff")
+async def diff_ladder(
+    uow: UowDep,
+    user: ApiUser,
+    name: str,
+    old: int = Query(..., alias="from", ge=1),
+    new: int | None = Query(None, alias="to", ge=1),
+) -> dict[str, Any]:
+    """What changed between two versions of a ladder."""
+    from skillgrid.services.frameworks import diff_versions
+
+    return diff_versions(uow, name, old, new).to_dict()

@@ -1,0 +1,114 @@
+"""``create_app(settings)``: the FastAPI application, made by a factory (no import-time I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from skillgrid.config import Settings
+from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
+from skillgrid.web.deps import NotSignedIn, templates_of
+from skillgrid.web.security import SecurityHeaders
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app on ``settings`` (read from the environment when not given)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from skillgrid.db.engine import make_engine, make_session_factory
+        from skillgrid.db.migrate import upgrade
+        from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+
+        engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(factory)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="SkillGrid",
+        summary="Career ladders as data: ladders, assessments, levels and gaps.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.templates = templates()
+    app.add_middleware(SecurityHeaders)
+    static = resources.files("skillgrid.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    _errors(app)
+
+    from skillgrid.web.api import frameworks as api_frameworks
+    from skillgrid.web.pages import auth, ladders
+
+    app.include_router(auth.router)
+    app.include_router(ladders.router)
+    app.include_router(api_frameworks.router, prefix="/api/v1")
+    return app
+
+
+def templates() -> Jinja2Templates:
+    folder = resources.files("skillgrid.web").joinpath("templates")
+    return Jinja2Templates(directory=str(folder))
+
+
+def _errors(app: FastAPI) -> None:
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    def page(request: Request, status: int, title: str, message: str) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": message}, status_code=status)
+        return templates_of(request).TemplateResponse(
+            request,
+            "error.html",
+            {"title": title, "message": message, "status": status},
+            status_code=status,
+        )
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _: NotSignedIn) -> Response:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, error: NotFound) -> Response:
+        return page(request, 404, "Not found", str(error))
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, error: Conflict) -> Response:
+        return page(request, 409, "Changed meanwhile", f"{error} Reload the page and retry.")
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, error: InputError) -> Response:
+        return page(request, 422, "Please check the input", str(error))
+
+    @app.exception_handler(SkillGridError)
+    async def refused(request: Request, error: SkillGridError) -> Response:
+        return page(request, 403 if "may not" in str(error) else 422, "Not possible", str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        fields = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in error.errors()
+        )
+        if wants_json(request):
+            return JSONResponse({"detail": error.errors()}, status_code=422)
+        return page(request, 422, "Please check the input", fields)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        titles = {401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Changed meanwhile"}
+        return page(
+            request, error.status_code, titles.get(error.status_code, "Error"), str(error.detail)
+        )

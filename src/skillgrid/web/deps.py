@@ -1,0 +1,81 @@
+"""What routes depend on: a unit of work, the signed-in person, the CSRF check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Form, HTTPException, Request
+from fastapi.templating import Jinja2Templates
+
+from skillgrid.domain.accounts import WebSession
+from skillgrid.domain.assessments import Actor
+from skillgrid.services.unit_of_work import UnitOfWork
+from skillgrid.web.security import same
+
+SESSION_COOKIE = "skillgrid_session"
+LOGIN_CSRF_COOKIE = "skillgrid_login_csrf"
+
+
+class NotSignedIn(Exception):
+    """A page that needs a signed-in person was asked for without one."""
+
+
+def templates_of(request: Request) -> Jinja2Templates:
+    """The app's Jinja2 templates (set by create_app)."""
+    found: Jinja2Templates = request.app.state.templates
+    return found
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    uow: UnitOfWork = request.app.state.uow_factory()
+    return uow
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    actor: Actor
+    session: WebSession
+    token: str
+
+    @property
+    def email(self) -> str:
+        return self.session.email
+
+
+def signed_in_or_none(request: Request) -> SignedIn | None:
+    from skillgrid.services.accounts import actor_of, session_for
+
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    found = session_for(get_uow(request), token)
+    if found is None:
+        return None
+    return SignedIn(actor_of(get_uow(request), found.email), found, token)
+
+
+def signed_in(request: Request) -> SignedIn:
+    current = signed_in_or_none(request)
+    if current is None:
+        raise NotSignedIn()
+    return current
+
+
+def api_user(request: Request) -> SignedIn:
+    current = signed_in_or_none(request)
+    if current is None:
+        raise HTTPException(401, "sign in first (session cookie)")
+    return current
+
+
+def check_csrf(request: Request, user: SignedIn, csrf_token: str | None) -> None:
+    if not same(csrf_token, user.session.csrf_token):
+        raise HTTPException(403, "the form is out of date or not from this site: reload and retry")
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+CurrentUser = Annotated[SignedIn, Depends(signed_in)]
+ApiUser = Annotated[SignedIn, Depends(api_user)]
+MaybeUser = Annotated[SignedIn | None, Depends(signed_in_or_none)]
+CsrfField = Annotated[str | None, Form()]

@@ -1,0 +1,103 @@
+"""Ladder pages: the list, the matrix (filter by track, level N → N+1), a permalink per
+criterion, and the diff between versions. Every signed-in person sees the ladder."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from skillgrid.web.deps import CurrentUser, UowDep, templates_of
+
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, template: str, context: dict[str, object]) -> Response:
+    return templates_of(request).TemplateResponse(request, template, context)
+
+
+@router.get("/")
+async def home(uow: UowDep, user: CurrentUser) -> Response:
+    from skillgrid.services.frameworks import list_frameworks
+
+    names = [info.name for info in list_frameworks(uow)]
+    target = "/ladders/sre" if "sre" in names else (f"/ladders/{names[0]}" if names else "/ladders")
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/ladders")
+async def ladders(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+    from skillgrid.services.frameworks import list_frameworks
+
+    return render(request, "ladders.html", {"user": user, "ladders": list_frameworks(uow)})
+
+
+@router.get("/ladders/{name}")
+async def ladder(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    name: str,
+    version: int | None = Query(None, ge=1),
+    track: str | None = Query(None, max_length=50),
+    step: int | None = Query(None, ge=0, le=500, description="show what level step+1 adds"),
+) -> Response:
+    from skillgrid.services.frameworks import get_framework, list_versions
+
+    framework = get_framework(uow, name, version)
+    tracks = [t for t in framework.tracks if track in (None, "", t.key)]
+    return render(
+        request,
+        "ladder.html",
+        {
+            "user": user,
+            "framework": framework,
+            "tracks": tracks,
+            "track": track or "",
+            "versions": list_versions(uow, name),
+            "step": step,
+        },
+    )
+
+
+@router.get("/ladders/{name}/criteria/{criterion_id}")
+async def criterion(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    name: str,
+    criterion_id: str,
+    version: int | None = Query(None, ge=1),
+) -> Response:
+    from skillgrid.domain.errors import NotFound
+    from skillgrid.services.frameworks import get_framework
+
+    framework = get_framework(uow, name, version)
+    try:
+        found = framework.criterion(criterion_id)
+    except KeyError:
+        raise NotFound(f"{name} v{framework.version} has no criterion {criterion_id}") from None
+    return render(
+        request,
+        "criterion.html",
+        {
+            "user": user,
+            "framework": framework,
+            "criterion": found,
+            "track": framework.track(found.track),
+        },
+    )
+
+
+@router.get("/ladders/{name}/diff")
+async def diff(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    name: str,
+    old: int = Query(..., alias="from", ge=1),
+    new: int | None = Query(None, alias="to", ge=1),
+) -> Response:
+    from skillgrid.services.frameworks import diff_versions
+
+    changes = diff_versions(uow, name, old, new)
+    return render(request, "diff.html", {"user": user, "name": name, "diff": changes})

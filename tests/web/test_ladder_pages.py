@@ -1,0 +1,64 @@
+"""The ladder in the browser and the API: matrix, filters, permalinks, versions, escaping."""
+
+from __future__ import annotations
+
+from skillgrid.services import frameworks
+from tests.web.conftest import sign_in
+
+
+def test_ladder_page_renders_the_matrix(app_client) -> None:
+    sign_in(app_client)
+    response = app_client.get("/ladders/sre")
+    assert response.template.name == "ladder.html"
+    framework = response.context["framework"]
+    assert len(framework.criteria) == 90
+    assert 'id="SEC.3.8"' in response.text
+    assert "Nothing more at this level" in response.text
+
+
+def test_filter_by_track_and_show_one_level_step(app_client) -> None:
+    sign_in(app_client)
+    response = app_client.get("/ladders/sre", params={"track": "NET", "step": 2})
+    assert [t.key for t in response.context["tracks"]] == ["NET"]
+    assert "NET.3.1" in response.text and "NET.2.1" not in response.text
+    assert "SEC.3.1" not in response.text
+
+
+def test_criterion_permalink_and_unknown_ones(app_client) -> None:
+    sign_in(app_client)
+    page = app_client.get("/ladders/sre/criteria/SRE.2.5")
+    assert page.status_code == 200 and "Prometheus, Grafana)" in page.text
+    missing = app_client.get("/ladders/sre/criteria/SRE.9.9")
+    assert missing.status_code == 404 and "has no criterion SRE.9.9" in missing.text
+    assert app_client.get("/ladders/nope").status_code == 404
+
+
+def test_text_from_a_ladder_is_escaped(app_client, uow_factory) -> None:
+    hostile = b"Level,Ops\n1,<script>alert(1)</script> Runs it.\n"
+    frameworks.import_framework(uow_factory(), hostile, "x.csv", "hostile")
+    sign_in(app_client)
+    page = app_client.get("/ladders/hostile").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_versions_and_their_diff(app_client, uow_factory) -> None:
+    v1 = b"Level,Ops\n1,Runs it.\n"
+    frameworks.import_framework(uow_factory(), v1, "v1.csv", "ops")
+    frameworks.import_framework(uow_factory(), v1 + b"2,Scales it.\n", "v2.csv", "ops")
+    sign_in(app_client)
+    assert "what changed from v1" in app_client.get("/ladders/ops").text
+    diff = app_client.get("/ladders/ops/diff", params={"from": 1, "to": 2})
+    assert diff.status_code == 200 and "Scales it." in diff.text
+    api = app_client.get("/api/v1/frameworks/ops/diff", params={"from": 1, "to": 2}).json()
+    assert api["counts"]["added"] == 1
+
+
+def test_api_lists_and_returns_ladders(app_client) -> None:
+    sign_in(app_client)
+    listed = app_client.get("/api/v1/frameworks").json()
+    assert [item["name"] for item in listed] == ["sre"]
+    document = app_client.get("/api/v1/frameworks/sre").json()
+    assert len(document["criteria"]) == 90
+    assert app_client.get("/api/v1/frameworks/nope").status_code == 404
+    assert app_client.get("/api/v1/frameworks/sre", params={"version": 0}).status_code == 422
