@@ -27,6 +27,7 @@ app.add_typer(evidence.evidence_app, name="evidence")
 app.add_typer(web.user_app, name="user")
 app.command("level")(leveling.level)
 app.command("serve")(web.serve)
+app.command("demo")(web.demo)
 
 
 @app.command()

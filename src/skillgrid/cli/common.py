@@ -73,6 +73,20 @@ def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = 
         engine.dispose()
 
 
+def session_factory() -> Callable[[], SqlAlchemyUnitOfWork]:
+    """Units of work on the configured (migrated) database, for a command that needs many;
+    the engine lives until the process ends."""
+    from skillgrid.db import migrate as migrations
+    from skillgrid.db.engine import make_engine, make_session_factory
+    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+
+    config = settings()
+    engine = run_service(lambda: make_engine(config.database_url))
+    run_service(lambda: migrations.upgrade(engine))
+    factory = make_session_factory(engine)
+    return lambda: SqlAlchemyUnitOfWork(factory)
+
+
 def run_service(call: Callable[[], T]) -> T:
     """Run a service call; a SkillGrid error (or an unreachable database) becomes a clear
     message on stderr and exit code 1."""

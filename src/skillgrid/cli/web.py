@@ -80,3 +80,20 @@ def user_list() -> None:
 
     for account in with_database(list_users):
         out().print(f"{account.email}{'  admin' if account.is_admin else ''}")
+
+
+def demo() -> None:
+    """Fill an empty database with a demo organisation on the SRE ladder (three teams, 25
+    people, three cycles with ratings and evidence) and print accounts to sign in with.
+
+    Example: SKILLGRID_DATABASE_URL=sqlite:///demo.db skillgrid demo
+    """
+    from skillgrid.cli.common import run_service, session_factory
+    from skillgrid.services.demo import build_demo
+
+    make = session_factory()
+    built = run_service(lambda: build_demo(make))
+    out().print(f"Demo organisation: {built.people} people, 3 teams, 3 cycles.")
+    out().print(f"Sign in with any of these (password: {built.password}):")
+    for email, what in built.accounts:
+        out().print(f"  {email:<28} {what}")
