@@ -158,3 +158,46 @@ def _lines(result: CycleResult, evidence: list[Evidence]) -> list[CriterionLine]
         linked = tuple(item for item in evidence if uid in item.criteria)
         lines.append(CriterionLine(criterion, result.official.entries.get(uid), ordered, linked))
     return lines
+
+
+@dataclass(frozen=True)
+class Growth:
+    """What a growth page shows: the official result and history (if any finalized yet) and
+    the person's own latest self-assessment, leveled the same way."""
+
+    person: Person
+    official: PersonReport | None
+    self_cycle: str | None
+    self_result: LevelResult | None
+    top: int
+
+
+def growth(uow: UnitOfWork, actor: Actor, person: str) -> Growth:
+    """The data of a person's growth page (the same privacy as their report)."""
+    from skillgrid.domain.assessments import may_read
+
+    email = normal_email(person)
+    try:
+        official = person_report(uow, actor, email)
+    except NotFound as error:
+        if "no finalized" not in str(error):
+            raise
+        official = None
+    with uow:
+        found = uow.people.get(email)
+        assert found is not None
+        above = uow.people.chain_above(email)
+        mine = [a for a in uow.assessments.for_person(email) if a.rater == SELF]
+        readable = [a for a in mine if may_read(actor, a, found.manager, above)]
+        latest = readable[-1] if readable else None
+        self_result, top = None, 0
+        if latest is not None:
+            cycle = next(c for c in uow.assessments.cycles() if c.name == latest.cycle)
+            framework = get_framework_in(uow, cycle.framework, cycle.version)
+            self_result = level_assessment(
+                framework, latest, uow.frameworks.policy(cycle.framework)
+            )
+            top = len(framework.levels)
+    if official is not None:
+        top = official.current.result.top
+    return Growth(found, official, latest.cycle if latest else None, self_result, top)

@@ -50,10 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _errors(app)
 
     from skillgrid.web.api import frameworks as api_frameworks
-    from skillgrid.web.pages import auth, ladders
+    from skillgrid.web.pages import auth, ladders, people
 
     app.include_router(auth.router)
     app.include_router(ladders.router)
+    app.include_router(people.router)
     app.include_router(api_frameworks.router, prefix="/api/v1")
     return app
 

@@ -1,0 +1,59 @@
+"""Server-side SVG charts (no script, no chart library in the browser)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Mapping[str, int]  # axis key → level
+    css: str  # class name that sets stroke and fill in app.css
+
+
+def radar(
+    axes: Sequence[tuple[str, str]], series: Sequence[Series], top: int, size: int = 360
+) -> str:
+    """A radar chart of levels 0..top: one spoke per (key, label), one polygon per series.
+    The same numbers are in the table beside it, so the picture is never the only source."""
+    if not axes or top <= 0:
+        return ""
+    centre, radius = size / 2, size / 2 - 60
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / len(axes)
+        distance = radius * value / top
+        return centre + distance * math.cos(angle), centre + distance * math.sin(angle)
+
+    parts = [
+        f'<svg class="radar" viewBox="0 0 {size} {size}" role="img" aria-label="Levels by track">'
+    ]
+    for ring in range(1, top + 1):
+        ring_points = " ".join(
+            f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(len(axes)))
+        )
+        parts.append(f'<polygon class="ring" points="{ring_points}"/>')
+    for i, (key, label) in enumerate(axes):
+        x, y = point(i, top)
+        lx, ly = point(i, top + 0.9)
+        parts.append(f'<line class="spoke" x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}"/>')
+        anchor = "middle" if abs(lx - centre) < 10 else ("start" if lx > centre else "end")
+        parts.append(
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">'
+            f"<title>{escape(label)}</title>{escape(key)}</text>"
+        )
+    for item in series:
+        pts = " ".join(
+            f"{x:.1f},{y:.1f}"
+            for x, y in (point(i, item.values.get(key, 0)) for i, (key, _) in enumerate(axes))
+        )
+        parts.append(
+            f'<polygon class="series {escape(item.css)}" points="{pts}">'
+            f"<title>{escape(item.name)}</title></polygon>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,55 @@
+"""A person's growth: levels (official, self, next target) as a radar and a table, the rule
+that produced them, the gaps to the next level and the history across cycles."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from skillgrid.web.charts import Series, radar
+from skillgrid.web.deps import CurrentUser, UowDep, templates_of
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/me")
+async def me(user: CurrentUser) -> Response:
+    return RedirectResponse(f"/people/{user.email}/growth", status_code=303)
+
+
+@router.get("/people/{email}/growth")
+async def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) -> Response:
+    from skillgrid.services.results import growth
+
+    view = growth(uow, user.actor, email)
+    official = view.official.current if view.official else None
+    framework = official.framework if official else None
+    tracks = (
+        [(t.key, t.name) for t in framework.tracks]
+        if framework
+        else ([(key, key) for key in view.self_result.tracks] if view.self_result else [])
+    )
+    series = []
+    if official is not None:
+        series.append(
+            Series(f"Official ({official.cycle.name})", official.result.tracks, "official")
+        )
+        if official.result.next_level is not None:
+            target = {key: official.result.next_level for key, _ in tracks}
+            series.append(Series(f"Next level ({official.result.next_level})", target, "target"))
+    if view.self_result is not None:
+        series.append(Series(f"Self ({view.self_cycle})", view.self_result.tracks, "self"))
+    chart = Markup(radar(tracks, series, view.top))
+    return templates_of(request).TemplateResponse(
+        request,
+        "growth.html",
+        {
+            "user": user,
+            "view": view,
+            "official": official,
+            "tracks": tracks,
+            "chart": chart,
+            "series": series,
+        },
+    )
