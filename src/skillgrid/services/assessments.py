@@ -68,7 +68,7 @@ def rate(
     ``revision`` is the revision the caller read (None: the one read now); ``replace_all``
     drops ratings not given (as an import does)."""
     with uow:
-        context = _context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater)
         saved = _rate_in(uow, actor, context, entries, revision, replace_all)
         uow.commit()
     return saved
@@ -82,7 +82,7 @@ def import_ratings(
     from skillgrid.importers.ratings import read_assessment_yaml, read_entries
 
     with uow:
-        context = _context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater)
         ids = [c.id for c in context.framework.criteria]
         items: list[dict[str, Any]] = []
         if source.lower().endswith((".yaml", ".yml")):
@@ -230,7 +230,7 @@ def get_assessment(
 ) -> tuple[Assessment, Framework]:
     """One assessment (empty draft if none yet) and the ladder version of its cycle."""
     with uow:
-        context = _context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater)
         above = uow.people.chain_above(context.person.email)
         assessment = context.current or Assessment(context.person.email, cycle, context.rater)
         if not may_read(actor, assessment, context.person.manager, above):
@@ -253,7 +253,7 @@ def _transition(
     revision: int | None,
 ) -> Assessment:
     with uow:
-        context = _context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater)
         p = context.person
         allowed = (
             may_finalize(actor, p.email, p.manager)
@@ -270,7 +270,7 @@ def _transition(
     return saved
 
 
-def _context(uow: UnitOfWork, person: str, cycle: str, rater: str) -> Context:
+def assessment_context(uow: UnitOfWork, person: str, cycle: str, rater: str) -> Context:
     email = normal_email(person)
     found = uow.people.get(email)
     if found is None:
@@ -321,3 +321,35 @@ def _to_uids(framework: Framework, entries: Mapping[str, Entry]) -> dict[str, En
     if problems:
         raise InputError(problems)
     return {str(uids[cid]): entry for cid, entry in entries.items()}
+
+
+def save_review(
+    uow: UnitOfWork,
+    actor: Actor,
+    person: str,
+    cycle: str,
+    rater: str,
+    entries: Mapping[str, Entry],
+    new_evidence: list[tuple[str, str, str]],
+    *,
+    revision: int | None,
+) -> Assessment:
+    """What the assessment page saves, in one transaction: every rating of the form (the
+    ones left blank are no longer rated) and new evidence items, each linked to its
+    criterion, added for the person."""
+    from skillgrid.domain.evidence import check_evidence
+    from skillgrid.services.evidence import uids_of
+
+    with uow:
+        context = assessment_context(uow, person, cycle, rater)
+        items = []
+        for cid, title, url in new_evidence:
+            if not (actor.is_admin or actor.email == context.person.email):
+                raise Forbidden("only the person (or an admin) adds their evidence")
+            item = check_evidence(Evidence(context.person.email, title, url or None))
+            items.append(replace(item, criteria=frozenset(uids_of(context.framework, [cid]))))
+        saved = _rate_in(uow, actor, context, entries, revision, replace_all=True)
+        for item in items:
+            uow.evidence.add(item)
+        uow.commit()
+    return saved

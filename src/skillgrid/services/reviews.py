@@ -1,0 +1,126 @@
+"""What the assessment and team pages need, read in one unit of work each: the assessment
+with the other raters' handed-over ratings beside it, the evidence, what the actor may do;
+and a manager's reports with their states and levels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skillgrid.domain.assessments import (
+    MANAGER,
+    Actor,
+    Assessment,
+    Cycle,
+    State,
+    may_edit,
+    may_finalize,
+    may_read,
+    may_view,
+)
+from skillgrid.domain.errors import NotFound
+from skillgrid.domain.evidence import Evidence
+from skillgrid.domain.framework import Framework
+from skillgrid.domain.leveling import LevelResult
+from skillgrid.domain.people import Person, reports_below
+from skillgrid.services.assessments import assessment_context
+from skillgrid.services.results import level_assessment
+from skillgrid.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    person: Person
+    cycle: Cycle
+    framework: Framework
+    assessment: Assessment
+    others: tuple[Assessment, ...]
+    evidence: tuple[Evidence, ...]
+    result: LevelResult
+    can_edit: bool
+    can_submit: bool
+    can_finalize: bool
+
+    def open_levels(self) -> set[int]:
+        """The levels shown unfolded: the current overall level and the next one."""
+        current = self.result.overall
+        return {level for level in (current, current + 1) if level >= 1} or {1}
+
+
+def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str) -> ReviewView:
+    with uow:
+        context = assessment_context(uow, person, cycle, rater)
+        p = context.person
+        above = uow.people.chain_above(p.email)
+        assessment = context.current or Assessment(p.email, cycle, context.rater)
+        if not may_read(actor, assessment, p.manager, above):
+            raise NotFound(f"no {context.rater} assessment of {p.email} in {cycle} for you")
+        others = tuple(
+            a
+            for a in uow.assessments.for_person(p.email, cycle)
+            if a.rater != context.rater
+            and a.state is not State.DRAFT
+            and may_read(actor, a, p.manager, above)
+        )
+        evidence = (
+            tuple(uow.evidence.for_person(p.email)) if may_view(actor, p.email, above) else ()
+        )
+        editable = assessment.state is not State.FINALIZED and context.cycle.open
+        can_edit = editable and may_edit(actor, context.rater, p.email, p.manager)
+        return ReviewView(
+            person=p,
+            cycle=context.cycle,
+            framework=context.framework,
+            assessment=assessment,
+            others=others,
+            evidence=evidence,
+            result=level_assessment(
+                context.framework, assessment, uow.frameworks.policy(context.cycle.framework)
+            ),
+            can_edit=can_edit,
+            can_submit=can_edit and assessment.state is State.DRAFT and assessment.revision > 0,
+            can_finalize=assessment.state is State.SUBMITTED
+            and may_finalize(actor, p.email, p.manager),
+        )
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    person: Person
+    states: dict[str, str]  # rater → state in the cycle
+    official: LevelResult | None
+
+
+def team_view(
+    uow: UnitOfWork, actor: Actor, cycle: str | None = None
+) -> tuple[Cycle | None, list[TeamRow]]:
+    """Everyone below the actor (everyone for an admin) with their assessment states in the
+    cycle (the newest by default) and their official result there, if finalized."""
+    with uow:
+        everyone = uow.people.people()
+        managers = {p.email: p.manager for p in everyone}
+        if actor.is_admin:
+            visible = {p.email for p in everyone}
+        else:
+            visible = reports_below(actor.email or "", managers)
+        cycles = uow.assessments.cycles()
+        chosen = next((c for c in cycles if c.name == cycle), cycles[-1] if cycles else None)
+        if cycle is not None and (chosen is None or chosen.name != cycle):
+            raise NotFound(f"no cycle {cycle!r}")
+        rows = []
+        framework = None
+        if chosen is not None:
+            from skillgrid.services.frameworks import get_framework_in
+
+            framework = get_framework_in(uow, chosen.framework, chosen.version)
+            policy = uow.frameworks.policy(chosen.framework)
+        for person in everyone:
+            if person.email not in visible:
+                continue
+            states, official = {}, None
+            if chosen is not None and framework is not None:
+                for a in uow.assessments.for_person(person.email, chosen.name):
+                    states[a.rater] = a.state.value
+                    if a.rater == MANAGER and a.state is State.FINALIZED:
+                        official = level_assessment(framework, a, policy)
+            rows.append(TeamRow(person, states, official))
+        return chosen, rows

@@ -1,0 +1,118 @@
+"""The assessment page (self, manager or peer): criteria by track with the current and next
+level open, a rating, n/a with a reason, a comment and evidence per criterion; save as a
+draft (automatically with JavaScript, by button without), submit, finalize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from skillgrid.web.deps import CurrentUser, UowDep, check_csrf, templates_of
+
+router = APIRouter(include_in_schema=False)
+MAX_FIELD = 5000
+
+
+def _page(email: str, cycle: str, rater: str) -> str:
+    return f"/people/{email}/assess/{cycle}/{rater}"
+
+
+@router.get("/people/{email}/assess/{cycle}/{rater}")
+async def assess_page(
+    request: Request, uow: UowDep, user: CurrentUser, email: str, cycle: str, rater: str
+) -> Response:
+    from skillgrid.services.reviews import review_view
+
+    view = review_view(uow, user.actor, email, cycle, rater)
+    ids = {c.uid: c.id for c in view.framework.criteria}
+    evidence = {cid: [e for e in view.evidence if uid in e.criteria] for uid, cid in ids.items()}
+    entries = {ids[uid]: e for uid, e in view.assessment.entries.items() if uid in ids}
+    others = {a.rater: {ids[u]: e for u, e in a.entries.items() if u in ids} for a in view.others}
+    return templates_of(request).TemplateResponse(
+        request,
+        "assess.html",
+        {
+            "user": user,
+            "view": view,
+            "entries": entries,
+            "others": others,
+            "evidence": evidence,
+            "open_levels": view.open_levels(),
+            "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
+        },
+    )
+
+
+@router.post("/people/{email}/assess/{cycle}/{rater}")
+async def assess_save(
+    request: Request, uow: UowDep, user: CurrentUser, email: str, cycle: str, rater: str
+) -> Response:
+    """Save the ratings (and new evidence), then submit or finalize when asked."""
+    from skillgrid.services import assessments
+    from skillgrid.services.reviews import review_view
+
+    form = await request.form(max_fields=4000, max_files=0)
+    check_csrf(request, user, _text(form, "csrf_token"))
+    action = _text(form, "action") or "save"
+    revision = int(_text(form, "revision") or 0)
+    view = review_view(uow, user.actor, email, cycle, rater)
+    if view.can_edit and action in ("save", "submit"):
+        entries, evidence = _read_form(form, view.framework.criteria)
+        saved = assessments.save_review(
+            uow,
+            user.actor,
+            view.person.email,
+            cycle,
+            view.assessment.rater,
+            entries,
+            evidence,
+            revision=revision,
+        )
+        revision = saved.revision
+    if action == "submit":
+        assessments.submit(
+            uow, user.actor, view.person.email, cycle, view.assessment.rater, revision
+        )
+    elif action == "finalize":
+        assessments.finalize(
+            uow, user.actor, view.person.email, cycle, view.assessment.rater, revision
+        )
+    if request.headers.get("x-requested-with") == "fetch":
+        return JSONResponse({"revision": revision, "saved": True})
+    return RedirectResponse(_page(view.person.email, cycle, view.assessment.rater), status_code=303)
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value.strip()[:MAX_FIELD] if isinstance(value, str) else ""
+
+
+def _read_form(form: Any, criteria: Any) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+    from skillgrid.domain.assessments import Entry
+    from skillgrid.domain.errors import InputError, Problem
+    from skillgrid.importers.ratings import parse_rating
+
+    entries: dict[str, Any] = {}
+    evidence: list[tuple[str, str, str]] = []
+    problems = []
+    for criterion in criteria:
+        cid = criterion.id
+        raw = _text(form, f"rating-{cid}")
+        if raw:
+            rating = parse_rating(raw)
+            if rating is None:
+                problems.append(Problem(f"{cid}: rating {raw!r} is not on the scale", "pick one"))
+            else:
+                entries[cid] = Entry(
+                    rating,
+                    _text(form, f"reason-{cid}") or None,
+                    _text(form, f"comment-{cid}") or None,
+                )
+        title = _text(form, f"evidence-title-{cid}")
+        if title:
+            evidence.append((cid, title[:300], _text(form, f"evidence-url-{cid}")))
+    if problems:
+        raise InputError(problems)
+    return entries, evidence

@@ -1,0 +1,92 @@
+"""The main journey over HTTP: self-assess with evidence, submit; the manager reviews side by
+side, changes a rating and finalizes; growth shows the level; privacy and escaping hold."""
+
+from __future__ import annotations
+
+import re
+
+from skillgrid.services import accounts, cycles
+from tests.unit.test_leveling import sre, through
+from tests.web.conftest import PASSWORD, sign_in
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def revision(page: str) -> str:
+    return re.search(r'name="revision" value="(\d+)"', page).group(1)
+
+
+def form_of(page: str, ratings: dict[str, str], action: str, **extra: str) -> dict[str, str]:
+    data = {"csrf_token": csrf(page), "revision": revision(page), "action": action, **extra}
+    data.update({f"rating-{cid}": value for cid, value in ratings.items()})
+    return data
+
+
+def test_self_assessment_review_and_finalize(app_client, uow_factory) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    sign_in(app_client, "ana@x.org")
+    url = "/people/ana@x.org/assess/2026-H2/self"
+    page = app_client.get(url)
+    assert page.status_code == 200 and page.template.name == "assess.html"
+    mine = dict.fromkeys(list(through(1)), "meets")
+    data = form_of(
+        page.text,
+        mine,
+        "submit",
+        **{
+            "evidence-title-NET.1.1": "Postmortem: DNS <script>x</script>",
+            "evidence-url-NET.1.1": "https://wiki.example/dns",
+            "comment-NET.1.2": "<b>OSI</b> talk",
+        },
+    )
+    assert app_client.post(url, data=data).status_code == 303
+    page = app_client.get(url).text
+    assert "submitted" in page and "Postmortem: DNS &lt;script&gt;" in page
+    assert "&lt;b&gt;OSI&lt;/b&gt; talk" in page
+    # the manager sees the self ratings beside their own, changes one and finalizes
+    app_client.cookies.clear()
+    sign_in(app_client, "bo@x.org")
+    review = "/people/ana@x.org/assess/2026-H2/manager"
+    page = app_client.get(review).text
+    assert "self: <strong>meets</strong>" in page
+    theirs = dict(mine, **{"NET.1.1": "developing"})
+    app_client.post(review, data=form_of(page, theirs, "submit"))
+    page = app_client.get(review).text
+    assert app_client.post(review, data=form_of(page, {}, "finalize")).status_code == 303
+    growth = app_client.get("/people/ana@x.org/growth")
+    assert growth.context["official"].result.overall == 0
+    assert growth.context["official"].result.gaps["NET"][0] == "NET.1.1"
+
+
+def test_a_stale_form_is_a_conflict_not_a_lost_update(app_client, uow_factory) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    sign_in(app_client)
+    url = "/people/ana@x.org/assess/2026-H2/self"
+    first = app_client.get(url).text
+    app_client.post(url, data=form_of(first, {"PO.1.1": "meets"}, "save"))
+    stale = app_client.post(url, data=form_of(first, {"PO.1.1": "exceeds"}, "save"))
+    assert stale.status_code == 409 and "Reload the page and retry" in stale.text
+
+
+def test_an_engineer_cannot_open_a_colleague_s_assessment(app_client, uow_factory) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    sign_in(app_client, "ana@x.org")
+    assert app_client.get("/people/bo@x.org/assess/2026-H2/self").status_code == 404
+    page = app_client.get("/people/ana@x.org/assess/2026-H2/self").text
+    forged = form_of(page, {"PO.1.1": "exceeds"}, "save")
+    assert app_client.post("/people/bo@x.org/assess/2026-H2/self", data=forged).status_code == 404
+
+
+def test_forms_without_the_csrf_token_change_nothing(app_client, uow_factory) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    sign_in(app_client)
+    url = "/people/ana@x.org/assess/2026-H2/self"
+    page = app_client.get(url).text
+    data = form_of(page, {"PO.1.1": "meets"}, "save", csrf_token="forged")
+    assert app_client.post(url, data=data).status_code == 403
+    assert "0 of 90 criteria rated" in app_client.get(url).text
+    assert len(sre().criteria) == 90
