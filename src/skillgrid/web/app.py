@@ -50,12 +50,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _errors(app)
 
     from skillgrid.web.api import frameworks as api_frameworks
-    from skillgrid.web.pages import assess, auth, ladders, people
+    from skillgrid.web.pages import assess, auth, ladders, people, team
 
     app.include_router(assess.router)
     app.include_router(auth.router)
     app.include_router(ladders.router)
     app.include_router(people.router)
+    app.include_router(team.router)
     app.include_router(api_frameworks.router, prefix="/api/v1")
     return app
 

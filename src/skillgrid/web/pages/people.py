@@ -20,9 +20,11 @@ async def me(user: CurrentUser) -> Response:
 
 @router.get("/people/{email}/growth")
 async def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) -> Response:
+    from skillgrid.services.cycles import list_cycles
     from skillgrid.services.results import growth
 
     view = growth(uow, user.actor, email)
+    open_cycles = [c for c in list_cycles(uow) if c.open]
     official = view.official.current if view.official else None
     framework = official.framework if official else None
     tracks = (
@@ -51,5 +53,6 @@ async def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: s
             "tracks": tracks,
             "chart": chart,
             "series": series,
+            "open_cycles": open_cycles,
         },
     )

@@ -1,0 +1,33 @@
+"""The team page: reports only, states, heatmap, coverage."""
+
+from __future__ import annotations
+
+from skillgrid.domain.assessments import OPERATOR, Entry
+from skillgrid.domain.leveling import Rating
+from skillgrid.services import accounts, assessments, cycles
+from tests.unit.test_leveling import through
+from tests.web.conftest import PASSWORD, sign_in
+
+
+def test_a_manager_sees_their_reports_levels_and_coverage(app_client, uow_factory) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    entries = {cid: Entry(Rating.MEETS) for cid in through(2)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", entries)
+    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
+    assessments.finalize(uow_factory(), OPERATOR, "ana@x.org", "2026-H2")
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    sign_in(app_client, "bo@x.org")
+    page = app_client.get("/team")
+    assert page.status_code == 200 and page.template.name == "team.html"
+    rows = page.context["rows"]
+    assert [r.person.email for r in rows] == ["ana@x.org"]
+    assert rows[0].official.overall == 2 and rows[0].states == {"manager": "finalized"}
+    assert page.context["coverage"]["NET"][:3] == [1, 1, 0]
+    assert 'href="/people/ana@x.org/growth"' in page.text
+
+
+def test_an_engineer_s_team_page_is_empty(app_client, uow_factory) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    sign_in(app_client, "ana@x.org")
+    page = app_client.get("/team")
+    assert page.context["rows"] == [] and "Nobody reports to you" in page.text
