@@ -1,0 +1,129 @@
+"""The real server in a real browser: uvicorn on a free loopback port over a SQLite file,
+driven by Playwright in Debian's Chromium (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+PASSWORD = "correct horse battery"
+PEOPLE = (
+    b"name,email,team,manager_email,role\n"
+    b"Bo Chen,bo@x.org,SRE,,manager\nAna Lima,ana@x.org,SRE,bo@x.org,engineer\n"
+    b"Cy Diaz,cy@x.org,SRE,bo@x.org,engineer\n"
+)
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from skillgrid.db.engine import make_engine, make_session_factory
+    from skillgrid.db.migrate import upgrade
+    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.services import accounts, cycles, frameworks, people
+
+    database = tmp_path_factory.mktemp("e2e") / "skillgrid.db"
+    url = f"sqlite:///{database}"
+    engine = make_engine(url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(factory)
+
+    frameworks.install_builtin(uow())
+    people.import_people(uow(), PEOPLE, "people.csv")
+    for email in ("ana@x.org", "bo@x.org", "cy@x.org"):
+        accounts.add_user(uow(), email, PASSWORD)
+    cycles.open_cycle(uow(), "2026-H2", "sre")
+    engine.dispose()
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "skillgrid.web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env={**os.environ, "SKILLGRID_DATABASE_URL": url},
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page_for(browser, server):  # type: ignore[no-untyped-def]
+    """A fresh browser context signed in as someone; screenshots land in e2e/screenshots."""
+    contexts = []
+
+    def open_as(email: str):  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{server}/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{server}/**")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
