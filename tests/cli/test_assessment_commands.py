@@ -35,7 +35,9 @@ def test_a_cycle_from_ratings_to_the_official_report(tmp_path: Path) -> None:
     stored = run("assess", "import", str(mine), *who, "--rater", "manager", "--as", "bo@x.org")
     assert stored.exit_code == 0, stored.output
     assert run("assess", "submit", *who, "--rater", "manager", "--as", "bo@x.org").exit_code == 0
-    refused = run("assess", "finalize", *who, "--as", "cy@x.org")
+    refused = run("assess", "finalize", *who, "--as", "cy@x.org")  # a colleague: not found
+    assert refused.exit_code == 1 and "no person ana@x.org" in refused.stderr
+    refused = run("assess", "finalize", *who, "--as", "ana@x.org")  # herself: not allowed
     assert refused.exit_code == 1 and "may not finalize" in refused.stderr
     assert run("assess", "finalize", *who, "--as", "bo@x.org").exit_code == 0
     again = run("assess", "import", str(mine), *who, "--rater", "manager")

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from skillgrid.db.tables import UserRow, WebSessionRow
+from skillgrid.db.tables import ApiTokenRow, UserRow, WebSessionRow
 from skillgrid.domain.accounts import Account, WebSession
 
 
@@ -73,6 +73,41 @@ class SqlAccountRepository:
 
     def purge_expired(self, now: dt.datetime) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
+
+    def add_token(self, email: str, name: str, token_hash: str, now: dt.datetime) -> int:
+        user_id = self.session.scalar(select(UserRow.id).where(UserRow.email == email))
+        row = ApiTokenRow(user_id=user_id, name=name, token_hash=token_hash, created_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def token_owner(self, token_hash: str) -> str | None:
+        return self.session.scalar(
+            select(UserRow.email)
+            .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+            .where(ApiTokenRow.token_hash == token_hash)
+            .where(ApiTokenRow.revoked.is_(False))
+        )
+
+    def tokens(self, email: str) -> list[tuple[int, str, dt.datetime, bool]]:
+        rows = self.session.execute(
+            select(ApiTokenRow.id, ApiTokenRow.name, ApiTokenRow.created_at, ApiTokenRow.revoked)
+            .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+            .where(UserRow.email == email)
+            .order_by(ApiTokenRow.id)
+        )
+        return [(i, n, _aware(c) or c, r) for i, n, c, r in rows]
+
+    def revoke_token(self, email: str, token_id: int) -> bool:
+        user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
+        result = self.session.execute(
+            update(ApiTokenRow)
+            .where(ApiTokenRow.id == token_id)
+            .where(ApiTokenRow.user_id == user_id)
+            .values(revoked=True)
+            .returning(ApiTokenRow.id)
+        )
+        return result.scalar() is not None
 
     def reset_failures(self, email: str) -> None:
         self.session.execute(

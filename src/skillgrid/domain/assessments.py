@@ -25,6 +25,10 @@ class AssessmentError(SkillGridError):
     """An assessment action that the rules do not allow."""
 
 
+class StateError(AssessmentError):
+    """The assessment or cycle is not in a state that allows this (finalized, closed …)."""
+
+
 class Forbidden(SkillGridError):
     """The acting person may not do this."""
 
@@ -147,11 +151,11 @@ def may_read(
 def next_state(current: State, action: str) -> State:
     """The state after ``submit`` or ``finalize``; anything else is refused with a reason."""
     if current is State.FINALIZED:
-        raise AssessmentError("the assessment is finalized and read-only")
+        raise StateError("the assessment is finalized and read-only")
     if action == "submit" and current is State.DRAFT:
         return State.SUBMITTED
     if action == "finalize" and current is State.SUBMITTED:
         return State.FINALIZED
     if action == "finalize":
-        raise AssessmentError("submit the assessment before finalizing it")
-    raise AssessmentError(f"cannot {action} an assessment that is {current.value}")
+        raise StateError("submit the assessment before finalizing it")
+    raise StateError(f"cannot {action} an assessment that is {current.value}")

@@ -129,3 +129,39 @@ def actor_of(uow: UnitOfWork, email: str) -> Actor:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(uow: UnitOfWork, email: str, name: str) -> tuple[int, str]:
+    """A personal API token for scripts: shown once, stored hashed, revocable."""
+    email = email.strip().lower()
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise AccountError("give the token a name of 1 to 100 characters (what it is for)")
+    token = "sg_" + secrets.token_urlsafe(32)
+    with uow:
+        if uow.accounts.get(email) is None:
+            raise AccountError(f"no account {email}; add it with `skillgrid user add`")
+        token_id = uow.accounts.add_token(email, name, token_digest(token), dt.datetime.now(dt.UTC))
+        uow.commit()
+    return token_id, token
+
+
+def token_owner(uow: UnitOfWork, token: str) -> str | None:
+    """The account a live (not revoked) API token belongs to."""
+    with uow:
+        return uow.accounts.token_owner(token_digest(token))
+
+
+def list_tokens(uow: UnitOfWork, email: str) -> list[tuple[int, str, dt.datetime, bool]]:
+    with uow:
+        return uow.accounts.tokens(email.strip().lower())
+
+
+def revoke_token(uow: UnitOfWork, email: str, token_id: int) -> None:
+    """Revoke one of the account's tokens (another account's token is not found)."""
+    from skillgrid.domain.errors import NotFound
+
+    with uow:
+        if not uow.accounts.revoke_token(email.strip().lower(), token_id):
+            raise NotFound(f"no token #{token_id} of {email}")
+        uow.commit()

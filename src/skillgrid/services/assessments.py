@@ -24,6 +24,7 @@ from skillgrid.domain.assessments import (
     Entry,
     Forbidden,
     State,
+    StateError,
     check_entry,
     check_rater,
     may_edit,
@@ -160,12 +161,13 @@ def _rate_in(
     replace_all: bool,
 ) -> Assessment:
     person = context.person
-    _require(may_edit(actor, context.rater, person.email, person.manager), actor, "edit", context)
+    allowed = may_edit(actor, context.rater, person.email, person.manager)
+    _require(uow, allowed, actor, "edit", context)
     if not context.cycle.open:
-        raise AssessmentError(f"cycle {context.cycle.name} is closed: no more ratings")
+        raise StateError(f"cycle {context.cycle.name} is closed: no more ratings")
     current = context.current or Assessment(person.email, context.cycle.name, context.rater)
     if current.state is State.FINALIZED:
-        raise AssessmentError("the assessment is finalized and read-only")
+        raise StateError("the assessment is finalized and read-only")
     _check_revision(current, revision)
     by_uid = _to_uids(context.framework, entries)
     return uow.assessments.save(
@@ -260,7 +262,7 @@ def _transition(
             if action == "finalize"
             else may_edit(actor, context.rater, p.email, p.manager)
         )
-        _require(allowed, actor, action, context)
+        _require(uow, allowed, actor, action, context)
         if context.current is None:
             raise AssessmentError(f"there is no {context.rater} assessment of {p.email} in {cycle}")
         _check_revision(context.current, revision)
@@ -286,8 +288,14 @@ def assessment_context(uow: UnitOfWork, person: str, cycle: str, rater: str) -> 
     return Context(found, the_cycle, framework, checked, current)
 
 
-def _require(allowed: bool, actor: Actor, action: str, context: Context) -> None:
+def _require(uow: UnitOfWork, allowed: bool, actor: Actor, action: str, context: Context) -> None:
+    """Refuse an action: 'not found' to someone who may not even see the person (no hint
+    that they exist), 'not allowed' with who may to someone who may see them."""
     if not allowed:
+        email = context.person.email
+        sees = may_view(actor, email, uow.people.chain_above(email)) or actor.email == context.rater
+        if not sees:
+            raise NotFound(f"no person {email}")
         who = actor.email or "this operator"
         who_may = (
             "its author or an admin" if action != "finalize" else "the person's manager or an admin"

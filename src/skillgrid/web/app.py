@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from skillgrid.config import Settings
+from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
 from skillgrid.web.deps import NotSignedIn, templates_of
 from skillgrid.web.security import SecurityHeaders
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _errors(app)
 
     from skillgrid.web.api import frameworks as api_frameworks
+    from skillgrid.web.api import people as api_people
+    from skillgrid.web.api import tokens as api_tokens
     from skillgrid.web.pages import assess, auth, ladders, people, team
 
     app.include_router(assess.router)
@@ -58,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(people.router)
     app.include_router(team.router)
     app.include_router(api_frameworks.router, prefix="/api/v1")
+    app.include_router(api_people.router, prefix="/api/v1")
+    app.include_router(api_tokens.router, prefix="/api/v1")
     return app
 
 
@@ -96,9 +101,17 @@ def _errors(app: FastAPI) -> None:
     async def bad_input(request: Request, error: InputError) -> Response:
         return page(request, 422, "Please check the input", str(error))
 
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, error: Forbidden) -> Response:
+        return page(request, 403, "Not allowed", str(error))
+
+    @app.exception_handler(StateError)
+    async def wrong_state(request: Request, error: StateError) -> Response:
+        return page(request, 409, "Not possible now", str(error))
+
     @app.exception_handler(SkillGridError)
     async def refused(request: Request, error: SkillGridError) -> Response:
-        return page(request, 403 if "may not" in str(error) else 422, "Not possible", str(error))
+        return page(request, 422, "Not possible", str(error))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

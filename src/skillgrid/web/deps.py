@@ -62,11 +62,34 @@ def signed_in(request: Request) -> SignedIn:
     return current
 
 
-def api_user(request: Request) -> SignedIn:
+@dataclass(frozen=True)
+class ApiCaller:
+    """Who calls the API: a browser session or a personal token."""
+
+    actor: Actor
+    email: str
+    session: WebSession | None
+
+
+def api_user(request: Request) -> ApiCaller:
+    from skillgrid.services.accounts import actor_of, token_owner
+
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        owner = token_owner(get_uow(request), header[7:].strip())
+        if owner is None:
+            raise HTTPException(
+                401, "the API token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
+            )
+        return ApiCaller(actor_of(get_uow(request), owner), owner, None)
     current = signed_in_or_none(request)
     if current is None:
-        raise HTTPException(401, "sign in first (session cookie)")
-    return current
+        raise HTTPException(
+            401,
+            "sign in (session cookie) or send Authorization: Bearer TOKEN",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return ApiCaller(current.actor, current.email, current.session)
 
 
 def check_csrf(request: Request, user: SignedIn, csrf_token: str | None) -> None:
@@ -76,6 +99,6 @@ def check_csrf(request: Request, user: SignedIn, csrf_token: str | None) -> None
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 CurrentUser = Annotated[SignedIn, Depends(signed_in)]
-ApiUser = Annotated[SignedIn, Depends(api_user)]
+ApiUser = Annotated[ApiCaller, Depends(api_user)]
 MaybeUser = Annotated[SignedIn | None, Depends(signed_in_or_none)]
 CsrfField = Annotated[str | None, Form()]

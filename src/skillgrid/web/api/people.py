@@ -1,0 +1,153 @@
+"""People, assessments, results and the team in JSON (the same services as the pages)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from skillgrid.web.deps import ApiUser, UowDep
+
+router = APIRouter(tags=["people and assessments"])
+RatingValue = Literal["not_yet", "developing", "meets", "exceeds", "n/a"]
+
+
+class RatingIn(BaseModel):
+    rating: RatingValue
+    reason: str | None = Field(None, max_length=2000)
+    comment: str | None = Field(None, max_length=5000)
+
+
+class AssessmentUpdate(BaseModel):
+    """All the ratings of an assessment (criteria left out are no longer rated)."""
+
+    revision: int = Field(..., ge=0, description="The revision you read (0 for a new one).")
+    ratings: dict[str, RatingIn] = Field(default_factory=dict, max_length=2000)
+
+
+class Transition(BaseModel):
+    revision: int = Field(..., ge=0)
+
+
+def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
+    ids = {c.uid: c.id for c in framework.criteria}
+    return {
+        "person": assessment.person,
+        "cycle": assessment.cycle,
+        "rater": assessment.rater,
+        "state": assessment.state.value,
+        "revision": assessment.revision,
+        "framework": {"name": framework.name, "version": framework.version},
+        "ratings": {
+            ids[uid]: {
+                "rating": e.rating.value,
+                "reason": e.reason,
+                "comment": e.comment,
+                "needs_review": e.needs_review,
+            }
+            for uid, e in assessment.entries.items()
+            if uid in ids
+        },
+    }
+
+
+@router.get("/me")
+async def me(user: ApiUser) -> dict[str, Any]:
+    """Who is calling, and with which role."""
+    return {"email": user.email, "role": user.actor.role.value}
+
+
+@router.get("/cycles")
+async def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+    """Review cycles, oldest first."""
+    from skillgrid.services.cycles import list_cycles
+
+    return [
+        {"name": c.name, "framework": c.framework, "version": c.version, "open": c.open}
+        for c in list_cycles(uow)
+    ]
+
+
+@router.get("/people/{email}/results")
+async def results(
+    uow: UowDep, user: ApiUser, email: str, cycle: str | None = Query(None, max_length=100)
+) -> dict[str, Any]:
+    """A person's official result (latest or in a cycle), ratings beside it, history."""
+    from skillgrid.reports.person import report_data
+    from skillgrid.services.results import person_report
+
+    return report_data(person_report(uow, user.actor, email, cycle))
+
+
+@router.get("/people/{email}/assessments/{cycle}/{rater}")
+async def get_assessment(
+    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str
+) -> dict[str, Any]:
+    """One assessment with its revision (write it back with PUT)."""
+    from skillgrid.services.assessments import get_assessment as read
+
+    assessment, framework = read(uow, user.actor, email, cycle, rater)
+    return _assessment_json(assessment, framework)
+
+
+@router.put("/people/{email}/assessments/{cycle}/{rater}")
+async def put_assessment(
+    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str, body: AssessmentUpdate
+) -> dict[str, Any]:
+    """Replace the ratings; 409 when the revision is not the current one."""
+    from skillgrid.domain.assessments import Entry
+    from skillgrid.domain.leveling import Rating
+    from skillgrid.services.assessments import get_assessment as read
+    from skillgrid.services.assessments import rate
+
+    entries = {cid: Entry(Rating(r.rating), r.reason, r.comment) for cid, r in body.ratings.items()}
+    rate(uow, user.actor, email, cycle, rater, entries, revision=body.revision, replace_all=True)
+    assessment, framework = read(uow, user.actor, email, cycle, rater)
+    return _assessment_json(assessment, framework)
+
+
+@router.post("/people/{email}/assessments/{cycle}/{rater}/submit")
+async def submit(
+    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str, body: Transition
+) -> dict[str, Any]:
+    """draft → submitted (the author or an admin)."""
+    from skillgrid.services.assessments import submit as do_submit
+
+    saved = do_submit(uow, user.actor, email, cycle, rater, body.revision)
+    return {"state": saved.state.value, "revision": saved.revision}
+
+
+@router.post("/people/{email}/assessments/{cycle}/{rater}/finalize")
+async def finalize(
+    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str, body: Transition
+) -> dict[str, Any]:
+    """submitted → finalized (the person's manager or an admin)."""
+    from skillgrid.services.assessments import finalize as do_finalize
+
+    saved = do_finalize(uow, user.actor, email, cycle, rater, body.revision)
+    return {"state": saved.state.value, "revision": saved.revision}
+
+
+@router.get("/team")
+async def team(
+    uow: UowDep, user: ApiUser, cycle: str | None = Query(None, max_length=100)
+) -> dict[str, Any]:
+    """The caller's reports (everyone for an admin): states and official levels in a cycle."""
+    from skillgrid.services.reviews import team_view
+
+    chosen, rows = team_view(uow, user.actor, cycle)
+    return {
+        "cycle": chosen.name if chosen else None,
+        "people": [
+            {
+                "email": r.person.email,
+                "name": r.person.name,
+                "team": r.person.team,
+                "states": r.states,
+                "overall": r.official.overall if r.official else None,
+                "tracks": dict(r.official.tracks) if r.official else None,
+            }
+            for r in rows
+        ],
+    }

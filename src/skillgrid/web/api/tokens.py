@@ -1,0 +1,46 @@
+"""Personal API tokens: create (shown once), list, revoke."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from skillgrid.web.deps import ApiUser, UowDep
+
+router = APIRouter(tags=["tokens"])
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(..., min_length=1, max_length=100, description="What the token is for.")
+
+
+@router.post("/tokens", status_code=201)
+async def create(uow: UowDep, user: ApiUser, body: TokenCreate) -> dict[str, Any]:
+    """A new token for the signed-in account; the value is shown only in this answer."""
+    from skillgrid.services.accounts import create_token
+
+    if user.session is None:
+        raise HTTPException(403, "make tokens from a signed-in session, not with another token")
+    token_id, token = create_token(uow, user.email, body.name)
+    return {"id": token_id, "name": body.name, "token": token}
+
+
+@router.get("/tokens")
+async def list_all(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+    """The caller's tokens (never their values)."""
+    from skillgrid.services.accounts import list_tokens
+
+    return [
+        {"id": i, "name": n, "created_at": c.isoformat(), "revoked": r}
+        for i, n, c, r in list_tokens(uow, user.email)
+    ]
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+async def revoke(uow: UowDep, user: ApiUser, token_id: int) -> None:
+    """Revoke one of the caller's tokens."""
+    from skillgrid.services.accounts import revoke_token
+
+    revoke_token(uow, user.email, token_id)

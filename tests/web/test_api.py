@@ -1,0 +1,124 @@
+"""The JSON API: the access matrix (role × resource × action), tokens, and the 401, 404,
+409 and 422 paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillgrid.domain.assessments import OPERATOR, Entry
+from skillgrid.domain.leveling import Rating
+from skillgrid.services import accounts, assessments, cycles, people
+from tests.web.conftest import PASSWORD, sign_in
+
+BASE = "/api/v1/people/ana@x.org"
+
+
+@pytest.fixture
+def org(app_client, uow_factory):  # type: ignore[no-untyped-def]
+    """Ana reports to Bo; Cy is Ana's colleague; root is an admin. Ana's manager assessment
+    is submitted; her self assessment is a draft."""
+    people.import_people(
+        uow_factory(), b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,\n", "p.csv"
+    )
+    for email in ("bo@x.org", "cy@x.org"):
+        accounts.add_user(uow_factory(), email, PASSWORD)
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    met = {"PO.1.1": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", met)
+    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", met)
+    return app_client
+
+
+def as_(client, email: str | None):  # type: ignore[no-untyped-def]
+    client.cookies.clear()
+    if email:
+        sign_in(client, email)
+    return client
+
+
+# who → (read manager assessment, read self draft, write self, finalize manager)
+MATRIX = {
+    None: (401, 401, 401, 401),
+    "ana@x.org": (200, 200, 200, 403),
+    "bo@x.org": (200, 403, 403, 200),
+    "cy@x.org": (404, 404, 404, 404),
+    "root@x.org": (200, 200, 200, 200),
+}
+
+
+@pytest.mark.parametrize("who", list(MATRIX), ids=lambda w: w or "anonymous")
+def test_access_matrix(org, who) -> None:
+    client = as_(org, who)
+    read_manager, read_self, write_self, finalize = MATRIX[who]
+    assert client.get(f"{BASE}/assessments/2026-H2/manager").status_code == read_manager
+    assert client.get(f"{BASE}/assessments/2026-H2/self").status_code == read_self
+    body = {"revision": 1, "ratings": {"PO.1.1": {"rating": "exceeds"}}}
+    assert client.put(f"{BASE}/assessments/2026-H2/self", json=body).status_code == write_self
+    final = client.post(f"{BASE}/assessments/2026-H2/manager/finalize", json={"revision": 2})
+    assert final.status_code == finalize
+
+
+def test_results_follow_the_management_chain(org) -> None:
+    as_(org, "root@x.org").post(
+        f"{BASE}/assessments/2026-H2/manager/finalize", json={"revision": 2}
+    )
+    assert as_(org, "ana@x.org").get(f"{BASE}/results").json()["overall"] == 0
+    assert as_(org, "bo@x.org").get(f"{BASE}/results").status_code == 200
+    assert as_(org, "cy@x.org").get(f"{BASE}/results").status_code == 404
+    team = as_(org, "bo@x.org").get("/api/v1/team").json()
+    assert {p["email"] for p in team["people"]} == {"ana@x.org", "cy@x.org"}
+
+
+def test_stale_revisions_and_bad_bodies(org) -> None:
+    client = as_(org, "ana@x.org")
+    url = f"{BASE}/assessments/2026-H2/self"
+    current = client.get(url).json()
+    body = {"revision": current["revision"], "ratings": {"PO.1.1": {"rating": "meets"}}}
+    assert client.put(url, json=body).status_code == 200
+    stale = client.put(url, json=body)
+    assert stale.status_code == 409 and "reload" in stale.json()["detail"]
+    assert (
+        client.put(
+            url, json={"revision": 2, "ratings": {"PO.1.1": {"rating": "great"}}}
+        ).status_code
+        == 422
+    )
+    unknown = client.put(url, json={"revision": 2, "ratings": {"ZZ.1.1": {"rating": "meets"}}})
+    assert unknown.status_code == 422 and "unknown criterion" in unknown.json()["detail"]
+    no_reason = client.put(url, json={"revision": 2, "ratings": {"PO.1.1": {"rating": "n/a"}}})
+    assert no_reason.status_code == 422
+    assert client.put(url, json={"ratings": {}}).status_code == 422
+    assert client.get(f"{BASE}/assessments/2099/self").status_code == 404
+
+
+def test_finalized_is_read_only_over_the_api(org) -> None:
+    client = as_(org, "bo@x.org")
+    assert (
+        client.post(
+            f"{BASE}/assessments/2026-H2/manager/finalize", json={"revision": 2}
+        ).status_code
+        == 200
+    )
+    body = {"revision": 3, "ratings": {}}
+    again = client.put(f"{BASE}/assessments/2026-H2/manager", json=body)
+    assert again.status_code == 409 and "read-only" in again.json()["detail"]
+
+
+def test_personal_tokens_work_until_revoked(org) -> None:
+    client = as_(org, "ana@x.org")
+    made = client.post("/api/v1/tokens", json={"name": "ladder sync"})
+    assert made.status_code == 201
+    token, token_id = made.json()["token"], made.json()["id"]
+    client.cookies.clear()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=headers).json() == {
+        "email": "ana@x.org",
+        "role": "engineer",
+    }
+    assert client.post("/api/v1/tokens", json={"name": "x"}, headers=headers).status_code == 403
+    assert client.delete(f"/api/v1/tokens/{token_id}", headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    listed = as_(client, "ana@x.org").get("/api/v1/tokens").json()
+    assert listed[0]["revoked"] is True and "token" not in listed[0]
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}).status_code == 401
