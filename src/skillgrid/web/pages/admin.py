@@ -1,0 +1,193 @@
+"""Administration: ladders (upload with a preview of the split before storing), cycles,
+people (CSV) and accounts. Admins only; everyone else gets 404."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from skillgrid.domain.errors import InputError, NotFound, Problem
+from skillgrid.web.deps import CurrentUser, SignedIn, UowDep, check_csrf, templates_of
+
+router = APIRouter(include_in_schema=False)
+MAX_UPLOAD = 5 * 1024 * 1024
+Csrf = Annotated[str, Form(max_length=100)]
+
+
+def _admin(user: SignedIn) -> None:
+    if not user.actor.is_admin:
+        raise NotFound("no such page")
+
+
+async def _read(upload: UploadFile) -> bytes:
+    data = await upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise InputError(
+            [
+                Problem(
+                    f"the file is over {MAX_UPLOAD // 1024 // 1024} MB",
+                    "a ladder or people file is far smaller: check the file",
+                )
+            ]
+        )
+    return data
+
+
+def _back(section: str) -> Response:
+    return RedirectResponse(f"/admin#{section}", status_code=303)
+
+
+@router.get("/admin")
+async def admin_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+    from skillgrid.services.accounts import list_users
+    from skillgrid.services.cycles import list_cycles
+    from skillgrid.services.frameworks import list_frameworks
+    from skillgrid.services.people import list_people, list_teams
+
+    _admin(user)
+    return templates_of(request).TemplateResponse(
+        request,
+        "admin.html",
+        {
+            "user": user,
+            "ladders": list_frameworks(uow),
+            "cycles": list_cycles(uow),
+            "teams": list_teams(uow),
+            "people": list_people(uow),
+            "accounts": list_users(uow),
+        },
+    )
+
+
+@router.post("/admin/ladders/preview")
+async def ladder_preview(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")],
+    file: Annotated[UploadFile, File()],
+    split: Annotated[str, Form(pattern="^(auto|lines|sentences)$")] = "auto",
+    csrf_token: Csrf = "",
+) -> Response:
+    """Read the upload and show the split cell by cell, and what storing would change."""
+    from skillgrid.domain.splitting import SplitMode
+    from skillgrid.importers import ImportOptions
+    from skillgrid.services.frameworks import import_framework
+
+    _admin(user)
+    check_csrf(request, user, csrf_token)
+    data = await _read(file)
+    source = file.filename or "upload"
+    outcome = import_framework(
+        uow, data, source, name, ImportOptions(split=SplitMode(split)), dry_run=True
+    )
+    return templates_of(request).TemplateResponse(
+        request,
+        "admin_preview.html",
+        {
+            "user": user,
+            "outcome": outcome,
+            "name": name,
+            "split": split,
+            "source": source,
+            "payload": base64.b64encode(data).decode(),
+        },
+    )
+
+
+@router.post("/admin/ladders/store")
+async def ladder_store(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")],
+    payload: Annotated[str, Form(max_length=MAX_UPLOAD * 2)],
+    source: Annotated[str, Form(max_length=300)],
+    split: Annotated[str, Form(pattern="^(auto|lines|sentences)$")] = "auto",
+    csrf_token: Csrf = "",
+) -> Response:
+    """Store the previewed file as the next version (nothing if unchanged)."""
+    from skillgrid.domain.splitting import SplitMode
+    from skillgrid.importers import ImportOptions
+    from skillgrid.services.frameworks import import_framework
+
+    _admin(user)
+    check_csrf(request, user, csrf_token)
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except binascii.Error:
+        raise InputError([Problem("the preview was damaged", "upload the file again")]) from None
+    import_framework(uow, data, source, name, ImportOptions(split=SplitMode(split)))
+    return RedirectResponse(f"/ladders/{name}", status_code=303)
+
+
+@router.post("/admin/cycles")
+async def cycle_open(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(max_length=100)],
+    ladder: Annotated[str, Form(max_length=100)],
+    csrf_token: Csrf = "",
+) -> Response:
+    from skillgrid.services.cycles import open_cycle
+
+    _admin(user)
+    check_csrf(request, user, csrf_token)
+    open_cycle(uow, name, ladder)
+    return _back("cycles")
+
+
+@router.post("/admin/cycles/{name}/state")
+async def cycle_state(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    name: str,
+    open: Annotated[bool, Form()],
+    csrf_token: Csrf = "",
+) -> Response:
+    from skillgrid.services.cycles import set_cycle_open
+
+    _admin(user)
+    check_csrf(request, user, csrf_token)
+    set_cycle_open(uow, name, open)
+    return _back("cycles")
+
+
+@router.post("/admin/people")
+async def people_upload(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    file: Annotated[UploadFile, File()],
+    csrf_token: Csrf = "",
+) -> Response:
+    from skillgrid.services.people import import_people
+
+    _admin(user)
+    check_csrf(request, user, csrf_token)
+    import_people(uow, await _read(file), file.filename or "people.csv")
+    return _back("people")
+
+
+@router.post("/admin/accounts")
+async def account_add(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1000)],
+    admin: Annotated[bool, Form()] = False,
+    csrf_token: Csrf = "",
+) -> Response:
+    from skillgrid.services.accounts import add_user
+
+    _admin(user)
+    check_csrf(request, user, csrf_token)
+    add_user(uow, email, password, admin=admin)
+    return _back("accounts")

@@ -1,0 +1,90 @@
+"""Administration: upload a ladder with a preview before storing, cycles, people, accounts;
+admins only."""
+
+from __future__ import annotations
+
+import re
+
+from skillgrid.services import frameworks, people
+from tests.web.conftest import sign_in
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_non_admins_do_not_see_the_admin_pages(app_client) -> None:
+    sign_in(app_client, "ana@x.org")
+    assert app_client.get("/admin").status_code == 404
+
+
+def test_ladder_upload_shows_the_split_then_stores(app_client, uow_factory) -> None:
+    sign_in(app_client, "root@x.org")
+    token = csrf(app_client.get("/admin").text)
+    ladder = b"Level,Ops\n1,Runs it. Watches it.\n2,Scales it.\n"
+    preview = app_client.post(
+        "/admin/ladders/preview",
+        data={"csrf_token": token, "name": "ops"},
+        files={"file": ("ops.csv", ladder, "text/csv")},
+    )
+    assert preview.status_code == 200 and preview.template.name == "admin_preview.html"
+    assert "OPS.1.2" in preview.text and "Watches it." in preview.text
+    assert frameworks.list_frameworks(uow_factory())[0].name == "sre"  # nothing stored yet
+    payload = re.search(r'name="payload" value="([^"]+)"', preview.text).group(1)
+    stored = app_client.post(
+        "/admin/ladders/store",
+        data={"csrf_token": token, "name": "ops", "payload": payload, "source": "ops.csv"},
+    )
+    assert stored.status_code == 303 and stored.headers["location"] == "/ladders/ops"
+    assert len(frameworks.get_framework(uow_factory(), "ops").criteria) == 3
+
+
+def test_a_bad_ladder_upload_explains_and_stores_nothing(app_client, uow_factory) -> None:
+    sign_in(app_client, "root@x.org")
+    token = csrf(app_client.get("/admin").text)
+    bad = app_client.post(
+        "/admin/ladders/preview",
+        data={"csrf_token": token, "name": "bad"},
+        files={"file": ("bad.csv", b"Level,A,a\n1,x,y\n", "text/csv")},
+    )
+    assert bad.status_code == 422 and "duplicate track" in bad.text
+    assert [info.name for info in frameworks.list_frameworks(uow_factory())] == ["sre"]
+
+
+def test_cycles_people_and_accounts(app_client, uow_factory) -> None:
+    sign_in(app_client, "root@x.org")
+    token = csrf(app_client.get("/admin").text)
+    assert (
+        app_client.post(
+            "/admin/cycles", data={"csrf_token": token, "name": "2027-H1", "ladder": "sre"}
+        ).status_code
+        == 303
+    )
+    assert (
+        app_client.post(
+            "/admin/cycles/2027-H1/state", data={"csrf_token": token, "open": "false"}
+        ).status_code
+        == 303
+    )
+    assert "closed" in app_client.get("/admin").text
+    csv = b"name,email,team,manager_email,role\nDee,dee@x.org,Ops,bo@x.org,engineer\n"
+    uploaded = app_client.post(
+        "/admin/people", data={"csrf_token": token}, files={"file": ("p.csv", csv, "text/csv")}
+    )
+    assert uploaded.status_code == 303
+    assert people.list_people(uow_factory(), "Ops")[0].email == "dee@x.org"
+    short = app_client.post(
+        "/admin/accounts", data={"csrf_token": token, "email": "dee@x.org", "password": "short"}
+    )
+    assert short.status_code == 422 and "at least 10 characters" in short.text
+    assert (
+        app_client.post(
+            "/admin/accounts",
+            data={"csrf_token": token, "email": "dee@x.org", "password": "long enough now"},
+        ).status_code
+        == 303
+    )
+    assert app_client.post("/admin/cycles", data={"name": "x", "ladder": "sre"}).status_code in (
+        403,
+        422,
+    )
