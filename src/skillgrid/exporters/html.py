@@ -6,13 +6,7 @@ from skillgrid.domain.framework import Framework
 
 
 def write_html(framework: Framework) -> bytes:
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from skillgrid.templating import environment
 
-    environment = Environment(
-        loader=PackageLoader("skillgrid.exporters", "templates"),
-        autoescape=select_autoescape(default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    template = environment.get_template("ladder.html")
+    template = environment("skillgrid.exporters").get_template("ladder.html")
     return template.render(framework=framework).encode("utf-8")

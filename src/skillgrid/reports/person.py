@@ -125,17 +125,13 @@ def report_markdown(report: PersonReport) -> str:
 
 def report_html(report: PersonReport) -> str:
     """One self-contained, printable page (no script, no external resource)."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from skillgrid.templating import environment
 
-    environment = Environment(
-        loader=PackageLoader("skillgrid.reports", "templates"),
-        autoescape=select_autoescape(default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     data = report_data(report)
     texts = {c["id"]: c["text"] for c in data["criteria"]}
-    return environment.get_template("person.html").render(data=data, texts=texts)
+    return (
+        environment("skillgrid.reports").get_template("person.html").render(data=data, texts=texts)
+    )
 
 
 def report_pdf(report: PersonReport) -> bytes:
