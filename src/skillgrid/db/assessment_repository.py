@@ -17,6 +17,8 @@ from skillgrid.domain.assessments import Assessment, Cycle, Entry, State
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.leveling import Rating
 
+_RATINGS = {rating.value: rating for rating in Rating}
+
 
 class SqlAssessmentRepository:
     def __init__(self, session: Session) -> None:
@@ -99,12 +101,18 @@ class SqlAssessmentRepository:
         ids = [row.id for row, _ in found]
         entries: dict[int, dict[str, Entry]] = {i: {} for i in ids}
         if ids:
-            for rating in self.session.scalars(
-                select(RatingRow).where(RatingRow.assessment_id.in_(ids))
-            ):
-                entries[rating.assessment_id][rating.criterion_uid] = Entry(
-                    Rating(rating.rating), rating.reason, rating.comment, rating.needs_review
-                )
+            rows = self.session.execute(
+                select(
+                    RatingRow.assessment_id,
+                    RatingRow.criterion_uid,
+                    RatingRow.rating,
+                    RatingRow.reason,
+                    RatingRow.comment,
+                    RatingRow.needs_review,
+                ).where(RatingRow.assessment_id.in_(ids))
+            )  # plain rows, not ORM objects: a person has hundreds of ratings
+            for assessment_id, uid, rating, reason, comment, needs_review in rows:
+                entries[assessment_id][uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
         return [
             Assessment(person, name, row.rater, State(row.state), entries[row.id], row.revision)
             for row, name in found

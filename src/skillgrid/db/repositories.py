@@ -19,6 +19,8 @@ from skillgrid.db.tables import (
 from skillgrid.domain.framework import Criterion, Framework, Level, Track, VersionInfo
 from skillgrid.domain.policies import Policy, Strict, policy_from_settings, policy_settings
 
+_VERSIONS: dict[tuple[object, ...], Framework] = {}
+
 
 class SqlFrameworkRepository:
     """Ladders and their versions in the database."""
@@ -175,6 +177,19 @@ class SqlFrameworkRepository:
         return self.session.scalar(query)
 
     def _load(self, name: str, row: FrameworkVersionRow) -> Framework:
+        """A stored version; versions never change, so each process keeps the last few it
+        read (keyed by database, row and content, so a rebuilt database is never confused)."""
+        url = str(self.session.get_bind().engine.url)
+        key = (url, name, row.id, row.created_at, row.content_hash)
+        cached = _VERSIONS.get(key)
+        if cached is None:
+            cached = self._read(name, row)
+            if len(_VERSIONS) >= 32:
+                _VERSIONS.pop(next(iter(_VERSIONS)))
+            _VERSIONS[key] = cached
+        return cached
+
+    def _read(self, name: str, row: FrameworkVersionRow) -> Framework:
         levels = self.session.scalars(
             select(LevelRow).where(LevelRow.version_id == row.id).order_by(LevelRow.number)
         )

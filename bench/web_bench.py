@@ -1,0 +1,165 @@
+"""The web app under load: the growth page and the API results endpoint on a demo database,
+each ~10 s over loopback with wrk, beside a bare ``async def`` hello endpoint measured in the
+same run (one uvicorn worker each). Prints requests/s, p50 and p99.
+
+Targets: growth page ≥ 40% of the bare endpoint's throughput, API ≥ 50%, p99 ≤ 50 ms at 50
+connections. Needs `wrk` (Debian package). Run: python bench/web_bench.py [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(
+    target: str, env: dict[str, str], factory: bool = False
+) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        target,
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    if factory:
+        command.append("--factory")
+    process = subprocess.Popen(command, env=env, cwd=HERE)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return process, port
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{target} did not start")
+
+
+def wrk(url: str, seconds: int, connections: int, headers: list[str]) -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    for header in headers:
+        command += ["-H", header]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def millis(label: str) -> float:
+        match = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", text)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {
+        "rps": rps,
+        "p50": millis("50"),
+        "p99": millis("99"),
+        "errors": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk)")
+        return 2
+    folder = Path(tempfile.mkdtemp())
+    env = {**os.environ, "SKILLGRID_DATABASE_URL": f"sqlite:///{folder / 'demo.db'}"}
+    skillgrid = [sys.executable, "-m", "skillgrid"]
+    subprocess.run([*skillgrid, "demo"], env=env, check=True, capture_output=True)
+    made = subprocess.run(
+        [*skillgrid, "user", "add", "eli@example.com", "--generate"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    password = made.rsplit("Password: ", 1)[1].strip()
+    app, port = start("skillgrid.web.app:create_app", env, factory=True)
+    hello, hello_port = start("hello_app:app", env)
+    try:
+        cookie = sign_in(port, "eli@example.com", password)
+        token = api_token(port, cookie)
+        runs = {
+            "bare async hello": wrk(
+                f"http://127.0.0.1:{hello_port}/hello", args.seconds, args.connections, []
+            ),
+            "growth page": wrk(
+                f"http://127.0.0.1:{port}/people/eli@example.com/growth",
+                args.seconds,
+                args.connections,
+                [f"Cookie: {cookie}"],
+            ),
+            "API results": wrk(
+                f"http://127.0.0.1:{port}/api/v1/people/eli@example.com/results",
+                args.seconds,
+                args.connections,
+                [f"Authorization: Bearer {token}"],
+            ),
+        }
+    finally:
+        for process in (app, hello):
+            process.terminate()
+            process.wait(timeout=10)
+    base = runs["bare async hello"]["rps"]
+    targets = {"growth page": 0.40, "API results": 0.50}
+    ok = True
+    for name, run in runs.items():
+        share = run["rps"] / base
+        goal = targets.get(name)
+        verdict = (
+            "" if goal is None else (" ok" if share >= goal and run["p99"] <= 50 else " MISSED")
+        )
+        ok &= goal is None or verdict == " ok"
+        latency = f"p50 {run['p50']:6.1f} ms  p99 {run['p99']:6.1f} ms"
+        print(
+            f"{name:<18} {run['rps']:8.0f} req/s  {latency}  {share:5.0%} of bare"
+            f"  errors {run['errors']:.0f}{verdict}"
+        )
+    return 0 if ok else 1
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    import httpx2 as httpx
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        client.get("/login")
+        token = client.cookies.get("skillgrid_login_csrf")
+        client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+        return f"skillgrid_session={client.cookies.get('skillgrid_session')}"
+
+
+def api_token(port: int, cookie: str) -> str:
+    import httpx2 as httpx
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Cookie": cookie}) as client:
+        return str(client.post("/api/v1/tokens", json={"name": "bench"}).json()["token"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
