@@ -16,6 +16,7 @@ from skillgrid.config import Settings
 from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
 from skillgrid.web.deps import NotSignedIn, templates_of
+from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics
 from skillgrid.web.security import SecurityHeaders
 
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
         upgrade(engine)
         factory = make_session_factory(engine)
+        app.state.engine = engine
         app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(factory)
         yield
         engine.dispose()
@@ -45,16 +47,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.templates = templates()
+    app.state.metrics = Metrics()
+    app.state.metrics.registry.register(DatabaseCollector(app))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(MeasureRequests, metrics=app.state.metrics)
     static = resources.files("skillgrid.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _errors(app)
 
+    from skillgrid.web import metrics as health
     from skillgrid.web.api import frameworks as api_frameworks
     from skillgrid.web.api import people as api_people
     from skillgrid.web.api import tokens as api_tokens
     from skillgrid.web.pages import admin, assess, auth, ladders, people, team
 
+    app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(assess.router)
     app.include_router(auth.router)

@@ -1,0 +1,138 @@
+"""Health, readiness and Prometheus metrics.
+
+``/healthz`` says the process answers; ``/readyz`` says the database answers and its schema
+is current; ``/metrics`` exposes request counts and latency by route and status, the
+database pool, assessments by state and open cycles (read from the database at scrape
+time, so every worker reports the same figures for those)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+router = APIRouter(include_in_schema=False)
+
+
+class Metrics:
+    """One registry per app (tests make many apps in one process)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "skillgrid_http_requests_total",
+            "HTTP requests by route, method and status.",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "skillgrid_http_request_duration_seconds",
+            "Time to answer, by route.",
+            ["route", "method"],
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+        )
+
+
+class MeasureRequests:
+    """Pure ASGI middleware: counts and times every request by its route template."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def remember(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, remember)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            method = scope["method"]
+            self.metrics.requests.labels(route, method, str(status)).inc()
+            self.metrics.latency.labels(route, method).observe(time.perf_counter() - started)
+
+
+class DatabaseCollector:
+    """Figures read from the database when Prometheus scrapes."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        from sqlalchemy import func, select
+
+        from skillgrid.db.tables import AssessmentRow, CycleRow
+
+        engine = getattr(self.app.state, "engine", None)
+        if engine is None:
+            return
+        pool = engine.pool
+        checked_out = GaugeMetricFamily("skillgrid_db_pool_checked_out", "Connections in use.")
+        checked_out.add_metric([], float(getattr(pool, "checkedout", lambda: 0)()))
+        yield checked_out
+        with engine.connect() as connection:
+            states = dict(
+                connection.execute(
+                    select(AssessmentRow.state, func.count()).group_by(AssessmentRow.state)
+                ).all()
+            )
+            open_cycles = connection.execute(
+                select(func.count()).select_from(CycleRow).where(CycleRow.open.is_(True))
+            ).scalar_one()
+        by_state = GaugeMetricFamily(
+            "skillgrid_assessments", "Assessments by state.", labels=["state"]
+        )
+        for state in ("draft", "submitted", "finalized"):
+            by_state.add_metric([state], float(states.get(state, 0)))
+        yield by_state
+        cycles = GaugeMetricFamily("skillgrid_open_cycles", "Review cycles open for ratings.")
+        cycles.add_metric([], float(open_cycles))
+        yield cycles
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """The process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> Response:
+    """The database answers and its schema is the newest this version knows."""
+    from skillgrid.db.migrate import HEAD, current_revision
+
+    try:
+        revision = current_revision(request.app.state.engine)
+    except Exception as error:  # any driver error means: not ready
+        return JSONResponse(
+            {"status": "unavailable", "database": type(error).__name__}, status_code=503
+        )
+    if revision != HEAD:
+        return JSONResponse(
+            {"status": "migrating", "schema": revision, "expected": HEAD}, status_code=503
+        )
+    return JSONResponse({"status": "ready", "schema": revision})
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> Response:
+    """Prometheus text format."""
+    return Response(
+        generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
+    )
