@@ -73,6 +73,7 @@ class FakeUnitOfWork:
         self.people = FakePeopleRepository()
         self.assessments = FakeAssessmentRepository()
         self.evidence = FakeEvidenceRepository()
+        self.accounts = FakeAccountRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:
@@ -182,3 +183,18 @@ class FakeEvidenceRepository:
         self.items = [
             replace(e, criteria=criteria) if e.id == evidence_id else e for e in self.items
         ]
+
+
+class FakeAccountRepository:
+    """Accounts are exercised against real databases; services that touch them in passing
+    (deactivating a person ends their sessions) record what they asked for."""
+
+    def __init__(self) -> None:
+        self.ended: list[str] = []
+        self.revoked: list[str] = []
+
+    def end_sessions_of(self, email: str) -> None:
+        self.ended.append(email)
+
+    def revoke_tokens_of(self, email: str) -> None:
+        self.revoked.append(email)

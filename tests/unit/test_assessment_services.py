@@ -231,6 +231,11 @@ def test_what_if_and_the_stored_official_result_always_agree(ratings) -> None:
 
 def test_a_draft_is_read_only_by_its_author_until_it_is_submitted(uow) -> None:
     assessments.rate(uow, BO, "ana@x.org", "2026-H2", "manager", entries(through(1)))
+    with pytest.raises(NotFound, match="invites peers first"):
+        assessments.rate(uow, CY, "ana@x.org", "2026-H2", "cy@x.org", entries(through(1)))
+    with pytest.raises(Forbidden, match="may not invite"):  # nobody invites themselves
+        assessments.invite_peer(uow, CY, "ana@x.org", "2026-H2", "cy@x.org")
+    assessments.invite_peer(uow, ANA, "ana@x.org", "2026-H2", "cy@x.org")
     assessments.rate(uow, CY, "ana@x.org", "2026-H2", "cy@x.org", entries(through(1)))
     with pytest.raises(Forbidden, match="is a draft"):
         assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "manager")

@@ -106,6 +106,7 @@ def test_reimport_keeps_what_the_file_does_not_say() -> None:
     uow = FakeUnitOfWork()
     services.import_people(uow, PEOPLE_CSV, "people.csv")
     services.update_person(uow, "cy@example.com", active=False)
+    assert uow.accounts.ended == uow.accounts.revoked == ["cy@example.com"]
     services.import_people(
         uow, b"name,email\nBo Chen,bo@example.com\nCy Diaz,cy@example.com\n", "p.csv"
     )

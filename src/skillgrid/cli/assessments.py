@@ -131,6 +131,25 @@ def assess_import(
     )
 
 
+@assess_app.command("invite")
+def assess_invite(
+    person: str = PERSON,
+    cycle: str = CYCLE,
+    peer: str = typer.Option(..., "--peer", help="Email of the colleague asked to review."),
+    acting: str | None = ACTING,
+) -> None:
+    """Ask a colleague for a peer review (by the person, their managers or an admin); only
+    an invited peer may rate.
+
+    Example: skillgrid assess invite --person ana@x.org --cycle 2026-H2 --peer cy@x.org
+    """
+    from skillgrid.services.assessments import invite_peer
+
+    actor = _actor(acting)
+    invited = with_database(lambda uow: invite_peer(uow, actor, person, cycle, peer))
+    out().print(f"Invited {invited.rater} to review {invited.person} in {invited.cycle}.")
+
+
 @assess_app.command("export")
 def assess_export(
     person: str = PERSON, cycle: str = CYCLE, rater: str = RATER, acting: str | None = ACTING

@@ -109,6 +109,12 @@ class SqlAccountRepository:
         )
         return result.scalar() is not None
 
+    def revoke_tokens_of(self, email: str) -> None:
+        user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
+        self.session.execute(
+            update(ApiTokenRow).where(ApiTokenRow.user_id == user_id).values(revoked=True)
+        )
+
     def reset_failures(self, email: str) -> None:
         self.session.execute(
             update(UserRow).where(UserRow.email == email).values(failed_logins=0, locked_until=None)

@@ -57,6 +57,7 @@ def add_user(uow: UnitOfWork, email: str, password: str, *, admin: bool = False)
                 locked_until=None,
             )
             uow.accounts.end_sessions_of(email)  # a new password signs everyone out
+            uow.accounts.revoke_tokens_of(email)  # … and stops every API token
         uow.accounts.save(account)
         uow.commit()
     return account
@@ -81,7 +82,9 @@ def sign_in(
         if account is None:
             _hasher().hash(password)  # spend the same time as for a real account
             raise SignInError(WRONG)
-        if locked(account, now):
+        person = uow.people.get(normal)
+        if locked(account, now) or (person is not None and not person.active):
+            _hasher().hash(password)  # the same time as a wrong password: no hint either way
             raise SignInError(WRONG)
         try:
             _hasher().verify(account.password_hash, password)
@@ -114,17 +117,19 @@ def sign_out(uow: UnitOfWork, token: str) -> None:
         uow.commit()
 
 
-def actor_of(uow: UnitOfWork, email: str) -> Actor:
-    """Who a signed-in account acts as: admin accounts are admins; others take the role of
-    the person with the same email (engineer if there is none)."""
+def actor_of(uow: UnitOfWork, email: str) -> Actor | None:
+    """Who a signed-in account acts as, or None when it may not act: admin rights come only
+    from the account (never from a person record); others take their person's role; a
+    person marked inactive acts as nobody."""
     with uow:
         account = uow.accounts.get(email)
         person = uow.people.get(email)
-    if account is None:
-        raise AccountError(f"no account {email}")
+    if account is None or (person is not None and not person.active):
+        return None
     if account.is_admin:
         return Actor(email, Role.ADMIN)
-    return Actor(email, person.role if person and person.active else Role.ENGINEER)
+    role = person.role if person is not None else Role.ENGINEER
+    return Actor(email, Role.MANAGER if role is Role.ADMIN else role)
 
 
 def token_digest(token: str) -> str:

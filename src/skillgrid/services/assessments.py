@@ -17,6 +17,7 @@ from typing import Any
 
 from skillgrid.domain.assessments import (
     MANAGER,
+    SELF,
     Actor,
     Assessment,
     AssessmentError,
@@ -69,7 +70,7 @@ def rate(
     ``revision`` is the revision the caller read (None: the one read now); ``replace_all``
     drops ratings not given (as an import does)."""
     with uow:
-        context = assessment_context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater, actor)
         saved = _rate_in(uow, actor, context, entries, revision, replace_all)
         uow.commit()
     return saved
@@ -83,7 +84,7 @@ def import_ratings(
     from skillgrid.importers.ratings import read_assessment_yaml, read_entries
 
     with uow:
-        context = assessment_context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater, actor)
         ids = [c.id for c in context.framework.criteria]
         items: list[dict[str, Any]] = []
         if source.lower().endswith((".yaml", ".yml")):
@@ -165,6 +166,11 @@ def _rate_in(
     _require(uow, allowed, actor, "edit", context)
     if not context.cycle.open:
         raise StateError(f"cycle {context.cycle.name} is closed: no more ratings")
+    if context.current is None and context.rater not in (SELF, MANAGER):
+        raise NotFound(
+            f"no peer review of {person.email} by {context.rater} in {context.cycle.name}: "
+            f"{person.email} or their manager invites peers first (skillgrid assess invite)"
+        )
     current = context.current or Assessment(person.email, context.cycle.name, context.rater)
     if current.state is State.FINALIZED:
         raise StateError("the assessment is finalized and read-only")
@@ -232,7 +238,7 @@ def get_assessment(
 ) -> tuple[Assessment, Framework]:
     """One assessment (empty draft if none yet) and the ladder version of its cycle."""
     with uow:
-        context = assessment_context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater, actor)
         above = uow.people.chain_above(context.person.email)
         assessment = context.current or Assessment(context.person.email, cycle, context.rater)
         if not may_read(actor, assessment, context.person.manager, above):
@@ -255,7 +261,7 @@ def _transition(
     revision: int | None,
 ) -> Assessment:
     with uow:
-        context = assessment_context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater, actor)
         p = context.person
         allowed = (
             may_finalize(actor, p.email, p.manager)
@@ -272,16 +278,25 @@ def _transition(
     return saved
 
 
-def assessment_context(uow: UnitOfWork, person: str, cycle: str, rater: str) -> Context:
+def assessment_context(
+    uow: UnitOfWork, person: str, cycle: str, rater: str, actor: Actor
+) -> Context:
+    """Everything an assessment action needs. Someone who may not see the person gets the
+    same 'no person' answer whether or not the person, cycle or rater exists."""
     email = normal_email(person)
     found = uow.people.get(email)
+    hidden = NotFound(f"no person {email}")
     if found is None:
-        raise NotFound(f"no person {email}; add them with `skillgrid person add`")
-    the_cycle = get_cycle_in(uow, cycle)
+        raise hidden
     checked = check_rater(rater, email)
+    if not actor.is_admin:
+        is_peer_author = checked not in (SELF, MANAGER) and actor.email == checked
+        if not (is_peer_author or may_view(actor, email, uow.people.chain_above(email))):
+            raise hidden
+    the_cycle = get_cycle_in(uow, cycle)
     if checked == MANAGER and found.manager is None:
         raise AssessmentError(f"{email} has no manager on file to write a manager assessment")
-    if checked not in ("self", MANAGER) and uow.people.get(checked) is None:
+    if checked not in (SELF, MANAGER) and uow.people.get(checked) is None:
         raise NotFound(f"no person {checked} to rate {email} as a peer")
     framework = get_framework_in(uow, the_cycle.framework, the_cycle.version)
     current = uow.assessments.get(email, cycle, checked)
@@ -297,9 +312,10 @@ def _require(uow: UnitOfWork, allowed: bool, actor: Actor, action: str, context:
         if not sees:
             raise NotFound(f"no person {email}")
         who = actor.email or "this operator"
-        who_may = (
-            "its author or an admin" if action != "finalize" else "the person's manager or an admin"
-        )
+        who_may = {
+            "finalize": "the person's manager or an admin",
+            "invite a peer for": "the person, their managers or an admin",
+        }.get(action, "its author or an admin")
         raise Forbidden(
             f"{who} may not {action} the {context.rater} assessment of {context.person.email}: "
             f"only {who_may} may (act as them with --as)"
@@ -349,7 +365,7 @@ def save_review(
     from skillgrid.services.evidence import uids_of
 
     with uow:
-        context = assessment_context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater, actor)
         items = []
         for cid, title, url in new_evidence:
             if not (actor.is_admin or actor.email == context.person.email):
@@ -361,3 +377,23 @@ def save_review(
             uow.evidence.add(item)
         uow.commit()
     return saved
+
+
+def invite_peer(uow: UnitOfWork, actor: Actor, person: str, cycle: str, peer: str) -> Assessment:
+    """Ask a colleague for a peer review: the person, anyone above them or an admin invites;
+    only then may the peer rate them."""
+    with uow:
+        context = assessment_context(uow, person, cycle, peer, actor)
+        if context.rater in (SELF, MANAGER):
+            raise AssessmentError("invite a peer by email; self and manager need no invitation")
+        inviter = (
+            actor.is_admin
+            or actor.email == context.person.email
+            or (actor.email in uow.people.chain_above(context.person.email))
+        )
+        _require(uow, inviter, actor, "invite a peer for", context)
+        if context.current is not None:
+            return context.current
+        invited = uow.assessments.save(Assessment(context.person.email, cycle, context.rater))
+        uow.commit()
+    return invited

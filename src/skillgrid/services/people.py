@@ -105,6 +105,9 @@ def update_person(
         updated = _checked(updated)
         _check_references(uow, [updated])
         uow.people.save([updated])
+        if current.active and not updated.active:  # signed out everywhere, tokens stopped
+            uow.accounts.end_sessions_of(email)
+            uow.accounts.revoke_tokens_of(email)
         uow.commit()
     return updated
 

@@ -48,7 +48,7 @@ class ReviewView:
 
 def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str) -> ReviewView:
     with uow:
-        context = assessment_context(uow, person, cycle, rater)
+        context = assessment_context(uow, person, cycle, rater, actor)
         p = context.person
         above = uow.people.chain_above(p.email)
         assessment = context.current or Assessment(p.email, cycle, context.rater)

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -17,7 +18,7 @@ from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
 from skillgrid.web.deps import NotSignedIn, templates_of
 from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics
-from skillgrid.web.security import SecurityHeaders
+from skillgrid.web.security import MAX_BODY, LimitBody, SecurityHeaders
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.state.metrics.registry.register(DatabaseCollector(app))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(LimitBody, limit=MAX_BODY)
     app.add_middleware(MeasureRequests, metrics=app.state.metrics)
     static = resources.files("skillgrid.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -127,7 +129,7 @@ def _errors(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in error.errors()
         )
         if wants_json(request):
-            return JSONResponse({"detail": error.errors()}, status_code=422)
+            return JSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
         return page(request, 422, "Please check the input", fields)
 
     @app.exception_handler(HTTPException)

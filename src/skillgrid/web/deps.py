@@ -52,7 +52,8 @@ def signed_in_or_none(request: Request) -> SignedIn | None:
     found = session_for(get_uow(request), token)
     if found is None:
         return None
-    return SignedIn(actor_of(get_uow(request), found.email), found, token)
+    actor = actor_of(get_uow(request), found.email)
+    return SignedIn(actor, found, token) if actor is not None else None
 
 
 def signed_in(request: Request) -> SignedIn:
@@ -77,11 +78,12 @@ def api_user(request: Request) -> ApiCaller:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         owner = token_owner(get_uow(request), header[7:].strip())
-        if owner is None:
+        actor = actor_of(get_uow(request), owner) if owner else None
+        if owner is None or actor is None:
             raise HTTPException(
                 401, "the API token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
             )
-        return ApiCaller(actor_of(get_uow(request), owner), owner, None)
+        return ApiCaller(actor, owner, None)
     current = signed_in_or_none(request)
     if current is None:
         raise HTTPException(

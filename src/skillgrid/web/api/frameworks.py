@@ -21,7 +21,7 @@ async def list_ladders(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.get("/frameworks/{name}")
 async def get_ladder(
-    uow: UowDep, user: ApiUser, name: str, version: int | None = Query(None, ge=1)
+    uow: UowDep, user: ApiUser, name: str, version: int | None = Query(None, ge=1, le=2**31)
 ) -> dict[str, Any]:
     """One version of a ladder (the newest by default), as the documented JSON document."""
     from skillgrid.exporters.native import framework_document
@@ -35,8 +35,8 @@ async def diff_ladder(
     uow: UowDep,
     user: ApiUser,
     name: str,
-    old: int = Query(..., alias="from", ge=1),
-    new: int | None = Query(None, alias="to", ge=1),
+    old: int = Query(..., alias="from", ge=1, le=2**31),
+    new: int | None = Query(None, alias="to", ge=1, le=2**31),
 ) -> dict[str, Any]:
     """What changed between two versions of a ladder."""
     from skillgrid.services.frameworks import diff_versions

@@ -22,12 +22,14 @@ class RatingIn(BaseModel):
 class AssessmentUpdate(BaseModel):
     """All the ratings of an assessment (criteria left out are no longer rated)."""
 
-    revision: int = Field(..., ge=0, description="The revision you read (0 for a new one).")
+    revision: int = Field(
+        ..., ge=0, le=2**31, description="The revision you read (0 for a new one)."
+    )
     ratings: dict[str, RatingIn] = Field(default_factory=dict, max_length=2000)
 
 
 class Transition(BaseModel):
-    revision: int = Field(..., ge=0)
+    revision: int = Field(..., ge=0, le=2**31)
 
 
 def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
@@ -105,6 +107,21 @@ async def put_assessment(
     rate(uow, user.actor, email, cycle, rater, entries, revision=body.revision, replace_all=True)
     assessment, framework = read(uow, user.actor, email, cycle, rater)
     return _assessment_json(assessment, framework)
+
+
+@router.post("/people/{email}/assessments/{cycle}/{peer}/invite", status_code=201)
+async def invite(uow: UowDep, user: ApiUser, email: str, cycle: str, peer: str) -> dict[str, Any]:
+    """Ask a colleague for a peer review (the person, their managers or an admin)."""
+    from skillgrid.services.assessments import invite_peer
+
+    invited = invite_peer(uow, user.actor, email, cycle, peer)
+    return {
+        "person": invited.person,
+        "cycle": invited.cycle,
+        "rater": invited.rater,
+        "state": invited.state.value,
+        "revision": invited.revision,
+    }
 
 
 @router.post("/people/{email}/assessments/{cycle}/{rater}/submit")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 
 from skillgrid.web.deps import ApiUser, UowDep
@@ -39,7 +39,9 @@ async def list_all(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-async def revoke(uow: UowDep, user: ApiUser, token_id: int) -> None:
+async def revoke(
+    uow: UowDep, user: ApiUser, token_id: Annotated[int, Path(ge=1, le=2**31)]
+) -> None:
     """Revoke one of the caller's tokens."""
     from skillgrid.services.accounts import revoke_token
 

@@ -56,7 +56,12 @@ async def assess_save(
     form = await request.form(max_fields=4000, max_files=0)
     check_csrf(request, user, _text(form, "csrf_token"))
     action = _text(form, "action") or "save"
-    revision = int(_text(form, "revision") or 0)
+    raw_revision = _text(form, "revision") or "0"
+    if not raw_revision.isdigit() or len(raw_revision) > 9:
+        from skillgrid.domain.errors import InputError, Problem
+
+        raise InputError([Problem(f"revision {raw_revision!r}", "reload the page and retry")])
+    revision = int(raw_revision)
     view = review_view(uow, user.actor, email, cycle, rater)
     if view.can_edit and action in ("save", "submit"):
         entries, evidence = _read_form(form, view.framework.criteria)

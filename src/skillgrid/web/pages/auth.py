@@ -30,7 +30,7 @@ async def login_page(request: Request, user: MaybeUser, next: str = "/") -> Resp
 
 
 @router.post("/login")
-async def login(
+def login(
     request: Request,
     uow: UowDep,
     email: Annotated[str, Form(max_length=320)],
@@ -61,7 +61,7 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(
+def logout(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
