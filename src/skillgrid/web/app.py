@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="SkillGrid",
         summary="Career ladders as data: ladders, assessments, levels and gaps.",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from the packaged Swagger UI: no CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = resources.files("skillgrid.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _errors(app)
+    _docs(app)
 
     from skillgrid.web import metrics as health
     from skillgrid.web.api import frameworks as api_frameworks
@@ -74,6 +75,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_people.router, prefix="/api/v1")
     app.include_router(api_tokens.router, prefix="/api/v1")
     return app
+
+
+def _docs(app: FastAPI) -> None:
+    """The OpenAPI page at /api/docs with Swagger UI from a Python package (works offline)."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    app.mount(
+        "/api/docs/static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger"
+    )
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="SkillGrid API",
+            swagger_js_url="/api/docs/static/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs/static/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
 
 
 def templates() -> Jinja2Templates:
