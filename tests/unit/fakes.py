@@ -74,6 +74,7 @@ class FakeUnitOfWork:
         self.assessments = FakeAssessmentRepository()
         self.evidence = FakeEvidenceRepository()
         self.accounts = FakeAccountRepository()
+        self.insight = FakeInsightRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:
@@ -139,9 +140,21 @@ class FakeAssessmentRepository:
             replace(c, version=version) if c.name == name else c for c in self.cycle_list
         ]
 
-    def in_cycle(self, cycle: str) -> list[Assessment]:
+    def in_cycle(self, cycle: str, people: Any = None) -> list[Assessment]:
         return sorted(
-            (a for a in self.stored.values() if a.cycle == cycle), key=lambda a: (a.person, a.rater)
+            (
+                a
+                for a in self.stored.values()
+                if a.cycle == cycle and (people is None or a.person in people)
+            ),
+            key=lambda a: (a.person, a.rater),
+        )
+
+    def finalized_people(self, cycle: str) -> list[str]:
+        return sorted(
+            a.person
+            for a in self.stored.values()
+            if a.cycle == cycle and a.rater == "manager" and a.state.value == "finalized"
         )
 
     def for_person(
@@ -198,3 +211,43 @@ class FakeAccountRepository:
 
     def revoke_tokens_of(self, email: str) -> None:
         self.revoked.append(email)
+
+
+class FakeInsightRepository:
+    """Stored summaries and targets; the aggregate reads are exercised on real databases."""
+
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        self.target_list: list[Any] = []
+
+    def save_summary(self, person: str, cycle: str, summary: Any, manager: str | None) -> None:
+        self.stored[(person, cycle)] = (summary, manager)
+
+    def save_summaries(self, cycle: str, rows: Any) -> None:
+        for person, summary, manager in rows:
+            self.stored[(person, cycle)] = (summary, manager)
+
+    def delete_summary(self, person: str, cycle: str) -> None:
+        self.stored.pop((person, cycle), None)
+
+    def delete_summaries(self) -> None:
+        self.stored.clear()
+
+    def summaries(self) -> dict[tuple[str, str], tuple[Any, str | None]]:
+        return dict(self.stored)
+
+    def targets(self, framework: str | None = None) -> list[Any]:
+        return [t for t in self.target_list if framework in (None, t.framework)]
+
+    def set_target(self, target: Any) -> None:
+        self.remove_target(target.team, target.framework, target.track)
+        self.target_list.append(target)
+
+    def remove_target(self, team: str, framework: str, track: str) -> bool:
+        before = len(self.target_list)
+        self.target_list = [
+            t
+            for t in self.target_list
+            if (t.team, t.framework, t.track) != (team, framework, track)
+        ]
+        return len(self.target_list) < before

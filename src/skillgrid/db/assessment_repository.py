@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -64,16 +66,38 @@ class SqlAssessmentRepository:
         cycle.version_id = version_id
         self.session.flush()
 
-    def in_cycle(self, cycle: str) -> list[Assessment]:
-        """Every assessment of a cycle."""
-        emails = self.session.scalars(
+    def in_cycle(self, cycle: str, people: Sequence[str] | None = None) -> list[Assessment]:
+        """Every assessment of a cycle (of the given people), by person."""
+        query = (
+            select(AssessmentRow, PersonRow.email)
+            .join(CycleRow, CycleRow.id == AssessmentRow.cycle_id)
+            .join(PersonRow, PersonRow.id == AssessmentRow.person_id)
+            .where(CycleRow.name == cycle)
+            .order_by(PersonRow.email, AssessmentRow.rater)
+        )
+        if people is not None:
+            query = query.where(PersonRow.email.in_(list(people)))
+        found = list(self.session.execute(query))
+        entries = self._entries([row.id for row, _ in found])
+        return [
+            Assessment(email, cycle, row.rater, State(row.state), entries[row.id], row.revision)
+            for row, email in found
+        ]
+
+    def finalized_people(self, cycle: str) -> list[str]:
+        """The people with a finalized manager assessment in a cycle."""
+        query = (
             select(PersonRow.email)
             .join(AssessmentRow, AssessmentRow.person_id == PersonRow.id)
             .join(CycleRow, CycleRow.id == AssessmentRow.cycle_id)
-            .where(CycleRow.name == cycle)
-            .distinct()
+            .where(
+                CycleRow.name == cycle,
+                AssessmentRow.rater == "manager",
+                AssessmentRow.state == State.FINALIZED.value,
+            )
+            .order_by(PersonRow.email)
         )
-        return [a for email in sorted(emails) for a in self.for_person(email, cycle)]
+        return list(self.session.scalars(query))
 
     def set_open(self, name: str, is_open: bool) -> None:
         self.session.execute(update(CycleRow).where(CycleRow.name == name).values(open=is_open))
@@ -98,21 +122,7 @@ class SqlAssessmentRepository:
         if rater is not None:
             query = query.where(AssessmentRow.rater == rater)
         found = list(self.session.execute(query))
-        ids = [row.id for row, _ in found]
-        entries: dict[int, dict[str, Entry]] = {i: {} for i in ids}
-        if ids:
-            rows = self.session.execute(
-                select(
-                    RatingRow.assessment_id,
-                    RatingRow.criterion_uid,
-                    RatingRow.rating,
-                    RatingRow.reason,
-                    RatingRow.comment,
-                    RatingRow.needs_review,
-                ).where(RatingRow.assessment_id.in_(ids))
-            )  # plain rows, not ORM objects: a person has hundreds of ratings
-            for assessment_id, uid, rating, reason, comment, needs_review in rows:
-                entries[assessment_id][uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
+        entries = self._entries([row.id for row, _ in found])
         return [
             Assessment(person, name, row.rater, State(row.state), entries[row.id], row.revision)
             for row, name in found
@@ -160,6 +170,23 @@ class SqlAssessmentRepository:
             dict(assessment.entries),
             assessment.revision + 1,
         )
+
+    def _entries(self, ids: list[int]) -> dict[int, dict[str, Entry]]:
+        entries: dict[int, dict[str, Entry]] = {i: {} for i in ids}
+        for start in range(0, len(ids), 5000):  # bound the IN list
+            rows = self.session.execute(
+                select(
+                    RatingRow.assessment_id,
+                    RatingRow.criterion_uid,
+                    RatingRow.rating,
+                    RatingRow.reason,
+                    RatingRow.comment,
+                    RatingRow.needs_review,
+                ).where(RatingRow.assessment_id.in_(ids[start : start + 5000]))
+            )  # plain rows, not ORM objects: a person has hundreds of ratings
+            for assessment_id, uid, rating, reason, comment, needs_review in rows:
+                entries[assessment_id][uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
+        return entries
 
     def _update(self, assessment: Assessment, key: tuple[int, int]) -> int:
         result = self.session.execute(

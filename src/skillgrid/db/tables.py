@@ -270,3 +270,67 @@ class ApiTokenRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class OfficialResultRow(Base):
+    """A person's official result in a cycle, stored when the manager assessment is
+    finalized, so team and org reports read summaries instead of every rating. The
+    ``delta_*`` columns sum (manager − self) over the criteria both rated on the scale."""
+
+    __tablename__ = "official_results"
+    __table_args__ = (Index("ix_official_results_cycle_manager", "cycle_id", "manager_id"),)
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    cycle_id: Mapped[int] = mapped_column(
+        ForeignKey("cycles.id", ondelete="CASCADE"), primary_key=True
+    )
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+    )
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    policy: Mapped[str] = mapped_column(String(200))
+    overall: Mapped[int] = mapped_column(Integer)
+    top: Mapped[int] = mapped_column(Integer)
+    gaps: Mapped[int] = mapped_column(Integer)
+    delta_n: Mapped[int] = mapped_column(Integer, default=0)
+    delta_sum: Mapped[int] = mapped_column(Integer, default=0)
+    delta_squares: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OfficialTrackRow(Base):
+    """One track of an official result: its level, and ``unmet``, the number of unmet
+    criteria of the track at levels ≤ L for L = 1..N (comma-separated), which says how close
+    someone is to any target on the track."""
+
+    __tablename__ = "official_tracks"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["person_id", "cycle_id"],
+            ["official_results.person_id", "official_results.cycle_id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_official_tracks_cycle_track_level", "cycle_id", "track_key", "level"),
+    )
+
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    track_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    unmet: Mapped[str] = mapped_column(String(200))
+
+
+class TargetRow(Base):
+    """What a team needs: at least ``people`` people at ``track_key`` ≥ ``level`` on one
+    ladder."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("team_id", "framework_id", "track_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"))
+    track_key: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int] = mapped_column(Integer)
+    people: Mapped[int] = mapped_column(Integer)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from skillgrid.db.account_repository import SqlAccountRepository
 from skillgrid.db.assessment_repository import SqlAssessmentRepository
 from skillgrid.db.evidence_repository import SqlEvidenceRepository
+from skillgrid.db.insight_repository import SqlInsightRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
 from skillgrid.db.repositories import SqlFrameworkRepository
 from skillgrid.domain.errors import Conflict
@@ -32,6 +33,7 @@ class SqlAlchemyUnitOfWork:
         self.assessments = SqlAssessmentRepository(self.session)
         self.evidence = SqlEvidenceRepository(self.session)
         self.accounts = SqlAccountRepository(self.session)
+        self.insight = SqlInsightRepository(self.session)
         return self
 
     def __exit__(

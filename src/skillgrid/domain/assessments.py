@@ -149,7 +149,12 @@ def may_read(
 
 
 def next_state(current: State, action: str) -> State:
-    """The state after ``submit`` or ``finalize``; anything else is refused with a reason."""
+    """The state after ``submit``, ``finalize`` or ``reopen`` (finalized → submitted, for a
+    correction); anything else is refused with a reason."""
+    if action == "reopen":
+        if current is not State.FINALIZED:
+            raise StateError(f"only a finalized assessment reopens; this one is {current.value}")
+        return State.SUBMITTED
     if current is State.FINALIZED:
         raise StateError("the assessment is finalized and read-only")
     if action == "submit" and current is State.DRAFT:

@@ -176,9 +176,20 @@ def _rate_in(
         raise StateError("the assessment is finalized and read-only")
     _check_revision(current, revision)
     by_uid = _to_uids(context.framework, entries)
-    return uow.assessments.save(
+    saved = uow.assessments.save(
         replace(current, entries=_merge(current, by_uid, context, replace_all))
     )
+    if saved.rater == SELF and saved.state is not State.DRAFT:
+        _keep_summary(uow, saved, context.cycle)  # a handed-over self-assessment is compared
+    return saved
+
+
+def _keep_summary(uow: UnitOfWork, saved: Assessment, cycle: Cycle) -> None:
+    """Keep the stored official result in step, in the same transaction as the change."""
+    from skillgrid.services.insight import refresh_summary
+
+    if saved.rater in (SELF, MANAGER):
+        refresh_summary(uow, saved.person, cycle)
 
 
 def _merge(
@@ -233,6 +244,19 @@ def finalize(
     return _transition(uow, actor, person, cycle, rater, "finalize", revision)
 
 
+def reopen(
+    uow: UnitOfWork,
+    actor: Actor,
+    person: str,
+    cycle: str,
+    rater: str = MANAGER,
+    revision: int | None = None,
+) -> Assessment:
+    """Take a finalized assessment back to submitted to correct it (admins only; the
+    official result it made is withdrawn until it is finalized again)."""
+    return _transition(uow, actor, person, cycle, rater, "reopen", revision)
+
+
 def get_assessment(
     uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str
 ) -> tuple[Assessment, Framework]:
@@ -263,17 +287,19 @@ def _transition(
     with uow:
         context = assessment_context(uow, person, cycle, rater, actor)
         p = context.person
-        allowed = (
-            may_finalize(actor, p.email, p.manager)
-            if action == "finalize"
-            else may_edit(actor, context.rater, p.email, p.manager)
-        )
+        if action == "finalize":
+            allowed = may_finalize(actor, p.email, p.manager)
+        elif action == "reopen":
+            allowed = actor.is_admin
+        else:
+            allowed = may_edit(actor, context.rater, p.email, p.manager)
         _require(uow, allowed, actor, action, context)
         if context.current is None:
             raise AssessmentError(f"there is no {context.rater} assessment of {p.email} in {cycle}")
         _check_revision(context.current, revision)
         state = next_state(context.current.state, action)
         saved = uow.assessments.save(replace(context.current, state=state))
+        _keep_summary(uow, saved, context.cycle)
         uow.commit()
     return saved
 
@@ -314,6 +340,7 @@ def _require(uow: UnitOfWork, allowed: bool, actor: Actor, action: str, context:
         who = actor.email or "this operator"
         who_may = {
             "finalize": "the person's manager or an admin",
+            "reopen": "an admin",
             "invite a peer for": "the person, their managers or an admin",
         }.get(action, "its author or an admin")
         raise Forbidden(

@@ -205,6 +205,9 @@ def set_policy(uow: UnitOfWork, name: str, policy: Policy) -> Policy:
         if isinstance(policy, Points):
             policy.tables(len(ladder.tracks), len(ladder.levels))  # refuse tables that do not fit
         uow.frameworks.set_policy(name, policy)
+        from skillgrid.services.insight import rebuild_in
+
+        rebuild_in(uow, name)  # stored official results follow the new rule
         uow.commit()
     return policy
 

@@ -1,0 +1,278 @@
+"""Team and org insight, pure: what is stored of an official result, targets and how well a
+team covers them, calibration of managers' ratings, and how people moved between cycles.
+
+Reports read stored summaries (one per person and cycle), never the ratings themselves:
+:func:`summarize` is the one place a summary is computed, on finalize and on rebuild alike.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from skillgrid.domain.errors import SkillGridError
+from skillgrid.domain.framework import Framework
+from skillgrid.domain.leveling import SCALE, LevelResult, Rating, is_met
+
+_RANK = {rating: i for i, rating in enumerate(SCALE)}
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What is stored of an official result: the levels, and enough to answer "how close is
+    this person to level L on track T" and "how far apart are manager and self" without the
+    ratings. ``unmet[T][L - 1]`` counts the unmet criteria of T at levels ≤ L."""
+
+    policy: str
+    overall: int
+    top: int
+    gaps: int
+    tracks: Mapping[str, int]
+    unmet: Mapping[str, tuple[int, ...]]
+    delta_n: int = 0
+    delta_sum: int = 0
+    delta_squares: int = 0
+
+
+def summarize(
+    framework: Framework,
+    result: LevelResult,
+    official: Mapping[str, Rating],
+    self_ratings: Mapping[str, Rating] | None = None,
+) -> Summary:
+    """The summary of an official result. ``official`` and ``self_ratings`` map criterion
+    identities (uids) to ratings; (manager − self) is taken over the criteria both rated on
+    the scale (``n/a`` on either side is not a difference of degree)."""
+    top = len(framework.levels)
+    unmet: dict[str, list[int]] = {t.key: [0] * top for t in framework.tracks}
+    numbers = {level.number: i for i, level in enumerate(framework.levels)}
+    n = total = squares = 0
+    for criterion in framework.criteria:
+        uid = criterion.uid or criterion.id
+        rating = official.get(uid)
+        if not is_met(rating):
+            counts = unmet[criterion.track]
+            for i in range(numbers[criterion.level], top):
+                counts[i] += 1
+        if self_ratings is not None and rating in _RANK:
+            mine = self_ratings.get(uid)
+            if mine in _RANK:
+                delta = _RANK[rating] - _RANK[mine]
+                n += 1
+                total += delta
+                squares += delta * delta
+    return Summary(
+        policy=result.policy,
+        overall=result.overall,
+        top=top,
+        gaps=len(result.gap_ids),
+        tracks=dict(result.tracks),
+        unmet={key: tuple(counts) for key, counts in unmet.items()},
+        delta_n=n,
+        delta_sum=total,
+        delta_squares=squares,
+    )
+
+
+def pack_unmet(counts: tuple[int, ...]) -> str:
+    return ",".join(map(str, counts))
+
+
+def unpack_unmet(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",")) if text else ()
+
+
+class TargetError(SkillGridError):
+    """A target that cannot be stored as given."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a team needs: at least ``people`` people at ``track`` ≥ ``level`` on a ladder."""
+
+    team: str
+    framework: str
+    track: str
+    level: int
+    people: int
+
+    def describe(self) -> str:
+        noun = "person" if self.people == 1 else "people"
+        return f"{self.people} {noun} at {self.track} ≥ {self.level}"
+
+
+def check_target(target: Target, framework: Framework) -> Target:
+    """The target, or a TargetError naming what is wrong with it on this ladder."""
+    keys = [t.key for t in framework.tracks]
+    track = target.track.strip()
+    match = next((k for k in keys if k.lower() == track.lower()), None)
+    match = match or next(
+        (t.key for t in framework.tracks if t.name.lower() == track.lower()), None
+    )
+    if match is None:
+        raise TargetError(
+            f"{framework.name} has no track {target.track!r}; tracks: {', '.join(keys)}"
+        )
+    top = len(framework.levels)
+    if not 1 <= target.level <= top:
+        raise TargetError(f"level must be 1..{top} on {framework.name}, not {target.level}")
+    if not 1 <= target.people <= 100_000:
+        raise TargetError(f"people must be a positive number, not {target.people}")
+    return Target(target.team, framework.name, match, target.level, target.people)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Someone below a target's level, how many criteria they lack for it, and which."""
+
+    email: str
+    name: str
+    level: int
+    unmet: int
+    lacking: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """A target against the people of a team (and the teams below it) in one cycle."""
+
+    target: Target
+    holders: int
+    holder_names: tuple[str, ...]
+    closest: tuple[Candidate, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        return self.holders >= self.target.people
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.target.people - self.holders)
+
+    @property
+    def single_point_of_failure(self) -> bool:
+        """Met by exactly one person: one departure leaves nobody."""
+        return self.holders == 1 and self.met
+
+    @property
+    def no_slack(self) -> bool:
+        """Met exactly: any one holder leaving makes it a miss."""
+        return self.holders == self.target.people
+
+
+def closest_count(shortfall: int) -> int:
+    """How many candidates a missed target lists: enough to close it, and a few more."""
+    return min(shortfall + 2, 10)
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """Count, mean and standard deviation from running sums."""
+
+    n: int
+    total: float
+    squares: float
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.n if self.n else 0.0
+
+    @property
+    def sd(self) -> float:
+        if self.n < 2:
+            return 0.0
+        variance = (self.squares - self.total * self.total / self.n) / (self.n - 1)
+        return math.sqrt(max(variance, 0.0))
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerRatings:
+    """What a manager's finalized results in a cycle add up to (from stored summaries)."""
+
+    email: str
+    name: str
+    reports: int
+    level: Spread  # official overall levels of their reports
+    compared: int  # criteria rated by both manager and self
+    delta: Spread  # per rating: manager − self
+    report_means: Spread  # per report with a self-assessment: mean (manager − self)
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """One manager against the org: the figures and, when they stand out, why."""
+
+    ratings: ManagerRatings
+    flags: tuple[str, ...]
+
+
+#: A manager is flagged when their reports' mean differs from the org's by more than this
+#: many standard errors and by at least MIN_STEP rating steps (or levels), with at least
+#: MIN_REPORTS reports: enough to discuss, too little to conclude alone.
+Z = 2.0
+MIN_STEP = 0.25
+MIN_REPORTS = 3
+
+
+def org_spreads(managers: Sequence[ManagerRatings]) -> tuple[Spread, Spread]:
+    """The org's spread of per-report (manager − self) means, and of official levels."""
+    deltas = Spread(
+        sum(m.report_means.n for m in managers),
+        sum(m.report_means.total for m in managers),
+        sum(m.report_means.squares for m in managers),
+    )
+    levels = Spread(
+        sum(m.level.n for m in managers),
+        sum(m.level.total for m in managers),
+        sum(m.level.squares for m in managers),
+    )
+    return deltas, levels
+
+
+def flags_against(manager: ManagerRatings, deltas: Spread, levels: Spread) -> tuple[str, ...]:
+    """What makes a manager worth a calibration conversation, against the org's spreads."""
+    flags = []
+    delta = _stands_out(manager.report_means, deltas)
+    if delta:
+        word = "higher" if delta > 0 else "lower"
+        flags.append(
+            f"rates {word} against self-assessments than the org: "
+            f"{manager.report_means.mean:+.2f} vs {deltas.mean:+.2f} steps per criterion "
+            f"over {manager.report_means.n} reports"
+        )
+    level = _stands_out(manager.level, levels)
+    if level:
+        word = "above" if level > 0 else "below"
+        flags.append(
+            f"reports' official levels are {word} the org's: mean {manager.level.mean:.1f} "
+            f"vs {levels.mean:.1f} over {manager.level.n} reports (team seniority may "
+            "explain it)"
+        )
+    return tuple(flags)
+
+
+def _stands_out(mine: Spread, org: Spread) -> float:
+    """mine.mean − org.mean when it is both large and unlikely by chance, else 0."""
+    if mine.n < MIN_REPORTS or org.n < 2 * MIN_REPORTS:
+        return 0.0
+    difference = mine.mean - org.mean
+    error = org.sd / math.sqrt(mine.n)
+    if abs(difference) >= MIN_STEP and abs(difference) > Z * error:
+        return difference
+    return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A person whose level on a track (or overall: ``track`` None) changed between cycles."""
+
+    email: str
+    name: str
+    track: str | None
+    before: int
+    after: int
+
+    @property
+    def up(self) -> bool:
+        return self.after > self.before

@@ -1,0 +1,532 @@
+"""Team and org insight: stored official results (kept in step with every finalize), team
+targets, and the team report — coverage against targets, level distribution, calibration of
+managers and movement between cycles — read from the summaries, with the same privacy as
+everything else (a manager sees teams made of their own reports; an admin sees the org)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from skillgrid.domain.assessments import MANAGER, SELF, Actor, Assessment, Cycle, State
+from skillgrid.domain.errors import NotFound
+from skillgrid.domain.framework import Framework
+from skillgrid.domain.insight import (
+    Calibration,
+    Candidate,
+    Coverage,
+    Move,
+    Spread,
+    Summary,
+    Target,
+    TargetError,
+    check_target,
+    closest_count,
+    flags_against,
+    org_spreads,
+    summarize,
+)
+from skillgrid.domain.people import Person, Team, reports_below
+from skillgrid.domain.policies import Policy
+from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.unit_of_work import UnitOfWork
+
+# summaries ------------------------------------------------------------------------------
+
+
+def summary_of(
+    framework: Framework, policy: Policy, official: Assessment, mine: Assessment | None
+) -> Summary:
+    """The summary of an official (finalized manager) assessment, with the person's handed
+    over self-assessment beside it for calibration."""
+    from skillgrid.services.results import level_assessment
+
+    result = level_assessment(framework, official, policy)
+    official_ratings = {uid: e.rating for uid, e in official.entries.items()}
+    self_ratings = {uid: e.rating for uid, e in mine.entries.items()} if mine else None
+    return summarize(framework, result, official_ratings, self_ratings)
+
+
+def refresh_summary(uow: UnitOfWork, person: str, cycle: Cycle) -> None:
+    """Bring the stored summary of ``person`` in ``cycle`` in step with their assessments,
+    inside the caller's transaction: stored while a finalized manager assessment exists,
+    removed otherwise. The manager recorded is the person's manager now."""
+    assessments = uow.assessments.for_person(person, cycle.name)
+    official, mine = _official_and_self(assessments)
+    if official is None:
+        uow.insight.delete_summary(person, cycle.name)
+        return
+    framework = get_framework_in(uow, cycle.framework, cycle.version)
+    summary = summary_of(framework, uow.frameworks.policy(cycle.framework), official, mine)
+    found = uow.people.get(person)
+    uow.insight.save_summary(person, cycle.name, summary, found.manager if found else None)
+
+
+def _official_and_self(
+    assessments: Iterable[Assessment],
+) -> tuple[Assessment | None, Assessment | None]:
+    official = mine = None
+    for a in assessments:
+        if a.rater == MANAGER and a.state is State.FINALIZED:
+            official = a
+        elif a.rater == SELF and a.state is not State.DRAFT:
+            mine = a
+    return official, mine
+
+
+def rebuild_summaries(
+    uow: UnitOfWork,
+    framework: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Recompute every stored summary (of one ladder's cycles, or all) from the ratings, in
+    one transaction; the manager each was stored under is kept. Returns how many."""
+    with uow:
+        done = rebuild_in(uow, framework, progress)
+        uow.commit()
+    return done
+
+
+def rebuild_in(
+    uow: UnitOfWork,
+    framework: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """:func:`rebuild_summaries` inside the caller's transaction (a policy change, say)."""
+    before = uow.insight.summaries()
+    if framework is None:
+        uow.insight.delete_summaries()
+    cycles = [c for c in uow.assessments.cycles() if framework in (None, c.framework)]
+    managers = {p.email: p.manager for p in uow.people.people()}
+    done = 0
+    for cycle in cycles:
+        if framework is not None:
+            for person, name in list(before):
+                if name == cycle.name:
+                    uow.insight.delete_summary(person, name)
+        ladder = get_framework_in(uow, cycle.framework, cycle.version)
+        policy = uow.frameworks.policy(cycle.framework)
+        people = uow.assessments.finalized_people(cycle.name)
+        for start in range(0, len(people), 500):
+            chunk = people[start : start + 500]
+            by_person: dict[str, list[Assessment]] = {}
+            for a in uow.assessments.in_cycle(cycle.name, chunk):
+                by_person.setdefault(a.person, []).append(a)
+            rows = []
+            for person in chunk:
+                official, mine = _official_and_self(by_person.get(person, []))
+                assert official is not None
+                kept = before.get((person, cycle.name))
+                manager = kept[1] if kept else managers.get(person)
+                rows.append((person, summary_of(ladder, policy, official, mine), manager))
+            uow.insight.save_summaries(cycle.name, rows)
+            done += len(chunk)
+            if progress:
+                progress(done)
+    return done
+
+
+def check_summaries(uow: UnitOfWork) -> list[str]:
+    """Where stored summaries differ from a recomputation (empty: all consistent)."""
+    with uow:
+        stored = {key: summary for key, (summary, _) in uow.insight.summaries().items()}
+        expected: dict[tuple[str, str], Summary] = {}
+        for cycle in uow.assessments.cycles():
+            ladder = get_framework_in(uow, cycle.framework, cycle.version)
+            policy = uow.frameworks.policy(cycle.framework)
+            by_person: dict[str, list[Assessment]] = {}
+            for a in uow.assessments.in_cycle(cycle.name):
+                by_person.setdefault(a.person, []).append(a)
+            for person, assessments in by_person.items():
+                official, mine = _official_and_self(assessments)
+                if official is not None:
+                    expected[(person, cycle.name)] = summary_of(ladder, policy, official, mine)
+    problems = [f"{p} in {c}: missing" for p, c in sorted(expected.keys() - stored.keys())]
+    problems += [f"{p} in {c}: stale" for p, c in sorted(stored.keys() - expected.keys())]
+    problems += [
+        f"{p} in {c}: differs"
+        for (p, c) in sorted(expected.keys() & stored.keys())
+        if expected[(p, c)] != stored[(p, c)]
+    ]
+    return problems
+
+
+# targets --------------------------------------------------------------------------------
+
+
+def set_target(uow: UnitOfWork, target: Target) -> Target:
+    """Add or change a team's target on a ladder (one per team, ladder and track)."""
+    with uow:
+        checked = _checked(uow, target)
+        uow.insight.set_target(checked)
+        uow.commit()
+    return checked
+
+
+def remove_target(uow: UnitOfWork, team: str, framework: str, track: str) -> None:
+    with uow:
+        checked = _checked(uow, Target(team, framework, track, 1, 1))
+        if not uow.insight.remove_target(team, checked.framework, checked.track):
+            raise NotFound(f"{team} has no target on {checked.framework} {checked.track}")
+        uow.commit()
+
+
+def list_targets(uow: UnitOfWork, framework: str | None = None) -> list[Target]:
+    with uow:
+        return uow.insight.targets(framework)
+
+
+def import_targets(uow: UnitOfWork, data: bytes, source: str) -> list[Target]:
+    """Make a ladder's targets exactly those of a YAML file (see docs/concepts.md)."""
+    from skillgrid.importers.targets import read_targets
+
+    name, targets = read_targets(data, source)
+    with uow:
+        ladder = get_framework_in(uow, name, None)
+        teams = {t.name for t in uow.people.teams()}
+        checked = []
+        problems = []
+        for index, target in enumerate(targets, 1):
+            try:
+                if target.team not in teams:
+                    raise TargetError(f"no team {target.team!r}; add it first (skillgrid team add)")
+                checked.append(check_target(target, ladder))
+            except TargetError as error:
+                problems.append(f"{source}: target {index}: {error}")
+        if problems:
+            raise TargetError("\n".join(problems) + "\nnothing was stored")
+        for old in uow.insight.targets(name):
+            uow.insight.remove_target(old.team, old.framework, old.track)
+        for target in checked:
+            uow.insight.set_target(target)
+        uow.commit()
+    return checked
+
+
+def export_targets(uow: UnitOfWork, framework: str) -> str:
+    """A ladder's targets as the YAML file :func:`import_targets` reads."""
+    from skillgrid.importers.targets import write_targets
+
+    with uow:
+        get_framework_in(uow, framework, None)
+        return write_targets(framework, uow.insight.targets(framework))
+
+
+def _checked(uow: UnitOfWork, target: Target) -> Target:
+    if target.team not in {t.name for t in uow.people.teams()}:
+        raise NotFound(f"no team {target.team!r}")
+    return check_target(target, get_framework_in(uow, target.framework, None))
+
+
+# the team report ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamCounts:
+    """People per level (index = level 0..N) in a slice of the org, overall and per track."""
+
+    name: str | None
+    people: int
+    overall: tuple[int, ...]
+    tracks: dict[str, tuple[int, ...]]
+
+    def mean(self, track: str | None = None) -> float | None:
+        counts = self.overall if track is None else self.tracks.get(track, ())
+        total = sum(counts)
+        return sum(i * n for i, n in enumerate(counts)) / total if total else None
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    name: str
+    parent: str | None
+    people: int  # on the team itself
+    total: int  # with the teams below
+    targets: int
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    team: str | None  # None: the whole org
+    cycle: Cycle | None
+    previous: Cycle | None
+    framework: Framework | None
+    teams: tuple[str, ...]  # the team and every team below it
+    coverage: tuple[Coverage, ...] = ()
+    distribution: tuple[TeamCounts, ...] = ()  # the team (rolled up), then each team in it
+    history: tuple[tuple[str, TeamCounts], ...] = ()  # the team, per cycle of the ladder
+    org_deltas: Spread = field(default_factory=lambda: Spread(0, 0.0, 0.0))
+    org_levels: Spread = field(default_factory=lambda: Spread(0, 0.0, 0.0))
+    calibration: tuple[Calibration, ...] = ()
+    movement: tuple[Move, ...] = ()
+    criteria: dict[str, str] = field(default_factory=dict)  # id → text of lacking criteria
+
+    @property
+    def levels(self) -> range:
+        return range(len(self.framework.levels) + 1) if self.framework else range(0)
+
+
+def list_teams(uow: UnitOfWork, actor: Actor) -> list[TeamInfo]:
+    """The teams the actor may report on, with head counts and targets."""
+    with uow:
+        teams = uow.people.teams()
+        people = uow.people.people()
+        targets = uow.insight.targets()
+    tree = _children(teams)
+    direct: dict[str | None, int] = {}
+    for p in people:
+        direct[p.team] = direct.get(p.team, 0) + 1
+    counted = {t.name: sum(1 for x in targets if x.team == t.name) for t in teams}
+    return [
+        TeamInfo(
+            t.name,
+            t.parent,
+            direct.get(t.name, 0),
+            sum(direct.get(n, 0) for n in _subtree(t.name, tree)),
+            counted[t.name],
+        )
+        for t in teams
+        if _may_see(actor, _subtree(t.name, tree), people)
+    ]
+
+
+def team_report(
+    uow: UnitOfWork,
+    actor: Actor,
+    team: str | None = None,
+    cycle: str | None = None,
+    since: str | None = None,
+) -> TeamReport:
+    """Coverage, distribution, calibration and movement of a team (and the teams below it)
+    or, for ``team`` None, of the whole org (admins only), in a cycle (by default the newest
+    with official results), with movement since ``since`` (by default the cycle before on
+    the same ladder)."""
+    with uow:
+        teams = uow.people.teams()
+        people = uow.people.people()
+        tree = _children(teams)
+        if team is not None and team not in {t.name for t in teams}:
+            raise NotFound(f"no team {team!r}")
+        names = _subtree(team, tree) if team is not None else [t.name for t in teams]
+        slice_: list[str | None] | None = list(names) if team is not None else None
+        if not _may_see(actor, names if team is not None else None, people):
+            raise NotFound(f"no team {team!r}" if team else "the org report is for admins")
+        cycles = uow.assessments.cycles()
+        chosen = _choose_cycle(uow, cycles, cycle)
+        if chosen is None:
+            return TeamReport(team, None, None, None, tuple(names))
+        framework = get_framework_in(uow, chosen.framework, chosen.version)
+        same = [c for c in cycles if c.framework == chosen.framework]
+        previous = _previous(same, chosen, since)
+        history_cycles = [c.name for c in same[: same.index(chosen) + 1]]
+        counts = uow.insight.level_counts(history_cycles)
+        top = len(framework.levels)
+        direct = _direct_counts(counts, chosen.name, framework, top)
+        rolled = [_roll_up(n, _subtree(n, tree), direct, framework, top) for n in names]
+        whole = _roll_up(team, slice_, direct, framework, top)
+        history = tuple(
+            (
+                name,
+                _roll_up(
+                    team, slice_, _direct_counts(counts, name, framework, top), framework, top
+                ),
+            )
+            for name in history_cycles
+        )
+        coverage, criteria = _coverage(
+            uow, chosen, framework, names, tree, direct, top, uow.insight.targets(chosen.framework)
+        )
+        org_deltas, org_levels = org_spreads(uow.insight.manager_ratings(chosen.name, None))
+        calibration = [
+            Calibration(m, flags_against(m, org_deltas, org_levels))
+            for m in uow.insight.manager_ratings(chosen.name, slice_)
+        ]
+        movement = (
+            uow.insight.moves(previous.name, chosen.name, slice_) if previous is not None else []
+        )
+    return TeamReport(
+        team=team,
+        cycle=chosen,
+        previous=previous,
+        framework=framework,
+        teams=tuple(names),
+        coverage=tuple(coverage),
+        distribution=(whole, *(r for r in rolled if r.name != team)),
+        history=history,
+        org_deltas=org_deltas,
+        org_levels=org_levels,
+        calibration=tuple(calibration),
+        movement=tuple(sorted(movement, key=lambda m: (m.track or "", not m.up, m.name))),
+        criteria=criteria,
+    )
+
+
+def _choose_cycle(uow: UnitOfWork, cycles: Sequence[Cycle], name: str | None) -> Cycle | None:
+    if name is not None:
+        found = next((c for c in cycles if c.name == name), None)
+        if found is None:
+            raise NotFound(f"no cycle {name!r}")
+        return found
+    with_results = set(uow.insight.cycles_with_results())
+    finished = [c for c in cycles if c.name in with_results] or list(cycles)
+    return finished[-1] if finished else None
+
+
+def _previous(same: list[Cycle], chosen: Cycle, since: str | None) -> Cycle | None:
+    if since is not None:
+        found = next((c for c in same if c.name == since), None)
+        if found is None:
+            raise NotFound(f"no cycle {since!r} on {chosen.framework} to compare with")
+        return found
+    index = same.index(chosen)
+    return same[index - 1] if index > 0 else None
+
+
+def _children(teams: Sequence[Team]) -> dict[str | None, list[str]]:
+    tree: dict[str | None, list[str]] = {}
+    for t in teams:
+        tree.setdefault(t.parent, []).append(t.name)
+    return tree
+
+
+def _subtree(team: str | None, tree: dict[str | None, list[str]]) -> list[str]:
+    """The team and every team below it, the team first."""
+    if team is None:
+        return []
+    found, stack = [], [team]
+    while stack:
+        name = stack.pop(0)
+        if name not in found:
+            found.append(name)
+            stack.extend(sorted(tree.get(name, ())))
+    return found
+
+
+def _may_see(actor: Actor, teams: Sequence[str] | None, people: Sequence[Person]) -> bool:
+    """Admins see every team and the org; anyone else a team whose people are all themselves
+    or below them in the management chain (and that has people)."""
+    if actor.is_admin:
+        return True
+    if teams is None or actor.email is None:
+        return False
+    members = [p.email for p in people if p.team in set(teams)]
+    below = reports_below(actor.email, {p.email: p.manager for p in people})
+    return bool(members) and all(m == actor.email or m in below for m in members)
+
+
+def _direct_counts(
+    counts: Sequence[tuple[str, str | None, str | None, int, int]],
+    cycle: str,
+    framework: Framework,
+    top: int,
+) -> dict[str | None, dict[str | None, list[int]]]:
+    """team → track (None: overall) → people per level, for the team's own members."""
+    found: dict[str | None, dict[str | None, list[int]]] = {}
+    for name, team, track, level, n in counts:
+        if name != cycle:
+            continue
+        per_team = found.setdefault(team, {})
+        row = per_team.setdefault(track, [0] * (top + 1))
+        if 0 <= level <= top:
+            row[level] += n
+    return found
+
+
+def _roll_up(
+    name: str | None,
+    teams: Sequence[str | None] | None,
+    direct: dict[str | None, dict[str | None, list[int]]],
+    framework: Framework,
+    top: int,
+) -> TeamCounts:
+    keys = [t.key for t in framework.tracks]
+    chosen = list(direct) if teams is None else list(teams)
+    overall = [0] * (top + 1)
+    tracks = {key: [0] * (top + 1) for key in keys}
+    for team in chosen:
+        for track, row in direct.get(team, {}).items():
+            target = overall if track is None else tracks.get(track)
+            if target is not None:
+                for i, n in enumerate(row):
+                    target[i] += n
+    return TeamCounts(
+        name, sum(overall), tuple(overall), {key: tuple(row) for key, row in tracks.items()}
+    )
+
+
+def _coverage(
+    uow: UnitOfWork,
+    cycle: Cycle,
+    framework: Framework,
+    names: Sequence[str],
+    tree: dict[str | None, list[str]],
+    direct: dict[str | None, dict[str | None, list[int]]],
+    top: int,
+    targets: Sequence[Target],
+) -> tuple[list[Coverage], dict[str, str]]:
+    """Each target of the teams in ``names`` against its own team's people (and the teams
+    below it); for a miss, the people closest to closing it and what they lack."""
+    mine = [t for t in targets if t.team in set(names)]
+    slices = [(list(_subtree(t.team, tree)), t.track, t.level) for t in mine]
+    held = []
+    for teams, track, level in slices:
+        count = 0
+        for team in teams:
+            row = direct.get(team, {}).get(track)
+            if row:
+                count += sum(row[level:])
+        held.append(count)
+    # who holds a target with no slack (the people it depends on), in one read
+    tight = [i for i, t in enumerate(mine) if 0 < held[i] <= t.people]
+    names_of = uow.insight.holders(cycle.name, [slices[i] for i in tight]) if tight else []
+    holder_names = {i: tuple(n for _, n in found) for i, found in zip(tight, names_of, strict=True)}
+    missed = [i for i, t in enumerate(mine) if held[i] < t.people]
+    below = uow.insight.below(cycle.name, [slices[i] for i in missed]) if missed else []
+    picked: dict[int, list[tuple[str, str, int, tuple[int, ...], int]]] = {}
+    for i, rows in zip(missed, below, strict=True):
+        level = mine[i].level
+        rows.sort(key=lambda r: (r[3][level - 1] if len(r[3]) >= level else 0, r[1], r[0]))
+        picked[i] = rows[: closest_count(mine[i].people - held[i])]
+    lacking, criteria = _lacking(uow, framework, mine, picked)
+    coverage = []
+    for i, target in enumerate(mine):
+        closest = tuple(
+            Candidate(
+                email,
+                name,
+                level,
+                unmet[target.level - 1] if len(unmet) >= target.level else 0,
+                lacking.get((i, email), ()),
+            )
+            for email, name, level, unmet, _ in picked.get(i, [])
+        )
+        coverage.append(Coverage(target, held[i], holder_names.get(i, ()), closest))
+    return coverage, criteria
+
+
+def _lacking(
+    uow: UnitOfWork,
+    framework: Framework,
+    targets: Sequence[Target],
+    picked: dict[int, list[tuple[str, str, int, tuple[int, ...], int]]],
+) -> tuple[dict[tuple[int, str], tuple[str, ...]], dict[str, str]]:
+    """(target index, email) → the criterion ids they have not met for the target."""
+    wanted = {
+        i: [
+            c
+            for c in framework.criteria
+            if c.track == targets[i].track and c.level <= targets[i].level
+        ]
+        for i in picked
+    }
+    uids = sorted({c.uid or "" for found in wanted.values() for c in found})
+    assessments = sorted({row[4] for rows in picked.values() for row in rows})
+    met = uow.insight.met_criteria(assessments, uids)
+    lacking = {}
+    texts: dict[str, str] = {}
+    for i, rows in picked.items():
+        for email, _, _, _, assessment in rows:
+            missing = [c for c in wanted[i] if (assessment, c.uid) not in met]
+            lacking[(i, email)] = tuple(c.id for c in missing)
+            texts.update((c.id, c.text) for c in missing)
+    return lacking, texts
