@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from skillgrid.cli import assessments, evidence, frameworks, leveling, people, web
+from skillgrid.cli import assessments, evidence, frameworks, insight, leveling, people, web
 
 app = typer.Typer(
     name="skillgrid",
@@ -24,6 +24,8 @@ app.add_typer(assessments.cycle_app, name="cycle")
 app.add_typer(assessments.assess_app, name="assess")
 app.add_typer(assessments.report_app, name="report")
 app.add_typer(evidence.evidence_app, name="evidence")
+app.add_typer(insight.target_app, name="target")
+app.add_typer(insight.summary_app, name="summaries")
 app.add_typer(web.user_app, name="user")
 app.command("level")(leveling.level)
 app.command("serve")(web.serve)

@@ -198,6 +198,25 @@ def assess_finalize(
     out().print(f"Finalized the {saved.rater} assessment of {saved.person} in {saved.cycle}.")
 
 
+@assess_app.command("reopen")
+def assess_reopen(
+    person: str = PERSON,
+    cycle: str = CYCLE,
+    rater: str = typer.Option("manager", "--rater", help="Usually manager (the official one)."),
+    acting: str | None = ACTING,
+) -> None:
+    """Take a finalized assessment back to submitted to correct it (admins only). A reopened
+    manager assessment is no longer the official result until it is finalized again.
+
+    Example: skillgrid assess reopen --person ana@example.com --cycle 2026-H2
+    """
+    from skillgrid.services.assessments import reopen
+
+    actor = _actor(acting)
+    saved = with_database(lambda uow: reopen(uow, actor, person, cycle, rater))
+    out().print(f"Reopened the {saved.rater} assessment of {saved.person} in {saved.cycle}.")
+
+
 @report_app.command("person")
 def report_person(
     email: str = typer.Argument(..., help="Email of the person."),

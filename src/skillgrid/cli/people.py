@@ -8,12 +8,17 @@ from enum import StrEnum
 
 import typer
 
+from skillgrid.cli.assessments import ACTING
 from skillgrid.cli.common import out, read_input, with_database
 
 person_app = typer.Typer(
     rich_markup_mode=None, help="People: add, update, import from CSV, list.", no_args_is_help=True
 )
-team_app = typer.Typer(rich_markup_mode=None, help="Teams: add and list.", no_args_is_help=True)
+team_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Teams: add, list, and the team report (coverage, distribution, calibration, movement).",
+    no_args_is_help=True,
+)
 
 
 class RoleChoice(StrEnum):
@@ -149,22 +154,36 @@ def team_add(
 
 
 @team_app.command("list")
-def team_list(as_json: bool = JSON_OUT) -> None:
-    """List teams with their parent team and how many people they have.
+def team_list(as_json: bool = JSON_OUT, acting: str | None = ACTING) -> None:
+    """List the teams you may report on, with their parent team, people on the team, people
+    with the teams below it, and targets.
 
     Example: skillgrid team list --json
     """
     from rich.markup import escape
     from rich.table import Table
 
-    from skillgrid.services.people import list_teams
+    from skillgrid.cli.assessments import _actor
+    from skillgrid.services.insight import list_teams
 
-    teams = with_database(list_teams)
+    actor = _actor(acting)
+    teams = with_database(lambda uow: list_teams(uow, actor))
     if as_json:
-        rows = [{"name": t.name, "parent": t.parent, "people": n} for t, n in teams]
+        rows = [
+            {
+                "name": t.name,
+                "parent": t.parent,
+                "people": t.people,
+                "people_with_subteams": t.total,
+                "targets": t.targets,
+            }
+            for t in teams
+        ]
         print(json.dumps(rows, indent=2))
         return
-    table = Table("Team", "Part of", "People")
-    for team, count in teams:
-        table.add_row(escape(team.name), escape(team.parent or ""), str(count))
+    table = Table("Team", "Part of", "People", "With teams below", "Targets")
+    for t in teams:
+        table.add_row(
+            escape(t.name), escape(t.parent or ""), str(t.people), str(t.total), str(t.targets)
+        )
     out().print(table)

@@ -13,8 +13,17 @@ from skillgrid.domain.assessments import MANAGER, OPERATOR, SELF, Entry
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
+from skillgrid.domain.insight import Target
 from skillgrid.domain.leveling import SCALE, Rating
-from skillgrid.services import accounts, assessments, cycles, evidence, frameworks, people
+from skillgrid.services import (
+    accounts,
+    assessments,
+    cycles,
+    evidence,
+    frameworks,
+    insight,
+    people,
+)
 from skillgrid.services.unit_of_work import UnitOfWork
 
 DEMO_PASSWORD = "skillgrid-demo"
@@ -24,6 +33,13 @@ TEAMS = {
     "Edge Networking": "Infrastructure",
     "Security Engineering": "Infrastructure",
 }
+TARGETS = (  # what the on-call rotations need
+    Target("Infrastructure", "sre", "NET", 3, 3),
+    Target("Infrastructure", "sre", "SEC", 3, 2),
+    Target("SRE Platform", "sre", "SRE", 3, 3),
+    Target("Edge Networking", "sre", "NET", 4, 1),
+    Target("Security Engineering", "sre", "SEC", 4, 1),
+)
 FIRST = (
     "Ana Lima Bo Chen Cy Diaz Dee Okafor Eli Novak Fay Khan Gus Moreau Hana Sato Ivo Petrov "
     "Jo Alvarez Kai Berg Lea Costa Mo Haddad Nia Brown Oto Kim Pia Rossi Quin Adams Ravi "
@@ -60,7 +76,12 @@ def build_demo(make: Callable[[], UnitOfWork], seed: int = 7) -> Demo:
         f"{name},{email},{team},{manager or ''},{role}\n"
         for name, email, team, manager, role in roster
     )
+    people.add_team(make(), "Infrastructure")
+    for team, parent in TEAMS.items():
+        people.add_team(make(), team, parent)
     people.import_people(make(), csv.encode(), "demo-people.csv")
+    for target in TARGETS:
+        insight.set_target(make(), target)
     for _, email, *_ in roster:
         accounts.add_user(make(), email, DEMO_PASSWORD)
     accounts.add_user(make(), "admin@example.com", DEMO_PASSWORD, admin=True)
