@@ -82,18 +82,59 @@ def user_list() -> None:
         out().print(f"{account.email}{'  admin' if account.is_admin else ''}")
 
 
-def demo() -> None:
+def demo(
+    size: int | None = typer.Option(
+        None, "--people", min=10, help="Build a synthetic organisation of this many people."
+    ),
+    cycle_count: int = typer.Option(4, "--cycles", min=1, max=20, help="Cycles (with --people)."),
+    seed: int = typer.Option(11, "--seed", help="Random seed (with --people)."),
+) -> None:
     """Fill an empty database with a demo organisation on the SRE ladder (three teams, 25
     people, three cycles with ratings and evidence) and print accounts to sign in with.
+    With --people N, a synthetic organisation of any size instead (departments, teams of
+    5–10, skewed levels, growth between cycles, targets), built in bulk with a progress bar.
 
-    Example: SKILLGRID_DATABASE_URL=sqlite:///demo.db skillgrid demo
+    Example: SKILLGRID_DATABASE_URL=sqlite:///big.db skillgrid demo --people 10000 --cycles 4
     """
     from skillgrid.cli.common import run_service, session_factory
-    from skillgrid.services.demo import build_demo
 
     make = session_factory()
+    if size is not None:
+        _synthetic(make, size, cycle_count, seed)
+        return
+    from skillgrid.services.demo import build_demo
+
     built = run_service(lambda: build_demo(make))
     out().print(f"Demo organisation: {built.people} people, 3 teams, 3 cycles.")
     out().print(f"Sign in with any of these (password: {built.password}):")
     for email, what in built.accounts:
         out().print(f"  {email:<28} {what}")
+
+
+def _synthetic(make, size: int, cycle_count: int, seed: int) -> None:  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from skillgrid.cli.common import err, run_service
+    from skillgrid.services.synthetic import build_synthetic
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err(),
+    ) as bar:
+        task = bar.add_task("people × cycles", total=None)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        built = run_service(lambda: build_synthetic(make, size, cycle_count, seed, progress))
+    out().print(
+        f"Synthetic organisation: {built.people:,} people, {built.teams:,} teams, "
+        f"{len(built.cycles)} cycles ({', '.join(built.cycles)}), {built.assessments:,} "
+        "assessments."
+    )
+    out().print(f"Sign in with any of these (password: {built.password}):")
+    for email, what in built.accounts:
+        out().print(f"  {email:<40} {what}")

@@ -171,6 +171,50 @@ class SqlAssessmentRepository:
             assessment.revision + 1,
         )
 
+    def add_many(self, assessments: Sequence[Assessment]) -> None:
+        """Insert new assessments with their ratings in a few statements (bulk loads such as
+        a synthetic organisation); each must not exist yet."""
+        if not assessments:
+            return
+        emails = sorted({a.person for a in assessments})
+        people = dict(
+            self.session.execute(
+                select(PersonRow.email, PersonRow.id).where(PersonRow.email.in_(emails))
+            ).all()
+        )
+        names = sorted({a.cycle for a in assessments})
+        cycles = dict(
+            self.session.execute(
+                select(CycleRow.name, CycleRow.id).where(CycleRow.name.in_(names))
+            ).all()
+        )
+        ids = self.session.scalars(
+            insert(AssessmentRow).returning(AssessmentRow.id, sort_by_parameter_order=True),
+            [
+                {
+                    "person_id": people[a.person],
+                    "cycle_id": cycles[a.cycle],
+                    "rater": a.rater,
+                    "state": a.state.value,
+                    "revision": 1,
+                }
+                for a in assessments
+            ],
+        ).all()
+        ratings = [
+            {
+                "assessment_id": assessment_id,
+                "criterion_uid": uid,
+                "rating": entry.rating.value,
+                "reason": entry.reason,
+                "comment": entry.comment,
+                "needs_review": False,
+            }
+            for assessment_id, a in zip(ids, assessments, strict=True)
+            for uid, entry in a.entries.items()
+        ]
+        self.session.execute(insert(RatingRow), ratings)
+
     def _entries(self, ids: list[int]) -> dict[int, dict[str, Entry]]:
         entries: dict[int, dict[str, Entry]] = {i: {} for i in ids}
         for start in range(0, len(ids), 5000):  # bound the IN list
