@@ -260,6 +260,12 @@ class TeamReport:
     calibration: tuple[Calibration, ...] = ()
     movement: tuple[Move, ...] = ()
     criteria: dict[str, str] = field(default_factory=dict)  # id → text of lacking criteria
+    children: tuple[str, ...] = ()  # the teams right below (the top teams for the org)
+
+    def heatmap(self) -> tuple[TeamCounts, ...]:
+        """The team (or org) itself and each team right below it, rolled up."""
+        below = set(self.children)
+        return tuple(c for c in self.distribution if c.name == self.team or c.name in below)
 
     @property
     def levels(self) -> range:
@@ -358,6 +364,7 @@ def team_report(
         calibration=tuple(calibration),
         movement=tuple(sorted(movement, key=lambda m: (m.track or "", not m.up, m.name))),
         criteria=criteria,
+        children=tuple(sorted(tree.get(team, ()))),
     )
 
 

@@ -229,7 +229,7 @@ def _ratings(
             rating = Rating.MEETS if r < 0.45 else Rating.DEVELOPING if r < 0.9 else Rating.NOT_YET
         else:
             rating = Rating.DEVELOPING if rand() < 0.25 else Rating.NOT_YET
-        if bias and rand() < 0.15:
+        if bias and rand() < 0.35:
             rating = _step(rating, bias)
         found[c.uid or c.id] = Entry(rating)
     return found

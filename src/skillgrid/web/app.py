@@ -60,9 +60,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from skillgrid.web import metrics as health
     from skillgrid.web.api import frameworks as api_frameworks
+    from skillgrid.web.api import insight as api_insight
     from skillgrid.web.api import people as api_people
     from skillgrid.web.api import tokens as api_tokens
-    from skillgrid.web.pages import admin, assess, auth, ladders, people, team
+    from skillgrid.web.pages import admin, assess, auth, insight, ladders, people, team
 
     app.include_router(health.router)
     app.include_router(admin.router)
@@ -71,8 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ladders.router)
     app.include_router(people.router)
     app.include_router(team.router)
+    app.include_router(insight.router)
     app.include_router(api_frameworks.router, prefix="/api/v1")
     app.include_router(api_people.router, prefix="/api/v1")
+    app.include_router(api_insight.router, prefix="/api/v1")
     app.include_router(api_tokens.router, prefix="/api/v1")
     return app
 

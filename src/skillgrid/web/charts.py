@@ -57,3 +57,36 @@ def radar(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def stacked_bars(rows: Sequence[tuple[str, Sequence[int]]], width: int = 640) -> str:
+    """One horizontal bar per (label, people per level 0..N), split by level and coloured as
+    the heatmap is (``lv0``..``lvN``). The same numbers are in the table below the chart."""
+    if not rows:
+        return ""
+    bar, gap, label_width = 22, 8, 180
+    height = len(rows) * (bar + gap) + gap
+    span = width - label_width - 10
+    parts = [
+        f'<svg class="bars" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="People per level" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, (label, counts) in enumerate(rows):
+        y = gap + i * (bar + gap)
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + bar * 0.7:.1f}" text-anchor="end">'
+            f"{escape(label[:28])}</text>"
+        )
+        total = sum(counts) or 1
+        x = float(label_width)
+        for level, n in enumerate(counts):
+            if not n:
+                continue
+            w = span * n / total
+            parts.append(
+                f'<rect class="lv{min(level, 6)}" x="{x:.1f}" y="{y}" width="{w:.1f}" '
+                f'height="{bar}"><title>{escape(label)}: {n} at level {level}</title></rect>'
+            )
+            x += w
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,107 @@
+"""Teams, targets and the team / org report in JSON (the same services as the pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from skillgrid.domain.assessments import Forbidden
+from skillgrid.web.deps import ApiUser, UowDep
+
+router = APIRouter(tags=["team insight"])
+NAME = Query(None, max_length=200)
+
+
+class TargetIn(BaseModel):
+    team: str = Field(..., min_length=1, max_length=200)
+    framework: str = Field("sre", min_length=1, max_length=100)
+    track: str = Field(..., min_length=1, max_length=200, description="Track key or name.")
+    level: int = Field(..., ge=1, le=100)
+    people: int = Field(..., ge=1, le=100_000)
+
+
+def _target_json(target: Any) -> dict[str, Any]:
+    return {
+        "team": target.team,
+        "framework": target.framework,
+        "track": target.track,
+        "level": target.level,
+        "people": target.people,
+    }
+
+
+@router.get("/teams")
+def teams(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+    """The teams the caller may report on (an admin: all; a manager: teams of their reports)."""
+    from skillgrid.services.insight import list_teams
+
+    return [
+        {
+            "name": t.name,
+            "parent": t.parent,
+            "people": t.people,
+            "people_with_subteams": t.total,
+            "targets": t.targets,
+        }
+        for t in list_teams(uow, user.actor)
+    ]
+
+
+@router.get("/teams/{team}/report")
+def team_report(
+    team: str, uow: UowDep, user: ApiUser, cycle: str | None = NAME, since: str | None = NAME
+) -> dict[str, Any]:
+    """Coverage against targets, distribution, calibration and movement of a team and the
+    teams below it (404 for a team the caller may not see)."""
+    from skillgrid.reports.team import report_data
+    from skillgrid.services.insight import team_report as build
+
+    return report_data(build(uow, user.actor, team[:200], cycle, since))
+
+
+@router.get("/org/report")
+def org_report(
+    uow: UowDep, user: ApiUser, cycle: str | None = NAME, since: str | None = NAME
+) -> dict[str, Any]:
+    """The team report of the whole organisation (admins)."""
+    from skillgrid.reports.team import report_data
+    from skillgrid.services.insight import team_report as build
+
+    return report_data(build(uow, user.actor, None, cycle, since))
+
+
+@router.get("/targets")
+def targets(
+    uow: UowDep, user: ApiUser, framework: str | None = Query(None, max_length=100)
+) -> list[dict[str, Any]]:
+    """Every team's targets (what teams need is not personal data)."""
+    from skillgrid.services.insight import list_targets
+
+    return [_target_json(t) for t in list_targets(uow, framework)]
+
+
+@router.put("/targets")
+def put_target(body: TargetIn, uow: UowDep, user: ApiUser) -> dict[str, Any]:
+    """Add or change a team's target on a track (admins)."""
+    from skillgrid.domain.insight import Target
+    from skillgrid.services.insight import set_target
+
+    _admin(user)
+    target = Target(body.team, body.framework, body.track, body.level, body.people)
+    return _target_json(set_target(uow, target))
+
+
+@router.delete("/targets/{framework}/{team}/{track}", status_code=204)
+def delete_target(framework: str, team: str, track: str, uow: UowDep, user: ApiUser) -> None:
+    """Remove a team's target on a track (admins)."""
+    from skillgrid.services.insight import remove_target
+
+    _admin(user)
+    remove_target(uow, team[:200], framework[:100], track[:200])
+
+
+def _admin(user: Any) -> None:
+    if not user.actor.is_admin:
+        raise Forbidden("only an admin sets targets")

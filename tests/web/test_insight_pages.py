@@ -1,0 +1,96 @@
+"""Team insight in the browser's HTML and in the API, with the privacy of the services: an
+admin sees the org, a manager the teams made of their reports, an engineer none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from skillgrid.config import Settings
+from skillgrid.services import accounts
+from skillgrid.web.app import create_app
+from tests.integration.test_team_insight import org  # noqa: F401  (the fixture)
+from tests.web.conftest import PASSWORD, sign_in
+
+
+@pytest.fixture
+def client(org, database_url: str) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]  # noqa: F811
+    for email in ("mia@x.org", "nat@x.org"):
+        accounts.add_user(org(), email, PASSWORD)
+    accounts.add_user(org(), "root@x.org", PASSWORD, admin=True)
+    with TestClient(create_app(Settings(database_url=database_url)), follow_redirects=False) as c:
+        yield c
+
+
+def bearer(client: TestClient, email: str) -> dict[str, str]:
+    sign_in(client, email)
+    csrf = client.cookies.get("skillgrid_csrf")
+    token = client.post("/api/v1/tokens", json={"name": "t"}, headers={"X-CSRF-Token": csrf or ""})
+    client.cookies.clear()
+    return {"Authorization": f"Bearer {token.json()['token']}"}
+
+
+def test_the_org_page_shows_coverage_heatmap_calibration_and_movement(client) -> None:
+    sign_in(client, "root@x.org")
+    page = client.get("/insight")
+    assert page.status_code == 200
+    html = page.text
+    assert "missed by 1" in html and "single point of failure: Al" in html
+    assert 'href="/insight/Infra' in html and "Nat" in html
+    assert "<svg" in html and "Calibration" in html and "Since C1" in html
+    team = client.get("/insight/Net")
+    assert team.status_code == 200 and "single point of failure: Nat" in team.text
+
+
+def test_a_manager_sees_their_teams_and_nothing_else(client) -> None:
+    sign_in(client, "mia@x.org")
+    listing = client.get("/insight")
+    assert listing.status_code == 200 and 'href="/insight/Net"' in listing.text
+    assert client.get("/insight/Net").status_code == 200
+    for hidden in ("/insight/Infra", "/insight/Apps", "/insight/Nowhere"):
+        assert client.get(hidden).status_code == 404
+
+
+def test_the_api_gives_the_report_sections_and_guards_them(client) -> None:
+    admin = bearer(client, "root@x.org")
+    report = client.get("/api/v1/org/report", headers=admin).json()
+    assert set(report) >= {"coverage", "distribution", "calibration", "movement"}
+    assert report["coverage"]["missed"] == 1
+    infra = client.get("/api/v1/teams/Infra/report?cycle=C2", headers=admin).json()
+    closest = infra["coverage"]["targets"][0]["closest"]
+    assert [(p["name"], [x["id"] for x in p["lacking"]]) for p in closest] == [
+        ("Nat", ["OPS.3.1"]),
+        ("Ned", ["OPS.2.1", "OPS.3.1"]),
+    ]
+    mia = bearer(client, "mia@x.org")
+    assert [t["name"] for t in client.get("/api/v1/teams", headers=mia).json()] == ["Net"]
+    assert client.get("/api/v1/teams/Infra/report", headers=mia).status_code == 404
+    assert client.get("/api/v1/org/report", headers=mia).status_code == 404
+    assert client.get("/api/v1/teams/Net/report?cycle=nope", headers=mia).status_code == 404
+    nat = bearer(client, "nat@x.org")
+    assert client.get("/api/v1/teams", headers=nat).json() == []
+    assert client.get("/api/v1/teams/Net/report", headers=nat).status_code == 404
+
+
+def test_only_an_admin_sets_targets_and_bad_ones_are_refused(client) -> None:
+    admin, mia = bearer(client, "root@x.org"), bearer(client, "mia@x.org")
+    body = {"team": "Net", "framework": "tiny", "track": "OPS", "level": 2, "people": 2}
+    assert client.put("/api/v1/targets", json=body, headers=mia).status_code == 403
+    stored = client.put("/api/v1/targets", json=body, headers=admin)
+    assert stored.status_code == 200 and stored.json()["track"] == "OPS"
+    before = client.get("/api/v1/targets", headers=admin).json()
+    for bad, status in (
+        ({**body, "track": "DNS"}, 422),
+        ({**body, "level": 9}, 422),
+        ({**body, "people": 0}, 422),
+        ({**body, "team": "Nope"}, 404),
+        ({**body, "framework": "nope"}, 404),
+        ({"team": "Net"}, 422),
+    ):
+        assert client.put("/api/v1/targets", json=bad, headers=admin).status_code == status, bad
+    assert client.get("/api/v1/targets", headers=admin).json() == before
+    gone = client.delete("/api/v1/targets/tiny/Net/OPS", headers=admin)
+    assert gone.status_code == 204
+    assert client.delete("/api/v1/targets/tiny/Net/OPS", headers=admin).status_code == 404
