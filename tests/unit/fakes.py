@@ -92,6 +92,9 @@ class FakePeopleRepository:
         self.by_email: dict[str, Person] = {}
         self.team_list: list[Team] = []
 
+    def directory(self) -> list[tuple[str, str | None, str | None]]:
+        return [(p.email, p.team, p.manager) for p in self.by_email.values()]
+
     def teams(self) -> list[Team]:
         return sorted(self.team_list, key=lambda team: team.name)
 

@@ -259,18 +259,50 @@ class SqlInsightRepository:
         )
         return rows
 
+    def slice_counts(
+        self, cycles: Sequence[str], teams: Teams
+    ) -> list[tuple[str, str | None, int, int]]:
+        """(cycle, track, level, people) over a slice of the org (track None: overall)."""
+        ids = self._cycle_ids(cycles)
+        names = {v: k for k, v in ids.items()}
+        if not ids:
+            return []
+        tracks = (
+            select(
+                OfficialTrackRow.cycle_id,
+                OfficialTrackRow.track_key,
+                OfficialTrackRow.level,
+                func.count(),
+            )
+            .where(OfficialTrackRow.cycle_id.in_(list(ids.values())))
+            .group_by(OfficialTrackRow.cycle_id, OfficialTrackRow.track_key, OfficialTrackRow.level)
+        )
+        overall = (
+            select(OfficialResultRow.cycle_id, OfficialResultRow.overall, func.count())
+            .where(OfficialResultRow.cycle_id.in_(list(ids.values())))
+            .group_by(OfficialResultRow.cycle_id, OfficialResultRow.overall)
+        )
+        if teams is not None:
+            tracks = self._in_teams(
+                tracks.join(PersonRow, PersonRow.id == OfficialTrackRow.person_id), teams
+            )
+            overall = self._in_teams(
+                overall.join(PersonRow, PersonRow.id == OfficialResultRow.person_id), teams
+            )
+        rows: list[tuple[str, str | None, int, int]] = [
+            (names[c], key, level, n) for c, key, level, n in self.session.execute(tracks)
+        ]
+        rows.extend((names[c], None, level, n) for c, level, n in self.session.execute(overall))
+        return rows
+
     def holders(
         self, cycle: str, wanted: Sequence[tuple[Teams, str, int]]
     ) -> list[list[tuple[str, str]]]:
         """For each (teams, track, level): the (email, name) of people at ≥ level."""
-        rows = self._track_rows(cycle, wanted, at_least=True)
+        index = _by_team_track(self._track_rows(cycle, wanted, at_least=True))
         return [
-            sorted(
-                (email, name)
-                for email, name, team, key, level, *_ in rows
-                if fits(team, key, level)
-            )
-            for fits in map(_fits(at_least=True), wanted)
+            sorted((r[0], r[1]) for r in _slice_rows(index, teams, key) if r[4] >= level)
+            for teams, key, level in wanted
         ]
 
     def below(
@@ -278,14 +310,14 @@ class SqlInsightRepository:
     ) -> list[list[tuple[str, str, int, tuple[int, ...], int]]]:
         """For each (teams, track, level): (email, name, level, unmet counts, assessment id)
         of the people below the level."""
-        rows = self._track_rows(cycle, wanted, at_least=False)
+        index = _by_team_track(self._track_rows(cycle, wanted, at_least=False))
         return [
             [
-                (email, name, level, unpack_unmet(unmet), assessment)
-                for email, name, team, key, level, unmet, assessment in rows
-                if fits(team, key, level)
+                (r[0], r[1], r[4], unpack_unmet(r[5]), r[6])
+                for r in _slice_rows(index, teams, key)
+                if r[4] < level
             ]
-            for fits in map(_fits(at_least=False), wanted)
+            for teams, key, level in wanted
         ]
 
     def met_criteria(self, assessments: Sequence[int], uids: Sequence[str]) -> set[tuple[int, str]]:
@@ -486,18 +518,19 @@ class SqlInsightRepository:
         return team_id, framework_id
 
 
-def _fits(at_least: bool):  # type: ignore[no-untyped-def]
-    """A predicate factory: does a (team, track, level) row belong to a wanted slice?"""
+Row = tuple[str, str, str | None, str, int, str, int]
 
-    def make(slice_: tuple[Teams, str, int]):  # type: ignore[no-untyped-def]
-        teams, key, bound = slice_
-        keep = None if teams is None else set(teams)
 
-        def fits(team: str | None, track: str, level: int) -> bool:
-            if track != key or (keep is not None and team not in keep):
-                return False
-            return level >= bound if at_least else level < bound
+def _by_team_track(rows: list[Row]) -> dict[tuple[str | None, str], list[Row]]:
+    index: dict[tuple[str | None, str], list[Row]] = {}
+    for row in rows:
+        index.setdefault((row[2], row[3]), []).append(row)
+    return index
 
-        return fits
 
-    return make
+def _slice_rows(
+    index: dict[tuple[str | None, str], list[Row]], teams: Teams, track: str
+) -> list[Row]:
+    if teams is None:
+        return [row for (_, key), rows in index.items() if key == track for row in rows]
+    return [row for team in teams for row in index.get((team, track), ())]

@@ -30,6 +30,17 @@ class SqlPeopleRepository:
     def people(self) -> list[Person]:
         return self._people(None)
 
+    def directory(self) -> list[tuple[str, str | None, str | None]]:
+        """(email, team, manager email) of everyone: what privacy checks and head counts
+        need, read as plain rows (thousands of people)."""
+        manager = aliased(PersonRow)
+        query = (
+            select(PersonRow.email, TeamRow.name, manager.email)
+            .outerjoin(TeamRow, TeamRow.id == PersonRow.team_id)
+            .outerjoin(manager, manager.id == PersonRow.manager_id)
+        )
+        return [(email, team, boss) for email, team, boss in self.session.execute(query)]
+
     def get(self, email: str) -> Person | None:
         found = self._people(email)
         return found[0] if found else None

@@ -26,7 +26,7 @@ from skillgrid.domain.insight import (
     org_spreads,
     summarize,
 )
-from skillgrid.domain.people import Person, Team, reports_below
+from skillgrid.domain.people import Team, reports_below
 from skillgrid.domain.policies import Policy
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -272,16 +272,19 @@ class TeamReport:
         return range(len(self.framework.levels) + 1) if self.framework else range(0)
 
 
+SECTIONS = frozenset({"coverage", "distribution", "calibration", "movement"})
+
+
 def list_teams(uow: UnitOfWork, actor: Actor) -> list[TeamInfo]:
     """The teams the actor may report on, with head counts and targets."""
     with uow:
         teams = uow.people.teams()
-        people = uow.people.people()
+        people = uow.people.directory()
         targets = uow.insight.targets()
     tree = _children(teams)
     direct: dict[str | None, int] = {}
-    for p in people:
-        direct[p.team] = direct.get(p.team, 0) + 1
+    for _, team, _ in people:
+        direct[team] = direct.get(team, 0) + 1
     counted = {t.name: sum(1 for x in targets if x.team == t.name) for t in teams}
     return [
         TeamInfo(
@@ -302,6 +305,7 @@ def team_report(
     team: str | None = None,
     cycle: str | None = None,
     since: str | None = None,
+    sections: frozenset[str] = SECTIONS,
 ) -> TeamReport:
     """Coverage, distribution, calibration and movement of a team (and the teams below it)
     or, for ``team`` None, of the whole org (admins only), in a cycle (by default the newest
@@ -309,7 +313,7 @@ def team_report(
     the same ladder)."""
     with uow:
         teams = uow.people.teams()
-        people = uow.people.people()
+        people = uow.people.directory() if not actor.is_admin else []
         tree = _children(teams)
         if team is not None and team not in {t.name for t in teams}:
             raise NotFound(f"no team {team!r}")
@@ -325,31 +329,40 @@ def team_report(
         same = [c for c in cycles if c.framework == chosen.framework]
         previous = _previous(same, chosen, since)
         history_cycles = [c.name for c in same[: same.index(chosen) + 1]]
-        counts = uow.insight.level_counts(history_cycles)
+        counts = (
+            uow.insight.level_counts([chosen.name])
+            if sections & {"distribution", "coverage"}
+            else []
+        )
         top = len(framework.levels)
         direct = _direct_counts(counts, chosen.name, framework, top)
-        rolled = [_roll_up(n, _subtree(n, tree), direct, framework, top) for n in names]
-        whole = _roll_up(team, slice_, direct, framework, top)
-        history = tuple(
-            (
-                name,
-                _roll_up(
-                    team, slice_, _direct_counts(counts, name, framework, top), framework, top
-                ),
+        rolled: list[TeamCounts] = []
+        history: tuple[tuple[str, TeamCounts], ...] = ()
+        if "distribution" in sections:
+            rolled = [_roll_up(n, _subtree(n, tree), direct, framework, top) for n in names]
+            over_time = uow.insight.slice_counts(history_cycles, slice_)
+            history = tuple(
+                (name, _slice(name, over_time, framework, top)) for name in history_cycles
             )
-            for name in history_cycles
-        )
-        coverage, criteria = _coverage(
-            uow, chosen, framework, names, tree, direct, top, uow.insight.targets(chosen.framework)
-        )
-        org_deltas, org_levels = org_spreads(uow.insight.manager_ratings(chosen.name, None))
-        calibration = [
-            Calibration(m, flags_against(m, org_deltas, org_levels))
-            for m in uow.insight.manager_ratings(chosen.name, slice_)
-        ]
-        movement = (
-            uow.insight.moves(previous.name, chosen.name, slice_) if previous is not None else []
-        )
+        whole = _roll_up(team, slice_, direct, framework, top)
+        coverage: list[Coverage] = []
+        criteria: dict[str, str] = {}
+        if "coverage" in sections:
+            targets = uow.insight.targets(chosen.framework)
+            coverage, criteria = _coverage(
+                uow, chosen, framework, names, tree, direct, top, targets
+            )
+        org_deltas = org_levels = Spread(0, 0.0, 0.0)
+        calibration = []
+        if "calibration" in sections:
+            org_deltas, org_levels = org_spreads(uow.insight.manager_ratings(chosen.name, None))
+            calibration = [
+                Calibration(m, flags_against(m, org_deltas, org_levels))
+                for m in uow.insight.manager_ratings(chosen.name, slice_)
+            ]
+        movement = []
+        if "movement" in sections and previous is not None:
+            movement = uow.insight.moves(previous.name, chosen.name, slice_)
     return TeamReport(
         team=team,
         cycle=chosen,
@@ -409,15 +422,18 @@ def _subtree(team: str | None, tree: dict[str | None, list[str]]) -> list[str]:
     return found
 
 
-def _may_see(actor: Actor, teams: Sequence[str] | None, people: Sequence[Person]) -> bool:
+def _may_see(
+    actor: Actor, teams: Sequence[str] | None, people: Sequence[tuple[str, str | None, str | None]]
+) -> bool:
     """Admins see every team and the org; anyone else a team whose people are all themselves
     or below them in the management chain (and that has people)."""
     if actor.is_admin:
         return True
     if teams is None or actor.email is None:
         return False
-    members = [p.email for p in people if p.team in set(teams)]
-    below = reports_below(actor.email, {p.email: p.manager for p in people})
+    wanted = set(teams)
+    members = [email for email, team, _ in people if team in wanted]
+    below = reports_below(actor.email, {email: boss for email, _, boss in people})
     return bool(members) and all(m == actor.email or m in below for m in members)
 
 
@@ -437,6 +453,23 @@ def _direct_counts(
         if 0 <= level <= top:
             row[level] += n
     return found
+
+
+def _slice(
+    cycle: str,
+    rows: Sequence[tuple[str, str | None, int, int]],
+    framework: Framework,
+    top: int,
+) -> TeamCounts:
+    overall = [0] * (top + 1)
+    tracks = {t.key: [0] * (top + 1) for t in framework.tracks}
+    for name, track, level, n in rows:
+        target = overall if track is None else tracks.get(track)
+        if name == cycle and target is not None and 0 <= level <= top:
+            target[level] += n
+    return TeamCounts(
+        None, sum(overall), tuple(overall), {key: tuple(row) for key, row in tracks.items()}
+    )
 
 
 def _roll_up(
