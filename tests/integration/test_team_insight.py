@@ -271,3 +271,14 @@ def test_the_migration_stores_summaries_of_results_finalized_before_it(org, data
     engine.dispose()
     assert len(_stored(org)) == 8
     assert insight.check_summaries(org()) == []
+
+
+def test_a_person_who_changes_team_counts_in_the_new_team(org) -> None:
+    before = insight.team_report(org(), OPERATOR, "Apps").distribution[0].people
+    people.update_person(org(), "nat@x.org", team="Apps")
+    assert insight.team_report(org(), OPERATOR, "Apps").distribution[0].people == before + 1
+    moved = b"name,email,team,manager_email,role\nNed,ned@x.org,Apps,mia@x.org,engineer\n"
+    people.import_people(org(), moved, "p.csv")
+    apps = insight.team_report(org(), OPERATOR, "Apps")
+    assert apps.distribution[0].people == before + 2
+    assert insight.team_report(org(), OPERATOR, "Net").distribution[0].people == 0

@@ -236,6 +236,9 @@ class FakeInsightRepository:
     def delete_summaries(self) -> None:
         self.stored.clear()
 
+    def follow_teams(self, people: Any) -> None:
+        """Summaries here hold no team."""
+
     def summaries(self) -> dict[tuple[str, str], tuple[Any, str | None]]:
         return dict(self.stored)
 

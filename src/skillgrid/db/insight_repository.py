@@ -1,12 +1,14 @@
 """Stored official results (summaries) and team targets, and the aggregate reads that team and
-org reports make over them: each report is a few grouped queries, never a pass over ratings."""
+org reports make over them: each report is a few grouped queries on covering indexes, never
+a pass over ratings. Summaries carry the person's team (kept in step when people move), so
+reports group by team without a join."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, func, insert, or_, select
+from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.tables import (
@@ -16,7 +18,6 @@ from skillgrid.db.tables import (
     OfficialResultRow,
     OfficialTrackRow,
     PersonRow,
-    RatingRow,
     TargetRow,
     TeamRow,
 )
@@ -26,11 +27,12 @@ from skillgrid.domain.insight import (
     Spread,
     Summary,
     Target,
-    pack_unmet,
-    unpack_unmet,
+    pack_ids,
+    unpack_ids,
 )
 
-Teams = Sequence[str | None] | None  # team names to keep (None: everyone)
+Teams = Sequence[str | None] | None  # team names to keep (None in it: no team); None: all
+Row = tuple[str, str, str | None, str, int, str]  # email, name, team, track, level, missing
 
 
 class SqlInsightRepository:
@@ -41,66 +43,43 @@ class SqlInsightRepository:
 
     def save_summary(self, person: str, cycle: str, summary: Summary, manager: str | None) -> None:
         """Store (or replace) the summary of a person's official result in a cycle."""
-        person_id, cycle_id = self._person_cycle(person, cycle)
-        self._delete(person_id, cycle_id)
-        assessment_id = self.session.scalar(
-            select(AssessmentRow.id).where(
-                AssessmentRow.person_id == person_id,
-                AssessmentRow.cycle_id == cycle_id,
-                AssessmentRow.rater == "manager",
-            )
-        )
-        manager_id = (
-            self.session.scalar(select(PersonRow.id).where(PersonRow.email == manager))
-            if manager
-            else None
-        )
-        self.insert_summaries([(person_id, cycle_id, assessment_id, manager_id, summary)])
+        self.delete_summary(person, cycle)
+        self.save_summaries(cycle, [(person, summary, manager)])
 
     def save_summaries(self, cycle: str, rows: Sequence[tuple[str, Summary, str | None]]) -> None:
-        """Store many summaries of one cycle at once: (person, summary, manager)."""
+        """Store new summaries of one cycle at once: (person, summary, manager)."""
+        if not rows:
+            return
         emails = {email for email, _, _ in rows} | {m for _, _, m in rows if m}
-        ids = dict(
-            self.session.execute(
-                select(PersonRow.email, PersonRow.id).where(PersonRow.email.in_(list(emails)))
-            ).all()
-        )
+        people = {
+            email: (person_id, team_id)
+            for email, person_id, team_id in self.session.execute(
+                select(PersonRow.email, PersonRow.id, PersonRow.team_id).where(
+                    PersonRow.email.in_(list(emails))
+                )
+            )
+        }
         cycle_id = self._cycle_ids([cycle])[cycle]
         official = dict(
             self.session.execute(
                 select(AssessmentRow.person_id, AssessmentRow.id).where(
                     AssessmentRow.cycle_id == cycle_id,
                     AssessmentRow.rater == "manager",
-                    AssessmentRow.person_id.in_([ids[e] for e, _, _ in rows]),
+                    AssessmentRow.person_id.in_([people[e][0] for e, _, _ in rows]),
                 )
             ).all()
         )
-        self.insert_summaries(
-            (ids[email], cycle_id, official.get(ids[email]), ids.get(manager or ""), summary)
-            for email, summary, manager in rows
-        )
-
-    def cycles_with_results(self) -> list[str]:
-        query = select(CycleRow.name).where(
-            select(OfficialResultRow.cycle_id)
-            .where(OfficialResultRow.cycle_id == CycleRow.id)
-            .exists()
-        )
-        return list(self.session.scalars(query))
-
-    def insert_summaries(
-        self, rows: Iterable[tuple[int, int, int | None, int | None, Summary]]
-    ) -> None:
-        """Bulk insert of (person id, cycle id, assessment id, manager id, summary)."""
         results: list[dict[str, object]] = []
         tracks: list[dict[str, object]] = []
-        for person_id, cycle_id, assessment_id, manager_id, summary in rows:
+        for email, summary, manager in rows:
+            person_id, team_id = people[email]
             results.append(
                 {
                     "person_id": person_id,
                     "cycle_id": cycle_id,
-                    "assessment_id": assessment_id,
-                    "manager_id": manager_id,
+                    "assessment_id": official[person_id],
+                    "manager_id": people[manager][0] if manager in people else None,
+                    "team_id": team_id,
                     "policy": summary.policy,
                     "overall": summary.overall,
                     "top": summary.top,
@@ -115,39 +94,60 @@ class SqlInsightRepository:
                     "person_id": person_id,
                     "cycle_id": cycle_id,
                     "track_key": key,
+                    "team_id": team_id,
                     "level": reached,
-                    "unmet": pack_unmet(summary.unmet[key]),
+                    "missing": pack_ids(summary.missing[key]),
                 }
                 for key, reached in summary.tracks.items()
             )
-        if results:
-            self.session.execute(insert(OfficialResultRow), results)
-            self.session.execute(insert(OfficialTrackRow), tracks)
+        self.session.execute(insert(OfficialResultRow), results)
+        self.session.execute(insert(OfficialTrackRow), tracks)
 
     def delete_summary(self, person: str, cycle: str) -> None:
-        self._delete(*self._person_cycle(person, cycle))
+        person_id = select(PersonRow.id).where(PersonRow.email == person).scalar_subquery()
+        cycle_id = select(CycleRow.id).where(CycleRow.name == cycle).scalar_subquery()
+        for table in (OfficialTrackRow, OfficialResultRow):
+            self.session.execute(
+                delete(table).where(table.person_id == person_id, table.cycle_id == cycle_id)
+            )
 
     def delete_summaries(self) -> None:
         self.session.execute(delete(OfficialTrackRow))
         self.session.execute(delete(OfficialResultRow))
 
+    def follow_teams(self, people: Iterable[str]) -> None:
+        """Move the stored results of these people to the team they are on now."""
+        emails = list(people)
+        if not emails:
+            return
+        ids = select(PersonRow.id).where(PersonRow.email.in_(emails))
+        for table in (OfficialResultRow, OfficialTrackRow):
+            team = (
+                select(PersonRow.team_id).where(PersonRow.id == table.person_id).scalar_subquery()
+            )
+            self.session.execute(update(table).where(table.person_id.in_(ids)).values(team_id=team))
+
     def summaries(self) -> dict[tuple[str, str], tuple[Summary, str | None]]:
         """Every stored summary with the manager it was stored under, by (person, cycle)."""
         manager = aliased(PersonRow)
         tracks: dict[tuple[int, int], dict[str, tuple[int, str]]] = {}
-        for track in self.session.execute(select(OfficialTrackRow)).scalars():
-            tracks.setdefault((track.person_id, track.cycle_id), {})[track.track_key] = (
-                track.level,
-                track.unmet,
-            )
-        query = (
+        query = select(
+            OfficialTrackRow.person_id,
+            OfficialTrackRow.cycle_id,
+            OfficialTrackRow.track_key,
+            OfficialTrackRow.level,
+            OfficialTrackRow.missing,
+        )
+        for person_id, cycle_id, key, level, missing in self.session.execute(query):
+            tracks.setdefault((person_id, cycle_id), {})[key] = (level, missing)
+        results = (
             select(OfficialResultRow, PersonRow.email, CycleRow.name, manager.email)
             .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
             .join(CycleRow, CycleRow.id == OfficialResultRow.cycle_id)
             .outerjoin(manager, manager.id == OfficialResultRow.manager_id)
         )
         found: dict[tuple[str, str], tuple[Summary, str | None]] = {}
-        for row, email, cycle, boss in self.session.execute(query):
+        for row, email, cycle, boss in self.session.execute(results):
             mine = tracks.get((row.person_id, row.cycle_id), {})
             summary = Summary(
                 policy=row.policy,
@@ -155,7 +155,7 @@ class SqlInsightRepository:
                 top=row.top,
                 gaps=row.gaps,
                 tracks={key: level for key, (level, _) in mine.items()},
-                unmet={key: unpack_unmet(text) for key, (_, text) in mine.items()},
+                missing={key: unpack_ids(text) for key, (_, text) in mine.items()},
                 delta_n=row.delta_n,
                 delta_sum=row.delta_sum,
                 delta_squares=row.delta_squares,
@@ -163,8 +163,13 @@ class SqlInsightRepository:
             found[(email, cycle)] = (summary, boss)
         return found
 
-    def count(self) -> int:
-        return self.session.scalar(select(func.count()).select_from(OfficialTrackRow)) or 0
+    def cycles_with_results(self) -> list[str]:
+        query = select(CycleRow.name).where(
+            select(OfficialResultRow.cycle_id)
+            .where(OfficialResultRow.cycle_id == CycleRow.id)
+            .exists()
+        )
+        return list(self.session.scalars(query))
 
     # targets ---------------------------------------------------------------------------
 
@@ -211,51 +216,32 @@ class SqlInsightRepository:
 
     # report reads ----------------------------------------------------------------------
 
-    def level_counts(
-        self, cycles: Sequence[str]
-    ) -> list[tuple[str, str | None, str | None, int, int]]:
-        """(cycle, team, track, level, people) over everyone, track None for the overall
-        level: the distribution and coverage of every team come from these counts."""
-        ids = self._cycle_ids(cycles)
-        names = {v: k for k, v in ids.items()}
+    def level_counts(self, cycle: str) -> list[tuple[str | None, str | None, int, int]]:
+        """(team, track, level, people) in a cycle, track None for the overall level: the
+        distribution and coverage of every team come from these counts."""
+        ids = self._cycle_ids([cycle])
         if not ids:
             return []
-        teams = dict(self.session.execute(select(TeamRow.id, TeamRow.name)).all())
+        names = self._team_names()
+        track = OfficialTrackRow
         tracks = (
-            select(
-                OfficialTrackRow.cycle_id,
-                PersonRow.team_id,
-                OfficialTrackRow.track_key,
-                OfficialTrackRow.level,
-                func.count(),
-            )
-            .join(PersonRow, PersonRow.id == OfficialTrackRow.person_id)
-            .where(OfficialTrackRow.cycle_id.in_(list(ids.values())))
-            .group_by(
-                OfficialTrackRow.cycle_id,
-                PersonRow.team_id,
-                OfficialTrackRow.track_key,
-                OfficialTrackRow.level,
-            )
+            select(track.team_id, track.track_key, track.level, func.count())
+            .where(track.cycle_id == ids[cycle])
+            .group_by(track.team_id, track.track_key, track.level)
         )
+        result = OfficialResultRow
         overall = (
-            select(
-                OfficialResultRow.cycle_id,
-                PersonRow.team_id,
-                OfficialResultRow.overall,
-                func.count(),
-            )
-            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
-            .where(OfficialResultRow.cycle_id.in_(list(ids.values())))
-            .group_by(OfficialResultRow.cycle_id, PersonRow.team_id, OfficialResultRow.overall)
+            select(result.team_id, result.overall, func.count())
+            .where(result.cycle_id == ids[cycle])
+            .group_by(result.team_id, result.overall)
         )
-        rows: list[tuple[str, str | None, str | None, int, int]] = [
-            (names[c], teams.get(t) if t is not None else None, key, level, n)
-            for c, t, key, level, n in self.session.execute(tracks)
+        rows: list[tuple[str | None, str | None, int, int]] = [
+            (names.get(team) if team is not None else None, key, level, n)
+            for team, key, level, n in self.session.execute(tracks)
         ]
         rows.extend(
-            (names[c], teams.get(t) if t is not None else None, None, level, n)
-            for c, t, level, n in self.session.execute(overall)
+            (names.get(team) if team is not None else None, None, level, n)
+            for team, level, n in self.session.execute(overall)
         )
         return rows
 
@@ -267,28 +253,19 @@ class SqlInsightRepository:
         names = {v: k for k, v in ids.items()}
         if not ids:
             return []
+        track, result = OfficialTrackRow, OfficialResultRow
         tracks = (
-            select(
-                OfficialTrackRow.cycle_id,
-                OfficialTrackRow.track_key,
-                OfficialTrackRow.level,
-                func.count(),
-            )
-            .where(OfficialTrackRow.cycle_id.in_(list(ids.values())))
-            .group_by(OfficialTrackRow.cycle_id, OfficialTrackRow.track_key, OfficialTrackRow.level)
+            select(track.cycle_id, track.track_key, track.level, func.count())
+            .where(track.cycle_id.in_(list(ids.values())))
+            .group_by(track.cycle_id, track.track_key, track.level)
         )
         overall = (
-            select(OfficialResultRow.cycle_id, OfficialResultRow.overall, func.count())
-            .where(OfficialResultRow.cycle_id.in_(list(ids.values())))
-            .group_by(OfficialResultRow.cycle_id, OfficialResultRow.overall)
+            select(result.cycle_id, result.overall, func.count())
+            .where(result.cycle_id.in_(list(ids.values())))
+            .group_by(result.cycle_id, result.overall)
         )
-        if teams is not None:
-            tracks = self._in_teams(
-                tracks.join(PersonRow, PersonRow.id == OfficialTrackRow.person_id), teams
-            )
-            overall = self._in_teams(
-                overall.join(PersonRow, PersonRow.id == OfficialResultRow.person_id), teams
-            )
+        tracks = self._in_teams(tracks, track.team_id, teams)
+        overall = self._in_teams(overall, result.team_id, teams)
         rows: list[tuple[str, str | None, int, int]] = [
             (names[c], key, level, n) for c, key, level, n in self.session.execute(tracks)
         ]
@@ -307,29 +284,18 @@ class SqlInsightRepository:
 
     def below(
         self, cycle: str, wanted: Sequence[tuple[Teams, str, int]]
-    ) -> list[list[tuple[str, str, int, tuple[int, ...], int]]]:
-        """For each (teams, track, level): (email, name, level, unmet counts, assessment id)
-        of the people below the level."""
+    ) -> list[list[tuple[str, str, int, tuple[str, ...]]]]:
+        """For each (teams, track, level): (email, name, level, unmet criterion ids of the
+        track) of the people below the level."""
         index = _by_team_track(self._track_rows(cycle, wanted, at_least=False))
         return [
             [
-                (r[0], r[1], r[4], unpack_unmet(r[5]), r[6])
+                (r[0], r[1], r[4], unpack_ids(r[5]))
                 for r in _slice_rows(index, teams, key)
                 if r[4] < level
             ]
             for teams, key, level in wanted
         ]
-
-    def met_criteria(self, assessments: Sequence[int], uids: Sequence[str]) -> set[tuple[int, str]]:
-        """(assessment id, criterion uid) of the given criteria that are met."""
-        if not assessments or not uids:
-            return set()
-        query = select(RatingRow.assessment_id, RatingRow.criterion_uid).where(
-            RatingRow.assessment_id.in_(list(assessments)),
-            RatingRow.criterion_uid.in_(list(uids)),
-            RatingRow.rating.in_(["meets", "exceeds", "n/a"]),
-        )
-        return set(self.session.execute(query))
 
     def manager_ratings(self, cycle: str, teams: Teams) -> list[ManagerRatings]:
         """Per manager (as stored on finalize): their reports' levels and (manager − self)."""
@@ -341,10 +307,9 @@ class SqlInsightRepository:
         report_mean = case(
             (result.delta_n > 0, result.delta_sum * 1.0 / result.delta_n), else_=None
         )
-        query = (
+        sums = (
             select(
-                manager.email,
-                manager.name,
+                result.manager_id,
                 func.count(),
                 func.sum(result.overall),
                 func.sum(result.overall * result.overall),
@@ -355,13 +320,15 @@ class SqlInsightRepository:
                 func.sum(report_mean),
                 func.sum(report_mean * report_mean),
             )
-            .join(manager, manager.id == result.manager_id)
-            .join(PersonRow, PersonRow.id == result.person_id)
-            .where(result.cycle_id == ids[cycle])
-            .group_by(manager.email, manager.name)
+            .where(result.cycle_id == ids[cycle], result.manager_id.is_not(None))
+            .group_by(result.manager_id)
+        )
+        grouped = self._in_teams(sums, result.team_id, teams).subquery()
+        query = (
+            select(manager.email, manager.name, grouped)
+            .join(grouped, grouped.c.manager_id == manager.id)
             .order_by(manager.name, manager.email)
         )
-        query = self._in_teams(query, teams)
         rows: list[tuple[Any, ...]] = list(self.session.execute(query))
         return [
             ManagerRatings(
@@ -376,6 +343,7 @@ class SqlInsightRepository:
             for (
                 email,
                 name,
+                _,
                 reports,
                 level_sum,
                 level_squares,
@@ -395,7 +363,7 @@ class SqlInsightRepository:
             return []
         a, b = aliased(OfficialTrackRow), aliased(OfficialTrackRow)
         tracks = (
-            select(PersonRow.email, PersonRow.name, a.track_key, a.level, b.level)
+            select(a.person_id, a.track_key, a.level, b.level)
             .join(
                 b,
                 and_(
@@ -404,35 +372,41 @@ class SqlInsightRepository:
                     b.cycle_id == ids[after],
                 ),
             )
-            .join(PersonRow, PersonRow.id == a.person_id)
             .where(a.cycle_id == ids[before], a.level != b.level)
         )
         ra, rb = aliased(OfficialResultRow), aliased(OfficialResultRow)
         overall = (
-            select(PersonRow.email, PersonRow.name, ra.overall, rb.overall)
+            select(ra.person_id, ra.overall, rb.overall)
             .join(rb, and_(rb.person_id == ra.person_id, rb.cycle_id == ids[after]))
-            .join(PersonRow, PersonRow.id == ra.person_id)
             .where(ra.cycle_id == ids[before], ra.overall != rb.overall)
         )
-        found = [
-            Move(email, name, None, x, y)
-            for email, name, x, y in self.session.execute(self._in_teams(overall, teams))
+        moved: list[tuple[int, str | None, int, int]] = [
+            (person, None, x, y)
+            for person, x, y in self.session.execute(self._in_teams(overall, rb.team_id, teams))
         ]
-        found.extend(
-            Move(email, name, key, x, y)
-            for email, name, key, x, y in self.session.execute(self._in_teams(tracks, teams))
-        )
-        return found
+        moved.extend(self.session.execute(self._in_teams(tracks, b.team_id, teams)).all())
+        people = self._people_named({person for person, *_ in moved})
+        return [Move(*people[person], key, x, y) for person, key, x, y in moved]
 
     # helpers ---------------------------------------------------------------------------
 
+    def _people_named(self, ids: set[int]) -> dict[int, tuple[str, str]]:
+        found: dict[int, tuple[str, str]] = {}
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 5000):
+            query = select(PersonRow.id, PersonRow.email, PersonRow.name).where(
+                PersonRow.id.in_(ordered[start : start + 5000])
+            )
+            found.update((i, (email, name)) for i, email, name in self.session.execute(query))
+        return found
+
     def _track_rows(
         self, cycle: str, wanted: Sequence[tuple[Teams, str, int]], at_least: bool
-    ) -> list[tuple[str, str, str | None, str, int, str, int]]:
+    ) -> list[Row]:
         ids = self._cycle_ids([cycle])
         if not ids or not wanted:
             return []
-        team_names = dict(self.session.execute(select(TeamRow.id, TeamRow.name)).all())
+        names = self._team_names()
         track = OfficialTrackRow
         levels: dict[str, list[int]] = {}
         for _, key, level in wanted:
@@ -442,71 +416,40 @@ class SqlInsightRepository:
             and_(track.track_key == key, track.level >= level if at_least else track.level < level)
             for key, level in bound.items()
         ]
-        query = (
-            select(
-                PersonRow.email,
-                PersonRow.name,
-                PersonRow.team_id,
-                track.track_key,
-                track.level,
-                track.unmet,
-                OfficialResultRow.assessment_id,
-            )
-            .join(PersonRow, PersonRow.id == track.person_id)
-            .join(
-                OfficialResultRow,
-                and_(
-                    OfficialResultRow.person_id == track.person_id,
-                    OfficialResultRow.cycle_id == track.cycle_id,
-                ),
-            )
-            .where(track.cycle_id == ids[cycle], or_(*conditions))
-        )
+        query = select(
+            track.person_id, track.team_id, track.track_key, track.level, track.missing
+        ).where(track.cycle_id == ids[cycle], or_(*conditions))
         every: set[str | None] = set()
         for teams, _, _ in wanted:
             if teams is None:
-                every = set()
                 break
             every.update(teams)
         else:
-            query = self._in_teams(query, list(every))
+            query = self._in_teams(query, track.team_id, list(every))
+        found = self.session.execute(query).all()
+        people = self._people_named({row[0] for row in found})
         return [
-            (email, name, team_names.get(team) if team is not None else None, key, lvl, un, aid)
-            for email, name, team, key, lvl, un, aid in self.session.execute(query)
+            (*people[person], names.get(team) if team is not None else None, key, level, missing)
+            for person, team, key, level, missing in found
         ]
 
-    def _in_teams(self, query: Select, teams: Teams) -> Select:  # type: ignore[type-arg]
+    def _in_teams(self, query: Select, column: Any, teams: Teams) -> Select:  # type: ignore[type-arg]
         if teams is None:
             return query
-        named = [t for t in teams if t is not None]
-        ids = list(self.session.scalars(select(TeamRow.id).where(TeamRow.name.in_(named))))
+        named = {name: i for i, name in self._team_names().items()}
+        ids = [named[t] for t in teams if t is not None and t in named]
         if None in teams:
-            return query.where(or_(PersonRow.team_id.in_(ids), PersonRow.team_id.is_(None)))
-        return query.where(PersonRow.team_id.in_(ids))
+            return query.where(or_(column.in_(ids), column.is_(None)))
+        return query.where(column.in_(ids))
+
+    def _team_names(self) -> dict[int, str]:
+        return dict(self.session.execute(select(TeamRow.id, TeamRow.name)).all())
 
     def _cycle_ids(self, cycles: Sequence[str]) -> dict[str, int]:
         return dict(
             self.session.execute(
                 select(CycleRow.name, CycleRow.id).where(CycleRow.name.in_(list(cycles)))
             ).all()
-        )
-
-    def _person_cycle(self, person: str, cycle: str) -> tuple[int, int]:
-        person_id = self.session.scalar(select(PersonRow.id).where(PersonRow.email == person))
-        cycle_id = self.session.scalar(select(CycleRow.id).where(CycleRow.name == cycle))
-        assert person_id is not None and cycle_id is not None
-        return person_id, cycle_id
-
-    def _delete(self, person_id: int, cycle_id: int) -> None:
-        self.session.execute(
-            delete(OfficialTrackRow).where(
-                OfficialTrackRow.person_id == person_id, OfficialTrackRow.cycle_id == cycle_id
-            )
-        )
-        self.session.execute(
-            delete(OfficialResultRow).where(
-                OfficialResultRow.person_id == person_id, OfficialResultRow.cycle_id == cycle_id
-            )
         )
 
     def _team_framework(self, team: str, framework: str) -> tuple[int, int]:
@@ -516,9 +459,6 @@ class SqlInsightRepository:
         )
         assert team_id is not None and framework_id is not None
         return team_id, framework_id
-
-
-Row = tuple[str, str, str | None, str, int, str, int]
 
 
 def _by_team_track(rows: list[Row]) -> dict[tuple[str | None, str], list[Row]]:

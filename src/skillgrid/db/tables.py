@@ -275,10 +275,14 @@ class ApiTokenRow(Base):
 class OfficialResultRow(Base):
     """A person's official result in a cycle, stored when the manager assessment is
     finalized, so team and org reports read summaries instead of every rating. The
-    ``delta_*`` columns sum (manager − self) over the criteria both rated on the scale."""
+    ``delta_*`` columns sum (manager − self) over the criteria both rated on the scale;
+    ``team_id`` follows the person's team (reports group by it without a join)."""
 
     __tablename__ = "official_results"
-    __table_args__ = (Index("ix_official_results_cycle_manager", "cycle_id", "manager_id"),)
+    __table_args__ = (
+        Index("ix_official_results_cycle_manager", "cycle_id", "manager_id"),
+        Index("ix_official_results_cycle_team_overall", "cycle_id", "team_id", "overall"),
+    )
 
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
@@ -290,6 +294,7 @@ class OfficialResultRow(Base):
         ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
     )
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     policy: Mapped[str] = mapped_column(String(200))
     overall: Mapped[int] = mapped_column(Integer)
     top: Mapped[int] = mapped_column(Integer)
@@ -300,9 +305,9 @@ class OfficialResultRow(Base):
 
 
 class OfficialTrackRow(Base):
-    """One track of an official result: its level, and ``unmet``, the number of unmet
-    criteria of the track at levels ≤ L for L = 1..N (comma-separated), which says how close
-    someone is to any target on the track."""
+    """One track of an official result: its level, and ``missing``, the ids of the track's
+    unmet criteria (space-separated), which say how close someone is to any target on the
+    track and what they lack. ``team_id`` follows the person's team."""
 
     __tablename__ = "official_tracks"
     __table_args__ = (
@@ -311,14 +316,20 @@ class OfficialTrackRow(Base):
             ["official_results.person_id", "official_results.cycle_id"],
             ondelete="CASCADE",
         ),
-        Index("ix_official_tracks_cycle_track_level", "cycle_id", "track_key", "level"),
+        Index(
+            "ix_official_tracks_cycle_team_track_level", "cycle_id", "team_id", "track_key", "level"
+        ),
+        Index(
+            "ix_official_tracks_cycle_track_level_team", "cycle_id", "track_key", "level", "team_id"
+        ),
     )
 
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cycle_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     track_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[int] = mapped_column(Integer)
-    unmet: Mapped[str] = mapped_column(String(200))
+    missing: Mapped[str] = mapped_column(Text)
 
 
 class TargetRow(Base):

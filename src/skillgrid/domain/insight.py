@@ -21,15 +21,16 @@ _RANK = {rating: i for i, rating in enumerate(SCALE)}
 @dataclass(frozen=True, slots=True)
 class Summary:
     """What is stored of an official result: the levels, and enough to answer "how close is
-    this person to level L on track T" and "how far apart are manager and self" without the
-    ratings. ``unmet[T][L - 1]`` counts the unmet criteria of T at levels ≤ L."""
+    this person to level L on track T, and what do they lack" and "how far apart are manager
+    and self" without the ratings. ``missing[T]`` lists the unmet criteria of track T (ids,
+    ladder order)."""
 
     policy: str
     overall: int
     top: int
     gaps: int
     tracks: Mapping[str, int]
-    unmet: Mapping[str, tuple[int, ...]]
+    missing: Mapping[str, tuple[str, ...]]
     delta_n: int = 0
     delta_sum: int = 0
     delta_squares: int = 0
@@ -44,17 +45,13 @@ def summarize(
     """The summary of an official result. ``official`` and ``self_ratings`` map criterion
     identities (uids) to ratings; (manager − self) is taken over the criteria both rated on
     the scale (``n/a`` on either side is not a difference of degree)."""
-    top = len(framework.levels)
-    unmet: dict[str, list[int]] = {t.key: [0] * top for t in framework.tracks}
-    numbers = {level.number: i for i, level in enumerate(framework.levels)}
+    missing: dict[str, list[str]] = {t.key: [] for t in framework.tracks}
     n = total = squares = 0
     for criterion in framework.criteria:
         uid = criterion.uid or criterion.id
         rating = official.get(uid)
         if not is_met(rating):
-            counts = unmet[criterion.track]
-            for i in range(numbers[criterion.level], top):
-                counts[i] += 1
+            missing[criterion.track].append(criterion.id)
         if self_ratings is not None and rating in _RANK:
             mine = self_ratings.get(uid)
             if mine in _RANK:
@@ -65,22 +62,27 @@ def summarize(
     return Summary(
         policy=result.policy,
         overall=result.overall,
-        top=top,
+        top=len(framework.levels),
         gaps=len(result.gap_ids),
         tracks=dict(result.tracks),
-        unmet={key: tuple(counts) for key, counts in unmet.items()},
+        missing={key: tuple(ids) for key, ids in missing.items()},
         delta_n=n,
         delta_sum=total,
         delta_squares=squares,
     )
 
 
-def pack_unmet(counts: tuple[int, ...]) -> str:
-    return ",".join(map(str, counts))
+def pack_ids(ids: tuple[str, ...]) -> str:
+    return " ".join(ids)
 
 
-def unpack_unmet(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split(",")) if text else ()
+def unpack_ids(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+def through(ids: tuple[str, ...], level: int) -> tuple[str, ...]:
+    """The criterion ids (``TRACK.L.n``) at levels ≤ ``level``."""
+    return tuple(cid for cid in ids if int(cid.rsplit(".", 2)[1]) <= level)
 
 
 class TargetError(SkillGridError):

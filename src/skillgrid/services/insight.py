@@ -5,6 +5,7 @@ everything else (a manager sees teams made of their own reports; an admin sees t
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from skillgrid.domain.insight import (
     flags_against,
     org_spreads,
     summarize,
+    through,
 )
 from skillgrid.domain.people import Team, reports_below
 from skillgrid.domain.policies import Policy
@@ -329,29 +331,32 @@ def team_report(
         same = [c for c in cycles if c.framework == chosen.framework]
         previous = _previous(same, chosen, since)
         history_cycles = [c.name for c in same[: same.index(chosen) + 1]]
-        counts = (
-            uow.insight.level_counts([chosen.name])
-            if sections & {"distribution", "coverage"}
-            else []
-        )
         top = len(framework.levels)
-        direct = _direct_counts(counts, chosen.name, framework, top)
-        rolled: list[TeamCounts] = []
+        keys = [t.key for t in framework.tracks]
+        rolled: dict[str | None, Counts] = {}
+        if sections & {"distribution", "coverage"}:
+            direct = _direct_counts(uow.insight.level_counts(chosen.name), keys, top)
+            rolled = _roll_up(direct, names, tree, keys, top)
+            if team is None:  # the org: everyone, people on no team too
+                rolled[None] = _sum(
+                    [*(rolled[n] for n in tree.get(None, ())), direct.get(None)], keys, top
+                )
+        distribution: tuple[TeamCounts, ...] = ()
         history: tuple[tuple[str, TeamCounts], ...] = ()
+        children = tuple(sorted(tree.get(team, ())))
         if "distribution" in sections:
-            rolled = [_roll_up(n, _subtree(n, tree), direct, framework, top) for n in names]
+            distribution = tuple(
+                _team_counts(name, rolled[name], keys) for name in (team, *children)
+            )
             over_time = uow.insight.slice_counts(history_cycles, slice_)
             history = tuple(
                 (name, _slice(name, over_time, framework, top)) for name in history_cycles
             )
-        whole = _roll_up(team, slice_, direct, framework, top)
         coverage: list[Coverage] = []
         criteria: dict[str, str] = {}
         if "coverage" in sections:
             targets = uow.insight.targets(chosen.framework)
-            coverage, criteria = _coverage(
-                uow, chosen, framework, names, tree, direct, top, targets
-            )
+            coverage, criteria = _coverage(uow, chosen, framework, names, tree, rolled, targets)
         org_deltas = org_levels = Spread(0, 0.0, 0.0)
         calibration = []
         if "calibration" in sections:
@@ -370,14 +375,14 @@ def team_report(
         framework=framework,
         teams=tuple(names),
         coverage=tuple(coverage),
-        distribution=(whole, *(r for r in rolled if r.name != team)),
+        distribution=distribution,
         history=history,
         org_deltas=org_deltas,
         org_levels=org_levels,
         calibration=tuple(calibration),
         movement=tuple(sorted(movement, key=lambda m: (m.track or "", not m.up, m.name))),
         criteria=criteria,
-        children=tuple(sorted(tree.get(team, ()))),
+        children=children,
     )
 
 
@@ -410,15 +415,17 @@ def _children(teams: Sequence[Team]) -> dict[str | None, list[str]]:
 
 
 def _subtree(team: str | None, tree: dict[str | None, list[str]]) -> list[str]:
-    """The team and every team below it, the team first."""
+    """The team and every team below it, each team before the teams below it."""
     if team is None:
         return []
-    found, stack = [], [team]
-    while stack:
-        name = stack.pop(0)
-        if name not in found:
-            found.append(name)
-            stack.extend(sorted(tree.get(name, ())))
+    found, seen, queue = [], {team}, deque([team])
+    while queue:
+        name = queue.popleft()
+        found.append(name)
+        for child in sorted(tree.get(name, ())):
+            if child not in seen:
+                seen.add(child)
+                queue.append(child)
     return found
 
 
@@ -437,22 +444,53 @@ def _may_see(
     return bool(members) and all(m == actor.email or m in below for m in members)
 
 
+Counts = dict[str | None, list[int]]  # track (None: overall) → people per level 0..N
+
+
 def _direct_counts(
-    counts: Sequence[tuple[str, str | None, str | None, int, int]],
-    cycle: str,
-    framework: Framework,
-    top: int,
-) -> dict[str | None, dict[str | None, list[int]]]:
-    """team → track (None: overall) → people per level, for the team's own members."""
-    found: dict[str | None, dict[str | None, list[int]]] = {}
-    for name, team, track, level, n in counts:
-        if name != cycle:
-            continue
-        per_team = found.setdefault(team, {})
-        row = per_team.setdefault(track, [0] * (top + 1))
-        if 0 <= level <= top:
+    rows: Sequence[tuple[str | None, str | None, int, int]], keys: list[str], top: int
+) -> dict[str | None, Counts]:
+    """team → its own members' counts."""
+    found: dict[str | None, Counts] = {}
+    for team, track, level, n in rows:
+        counts = found.get(team)
+        if counts is None:
+            counts = found[team] = {key: [0] * (top + 1) for key in [None, *keys]}
+        row = counts.get(track)
+        if row is not None and 0 <= level <= top:
             row[level] += n
     return found
+
+
+def _sum(parts: Iterable[Counts | None], keys: list[str], top: int) -> Counts:
+    total: Counts = {key: [0] * (top + 1) for key in [None, *keys]}
+    for part in parts:
+        if part:
+            for key, row in part.items():
+                into = total[key]
+                for i, n in enumerate(row):
+                    into[i] += n
+    return total
+
+
+def _roll_up(
+    direct: dict[str | None, Counts],
+    names: Sequence[str],
+    tree: dict[str | None, list[str]],
+    keys: list[str],
+    top: int,
+) -> dict[str | None, Counts]:
+    """Each team's counts with the teams below it, children first (one pass)."""
+    rolled: dict[str | None, Counts] = {}
+    for name in reversed(names):  # names lists every team before the teams below it
+        below = [rolled[child] for child in tree.get(name, ()) if child in rolled]
+        rolled[name] = _sum([direct.get(name), *below], keys, top)
+    return rolled
+
+
+def _team_counts(name: str | None, counts: Counts, keys: list[str]) -> TeamCounts:
+    overall = counts[None]
+    return TeamCounts(name, sum(overall), tuple(overall), {key: tuple(counts[key]) for key in keys})
 
 
 def _slice(
@@ -472,101 +510,51 @@ def _slice(
     )
 
 
-def _roll_up(
-    name: str | None,
-    teams: Sequence[str | None] | None,
-    direct: dict[str | None, dict[str | None, list[int]]],
-    framework: Framework,
-    top: int,
-) -> TeamCounts:
-    keys = [t.key for t in framework.tracks]
-    chosen = list(direct) if teams is None else list(teams)
-    overall = [0] * (top + 1)
-    tracks = {key: [0] * (top + 1) for key in keys}
-    for team in chosen:
-        for track, row in direct.get(team, {}).items():
-            target = overall if track is None else tracks.get(track)
-            if target is not None:
-                for i, n in enumerate(row):
-                    target[i] += n
-    return TeamCounts(
-        name, sum(overall), tuple(overall), {key: tuple(row) for key, row in tracks.items()}
-    )
-
-
 def _coverage(
     uow: UnitOfWork,
     cycle: Cycle,
     framework: Framework,
     names: Sequence[str],
     tree: dict[str | None, list[str]],
-    direct: dict[str | None, dict[str | None, list[int]]],
-    top: int,
+    rolled: dict[str | None, Counts],
     targets: Sequence[Target],
 ) -> tuple[list[Coverage], dict[str, str]]:
     """Each target of the teams in ``names`` against its own team's people (and the teams
     below it); for a miss, the people closest to closing it and what they lack."""
-    mine = [t for t in targets if t.team in set(names)]
-    slices = [(list(_subtree(t.team, tree)), t.track, t.level) for t in mine]
+    wanted = set(names)
+    mine = [t for t in targets if t.team in wanted]
     held = []
-    for teams, track, level in slices:
-        count = 0
-        for team in teams:
-            row = direct.get(team, {}).get(track)
-            if row:
-                count += sum(row[level:])
-        held.append(count)
+    for t in mine:
+        row = rolled.get(t.team, {}).get(t.track)
+        held.append(sum(row[t.level :]) if row else 0)
+    slices = [(_subtree(t.team, tree), t.track, t.level) for t in mine]
     # who holds a target with no slack (the people it depends on), in one read
     tight = [i for i, t in enumerate(mine) if 0 < held[i] <= t.people]
-    names_of = uow.insight.holders(cycle.name, [slices[i] for i in tight]) if tight else []
-    holder_names = {i: tuple(n for _, n in found) for i, found in zip(tight, names_of, strict=True)}
+    found = uow.insight.holders(cycle.name, [slices[i] for i in tight]) if tight else []
+    holder_names = {
+        i: tuple(name for _, name in rows) for i, rows in zip(tight, found, strict=True)
+    }
     missed = [i for i, t in enumerate(mine) if held[i] < t.people]
     below = uow.insight.below(cycle.name, [slices[i] for i in missed]) if missed else []
-    picked: dict[int, list[tuple[str, str, int, tuple[int, ...], int]]] = {}
+    closest: dict[int, tuple[Candidate, ...]] = {}
     for i, rows in zip(missed, below, strict=True):
         level = mine[i].level
-        rows.sort(key=lambda r: (r[3][level - 1] if len(r[3]) >= level else 0, r[1], r[0]))
-        picked[i] = rows[: closest_count(mine[i].people - held[i])]
-    lacking, criteria = _lacking(uow, framework, mine, picked)
-    coverage = []
-    for i, target in enumerate(mine):
-        closest = tuple(
-            Candidate(
-                email,
-                name,
-                level,
-                unmet[target.level - 1] if len(unmet) >= target.level else 0,
-                lacking.get((i, email), ()),
-            )
-            for email, name, level, unmet, _ in picked.get(i, [])
-        )
-        coverage.append(Coverage(target, held[i], holder_names.get(i, ()), closest))
-    return coverage, criteria
-
-
-def _lacking(
-    uow: UnitOfWork,
-    framework: Framework,
-    targets: Sequence[Target],
-    picked: dict[int, list[tuple[str, str, int, tuple[int, ...], int]]],
-) -> tuple[dict[tuple[int, str], tuple[str, ...]], dict[str, str]]:
-    """(target index, email) → the criterion ids they have not met for the target."""
-    wanted = {
-        i: [
-            c
-            for c in framework.criteria
-            if c.track == targets[i].track and c.level <= targets[i].level
+        candidates = [
+            Candidate(email, name, reached, len(lacking), lacking)
+            for email, name, reached, missing in rows
+            for lacking in [through(missing, level)]
         ]
-        for i in picked
+        candidates.sort(key=lambda c: (c.unmet, c.name, c.email))
+        closest[i] = tuple(candidates[: closest_count(mine[i].people - held[i])])
+    texts = {c.id: c.text for c in framework.criteria}
+    criteria = {
+        cid: texts.get(cid, "")
+        for found_ in closest.values()
+        for candidate in found_
+        for cid in candidate.lacking
     }
-    uids = sorted({c.uid or "" for found in wanted.values() for c in found})
-    assessments = sorted({row[4] for rows in picked.values() for row in rows})
-    met = uow.insight.met_criteria(assessments, uids)
-    lacking = {}
-    texts: dict[str, str] = {}
-    for i, rows in picked.items():
-        for email, _, _, _, assessment in rows:
-            missing = [c for c in wanted[i] if (assessment, c.uid) not in met]
-            lacking[(i, email)] = tuple(c.id for c in missing)
-            texts.update((c.id, c.text) for c in missing)
-    return lacking, texts
+    coverage = [
+        Coverage(target, held[i], holder_names.get(i, ()), closest.get(i, ()))
+        for i, target in enumerate(mine)
+    ]
+    return coverage, criteria

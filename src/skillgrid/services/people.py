@@ -105,6 +105,8 @@ def update_person(
         updated = _checked(updated)
         _check_references(uow, [updated])
         uow.people.save([updated])
+        if updated.team != current.team:
+            uow.insight.follow_teams([email])  # team reports count people where they are now
         if current.active and not updated.active:  # signed out everywhere, tokens stopped
             uow.accounts.end_sessions_of(email)
             uow.accounts.revoke_tokens_of(email)
@@ -130,6 +132,8 @@ def import_people(uow: UnitOfWork, data: bytes, source: str) -> PeopleImport:
         for name in missing_teams:
             uow.people.add_team(Team(name))
         uow.people.save(people)
+        moved = [p.email for p in people if p.email in known and known[p.email].team != p.team]
+        uow.insight.follow_teams(moved)  # team reports count people where they are now
         uow.commit()
     updated = sum(1 for p in people if p.email in known)
     return PeopleImport(len(people) - updated, updated, tuple(missing_teams))

@@ -5,7 +5,7 @@ the same code as on finalize.
 
 Revision ID: 0009
 Revises: 0007
-Create Date: 2026-11-28 01:10:55.855942
+Create Date: 2026-11-28 01:28:08.796016
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("cycle_id", sa.Integer(), nullable=False),
         sa.Column("assessment_id", sa.Integer(), nullable=False),
         sa.Column("manager_id", sa.Integer(), nullable=True),
+        sa.Column("team_id", sa.Integer(), nullable=True),
         sa.Column("policy", sa.String(length=200), nullable=False),
         sa.Column("overall", sa.Integer(), nullable=False),
         sa.Column("top", sa.Integer(), nullable=False),
@@ -82,6 +83,12 @@ def upgrade() -> None:
             name=op.f("fk_official_results_person_id_people"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["team_id"],
+            ["teams.id"],
+            name=op.f("fk_official_results_team_id_teams"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("person_id", "cycle_id", name=op.f("pk_official_results")),
         sa.UniqueConstraint("assessment_id", name=op.f("uq_official_results_assessment_id")),
     )
@@ -89,14 +96,20 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_official_results_cycle_manager", ["cycle_id", "manager_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_official_results_cycle_team_overall",
+            ["cycle_id", "team_id", "overall"],
+            unique=False,
+        )
 
     op.create_table(
         "official_tracks",
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("cycle_id", sa.Integer(), nullable=False),
         sa.Column("track_key", sa.String(length=16), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=True),
         sa.Column("level", sa.Integer(), nullable=False),
-        sa.Column("unmet", sa.String(length=200), nullable=False),
+        sa.Column("missing", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id", "cycle_id"],
             ["official_results.person_id", "official_results.cycle_id"],
@@ -109,7 +122,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("official_tracks", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_official_tracks_cycle_track_level", ["cycle_id", "track_key", "level"], unique=False
+            "ix_official_tracks_cycle_team_track_level",
+            ["cycle_id", "team_id", "track_key", "level"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_official_tracks_cycle_track_level_team",
+            ["cycle_id", "track_key", "level", "team_id"],
+            unique=False,
         )
 
     from sqlalchemy.orm import sessionmaker
@@ -122,10 +142,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("official_tracks", schema=None) as batch_op:
-        batch_op.drop_index("ix_official_tracks_cycle_track_level")
+        batch_op.drop_index("ix_official_tracks_cycle_track_level_team")
+        batch_op.drop_index("ix_official_tracks_cycle_team_track_level")
 
     op.drop_table("official_tracks")
     with op.batch_alter_table("official_results", schema=None) as batch_op:
+        batch_op.drop_index("ix_official_results_cycle_team_overall")
         batch_op.drop_index("ix_official_results_cycle_manager")
 
     op.drop_table("official_results")
