@@ -32,7 +32,13 @@ def test_people_and_teams_from_the_command_line(tmp_path: Path) -> None:
         "dee@example.com",
     ]
     teams = json.loads(run("team", "list", "--json").stdout)
-    assert {"name": "SRE", "parent": None, "people": 2} in teams
+    assert {
+        "name": "SRE",
+        "parent": None,
+        "people": 2,
+        "people_with_subteams": 2,
+        "targets": 0,
+    } in teams
     refused = run("person", "update", "bo@example.com", "--manager", "dee@example.com")
     assert refused.exit_code == 1
     chain = "bo@example.com → dee@example.com → ana@example.com → bo@example.com"

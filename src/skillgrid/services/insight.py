@@ -319,7 +319,11 @@ def team_report(
         tree = _children(teams)
         if team is not None and team not in {t.name for t in teams}:
             raise NotFound(f"no team {team!r}")
-        names = _subtree(team, tree) if team is not None else [t.name for t in teams]
+        names = (
+            _subtree(team, tree)
+            if team is not None
+            else [n for root in sorted(tree.get(None, ())) for n in _subtree(root, tree)]
+        )
         slice_: list[str | None] | None = list(names) if team is not None else None
         if not _may_see(actor, names if team is not None else None, people):
             raise NotFound(f"no team {team!r}" if team else "the org report is for admins")
