@@ -34,14 +34,17 @@ def bearer(client: TestClient, email: str) -> dict[str, str]:
 
 def test_the_org_page_shows_coverage_heatmap_calibration_and_movement(client) -> None:
     sign_in(client, "root@x.org")
-    page = client.get("/insight")
-    assert page.status_code == 200
-    html = page.text
-    assert "missed by 1" in html and "single point of failure: Al" in html
-    assert 'href="/insight/Infra' in html and "Nat" in html
-    assert "<svg" in html and "Calibration" in html and "Since C1" in html
-    team = client.get("/insight/Net")
+    overview = client.get("/insight")
+    assert overview.status_code == 200
+    assert 'href="/insight/Infra?view=overview' in overview.text and "<svg" in overview.text
+    coverage = client.get("/insight?view=coverage").text
+    assert "missed by 1" in coverage and "single point of failure: Al" in coverage
+    assert "Nat</a> — level 2, 1 unmet" in coverage and "Capacity." in coverage
+    assert "Mia" in client.get("/insight?view=calibration").text
+    assert "Since C1" in client.get("/insight?view=movement").text
+    team = client.get("/insight/Net?view=coverage")
     assert team.status_code == 200 and "single point of failure: Nat" in team.text
+    assert client.get("/insight?view=bogus").status_code == 200  # the overview
 
 
 def test_a_manager_sees_their_teams_and_nothing_else(client) -> None:

@@ -32,7 +32,6 @@ from skillgrid.domain.insight import (
 )
 
 Teams = Sequence[str | None] | None  # team names to keep (None in it: no team); None: all
-Row = tuple[str, str, str | None, str, int, str]  # email, name, team, track, level, missing
 
 
 class SqlInsightRepository:
@@ -175,17 +174,20 @@ class SqlInsightRepository:
 
     def targets(self, framework: str | None = None) -> list[Target]:
         query = (
-            select(TeamRow.name, FrameworkRow.name, TargetRow)
+            select(
+                TeamRow.name,
+                FrameworkRow.name,
+                TargetRow.track_key,
+                TargetRow.level,
+                TargetRow.people,
+            )
             .join(TeamRow, TeamRow.id == TargetRow.team_id)
             .join(FrameworkRow, FrameworkRow.id == TargetRow.framework_id)
             .order_by(TeamRow.name, FrameworkRow.name, TargetRow.track_key)
         )
         if framework is not None:
             query = query.where(FrameworkRow.name == framework)
-        return [
-            Target(team, name, row.track_key, row.level, row.people)
-            for team, name, row in self.session.execute(query)
-        ]
+        return [Target(*row) for row in self.session.execute(query)]
 
     def set_target(self, target: Target) -> None:
         team_id, framework_id = self._team_framework(target.team, target.framework)
@@ -272,30 +274,36 @@ class SqlInsightRepository:
         rows.extend((names[c], None, level, n) for c, level, n in self.session.execute(overall))
         return rows
 
-    def holders(
-        self, cycle: str, wanted: Sequence[tuple[Teams, str, int]]
-    ) -> list[list[tuple[str, str]]]:
-        """For each (teams, track, level): the (email, name) of people at ≥ level."""
-        index = _by_team_track(self._track_rows(cycle, wanted, at_least=True))
+    def track_levels(
+        self, cycle: str, tracks: Iterable[str], teams: Teams
+    ) -> list[tuple[int, str | None, str, int, str]]:
+        """(person id, team, track, level, unmet criterion ids) of everyone in a slice of the
+        org on the given tracks: what coverage is computed from."""
+        ids = self._cycle_ids([cycle])
+        keys = sorted(set(tracks))
+        if not ids or not keys:
+            return []
+        names = self._team_names()
+        track = OfficialTrackRow
+        query = select(
+            track.person_id, track.team_id, track.track_key, track.level, track.missing
+        ).where(track.cycle_id == ids[cycle], track.track_key.in_(keys))
+        query = self._in_teams(query, track.team_id, teams)
         return [
-            sorted((r[0], r[1]) for r in _slice_rows(index, teams, key) if r[4] >= level)
-            for teams, key, level in wanted
+            (person, names.get(team) if team is not None else None, key, level, missing)
+            for person, team, key, level, missing in self.session.execute(query)
         ]
 
-    def below(
-        self, cycle: str, wanted: Sequence[tuple[Teams, str, int]]
-    ) -> list[list[tuple[str, str, int, tuple[str, ...]]]]:
-        """For each (teams, track, level): (email, name, level, unmet criterion ids of the
-        track) of the people below the level."""
-        index = _by_team_track(self._track_rows(cycle, wanted, at_least=False))
-        return [
-            [
-                (r[0], r[1], r[4], unpack_ids(r[5]))
-                for r in _slice_rows(index, teams, key)
-                if r[4] < level
-            ]
-            for teams, key, level in wanted
-        ]
+    def people_named(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Person id → (email, name)."""
+        found: dict[int, tuple[str, str]] = {}
+        ordered = sorted(set(ids))
+        for start in range(0, len(ordered), 5000):
+            query = select(PersonRow.id, PersonRow.email, PersonRow.name).where(
+                PersonRow.id.in_(ordered[start : start + 5000])
+            )
+            found.update((i, (email, name)) for i, email, name in self.session.execute(query))
+        return found
 
     def manager_ratings(self, cycle: str, teams: Teams) -> list[ManagerRatings]:
         """Per manager (as stored on finalize): their reports' levels and (manager − self)."""
@@ -385,53 +393,10 @@ class SqlInsightRepository:
             for person, x, y in self.session.execute(self._in_teams(overall, rb.team_id, teams))
         ]
         moved.extend(self.session.execute(self._in_teams(tracks, b.team_id, teams)).all())
-        people = self._people_named({person for person, *_ in moved})
+        people = self.people_named({person for person, *_ in moved})
         return [Move(*people[person], key, x, y) for person, key, x, y in moved]
 
     # helpers ---------------------------------------------------------------------------
-
-    def _people_named(self, ids: set[int]) -> dict[int, tuple[str, str]]:
-        found: dict[int, tuple[str, str]] = {}
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), 5000):
-            query = select(PersonRow.id, PersonRow.email, PersonRow.name).where(
-                PersonRow.id.in_(ordered[start : start + 5000])
-            )
-            found.update((i, (email, name)) for i, email, name in self.session.execute(query))
-        return found
-
-    def _track_rows(
-        self, cycle: str, wanted: Sequence[tuple[Teams, str, int]], at_least: bool
-    ) -> list[Row]:
-        ids = self._cycle_ids([cycle])
-        if not ids or not wanted:
-            return []
-        names = self._team_names()
-        track = OfficialTrackRow
-        levels: dict[str, list[int]] = {}
-        for _, key, level in wanted:
-            levels.setdefault(key, []).append(level)
-        bound = {key: (min(found) if at_least else max(found)) for key, found in levels.items()}
-        conditions = [
-            and_(track.track_key == key, track.level >= level if at_least else track.level < level)
-            for key, level in bound.items()
-        ]
-        query = select(
-            track.person_id, track.team_id, track.track_key, track.level, track.missing
-        ).where(track.cycle_id == ids[cycle], or_(*conditions))
-        every: set[str | None] = set()
-        for teams, _, _ in wanted:
-            if teams is None:
-                break
-            every.update(teams)
-        else:
-            query = self._in_teams(query, track.team_id, list(every))
-        found = self.session.execute(query).all()
-        people = self._people_named({row[0] for row in found})
-        return [
-            (*people[person], names.get(team) if team is not None else None, key, level, missing)
-            for person, team, key, level, missing in found
-        ]
 
     def _in_teams(self, query: Select, column: Any, teams: Teams) -> Select:  # type: ignore[type-arg]
         if teams is None:
@@ -459,18 +424,3 @@ class SqlInsightRepository:
         )
         assert team_id is not None and framework_id is not None
         return team_id, framework_id
-
-
-def _by_team_track(rows: list[Row]) -> dict[tuple[str | None, str], list[Row]]:
-    index: dict[tuple[str | None, str], list[Row]] = {}
-    for row in rows:
-        index.setdefault((row[2], row[3]), []).append(row)
-    return index
-
-
-def _slice_rows(
-    index: dict[tuple[str | None, str], list[Row]], teams: Teams, track: str
-) -> list[Row]:
-    if teams is None:
-        return [row for (_, key), rows in index.items() if key == track for row in rows]
-    return [row for team in teams for row in index.get((team, track), ())]

@@ -282,13 +282,14 @@ class OfficialResultRow(Base):
     __table_args__ = (
         Index("ix_official_results_cycle_manager", "cycle_id", "manager_id"),
         Index("ix_official_results_cycle_team_overall", "cycle_id", "team_id", "overall"),
+        {"sqlite_with_rowid": False},  # rows clustered by cycle: reports read one cycle
     )
 
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
-    )
     cycle_id: Mapped[int] = mapped_column(
         ForeignKey("cycles.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
@@ -312,8 +313,8 @@ class OfficialTrackRow(Base):
     __tablename__ = "official_tracks"
     __table_args__ = (
         ForeignKeyConstraint(
-            ["person_id", "cycle_id"],
-            ["official_results.person_id", "official_results.cycle_id"],
+            ["cycle_id", "person_id"],
+            ["official_results.cycle_id", "official_results.person_id"],
             ondelete="CASCADE",
         ),
         Index(
@@ -322,10 +323,11 @@ class OfficialTrackRow(Base):
         Index(
             "ix_official_tracks_cycle_track_level_team", "cycle_id", "track_key", "level", "team_id"
         ),
+        {"sqlite_with_rowid": False},
     )
 
-    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cycle_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     track_key: Mapped[str] = mapped_column(String(16), primary_key=True)
     team_id: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[int] = mapped_column(Integer)

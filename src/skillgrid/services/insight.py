@@ -27,11 +27,12 @@ from skillgrid.domain.insight import (
     org_spreads,
     summarize,
     through,
+    unpack_ids,
 )
 from skillgrid.domain.people import Team, reports_below
 from skillgrid.domain.policies import Policy
 from skillgrid.services.frameworks import get_framework_in
-from skillgrid.services.unit_of_work import UnitOfWork
+from skillgrid.services.unit_of_work import Slice, UnitOfWork
 
 # summaries ------------------------------------------------------------------------------
 
@@ -338,7 +339,7 @@ def team_report(
         top = len(framework.levels)
         keys = [t.key for t in framework.tracks]
         rolled: dict[str | None, Counts] = {}
-        if sections & {"distribution", "coverage"}:
+        if "distribution" in sections:
             direct = _direct_counts(uow.insight.level_counts(chosen.name), keys, top)
             rolled = _roll_up(direct, names, tree, keys, top)
             if team is None:  # the org: everyone, people on no team too
@@ -360,7 +361,7 @@ def team_report(
         criteria: dict[str, str] = {}
         if "coverage" in sections:
             targets = uow.insight.targets(chosen.framework)
-            coverage, criteria = _coverage(uow, chosen, framework, names, tree, rolled, targets)
+            coverage, criteria = _coverage(uow, chosen, framework, names, tree, slice_, targets)
         org_deltas = org_levels = Spread(0, 0.0, 0.0)
         calibration = []
         if "calibration" in sections:
@@ -520,45 +521,53 @@ def _coverage(
     framework: Framework,
     names: Sequence[str],
     tree: dict[str | None, list[str]],
-    rolled: dict[str | None, Counts],
+    slice_: Slice,
     targets: Sequence[Target],
 ) -> tuple[list[Coverage], dict[str, str]]:
     """Each target of the teams in ``names`` against its own team's people (and the teams
-    below it); for a miss, the people closest to closing it and what they lack."""
+    below it); for a miss, the people closest to closing it and what they lack. One read of
+    the targets' tracks in the cycle; the rest is counting."""
     wanted = set(names)
     mine = [t for t in targets if t.team in wanted]
-    held = []
-    for t in mine:
-        row = rolled.get(t.team, {}).get(t.track)
-        held.append(sum(row[t.level :]) if row else 0)
-    slices = [(_subtree(t.team, tree), t.track, t.level) for t in mine]
-    # who holds a target with no slack (the people it depends on), in one read
-    tight = [i for i, t in enumerate(mine) if 0 < held[i] <= t.people]
-    found = uow.insight.holders(cycle.name, [slices[i] for i in tight]) if tight else []
-    holder_names = {
-        i: tuple(name for _, name in rows) for i, rows in zip(tight, found, strict=True)
-    }
-    missed = [i for i, t in enumerate(mine) if held[i] < t.people]
-    below = uow.insight.below(cycle.name, [slices[i] for i in missed]) if missed else []
-    closest: dict[int, tuple[Candidate, ...]] = {}
-    for i, rows in zip(missed, below, strict=True):
-        level = mine[i].level
-        candidates = [
-            Candidate(email, name, reached, len(lacking), lacking)
-            for email, name, reached, missing in rows
-            for lacking in [through(missing, level)]
-        ]
-        candidates.sort(key=lambda c: (c.unmet, c.name, c.email))
-        closest[i] = tuple(candidates[: closest_count(mine[i].people - held[i])])
+    buckets: dict[tuple[str | None, str], list[tuple[int, int, str]]] = {}
+    for person, team, key, level, missing in uow.insight.track_levels(
+        cycle.name, {t.track for t in mine}, slice_
+    ):
+        buckets.setdefault((team, key), []).append((level, person, missing))
+    subtrees: dict[str, list[str]] = {}
+    results = []
+    for target in mine:
+        teams = subtrees.get(target.team) or subtrees.setdefault(
+            target.team, _subtree(target.team, tree)
+        )
+        rows = [row for team in teams for row in buckets.get((team, target.track), ())]
+        holders = [person for level, person, _ in rows if level >= target.level]
+        below = []
+        if len(holders) < target.people:
+            for level, person, missing in rows:
+                if level < target.level:
+                    lacking = through(unpack_ids(missing), target.level)
+                    below.append((len(lacking), person, level, lacking))
+            below.sort()
+            below = below[: closest_count(target.people - len(holders))]
+        results.append((target, holders, below))
+    shown = {p for t, h, _ in results if 0 < len(h) <= t.people for p in h}
+    shown |= {person for _, _, below in results for _, person, _, _ in below}
+    people = uow.insight.people_named(shown)
     texts = {c.id: c.text for c in framework.criteria}
-    criteria = {
-        cid: texts.get(cid, "")
-        for found_ in closest.values()
-        for candidate in found_
-        for cid in candidate.lacking
-    }
-    coverage = [
-        Coverage(target, held[i], holder_names.get(i, ()), closest.get(i, ()))
-        for i, target in enumerate(mine)
-    ]
+    coverage: list[Coverage] = []
+    criteria: dict[str, str] = {}
+    for target, holders, below in results:
+        named = (
+            tuple(sorted(people[p][1] for p in holders))
+            if 0 < len(holders) <= target.people
+            else ()
+        )
+        closest = tuple(
+            Candidate(*people[person], level, unmet, lacking)
+            for unmet, person, level, lacking in below
+        )
+        closest = tuple(sorted(closest, key=lambda c: (c.unmet, c.name, c.email)))
+        criteria.update((cid, texts.get(cid, "")) for c in closest for cid in c.lacking)
+        coverage.append(Coverage(target, len(holders), named, closest))
     return coverage, criteria

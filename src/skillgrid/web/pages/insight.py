@@ -11,11 +11,22 @@ from skillgrid.web.deps import CurrentUser, UowDep, templates_of
 
 router = APIRouter(include_in_schema=False)
 NAME = Query(None, max_length=200)
+VIEWS = {
+    "overview": frozenset({"distribution"}),
+    "coverage": frozenset({"coverage"}),
+    "calibration": frozenset({"calibration"}),
+    "movement": frozenset({"movement"}),
+}
+SHOWN = 200  # rows of a long list on a page; the exports have them all
 
 
 @router.get("/insight")
 def org_page(
-    request: Request, uow: UowDep, user: CurrentUser, cycle: str | None = NAME
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    cycle: str | None = NAME,
+    view: str = Query("overview", max_length=20),
 ) -> Response:
     """The whole org for an admin; for a manager, the list of their teams."""
     from skillgrid.services.insight import list_teams
@@ -25,24 +36,40 @@ def org_page(
         return templates_of(request).TemplateResponse(
             request, "insight_teams.html", {"user": user, "teams": teams}
         )
-    return _page(request, uow, user, None, cycle)
+    return _page(request, uow, user, None, cycle, view)
 
 
 @router.get("/insight/{team}")
 def team_page(
-    request: Request, team: str, uow: UowDep, user: CurrentUser, cycle: str | None = NAME
+    request: Request,
+    team: str,
+    uow: UowDep,
+    user: CurrentUser,
+    cycle: str | None = NAME,
+    view: str = Query("overview", max_length=20),
 ) -> Response:
-    return _page(request, uow, user, team[:200], cycle)
+    return _page(request, uow, user, team[:200], cycle, view)
 
 
 def _page(
-    request: Request, uow: UowDep, user: CurrentUser, team: str | None, cycle: str | None
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    team: str | None,
+    cycle: str | None,
+    view: str,
 ) -> Response:
+    """One view of the report at a time: each is a few reads, even for the whole org."""
     from skillgrid.services.cycles import list_cycles
     from skillgrid.services.insight import team_report
     from skillgrid.web.charts import stacked_bars
 
-    report = team_report(uow, user.actor, team, cycle)
+    view = view if view in VIEWS else "overview"
+    report = team_report(uow, user.actor, team, cycle, sections=VIEWS[view])
+    missed = sorted(
+        (c for c in report.coverage if not c.met), key=lambda c: (-c.shortfall, c.target.team)
+    )
+    fragile = [c for c in report.coverage if c.single_point_of_failure]
     chart = stacked_bars([(c.name or "Whole organisation", c.overall) for c in report.heatmap()])
     history = stacked_bars([(name, c.overall) for name, c in report.history])
     return templates_of(request).TemplateResponse(
@@ -51,6 +78,16 @@ def _page(
         {
             "user": user,
             "report": report,
+            "view": view,
+            "views": list(VIEWS),
+            "missed": missed[:SHOWN],
+            "fragile": fragile[:SHOWN],
+            "shown": SHOWN,
+            "counts": {
+                "targets": len(report.coverage),
+                "missed": len(missed),
+                "fragile": len(fragile),
+            },
             "chart": chart,
             "history": history,
             "cycles": list_cycles(uow),

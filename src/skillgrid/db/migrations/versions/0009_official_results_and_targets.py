@@ -1,11 +1,12 @@
 """official results (stored summaries) and team targets
 
 Finalized manager assessments that exist already get their summaries here, computed by
-the same code as on finalize.
+the same code as on finalize. On SQLite the summaries are clustered by cycle (WITHOUT
+ROWID): reports read one cycle at a time.
 
 Revision ID: 0009
 Revises: 0007
-Create Date: 2026-11-28 01:28:08.796016
+Create Date: 2026-11-28 01:37:18.636717
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "official_results",
-        sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("cycle_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("assessment_id", sa.Integer(), nullable=False),
         sa.Column("manager_id", sa.Integer(), nullable=True),
         sa.Column("team_id", sa.Integer(), nullable=True),
@@ -89,8 +90,9 @@ def upgrade() -> None:
             name=op.f("fk_official_results_team_id_teams"),
             ondelete="SET NULL",
         ),
-        sa.PrimaryKeyConstraint("person_id", "cycle_id", name=op.f("pk_official_results")),
+        sa.PrimaryKeyConstraint("cycle_id", "person_id", name=op.f("pk_official_results")),
         sa.UniqueConstraint("assessment_id", name=op.f("uq_official_results_assessment_id")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("official_results", schema=None) as batch_op:
         batch_op.create_index(
@@ -104,21 +106,22 @@ def upgrade() -> None:
 
     op.create_table(
         "official_tracks",
-        sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("cycle_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("track_key", sa.String(length=16), nullable=False),
         sa.Column("team_id", sa.Integer(), nullable=True),
         sa.Column("level", sa.Integer(), nullable=False),
         sa.Column("missing", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["person_id", "cycle_id"],
-            ["official_results.person_id", "official_results.cycle_id"],
-            name=op.f("fk_official_tracks_person_id_cycle_id_official_results"),
+            ["cycle_id", "person_id"],
+            ["official_results.cycle_id", "official_results.person_id"],
+            name=op.f("fk_official_tracks_cycle_id_person_id_official_results"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint(
-            "person_id", "cycle_id", "track_key", name=op.f("pk_official_tracks")
+            "cycle_id", "person_id", "track_key", name=op.f("pk_official_tracks")
         ),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("official_tracks", schema=None) as batch_op:
         batch_op.create_index(
