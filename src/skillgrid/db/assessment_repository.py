@@ -84,6 +84,19 @@ class SqlAssessmentRepository:
             for row, email in found
         ]
 
+    def states(self, cycle: str) -> dict[str, dict[str, str]]:
+        """person → rater → state of every assessment in a cycle (no ratings read)."""
+        query = (
+            select(PersonRow.email, AssessmentRow.rater, AssessmentRow.state)
+            .join(PersonRow, PersonRow.id == AssessmentRow.person_id)
+            .join(CycleRow, CycleRow.id == AssessmentRow.cycle_id)
+            .where(CycleRow.name == cycle)
+        )
+        found: dict[str, dict[str, str]] = {}
+        for email, rater, state in self.session.execute(query):
+            found.setdefault(email, {})[rater] = state
+        return found
+
     def finalized_people(self, cycle: str) -> list[str]:
         """The people with a finalized manager assessment in a cycle."""
         query = (

@@ -24,6 +24,7 @@ from skillgrid.db.tables import (
 from skillgrid.domain.insight import (
     ManagerRatings,
     Move,
+    OfficialLevels,
     Spread,
     Summary,
     Target,
@@ -161,6 +162,27 @@ class SqlInsightRepository:
             )
             found[(email, cycle)] = (summary, boss)
         return found
+
+    def levels(self, cycle: str) -> dict[str, OfficialLevels]:
+        """Everyone's stored official levels in a cycle, by email."""
+        ids = self._cycle_ids([cycle])
+        if not ids:
+            return {}
+        tracks: dict[int, dict[str, int]] = {}
+        query = select(
+            OfficialTrackRow.person_id, OfficialTrackRow.track_key, OfficialTrackRow.level
+        ).where(OfficialTrackRow.cycle_id == ids[cycle])
+        for person, key, level in self.session.execute(query):
+            tracks.setdefault(person, {})[key] = level
+        results = (
+            select(OfficialResultRow.person_id, PersonRow.email, OfficialResultRow.overall)
+            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
+            .where(OfficialResultRow.cycle_id == ids[cycle])
+        )
+        return {
+            email: OfficialLevels(overall, tracks.get(person, {}))
+            for person, email, overall in self.session.execute(results)
+        }
 
     def cycles_with_results(self) -> list[str]:
         query = select(CycleRow.name).where(

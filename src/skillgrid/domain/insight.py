@@ -36,6 +36,14 @@ class Summary:
     delta_squares: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class OfficialLevels:
+    """The levels of a stored official result (what lists of people show)."""
+
+    overall: int
+    tracks: Mapping[str, int]
+
+
 def summarize(
     framework: Framework,
     result: LevelResult,

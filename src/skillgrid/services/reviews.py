@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skillgrid.domain.assessments import (
-    MANAGER,
     Actor,
     Assessment,
     Cycle,
@@ -20,6 +19,7 @@ from skillgrid.domain.assessments import (
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
+from skillgrid.domain.insight import OfficialLevels
 from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person, reports_below
 from skillgrid.services.assessments import assessment_context
@@ -87,14 +87,15 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
 class TeamRow:
     person: Person
     states: dict[str, str]  # rater → state in the cycle
-    official: LevelResult | None
+    official: OfficialLevels | None
 
 
 def team_view(
     uow: UnitOfWork, actor: Actor, cycle: str | None = None
 ) -> tuple[Cycle | None, list[TeamRow]]:
     """Everyone below the actor (everyone for an admin) with their assessment states in the
-    cycle (the newest by default) and their official result there, if finalized."""
+    cycle (the newest by default) and their official levels there, if finalized — read from
+    the stored official results, so a department of hundreds is three queries."""
     with uow:
         everyone = uow.people.people()
         managers = {p.email: p.manager for p in everyone}
@@ -106,21 +107,10 @@ def team_view(
         chosen = next((c for c in cycles if c.name == cycle), cycles[-1] if cycles else None)
         if cycle is not None and (chosen is None or chosen.name != cycle):
             raise NotFound(f"no cycle {cycle!r}")
-        rows = []
-        framework = None
-        if chosen is not None:
-            from skillgrid.services.frameworks import get_framework_in
-
-            framework = get_framework_in(uow, chosen.framework, chosen.version)
-            policy = uow.frameworks.policy(chosen.framework)
-        for person in everyone:
-            if person.email not in visible:
-                continue
-            states, official = {}, None
-            if chosen is not None and framework is not None:
-                for a in uow.assessments.for_person(person.email, chosen.name):
-                    states[a.rater] = a.state.value
-                    if a.rater == MANAGER and a.state is State.FINALIZED:
-                        official = level_assessment(framework, a, policy)
-            rows.append(TeamRow(person, states, official))
-        return chosen, rows
+        states = uow.assessments.states(chosen.name) if chosen else {}
+        levels = uow.insight.levels(chosen.name) if chosen else {}
+        return chosen, [
+            TeamRow(p, states.get(p.email, {}), levels.get(p.email))
+            for p in everyone
+            if p.email in visible
+        ]
