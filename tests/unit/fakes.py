@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any, Self
 
 from skillgrid.domain.assessments import Assessment, Cycle
+from skillgrid.domain.audit import AuditEntry, AuditQuery, AuditScope
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework, VersionInfo
@@ -74,6 +75,7 @@ class FakeUnitOfWork:
         self.assessments = FakeAssessmentRepository()
         self.evidence = FakeEvidenceRepository()
         self.accounts = FakeAccountRepository()
+        self.audit = FakeAuditRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:
@@ -198,3 +200,21 @@ class FakeAccountRepository:
 
     def revoke_tokens_of(self, email: str) -> None:
         self.revoked.append(email)
+
+
+class FakeAuditRepository:
+    """Entries kept in a list, newest last (the scope filter is exercised on real databases)."""
+
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def add(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+    def find(self, query: AuditQuery, scope: AuditScope | None) -> list[AuditEntry]:
+        found = [
+            e
+            for e in reversed(self.entries)
+            if query.person in (None, e.person) and query.entity in (None, e.entity)
+        ]
+        return found[query.offset : query.offset + query.limit]

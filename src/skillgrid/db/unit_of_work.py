@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from skillgrid.db.account_repository import SqlAccountRepository
 from skillgrid.db.assessment_repository import SqlAssessmentRepository
+from skillgrid.db.audit_repository import SqlAuditRepository
 from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
 from skillgrid.db.repositories import SqlFrameworkRepository
@@ -32,6 +33,7 @@ class SqlAlchemyUnitOfWork:
         self.assessments = SqlAssessmentRepository(self.session)
         self.evidence = SqlEvidenceRepository(self.session)
         self.accounts = SqlAccountRepository(self.session)
+        self.audit = SqlAuditRepository(self.session)
         return self
 
     def __exit__(

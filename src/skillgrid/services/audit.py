@@ -1,0 +1,102 @@
+"""The audit trail: record a change inside the caller's unit of work, and list entries for
+whoever may read them (see :mod:`skillgrid.domain.audit`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from skillgrid.domain.assessments import Actor
+from skillgrid.domain.audit import (
+    AuditEntry,
+    AuditQuery,
+    actor_name,
+    changed,
+    personal,
+    scope_of,
+)
+from skillgrid.domain.errors import InputError, NotFound, Problem
+from skillgrid.domain.evidence import Evidence
+from skillgrid.domain.people import Person, normal_email, reports_below
+from skillgrid.services.unit_of_work import UnitOfWork
+
+MAX_PAGE = 500
+ENTITIES = ("account", "assessment", "cycle", "evidence", "framework", "person", "team", "token")
+
+
+def record(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    *,
+    person: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Add an entry to the open unit of work: it commits (or rolls back) with the change."""
+    uow.audit.add(AuditEntry(actor_name(actor), action, entity, entity_id, person, before, after))
+
+
+def record_change(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    person: str | None = None,
+) -> None:
+    """Record only the fields that differ; nothing when nothing does."""
+    was, now = changed(before, after)
+    if was or now:
+        record(uow, actor, action, entity, entity_id, person=person, before=was, after=now)
+
+
+def person_fields(person: Person | None) -> dict[str, Any]:
+    if person is None:
+        return {}
+    return {
+        "name": person.name,
+        "team": person.team,
+        "manager": person.manager,
+        "role": person.role.value,
+        "active": person.active,
+    }
+
+
+def evidence_fields(item: Evidence, ids: Mapping[str | None, str]) -> dict[str, Any]:
+    """An evidence item as the trail shows it: its text only as having some."""
+    return {
+        "title": item.title,
+        "url": item.url,
+        "date": item.date.isoformat() if item.date else None,
+        "source": item.source,
+        "text": personal(item.text),
+        "criteria": sorted(ids.get(uid, uid) for uid in item.criteria),
+    }
+
+
+def list_audit(uow: UnitOfWork, actor: Actor, query: AuditQuery) -> list[AuditEntry]:
+    """Entries the actor may read, newest first. Asking about a person one may not see is
+    answered 'no person', as everywhere else."""
+    if query.entity is not None and query.entity not in ENTITIES:
+        raise InputError(
+            [Problem(f"unknown entity {query.entity!r}", f"use one of {', '.join(ENTITIES)}")]
+        )
+    if not 1 <= query.limit <= MAX_PAGE or query.offset < 0:
+        raise InputError([Problem("limit is 1 to 500, offset 0 or more", "page through")])
+    if query.person is not None:
+        query = replace(query, person=normal_email(query.person))
+    with uow:
+        below: set[str] = set()
+        if not actor.is_admin:
+            managers = {p.email: p.manager for p in uow.people.people()}
+            below = reports_below(actor.email or "", managers)
+            if query.person is not None and query.person not in below | {actor.email}:
+                raise NotFound(f"no person {query.person}")
+        return uow.audit.find(query, scope_of(actor, below))
