@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from skillgrid.cli import assessments, evidence, frameworks, leveling, people, web
+from skillgrid.cli import assessments, audit, evidence, frameworks, leveling, people, web
 
 app = typer.Typer(
     name="skillgrid",
@@ -25,6 +25,7 @@ app.add_typer(assessments.assess_app, name="assess")
 app.add_typer(assessments.report_app, name="report")
 app.add_typer(evidence.evidence_app, name="evidence")
 app.add_typer(web.user_app, name="user")
+app.add_typer(audit.audit_app, name="audit")
 app.command("level")(leveling.level)
 app.command("serve")(web.serve)
 app.command("demo")(web.demo)

@@ -3,6 +3,7 @@ whoever may read them (see :mod:`skillgrid.domain.audit`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -100,3 +101,16 @@ def list_audit(uow: UnitOfWork, actor: Actor, query: AuditQuery) -> list[AuditEn
             if query.person is not None and query.person not in below | {actor.email}:
                 raise NotFound(f"no person {query.person}")
         return uow.audit.find(query, scope_of(actor, below))
+
+
+def parse_since(text: str | None) -> dt.datetime | None:
+    """``YYYY-MM-DD`` (midnight UTC) or an ISO date-time (UTC unless it names a zone)."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            [Problem(f"since {text!r} is not a date", "write YYYY-MM-DD or an ISO date-time")]
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

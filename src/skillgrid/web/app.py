@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _docs(app)
 
     from skillgrid.web import metrics as health
+    from skillgrid.web.api import audit as api_audit
     from skillgrid.web.api import frameworks as api_frameworks
     from skillgrid.web.api import people as api_people
     from skillgrid.web.api import tokens as api_tokens
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ladders.router)
     app.include_router(people.router)
     app.include_router(team.router)
+    app.include_router(api_audit.router, prefix="/api/v1")
     app.include_router(api_frameworks.router, prefix="/api/v1")
     app.include_router(api_people.router, prefix="/api/v1")
     app.include_router(api_tokens.router, prefix="/api/v1")
