@@ -45,7 +45,7 @@ def test_filters_pages_and_bad_filters(org) -> None:  # noqa: F811
     assert len(first["entries"]) == 2 and first["next_offset"] == 2
     second = client.get(AUDIT, params={"limit": 2, "offset": 2}).json()
     assert {e["id"] for e in first["entries"]}.isdisjoint(e["id"] for e in second["entries"])
-    later = client.get(AUDIT, params={"since": "2999-01-01T00:00:00"}).json()
+    later = client.get(AUDIT, params={"since": "2999-01-01T00:00:00Z"}).json()
     assert later["entries"] == [] and later["next_offset"] is None
     assert client.get(AUDIT, params={"entity": "secrets"}).status_code == 422
     assert client.get(AUDIT, params={"limit": 0}).status_code == 422

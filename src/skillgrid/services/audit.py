@@ -4,6 +4,7 @@ whoever may read them (see :mod:`skillgrid.domain.audit`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -114,3 +115,36 @@ def parse_since(text: str | None) -> dt.datetime | None:
             [Problem(f"since {text!r} is not a date", "write YYYY-MM-DD or an ISO date-time")]
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+)
+
+
+def parse_timestamp(text: str | None) -> dt.datetime | None:
+    """An RFC 3339 date-time (``2026-07-01T00:00:00Z``), exactly what OpenAPI's
+    ``date-time`` format means; a leap second counts as the second before it."""
+    if text is None:
+        return None
+    found = _RFC3339.fullmatch(text)
+    moment = None
+    if found:
+        day, minutes, seconds, fraction, zone = found.groups()
+        seconds = min(seconds, "59")
+        fraction = (fraction or "")[:7]
+        zone = "+00:00" if zone in ("Z", "z") else zone
+        try:
+            moment = dt.datetime.fromisoformat(f"{day}T{minutes}:{seconds}{fraction}{zone}")
+        except ValueError:
+            moment = None
+    if moment is None:
+        raise InputError(
+            [
+                Problem(
+                    f"since {text!r} is not an RFC 3339 date-time",
+                    "write e.g. 2026-07-01T00:00:00Z",
+                )
+            ]
+        )
+    return moment

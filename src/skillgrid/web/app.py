@@ -146,6 +146,20 @@ def _errors(app: FastAPI) -> None:
     async def refused(request: Request, error: SkillGridError) -> Response:
         return page(request, 422, "Not possible", str(error))
 
+    from sqlalchemy.exc import DataError
+
+    @app.exception_handler(DataError)
+    async def unstorable(request: Request, _: DataError) -> Response:
+        # a value the database refuses (a NUL character, a number out of range) that no
+        # check caught earlier: the request was wrong, not the server
+        return page(
+            request,
+            422,
+            "Please check the input",
+            "the input holds a character or number the database cannot store; nothing was "
+            "stored — remove control characters and keep numbers within range",
+        )
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
         fields = "; ".join(

@@ -8,9 +8,11 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.params import NAME
 from skillgrid.web.deps import ApiUser, UowDep
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], responses=ERRORS)
 Entity = Literal[
     "account", "assessment", "cycle", "evidence", "framework", "person", "team", "token"
 ]
@@ -35,30 +37,32 @@ class AuditPage(BaseModel):
     next_offset: int | None = Field(description="Ask again with this offset for more.")
 
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such person (or one you may not see)."}
-}
-
-
-@router.get("/audit", response_model=AuditPage, responses=NOT_FOUND)
+@router.get("/audit", response_model=AuditPage)
 async def audit(
     uow: UowDep,
     user: ApiUser,
-    person: str | None = Query(None, max_length=320, description="About this person (email)."),
+    person: str | None = Query(
+        None, max_length=320, pattern=NAME, description="About this person (email)."
+    ),
     entity: Entity | None = Query(None, description="Only this kind of object."),
-    entity_id: str | None = Query(None, max_length=800, description="Only this object."),
-    since: dt.datetime | None = Query(None, description="From this time on (UTC if no zone)."),
+    entity_id: str | None = Query(
+        None, max_length=800, pattern=NAME, description="Only this object."
+    ),
+    since: str | None = Query(
+        None,
+        max_length=40,
+        description="From this moment on: an RFC 3339 date-time, e.g. 2026-07-01T00:00:00Z.",
+        json_schema_extra={"format": "date-time"},
+    ),
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=2**31),
+    offset: int = Query(0, ge=0, le=2**31 - 1),
 ) -> dict[str, Any]:
     """Audit entries the caller may read, newest first: admins all, managers their people's,
     everyone their own (rating changes only their own)."""
     from skillgrid.domain.audit import AuditQuery
-    from skillgrid.services.audit import list_audit
+    from skillgrid.services.audit import list_audit, parse_timestamp
 
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=dt.UTC)
-    query = AuditQuery(person, entity, entity_id, since, limit, offset)
+    query = AuditQuery(person, entity, entity_id, parse_timestamp(since), limit, offset)
     entries = list_audit(uow, user.actor, query)
     return {
         "entries": [e.to_dict() for e in entries],

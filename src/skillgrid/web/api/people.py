@@ -4,32 +4,34 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.params import TEXT, CycleFilter, CycleName, Email, Rater
 from skillgrid.web.deps import ApiUser, UowDep
 
-router = APIRouter(tags=["people and assessments"])
+router = APIRouter(tags=["people and assessments"], responses=ERRORS)
 RatingValue = Literal["not_yet", "developing", "meets", "exceeds", "n/a"]
 
 
 class RatingIn(BaseModel):
     rating: RatingValue
-    reason: str | None = Field(None, max_length=2000)
-    comment: str | None = Field(None, max_length=5000)
+    reason: str | None = Field(None, max_length=2000, pattern=TEXT)
+    comment: str | None = Field(None, max_length=5000, pattern=TEXT)
 
 
 class AssessmentUpdate(BaseModel):
     """All the ratings of an assessment (criteria left out are no longer rated)."""
 
     revision: int = Field(
-        ..., ge=0, le=2**31, description="The revision you read (0 for a new one)."
+        ..., ge=0, le=2**31 - 1, description="The revision you read (0 for a new one)."
     )
     ratings: dict[str, RatingIn] = Field(default_factory=dict, max_length=2000)
 
 
 class Transition(BaseModel):
-    revision: int = Field(..., ge=0, le=2**31)
+    revision: int = Field(..., ge=0, le=2**31 - 1)
 
 
 def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
@@ -73,7 +75,7 @@ async def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.get("/people/{email}/results")
 async def results(
-    uow: UowDep, user: ApiUser, email: str, cycle: str | None = Query(None, max_length=100)
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleFilter = None
 ) -> dict[str, Any]:
     """A person's official result (latest or in a cycle), ratings beside it, history."""
     from skillgrid.reports.person import report_data
@@ -84,7 +86,7 @@ async def results(
 
 @router.get("/people/{email}/assessments/{cycle}/{rater}")
 async def get_assessment(
-    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater
 ) -> dict[str, Any]:
     """One assessment with its revision (write it back with PUT)."""
     from skillgrid.services.assessments import get_assessment as read
@@ -95,7 +97,7 @@ async def get_assessment(
 
 @router.put("/people/{email}/assessments/{cycle}/{rater}")
 async def put_assessment(
-    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str, body: AssessmentUpdate
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: AssessmentUpdate
 ) -> dict[str, Any]:
     """Replace the ratings; 409 when the revision is not the current one."""
     from skillgrid.domain.assessments import Entry
@@ -110,7 +112,9 @@ async def put_assessment(
 
 
 @router.post("/people/{email}/assessments/{cycle}/{peer}/invite", status_code=201)
-async def invite(uow: UowDep, user: ApiUser, email: str, cycle: str, peer: str) -> dict[str, Any]:
+async def invite(
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, peer: Rater
+) -> dict[str, Any]:
     """Ask a colleague for a peer review (the person, their managers or an admin)."""
     from skillgrid.services.assessments import invite_peer
 
@@ -126,7 +130,7 @@ async def invite(uow: UowDep, user: ApiUser, email: str, cycle: str, peer: str) 
 
 @router.post("/people/{email}/assessments/{cycle}/{rater}/submit")
 async def submit(
-    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str, body: Transition
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:
     """draft → submitted (the author or an admin)."""
     from skillgrid.services.assessments import submit as do_submit
@@ -137,7 +141,7 @@ async def submit(
 
 @router.post("/people/{email}/assessments/{cycle}/{rater}/finalize")
 async def finalize(
-    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str, body: Transition
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:
     """submitted → finalized (the person's manager or an admin)."""
     from skillgrid.services.assessments import finalize as do_finalize
@@ -147,9 +151,7 @@ async def finalize(
 
 
 @router.get("/team")
-async def team(
-    uow: UowDep, user: ApiUser, cycle: str | None = Query(None, max_length=100)
-) -> dict[str, Any]:
+async def team(uow: UowDep, user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any]:
     """The caller's reports (everyone for an admin): states and official levels in a cycle."""
     from skillgrid.services.reviews import team_view
 

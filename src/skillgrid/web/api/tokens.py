@@ -7,13 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 
+from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.params import NAME
 from skillgrid.web.deps import ApiUser, UowDep
 
-router = APIRouter(tags=["tokens"])
+router = APIRouter(tags=["tokens"], responses=ERRORS)
 
 
 class TokenCreate(BaseModel):
-    name: str = Field(..., min_length=1, max_length=100, description="What the token is for.")
+    name: str = Field(
+        ..., min_length=1, max_length=100, pattern=NAME, description="What the token is for."
+    )
 
 
 @router.post("/tokens", status_code=201)
@@ -40,7 +44,7 @@ async def list_all(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.delete("/tokens/{token_id}", status_code=204)
 async def revoke(
-    uow: UowDep, user: ApiUser, token_id: Annotated[int, Path(ge=1, le=2**31)]
+    uow: UowDep, user: ApiUser, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
 ) -> None:
     """Revoke one of the caller's tokens."""
     from skillgrid.services.accounts import revoke_token
