@@ -16,14 +16,17 @@ from fastapi.templating import Jinja2Templates
 from skillgrid.config import Settings
 from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
+from skillgrid.logs import configure_logging
 from skillgrid.web.deps import NotSignedIn, templates_of
 from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics
+from skillgrid.web.request_log import RequestLog
 from skillgrid.web.security import MAX_BODY, LimitBody, SecurityHeaders
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app on ``settings`` (read from the environment when not given)."""
     settings = settings or Settings()
+    configure_logging(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBody, limit=MAX_BODY)
     app.add_middleware(MeasureRequests, metrics=app.state.metrics)
+    app.add_middleware(RequestLog)  # the outermost: it logs every answer, 413s included
     static = resources.files("skillgrid.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _errors(app)
