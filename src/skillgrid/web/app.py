@@ -67,11 +67,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from skillgrid.web.api import frameworks as api_frameworks
     from skillgrid.web.api import people as api_people
     from skillgrid.web.api import tokens as api_tokens
-    from skillgrid.web.pages import admin, assess, auth, ladders, people, team
+    from skillgrid.web.pages import admin, assess, audit, auth, ladders, people, team
 
     app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(assess.router)
+    app.include_router(audit.router)
     app.include_router(auth.router)
     app.include_router(ladders.router)
     app.include_router(people.router)
