@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.models import LadderVersion
 from skillgrid.web.api.params import LadderName
 from skillgrid.web.deps import ApiUser, UowDep
 
 router = APIRouter(tags=["ladders"], responses=ERRORS)
 
 
-@router.get("/frameworks")
+@router.get("/frameworks", response_model=list[LadderVersion])
 async def list_ladders(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     """Every stored ladder with its newest version."""
     from skillgrid.services.frameworks import list_frameworks

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.models import (
+    AssessmentPublic,
+    AssessmentRef,
+    CyclePublic,
+    Me,
+    RatingValue,
+    StateChange,
+)
 from skillgrid.web.api.params import TEXT, CycleFilter, CycleName, Email, Rater
 from skillgrid.web.deps import ApiUser, UowDep
 
 router = APIRouter(tags=["people and assessments"], responses=ERRORS)
-RatingValue = Literal["not_yet", "developing", "meets", "exceeds", "n/a"]
 
 
 class RatingIn(BaseModel):
@@ -56,13 +63,13 @@ def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/me")
+@router.get("/me", response_model=Me)
 async def me(user: ApiUser) -> dict[str, Any]:
     """Who is calling, and with which role."""
     return {"email": user.email, "role": user.actor.role.value}
 
 
-@router.get("/cycles")
+@router.get("/cycles", response_model=list[CyclePublic])
 async def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     """Review cycles, oldest first."""
     from skillgrid.services.cycles import list_cycles
@@ -84,7 +91,7 @@ async def results(
     return report_data(person_report(uow, user.actor, email, cycle))
 
 
-@router.get("/people/{email}/assessments/{cycle}/{rater}")
+@router.get("/people/{email}/assessments/{cycle}/{rater}", response_model=AssessmentPublic)
 async def get_assessment(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater
 ) -> dict[str, Any]:
@@ -95,7 +102,7 @@ async def get_assessment(
     return _assessment_json(assessment, framework)
 
 
-@router.put("/people/{email}/assessments/{cycle}/{rater}")
+@router.put("/people/{email}/assessments/{cycle}/{rater}", response_model=AssessmentPublic)
 async def put_assessment(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: AssessmentUpdate
 ) -> dict[str, Any]:
@@ -111,7 +118,11 @@ async def put_assessment(
     return _assessment_json(assessment, framework)
 
 
-@router.post("/people/{email}/assessments/{cycle}/{peer}/invite", status_code=201)
+@router.post(
+    "/people/{email}/assessments/{cycle}/{peer}/invite",
+    status_code=201,
+    response_model=AssessmentRef,
+)
 async def invite(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, peer: Rater
 ) -> dict[str, Any]:
@@ -128,7 +139,7 @@ async def invite(
     }
 
 
-@router.post("/people/{email}/assessments/{cycle}/{rater}/submit")
+@router.post("/people/{email}/assessments/{cycle}/{rater}/submit", response_model=StateChange)
 async def submit(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:
@@ -139,7 +150,7 @@ async def submit(
     return {"state": saved.state.value, "revision": saved.revision}
 
 
-@router.post("/people/{email}/assessments/{cycle}/{rater}/finalize")
+@router.post("/people/{email}/assessments/{cycle}/{rater}/finalize", response_model=StateChange)
 async def finalize(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.models import TokenCreated, TokenPublic
 from skillgrid.web.api.params import NAME
 from skillgrid.web.deps import ApiUser, UowDep
 
@@ -20,7 +21,7 @@ class TokenCreate(BaseModel):
     )
 
 
-@router.post("/tokens", status_code=201)
+@router.post("/tokens", status_code=201, response_model=TokenCreated)
 async def create(uow: UowDep, user: ApiUser, body: TokenCreate) -> dict[str, Any]:
     """A new token for the signed-in account; the value is shown only in this answer."""
     from skillgrid.services.accounts import create_token
@@ -31,7 +32,7 @@ async def create(uow: UowDep, user: ApiUser, body: TokenCreate) -> dict[str, Any
     return {"id": token_id, "name": body.name, "token": token}
 
 
-@router.get("/tokens")
+@router.get("/tokens", response_model=list[TokenPublic])
 async def list_all(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     """The caller's tokens (never their values)."""
     from skillgrid.services.accounts import list_tokens
