@@ -39,7 +39,7 @@ from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.people import Person, normal_email
-from skillgrid.services.audit import record
+from skillgrid.services.audit import entity_id, record
 from skillgrid.services.cycles import get_cycle_in
 from skillgrid.services.evidence import add_evidence_in
 from skillgrid.services.frameworks import get_framework_in
@@ -302,11 +302,6 @@ def _transition(
         )
         uow.commit()
     return saved
-
-
-def entity_id(assessment: Assessment) -> str:
-    """How the audit trail names an assessment: ``person/cycle/rater``."""
-    return f"{assessment.person}/{assessment.cycle}/{assessment.rater}"
 
 
 def assessment_context(

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from skillgrid.domain.assessments import Actor
+from skillgrid.domain.assessments import Actor, Assessment
 from skillgrid.domain.audit import (
     AuditEntry,
     AuditQuery,
@@ -57,6 +57,11 @@ def record_change(
     was, now = changed(before, after)
     if was or now:
         record(uow, actor, action, entity, entity_id, person=person, before=was, after=now)
+
+
+def entity_id(assessment: Assessment) -> str:
+    """How the audit trail names an assessment: ``person/cycle/rater``."""
+    return f"{assessment.person}/{assessment.cycle}/{assessment.rater}"
 
 
 def person_fields(person: Person | None) -> dict[str, Any]:

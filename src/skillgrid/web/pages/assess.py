@@ -23,7 +23,7 @@ def _page(email: str, cycle: str, rater: str) -> str:
 async def assess_page(
     request: Request, uow: UowDep, user: CurrentUser, email: str, cycle: str, rater: str
 ) -> Response:
-    from skillgrid.services.assessments import entity_id
+    from skillgrid.services.audit import entity_id
     from skillgrid.services.reviews import review_view
     from skillgrid.web.pages.audit import history
 
