@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,3 +31,9 @@ class Settings(BaseSettings):
         default=5000, ge=0, description="How long a SQLite writer waits for a lock (ms)."
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="Least severe log records written to stderr."
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="Log lines as JSON objects (for collectors) or plain text."
+    )

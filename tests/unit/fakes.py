@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any, Self
 
 from skillgrid.domain.assessments import Assessment, Cycle
+from skillgrid.domain.audit import AuditEntry, AuditQuery, AuditScope
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework, VersionInfo
@@ -75,6 +76,7 @@ class FakeUnitOfWork:
         self.evidence = FakeEvidenceRepository()
         self.accounts = FakeAccountRepository()
         self.insight = FakeInsightRepository()
+        self.audit = FakeAuditRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:
@@ -257,3 +259,21 @@ class FakeInsightRepository:
             if (t.team, t.framework, t.track) != (team, framework, track)
         ]
         return len(self.target_list) < before
+
+
+class FakeAuditRepository:
+    """Entries kept in a list, newest last (the scope filter is exercised on real databases)."""
+
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def add(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+    def find(self, query: AuditQuery, scope: AuditScope | None) -> list[AuditEntry]:
+        found = [
+            e
+            for e in reversed(self.entries)
+            if query.person in (None, e.person) and query.entity in (None, e.entity)
+        ]
+        return found[query.offset : query.offset + query.limit]

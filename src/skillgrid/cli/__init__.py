@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from skillgrid.cli import assessments, evidence, frameworks, insight, leveling, people, web
+from skillgrid.cli import assessments, audit, evidence, frameworks, insight, leveling, people, web
 
 app = typer.Typer(
     name="skillgrid",
@@ -27,6 +27,7 @@ app.add_typer(evidence.evidence_app, name="evidence")
 app.add_typer(insight.target_app, name="target")
 app.add_typer(insight.summary_app, name="summaries")
 app.add_typer(web.user_app, name="user")
+app.add_typer(audit.audit_app, name="audit")
 app.command("level")(leveling.level)
 app.command("serve")(web.serve)
 app.command("demo")(web.demo)

@@ -24,8 +24,10 @@ def serve(
 
     from skillgrid.db import migrate
     from skillgrid.db.engine import make_engine
+    from skillgrid.logs import configure_logging
 
     config = settings()
+    configure_logging(config.log_level, config.log_format)  # uvicorn's own lines too
     engine = make_engine(config.database_url)
     migrate.upgrade(engine)  # once, before several workers start
     engine.dispose()
@@ -38,7 +40,8 @@ def serve(
         port=port,
         workers=workers,
         proxy_headers=True,
-        log_level="warning",
+        log_config=None,  # the app configures logging (SKILLGRID_LOG_*) in each worker
+        access_log=False,  # the app logs every request once, with its request id
     )
 
 

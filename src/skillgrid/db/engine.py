@@ -21,10 +21,15 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) ->
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver SkillGrid ships
         url = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
+    engine = create_engine(
+        url,
+        echo=echo,
+        hide_parameters=not echo,  # errors (and logs) never carry the values: personal data
+        connect_args={"timeout": busy_timeout_ms / 1000},
+    )
     _configure_sqlite(engine, busy_timeout_ms)
     return engine
 

@@ -347,3 +347,24 @@ class TargetRow(Base):
     track_key: Mapped[str] = mapped_column(String(16))
     level: Mapped[int] = mapped_column(Integer)
     people: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntryRow(Base):
+    """One change, written in the same transaction as the change; never updated or deleted
+    by the app. No foreign keys: the trail outlives what it names."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_person_at", "person", "at"),
+        Index("ix_audit_entries_entity", "entity", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(800))
+    person: Mapped[str | None] = mapped_column(String(320))
+    before: Mapped[str | None] = mapped_column(Text)  # JSON
+    after: Mapped[str | None] = mapped_column(Text)  # JSON

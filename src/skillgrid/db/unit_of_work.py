@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from skillgrid.db.account_repository import SqlAccountRepository
 from skillgrid.db.assessment_repository import SqlAssessmentRepository
+from skillgrid.db.audit_repository import SqlAuditRepository
 from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.insight_repository import SqlInsightRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
@@ -34,6 +35,7 @@ class SqlAlchemyUnitOfWork:
         self.evidence = SqlEvidenceRepository(self.session)
         self.accounts = SqlAccountRepository(self.session)
         self.insight = SqlInsightRepository(self.session)
+        self.audit = SqlAuditRepository(self.session)
         return self
 
     def __exit__(

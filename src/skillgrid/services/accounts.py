@@ -21,8 +21,9 @@ from skillgrid.domain.accounts import (
     check_password_rules,
     locked,
 )
-from skillgrid.domain.assessments import Actor
+from skillgrid.domain.assessments import OPERATOR, Actor
 from skillgrid.domain.people import Role, check_email
+from skillgrid.services.audit import record
 from skillgrid.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -42,8 +43,16 @@ def hash_password(password: str) -> str:
     return str(_hasher().hash(password))
 
 
-def add_user(uow: UnitOfWork, email: str, password: str, *, admin: bool = False) -> Account:
-    """Create (or reset the password of) a local account."""
+def add_user(
+    uow: UnitOfWork,
+    email: str,
+    password: str,
+    *,
+    admin: bool = False,
+    actor: Actor = OPERATOR,
+) -> Account:
+    """Create (or reset the password of) a local account. The audit trail says the password
+    changed, never what it is (nor its hash)."""
     email = check_email(email)
     account = Account(email, hash_password(password), admin)
     with uow:
@@ -58,6 +67,18 @@ def add_user(uow: UnitOfWork, email: str, password: str, *, admin: bool = False)
             )
             uow.accounts.end_sessions_of(email)  # a new password signs everyone out
             uow.accounts.revoke_tokens_of(email)  # … and stops every API token
+            record(
+                uow,
+                actor,
+                "reset_password",
+                "account",
+                email,
+                person=email,
+                before={"admin": existing.is_admin},
+                after={"admin": admin, "password": "changed", "sessions_and_tokens": "ended"},
+            )
+        else:
+            record(uow, actor, "add", "account", email, person=email, after={"admin": admin})
         uow.accounts.save(account)
         uow.commit()
     return account
@@ -147,6 +168,15 @@ def create_token(uow: UnitOfWork, email: str, name: str) -> tuple[int, str]:
         if uow.accounts.get(email) is None:
             raise AccountError(f"no account {email}; add it with `skillgrid user add`")
         token_id = uow.accounts.add_token(email, name, token_digest(token), dt.datetime.now(dt.UTC))
+        record(
+            uow,
+            Actor(email, Role.ENGINEER),
+            "create",
+            "token",
+            str(token_id),
+            person=email,
+            after={"name": name},
+        )
         uow.commit()
     return token_id, token
 
@@ -167,6 +197,17 @@ def revoke_token(uow: UnitOfWork, email: str, token_id: int) -> None:
     from skillgrid.domain.errors import NotFound
 
     with uow:
-        if not uow.accounts.revoke_token(email.strip().lower(), token_id):
+        email = email.strip().lower()
+        if not uow.accounts.revoke_token(email, token_id):
             raise NotFound(f"no token #{token_id} of {email}")
+        record(
+            uow,
+            Actor(email, Role.ENGINEER),
+            "revoke",
+            "token",
+            str(token_id),
+            person=email,
+            before={"revoked": False},
+            after={"revoked": True},
+        )
         uow.commit()

@@ -34,11 +34,14 @@ from skillgrid.domain.assessments import (
     may_view,
     next_state,
 )
+from skillgrid.domain.audit import RATE, rating_changes
 from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.people import Person, normal_email
+from skillgrid.services.audit import entity_id, record
 from skillgrid.services.cycles import get_cycle_in
+from skillgrid.services.evidence import add_evidence_in
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -106,7 +109,7 @@ def import_ratings(
         on_file = {(e.title, e.url, e.date) for e in uow.evidence.for_person(context.person.email)}
         for item in evidence:  # an identical item already on file is not added twice
             if (item.title, item.url, item.date) not in on_file:
-                uow.evidence.add(item)
+                add_evidence_in(uow, actor, item, context.framework)
         uow.commit()
     return saved
 
@@ -176,9 +179,21 @@ def _rate_in(
         raise StateError("the assessment is finalized and read-only")
     _check_revision(current, revision)
     by_uid = _to_uids(context.framework, entries)
-    saved = uow.assessments.save(
-        replace(current, entries=_merge(current, by_uid, context, replace_all))
-    )
+    merged = _merge(current, by_uid, context, replace_all)
+    saved = uow.assessments.save(replace(current, entries=merged))
+    ids = {c.uid: c.id for c in context.framework.criteria}
+    before, after = rating_changes(current.entries, merged, ids)
+    if before or after:
+        record(
+            uow,
+            actor,
+            RATE,
+            "assessment",
+            entity_id(saved),
+            person=person.email,
+            before=before,
+            after=after,
+        )
     if saved.rater == SELF and saved.state is not State.DRAFT:
         _keep_summary(uow, saved, context.cycle)  # a handed-over self-assessment is compared
     return saved
@@ -300,6 +315,16 @@ def _transition(
         state = next_state(context.current.state, action)
         saved = uow.assessments.save(replace(context.current, state=state))
         _keep_summary(uow, saved, context.cycle)
+        record(
+            uow,
+            actor,
+            action,
+            "assessment",
+            entity_id(saved),
+            person=p.email,
+            before={"state": context.current.state.value},
+            after={"state": state.value},
+        )
         uow.commit()
     return saved
 
@@ -401,7 +426,7 @@ def save_review(
             items.append(replace(item, criteria=frozenset(uids_of(context.framework, [cid]))))
         saved = _rate_in(uow, actor, context, entries, revision, replace_all=True)
         for item in items:
-            uow.evidence.add(item)
+            add_evidence_in(uow, actor, item, context.framework)
         uow.commit()
     return saved
 
@@ -422,5 +447,14 @@ def invite_peer(uow: UnitOfWork, actor: Actor, person: str, cycle: str, peer: st
         if context.current is not None:
             return context.current
         invited = uow.assessments.save(Assessment(context.person.email, cycle, context.rater))
+        record(
+            uow,
+            actor,
+            "invite",
+            "assessment",
+            entity_id(invited),
+            person=invited.person,
+            after={"state": invited.state.value},
+        )
         uow.commit()
     return invited

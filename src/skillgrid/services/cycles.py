@@ -5,15 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from skillgrid.domain.assessments import AssessmentError, Cycle, State
+from skillgrid.domain.assessments import OPERATOR, Actor, AssessmentError, Cycle, State
 from skillgrid.domain.errors import Conflict, NotFound
+from skillgrid.services.audit import record
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
 
 
-def open_cycle(uow: UnitOfWork, name: str, framework: str, version: int | None = None) -> Cycle:
+def open_cycle(
+    uow: UnitOfWork,
+    name: str,
+    framework: str,
+    version: int | None = None,
+    *,
+    actor: Actor = OPERATOR,
+) -> Cycle:
     """Open a cycle (e.g. ``2026-H2``) on a ladder version (the newest by default)."""
     name = name.strip()
     if not _NAME.fullmatch(name):
@@ -27,15 +35,34 @@ def open_cycle(uow: UnitOfWork, name: str, framework: str, version: int | None =
         assert ladder.version is not None
         cycle = Cycle(name, framework, ladder.version)
         uow.assessments.add_cycle(cycle)
+        record(
+            uow,
+            actor,
+            "open",
+            "cycle",
+            name,
+            after={"framework": framework, "version": ladder.version, "open": True},
+        )
         uow.commit()
     return cycle
 
 
-def set_cycle_open(uow: UnitOfWork, name: str, is_open: bool) -> Cycle:
+def set_cycle_open(uow: UnitOfWork, name: str, is_open: bool, *, actor: Actor = OPERATOR) -> Cycle:
     """Close a cycle (no more ratings) or open it again."""
     with uow:
         cycle = get_cycle_in(uow, name)
         uow.assessments.set_open(name, is_open)
+        if cycle.open != is_open:
+            action = "reopen" if is_open else "close"
+            record(
+                uow,
+                actor,
+                action,
+                "cycle",
+                name,
+                before={"open": cycle.open},
+                after={"open": is_open},
+            )
         uow.commit()
     return Cycle(cycle.name, cycle.framework, cycle.version, is_open)
 
@@ -69,7 +96,9 @@ class CycleMove:
     archived: int  # ratings of criteria the new version removed (kept, not counted)
 
 
-def move_cycle(uow: UnitOfWork, name: str, version: int | None = None) -> CycleMove:
+def move_cycle(
+    uow: UnitOfWork, name: str, version: int | None = None, *, actor: Actor = OPERATOR
+) -> CycleMove:
     """Pin an open cycle to a newer version of its ladder (the newest by default).
 
     Ratings follow criteria by identity: unchanged ones carry over, reworded ones carry
@@ -112,6 +141,15 @@ def move_cycle(uow: UnitOfWork, name: str, version: int | None = None) -> CycleM
                     entries[uid] = entry
             uow.assessments.save(replace(assessment, entries=entries))
         uow.assessments.move_cycle(name, new.version)
+        record(
+            uow,
+            actor,
+            "move",
+            "cycle",
+            name,
+            before={"version": cycle.version},
+            after={"version": new.version, "ratings_to_review": len(review)},
+        )
         uow.commit()
     return CycleMove(
         name, cycle.version, new.version, len(assessments), carried, tuple(review), archived

@@ -15,6 +15,7 @@ from skillgrid.domain.errors import InputError, NotFound, Problem
 from skillgrid.domain.evidence import Evidence, check_evidence
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.people import normal_email
+from skillgrid.services.audit import evidence_fields, record, record_change
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -32,8 +33,9 @@ def add_evidence(
     checked = check_evidence(replace(evidence, owner=owner))
     with uow:
         _may_write(uow, actor, owner)
-        uids = uids_of(get_framework_in(uow, framework, version), criteria)
-        stored = uow.evidence.add(replace(checked, criteria=frozenset(uids)))
+        ladder = get_framework_in(uow, framework, version)
+        uids = uids_of(ladder, criteria)
+        stored = add_evidence_in(uow, actor, replace(checked, criteria=frozenset(uids)), ladder)
         uow.commit()
     return stored
 
@@ -54,10 +56,41 @@ def link_evidence(
         item = next((e for e in uow.evidence.for_person(owner) if e.id == evidence_id), None)
         if item is None:
             raise NotFound(f"{owner} has no evidence #{evidence_id}")
-        uids = frozenset(uids_of(get_framework_in(uow, framework, version), criteria))
+        ladder = get_framework_in(uow, framework, version)
+        uids = frozenset(uids_of(ladder, criteria))
         uow.evidence.set_links(evidence_id, uids)
+        ids = {c.uid: c.id for c in ladder.criteria}
+        record_change(
+            uow,
+            actor,
+            "link",
+            "evidence",
+            str(evidence_id),
+            {"criteria": evidence_fields(item, ids)["criteria"]},
+            {"criteria": evidence_fields(replace(item, criteria=uids), ids)["criteria"]},
+            person=owner,
+        )
         uow.commit()
     return replace(item, criteria=uids)
+
+
+def add_evidence_in(
+    uow: UnitOfWork, actor: Actor, evidence: Evidence, framework: Framework
+) -> Evidence:
+    """Store a checked item inside the caller's unit of work, and say so in the audit trail
+    (its text only as having some: it is personal)."""
+    stored = uow.evidence.add(evidence)
+    ids = {c.uid: c.id for c in framework.criteria}
+    record(
+        uow,
+        actor,
+        "add",
+        "evidence",
+        str(stored.id),
+        person=stored.owner,
+        after={k: v for k, v in evidence_fields(stored, ids).items() if v not in (None, [])},
+    )
+    return stored
 
 
 def list_evidence(uow: UnitOfWork, actor: Actor, owner: str) -> list[Evidence]:

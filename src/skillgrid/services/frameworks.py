@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from importlib import resources
 
+from skillgrid.domain.assessments import OPERATOR, Actor
 from skillgrid.domain.diff import FrameworkDiff, diff_frameworks
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.matching import match_criteria
-from skillgrid.domain.policies import Points, Policy
+from skillgrid.domain.policies import Points, Policy, policy_settings
 from skillgrid.exporters import ExportFormat, export_framework
 from skillgrid.importers import ImportOptions, ImportResult, read_ladder
+from skillgrid.services.audit import record, record_change
 from skillgrid.services.unit_of_work import UnitOfWork
 
 BUILTIN_LADDERS = {"sre": "sre.tsv"}
@@ -42,6 +44,7 @@ def import_framework(
     options: ImportOptions | None = None,
     *,
     dry_run: bool = False,
+    actor: Actor = OPERATOR,
 ) -> ImportOutcome:
     """Store the ladder in ``data`` as the next version of ``name`` when its content differs
     from the newest version; criteria that survive keep their identity."""
@@ -63,8 +66,30 @@ def import_framework(
         if dry_run:
             return ImportOutcome(framework, read, False, _version(previous), diff)
         stored = uow.frameworks.add(framework, changes, source, read.format.value)
+        record(
+            uow,
+            actor,
+            "import",
+            "framework",
+            name,
+            before={"version": previous.version} if previous else None,
+            after={
+                "version": stored.version,
+                "source": source,
+                "format": read.format.value,
+                "criteria": len(stored.criteria),
+                "changes": _counts(changes),
+            },
+        )
         uow.commit()
     return ImportOutcome(stored, read, True, _version(previous), diff)
+
+
+def _counts(changes: dict[int, str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for kind in changes.values():
+        counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _version(framework: Framework | None) -> int | None:
@@ -84,13 +109,15 @@ def _carry_identities(previous: Framework, new: Framework) -> tuple[Framework, d
     return replace(new, criteria=tuple(criteria)), changes
 
 
-def install_builtin(uow: UnitOfWork, name: str = "sre") -> ImportOutcome:
+def install_builtin(
+    uow: UnitOfWork, name: str = "sre", *, actor: Actor = OPERATOR
+) -> ImportOutcome:
     """Import a ladder that ships with SkillGrid (``sre``); a no-op when already current."""
     if name not in BUILTIN_LADDERS:
         raise NotFound(f"no built-in ladder {name!r}; built in: {', '.join(BUILTIN_LADDERS)}")
     filename = BUILTIN_LADDERS[name]
     data = resources.files("skillgrid.data").joinpath(filename).read_bytes()
-    return import_framework(uow, data, filename, name)
+    return import_framework(uow, data, filename, name, actor=actor)
 
 
 def list_frameworks(uow: UnitOfWork) -> list[VersionInfo]:
@@ -198,16 +225,26 @@ def _not_found(uow: UnitOfWork, name: str, version: int | None) -> NotFound:
     )
 
 
-def set_policy(uow: UnitOfWork, name: str, policy: Policy) -> Policy:
+def set_policy(uow: UnitOfWork, name: str, policy: Policy, *, actor: Actor = OPERATOR) -> Policy:
     """Choose how a ladder's track levels combine into the overall level."""
     with uow:
         ladder = get_framework_in(uow, name, None)
         if isinstance(policy, Points):
             policy.tables(len(ladder.tracks), len(ladder.levels))  # refuse tables that do not fit
+        before = policy_settings(uow.frameworks.policy(name))
         uow.frameworks.set_policy(name, policy)
         from skillgrid.services.insight import rebuild_in
 
         rebuild_in(uow, name)  # stored official results follow the new rule
+        record_change(
+            uow,
+            actor,
+            "set_policy",
+            "framework",
+            name,
+            {"policy": before[0], "tables": before[1]},
+            {"policy": policy_settings(policy)[0], "tables": policy_settings(policy)[1]},
+        )
         uow.commit()
     return policy
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from skillgrid.domain.assessments import MANAGER, SELF, Actor, Assessment, Cycle, State
+from skillgrid.domain.assessments import MANAGER, OPERATOR, SELF, Actor, Assessment, Cycle, State
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.insight import (
@@ -31,6 +32,7 @@ from skillgrid.domain.insight import (
 )
 from skillgrid.domain.people import Team, reports_below
 from skillgrid.domain.policies import Policy
+from skillgrid.services.audit import record_change
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import Slice, UnitOfWork
 
@@ -157,21 +159,55 @@ def check_summaries(uow: UnitOfWork) -> list[str]:
 # targets --------------------------------------------------------------------------------
 
 
-def set_target(uow: UnitOfWork, target: Target) -> Target:
+def set_target(uow: UnitOfWork, target: Target, *, actor: Actor = OPERATOR) -> Target:
     """Add or change a team's target on a ladder (one per team, ladder and track)."""
     with uow:
         checked = _checked(uow, target)
+        before = _stored_target(uow, checked)
         uow.insight.set_target(checked)
+        _record_target(uow, actor, "set", checked, before, checked)
         uow.commit()
     return checked
 
 
-def remove_target(uow: UnitOfWork, team: str, framework: str, track: str) -> None:
+def remove_target(
+    uow: UnitOfWork, team: str, framework: str, track: str, *, actor: Actor = OPERATOR
+) -> None:
     with uow:
         checked = _checked(uow, Target(team, framework, track, 1, 1))
+        before = _stored_target(uow, checked)
         if not uow.insight.remove_target(team, checked.framework, checked.track):
             raise NotFound(f"{team} has no target on {checked.framework} {checked.track}")
+        _record_target(uow, actor, "remove", checked, before, None)
         uow.commit()
+
+
+def _stored_target(uow: UnitOfWork, target: Target) -> Target | None:
+    return next(
+        (
+            t
+            for t in uow.insight.targets(target.framework)
+            if (t.team, t.track) == (target.team, target.track)
+        ),
+        None,
+    )
+
+
+def _record_target(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    target: Target,
+    before: Target | None,
+    after: Target | None,
+) -> None:
+    """A target in the audit trail: ``framework/team/track``, its level and head count."""
+
+    def fields(t: Target | None) -> dict[str, Any]:
+        return {"level": t.level, "people": t.people} if t else {}
+
+    key = f"{target.framework}/{target.team}/{target.track}"
+    record_change(uow, actor, action, "target", key, fields(before), fields(after))
 
 
 def list_targets(uow: UnitOfWork, framework: str | None = None) -> list[Target]:
@@ -179,7 +215,9 @@ def list_targets(uow: UnitOfWork, framework: str | None = None) -> list[Target]:
         return uow.insight.targets(framework)
 
 
-def import_targets(uow: UnitOfWork, data: bytes, source: str) -> list[Target]:
+def import_targets(
+    uow: UnitOfWork, data: bytes, source: str, *, actor: Actor = OPERATOR
+) -> list[Target]:
     """Make a ladder's targets exactly those of a YAML file (see docs/concepts.md)."""
     from skillgrid.importers.targets import read_targets
 
@@ -198,10 +236,16 @@ def import_targets(uow: UnitOfWork, data: bytes, source: str) -> list[Target]:
                 problems.append(f"{source}: target {index}: {error}")
         if problems:
             raise TargetError("\n".join(problems) + "\nnothing was stored")
-        for old in uow.insight.targets(name):
+        stored = {(t.team, t.track): t for t in uow.insight.targets(name)}
+        for old in stored.values():
             uow.insight.remove_target(old.team, old.framework, old.track)
         for target in checked:
             uow.insight.set_target(target)
+        kept = {(t.team, t.track): t for t in checked}
+        for key in dict.fromkeys([*stored, *kept]):
+            target = kept.get(key) or stored[key]
+            action = "import" if key in kept else "remove"
+            _record_target(uow, actor, action, target, stored.get(key), kept.get(key))
         uow.commit()
     return checked
 

@@ -18,6 +18,7 @@ from skillgrid.domain.people import (
     manager_cycle,
     normal_email,
 )
+from skillgrid.services.audit import person_fields, record, record_change
 from skillgrid.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -35,7 +36,9 @@ class PeopleImport:
     teams_created: tuple[str, ...]
 
 
-def add_team(uow: UnitOfWork, name: str, parent: str | None = None) -> Team:
+def add_team(
+    uow: UnitOfWork, name: str, parent: str | None = None, *, actor: Actor = OPERATOR
+) -> Team:
     """Add a team, optionally inside another one."""
     name = _team_name(name)
     with uow:
@@ -46,6 +49,7 @@ def add_team(uow: UnitOfWork, name: str, parent: str | None = None) -> Team:
             raise NotFound(f"no team {parent!r} to put {name!r} in; add it first")
         team = Team(name, parent)
         uow.people.add_team(team)
+        record(uow, actor, "add", "team", name, after={"parent": parent})
         uow.commit()
     return team
 
@@ -65,7 +69,7 @@ def list_people(uow: UnitOfWork, team: str | None = None) -> list[Person]:
         return [p for p in uow.people.people() if team is None or p.team == team]
 
 
-def add_person(uow: UnitOfWork, person: Person) -> Person:
+def add_person(uow: UnitOfWork, person: Person, *, actor: Actor = OPERATOR) -> Person:
     """Add one person; the email must be new, the team and the manager must exist."""
     person = _checked(person)
     with uow:
@@ -73,6 +77,7 @@ def add_person(uow: UnitOfWork, person: Person) -> Person:
             raise Conflict(f"{person.email} is already on file; use `skillgrid person update`")
         _check_references(uow, [person])
         uow.people.save([person])
+        _record_people(uow, actor, [person], {})
         uow.commit()
     return person
 
@@ -86,6 +91,7 @@ def update_person(
     manager: str | None = None,
     role: Role | None = None,
     active: bool | None = None,
+    actor: Actor = OPERATOR,
 ) -> Person:
     """Change what is given of one person; a change that makes a management cycle is refused."""
     email = check_email(email)
@@ -107,6 +113,7 @@ def update_person(
         uow.people.save([updated])
         if updated.team != current.team:
             uow.insight.follow_teams([email])  # team reports count people where they are now
+        _record_people(uow, actor, [updated], {email: current})
         if current.active and not updated.active:  # signed out everywhere, tokens stopped
             uow.accounts.end_sessions_of(email)
             uow.accounts.revoke_tokens_of(email)
@@ -114,7 +121,9 @@ def update_person(
     return updated
 
 
-def import_people(uow: UnitOfWork, data: bytes, source: str) -> PeopleImport:
+def import_people(
+    uow: UnitOfWork, data: bytes, source: str, *, actor: Actor = OPERATOR
+) -> PeopleImport:
     """Add or update people from CSV ``name,email,team,manager_email,role``; teams that do
     not exist yet are created. All or nothing: every problem is reported with its row.
 
@@ -131,12 +140,38 @@ def import_people(uow: UnitOfWork, data: bytes, source: str) -> PeopleImport:
         _check_references(uow, people, extra_teams=set(missing_teams))
         for name in missing_teams:
             uow.people.add_team(Team(name))
+            record(uow, actor, "add", "team", name, after={"parent": None, "source": source})
         uow.people.save(people)
         moved = [p.email for p in people if p.email in known and known[p.email].team != p.team]
         uow.insight.follow_teams(moved)  # team reports count people where they are now
+        _record_people(uow, actor, people, known)
         uow.commit()
     updated = sum(1 for p in people if p.email in known)
     return PeopleImport(len(people) - updated, updated, tuple(missing_teams))
+
+
+def _record_people(
+    uow: UnitOfWork, actor: Actor, people: list[Person], known: dict[str, Person]
+) -> None:
+    """One entry per person added or changed (a person stored unchanged gets none);
+    deactivating is its own action, as it also ends the person's sessions and tokens."""
+    for person in people:
+        stored = known.get(person.email)
+        if stored is None:
+            after = {k: v for k, v in person_fields(person).items() if v is not None}
+            record(uow, actor, "add", "person", person.email, person=person.email, after=after)
+            continue
+        action = "deactivate" if stored.active and not person.active else "update"
+        record_change(
+            uow,
+            actor,
+            action,
+            "person",
+            person.email,
+            person_fields(stored),
+            person_fields(person),
+            person=person.email,
+        )
 
 
 def _merged(person: Person, stored: Person | None, read: PeopleFile) -> Person:

@@ -9,6 +9,7 @@ from typing import Protocol, Self
 
 from skillgrid.domain.accounts import Account, WebSession
 from skillgrid.domain.assessments import Assessment, Cycle
+from skillgrid.domain.audit import AuditEntry, AuditQuery, AuditScope
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.insight import ManagerRatings, Move, OfficialLevels, Summary, Target
@@ -112,6 +113,11 @@ class AccountRepository(Protocol):
     def revoke_tokens_of(self, email: str) -> None: ...
 
 
+class AuditRepository(Protocol):
+    def add(self, entry: AuditEntry) -> None: ...
+    def find(self, query: AuditQuery, scope: AuditScope | None) -> list[AuditEntry]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def frameworks(self) -> FrameworkRepository: ...
@@ -125,6 +131,8 @@ class UnitOfWork(Protocol):
     def accounts(self) -> AccountRepository: ...
     @property
     def insight(self) -> InsightRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -16,14 +16,17 @@ from fastapi.templating import Jinja2Templates
 from skillgrid.config import Settings
 from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
+from skillgrid.logs import configure_logging
 from skillgrid.web.deps import NotSignedIn, templates_of
 from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics
+from skillgrid.web.request_log import RequestLog
 from skillgrid.web.security import MAX_BODY, LimitBody, SecurityHeaders
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app on ``settings`` (read from the environment when not given)."""
     settings = settings or Settings()
+    configure_logging(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,26 +56,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBody, limit=MAX_BODY)
     app.add_middleware(MeasureRequests, metrics=app.state.metrics)
+    app.add_middleware(RequestLog)  # the outermost: it logs every answer, 413s included
     static = resources.files("skillgrid.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _errors(app)
     _docs(app)
 
     from skillgrid.web import metrics as health
+    from skillgrid.web.api import audit as api_audit
     from skillgrid.web.api import frameworks as api_frameworks
     from skillgrid.web.api import insight as api_insight
     from skillgrid.web.api import people as api_people
     from skillgrid.web.api import tokens as api_tokens
-    from skillgrid.web.pages import admin, assess, auth, insight, ladders, people, team
+    from skillgrid.web.pages import admin, assess, audit, auth, insight, ladders, people, team
 
     app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(assess.router)
+    app.include_router(audit.router)
     app.include_router(auth.router)
     app.include_router(ladders.router)
     app.include_router(people.router)
     app.include_router(team.router)
     app.include_router(insight.router)
+    app.include_router(api_audit.router, prefix="/api/v1")
     app.include_router(api_frameworks.router, prefix="/api/v1")
     app.include_router(api_people.router, prefix="/api/v1")
     app.include_router(api_insight.router, prefix="/api/v1")
@@ -146,6 +153,20 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(SkillGridError)
     async def refused(request: Request, error: SkillGridError) -> Response:
         return page(request, 422, "Not possible", str(error))
+
+    from sqlalchemy.exc import DataError
+
+    @app.exception_handler(DataError)
+    async def unstorable(request: Request, _: DataError) -> Response:
+        # a value the database refuses (a NUL character, a number out of range) that no
+        # check caught earlier: the request was wrong, not the server
+        return page(
+            request,
+            422,
+            "Please check the input",
+            "the input holds a character or number the database cannot store; nothing was "
+            "stored — remove control characters and keep numbers within range",
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -62,10 +62,25 @@ class MeasureRequests:
         try:
             await self.app(scope, receive, remember)
         finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = route_template(scope)
             method = scope["method"]
             self.metrics.requests.labels(route, method, str(status)).inc()
             self.metrics.latency.labels(route, method).observe(time.perf_counter() - started)
+
+
+def route_template(scope: Scope) -> str:
+    """The template of the route that answered (``/api/v1/people/{email}/results``), never
+    the path itself, which can hold personal data; ``unmatched`` when no route did.
+
+    FastAPI keeps an included router's prefix apart from its routes' paths, so the prefix
+    is added back (without it /me and /api/v1/me would look the same)."""
+    path = getattr(scope.get("route"), "path", None)
+    if not path:
+        return "unmatched"
+    included = (scope.get("fastapi") or {}).get("included_router")
+    context = getattr(included, "include_context", None)
+    prefix = getattr(context, "prefix", "") or ""
+    return f"{prefix}{path}" if isinstance(prefix, str) else str(path)
 
 
 class DatabaseCollector:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import secrets
 
@@ -67,20 +68,29 @@ class LimitBody:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await _too_large(send)
             return
-        seen = 0
+        seen, over, started = 0, False, False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise BodyTooLarge()
             return message
 
-        try:
-            await self.app(scope, counted, send)
-        except BodyTooLarge:
+        async def unless_over(message: Message) -> None:
+            # the app may catch BodyTooLarge (FastAPI answers 400 "error parsing the body");
+            # whatever it answers then is replaced by the 413 below
+            nonlocal started
+            if not over:
+                started = True
+                await send(message)
+
+        with contextlib.suppress(BodyTooLarge):
+            await self.app(scope, counted, unless_over)
+        if over and not started:
             await _too_large(send)
 
 

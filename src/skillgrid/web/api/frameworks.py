@@ -6,12 +6,15 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
+from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.models import LadderVersion
+from skillgrid.web.api.params import LadderName
 from skillgrid.web.deps import ApiUser, UowDep
 
-router = APIRouter(tags=["ladders"])
+router = APIRouter(tags=["ladders"], responses=ERRORS)
 
 
-@router.get("/frameworks")
+@router.get("/frameworks", response_model=list[LadderVersion])
 async def list_ladders(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     """Every stored ladder with its newest version."""
     from skillgrid.services.frameworks import list_frameworks
@@ -21,7 +24,10 @@ async def list_ladders(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.get("/frameworks/{name}")
 async def get_ladder(
-    uow: UowDep, user: ApiUser, name: str, version: int | None = Query(None, ge=1, le=2**31)
+    uow: UowDep,
+    user: ApiUser,
+    name: LadderName,
+    version: int | None = Query(None, ge=1, le=2**31 - 1),
 ) -> dict[str, Any]:
     """One version of a ladder (the newest by default), as the documented JSON document."""
     from skillgrid.exporters.native import framework_document
@@ -34,9 +40,9 @@ async def get_ladder(
 async def diff_ladder(
     uow: UowDep,
     user: ApiUser,
-    name: str,
-    old: int = Query(..., alias="from", ge=1, le=2**31),
-    new: int | None = Query(None, alias="to", ge=1, le=2**31),
+    name: LadderName,
+    old: int = Query(..., alias="from", ge=1, le=2**31 - 1),
+    new: int | None = Query(None, alias="to", ge=1, le=2**31 - 1),
 ) -> dict[str, Any]:
     """What changed between two versions of a ladder."""
     from skillgrid.services.frameworks import diff_versions

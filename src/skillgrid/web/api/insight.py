@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from skillgrid.domain.assessments import Forbidden
+from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.params import NAME as ONE_LINE
 from skillgrid.web.deps import ApiUser, UowDep
 
-router = APIRouter(tags=["team insight"])
-NAME = Query(None, max_length=200)
+router = APIRouter(tags=["team insight"], responses=ERRORS)
+NAME = Query(None, max_length=200, pattern=ONE_LINE)
+Segment = Annotated[str, Path(max_length=200, pattern=ONE_LINE)]
 
 
 class TargetIn(BaseModel):
-    team: str = Field(..., min_length=1, max_length=200)
-    framework: str = Field("sre", min_length=1, max_length=100)
-    track: str = Field(..., min_length=1, max_length=200, description="Track key or name.")
+    team: str = Field(..., min_length=1, max_length=200, pattern=ONE_LINE)
+    framework: str = Field("sre", min_length=1, max_length=100, pattern=ONE_LINE)
+    track: str = Field(
+        ..., min_length=1, max_length=200, pattern=ONE_LINE, description="Track key or name."
+    )
     level: int = Field(..., ge=1, le=100)
     people: int = Field(..., ge=1, le=100_000)
 
@@ -51,7 +56,7 @@ def teams(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.get("/teams/{team}/report")
 def team_report(
-    team: str, uow: UowDep, user: ApiUser, cycle: str | None = NAME, since: str | None = NAME
+    team: Segment, uow: UowDep, user: ApiUser, cycle: str | None = NAME, since: str | None = NAME
 ) -> dict[str, Any]:
     """Coverage against targets, distribution, calibration and movement of a team and the
     teams below it (404 for a team the caller may not see)."""
@@ -74,7 +79,9 @@ def org_report(
 
 @router.get("/targets")
 def targets(
-    uow: UowDep, user: ApiUser, framework: str | None = Query(None, max_length=100)
+    uow: UowDep,
+    user: ApiUser,
+    framework: str | None = Query(None, max_length=100, pattern=ONE_LINE),
 ) -> list[dict[str, Any]]:
     """Every team's targets (what teams need is not personal data)."""
     from skillgrid.services.insight import list_targets
@@ -90,16 +97,18 @@ def put_target(body: TargetIn, uow: UowDep, user: ApiUser) -> dict[str, Any]:
 
     _admin(user)
     target = Target(body.team, body.framework, body.track, body.level, body.people)
-    return _target_json(set_target(uow, target))
+    return _target_json(set_target(uow, target, actor=user.actor))
 
 
 @router.delete("/targets/{framework}/{team}/{track}", status_code=204)
-def delete_target(framework: str, team: str, track: str, uow: UowDep, user: ApiUser) -> None:
+def delete_target(
+    framework: Segment, team: Segment, track: Segment, uow: UowDep, user: ApiUser
+) -> None:
     """Remove a team's target on a track (admins)."""
     from skillgrid.services.insight import remove_target
 
     _admin(user)
-    remove_target(uow, team[:200], framework[:100], track[:200])
+    remove_target(uow, team[:200], framework[:100], track[:200], actor=user.actor)
 
 
 def _admin(user: Any) -> None:

@@ -2,34 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.models import (
+    AssessmentPublic,
+    AssessmentRef,
+    CyclePublic,
+    Me,
+    RatingValue,
+    StateChange,
+)
+from skillgrid.web.api.params import TEXT, CycleFilter, CycleName, Email, Rater
 from skillgrid.web.deps import ApiUser, UowDep
 
-router = APIRouter(tags=["people and assessments"])
-RatingValue = Literal["not_yet", "developing", "meets", "exceeds", "n/a"]
+router = APIRouter(tags=["people and assessments"], responses=ERRORS)
 
 
 class RatingIn(BaseModel):
     rating: RatingValue
-    reason: str | None = Field(None, max_length=2000)
-    comment: str | None = Field(None, max_length=5000)
+    reason: str | None = Field(None, max_length=2000, pattern=TEXT)
+    comment: str | None = Field(None, max_length=5000, pattern=TEXT)
 
 
 class AssessmentUpdate(BaseModel):
     """All the ratings of an assessment (criteria left out are no longer rated)."""
 
     revision: int = Field(
-        ..., ge=0, le=2**31, description="The revision you read (0 for a new one)."
+        ..., ge=0, le=2**31 - 1, description="The revision you read (0 for a new one)."
     )
     ratings: dict[str, RatingIn] = Field(default_factory=dict, max_length=2000)
 
 
 class Transition(BaseModel):
-    revision: int = Field(..., ge=0, le=2**31)
+    revision: int = Field(..., ge=0, le=2**31 - 1)
 
 
 def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
@@ -54,13 +63,13 @@ def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/me")
+@router.get("/me", response_model=Me)
 async def me(user: ApiUser) -> dict[str, Any]:
     """Who is calling, and with which role."""
     return {"email": user.email, "role": user.actor.role.value}
 
 
-@router.get("/cycles")
+@router.get("/cycles", response_model=list[CyclePublic])
 async def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     """Review cycles, oldest first."""
     from skillgrid.services.cycles import list_cycles
@@ -73,7 +82,7 @@ async def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.get("/people/{email}/results")
 async def results(
-    uow: UowDep, user: ApiUser, email: str, cycle: str | None = Query(None, max_length=100)
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleFilter = None
 ) -> dict[str, Any]:
     """A person's official result (latest or in a cycle), ratings beside it, history."""
     from skillgrid.reports.person import report_data
@@ -82,9 +91,9 @@ async def results(
     return report_data(person_report(uow, user.actor, email, cycle))
 
 
-@router.get("/people/{email}/assessments/{cycle}/{rater}")
+@router.get("/people/{email}/assessments/{cycle}/{rater}", response_model=AssessmentPublic)
 async def get_assessment(
-    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater
 ) -> dict[str, Any]:
     """One assessment with its revision (write it back with PUT)."""
     from skillgrid.services.assessments import get_assessment as read
@@ -93,9 +102,9 @@ async def get_assessment(
     return _assessment_json(assessment, framework)
 
 
-@router.put("/people/{email}/assessments/{cycle}/{rater}")
+@router.put("/people/{email}/assessments/{cycle}/{rater}", response_model=AssessmentPublic)
 async def put_assessment(
-    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str, body: AssessmentUpdate
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: AssessmentUpdate
 ) -> dict[str, Any]:
     """Replace the ratings; 409 when the revision is not the current one."""
     from skillgrid.domain.assessments import Entry
@@ -109,8 +118,14 @@ async def put_assessment(
     return _assessment_json(assessment, framework)
 
 
-@router.post("/people/{email}/assessments/{cycle}/{peer}/invite", status_code=201)
-async def invite(uow: UowDep, user: ApiUser, email: str, cycle: str, peer: str) -> dict[str, Any]:
+@router.post(
+    "/people/{email}/assessments/{cycle}/{peer}/invite",
+    status_code=201,
+    response_model=AssessmentRef,
+)
+async def invite(
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, peer: Rater
+) -> dict[str, Any]:
     """Ask a colleague for a peer review (the person, their managers or an admin)."""
     from skillgrid.services.assessments import invite_peer
 
@@ -124,9 +139,9 @@ async def invite(uow: UowDep, user: ApiUser, email: str, cycle: str, peer: str) 
     }
 
 
-@router.post("/people/{email}/assessments/{cycle}/{rater}/submit")
+@router.post("/people/{email}/assessments/{cycle}/{rater}/submit", response_model=StateChange)
 async def submit(
-    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str, body: Transition
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:
     """draft → submitted (the author or an admin)."""
     from skillgrid.services.assessments import submit as do_submit
@@ -135,9 +150,9 @@ async def submit(
     return {"state": saved.state.value, "revision": saved.revision}
 
 
-@router.post("/people/{email}/assessments/{cycle}/{rater}/finalize")
+@router.post("/people/{email}/assessments/{cycle}/{rater}/finalize", response_model=StateChange)
 async def finalize(
-    uow: UowDep, user: ApiUser, email: str, cycle: str, rater: str, body: Transition
+    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:
     """submitted → finalized (the person's manager or an admin)."""
     from skillgrid.services.assessments import finalize as do_finalize
@@ -147,9 +162,7 @@ async def finalize(
 
 
 @router.get("/team")
-async def team(
-    uow: UowDep, user: ApiUser, cycle: str | None = Query(None, max_length=100)
-) -> dict[str, Any]:
+async def team(uow: UowDep, user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any]:
     """The caller's reports (everyone for an admin): states and official levels in a cycle."""
     from skillgrid.services.reviews import team_view
 

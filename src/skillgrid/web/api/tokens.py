@@ -7,16 +7,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 
+from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.models import TokenCreated, TokenPublic
+from skillgrid.web.api.params import NAME
 from skillgrid.web.deps import ApiUser, UowDep
 
-router = APIRouter(tags=["tokens"])
+router = APIRouter(tags=["tokens"], responses=ERRORS)
 
 
 class TokenCreate(BaseModel):
-    name: str = Field(..., min_length=1, max_length=100, description="What the token is for.")
+    name: str = Field(
+        ..., min_length=1, max_length=100, pattern=NAME, description="What the token is for."
+    )
 
 
-@router.post("/tokens", status_code=201)
+@router.post("/tokens", status_code=201, response_model=TokenCreated)
 async def create(uow: UowDep, user: ApiUser, body: TokenCreate) -> dict[str, Any]:
     """A new token for the signed-in account; the value is shown only in this answer."""
     from skillgrid.services.accounts import create_token
@@ -27,7 +32,7 @@ async def create(uow: UowDep, user: ApiUser, body: TokenCreate) -> dict[str, Any
     return {"id": token_id, "name": body.name, "token": token}
 
 
-@router.get("/tokens")
+@router.get("/tokens", response_model=list[TokenPublic])
 async def list_all(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     """The caller's tokens (never their values)."""
     from skillgrid.services.accounts import list_tokens
@@ -40,7 +45,7 @@ async def list_all(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.delete("/tokens/{token_id}", status_code=204)
 async def revoke(
-    uow: UowDep, user: ApiUser, token_id: Annotated[int, Path(ge=1, le=2**31)]
+    uow: UowDep, user: ApiUser, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
 ) -> None:
     """Revoke one of the caller's tokens."""
     from skillgrid.services.accounts import revoke_token

@@ -121,7 +121,9 @@ async def ladder_store(
         data = base64.b64decode(payload, validate=True)
     except binascii.Error:
         raise InputError([Problem("the preview was damaged", "upload the file again")]) from None
-    import_framework(uow, data, source, name, ImportOptions(split=SplitMode(split)))
+    import_framework(
+        uow, data, source, name, ImportOptions(split=SplitMode(split)), actor=user.actor
+    )
     return RedirectResponse(f"/ladders/{name}", status_code=303)
 
 
@@ -138,7 +140,7 @@ async def cycle_open(
 
     _admin(user)
     check_csrf(request, user, csrf_token)
-    open_cycle(uow, name, ladder)
+    open_cycle(uow, name, ladder, actor=user.actor)
     return _back("cycles")
 
 
@@ -155,7 +157,7 @@ async def cycle_state(
 
     _admin(user)
     check_csrf(request, user, csrf_token)
-    set_cycle_open(uow, name, open)
+    set_cycle_open(uow, name, open, actor=user.actor)
     return _back("cycles")
 
 
@@ -171,7 +173,7 @@ async def people_upload(
 
     _admin(user)
     check_csrf(request, user, csrf_token)
-    import_people(uow, await _read(file), file.filename or "people.csv")
+    import_people(uow, await _read(file), file.filename or "people.csv", actor=user.actor)
     return _back("people")
 
 
@@ -189,5 +191,5 @@ async def account_add(
 
     _admin(user)
     check_csrf(request, user, csrf_token)
-    add_user(uow, email, password, admin=admin)
+    add_user(uow, email, password, admin=admin, actor=user.actor)
     return _back("accounts")

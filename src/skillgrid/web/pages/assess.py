@@ -23,9 +23,12 @@ def _page(email: str, cycle: str, rater: str) -> str:
 async def assess_page(
     request: Request, uow: UowDep, user: CurrentUser, email: str, cycle: str, rater: str
 ) -> Response:
+    from skillgrid.services.audit import entity_id
     from skillgrid.services.reviews import review_view
+    from skillgrid.web.pages.audit import history
 
     view = review_view(uow, user.actor, email, cycle, rater)
+    changes = history(uow, user, "assessment", entity_id(view.assessment))
     ids = {c.uid: c.id for c in view.framework.criteria}
     evidence = {cid: [e for e in view.evidence if uid in e.criteria] for uid, cid in ids.items()}
     entries = {ids[uid]: e for uid, e in view.assessment.entries.items() if uid in ids}
@@ -36,6 +39,7 @@ async def assess_page(
         {
             "user": user,
             "view": view,
+            "history": changes,
             "entries": entries,
             "others": others,
             "evidence": evidence,

@@ -37,7 +37,7 @@ async def ladder(
     uow: UowDep,
     user: CurrentUser,
     name: str,
-    version: int | None = Query(None, ge=1, le=2**31),
+    version: int | None = Query(None, ge=1, le=2**31 - 1),
     track: str | None = Query(None, max_length=50),
     step: int | None = Query(None, ge=0, le=500, description="show what level step+1 adds"),
 ) -> Response:
@@ -66,7 +66,7 @@ async def criterion(
     user: CurrentUser,
     name: str,
     criterion_id: str,
-    version: int | None = Query(None, ge=1, le=2**31),
+    version: int | None = Query(None, ge=1, le=2**31 - 1),
 ) -> Response:
     from skillgrid.domain.errors import NotFound
     from skillgrid.services.frameworks import get_framework
@@ -94,8 +94,8 @@ async def diff(
     uow: UowDep,
     user: CurrentUser,
     name: str,
-    old: int = Query(..., alias="from", ge=1, le=2**31),
-    new: int | None = Query(None, alias="to", ge=1, le=2**31),
+    old: int = Query(..., alias="from", ge=1, le=2**31 - 1),
+    new: int | None = Query(None, alias="to", ge=1, le=2**31 - 1),
 ) -> Response:
     from skillgrid.services.frameworks import diff_versions
 

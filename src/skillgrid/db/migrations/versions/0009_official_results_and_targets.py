@@ -5,7 +5,7 @@ the same code as on finalize. On SQLite the summaries are clustered by cycle (WI
 ROWID): reports read one cycle at a time.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-28 01:37:18.636717
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

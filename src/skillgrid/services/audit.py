@@ -1,0 +1,165 @@
+"""The audit trail: record a change inside the caller's unit of work, and list entries for
+whoever may read them (see :mod:`skillgrid.domain.audit`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from skillgrid.domain.assessments import Actor, Assessment
+from skillgrid.domain.audit import (
+    AuditEntry,
+    AuditQuery,
+    actor_name,
+    changed,
+    personal,
+    scope_of,
+)
+from skillgrid.domain.errors import InputError, NotFound, Problem
+from skillgrid.domain.evidence import Evidence
+from skillgrid.domain.people import Person, normal_email, reports_below
+from skillgrid.services.unit_of_work import UnitOfWork
+
+MAX_PAGE = 500
+ENTITIES = (
+    "account",
+    "assessment",
+    "cycle",
+    "evidence",
+    "framework",
+    "person",
+    "target",
+    "team",
+    "token",
+)
+
+
+def record(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    *,
+    person: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Add an entry to the open unit of work: it commits (or rolls back) with the change."""
+    uow.audit.add(AuditEntry(actor_name(actor), action, entity, entity_id, person, before, after))
+
+
+def record_change(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    person: str | None = None,
+) -> None:
+    """Record only the fields that differ; nothing when nothing does."""
+    was, now = changed(before, after)
+    if was or now:
+        record(uow, actor, action, entity, entity_id, person=person, before=was, after=now)
+
+
+def entity_id(assessment: Assessment) -> str:
+    """How the audit trail names an assessment: ``person/cycle/rater``."""
+    return f"{assessment.person}/{assessment.cycle}/{assessment.rater}"
+
+
+def person_fields(person: Person | None) -> dict[str, Any]:
+    if person is None:
+        return {}
+    return {
+        "name": person.name,
+        "team": person.team,
+        "manager": person.manager,
+        "role": person.role.value,
+        "active": person.active,
+    }
+
+
+def evidence_fields(item: Evidence, ids: Mapping[str | None, str]) -> dict[str, Any]:
+    """An evidence item as the trail shows it: its text only as having some."""
+    return {
+        "title": item.title,
+        "url": item.url,
+        "date": item.date.isoformat() if item.date else None,
+        "source": item.source,
+        "text": personal(item.text),
+        "criteria": sorted(ids.get(uid, uid) for uid in item.criteria),
+    }
+
+
+def list_audit(uow: UnitOfWork, actor: Actor, query: AuditQuery) -> list[AuditEntry]:
+    """Entries the actor may read, newest first. Asking about a person one may not see is
+    answered 'no person', as everywhere else."""
+    if query.entity is not None and query.entity not in ENTITIES:
+        raise InputError(
+            [Problem(f"unknown entity {query.entity!r}", f"use one of {', '.join(ENTITIES)}")]
+        )
+    if not 1 <= query.limit <= MAX_PAGE or query.offset < 0:
+        raise InputError([Problem("limit is 1 to 500, offset 0 or more", "page through")])
+    if query.person is not None:
+        query = replace(query, person=normal_email(query.person))
+    with uow:
+        below: set[str] = set()
+        if not actor.is_admin:
+            managers = {p.email: p.manager for p in uow.people.people()}
+            below = reports_below(actor.email or "", managers)
+            if query.person is not None and query.person not in below | {actor.email}:
+                raise NotFound(f"no person {query.person}")
+        return uow.audit.find(query, scope_of(actor, below))
+
+
+def parse_since(text: str | None) -> dt.datetime | None:
+    """``YYYY-MM-DD`` (midnight UTC) or an ISO date-time (UTC unless it names a zone)."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            [Problem(f"since {text!r} is not a date", "write YYYY-MM-DD or an ISO date-time")]
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+)
+
+
+def parse_timestamp(text: str | None) -> dt.datetime | None:
+    """An RFC 3339 date-time (``2026-07-01T00:00:00Z``), exactly what OpenAPI's
+    ``date-time`` format means; a leap second counts as the second before it."""
+    if text is None:
+        return None
+    found = _RFC3339.fullmatch(text)
+    moment = None
+    if found:
+        day, minutes, seconds, fraction, zone = found.groups()
+        seconds = min(seconds, "59")
+        fraction = (fraction or "")[:7]
+        zone = "+00:00" if zone in ("Z", "z") else zone
+        try:
+            moment = dt.datetime.fromisoformat(f"{day}T{minutes}:{seconds}{fraction}{zone}")
+        except ValueError:
+            moment = None
+    if moment is None:
+        raise InputError(
+            [
+                Problem(
+                    f"since {text!r} is not an RFC 3339 date-time",
+                    "write e.g. 2026-07-01T00:00:00Z",
+                )
+            ]
+        )
+    return moment

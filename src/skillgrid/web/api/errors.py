@@ -1,0 +1,31 @@
+"""The error answers every API route may give, documented once for the OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorOut(BaseModel):
+    """What went wrong: a sentence, or (for a malformed request) one item per field."""
+
+    detail: str | list[dict[str, Any]] = Field(
+        description="What was wrong and what to do; a list of field errors for a request "
+        "that does not match this schema."
+    )
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("The body is not well-formed JSON."),
+    401: _error("Not signed in, or the API token is unknown or revoked."),
+    403: _error("Signed in, but not allowed to do this."),
+    404: _error("No such object, or one the caller may not see."),
+    409: _error("Changed meanwhile, or not possible in its current state."),
+    413: _error("The request body is over 8 MB."),
+    422: _error("The request or its content cannot be used as given."),
+}

@@ -1,0 +1,92 @@
+"""What the API answers, as models: the OpenAPI schema says exactly what comes back, and
+schemathesis checks every answer against it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+
+RatingValue = Literal["not_yet", "developing", "meets", "exceeds", "n/a"]
+StateValue = Literal["draft", "submitted", "finalized"]
+RoleValue = Literal["admin", "manager", "engineer"]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite keeps no zone; what it stores is UTC (CURRENT_TIMESTAMP, or written so)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
+
+
+class LadderVersion(BaseModel):
+    name: str
+    version: int
+    title: str | None
+    levels: int
+    tracks: int
+    criteria: int
+    source: str | None
+    created_at: UtcDatetime | None
+
+
+class Me(BaseModel):
+    email: str
+    role: RoleValue
+
+
+class CyclePublic(BaseModel):
+    name: str
+    framework: str
+    version: int
+    open: bool
+
+
+class RatingOut(BaseModel):
+    rating: RatingValue
+    reason: str | None
+    comment: str | None
+    needs_review: bool
+
+
+class LadderRef(BaseModel):
+    name: str
+    version: int | None
+
+
+class AssessmentPublic(BaseModel):
+    person: str
+    cycle: str
+    rater: str = Field(description="self, manager or a peer's email.")
+    state: StateValue
+    revision: int = Field(description="Send it back with a change; 0: nothing stored yet.")
+    framework: LadderRef
+    ratings: dict[str, RatingOut] = Field(description="By criterion id.")
+
+
+class AssessmentRef(BaseModel):
+    person: str
+    cycle: str
+    rater: str
+    state: StateValue
+    revision: int
+
+
+class StateChange(BaseModel):
+    state: StateValue
+    revision: int
+
+
+class TokenCreated(BaseModel):
+    id: int
+    name: str
+    token: str = Field(description="The token itself: shown in this answer only.")
+
+
+class TokenPublic(BaseModel):
+    id: int
+    name: str
+    created_at: UtcDatetime
+    revoked: bool
