@@ -26,8 +26,6 @@ from skillgrid.domain.insight import (
     flags_against,
     org_spreads,
     summarize,
-    through,
-    unpack_ids,
 )
 from skillgrid.domain.people import Team, reports_below
 from skillgrid.domain.policies import Policy
@@ -535,6 +533,7 @@ def _coverage(
     ):
         buckets.setdefault((team, key), []).append((level, person, missing))
     subtrees: dict[str, list[str]] = {}
+    level_of = {c.id: c.level for c in framework.criteria}
     results = []
     for target in mine:
         teams = subtrees.get(target.team) or subtrees.setdefault(
@@ -546,7 +545,9 @@ def _coverage(
         if len(holders) < target.people:
             for level, person, missing in rows:
                 if level < target.level:
-                    lacking = through(unpack_ids(missing), target.level)
+                    lacking = tuple(
+                        cid for cid in missing.split() if level_of.get(cid, 0) <= target.level
+                    )
                     below.append((len(lacking), person, level, lacking))
             below.sort()
             below = below[: closest_count(target.people - len(holders))]
