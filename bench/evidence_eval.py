@@ -1,0 +1,177 @@
+"""Evidence suggestions: accuracy on the labelled development set, per backend, and speed.
+
+Prints, for each backend (lexical, embedding, hybrid, and the plain-MiniLM baseline: cosine
+against the bare criterion texts):
+- top-1 and top-3 accuracy over the statements that evidence at least one criterion (a hit
+  is any labelled criterion among the first 1 or 3 suggestions, thresholds ignored);
+- "no match" precision (of the statements the backend answers "no good match", how many are
+  labelled with no criterion) and recall (of those labelled with none, how many it catches),
+  at the backend's calibrated threshold; and how many real ones it wrongly turns away;
+then the throughput of the whole suggestion path (split, encode, score, rank) as a ratio to
+the raw model's encode speed on the same statements in the same run (target ≥ 0.8), the
+time from a fresh process's start to its first suggestion (target ≤ 2 s, cache warm and
+cold) and that process's peak memory (RSS) with the model loaded.
+
+Run: python bench/evidence_eval.py [--calibrate] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from skillgrid.domain.statements import split_statements
+from skillgrid.domain.suggestions import rank
+from skillgrid.importers import read_ladder
+from skillgrid.suggest import encoder as encoding
+from skillgrid.suggest.matcher import THRESHOLDS, Matcher
+
+DEV_SET = Path(__file__).parents[1] / "tests" / "data" / "evidence_dev.yaml"
+
+
+def load() -> tuple[object, list[str], list[set[str]]]:
+    seed = resources.files("skillgrid.data").joinpath("sre.tsv").read_bytes()
+    framework = read_ladder(seed, "sre.tsv").framework
+    items = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["statements"]
+    return framework, [i["text"] for i in items], [set(i["criteria"]) for i in items]
+
+
+def accuracy(scores: np.ndarray, ids: list[str], labels: list[set[str]], threshold: float) -> str:
+    top1 = top3 = answerable = 0
+    for row, wanted in zip(scores, labels, strict=True):
+        if not wanted:
+            continue
+        answerable += 1
+        order = [ids[i] for i in np.argsort(-row)[:3]]
+        top1 += order[0] in wanted
+        top3 += bool(wanted & set(order))
+    said_none = scores.max(axis=1) < threshold
+    is_none = np.array([not w for w in labels])
+    caught = int((said_none & is_none).sum())
+    precision = caught / said_none.sum() if said_none.sum() else float("nan")
+    return (
+        f"top-1 {top1 / answerable:6.1%}  top-3 {top3 / answerable:6.1%}  "
+        f"no-match precision {precision:6.1%} recall {caught / is_none.sum():6.1%} "
+        f"(threshold {threshold:.2f}; {int((said_none & ~is_none).sum())} real ones turned away)"
+    )
+
+
+def calibrate(name: str, scores: np.ndarray, labels: list[set[str]]) -> None:
+    best = scores.max(axis=1)
+    is_none = np.array([not w for w in labels])
+    for threshold in np.arange(0.15, 0.6, 0.025):
+        said = best < threshold
+        caught = int((said & is_none).sum())
+        print(
+            f"  {name:<10} threshold {threshold:.3f}: says none for {int(said.sum()):3d}, "
+            f"{caught} right, {int((said & ~is_none).sum())} wrong"
+        )
+
+
+def plain_baseline(framework: object, texts: list[str]) -> np.ndarray:
+    encoder = encoding.shared_encoder()
+    criteria = encoder.encode([c.text for c in framework.criteria])  # type: ignore[attr-defined]
+    result: np.ndarray = encoder.encode(texts) @ criteria.T
+    return result
+
+
+def throughput(framework: object, texts: list[str], repeat: int) -> None:
+    encoder = encoding.shared_encoder()
+    matcher = Matcher(framework, "hybrid", None)  # type: ignore[arg-type]
+    statements = texts * repeat
+    document = "\n".join(f"- {t}" for t in statements)
+    ids = matcher.criteria
+
+    def pipeline() -> None:
+        found = split_statements(document)
+        rank(found, matcher.scores([s.text for s in found]), ids, 3, matcher.threshold)
+
+    timings: dict[str, list[float]] = {"raw encode": [], "suggest": []}
+    for _ in range(3):
+        for name, run in (
+            ("raw encode", lambda: encoder.encode(statements)),
+            ("suggest", pipeline),
+        ):
+            start = time.perf_counter()
+            run()
+            timings[name].append(time.perf_counter() - start)
+    raw, ours = min(timings["raw encode"]), min(timings["suggest"])
+    print(
+        f"throughput: raw model {len(statements) / raw:7.1f} statements/s, "
+        f"suggestions {len(statements) / ours:7.1f} statements/s, "
+        f"ratio {raw / ours:.2f} (target ≥ 0.8)"
+    )
+
+
+FIRST = """
+import resource, sys, time
+from importlib import resources
+from pathlib import Path
+from skillgrid.domain.statements import split_statements
+from skillgrid.domain.suggestions import rank
+from skillgrid.importers import read_ladder
+from skillgrid.suggest.matcher import matcher_for
+framework = read_ladder(resources.files("skillgrid.data").joinpath("sre.tsv").read_bytes(),
+                        "sre.tsv").framework
+start = time.perf_counter()
+matcher = matcher_for(framework, "hybrid", Path(sys.argv[1]))
+found = split_statements("- Set up BGP peering with our upstream routers for anycast")
+rank(found, matcher.scores([s.text for s in found]), matcher.criteria, 3, matcher.threshold)
+first = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{first:.3f} {rss:.0f}")
+"""
+
+
+def first_suggestion() -> None:
+    with tempfile.TemporaryDirectory() as cache:
+        for label in ("cold cache", "warm cache"):
+            start = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-c", FIRST, cache], capture_output=True, text=True, check=True
+            )
+            total = time.perf_counter() - start
+            first, rss = done.stdout.split()
+            print(
+                f"first suggestion ({label}): {float(first):.2f} s after the ladder is read, "
+                f"{total:.2f} s from process start (target ≤ 2 s); peak RSS {rss} MB"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calibrate", action="store_true", help="print threshold sweeps")
+    parser.add_argument("--repeat", type=int, default=10, help="dev set copies for throughput")
+    args = parser.parse_args()
+    framework, texts, labels = load()
+    print(
+        f"{len(texts)} statements ({sum(1 for w in labels if not w)} with no criterion, "
+        f"{sum(1 for w in labels if len(w) > 1)} with two) × {len(framework.criteria)} criteria"  # type: ignore[attr-defined]
+    )
+    backends = ["lexical"] + (["embedding", "hybrid"] if encoding.available() else [])
+    for backend in backends:
+        matcher = Matcher(framework, backend, None)  # type: ignore[arg-type]
+        scores = matcher.scores(texts)
+        print(f"{backend:<10} {accuracy(scores, matcher.criteria, labels, matcher.threshold)}")
+        if args.calibrate:
+            calibrate(backend, scores, labels)
+    if not encoding.available():
+        print("embeddings extra not installed: embedding, hybrid and speed not measured")
+        return
+    ids = [c.id for c in framework.criteria]  # type: ignore[attr-defined]
+    print(f"{'plain':<10} {accuracy(plain_baseline(framework, texts), ids, labels, 0.3)}")
+    print(f"thresholds: {THRESHOLDS}")
+    throughput(framework, texts, args.repeat)
+    first_suggestion()
+
+
+if __name__ == "__main__":
+    main()
