@@ -15,6 +15,7 @@ process and version (behind a lock) and are safe to share between threads.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,7 +35,6 @@ BACKENDS: tuple[str, ...] = ("auto", "lexical", "embedding", "hybrid")
 # bench/evidence_eval.py (see docs/performance.md).
 THRESHOLDS = {"lexical": 0.4, "embedding": 0.25, "hybrid": 0.25}
 LEXICAL_WEIGHT = 0.1  # of the saturated BM25 score in the hybrid
-BM25_HALF = 5.0  # the BM25 score that saturates to 0.5
 
 
 def resolve(backend: str) -> str:
@@ -74,13 +74,16 @@ class _Bm25:
         from rank_bm25 import BM25Okapi
 
         self._index = BM25Okapi([terms(t) or ["_"] for t in texts])
+        # The score that maps to 0.5: about one rare word's weight in a ladder of this size,
+        # so thresholds hold for a 10-criterion ladder and a 300-criterion one alike.
+        self._half = max(1.0, math.log(len(texts) + 1))
 
     def scores(self, texts: Sequence[str]) -> NDArray[np.float32]:
         import numpy as np
 
         raw = np.array([self._index.get_scores(terms(t)) for t in texts], dtype=np.float32)
         raw = raw.reshape(len(texts), -1).clip(min=0.0)
-        result: NDArray[np.float32] = raw / (raw + BM25_HALF)
+        result: NDArray[np.float32] = raw / (raw + self._half)
         return result
 
 
