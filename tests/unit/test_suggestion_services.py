@@ -100,7 +100,7 @@ def test_one_bad_item_stores_nothing(uow) -> None:
         Accepted("Wrote SELinux profiles", ("SEC.2.1",)),
         Accepted("Did something", ("NOPE.9.9",)),
     ]
-    with pytest.raises(InputError, match="unknown criterion 'NOPE.9.9'"):
+    with pytest.raises(InputError, match=r"unknown criterion 'NOPE\.9\.9'"):
         suggestions.accept(uow, ANA, "ana@x.org", "ops", accepted)
     with pytest.raises(InputError, match="no criterion"):
         suggestions.accept(uow, ANA, "ana@x.org", "ops", [Accepted("Did it", ())])
