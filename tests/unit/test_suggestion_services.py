@@ -114,3 +114,13 @@ def test_criteria_are_matched_on_their_list_parts_and_word_stems() -> None:
     assert phrases[0] == "Can configure load balancers and BGP routing."
     assert "BGP routing." in phrases
     assert terms("Configured the load balancers") == ["configur", "load", "balanc"]
+
+
+def test_every_built_in_criterion_has_examples_keyed_by_its_exact_text(seed_bytes) -> None:
+    from skillgrid.importers import read_ladder
+    from skillgrid.suggest.examples import builtin_examples
+
+    texts = {c.text for c in read_ladder(seed_bytes, "sre.tsv").framework.criteria}
+    examples = builtin_examples()
+    assert set(examples) == texts
+    assert all(len(found) >= 2 for found in examples.values())

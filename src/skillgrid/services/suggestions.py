@@ -108,6 +108,21 @@ def suggest_statements(
     return Suggestions(ladder, matcher.backend, matcher.threshold, items)
 
 
+def prepare(uow: UnitOfWork, backend: str = "auto", cache_dir: Path | None = None) -> int:
+    """Compute (or read from the cache) the criterion vectors of every ladder's newest version,
+    so the first suggestion after a start is quick; returns how many ladders."""
+    from skillgrid.suggest.matcher import matcher_for
+
+    with uow:
+        ladders = [
+            get_framework_in(uow, info.name, info.version)
+            for info in uow.frameworks.latest_versions()
+        ]
+    for ladder in ladders:
+        matcher_for(ladder, backend, cache_dir)
+    return len(ladders)
+
+
 def accept(
     uow: UnitOfWork,
     actor: Actor,

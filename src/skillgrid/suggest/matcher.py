@@ -1,8 +1,9 @@
 """Matchers: score statements against the criteria of one framework version.
 
 - ``lexical``: BM25 (rank-bm25) over word stems of each criterion; always available.
-- ``embedding``: cosine similarity of all-MiniLM-L6-v2 vectors; a criterion scores the mean of
-  its whole text's similarity and its best list part's (see ``criterion_phrases``).
+- ``embedding``: cosine similarity of all-MiniLM-L6-v2 vectors; a criterion scores 0.3 × its
+  whole text's similarity plus 0.7 × its best phrase's: a part of its lists (see
+  ``criterion_phrases``) or one of its examples (see ``skillgrid.suggest.examples``).
 - ``hybrid``: the embedding score plus a small, saturated BM25 score (exact terms such as
   "BGP" or "AppArmor" count a little extra). The default when the embeddings extra is
   installed; ``lexical`` otherwise.
@@ -17,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.suggestions import criterion_phrases, terms
 from skillgrid.suggest import encoder as encoding
+from skillgrid.suggest.examples import builtin_examples
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,8 +35,9 @@ Backend = Literal["auto", "lexical", "embedding", "hybrid"]
 BACKENDS: tuple[str, ...] = ("auto", "lexical", "embedding", "hybrid")
 # Scores below these say "no good match"; calibrated on tests/data/evidence_dev.yaml by
 # bench/evidence_eval.py (see docs/performance.md).
-THRESHOLDS = {"lexical": 0.4, "embedding": 0.25, "hybrid": 0.25}
+THRESHOLDS = {"lexical": 0.4, "embedding": 0.275, "hybrid": 0.275}
 LEXICAL_WEIGHT = 0.1  # of the saturated BM25 score in the hybrid
+WHOLE_WEIGHT = 0.3  # of the whole criterion text; the rest goes to its best phrase or example
 
 
 def resolve(backend: str) -> str:
@@ -49,13 +52,23 @@ def resolve(backend: str) -> str:
 class Matcher:
     """Scores texts (rows) against the criteria (columns) of one framework version."""
 
-    def __init__(self, framework: Framework, backend: str, cache_dir: Path | None) -> None:
+    def __init__(
+        self,
+        framework: Framework,
+        backend: str,
+        cache_dir: Path | None,
+        examples: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.backend = backend
         self.threshold = THRESHOLDS[backend]
         self.criteria = [c.id for c in framework.criteria]
         texts = [c.text for c in framework.criteria]
         self._lexical = _Bm25(texts) if backend in ("lexical", "hybrid") else None
-        self._semantic = _Semantic(texts, cache_dir) if backend in ("embedding", "hybrid") else None
+        if examples is None:
+            examples = builtin_examples()
+        self._semantic = (
+            _Semantic(texts, examples, cache_dir) if backend in ("embedding", "hybrid") else None
+        )
 
     def scores(self, texts: Sequence[str]) -> NDArray[np.float32]:
         import numpy as np
@@ -88,14 +101,16 @@ class _Bm25:
 
 
 class _Semantic:
-    def __init__(self, texts: list[str], cache_dir: Path | None) -> None:
+    def __init__(
+        self, texts: list[str], examples: Mapping[str, Sequence[str]], cache_dir: Path | None
+    ) -> None:
         import numpy as np
 
         self._encoder = encoding.shared_encoder()
         phrases: list[str] = []
         owners: list[int] = []
         for index, text in enumerate(texts):
-            for phrase in criterion_phrases(text):
+            for phrase in [*criterion_phrases(text), *examples.get(text, ())]:
                 phrases.append(phrase)
                 owners.append(index)
         # Phrases are grouped by criterion, each group starting with the whole text.
@@ -107,7 +122,8 @@ class _Semantic:
 
         similarity = self._encoder.encode(list(texts)) @ self._vectors.T
         best = np.maximum.reduceat(similarity, self._whole, axis=1)
-        result: NDArray[np.float32] = 0.5 * (similarity[:, self._whole] + best)
+        mixed = WHOLE_WEIGHT * similarity[:, self._whole] + (1 - WHOLE_WEIGHT) * best
+        result: NDArray[np.float32] = mixed.astype(np.float32)
         return result
 
 
