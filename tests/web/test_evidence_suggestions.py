@@ -35,12 +35,13 @@ def ana(app_client):  # type: ignore[no-untyped-def]
     return app_client
 
 
-def test_the_page_needs_a_signed_in_person(app_client) -> None:
+def test_the_page_and_the_api_need_a_signed_in_caller(app_client) -> None:
     page = app_client.get("/evidence/suggest")
     assert page.status_code == 303 and page.headers["location"].startswith("/login")
+    assert app_client.post("/api/v1/suggestions", json={"text": BRAG}).status_code == 401
 
 
-def test_paste_review_and_accept_creates_linked_evidence(ana, uow_factory) -> None:
+def test_paste_or_upload_review_and_accept_creates_linked_evidence(ana, uow_factory) -> None:
     form = ana.get("/evidence/suggest")
     assert form.status_code == 200 and form.template.name == "evidence_suggest.html"
     token = csrf(form.text)
@@ -70,17 +71,13 @@ def test_paste_review_and_accept_creates_linked_evidence(ana, uow_factory) -> No
     stored = sorted(evidence_of(uow_factory), key=lambda e: e.id)
     assert [e.title for e in stored] == [s["statement"] for s in statements[:2]]
     assert all(len(e.criteria) == 1 for e in stored)
-
-
-def test_an_uploaded_markdown_file_is_read_like_pasted_text(ana) -> None:
-    token = csrf(ana.get("/evidence/suggest").text)
-    review = ana.post(
+    uploaded = ana.post(  # a Markdown file is read like pasted text
         "/evidence/suggest",
         data={"csrf_token": token},
         files={"file": ("brag.md", BRAG.encode(), "text/markdown")},
     )
-    assert review.status_code == 200
-    assert len(review.context["result"]["statements"]) == 3
+    assert uploaded.status_code == 200
+    assert uploaded.context["result"]["statements"] == statements
 
 
 BAD_PAGE_INPUT = [
@@ -141,10 +138,6 @@ def test_bad_api_requests_are_4xx_and_change_nothing(ana, uow_factory) -> None:
     ):
         assert ana.post(accept, json={"items": items}).status_code == 422
     assert evidence_of(uow_factory) == []
-
-
-def test_the_api_needs_a_caller(app_client) -> None:
-    assert app_client.post("/api/v1/suggestions", json={"text": BRAG}).status_code == 401
 
 
 def test_only_the_owner_or_an_admin_accepts_onto_evidence(app_client, uow_factory) -> None:
