@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
@@ -28,6 +29,7 @@ def serve(
     config = settings()
     engine = make_engine(config.database_url)
     migrate.upgrade(engine)  # once, before several workers start
+    _prepare_suggestions(engine, config)
     engine.dispose()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     err().print(f"SkillGrid on http://{shown}:{port}/ (database {config.database_url})")
@@ -40,6 +42,20 @@ def serve(
         proxy_headers=True,
         log_level="warning",
     )
+
+
+def _prepare_suggestions(engine: Any, config: Any) -> None:
+    """Fill the criterion-vector cache before the workers start (slow only the first time on
+    a machine: later starts read the cache), so the first suggestion comes quickly."""
+    from skillgrid.db.engine import make_session_factory
+    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.services.suggestions import prepare
+
+    try:
+        uow = SqlAlchemyUnitOfWork(make_session_factory(engine))
+        prepare(uow, config.suggestion_backend, config.cache_dir)
+    except Exception as error:  # suggestions are optional; serving is not
+        err().print(f"Evidence suggestions not prepared ({error}); they will be on first use.")
 
 
 @user_app.command("add")
