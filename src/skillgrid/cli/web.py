@@ -107,8 +107,9 @@ def demo(
 ) -> None:
     """Fill an empty database with a demo organisation on the SRE ladder (three teams, 25
     people, three cycles with ratings and evidence) and print accounts to sign in with.
-    With --people N, a synthetic organisation of any size instead (departments, teams of
-    5–10, skewed levels, growth between cycles, targets), built in bulk with a progress bar.
+    With --people N, a synthetic organisation of any size instead (divisions, departments,
+    teams of up to ten, skewed levels, growth between cycles, targets), built in bulk with a
+    progress bar.
 
     Example: SKILLGRID_DATABASE_URL=sqlite:///big.db skillgrid demo --people 10000 --cycles 4
     """
