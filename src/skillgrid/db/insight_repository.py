@@ -111,9 +111,23 @@ class SqlInsightRepository:
                 delete(table).where(table.person_id == person_id, table.cycle_id == cycle_id)
             )
 
-    def delete_summaries(self) -> None:
-        self.session.execute(delete(OfficialTrackRow))
-        self.session.execute(delete(OfficialResultRow))
+    def delete_summaries(self, cycles: Sequence[str]) -> None:
+        """Every stored summary of these cycles."""
+        ids = select(CycleRow.id).where(CycleRow.name.in_(list(cycles)))
+        for table in (OfficialTrackRow, OfficialResultRow):
+            self.session.execute(delete(table).where(table.cycle_id.in_(ids)))
+
+    def stored_managers(self) -> dict[tuple[str, str], str | None]:
+        """(person, cycle) → the manager each stored summary was stored under."""
+        manager = aliased(PersonRow)
+        query = (
+            select(PersonRow.email, CycleRow.name, manager.email)
+            .select_from(OfficialResultRow)
+            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
+            .join(CycleRow, CycleRow.id == OfficialResultRow.cycle_id)
+            .outerjoin(manager, manager.id == OfficialResultRow.manager_id)
+        )
+        return {(email, cycle): boss for email, cycle, boss in self.session.execute(query)}
 
     def follow_teams(self, people: Iterable[str]) -> None:
         """Move the stored results of these people to the team they are on now."""

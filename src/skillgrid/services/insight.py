@@ -94,17 +94,12 @@ def rebuild_in(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """:func:`rebuild_summaries` inside the caller's transaction (a policy change, say)."""
-    before = uow.insight.summaries()
-    if framework is None:
-        uow.insight.delete_summaries()
     cycles = [c for c in uow.assessments.cycles() if framework in (None, c.framework)]
-    managers = {p.email: p.manager for p in uow.people.people()}
+    before = uow.insight.stored_managers()
+    uow.insight.delete_summaries([c.name for c in cycles])
+    managers = {email: boss for email, _, boss in uow.people.directory()}
     done = 0
     for cycle in cycles:
-        if framework is not None:
-            for person, name in list(before):
-                if name == cycle.name:
-                    uow.insight.delete_summary(person, name)
         ladder = get_framework_in(uow, cycle.framework, cycle.version)
         policy = uow.frameworks.policy(cycle.framework)
         people = uow.assessments.finalized_people(cycle.name)
@@ -117,8 +112,8 @@ def rebuild_in(
             for person in chunk:
                 official, mine = _official_and_self(by_person.get(person, []))
                 assert official is not None
-                kept = before.get((person, cycle.name))
-                manager = kept[1] if kept else managers.get(person)
+                key = (person, cycle.name)
+                manager = before[key] if key in before else managers.get(person)
                 rows.append((person, summary_of(ladder, policy, official, mine), manager))
             uow.insight.save_summaries(cycle.name, rows)
             done += len(chunk)
