@@ -77,11 +77,11 @@ def build_synthetic(
     for target in _targets(rng, teams, keys):
         insight.set_target(make(), target)
     shown = [("admin@example.com", "admin"), (roster[0].email, "head of engineering")]
-    shown += [(roster[1].email, f"lead, {roster[1].team}")]
-    first_manager = next(
-        p for p in roster if p.role == "manager" and p.manager not in (None, roster[0].email)
-    )
-    shown += [(first_manager.email, f"manager, {first_manager.team}")]
+    managers = [p for p in roster[1:] if p.role == "manager"]
+    team_manager = next((p for p in managers if p.team.endswith(" team")), managers[-1])
+    if roster[1] is not team_manager:
+        shown += [(roster[1].email, f"lead, {roster[1].team}")]
+    shown += [(team_manager.email, f"manager, {team_manager.team}")]
     accounts.add_user(make(), "admin@example.com", DEMO_PASSWORD, admin=True)
     for email, _ in shown[1:]:
         accounts.add_user(make(), email, DEMO_PASSWORD)
