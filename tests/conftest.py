@@ -105,3 +105,15 @@ def table_snapshot(database_url: str) -> dict[str, list[tuple[object, ...]]]:
             }
     finally:
         engine.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Computed caches (criterion embeddings) go to a folder of the run, not the home."""
+    previous = os.environ.get("SKILLGRID_CACHE_DIR")
+    os.environ["SKILLGRID_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("SKILLGRID_CACHE_DIR", None)
+    else:
+        os.environ["SKILLGRID_CACHE_DIR"] = previous

@@ -17,6 +17,11 @@ def default_database_url() -> str:
     return f"sqlite:///{base / 'skillgrid' / 'skillgrid.db'}"
 
 
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/skillgrid`` (``~/.cache/skillgrid``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "skillgrid"
+
+
 class Settings(BaseSettings):
     """Every setting SkillGrid reads; each is documented in docs/operations.md."""
 
@@ -36,4 +41,15 @@ class Settings(BaseSettings):
     )
     log_format: Literal["json", "text"] = Field(
         default="json", description="Log lines as JSON objects (for collectors) or plain text."
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="Where computed data is kept between runs (criterion embeddings for "
+        "evidence suggestions); safe to delete.",
+    )
+    suggestion_backend: str = Field(
+        default="auto",
+        pattern="^(auto|lexical|embedding|hybrid)$",
+        description="How evidence suggestions are scored: auto (hybrid when the embeddings "
+        "extra is installed, else lexical), lexical, embedding or hybrid.",
     )

@@ -1,6 +1,7 @@
 """The main journeys in Chromium: sign in; self-assess three criteria with evidence and
 submit; the manager reviews, changes one rating and finalizes; growth shows the new level;
-the heatmap shows the person; an engineer cannot open a colleague's assessment."""
+the heatmap shows the person; the team's insight shows the missed target and what the
+closest person lacks; an engineer cannot open a colleague's assessment."""
 
 from __future__ import annotations
 
@@ -56,6 +57,18 @@ def test_assess_review_finalize_and_see_the_level(page_for, server) -> None:
     bo.goto(f"{server}/team")
     assert bo.get_by_role("link", name="Ana Lima").is_visible()
     shot(bo, "team")
+
+    bo.goto(f"{server}/insight")  # a manager: the teams made of their reports
+    bo.get_by_role("link", name="SRE").click()
+    bo.wait_for_load_state()
+    assert bo.locator("table.heatmap").is_visible() and bo.locator("svg.bars").is_visible()
+    shot(bo, "insight-overview")
+    bo.get_by_role("link", name="Coverage").click()
+    bo.wait_for_load_state()
+    assert "missed by 2" in bo.content()
+    bo.get_by_text("what they lack", exact=True).first.click()
+    shot(bo, "insight-coverage")
+    assert bo.get_by_role("link", name="CW.1.2").first.is_visible(), bo.content()
 
 
 def test_an_engineer_cannot_open_a_colleague_s_assessment(page_for, server) -> None:

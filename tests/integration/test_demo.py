@@ -26,3 +26,25 @@ def test_demo_builds_an_organisation_with_history_to_show(uow_factory, database_
     assert token
     with pytest.raises(Conflict, match="empty one"):
         build_demo(uow_factory)
+
+
+def test_a_synthetic_organisation_has_a_realistic_shape_and_true_summaries(
+    uow_factory,
+) -> None:
+    from skillgrid.services import insight
+    from skillgrid.services.synthetic import build_synthetic
+
+    built = build_synthetic(uow_factory, 120, 2, seed=3)
+    assert built.people == 120 and built.cycles == ("2026-H1", "2026-H2")
+    everyone = people.list_people(uow_factory())
+    managers = [p for p in everyone if p.role.value == "manager"]
+    spans = [sum(1 for p in everyone if p.manager == m.email) for m in managers]
+    assert len(everyone) == 120 and max(spans) <= 10  # no one manages more than ten
+    assert sum(1 for p in everyone if p.manager is None) == 1  # one head of engineering
+    assert insight.check_summaries(uow_factory()) == []
+    report = insight.team_report(uow_factory(), OPERATOR)
+    overall = report.distribution[0].overall
+    assert sum(overall[:4]) > sum(overall[4:])  # most people at the lower levels
+    assert report.coverage and report.calibration and report.movement
+    with pytest.raises(Conflict, match="empty one"):
+        build_synthetic(uow_factory, 120, 2)

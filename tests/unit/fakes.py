@@ -235,8 +235,11 @@ class FakeInsightRepository:
     def delete_summary(self, person: str, cycle: str) -> None:
         self.stored.pop((person, cycle), None)
 
-    def delete_summaries(self) -> None:
-        self.stored.clear()
+    def delete_summaries(self, cycles: Any) -> None:
+        self.stored = {key: value for key, value in self.stored.items() if key[1] not in cycles}
+
+    def stored_managers(self) -> dict[tuple[str, str], str | None]:
+        return {key: manager for key, (_, manager) in self.stored.items()}
 
     def follow_teams(self, people: Any) -> None:
         """Summaries here hold no team."""

@@ -242,3 +242,16 @@ def test_team_targets_are_recorded(uow) -> None:
     insight.remove_target(uow, "SRE", "sre", "NET")
     removed = only(uow)
     assert (removed.action, removed.before) == ("remove", {"level": 3, "people": 3})
+
+
+def test_accepted_suggestions_are_recorded_as_evidence(uow) -> None:
+    from skillgrid.services.suggestions import Accepted, accept
+
+    accept(uow, ANA, "ana@x.org", "sre", [Accepted("Ran the DNS failover drill", ("NET.1.1",))])
+    added = only(uow)
+    assert (added.actor, added.action, added.entity, added.after["criteria"]) == (
+        "ana@x.org",
+        "add",
+        "evidence",
+        ["NET.1.1"],
+    )

@@ -1,17 +1,24 @@
-"""``skillgrid evidence …``: add evidence, link it to criteria, list it."""
+"""``skillgrid evidence …``: add evidence, link it to criteria, list it, and suggest which
+criteria a text (a brag document, a git history) demonstrates."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from skillgrid.cli.assessments import ACTING, _actor
-from skillgrid.cli.common import out, with_database
+from skillgrid.cli.common import out, settings, with_database
+
+if TYPE_CHECKING:
+    from skillgrid.services.suggestions import Suggestions
 
 evidence_app = typer.Typer(
-    rich_markup_mode=None, help="Evidence: add, link to criteria, list.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Evidence: add, link to criteria, list, suggest criteria for text.",
+    no_args_is_help=True,
 )
 FRAMEWORK = typer.Option("sre", "--framework", help="Ladder whose criterion ids are used.")
 VERSION = typer.Option(None, "--version", help="Ladder version (default: newest).")
@@ -111,3 +118,131 @@ def evidence_list(
             f"#{row['id']}{when} [{row['source']}] {escape(row['title'])}: "
             f"{', '.join(row['criteria']) or 'no criteria'}"
         )
+
+
+TOP = typer.Option(3, "--top", min=1, max=10, help="Suggestions per statement (1-10).")
+BACKEND = typer.Option(
+    None, "--backend", help="auto, lexical, embedding or hybrid (default: the setting)."
+)
+MAX_FILE = 2 * 1024 * 1024
+
+
+@evidence_app.command("suggest")
+def evidence_suggest(
+    framework: str = FRAMEWORK,
+    file: Path | None = typer.Option(None, "--file", help="A Markdown or text file."),
+    text: str | None = typer.Option(None, "--text", help="The text itself."),
+    top: int = TOP,
+    version: int | None = VERSION,
+    backend: str | None = BACKEND,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Suggest, for each statement of a text, the criteria it most likely evidences.
+
+    Stores nothing: accept suggestions on the web page or through the API. A statement
+    without a good match gets no suggestion.
+
+    Example: skillgrid evidence suggest --framework sre --file brag.md --top 3 --json
+    """
+    from skillgrid.cli.common import run_service
+    from skillgrid.services.suggestions import suggest
+
+    body = run_service(lambda: _read_text(file, text))
+    config = settings()
+    found = with_database(
+        lambda uow: suggest(
+            uow,
+            framework,
+            body,
+            version=version,
+            top=top,
+            backend=backend or config.suggestion_backend,
+            cache_dir=config.cache_dir,
+        )
+    )
+    _print_suggestions(found, as_json)
+
+
+@evidence_app.command("from-git")
+def evidence_from_git(
+    path: Path = typer.Argument(Path("."), help="A git repository (folder)."),
+    author: str | None = typer.Option(None, "--author", help="Only commits by this author."),
+    since: str | None = typer.Option(None, "--since", help="Only commits since, e.g. 2026-01-01."),
+    framework: str = FRAMEWORK,
+    top: int = TOP,
+    version: int | None = VERSION,
+    backend: str | None = BACKEND,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Suggest criteria for each commit (subject and body) of a repository's history.
+
+    Merges, fixup!/squash! commits and version bumps are left out. Stores nothing.
+
+    Example: skillgrid evidence from-git ~/src/infra --author ana@example.com --since 2026-01-01
+    """
+    from skillgrid.cli.common import run_service
+    from skillgrid.domain.statements import commit_statement
+    from skillgrid.services.suggestions import suggest_statements
+    from skillgrid.suggest.git import read_commits
+
+    commits = run_service(lambda: read_commits(path, author, since))
+    statements = [commit_statement(c) for c in commits]
+    config = settings()
+    found = with_database(
+        lambda uow: suggest_statements(
+            uow,
+            framework,
+            statements,
+            version=version,
+            top=top,
+            backend=backend or config.suggestion_backend,
+            cache_dir=config.cache_dir,
+        )
+    )
+    _print_suggestions(found, as_json)
+
+
+def _read_text(file: Path | None, text: str | None) -> str:
+    from skillgrid.domain.errors import InputError, Problem
+
+    if (file is None) == (text is None):
+        raise InputError([Problem("give either --file or --text", "one source at a time")])
+    if text is not None:
+        return text
+    assert file is not None
+    try:
+        if file.stat().st_size > MAX_FILE:
+            raise InputError([Problem(f"{file} is over 2 MB", "split it, or paste a part")])
+        return file.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise InputError([Problem(f"{file}: {error.strerror}", "check the path")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(f"{file} is not UTF-8 text", "save it as UTF-8")]) from None
+
+
+def _print_suggestions(found: Suggestions, as_json: bool) -> None:
+    rows: list[dict[str, Any]] = [
+        {
+            "statement": item.statement.text,
+            "suggestions": [{"criterion": s.criterion, "score": s.score} for s in item.suggestions],
+        }
+        for item in found.items
+    ]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.markup import escape
+
+    texts = {c.id: c.text for c in found.framework.criteria}
+    for row in rows:
+        out().print(f"• {escape(row['statement'])}")
+        for s in row["suggestions"]:
+            out().print(
+                f"    {s['criterion']:<8} {s['score']:.2f}  {escape(texts[s['criterion']])}"
+            )
+        if not row["suggestions"]:
+            out().print("    no good match")
+    out().print(
+        f"{len(rows)} statements; {found.framework.name} v{found.framework.version}, "
+        f"{found.backend} scores (no good match below {found.threshold:.2f})."
+    )

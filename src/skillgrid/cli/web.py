@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
@@ -30,6 +31,7 @@ def serve(
     configure_logging(config.log_level, config.log_format)  # uvicorn's own lines too
     engine = make_engine(config.database_url)
     migrate.upgrade(engine)  # once, before several workers start
+    _prepare_suggestions(engine, config)
     engine.dispose()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     err().print(f"SkillGrid on http://{shown}:{port}/ (database {config.database_url})")
@@ -43,6 +45,20 @@ def serve(
         log_config=None,  # the app configures logging (SKILLGRID_LOG_*) in each worker
         access_log=False,  # the app logs every request once, with its request id
     )
+
+
+def _prepare_suggestions(engine: Any, config: Any) -> None:
+    """Fill the criterion-vector cache before the workers start (slow only the first time on
+    a machine: later starts read the cache), so the first suggestion comes quickly."""
+    from skillgrid.db.engine import make_session_factory
+    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.services.suggestions import prepare
+
+    try:
+        uow = SqlAlchemyUnitOfWork(make_session_factory(engine))
+        prepare(uow, config.suggestion_backend, config.cache_dir)
+    except Exception as error:  # suggestions are optional; serving is not
+        err().print(f"Evidence suggestions not prepared ({error}); they will be on first use.")
 
 
 @user_app.command("add")
@@ -94,8 +110,9 @@ def demo(
 ) -> None:
     """Fill an empty database with a demo organisation on the SRE ladder (three teams, 25
     people, three cycles with ratings and evidence) and print accounts to sign in with.
-    With --people N, a synthetic organisation of any size instead (departments, teams of
-    5–10, skewed levels, growth between cycles, targets), built in bulk with a progress bar.
+    With --people N, a synthetic organisation of any size instead (divisions, departments,
+    teams of up to ten, skewed levels, growth between cycles, targets), built in bulk with a
+    progress bar.
 
     Example: SKILLGRID_DATABASE_URL=sqlite:///big.db skillgrid demo --people 10000 --cycles 4
     """

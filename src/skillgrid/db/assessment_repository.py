@@ -214,19 +214,21 @@ class SqlAssessmentRepository:
                 for a in assessments
             ],
         ).all()
-        ratings = [
-            {
-                "assessment_id": assessment_id,
-                "criterion_uid": uid,
-                "rating": entry.rating.value,
-                "reason": entry.reason,
-                "comment": entry.comment,
-                "needs_review": False,
-            }
+        rows = [
+            (assessment_id, uid, entry.rating.value, entry.reason, entry.comment, False)
             for assessment_id, a in zip(ids, assessments, strict=True)
             for uid, entry in a.entries.items()
         ]
-        self.session.execute(insert(RatingRow), ratings)
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":  # COPY: an order of magnitude faster
+            columns = "assessment_id, criterion_uid, rating, reason, comment, needs_review"
+            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cursor.copy(f"COPY ratings ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        keys = ("assessment_id", "criterion_uid", "rating", "reason", "comment", "needs_review")
+        self.session.execute(insert(RatingRow), [dict(zip(keys, row, strict=True)) for row in rows])
 
     def _entries(self, ids: list[int]) -> dict[int, dict[str, Entry]]:
         entries: dict[int, dict[str, Entry]] = {i: {} for i in ids}

@@ -111,9 +111,23 @@ class SqlInsightRepository:
                 delete(table).where(table.person_id == person_id, table.cycle_id == cycle_id)
             )
 
-    def delete_summaries(self) -> None:
-        self.session.execute(delete(OfficialTrackRow))
-        self.session.execute(delete(OfficialResultRow))
+    def delete_summaries(self, cycles: Sequence[str]) -> None:
+        """Every stored summary of these cycles."""
+        ids = select(CycleRow.id).where(CycleRow.name.in_(list(cycles)))
+        for table in (OfficialTrackRow, OfficialResultRow):
+            self.session.execute(delete(table).where(table.cycle_id.in_(ids)))
+
+    def stored_managers(self) -> dict[tuple[str, str], str | None]:
+        """(person, cycle) → the manager each stored summary was stored under."""
+        manager = aliased(PersonRow)
+        query = (
+            select(PersonRow.email, CycleRow.name, manager.email)
+            .select_from(OfficialResultRow)
+            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
+            .join(CycleRow, CycleRow.id == OfficialResultRow.cycle_id)
+            .outerjoin(manager, manager.id == OfficialResultRow.manager_id)
+        )
+        return {(email, cycle): boss for email, cycle, boss in self.session.execute(query)}
 
     def follow_teams(self, people: Iterable[str]) -> None:
         """Move the stored results of these people to the team they are on now."""
@@ -261,11 +275,11 @@ class SqlInsightRepository:
         )
         rows: list[tuple[str | None, str | None, int, int]] = [
             (names.get(team) if team is not None else None, key, level, n)
-            for team, key, level, n in self.session.execute(tracks)
+            for team, key, level, n in self._core(tracks)
         ]
         rows.extend(
             (names.get(team) if team is not None else None, None, level, n)
-            for team, level, n in self.session.execute(overall)
+            for team, level, n in self._core(overall)
         )
         return rows
 
@@ -291,9 +305,9 @@ class SqlInsightRepository:
         tracks = self._in_teams(tracks, track.team_id, teams)
         overall = self._in_teams(overall, result.team_id, teams)
         rows: list[tuple[str, str | None, int, int]] = [
-            (names[c], key, level, n) for c, key, level, n in self.session.execute(tracks)
+            (names[c], key, level, n) for c, key, level, n in self._core(tracks)
         ]
-        rows.extend((names[c], None, level, n) for c, level, n in self.session.execute(overall))
+        rows.extend((names[c], None, level, n) for c, level, n in self._core(overall))
         return rows
 
     def track_levels(
@@ -313,19 +327,18 @@ class SqlInsightRepository:
         query = self._in_teams(query, track.team_id, teams)
         return [
             (person, names.get(team) if team is not None else None, key, level, missing)
-            for person, team, key, level, missing in self.session.execute(query)
+            for person, team, key, level, missing in self._core(query)
         ]
 
     def people_named(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """Person id → (email, name)."""
-        found: dict[int, tuple[str, str]] = {}
-        ordered = sorted(set(ids))
-        for start in range(0, len(ordered), 5000):
-            query = select(PersonRow.id, PersonRow.email, PersonRow.name).where(
-                PersonRow.id.in_(ordered[start : start + 5000])
-            )
-            found.update((i, (email, name)) for i, email, name in self.session.execute(query))
-        return found
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        query = select(PersonRow.id, PersonRow.email, PersonRow.name)
+        if len(wanted) <= 500:
+            query = query.where(PersonRow.id.in_(sorted(wanted)))
+        return {i: (email, name) for i, email, name in self._core(query) if i in wanted}
 
     def manager_ratings(self, cycle: str, teams: Teams) -> list[ManagerRatings]:
         """Per manager (as stored on finalize): their reports' levels and (manager − self)."""
@@ -359,7 +372,7 @@ class SqlInsightRepository:
             .join(grouped, grouped.c.manager_id == manager.id)
             .order_by(manager.name, manager.email)
         )
-        rows: list[tuple[Any, ...]] = list(self.session.execute(query))
+        rows: list[tuple[Any, ...]] = list(self._core(query))
         return [
             ManagerRatings(
                 email,
@@ -412,13 +425,17 @@ class SqlInsightRepository:
         )
         moved: list[tuple[int, str | None, int, int]] = [
             (person, None, x, y)
-            for person, x, y in self.session.execute(self._in_teams(overall, rb.team_id, teams))
+            for person, x, y in self._core(self._in_teams(overall, rb.team_id, teams))
         ]
-        moved.extend(self.session.execute(self._in_teams(tracks, b.team_id, teams)).all())
+        moved.extend(self._core(self._in_teams(tracks, b.team_id, teams)).all())
         people = self.people_named({person for person, *_ in moved})
         return [Move(*people[person], key, x, y) for person, key, x, y in moved]
 
     # helpers ---------------------------------------------------------------------------
+
+    def _core(self, query: Any) -> Any:
+        """Run a read as plain Core rows: no ORM loading step per row (tens of thousands)."""
+        return self.session.connection().execute(query)
 
     def _in_teams(self, query: Select, column: Any, teams: Teams) -> Select:  # type: ignore[type-arg]
         if teams is None:
@@ -430,11 +447,11 @@ class SqlInsightRepository:
         return query.where(column.in_(ids))
 
     def _team_names(self) -> dict[int, str]:
-        return dict(self.session.execute(select(TeamRow.id, TeamRow.name)).all())
+        return dict(self._core(select(TeamRow.id, TeamRow.name)).all())
 
     def _cycle_ids(self, cycles: Sequence[str]) -> dict[str, int]:
         return dict(
-            self.session.execute(
+            self._core(
                 select(CycleRow.name, CycleRow.id).where(CycleRow.name.in_(list(cycles)))
             ).all()
         )

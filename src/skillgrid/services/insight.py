@@ -27,8 +27,6 @@ from skillgrid.domain.insight import (
     flags_against,
     org_spreads,
     summarize,
-    through,
-    unpack_ids,
 )
 from skillgrid.domain.people import Team, reports_below
 from skillgrid.domain.policies import Policy
@@ -98,62 +96,59 @@ def rebuild_in(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """:func:`rebuild_summaries` inside the caller's transaction (a policy change, say)."""
-    before = uow.insight.summaries()
-    if framework is None:
-        uow.insight.delete_summaries()
     cycles = [c for c in uow.assessments.cycles() if framework in (None, c.framework)]
-    managers = {p.email: p.manager for p in uow.people.people()}
+    before = uow.insight.stored_managers()
+    uow.insight.delete_summaries([c.name for c in cycles])
+    managers = {email: boss for email, _, boss in uow.people.directory()}
     done = 0
     for cycle in cycles:
-        if framework is not None:
-            for person, name in list(before):
-                if name == cycle.name:
-                    uow.insight.delete_summary(person, name)
-        ladder = get_framework_in(uow, cycle.framework, cycle.version)
-        policy = uow.frameworks.policy(cycle.framework)
-        people = uow.assessments.finalized_people(cycle.name)
-        for start in range(0, len(people), 500):
-            chunk = people[start : start + 500]
-            by_person: dict[str, list[Assessment]] = {}
-            for a in uow.assessments.in_cycle(cycle.name, chunk):
-                by_person.setdefault(a.person, []).append(a)
-            rows = []
-            for person in chunk:
-                official, mine = _official_and_self(by_person.get(person, []))
-                assert official is not None
-                kept = before.get((person, cycle.name))
-                manager = kept[1] if kept else managers.get(person)
-                rows.append((person, summary_of(ladder, policy, official, mine), manager))
-            uow.insight.save_summaries(cycle.name, rows)
-            done += len(chunk)
-            if progress:
-                progress(done)
+        rows = []
+        for (person, name), summary in _recomputed(uow, cycle):
+            manager = before[(person, name)] if (person, name) in before else managers.get(person)
+            rows.append((person, summary, manager))
+            if len(rows) == 500:
+                uow.insight.save_summaries(cycle.name, rows)
+                done += len(rows)
+                rows = []
+                if progress:
+                    progress(done)
+        uow.insight.save_summaries(cycle.name, rows)
+        done += len(rows)
     return done
 
 
 def check_summaries(uow: UnitOfWork) -> list[str]:
-    """Where stored summaries differ from a recomputation (empty: all consistent)."""
+    """Where stored summaries differ from a recomputation (empty: all consistent); reads the
+    ratings 500 people at a time."""
     with uow:
         stored = {key: summary for key, (summary, _) in uow.insight.summaries().items()}
-        expected: dict[tuple[str, str], Summary] = {}
+        expected: set[tuple[str, str]] = set()
+        problems = []
         for cycle in uow.assessments.cycles():
-            ladder = get_framework_in(uow, cycle.framework, cycle.version)
-            policy = uow.frameworks.policy(cycle.framework)
-            by_person: dict[str, list[Assessment]] = {}
-            for a in uow.assessments.in_cycle(cycle.name):
-                by_person.setdefault(a.person, []).append(a)
-            for person, assessments in by_person.items():
-                official, mine = _official_and_self(assessments)
-                if official is not None:
-                    expected[(person, cycle.name)] = summary_of(ladder, policy, official, mine)
-    problems = [f"{p} in {c}: missing" for p, c in sorted(expected.keys() - stored.keys())]
-    problems += [f"{p} in {c}: stale" for p, c in sorted(stored.keys() - expected.keys())]
-    problems += [
-        f"{p} in {c}: differs"
-        for (p, c) in sorted(expected.keys() & stored.keys())
-        if expected[(p, c)] != stored[(p, c)]
-    ]
+            for key, summary in _recomputed(uow, cycle):
+                expected.add(key)
+                if key not in stored:
+                    problems.append(f"{key[0]} in {key[1]}: missing")
+                elif stored[key] != summary:
+                    problems.append(f"{key[0]} in {key[1]}: differs")
+    problems += [f"{p} in {c}: stale" for p, c in sorted(stored.keys() - expected)]
     return problems
+
+
+def _recomputed(uow: UnitOfWork, cycle: Cycle) -> Iterable[tuple[tuple[str, str], Summary]]:
+    """(person, cycle) and the summary of each official result in a cycle, from ratings."""
+    ladder = get_framework_in(uow, cycle.framework, cycle.version)
+    policy = uow.frameworks.policy(cycle.framework)
+    people = uow.assessments.finalized_people(cycle.name)
+    for start in range(0, len(people), 500):
+        chunk = people[start : start + 500]
+        by_person: dict[str, list[Assessment]] = {}
+        for a in uow.assessments.in_cycle(cycle.name, chunk):
+            by_person.setdefault(a.person, []).append(a)
+        for person in chunk:
+            official, mine = _official_and_self(by_person.get(person, []))
+            assert official is not None
+            yield (person, cycle.name), summary_of(ladder, policy, official, mine)
 
 
 # targets --------------------------------------------------------------------------------
@@ -332,18 +327,20 @@ def list_teams(uow: UnitOfWork, actor: Actor) -> list[TeamInfo]:
     direct: dict[str | None, int] = {}
     for _, team, _ in people:
         direct[team] = direct.get(team, 0) + 1
-    counted = {t.name: sum(1 for x in targets if x.team == t.name) for t in teams}
-    return [
-        TeamInfo(
-            t.name,
-            t.parent,
-            direct.get(t.name, 0),
-            sum(direct.get(n, 0) for n in _subtree(t.name, tree)),
-            counted[t.name],
-        )
-        for t in teams
-        if _may_see(actor, _subtree(t.name, tree), people)
-    ]
+    counted: dict[str, int] = {}
+    for target in targets:
+        counted[target.team] = counted.get(target.team, 0) + 1
+    members = _members(people)
+    below = _below(actor, people)
+    found = []
+    for t in teams:
+        subtree = _subtree(t.name, tree)
+        if _may_see(actor, subtree, members, below):
+            total = sum(direct.get(n, 0) for n in subtree)
+            found.append(
+                TeamInfo(t.name, t.parent, direct.get(t.name, 0), total, counted.get(t.name, 0))
+            )
+    return found
 
 
 def team_report(
@@ -370,7 +367,8 @@ def team_report(
             else [n for root in sorted(tree.get(None, ())) for n in _subtree(root, tree)]
         )
         slice_: list[str | None] | None = list(names) if team is not None else None
-        if not _may_see(actor, names if team is not None else None, people):
+        seen = names if team is not None else None
+        if not _may_see(actor, seen, _members(people), _below(actor, people)):
             raise NotFound(f"no team {team!r}" if team else "the org report is for admins")
         cycles = uow.assessments.cycles()
         chosen = _choose_cycle(uow, cycles, cycle)
@@ -478,19 +476,33 @@ def _subtree(team: str | None, tree: dict[str | None, list[str]]) -> list[str]:
     return found
 
 
+def _members(people: Sequence[tuple[str, str | None, str | None]]) -> dict[str | None, list[str]]:
+    found: dict[str | None, list[str]] = {}
+    for email, team, _ in people:
+        found.setdefault(team, []).append(email)
+    return found
+
+
+def _below(actor: Actor, people: Sequence[tuple[str, str | None, str | None]]) -> set[str]:
+    if actor.is_admin or actor.email is None:
+        return set()
+    return reports_below(actor.email, {email: boss for email, _, boss in people}) | {actor.email}
+
+
 def _may_see(
-    actor: Actor, teams: Sequence[str] | None, people: Sequence[tuple[str, str | None, str | None]]
+    actor: Actor,
+    teams: Sequence[str] | None,
+    members: dict[str | None, list[str]],
+    below: set[str],
 ) -> bool:
     """Admins see every team and the org; anyone else a team whose people are all themselves
     or below them in the management chain (and that has people)."""
     if actor.is_admin:
         return True
-    if teams is None or actor.email is None:
+    if teams is None:
         return False
-    wanted = set(teams)
-    members = [email for email, team, _ in people if team in wanted]
-    below = reports_below(actor.email, {email: boss for email, _, boss in people})
-    return bool(members) and all(m == actor.email or m in below for m in members)
+    people = [email for team in teams for email in members.get(team, ())]
+    return bool(people) and all(email in below for email in people)
 
 
 Counts = dict[str | None, list[int]]  # track (None: overall) → people per level 0..N
@@ -579,6 +591,7 @@ def _coverage(
     ):
         buckets.setdefault((team, key), []).append((level, person, missing))
     subtrees: dict[str, list[str]] = {}
+    level_of = {c.id: c.level for c in framework.criteria}
     results = []
     for target in mine:
         teams = subtrees.get(target.team) or subtrees.setdefault(
@@ -590,7 +603,9 @@ def _coverage(
         if len(holders) < target.people:
             for level, person, missing in rows:
                 if level < target.level:
-                    lacking = through(unpack_ids(missing), target.level)
+                    lacking = tuple(
+                        cid for cid in missing.split() if level_of.get(cid, 0) <= target.level
+                    )
                     below.append((len(lacking), person, level, lacking))
             below.sort()
             below = below[: closest_count(target.people - len(holders))]

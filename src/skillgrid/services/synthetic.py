@@ -1,5 +1,6 @@
 """A synthetic organisation of any size on the SRE ladder, with a realistic shape: a head of
-engineering, departments of about 400 people, teams of 5–10 engineers under one manager;
+engineering, then divisions, departments and groups of up to eight units under a lead each,
+down to teams of up to ten engineers under one manager;
 most people at levels 1–3 and few at 5–6; people grow between cycles; some managers rate
 leniently or harshly; people rate themselves a little higher than their managers do.
 
@@ -76,11 +77,11 @@ def build_synthetic(
     for target in _targets(rng, teams, keys):
         insight.set_target(make(), target)
     shown = [("admin@example.com", "admin"), (roster[0].email, "head of engineering")]
-    shown += [(roster[1].email, f"department head, {roster[1].team}")]
-    first_manager = next(
-        p for p in roster if p.role == "manager" and p.manager not in (None, roster[0].email)
-    )
-    shown += [(first_manager.email, f"manager, {first_manager.team}")]
+    managers = [p for p in roster[1:] if p.role == "manager"]
+    team_manager = next((p for p in managers if p.team.endswith(" team")), managers[-1])
+    if roster[1] is not team_manager:
+        shown += [(roster[1].email, f"lead, {roster[1].team}")]
+    shown += [(team_manager.email, f"manager, {team_manager.team}")]
     accounts.add_user(make(), "admin@example.com", DEMO_PASSWORD, admin=True)
     for email, _ in shown[1:]:
         accounts.add_user(make(), email, DEMO_PASSWORD)
@@ -114,7 +115,8 @@ def _cycle_names(count: int) -> list[str]:
 def _roster(
     rng: random.Random, size: int, keys: list[str]
 ) -> tuple[list[_Person], list[tuple[str, str | None]]]:
-    """Head → department heads (one per ~400 people) → managers → 5–10 engineers each."""
+    """A head of engineering, then units of up to eight under a lead each (divisions,
+    departments, groups) down to teams of up to ten engineers under a manager."""
     used: set[str] = set()
 
     def person(team: str, manager: str | None, role: str, seniority: int) -> _Person:
@@ -132,39 +134,39 @@ def _roster(
     teams: list[tuple[str, str | None]] = [("Engineering", None)]
     head = person("Engineering", None, "manager", 6)
     roster = [head]
-    departments = max(1, round(size / 400))
-    per_department = (size - 1) // departments
-    for d in range(departments):
-        department = f"Department {d + 1:02d}"
-        teams.append((department, "Engineering"))
-        lead = person(department, head.email, "manager", 5)
-        roster.append(lead)
-        left = per_department - 1 if d < departments - 1 else size - len(roster)
-        t = 0
-        while left > 0:
-            t += 1
-            team = f"{department} · Team {t:02d}"
-            teams.append((team, department))
-            manager = person(team, lead.email, "manager", rng.choice((3, 4, 4, 5)))
-            roster.append(manager)
-            left -= 1
-            span = min(left, rng.randint(5, 10))
-            for _ in range(span):
+
+    def unit(size: int, name: str, lead: _Person, depth: int) -> None:
+        """``size`` people below ``lead``: a team of engineers when it fits one, else up to
+        eight smaller units, each with a lead of its own (so no one manages more than ten)."""
+        if size <= 10:
+            for _ in range(size):
                 level = rng.choices(SENIORITY, SENIORITY_WEIGHTS)[0]
-                roster.append(person(team, manager.email, "engineer", level))
-            left -= span
-    return roster[:size], teams
+                roster.append(person(name, lead.email, "engineer", level))
+            return
+        parts = min(8, -(-size // 11))  # ceil(size / 11), at most 8
+        shares = [size // parts + (1 if i < size % parts else 0) for i in range(parts)]
+        for i, share in enumerate(shares):
+            child = f"{name}.{i + 1}" if depth else f"Division {chr(65 + i)}"
+            label = child if share - 1 > 10 else f"{child} team"
+            teams.append((label, name))
+            seniority = rng.choice((3, 4, 4, 5)) if share - 1 <= 10 else 5
+            child_lead = person(label, lead.email, "manager", seniority)
+            roster.append(child_lead)
+            unit(share - 1, label, child_lead, depth + 1)
+
+    unit(size - 1, "Engineering", head, 0)
+    return roster, teams
 
 
 def _targets(
     rng: random.Random, teams: list[tuple[str, str | None]], keys: list[str]
 ) -> list[Target]:
-    """Two targets per team and three per department, as on-call rotations need."""
+    """Two targets per team and three per larger unit, as on-call rotations need."""
     found = []
     for name, parent in teams:
         if parent is None:
             continue
-        is_department = parent == "Engineering"
+        is_department = not name.endswith(" team")
         for key in rng.sample(keys, 3 if is_department else 2):
             level = rng.choice((3, 4)) if is_department else rng.choice((2, 3, 3, 4))
             people_needed = rng.choice((3, 5, 8)) if is_department else rng.choice((1, 2, 2, 3))

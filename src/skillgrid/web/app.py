@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
+    app.state.settings = settings
     app.state.templates = templates()
     app.state.metrics = Metrics()
     app.state.metrics.registry.register(DatabaseCollector(app))
@@ -67,14 +68,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from skillgrid.web.api import frameworks as api_frameworks
     from skillgrid.web.api import insight as api_insight
     from skillgrid.web.api import people as api_people
+    from skillgrid.web.api import suggestions as api_suggestions
     from skillgrid.web.api import tokens as api_tokens
-    from skillgrid.web.pages import admin, assess, audit, auth, insight, ladders, people, team
+    from skillgrid.web.pages import (
+        admin,
+        assess,
+        audit,
+        auth,
+        evidence,
+        insight,
+        ladders,
+        people,
+        team,
+    )
 
     app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(assess.router)
     app.include_router(audit.router)
     app.include_router(auth.router)
+    app.include_router(evidence.router)
     app.include_router(ladders.router)
     app.include_router(people.router)
     app.include_router(team.router)
@@ -83,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_frameworks.router, prefix="/api/v1")
     app.include_router(api_people.router, prefix="/api/v1")
     app.include_router(api_insight.router, prefix="/api/v1")
+    app.include_router(api_suggestions.router, prefix="/api/v1")
     app.include_router(api_tokens.router, prefix="/api/v1")
     return app
 

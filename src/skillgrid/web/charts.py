@@ -65,7 +65,9 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[int]]], width: int = 640) ->
     if not rows:
         return ""
     bar, gap, label_width = 22, 8, 180
-    height = len(rows) * (bar + gap) + gap
+    levels = max(len(counts) for _, counts in rows)
+    height = len(rows) * (bar + gap) + gap + 24  # and a legend
+
     span = width - label_width - 10
     parts = [
         f'<svg class="bars" viewBox="0 0 {width} {height}" role="img" '
@@ -88,5 +90,12 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[int]]], width: int = 640) ->
                 f'height="{bar}"><title>{escape(label)}: {n} at level {level}</title></rect>'
             )
             x += w
+    y = len(rows) * (bar + gap) + gap + 4
+    for level in range(levels):  # the legend: one swatch per level
+        x = label_width + level * 44
+        parts.append(
+            f'<rect class="lv{min(level, 6)}" x="{x}" y="{y}" width="14" height="14"></rect>'
+            f'<text x="{x + 18}" y="{y + 11}">L{level}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -1,0 +1,1 @@
+"""Scoring statements against criteria: sentence embeddings (ONNX MiniLM), BM25, or both."""

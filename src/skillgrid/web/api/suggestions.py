@@ -1,0 +1,112 @@
+"""Evidence suggestions in JSON: which criteria a text demonstrates, and accepting them as
+evidence (the same services as the page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.params import NAME, TEXT, Email
+from skillgrid.web.deps import ApiUser, UowDep
+
+if TYPE_CHECKING:
+    from skillgrid.services.suggestions import Suggestions
+
+router = APIRouter(tags=["evidence suggestions"], responses=ERRORS)
+MAX_TEXT = 200_000
+
+
+class SuggestRequest(BaseModel):
+    framework: str = Field("sre", max_length=100, pattern=NAME)
+    version: int | None = Field(None, ge=1, le=2**31 - 1)
+    text: str = Field(..., max_length=MAX_TEXT, pattern=TEXT, description="Markdown or plain text.")
+    top: int = Field(3, ge=1, le=10)
+
+
+class AcceptedItem(BaseModel):
+    statement: str = Field(..., min_length=1, max_length=1000, pattern=TEXT)
+    criteria: list[str] = Field(..., min_length=1, max_length=20)
+    source: str = Field("manual", max_length=20, pattern=NAME)
+    date: dt.date | None = None
+
+
+class AcceptRequest(BaseModel):
+    framework: str = Field("sre", max_length=100, pattern=NAME)
+    version: int | None = Field(None, ge=1, le=2**31 - 1)
+    items: list[AcceptedItem] = Field(..., min_length=1, max_length=500)
+
+
+def suggestions_json(found: Suggestions) -> dict[str, Any]:
+    """What the API returns and the page shows: each statement, its suggestions with the
+    criterion text and score (empty: no good match)."""
+    texts = {c.id: c.text for c in found.framework.criteria}
+    return {
+        "framework": {"name": found.framework.name, "version": found.framework.version},
+        "backend": found.backend,
+        "threshold": found.threshold,
+        "statements": [
+            {
+                "statement": item.statement.text,
+                "context": item.statement.context,
+                "no_match": item.no_match,
+                "suggestions": [
+                    {"criterion": s.criterion, "text": texts[s.criterion], "score": s.score}
+                    for s in item.suggestions
+                ],
+            }
+            for item in found.items
+        ],
+    }
+
+
+def run_suggest(request: Request, uow: Any, framework: str, text: str, **options: Any) -> Any:
+    """``suggest`` with the app's settings (backend, cache folder)."""
+    from skillgrid.services.suggestions import suggest
+
+    settings = request.app.state.settings
+    return suggest(
+        uow,
+        framework,
+        text,
+        backend=settings.suggestion_backend,
+        cache_dir=settings.cache_dir,
+        **options,
+    )
+
+
+@router.post("/suggestions")
+def suggest_criteria(
+    request: Request, uow: UowDep, user: ApiUser, body: SuggestRequest
+) -> dict[str, Any]:
+    """Split a text into statements and suggest the criteria each most likely evidences."""
+    found = run_suggest(request, uow, body.framework, body.text, version=body.version, top=body.top)
+    return suggestions_json(found)
+
+
+@router.post("/people/{email}/evidence/accept", status_code=201)
+def accept_suggestions(
+    uow: UowDep, user: ApiUser, email: Email, body: AcceptRequest
+) -> list[dict[str, Any]]:
+    """Store accepted statements as the person's evidence, linked to the chosen criteria
+    (the person themself or an admin; all or nothing)."""
+    from skillgrid.services.suggestions import Accepted, accept
+
+    accepted = [Accepted(i.statement, tuple(i.criteria), i.source, i.date) for i in body.items]
+    from skillgrid.services.frameworks import get_framework
+
+    stored = accept(uow, user.actor, email, body.framework, accepted, body.version)
+    ladder = get_framework(uow, body.framework, body.version)
+    by_uid = {c.uid: c.id for c in ladder.criteria}
+    return [
+        {
+            "id": e.id,
+            "title": e.title,
+            "source": e.source,
+            "criteria": sorted(by_uid[u] for u in e.criteria if u in by_uid),
+        }
+        for e in stored
+    ]

@@ -1,0 +1,99 @@
+"""From text to evidence: paste or upload a brag document, review the suggested criteria per
+statement (accept, change or skip), then store the accepted ones as the signed-in person's
+evidence. Suggestions are evidence to accept, never ratings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from skillgrid.domain.errors import InputError, Problem
+from skillgrid.web.api.suggestions import run_suggest, suggestions_json
+from skillgrid.web.deps import CsrfField, CurrentUser, UowDep, check_csrf, templates_of
+
+router = APIRouter(include_in_schema=False)
+MAX_UPLOAD = 2 * 1024 * 1024
+MAX_FORM_STATEMENTS = 500
+
+
+def _render(request: Request, user: Any, uow: Any, **context: Any) -> Response:
+    from skillgrid.services.frameworks import list_frameworks
+
+    ladders = [info.name for info in list_frameworks(uow)]
+    return templates_of(request).TemplateResponse(
+        request,
+        "evidence_suggest.html",
+        {"user": user, "ladders": ladders, "result": None, "created": None, **context},
+    )
+
+
+@router.get("/evidence/suggest")
+async def suggest_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+    return _render(request, user, uow, framework="sre", text="")
+
+
+@router.post("/evidence/suggest")
+async def suggest_review(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    framework: Annotated[str, Form(max_length=100)] = "sre",
+    text: Annotated[str, Form(max_length=200_000)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    csrf_token: CsrfField = None,
+) -> Response:
+    """Suggest criteria for each statement of the pasted text or the uploaded file."""
+    check_csrf(request, user, csrf_token)
+    if file is not None and file.filename:
+        data = await file.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise InputError([Problem("the file is over 2 MB", "upload a part, or paste it")])
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(
+                [Problem(f"{file.filename} is not UTF-8 text", "upload a .md or .txt file")]
+            ) from None
+    found = await run_in_threadpool(run_suggest, request, uow, framework, text)
+    criteria = [(c.id, c.text) for c in found.framework.criteria]
+    return _render(
+        request,
+        user,
+        uow,
+        framework=found.framework.name,
+        text=text,
+        result=suggestions_json(found),
+        criteria=criteria,
+    )
+
+
+@router.post("/evidence/accept")
+async def accept_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+    """Store the accepted statements as the signed-in person's evidence."""
+    from skillgrid.services.suggestions import Accepted, accept
+
+    form = await request.form(max_fields=4 * MAX_FORM_STATEMENTS + 10, max_files=0)
+    check_csrf(request, user, _field(form, "csrf_token"))
+    framework = _field(form, "framework") or "sre"
+    raw_version = _field(form, "version")
+    version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else None
+    accepted = []
+    for index in range(MAX_FORM_STATEMENTS):
+        statement = _field(form, f"statement-{index}")
+        if not statement:
+            break
+        choice = _field(form, f"choice-{index}")
+        if choice == "other":
+            choice = _field(form, f"other-{index}")
+        if choice and choice != "skip":
+            accepted.append(Accepted(statement, (choice,)))
+    stored = accept(uow, user.actor, user.email, framework, accepted, version)
+    return _render(request, user, uow, framework=framework, text="", created=stored)
+
+
+def _field(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value.strip()[:1000] if isinstance(value, str) else ""
