@@ -72,6 +72,10 @@ def _import(engine: Engine, document: str, *, replace: bool = False) -> None:
 
 @pytest.fixture(scope="module")
 def org(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    return build_org(tmp_path_factory)
+
+
+def build_org(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """The organisation built once through the services on SQLite: (export, API token)."""
     from skillgrid.db.engine import make_session_factory
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
