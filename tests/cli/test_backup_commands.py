@@ -14,8 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from skillgrid.cli import app
-from skillgrid.db.dump import export_all, import_all
+from skillgrid.db.dump import export_all
 from skillgrid.db.engine import make_engine
+from skillgrid.db.load import import_all
 from tests.conftest import POSTGRES_URL, table_snapshot
 from tests.integration.test_export_all import build_org
 

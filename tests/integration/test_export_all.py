@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from skillgrid.db.dump import export_all, import_all
+from skillgrid.db.dump import export_all
 from skillgrid.db.engine import make_engine
+from skillgrid.db.load import import_all
 from skillgrid.db.migrate import upgrade
 from skillgrid.db.portable import PortabilityError
 from skillgrid.domain.assessments import MANAGER, OPERATOR, SELF, Entry

@@ -72,7 +72,7 @@ def import_all(
     import io
 
     from skillgrid.cli.common import error_line
-    from skillgrid.db.dump import import_all as load
+    from skillgrid.db.load import import_all as load
 
     if path == "-":
         source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")

@@ -21,7 +21,8 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, inspect, select
 
-from skillgrid.db.dump import Summary, export_all, import_all
+from skillgrid.db.dump import Summary, export_all
+from skillgrid.db.load import import_all
 from skillgrid.db.migrate import HEAD, known_revisions, upgrade
 from skillgrid.db.portable import PortabilityError
 from skillgrid.db.tables import Base

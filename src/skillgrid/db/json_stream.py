@@ -9,9 +9,12 @@ walked here.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 CHUNK = 1 << 20
+_SPACE = re.compile(r"[ \t\r\n]*")
 
 
 class JsonSyntaxError(ValueError):
@@ -54,12 +57,9 @@ class JsonStream:
     def peek(self) -> str:
         """The next character that is not white space ('' at the end)."""
         while True:
-            buffer, pos = self.buffer, self.pos
-            while pos < len(buffer) and buffer[pos] in " \t\r\n":
-                pos += 1
-            self.pos = pos
-            if pos < len(buffer):
-                return buffer[pos]
+            self.pos = _SPACE.match(self.buffer, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
             if not self._fill():
                 return ""
 
@@ -93,6 +93,17 @@ class JsonStream:
                 continue  # a number may go on in the next chunk
             self.pos = end
             return found
+
+    def array(self) -> Iterator[Any]:
+        """Each value of the array that starts here, one at a time."""
+        self.expect("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            if self.expect(",", "]") == "]":
+                return
 
     def end(self) -> None:
         """Only white space may follow the document."""

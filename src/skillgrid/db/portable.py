@@ -28,6 +28,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Enum,
     Float,
     Integer,
     LargeBinary,
@@ -59,7 +60,7 @@ def encoder(column: Column[Any]) -> Encode | None:
     if isinstance(kind, Date | Time):
         return _iso
     if isinstance(kind, Boolean):
-        return _maybe(bool)
+        return None  # SQLAlchemy already turns SQLite's 0/1 into False/True
     if isinstance(kind, LargeBinary):
         return _maybe(lambda v: base64.b64encode(bytes(v)).decode("ascii"))
     if isinstance(kind, Float):
@@ -68,9 +69,9 @@ def encoder(column: Column[Any]) -> Encode | None:
         return _maybe(str)  # a Decimal keeps every digit as text
     if isinstance(kind, Uuid):
         return _maybe(str)
-    if isinstance(kind, String):
+    if isinstance(kind, Enum):
         return _maybe(_text)
-    if isinstance(kind, Integer | JSON):
+    if isinstance(kind, Integer | JSON | String):
         return None
     raise PortabilityError(
         f"column {column.table.name}.{column.name} has type {kind!r}, which the export does "
