@@ -70,8 +70,9 @@ def build(path: Path, people: int, cycles: int) -> None:
                     )
 
 
-def measure(label: str, command: list[str], url: str) -> tuple[float, int]:
-    """Run one step as its own process: (wall seconds, peak RSS in MB)."""
+def measure(label: str, command: list[str], url: str) -> tuple[float, float, int]:
+    """Run one step as its own process: (wall seconds, CPU seconds, peak RSS in MB). On a
+    shared machine the CPU time is the steadier figure."""
     env = {**os.environ, "SKILLGRID_DATABASE_URL": url}
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -79,10 +80,10 @@ def measure(label: str, command: list[str], url: str) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     if status != 0:
         sys.exit(f"{label} failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
 
 
-def baseline(path: Path) -> tuple[float, int]:
+def baseline(path: Path) -> tuple[float, float, int]:
     code = (
         "import sqlite3,sys;db=sqlite3.connect(sys.argv[1]);"
         "names=[r[0] for r in db.execute(\"SELECT name FROM sqlite_master WHERE type='table'\")];"
@@ -114,7 +115,9 @@ def main() -> None:
     export, copy = args.dir / "export.json", args.dir / "copy.db"
     for leftover in (export, copy, args.dir / "backup.db"):
         leftover.unlink(missing_ok=True)
-    results = {"baseline: sqlite3 SELECT * of every table": baseline(source)}
+    results: dict[str, tuple[float, float, int]] = {
+        "baseline: sqlite3 SELECT * of every table": baseline(source)
+    }
     results["export-all (SQLite)"] = measure("export", [SKILLGRID, "export-all", str(export)], url)
     results["import-all (SQLite)"] = measure(
         "import", [SKILLGRID, "import-all", str(export)], f"sqlite:///{copy}"
@@ -124,13 +127,16 @@ def main() -> None:
     )
     if args.postgres:
         results.update(postgres(args.postgres, export, args.dir))
-    base = results["baseline: sqlite3 SELECT * of every table"][0]
+    base = results["baseline: sqlite3 SELECT * of every table"][1]
     print(f"export file: {export.stat().st_size / 2**20:.0f} MB")
-    for label, (seconds, rss) in results.items():
-        print(f"{label:<44} {seconds:7.1f} s  {seconds / base:6.1f}×  peak RSS {rss:5d} MB")
+    for label, (wall, cpu, rss) in results.items():
+        print(
+            f"{label:<44} wall {wall:7.1f} s  CPU {cpu:7.1f} s  {cpu / base:6.1f}× baseline CPU"
+            f"  peak RSS {rss:5d} MB"
+        )
 
 
-def postgres(server: str, export: Path, folder: Path) -> dict[str, tuple[float, int]]:
+def postgres(server: str, export: Path, folder: Path) -> dict[str, tuple[float, float, int]]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
