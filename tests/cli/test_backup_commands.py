@@ -169,6 +169,19 @@ def test_restore_refuses_every_bad_backup_and_changes_nothing(
         assert table_snapshot(url) == before, case
 
 
+def test_a_backup_that_cannot_be_written_says_why(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    cases = {
+        str(tmp_path / "no" / "such" / "dir.db"): "does not exist",
+        str(tmp_path): "is a folder",
+    }
+    for path, message in cases.items():
+        for command in ("backup", "export-all"):
+            refused = run(url, command, path)
+            assert refused.exit_code == 1 and message in refused.stderr, refused.output
+    assert list(tmp_path.glob(".*partial")) == []
+
+
 def test_backups_taken_while_writes_go_on_are_each_one_consistent_moment(
     org: tuple[str, str], tmp_path: Path
 ) -> None:

@@ -149,7 +149,12 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise PortabilityError(f"{path}: the folder {directory} does not exist")
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
+    if path.is_dir():
+        raise PortabilityError(f"{path} is a folder: give a file name")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
+    except OSError as error:
+        raise PortabilityError(f"{path}: cannot write there ({error.strerror})") from None
     os.close(handle)
     partial = Path(name)
     try:
@@ -158,6 +163,8 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         with partial.open("rb+") as done:
             os.fsync(done.fileno())
         os.replace(partial, path)
+    except OSError as error:
+        raise PortabilityError(f"{path}: cannot write it ({error.strerror})") from None
     finally:
         partial.unlink(missing_ok=True)
 
