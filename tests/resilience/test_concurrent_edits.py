@@ -34,6 +34,7 @@ def hammer(ports: list[int], org: Org, seconds: float) -> dict[str, object]:
     targets = list(org.engineers[:ASSESSMENTS])
     acks: dict[str, list[tuple[int, str]]] = defaultdict(list)  # email → (revision, marker)
     statuses: Counter[int] = Counter()
+    kinds: Counter[str] = Counter()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -57,6 +58,8 @@ def hammer(ports: list[int], org: Org, seconds: float) -> dict[str, object]:
                 statuses[status] += 1
                 if status == 200:
                     acks[email].append((saved["revision"], marker))
+                elif status == 409:  # stale revision, or SQLite's lock taken by another writer
+                    kinds["stale revision" if "revision" in saved["detail"] else "busy"] += 1
         api.close()
 
     threads = [
@@ -68,7 +71,7 @@ def hammer(ports: list[int], org: Org, seconds: float) -> dict[str, object]:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"acks": acks, "statuses": statuses}
+    return {"acks": acks, "statuses": statuses, "conflicts": kinds}
 
 
 def stored(url: str) -> dict[str, tuple[int, set[str], int]]:
@@ -145,7 +148,8 @@ def run_scenario(url: str, processes: int, seconds: float) -> tuple[int, int]:
     backend = url.split(":")[0]
     print(
         f"\n{processes} processes × {CLIENTS_PER_PROCESS} clients, {seconds:.0f} s on {backend}: "
-        f"{acknowledged} writes acknowledged, {conflicts} answered 409, none lost"
+        f"{acknowledged} writes acknowledged, {conflicts} answered 409 "
+        f"({dict(result['conflicts'])}), none lost"
     )
     assert acknowledged > ASSESSMENTS and conflicts > 0
     return acknowledged, conflicts
