@@ -228,3 +228,6 @@ def test_backups_taken_while_writes_go_on_are_each_one_consistent_moment(
                 "WHERE p.email = 'bo@x.org' GROUP BY r.comment"
             ).fetchall()
         assert len(comments) <= 1 and all(count == len(ids) for _, count in comments), comments
+    fresh = f"sqlite:///{tmp_path / 'restored.db'}"
+    assert run(fresh, "restore", str(tmp_path / "b4.db")).exit_code == 0
+    assert '"bo@x.org"' in dump(fresh)
