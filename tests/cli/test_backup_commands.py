@@ -17,6 +17,7 @@ from skillgrid.cli import app
 from skillgrid.db.dump import export_all
 from skillgrid.db.engine import make_engine
 from skillgrid.db.load import import_all
+from skillgrid.db.migrate import HEAD
 from tests.conftest import POSTGRES_URL, table_snapshot
 from tests.integration.test_export_all import build_org
 
@@ -145,7 +146,8 @@ def _bad_backups(tmp_path: Path, good_sqlite: Path, good_json: Path) -> dict[str
         "truncated json": (write("cut.json", text[: len(text) // 2]), "cut short"),
         "older json": (
             write(
-                "old.json", text.replace(b'"schema_revision": "0007"', b'"schema_revision": "0006"')
+                "old.json",
+                text.replace(f'"schema_revision": "{HEAD}"'.encode(), b'"schema_revision": "0006"'),
             ),
             "revision '0006'",
         ),

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from skillgrid.db.dump import export_all
 from skillgrid.db.engine import make_engine
 from skillgrid.db.load import import_all
-from skillgrid.db.migrate import upgrade
+from skillgrid.db.migrate import HEAD, upgrade
 from skillgrid.db.portable import PortabilityError
 from skillgrid.domain.assessments import MANAGER, OPERATOR, SELF, Entry
 from skillgrid.domain.evidence import Evidence
@@ -110,7 +110,7 @@ def test_two_exports_of_the_same_data_are_byte_identical(filled: tuple[str, str]
         engine.dispose()
     assert first == second
     document = json.loads(first)
-    assert document["schema_revision"] == "0007" and document["format_version"] == 1
+    assert document["schema_revision"] == HEAD and document["format_version"] == 1
     assert "web_sessions" not in document["tables"]
     assert document["excluded_tables"] == ["web_sessions"]
     people = document["tables"]["people"]
@@ -221,7 +221,7 @@ BAD_DOCUMENTS: dict[str, tuple[Callable[[str], str], str]] = {
         lambda d: _edit(d, '"format_version": 1', '"format_version": 2'),
         "format version 2",
     ),
-    "older schema": (lambda d: _edit(d, '"0007"', '"0006"'), "schema revision '0006'"),
+    "older schema": (lambda d: _edit(d, f'"{HEAD}"', '"0006"'), "schema revision '0006'"),
     "unknown table": (
         lambda d: _edit(d, '"evidence_links":', '"evidence_linkz":'),
         "evidence_linkz",

@@ -8,8 +8,8 @@ Date-times with ``timezone=True`` are written in UTC with an explicit offset
 (``2026-11-28T01:10:05.123456+00:00``): PostgreSQL returns them in the session's zone and
 SQLite stores the wall clock without one, which SkillGrid always writes in UTC, so a naive
 value read from SQLite is UTC. Date-times without a zone are written naive. Bytes are
-base64; JSON columns hold their value as is (SQL NULL and a JSON ``null`` both read as
-``null``).
+base64; JSON columns hold their value with object keys sorted (SQL NULL and a JSON
+``null`` both read as ``null``).
 """
 
 from __future__ import annotations
@@ -71,7 +71,9 @@ def encoder(column: Column[Any]) -> Encode | None:
         return _maybe(str)
     if isinstance(kind, Enum):
         return _maybe(_text)
-    if isinstance(kind, Integer | JSON | String):
+    if isinstance(kind, JSON):
+        return _canonical  # PostgreSQL's JSONB reorders keys; SQLite keeps them as written
+    if isinstance(kind, Integer | String):
         return None
     raise PortabilityError(
         f"column {column.table.name}.{column.name} has type {kind!r}, which the export does "
@@ -116,6 +118,15 @@ def _maybe(convert: Callable[[Any], Any]) -> Encode:
 
 def _text(value: Any) -> str:
     return str(value.name if isinstance(value, enum.Enum) else value)
+
+
+def _canonical(value: Any) -> Any:
+    """A JSON value with every object's keys sorted, so both backends write it alike."""
+    if isinstance(value, dict):
+        return {key: _canonical(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    return value
 
 
 def _iso(value: Any) -> str | None:
