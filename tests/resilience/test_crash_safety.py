@@ -298,7 +298,7 @@ def crash_loop(url: str, kills: int, seed: int) -> None:
     )
     assert not problems, problems[:10]
     assert not writers.unexpected, writers.unexpected[:10]
-    assert sum(writers.acks.values()) > kills  # the writers got real work done
+    assert sum(writers.acks.values()) > kills // 2  # the writers got real work done
 
 
 def test_sigkill_during_writes_on_sqlite_loses_nothing_acknowledged(tmp_path: Path) -> None:
