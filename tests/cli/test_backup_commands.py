@@ -171,6 +171,27 @@ def test_restore_refuses_every_bad_backup_and_changes_nothing(
         assert table_snapshot(url) == before, case
 
 
+def test_a_sqlite_backup_from_an_older_version_is_migrated_after_restore(tmp_path: Path) -> None:
+    from alembic import command
+
+    from skillgrid.db.migrate import _config, current_revision
+
+    old = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = _config()
+    with old.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+    old.dispose()
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    restored = run(url, "restore", str(tmp_path / "old.db"))
+    assert restored.exit_code == 0, restored.output
+    engine = make_engine(url)
+    try:
+        assert current_revision(engine) == HEAD
+    finally:
+        engine.dispose()
+
+
 def test_a_backup_that_cannot_be_written_says_why(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'live.db'}"
     cases = {
