@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
-from sqlalchemy import Column, Connection, Engine, Integer, Table, bindparam, select, text, update
+from sqlalchemy import Column, Connection, Engine, Integer, Table, select, text
 from sqlalchemy.exc import DBAPIError
 
 from skillgrid.db.dump import FORMAT, FORMAT_VERSION, Summary, exported_tables
@@ -200,17 +200,14 @@ class _TableLoader:
         later = [i for i, c in enumerate(columns) if _refers_to_own_table(c)]
         keys = [i for i, c in enumerate(columns) if c.primary_key]
         writer = _Writer(self.connection, self.table, columns)
-        deferred: list[dict[str, Any]] = []
+        deferred: list[tuple[Any, ...]] = []  # (references…, primary key…), bind values
         batch: list[list[Any]] = []
         count = 0
         for values in stream.array():
             count += 1
             row = decode(values, count)
             if later and any(row[i] is not None for i in later):
-                deferred.append(
-                    {**{f"_{columns[i].key}": row[i] for i in keys}}
-                    | {columns[i].key: row[i] for i in later}
-                )
+                deferred.append(tuple(row[i] for i in later) + tuple(row[i] for i in keys))
                 for i in later:
                     row[i] = None
             batch.append(row)
@@ -220,9 +217,14 @@ class _TableLoader:
         if batch:
             self._write(writer, batch, count)
         if deferred:
-            self._set_own_references(
-                deferred, [columns[i] for i in later], [columns[i] for i in keys]
-            )
+            sql = writer.update([columns[i] for i in later], [columns[i] for i in keys])
+            try:
+                for start in range(0, len(deferred), BATCH):
+                    self.connection.exec_driver_sql(sql, deferred[start : start + BATCH])
+            except DBAPIError as error:
+                raise self._error(
+                    f"a reference to another row of the table breaks: {error.orig}"
+                ) from None
         return count
 
     def _row_decoder(self, columns: list[Column[Any]]) -> Callable[[Any, int], list[Any]]:
@@ -269,21 +271,6 @@ class _TableLoader:
                 f"rows {first}–{last} break a rule of the database: {cause}"
             ) from None
 
-    def _set_own_references(
-        self, deferred: list[dict[str, Any]], later: list[Column[Any]], keys: list[Column[Any]]
-    ) -> None:
-        where = [c == bindparam(f"_{c.key}") for c in keys]
-        statement = (
-            update(self.table).where(*where).values({c.key: bindparam(c.key) for c in later})
-        )
-        try:
-            for start in range(0, len(deferred), BATCH):
-                self.connection.execute(statement, deferred[start : start + BATCH])
-        except DBAPIError as error:
-            raise self._error(
-                f"a reference to another row of the table breaks: {error.orig}"
-            ) from None
-
 
 class _Writer:
     """Hands batches of bind values to the driver: COPY on PostgreSQL (psycopg), one
@@ -298,8 +285,17 @@ class _Writer:
         dbapi = connection.dialect.dbapi
         self.driver_error: type[Exception] = getattr(dbapi, "Error", DBAPIError)
         self.copy = connection.dialect.driver == "psycopg"
-        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        self.insert = f"INSERT INTO {self.target} VALUES ({', '.join([marker] * len(columns))})"
+        self.marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        self.table = quote.format_table(table)
+        markers = ", ".join([self.marker] * len(columns))
+        self.insert = f"INSERT INTO {self.target} VALUES ({markers})"
+
+    def update(self, columns: list[Column[Any]], keys: list[Column[Any]]) -> str:
+        """UPDATE of ``columns`` by primary key; parameters: values, then the key."""
+        quote = self.connection.dialect.identifier_preparer.format_column
+        values = ", ".join(f"{quote(c)} = {self.marker}" for c in columns)
+        where = " AND ".join(f"{quote(c)} = {self.marker}" for c in keys)
+        return f"UPDATE {self.table} SET {values} WHERE {where}"
 
     def write(self, rows: Iterable[list[Any]]) -> None:
         if not self.copy:
