@@ -29,19 +29,12 @@ def export_all(
     """
     import io
 
-    from skillgrid.db.backup import atomic_write
+    from skillgrid.db.backup import export_file
     from skillgrid.db.dump import export_all as export
 
     def run(engine: Engine) -> Summary:
         if path != "-":
-            found: list[Summary] = []
-
-            def write(partial: Path) -> None:
-                with partial.open("w", encoding="utf-8", newline="\n") as out:
-                    found.append(export(engine, out))
-
-            atomic_write(Path(path), write)
-            return found[0]
+            return export_file(engine, Path(path))
         sys.stdout.flush()
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         try:

@@ -46,6 +46,11 @@ def backup(engine: Engine, path: Path, *, as_json: bool = False) -> Outcome:
     if engine.dialect.name == "sqlite" and not as_json:
         atomic_write(path, lambda partial: _sqlite_copy(_sqlite_file(engine), partial))
         return Outcome("sqlite", path)
+    return Outcome("json", path, export_file(engine, path))
+
+
+def export_file(engine: Engine, path: Path) -> Summary:
+    """``export_all`` into the file ``path``, which appears only when complete."""
     summaries: list[Summary] = []
 
     def write(partial: Path) -> None:
@@ -53,7 +58,7 @@ def backup(engine: Engine, path: Path, *, as_json: bool = False) -> Outcome:
             summaries.append(export_all(engine, out))
 
     atomic_write(path, write)
-    return Outcome("json", path, summaries[0])
+    return summaries[0]
 
 
 def restore(engine: Engine, path: Path, *, force: bool = False) -> Outcome:
