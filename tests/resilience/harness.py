@@ -112,9 +112,14 @@ class Launcher:
         self.process.stdin.flush()
         return self.process.stdout.readline().strip()
 
-    def serve(self, port: int) -> int:
-        """Fork a server on ``port``; its pid."""
-        return int(self._ask(f"serve {port}"))
+    def serve(self, port: int, probe: Path) -> int:
+        """Fork a server on ``port`` that keeps ``probe`` up to date (see launcher.py);
+        its pid."""
+        if not probe.exists():
+            probe.write_bytes(b"-".ljust(256))
+        with probe.open("r+b") as handle:  # in place: a reader may have it mapped
+            handle.write(b"-".ljust(256))
+        return int(self._ask(f"serve {port} {probe}"))
 
     def reap(self, pid: int) -> None:
         """Wait until the (killed) server is gone."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import mmap
 import os
 import random
 import re
@@ -259,31 +260,70 @@ def _check_assessments(  # type: ignore[no-untyped-def]
     return problems
 
 
-def crash_loop(url: str, kills: int, seed: int) -> None:
+def _wait_for_write(probe: Path, timeout: float) -> bool:
+    """Until the server holds uncommitted writes (see launcher.py); False on timeout."""
+    with probe.open("rb") as handle, mmap.mmap(handle.fileno(), 1, prot=mmap.PROT_READ) as state:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if state[0:1] == b"W":
+                return True
+            time.sleep(0.0001)
+    return False
+
+
+def died_during(probe: Path) -> str:
+    """What the server was doing when it was killed, from its probe file."""
+    data = probe.read_bytes()
+    request = data[1:].decode().strip()
+    method, _, path = request.partition(" ")
+    what = (
+        "ladder upload"
+        if path.endswith("/ladders/store")
+        else "finalize"
+        if path.endswith("/finalize")
+        else "submit"
+        if path.endswith("/submit")
+        else "assessment save"
+        if method == "PUT"
+        else "a read"
+    )
+    if data[:1] == b"W":
+        return f"uncommitted write ({what})"
+    return "open transaction" if data[:1] == b"R" else "between transactions"
+
+
+def crash_loop(url: str, kills: int, seed: int, probe: Path) -> None:
     org = build_org(url, engineers=SAVED + kills * 10)
     port = free_port()
     launcher = Launcher(url)
     writers = Writers(port, org)
     rng = random.Random(seed)
     mid_write: Counter[str] = Counter()
+    at_death: Counter[str] = Counter()
+    seen_writing = 0
     problems: list[str] = []
     writers.start()
     started = time.monotonic()
     up_wait = checks = 0.0
     try:
-        for _ in range(kills):
-            pid = launcher.serve(port)
+        for round_ in range(kills):
+            pid = launcher.serve(port, probe)
             before = time.monotonic()
             wait_until_up(port)
             up_wait += time.monotonic() - before
             writers.up.set()
-            # let at least one write through, then kill at a random moment after it
+            # let at least one write through; then, three rounds in four, kill as soon as
+            # the server is inside a transaction that has written and not committed
             writers.progress(timeout=5)
-            time.sleep(rng.uniform(0.0, 0.3))
+            if round_ % 4 != 3:
+                seen_writing += _wait_for_write(probe, timeout=3)
+            else:
+                time.sleep(rng.uniform(0.0, 0.3))
             mid_write.update(name for name, busy in writers.in_flight.items() if busy)
             writers.up.clear()
             os.kill(pid, signal.SIGKILL)
             launcher.reap(pid)
+            at_death[died_during(probe)] += 1
             before = time.monotonic()
             problems += check(url, org, writers)
             checks += time.monotonic() - before
@@ -293,6 +333,7 @@ def crash_loop(url: str, kills: int, seed: int) -> None:
     print(
         f"\n{kills} SIGKILLs on {url.split(':')[0]}; "
         f"requests outstanding at the kills: {dict(mid_write)}; "
+        f"the server was in: {dict(at_death)} (seen writing {seen_writing}); "
         f"acknowledged: {dict(writers.acks)}; problems: {len(problems)}; "
         f"{time.monotonic() - started:.0f} s (start-up {up_wait:.0f} s, checks {checks:.0f} s)"
     )
@@ -302,16 +343,16 @@ def crash_loop(url: str, kills: int, seed: int) -> None:
 
 
 def test_sigkill_during_writes_on_sqlite_loses_nothing_acknowledged(tmp_path: Path) -> None:
-    crash_loop(f"sqlite:///{tmp_path / 'crash.db'}", kills=50, seed=1)
+    crash_loop(f"sqlite:///{tmp_path / 'crash.db'}", kills=50, seed=1, probe=tmp_path / "probe")
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="SKILLGRID_TEST_DATABASE_URL not set")
 def test_sigkill_during_writes_on_postgresql_loses_nothing_acknowledged(
-    postgres_server: str,
+    postgres_server: str, tmp_path: Path
 ) -> None:
     engine = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    crash_loop(postgres_server, kills=20, seed=2)
+    crash_loop(postgres_server, kills=20, seed=2, probe=tmp_path / "probe")
