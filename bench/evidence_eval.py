@@ -16,7 +16,12 @@ time from `skillgrid serve` answering to its first suggestion (target ≤ 2 s; f
 with an empty cache and second start with it filled) and the server's peak memory (RSS)
 with the model loaded.
 
-Run: python bench/evidence_eval.py [--calibrate] [--repeat N]
+With --cv: cross-validation of the hybrid's BM25 share (LEXICAL_SHARE) over both sets
+together (5 stratified folds, 20 shuffles): on each training part the share with the best
+top-1 + top-3 and the highest threshold step that turns no real line away are chosen, and
+the test part is scored with them. --accuracy-only skips the speed measurements.
+
+Run: python bench/evidence_eval.py [--calibrate] [--cv] [--accuracy-only] [--repeat N]
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from skillgrid.domain.statements import split_statements
 from skillgrid.domain.suggestions import rank
 from skillgrid.importers import read_ladder
 from skillgrid.suggest import encoder as encoding
-from skillgrid.suggest.matcher import THRESHOLDS, Matcher
+from skillgrid.suggest.matcher import LEXICAL_SHARE, THRESHOLDS, Matcher
 
 DATA = Path(__file__).parents[1] / "tests" / "data"
 DEV_SET = DATA / "evidence_dev.yaml"
@@ -85,6 +90,57 @@ def calibrate(name: str, scores: np.ndarray, labels: list[set[str]]) -> None:
             f"  {name:<10} threshold {threshold:.3f}: says none for {int(said.sum()):3d}, "
             f"{caught} right, {int((said & ~is_none).sum())} wrong"
         )
+
+
+def cross_validate(framework: object, texts: list[str], labels: list[set[str]]) -> None:
+    matcher = Matcher(framework, "hybrid", None)  # type: ignore[arg-type]
+    assert matcher._semantic is not None and matcher._lexical is not None
+    semantic, lexical = matcher._semantic.scores(texts), matcher._lexical.scores(texts)
+    ids = matcher.criteria
+    shares = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0)
+    none = np.array([not w for w in labels])
+    hits: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for share in shares:
+        scores = (1 - share) * semantic + share * lexical
+        order = np.argsort(-scores, axis=1)[:, :3]
+        first = np.array([bool(w) and ids[o[0]] in w for o, w in zip(order, labels, strict=True)])
+        three = np.array(
+            [bool(w & {ids[i] for i in o}) for o, w in zip(order, labels, strict=True)]
+        )
+        hits[share] = (first, three, scores.max(axis=1))
+    rng = np.random.default_rng(0)
+    top1: list[float] = []
+    top3: list[float] = []
+    chosen: dict[float, int] = {}
+    caught = wrong = missed = 0
+    for _ in range(20):
+        folds: list[list[int]] = [[] for _ in range(5)]
+        for group in (np.flatnonzero(~none), np.flatnonzero(none)):
+            for k, i in enumerate(rng.permutation(group)):
+                folds[k % 5].append(int(i))
+        for fold in folds:
+            test = np.array(fold)
+            train = np.setdiff1d(np.arange(len(labels)), test)
+            real_train, real_test = train[~none[train]], test[~none[test]]
+            share = max(
+                shares, key=lambda s: hits[s][0][real_train].sum() + hits[s][1][real_train].sum()
+            )
+            chosen[share] = chosen.get(share, 0) + 1
+            first, three, best = hits[share]
+            top1.append(first[real_test].mean())
+            top3.append(three[real_test].mean())
+            threshold = np.floor(best[real_train].min() / 0.025) * 0.025 - 0.025
+            said = best[test] < threshold
+            caught += int((said & none[test]).sum())
+            wrong += int((said & ~none[test]).sum())
+            missed += int((~said & none[test]).sum())
+    print(
+        f"cross-validation of the hybrid (both sets, {int((~none).sum())} real lines and "
+        f"{int(none.sum())} unrelated, 5 folds × 20): top-1 {np.mean(top1):6.1%} top-3 "
+        f"{np.mean(top3):6.1%}, no-match precision {caught / max(1, caught + wrong):6.1%} "
+        f"recall {caught / (caught + missed):6.1%}; shares chosen "
+        f"{dict(sorted(chosen.items()))} (in use: {LEXICAL_SHARE})"
+    )
 
 
 def plain_baseline(framework: object, texts: list[str]) -> np.ndarray:
@@ -199,6 +255,8 @@ def first_suggestion() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calibrate", action="store_true", help="print threshold sweeps")
+    parser.add_argument("--cv", action="store_true", help="cross-validate the hybrid's weight")
+    parser.add_argument("--accuracy-only", action="store_true", help="skip the speed runs")
     parser.add_argument("--repeat", type=int, default=5, help="dev set copies for throughput")
     parser.add_argument("--runs", type=int, default=5, help="interleaved throughput runs")
     args = parser.parse_args()
@@ -236,6 +294,10 @@ def main() -> None:
     for name, statements, found in (("dev", texts, labels), ("held-out", held_texts, held_labels)):
         print(f"  {name:<9} {accuracy(plain_baseline(framework, statements), ids, found, 0.3)}")
     print(f"thresholds: {THRESHOLDS}")
+    if args.cv:
+        cross_validate(framework, texts + held_texts, labels + held_labels)
+    if args.accuracy_only:
+        return
     throughput(framework, texts, args.repeat, args.runs)
     first_suggestion()
 

@@ -124,3 +124,24 @@ def test_every_built_in_criterion_has_examples_keyed_by_its_exact_text(seed_byte
     examples = builtin_examples()
     assert set(examples) == texts
     assert all(len(found) >= 2 for found in examples.values())
+
+
+def test_examples_count_in_bm25_and_criteria_without_them_keep_their_threshold() -> None:
+    from skillgrid.importers import read_ladder
+
+    framework = read_ladder(LADDER, "ops.csv").framework
+    texts = {c.id: c.text for c in framework.criteria}
+    dns, selinux = (i for i, t in texts.items() if "DNS" in t or "SELinux" in t)
+    statement = ["Spoke about our resolver fleet at FOSDEM"]
+    bare = matcher.Matcher(framework, "lexical", None, {})
+    with_one = matcher.Matcher(
+        framework, "lexical", None, {texts[dns]: ("Gave a FOSDEM talk about our resolvers",)}
+    )
+    # A criterion without examples is scored on the scale of the bare threshold, shifted
+    # onto the backend's, so a statement with no word of the ladder's stays below it.
+    shift = matcher.THRESHOLDS["lexical"] - matcher.BARE_THRESHOLDS["lexical"]
+    assert bare.scores(statement).max() == pytest.approx(shift)
+    assert shift < bare.threshold
+    scores = with_one.scores(statement)[0]
+    assert with_one.criteria[int(scores.argmax())] == dns
+    assert scores[with_one.criteria.index(selinux)] == pytest.approx(shift)

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import typer
 
-from skillgrid.cli import assessments, audit, evidence, frameworks, insight, leveling, people, web
+from skillgrid.cli import (
+    assessments,
+    audit,
+    evidence,
+    frameworks,
+    insight,
+    leveling,
+    operations,
+    people,
+    web,
+)
 
 app = typer.Typer(
     name="skillgrid",
@@ -31,6 +41,10 @@ app.add_typer(audit.audit_app, name="audit")
 app.command("level")(leveling.level)
 app.command("serve")(web.serve)
 app.command("demo")(web.demo)
+app.command("export-all")(operations.export_all)
+app.command("import-all")(operations.import_all)
+app.command("backup")(operations.backup)
+app.command("restore")(operations.restore)
 
 
 @app.command()

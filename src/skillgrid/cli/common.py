@@ -11,6 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from sqlalchemy import Engine
 
     from skillgrid.config import Settings
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
@@ -69,6 +70,24 @@ def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = 
             run_service(lambda: migrations.upgrade(engine))
         uow = SqlAlchemyUnitOfWork(make_session_factory(engine))
         return run_service(lambda: call(uow))
+    finally:
+        engine.dispose()
+
+
+def with_engine(call: Callable[[Engine], T], *, migrate: bool = True) -> T:
+    """Run ``call`` with an engine on the configured database (migrated first unless told
+    not to), for commands that work on the database as a whole (export, backup)."""
+    from skillgrid.db import migrate as migrations
+    from skillgrid.db.engine import make_engine
+
+    config = settings()
+    engine = run_service(
+        lambda: make_engine(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms)
+    )
+    try:
+        if migrate:
+            run_service(lambda: migrations.upgrade(engine))
+        return run_service(lambda: call(engine))
     finally:
         engine.dispose()
 

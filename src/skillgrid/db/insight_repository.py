@@ -283,32 +283,20 @@ class SqlInsightRepository:
         )
         return rows
 
-    def slice_counts(
-        self, cycles: Sequence[str], teams: Teams
-    ) -> list[tuple[str, str | None, int, int]]:
-        """(cycle, track, level, people) over a slice of the org (track None: overall)."""
+    def overall_counts(self, cycles: Sequence[str], teams: Teams) -> list[tuple[str, int, int]]:
+        """(cycle, overall level, people) over a slice of the org, for several cycles."""
         ids = self._cycle_ids(cycles)
         names = {v: k for k, v in ids.items()}
         if not ids:
             return []
-        track, result = OfficialTrackRow, OfficialResultRow
-        tracks = (
-            select(track.cycle_id, track.track_key, track.level, func.count())
-            .where(track.cycle_id.in_(list(ids.values())))
-            .group_by(track.cycle_id, track.track_key, track.level)
-        )
+        result = OfficialResultRow
         overall = (
             select(result.cycle_id, result.overall, func.count())
             .where(result.cycle_id.in_(list(ids.values())))
             .group_by(result.cycle_id, result.overall)
         )
-        tracks = self._in_teams(tracks, track.team_id, teams)
         overall = self._in_teams(overall, result.team_id, teams)
-        rows: list[tuple[str, str | None, int, int]] = [
-            (names[c], key, level, n) for c, key, level, n in self._core(tracks)
-        ]
-        rows.extend((names[c], None, level, n) for c, level, n in self._core(overall))
-        return rows
+        return [(names[c], level, n) for c, level, n in self._core(overall)]
 
     def track_levels(
         self, cycle: str, tracks: Iterable[str], teams: Teams

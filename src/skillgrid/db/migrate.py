@@ -51,3 +51,11 @@ def upgrade(engine: Engine) -> bool:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return True
+
+
+def known_revisions() -> list[str]:
+    """Every revision the migration scripts know, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(_config())
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]

@@ -250,6 +250,8 @@ class WebSessionRow(Base):
     """A signed-in browser: the cookie holds a random token, the table only its hash."""
 
     __tablename__ = "web_sessions"
+    # ephemeral: export-all and backups leave sessions out (everyone signs in again)
+    __table_args__ = ({"info": {"exported": False}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

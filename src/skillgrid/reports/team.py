@@ -36,7 +36,10 @@ def report_data(report: TeamReport) -> dict[str, Any]:
         "distribution": {
             "levels": list(report.levels),
             "teams": [_counts(c) for c in report.distribution],
-            "history": [{"cycle": name, **_counts(c)} for name, c in report.history],
+            "history": [
+                {"cycle": name, "people": c.people, "overall": list(c.overall)}
+                for name, c in report.history
+            ],
         },
         "calibration": {
             "org": {

@@ -296,7 +296,7 @@ class TeamReport:
     teams: tuple[str, ...]  # the team and every team below it
     coverage: tuple[Coverage, ...] = ()
     distribution: tuple[TeamCounts, ...] = ()  # the team (rolled up), then each team in it
-    history: tuple[tuple[str, TeamCounts], ...] = ()  # the team, per cycle of the ladder
+    history: tuple[tuple[str, TeamCounts], ...] = ()  # overall levels per cycle of the ladder
     org_deltas: Spread = field(default_factory=lambda: Spread(0, 0.0, 0.0))
     org_levels: Spread = field(default_factory=lambda: Spread(0, 0.0, 0.0))
     calibration: tuple[Calibration, ...] = ()
@@ -395,10 +395,8 @@ def team_report(
             distribution = tuple(
                 _team_counts(name, rolled[name], keys) for name in (team, *children)
             )
-            over_time = uow.insight.slice_counts(history_cycles, slice_)
-            history = tuple(
-                (name, _slice(name, over_time, framework, top)) for name in history_cycles
-            )
+            over_time = uow.insight.overall_counts(history_cycles, slice_)
+            history = tuple((name, _overall(name, over_time, top)) for name in history_cycles)
         coverage: list[Coverage] = []
         criteria: dict[str, str] = {}
         if "coverage" in sections:
@@ -554,21 +552,13 @@ def _team_counts(name: str | None, counts: Counts, keys: list[str]) -> TeamCount
     return TeamCounts(name, sum(overall), tuple(overall), {key: tuple(counts[key]) for key in keys})
 
 
-def _slice(
-    cycle: str,
-    rows: Sequence[tuple[str, str | None, int, int]],
-    framework: Framework,
-    top: int,
-) -> TeamCounts:
+def _overall(cycle: str, rows: Sequence[tuple[str, int, int]], top: int) -> TeamCounts:
+    """People per overall level in one cycle (tracks are per cycle: ask for that cycle)."""
     overall = [0] * (top + 1)
-    tracks = {t.key: [0] * (top + 1) for t in framework.tracks}
-    for name, track, level, n in rows:
-        target = overall if track is None else tracks.get(track)
-        if name == cycle and target is not None and 0 <= level <= top:
-            target[level] += n
-    return TeamCounts(
-        None, sum(overall), tuple(overall), {key: tuple(row) for key, row in tracks.items()}
-    )
+    for name, level, n in rows:
+        if name == cycle and 0 <= level <= top:
+            overall[level] += n
+    return TeamCounts(None, sum(overall), tuple(overall), {})
 
 
 def _coverage(

@@ -1,12 +1,18 @@
 """Matchers: score statements against the criteria of one framework version.
 
-- ``lexical``: BM25 (rank-bm25) over word stems of each criterion; always available.
+- ``lexical``: BM25 (rank-bm25) over word stems of each criterion's text and examples;
+  always available.
 - ``embedding``: cosine similarity of all-MiniLM-L6-v2 vectors; a criterion scores 0.3 × its
   whole text's similarity plus 0.7 × its best phrase's: a part of its lists (see
   ``criterion_phrases``) or one of its examples (see ``skillgrid.suggest.examples``).
-- ``hybrid``: the embedding score plus a small, saturated BM25 score (exact terms such as
-  "BGP" or "AppArmor" count a little extra). The default when the embeddings extra is
-  installed; ``lexical`` otherwise.
+- ``hybrid``: a weighted sum of the embedding score and the saturated BM25 score. For a
+  criterion with examples the BM25 share is large (``LEXICAL_SHARE``): its examples carry the
+  tools and jargon people write ("SELinux", "KubeCon", "SOC 2"), which the small model does
+  not connect to the ladder's words, while the model still matches paraphrases. For a
+  criterion without examples BM25 sees only the ladder's own words and gets a small share
+  (``BARE_LEXICAL_SHARE``); its scores are shifted so that both kinds of criterion meet the
+  "no good match" threshold at the same confidence. The default when the embeddings extra
+  is installed; ``lexical`` otherwise.
 
 Criterion vectors are computed once per framework version and kept in memory and in a cache
 file named by a hash of the model id and the criterion texts. Matchers are built once per
@@ -35,8 +41,17 @@ Backend = Literal["auto", "lexical", "embedding", "hybrid"]
 BACKENDS: tuple[str, ...] = ("auto", "lexical", "embedding", "hybrid")
 # Scores below these say "no good match"; calibrated on tests/data/evidence_dev.yaml by
 # bench/evidence_eval.py (see docs/performance.md).
-THRESHOLDS = {"lexical": 0.4, "embedding": 0.275, "hybrid": 0.275}
-LEXICAL_WEIGHT = 0.1  # of the saturated BM25 score in the hybrid
+THRESHOLDS = {"lexical": 0.55, "embedding": 0.275, "hybrid": 0.475}
+# For criteria without examples (a custom ladder's): the thresholds as calibrated on the bare
+# criterion texts; such a criterion's scores are shifted by the difference, so one threshold
+# serves a ladder whose criteria have examples, one whose criteria have none, and a mix.
+BARE_THRESHOLDS = {"lexical": 0.4, "embedding": 0.275, "hybrid": 0.275}
+# The hybrid's share of the saturated BM25 score (the rest is the embedding score) for a
+# criterion with examples, chosen by cross-validation over both labelled sets. A criterion
+# without examples scores its embedding score plus BARE_LEXICAL_WEIGHT × BM25, as before the
+# examples grew.
+LEXICAL_SHARE = 0.65
+BARE_LEXICAL_WEIGHT = 0.1
 WHOLE_WEIGHT = 0.3  # of the whole criterion text; the rest goes to its best phrase or example
 
 
@@ -63,30 +78,44 @@ class Matcher:
         self.threshold = THRESHOLDS[backend]
         self.criteria = [c.id for c in framework.criteria]
         texts = [c.text for c in framework.criteria]
-        self._lexical = _Bm25(texts) if backend in ("lexical", "hybrid") else None
         if examples is None:
             examples = builtin_examples()
+        self._lexical = _Bm25(texts, examples) if backend in ("lexical", "hybrid") else None
         self._semantic = (
             _Semantic(texts, examples, cache_dir) if backend in ("embedding", "hybrid") else None
         )
+        # Per criterion: the BM25 share in the hybrid and the shift that puts its scores on
+        # the scale of the threshold.
+        with_examples = [bool(examples.get(t)) for t in texts]
+        self._semantic_weight = [1 - LEXICAL_SHARE if e else 1.0 for e in with_examples]
+        self._lexical_weight = [LEXICAL_SHARE if e else BARE_LEXICAL_WEIGHT for e in with_examples]
+        bare_shift = self.threshold - BARE_THRESHOLDS[backend]
+        self._shift = [0.0 if e else bare_shift for e in with_examples]
 
     def scores(self, texts: Sequence[str]) -> NDArray[np.float32]:
         import numpy as np
 
-        total = np.zeros((len(texts), len(self.criteria)), dtype=np.float32)
-        if self._semantic is not None:
-            total += self._semantic.scores(texts)
-        if self._lexical is not None:
-            weight = 1.0 if self._semantic is None else LEXICAL_WEIGHT
-            total += weight * self._lexical.scores(texts)
-        return total
+        if self._semantic is None:
+            assert self._lexical is not None
+            total = self._lexical.scores(texts)
+        elif self._lexical is None:
+            total = self._semantic.scores(texts)
+        else:
+            total = np.array(self._semantic_weight, dtype=np.float32) * self._semantic.scores(texts)
+            total += np.array(self._lexical_weight, dtype=np.float32) * self._lexical.scores(texts)
+        result: NDArray[np.float32] = (total + np.array(self._shift, dtype=np.float32)).astype(
+            np.float32
+        )
+        return result
 
 
 class _Bm25:
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], examples: Mapping[str, Sequence[str]]) -> None:
         from rank_bm25 import BM25Okapi
 
-        self._index = BM25Okapi([terms(t) or ["_"] for t in texts])
+        # One document per criterion: its text and its examples.
+        documents = [terms(" ".join([t, *examples.get(t, ())])) for t in texts]
+        self._index = BM25Okapi([d or ["_"] for d in documents])
         # The score that maps to 0.5: about one rare word's weight in a ladder of this size,
         # so thresholds hold for a 10-criterion ladder and a 300-criterion one alike.
         self._half = max(1.0, math.log(len(texts) + 1))
