@@ -106,7 +106,7 @@ def heatmap(url: str, runs: int) -> tuple[list[float], int, int]:
     """The org heatmap page over HTTP: times, and the server's RSS now and at its peak."""
     import httpx2 as httpx
 
-    env = {**os.environ, "SKILLGRID_DATABASE_URL": url}
+    env = {**os.environ, "SKILLGRID_DATABASE_URL": url, "SKILLGRID_LOG_LEVEL": "WARNING"}
     process, port = start("skillgrid.web.app:create_app", env, factory=True)
     try:
         cookie = sign_in(port, "admin@example.com", "skillgrid-demo")

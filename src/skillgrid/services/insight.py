@@ -5,6 +5,7 @@ everything else (a manager sees teams made of their own reports; an admin sees t
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -561,6 +562,11 @@ def _overall(cycle: str, rows: Sequence[tuple[str, int, int]], top: int) -> Team
     return TeamCounts(None, sum(overall), tuple(overall), {})
 
 
+def _through(missing: str, level: int, level_of: dict[str, int]) -> tuple[str, ...]:
+    """The unmet criterion ids at levels ≤ ``level``, in ladder order."""
+    return tuple(cid for cid in missing.split() if level_of.get(cid, 0) <= level)
+
+
 def _coverage(
     uow: UnitOfWork,
     cycle: Cycle,
@@ -575,30 +581,50 @@ def _coverage(
     the targets' tracks in the cycle; the rest is counting."""
     wanted = set(names)
     mine = [t for t in targets if t.team in wanted]
-    buckets: dict[tuple[str | None, str], list[tuple[int, int, str]]] = {}
-    for person, team, key, level, missing in uow.insight.track_levels(
-        cycle.name, {t.track for t in mine}, slice_
-    ):
-        buckets.setdefault((team, key), []).append((level, person, missing))
+    buckets = uow.insight.track_levels(cycle.name, {t.track for t in mine}, slice_)
     subtrees: dict[str, list[str]] = {}
     level_of = {c.id: c.level for c in framework.criteria}
+    top = len(framework.levels)
+    unmet_by_level: dict[tuple[int, str], list[int]] = {}
+
+    def unmet(person: int, track: str, missing: str, level: int) -> int:
+        """Unmet criteria of the track at levels ≤ ``level`` (each row parsed once)."""
+        found = unmet_by_level.get((person, track))
+        if found is None:
+            found = [0] * (top + 2)
+            for cid in missing.split():
+                found[level_of.get(cid, 0)] += 1
+            for i in range(1, top + 2):
+                found[i] += found[i - 1]
+            unmet_by_level[(person, track)] = found
+        return found[min(level, top + 1)]
+
     results = []
     for target in mine:
         teams = subtrees.get(target.team) or subtrees.setdefault(
             target.team, _subtree(target.team, tree)
         )
-        rows = [row for team in teams for row in buckets.get((team, target.track), ())]
-        holders = [person for level, person, _ in rows if level >= target.level]
-        below = []
+        holders: list[int] = []
+        pool: list[tuple[int, int, str]] = []
+        for team in teams:
+            for row in buckets.get((team, target.track), ()):
+                if row[0] >= target.level:
+                    holders.append(row[1])
+                else:
+                    pool.append(row)
+        below: list[tuple[int, int, int, tuple[str, ...]]] = []
         if len(holders) < target.people:
-            for level, person, missing in rows:
-                if level < target.level:
-                    lacking = tuple(
-                        cid for cid in missing.split() if level_of.get(cid, 0) <= target.level
-                    )
-                    below.append((len(lacking), person, level, lacking))
-            below.sort()
-            below = below[: closest_count(target.people - len(holders))]
+            ranked = heapq.nsmallest(
+                closest_count(target.people - len(holders)),
+                (
+                    (unmet(person, target.track, missing, target.level), person, level, missing)
+                    for level, person, missing in pool
+                ),
+            )
+            below = [
+                (count, person, level, _through(missing, target.level, level_of))
+                for count, person, level, missing in ranked
+            ]
         results.append((target, holders, below))
     shown = {p for t, h, _ in results if 0 < len(h) <= t.people for p in h}
     shown |= {person for _, _, below in results for _, person, _, _ in below}
