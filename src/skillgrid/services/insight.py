@@ -392,6 +392,8 @@ def team_report(
         distribution: tuple[TeamCounts, ...] = ()
         history: tuple[tuple[str, TeamCounts], ...] = ()
         children = tuple(sorted(tree.get(team, ())))
+        if team is None and len(children) == 1:  # one top team: show the units below it
+            children = tuple(sorted(tree.get(children[0], ()))) or children
         if "distribution" in sections:
             distribution = tuple(
                 _team_counts(name, rolled[name], keys) for name in (team, *children)

@@ -194,8 +194,10 @@ def _load_chunk(
     made = []
     summaries = []
     for p in chunk:
-        official = _ratings(ladder, rng, p.tracks, bias.get(p.manager or "", 0))
-        mine = {uid: Entry(_shift(e.rating, rng, 0.2, 0.05)) for uid, e in official.items()}
+        true = _ratings(ladder, rng, p.tracks)  # where they really stand
+        lean = bias.get(p.manager or "", 0)
+        official = {uid: Entry(_lean(e.rating, rng, lean)) for uid, e in true.items()}
+        mine = {uid: Entry(_shift(e.rating, rng, 0.2, 0.05)) for uid, e in true.items()}
         finalized = not last or rng.random() < 0.9
         state = State.FINALIZED if finalized else State.SUBMITTED
         made.append(Assessment(p.email, cycle, SELF, State.SUBMITTED, mine))
@@ -215,11 +217,9 @@ def _load_chunk(
         uow.commit()
 
 
-def _ratings(
-    ladder: Framework, rng: random.Random, tracks: dict[str, int], bias: int
-) -> dict[str, Entry]:
+def _ratings(ladder: Framework, rng: random.Random, tracks: dict[str, int]) -> dict[str, Entry]:
     """Met through a person's level on each track, mixed just above it, mostly not yet
-    beyond; a lenient (+1) or harsh (−1) manager moves some ratings a step."""
+    beyond."""
     found = {}
     rand = rng.random
     for c in ladder.criteria:
@@ -231,10 +231,13 @@ def _ratings(
             rating = Rating.MEETS if r < 0.45 else Rating.DEVELOPING if r < 0.9 else Rating.NOT_YET
         else:
             rating = Rating.DEVELOPING if rand() < 0.25 else Rating.NOT_YET
-        if bias and rand() < 0.35:
-            rating = _step(rating, bias)
         found[c.uid or c.id] = Entry(rating)
     return found
+
+
+def _lean(rating: Rating, rng: random.Random, lean: int) -> Rating:
+    """A lenient (+1) or harsh (−1) manager moves about a third of ratings a step."""
+    return _step(rating, lean) if lean and rng.random() < 0.35 else rating
 
 
 def _shift(rating: Rating, rng: random.Random, up: float, down: float) -> Rating:
