@@ -97,3 +97,43 @@ def test_only_an_admin_sets_targets_and_bad_ones_are_refused(client) -> None:
     gone = client.delete("/api/v1/targets/tiny/Net/OPS", headers=admin)
     assert gone.status_code == 204
     assert client.delete("/api/v1/targets/tiny/Net/OPS", headers=admin).status_code == 404
+
+
+def test_an_admin_sets_and_removes_targets_on_the_coverage_page(client) -> None:
+    sign_in(client, "root@x.org")
+    page = client.get("/insight/Net?view=coverage")
+    assert 'action="/insight/targets"' in page.text
+    csrf = client.cookies.get("skillgrid_csrf") or _csrf(page.text)
+    form = {"team": "Net", "framework": "tiny", "track": "OPS", "level": "2", "people": "2"}
+    saved = client.post("/insight/targets", data={**form, "back": "Net", "csrf_token": csrf})
+    assert saved.status_code == 303 and saved.headers["location"] == "/insight/Net?view=coverage"
+    assert "2 at Ops ≥ 2" in client.get("/insight/Net?view=coverage").text
+    forged = client.post("/insight/targets", data={**form, "csrf_token": "nope"})
+    assert forged.status_code in (400, 403)
+    bad = client.post("/insight/targets", data={**form, "track": "DNS", "csrf_token": csrf})
+    assert bad.status_code == 422
+    gone = {"team": "Net", "framework": "tiny", "track": "OPS", "back": "Net", "csrf_token": csrf}
+    assert client.post("/insight/targets/remove", data=gone).status_code == 303
+    assert "2 at Ops ≥ 2" not in client.get("/insight/Net?view=coverage").text
+
+
+def test_only_admins_may_post_targets(client) -> None:
+    sign_in(client, "mia@x.org")
+    page = client.get("/insight/Net?view=coverage")
+    assert 'action="/insight/targets"' not in page.text
+    form = {
+        "team": "Net",
+        "framework": "tiny",
+        "track": "OPS",
+        "level": "2",
+        "people": "2",
+        "csrf_token": _csrf(page.text),
+    }
+    assert client.post("/insight/targets", data=form).status_code == 404
+
+
+def _csrf(html: str) -> str:
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    return found.group(1) if found else ""

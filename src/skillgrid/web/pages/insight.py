@@ -4,10 +4,14 @@ the level distribution, calibration of managers and movement since the last cycl
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from typing import Annotated
+from urllib.parse import quote
 
-from skillgrid.web.deps import CurrentUser, UowDep, templates_of
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from skillgrid.domain.errors import NotFound
+from skillgrid.web.deps import CurrentUser, SignedIn, UowDep, check_csrf, templates_of
 
 router = APIRouter(include_in_schema=False)
 NAME = Query(None, max_length=200)
@@ -94,3 +98,57 @@ def _page(
             "tracks": {t.key: t.name for t in report.framework.tracks} if report.framework else {},
         },
     )
+
+
+@router.post("/insight/targets")
+def target_set(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    team: Annotated[str, Form(min_length=1, max_length=200)],
+    framework: Annotated[str, Form(min_length=1, max_length=100)],
+    track: Annotated[str, Form(min_length=1, max_length=200)],
+    level: Annotated[int, Form(ge=1, le=100)],
+    people: Annotated[int, Form(ge=1, le=100_000)],
+    back: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Add or change a team's target (admins)."""
+    from skillgrid.domain.insight import Target
+    from skillgrid.services.insight import set_target
+
+    _admin(user)
+    check_csrf(request, user, csrf_token)
+    set_target(uow, Target(team, framework, track, level, people), actor=user.actor)
+    return _coverage_of(back)
+
+
+@router.post("/insight/targets/remove")
+def target_remove(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    team: Annotated[str, Form(min_length=1, max_length=200)],
+    framework: Annotated[str, Form(min_length=1, max_length=100)],
+    track: Annotated[str, Form(min_length=1, max_length=200)],
+    back: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Remove a team's target (admins)."""
+    from skillgrid.services.insight import remove_target
+
+    _admin(user)
+    check_csrf(request, user, csrf_token)
+    remove_target(uow, team, framework, track, actor=user.actor)
+    return _coverage_of(back)
+
+
+def _admin(user: SignedIn) -> None:
+    if not user.actor.is_admin:
+        raise NotFound("no such page")
+
+
+def _coverage_of(team: str) -> Response:
+    """Back to the coverage view of the team the form was on (or the org's)."""
+    path = f"/insight/{quote(team, safe='')}" if team else "/insight"
+    return RedirectResponse(f"{path}?view=coverage", status_code=303)
