@@ -258,16 +258,14 @@ def test_the_migration_stores_summaries_of_results_finalized_before_it(org, data
     from alembic import command
     from sqlalchemy import create_engine
 
-    from skillgrid.db.migrate import _config
+    from skillgrid.db.migrate import _config, upgrade
 
     engine = create_engine(database_url)
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0007")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    assert upgrade(engine)  # what every command does first
     engine.dispose()
     assert len(_stored(org)) == 8
     assert insight.check_summaries(org()) == []
@@ -282,3 +280,60 @@ def test_a_person_who_changes_team_counts_in_the_new_team(org) -> None:
     apps = insight.team_report(org(), OPERATOR, "Apps")
     assert apps.distribution[0].people == before + 2
     assert insight.team_report(org(), OPERATOR, "Net").distribution[0].people == 0
+
+
+def test_a_manager_sees_the_calibration_of_their_own_chain_only(org) -> None:
+    # Nat moves to Apps under Ann: Nat's C2 result stays stored under Mia, Ann's peer
+    people.update_person(org(), "nat@x.org", team="Apps", manager="ann@x.org")
+    ann = Actor("ann@x.org", Role.MANAGER)
+    report = insight.team_report(org(), ann, "Apps")
+    assert "mia@x.org" not in {c.ratings.email for c in report.calibration}
+    assert "mia@x.org" in {
+        c.ratings.email for c in insight.team_report(org(), OPERATOR, "Apps").calibration
+    }
+
+
+def test_a_later_self_assessment_keeps_the_manager_the_result_was_stored_under(org) -> None:
+    people.update_person(org(), "amy@x.org", manager="mia@x.org")
+    finalize_self(org, "amy@x.org", "C2", met(*OPS))
+    with org() as uow:
+        assert uow.insight.summaries()[("amy@x.org", "C2")][1] == "ann@x.org"
+    assert insight.check_summaries(org()) == []
+
+
+def test_people_who_left_hold_no_target(org) -> None:
+    people.update_person(org(), "al@x.org", active=False)
+    apps = insight.team_report(org(), OPERATOR, "Apps")
+    assert (apps.coverage[0].holders, apps.coverage[0].met) == (0, False)
+
+
+def test_a_track_by_key_and_by_name_in_one_targets_file_is_refused(org) -> None:
+    before = insight.list_targets(org())
+    twice = (
+        b"framework: tiny\ntargets:\n  - {team: Apps, track: OPS, level: 1, people: 1}\n"
+        b"  - {team: Apps, track: Ops, level: 2, people: 3}\n"
+    )
+    with pytest.raises((InputError, TargetError), match="already set"):
+        insight.import_targets(org(), twice, "targets.yaml")
+    assert insight.list_targets(org()) == before
+
+
+def test_movement_is_measured_from_an_earlier_cycle(org) -> None:
+    with pytest.raises(TargetError, match="not before"):
+        insight.team_report(org(), OPERATOR, "Net", "C1", since="C2")
+
+
+def test_an_engineer_lists_no_targets_and_a_manager_those_of_their_teams(org) -> None:
+    assert insight.list_targets(org(), actor=Actor("nat@x.org", Role.ENGINEER)) == []
+    mine = insight.list_targets(org(), actor=Actor("mia@x.org", Role.MANAGER))
+    assert [t.team for t in mine] == ["Net"]
+
+
+def test_a_summary_left_on_an_old_team_is_reported(org, database_url) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE official_results SET team_id = NULL"))
+    engine.dispose()
+    assert any("on another team" in p for p in insight.check_summaries(org()))

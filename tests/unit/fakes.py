@@ -238,6 +238,13 @@ class FakeInsightRepository:
     def delete_summaries(self, cycles: Any) -> None:
         self.stored = {key: value for key, value in self.stored.items() if key[1] not in cycles}
 
+    def stored_manager(self, person: str, cycle: str) -> tuple[str | None] | None:
+        found = self.stored.get((person, cycle))
+        return None if found is None else (found[1],)
+
+    def team_drift(self) -> list[tuple[str, str]]:
+        return []
+
     def stored_managers(self) -> dict[tuple[str, str], str | None]:
         return {key: manager for key, (_, manager) in self.stored.items()}
 

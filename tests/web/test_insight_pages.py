@@ -61,6 +61,10 @@ def test_the_api_gives_the_report_sections_and_guards_them(client) -> None:
     report = client.get("/api/v1/org/report", headers=admin).json()
     assert set(report) >= {"coverage", "distribution", "calibration", "movement"}
     assert report["coverage"]["missed"] == 1
+    moved = client.get("/api/v1/teams/Net/report?cycle=C2&since=C1", headers=admin).json()
+    assert (moved["movement"]["from"], moved["movement"]["to"]) == ("C1", "C2")
+    backwards = client.get("/api/v1/teams/Net/report?cycle=C1&since=C2", headers=admin)
+    assert backwards.status_code == 422
     infra = client.get("/api/v1/teams/Infra/report?cycle=C2", headers=admin).json()
     closest = infra["coverage"]["targets"][0]["closest"]
     assert [(p["name"], [x["id"] for x in p["lacking"]]) for p in closest] == [
@@ -137,3 +141,19 @@ def _csrf(html: str) -> str:
 
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     return found.group(1) if found else ""
+
+
+def test_a_team_name_with_a_slash_has_its_pages_and_api(client, org) -> None:  # noqa: F811
+    from skillgrid.services import people
+
+    people.add_team(org(), "Ops/Net", "Infra")
+    people.update_person(org(), "ned@x.org", team="Ops/Net")
+    admin = bearer(client, "root@x.org")
+    report = client.get("/api/v1/teams/Ops%2FNet/report", headers=admin)
+    assert report.status_code == 200 and report.json()["team"] == "Ops/Net"
+    body = {"team": "Ops/Net", "framework": "tiny", "track": "OPS", "level": 1, "people": 1}
+    assert client.put("/api/v1/targets", json=body, headers=admin).status_code == 200
+    assert client.delete("/api/v1/targets/tiny/Ops/Net/OPS", headers=admin).status_code == 204
+    sign_in(client, "root@x.org")
+    assert client.get("/insight/Ops/Net?view=coverage").status_code == 200
+    assert client.get("/insight/" + "x" * 300).status_code == 404

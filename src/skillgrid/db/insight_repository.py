@@ -117,6 +117,41 @@ class SqlInsightRepository:
         for table in (OfficialTrackRow, OfficialResultRow):
             self.session.execute(delete(table).where(table.cycle_id.in_(ids)))
 
+    def stored_manager(self, person: str, cycle: str) -> tuple[str | None] | None:
+        """(the manager a stored summary was stored under,), or None when none is stored."""
+        manager = aliased(PersonRow)
+        query = (
+            select(manager.email)
+            .select_from(OfficialResultRow)
+            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
+            .join(CycleRow, CycleRow.id == OfficialResultRow.cycle_id)
+            .outerjoin(manager, manager.id == OfficialResultRow.manager_id)
+            .where(PersonRow.email == person, CycleRow.name == cycle)
+        )
+        found = self.session.execute(query).first()
+        return None if found is None else (found[0],)
+
+    def team_drift(self) -> list[tuple[str, str]]:
+        """(person, cycle) of stored summaries whose team is not the person's team now."""
+        result = OfficialResultRow
+        query = (
+            select(PersonRow.email, CycleRow.name)
+            .select_from(result)
+            .join(PersonRow, PersonRow.id == result.person_id)
+            .join(CycleRow, CycleRow.id == result.cycle_id)
+            .where(result.team_id.is_distinct_from(PersonRow.team_id))
+        )
+        tracks = (
+            select(PersonRow.email, CycleRow.name)
+            .select_from(OfficialTrackRow)
+            .join(PersonRow, PersonRow.id == OfficialTrackRow.person_id)
+            .join(CycleRow, CycleRow.id == OfficialTrackRow.cycle_id)
+            .where(OfficialTrackRow.team_id.is_distinct_from(PersonRow.team_id))
+        )
+        found = {tuple(row) for row in self.session.execute(query)}
+        found |= {tuple(row) for row in self.session.execute(tracks)}
+        return sorted(found)  # type: ignore[arg-type]
+
     def stored_managers(self) -> dict[tuple[str, str], str | None]:
         """(person, cycle) → the manager each stored summary was stored under."""
         manager = aliased(PersonRow)
@@ -310,7 +345,11 @@ class SqlInsightRepository:
         track = OfficialTrackRow
         query = select(
             track.team_id, track.track_key, track.level, track.person_id, track.missing
-        ).where(track.cycle_id == ids[cycle], track.track_key.in_(keys))
+        ).where(
+            track.cycle_id == ids[cycle],
+            track.track_key.in_(keys),
+            track.person_id.not_in(select(PersonRow.id).where(PersonRow.active.is_(False))),
+        )  # people who left hold no target and close none
         query = self._in_teams(query, track.team_id, teams)
         grouped: dict[tuple[int | None, str], list[tuple[int, int, str]]] = {}
         for team, key, level, person, missing in self._driver_rows(query):
@@ -441,7 +480,7 @@ class SqlInsightRepository:
             args: Any = tuple(params[name] for name in compiled.positiontup)
         else:
             args = params
-        cursor = connection.connection.cursor()
+        cursor = connection.connection.cursor()  # rows come back untyped: ints and text only
         try:
             cursor.execute(compiled.string, args)
             return list(cursor.fetchall())

@@ -42,7 +42,8 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> bool:
     """Migrate to the newest schema; return whether anything ran."""
-    if current_revision(engine) == HEAD:
+    before = current_revision(engine)
+    if before == HEAD:
         return False
     from alembic import command
 
@@ -50,7 +51,19 @@ def upgrade(engine: Engine) -> bool:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    if before is not None and before < "0009":  # revisions are numbered: this is their order
+        _fill_summaries(engine)  # today's code on today's schema, never inside a migration
     return True
+
+
+def _fill_summaries(engine: Engine) -> None:
+    """Store the official results of assessments finalized before revision 0009."""
+    from sqlalchemy.orm import sessionmaker
+
+    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.services.insight import rebuild_summaries
+
+    rebuild_summaries(SqlAlchemyUnitOfWork(sessionmaker(bind=engine)))
 
 
 def known_revisions() -> list[str]:

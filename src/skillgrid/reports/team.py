@@ -389,6 +389,10 @@ def report_xlsx(report: TeamReport) -> bytes:
             cell.font = Font(bold=True)
         for values in rows:
             sheet.append(values)
+        for sheet_row in sheet.iter_rows(min_row=2):
+            for cell in sheet_row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # a name that looks like a formula stays text
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

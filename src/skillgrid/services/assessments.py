@@ -199,12 +199,15 @@ def _rate_in(
     return saved
 
 
-def _keep_summary(uow: UnitOfWork, saved: Assessment, cycle: Cycle) -> None:
-    """Keep the stored official result in step, in the same transaction as the change."""
+def _keep_summary(
+    uow: UnitOfWork, saved: Assessment, cycle: Cycle, finalized: bool = False
+) -> None:
+    """Keep the stored official result in step, in the same transaction as the change; a
+    finalize records who manages the person now, anything else keeps who did then."""
     from skillgrid.services.insight import refresh_summary
 
     if saved.rater in (SELF, MANAGER):
-        refresh_summary(uow, saved.person, cycle)
+        refresh_summary(uow, saved.person, cycle, new_manager=finalized)
 
 
 def _merge(
@@ -314,7 +317,7 @@ def _transition(
         _check_revision(context.current, revision)
         state = next_state(context.current.state, action)
         saved = uow.assessments.save(replace(context.current, state=state))
-        _keep_summary(uow, saved, context.cycle)
+        _keep_summary(uow, saved, context.cycle, finalized=action == "finalize")
         record(
             uow,
             actor,

@@ -51,10 +51,13 @@ def summary_of(
     return summarize(framework, result, official_ratings, self_ratings)
 
 
-def refresh_summary(uow: UnitOfWork, person: str, cycle: Cycle) -> None:
+def refresh_summary(
+    uow: UnitOfWork, person: str, cycle: Cycle, *, new_manager: bool = True
+) -> None:
     """Bring the stored summary of ``person`` in ``cycle`` in step with their assessments,
     inside the caller's transaction: stored while a finalized manager assessment exists,
-    removed otherwise. The manager recorded is the person's manager now."""
+    removed otherwise. The manager recorded is the person's manager now on a finalize
+    (``new_manager``); any other change keeps the one the result was stored under."""
     assessments = uow.assessments.for_person(person, cycle.name)
     official, mine = _official_and_self(assessments)
     if official is None:
@@ -62,8 +65,13 @@ def refresh_summary(uow: UnitOfWork, person: str, cycle: Cycle) -> None:
         return
     framework = get_framework_in(uow, cycle.framework, cycle.version)
     summary = summary_of(framework, uow.frameworks.policy(cycle.framework), official, mine)
-    found = uow.people.get(person)
-    uow.insight.save_summary(person, cycle.name, summary, found.manager if found else None)
+    kept = None if new_manager else uow.insight.stored_manager(person, cycle.name)
+    if kept is None:
+        found = uow.people.get(person)
+        manager = found.manager if found else None
+    else:
+        manager = kept[0]
+    uow.insight.save_summary(person, cycle.name, summary, manager)
 
 
 def _official_and_self(
@@ -132,7 +140,8 @@ def check_summaries(uow: UnitOfWork) -> list[str]:
                     problems.append(f"{key[0]} in {key[1]}: missing")
                 elif stored[key] != summary:
                     problems.append(f"{key[0]} in {key[1]}: differs")
-    problems += [f"{p} in {c}: stale" for p, c in sorted(stored.keys() - expected)]
+        problems += [f"{p} in {c}: stale" for p, c in sorted(stored.keys() - expected)]
+        problems += [f"{p} in {c}: on another team" for p, c in uow.insight.team_drift()]
     return problems
 
 
@@ -169,8 +178,12 @@ def set_target(uow: UnitOfWork, target: Target, *, actor: Actor = OPERATOR) -> T
 def remove_target(
     uow: UnitOfWork, team: str, framework: str, track: str, *, actor: Actor = OPERATOR
 ) -> None:
+    """Remove a team's target; the track by key or name, or as stored (a newer version of
+    the ladder may have dropped the track)."""
     with uow:
-        checked = _checked(uow, Target(team, framework, track, 1, 1))
+        stored = [t for t in uow.insight.targets(framework) if t.team == team]
+        as_stored = next((t for t in stored if t.track.lower() == track.strip().lower()), None)
+        checked = as_stored or _checked(uow, Target(team, framework, track, 1, 1))
         before = _stored_target(uow, checked)
         if not uow.insight.remove_target(team, checked.framework, checked.track):
             raise NotFound(f"{team} has no target on {checked.framework} {checked.track}")
@@ -206,9 +219,16 @@ def _record_target(
     record_change(uow, actor, action, "target", key, fields(before), fields(after))
 
 
-def list_targets(uow: UnitOfWork, framework: str | None = None) -> list[Target]:
+def list_targets(
+    uow: UnitOfWork, framework: str | None = None, *, actor: Actor = OPERATOR
+) -> list[Target]:
+    """Targets of the teams the actor may report on (every team for an admin)."""
     with uow:
-        return uow.insight.targets(framework)
+        targets = uow.insight.targets(framework)
+    if actor.is_admin:
+        return targets
+    visible = {t.name for t in list_teams(uow, actor)}
+    return [t for t in targets if t.team in visible]
 
 
 def import_targets(
@@ -223,13 +243,24 @@ def import_targets(
         teams = {t.name for t in uow.people.teams()}
         checked = []
         problems = []
+        first: dict[tuple[str, str], int] = {}
         for index, target in enumerate(targets, 1):
             try:
                 if target.team not in teams:
                     raise TargetError(f"no team {target.team!r}; add it first (skillgrid team add)")
-                checked.append(check_target(target, ladder))
+                found = check_target(target, ladder)
             except TargetError as error:
                 problems.append(f"{source}: target {index}: {error}")
+                continue
+            key = (found.team, found.track)
+            if key in first:  # a track's key and its name are the same track
+                problems.append(
+                    f"{source}: target {index}: {found.team} {found.track} is already set by "
+                    f"target {first[key]}; keep one target per team and track"
+                )
+                continue
+            first[key] = index
+            checked.append(found)
         if problems:
             raise TargetError("\n".join(problems) + "\nnothing was stored")
         stored = {(t.team, t.track): t for t in uow.insight.targets(name)}
@@ -409,9 +440,11 @@ def team_report(
         calibration = []
         if "calibration" in sections:
             org_deltas, org_levels = org_spreads(uow.insight.manager_ratings(chosen.name, None))
+            below = _below(actor, people)  # a manager sees their own chain's managers only
             calibration = [
                 Calibration(m, flags_against(m, org_deltas, org_levels))
                 for m in uow.insight.manager_ratings(chosen.name, slice_)
+                if actor.is_admin or m.email in below
             ]
         movement = []
         if "movement" in sections and previous is not None:
@@ -450,6 +483,10 @@ def _previous(same: list[Cycle], chosen: Cycle, since: str | None) -> Cycle | No
         found = next((c for c in same if c.name == since), None)
         if found is None:
             raise NotFound(f"no cycle {since!r} on {chosen.framework} to compare with")
+        if same.index(found) >= same.index(chosen):
+            raise TargetError(
+                f"movement is measured from an earlier cycle: {since} is not before {chosen.name}"
+            )
         return found
     index = same.index(chosen)
     return same[index - 1] if index > 0 else None

@@ -13,7 +13,7 @@ from skillgrid.web.api.params import NAME as ONE_LINE
 from skillgrid.web.deps import ApiUser, UowDep
 
 router = APIRouter(tags=["team insight"], responses=ERRORS)
-NAME = Query(None, max_length=200, pattern=ONE_LINE)
+CycleName = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
 Segment = Annotated[str, Path(max_length=200, pattern=ONE_LINE)]
 
 
@@ -54,21 +54,21 @@ def teams(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/teams/{team}/report")
+@router.get("/teams/{team:path}/report")
 def team_report(
-    team: Segment, uow: UowDep, user: ApiUser, cycle: str | None = NAME, since: str | None = NAME
+    team: Segment, uow: UowDep, user: ApiUser, cycle: CycleName = None, since: CycleName = None
 ) -> dict[str, Any]:
     """Coverage against targets, distribution, calibration and movement of a team and the
     teams below it (404 for a team the caller may not see)."""
     from skillgrid.reports.team import report_data
     from skillgrid.services.insight import team_report as build
 
-    return report_data(build(uow, user.actor, team[:200], cycle, since))
+    return report_data(build(uow, user.actor, team, cycle, since))
 
 
 @router.get("/org/report")
 def org_report(
-    uow: UowDep, user: ApiUser, cycle: str | None = NAME, since: str | None = NAME
+    uow: UowDep, user: ApiUser, cycle: CycleName = None, since: CycleName = None
 ) -> dict[str, Any]:
     """The team report of the whole organisation (admins)."""
     from skillgrid.reports.team import report_data
@@ -83,10 +83,10 @@ def targets(
     user: ApiUser,
     framework: str | None = Query(None, max_length=100, pattern=ONE_LINE),
 ) -> list[dict[str, Any]]:
-    """Every team's targets (what teams need is not personal data)."""
+    """The targets of the teams the caller may report on (every team for an admin)."""
     from skillgrid.services.insight import list_targets
 
-    return [_target_json(t) for t in list_targets(uow, framework)]
+    return [_target_json(t) for t in list_targets(uow, framework, actor=user.actor)]
 
 
 @router.put("/targets")
@@ -100,7 +100,7 @@ def put_target(body: TargetIn, uow: UowDep, user: ApiUser) -> dict[str, Any]:
     return _target_json(set_target(uow, target, actor=user.actor))
 
 
-@router.delete("/targets/{framework}/{team}/{track}", status_code=204)
+@router.delete("/targets/{framework}/{team:path}/{track}", status_code=204)
 def delete_target(
     framework: Segment, team: Segment, track: Segment, uow: UowDep, user: ApiUser
 ) -> None:
@@ -108,7 +108,7 @@ def delete_target(
     from skillgrid.services.insight import remove_target
 
     _admin(user)
-    remove_target(uow, team[:200], framework[:100], track[:200], actor=user.actor)
+    remove_target(uow, team, framework, track, actor=user.actor)
 
 
 def _admin(user: Any) -> None:

@@ -43,7 +43,7 @@ def org_page(
     return _page(request, uow, user, None, cycle, view)
 
 
-@router.get("/insight/{team}")
+@router.get("/insight/{team:path}")
 def team_page(
     request: Request,
     team: str,
@@ -52,7 +52,9 @@ def team_page(
     cycle: str | None = NAME,
     view: str = Query("overview", max_length=20),
 ) -> Response:
-    return _page(request, uow, user, team[:200], cycle, view)
+    if len(team) > 200:  # no team has a longer name
+        raise NotFound(f"no team {team[:50]!r}…")
+    return _page(request, uow, user, team, cycle, view)
 
 
 def _page(

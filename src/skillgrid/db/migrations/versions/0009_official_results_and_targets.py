@@ -1,8 +1,9 @@
 """official results (stored summaries) and team targets
 
-Finalized manager assessments that exist already get their summaries here, computed by
-the same code as on finalize. On SQLite the summaries are clustered by cycle (WITHOUT
-ROWID): reports read one cycle at a time.
+Finalized manager assessments that exist already get their summaries right after the
+upgrade (``skillgrid.db.migrate.upgrade``), computed by the same code as on finalize against
+the newest schema, so this migration never runs application code. On SQLite the summaries
+are clustered by cycle (WITHOUT ROWID): reports read one cycle at a time.
 
 Revision ID: 0009
 Revises: 0008
@@ -134,13 +135,6 @@ def upgrade() -> None:
             ["cycle_id", "track_key", "level", "team_id"],
             unique=False,
         )
-
-    from sqlalchemy.orm import sessionmaker
-
-    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
-    from skillgrid.services.insight import rebuild_summaries
-
-    rebuild_summaries(SqlAlchemyUnitOfWork(sessionmaker(bind=op.get_bind())))
 
 
 def downgrade() -> None:
