@@ -53,9 +53,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         accounts.add_user(uow(), email, PASSWORD)
     cycles.open_cycle(uow(), "2026-H2", "sre")
     from skillgrid.domain.insight import Target
-    from skillgrid.services import insight
+    from skillgrid.services import targets
 
-    insight.set_target(uow(), Target("SRE", "sre", "CW", 1, 2))
+    targets.set_target(uow(), Target("SRE", "sre", "CW", 1, 2))
     engine.dispose()
     port = _free_port()
     process = subprocess.Popen(

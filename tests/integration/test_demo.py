@@ -31,7 +31,7 @@ def test_demo_builds_an_organisation_with_history_to_show(uow_factory, database_
 def test_a_synthetic_organisation_has_a_realistic_shape_and_true_summaries(
     uow_factory,
 ) -> None:
-    from skillgrid.services import insight
+    from skillgrid.services import insight, summaries
     from skillgrid.services.synthetic import build_synthetic
 
     built = build_synthetic(uow_factory, 120, 2, seed=3)
@@ -41,7 +41,7 @@ def test_a_synthetic_organisation_has_a_realistic_shape_and_true_summaries(
     spans = [sum(1 for p in everyone if p.manager == m.email) for m in managers]
     assert len(everyone) == 120 and max(spans) <= 10  # no one manages more than ten
     assert sum(1 for p in everyone if p.manager is None) == 1  # one head of engineering
-    assert insight.check_summaries(uow_factory()) == []
+    assert summaries.check_summaries(uow_factory()) == []
     report = insight.team_report(uow_factory(), OPERATOR)
     overall = report.distribution[0].overall
     assert sum(overall[:4]) > sum(overall[4:])  # most people at the lower levels

@@ -24,7 +24,7 @@ from skillgrid.domain.insight import Target, TargetError
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.people import Role
 from skillgrid.domain.policies import parse_policy
-from skillgrid.services import assessments, cycles, frameworks, insight, people
+from skillgrid.services import assessments, cycles, frameworks, insight, people, summaries, targets
 
 LADDER = (
     b"Level\tOps\tCode\n1\tOn call. Runbooks.\tTests.\n"
@@ -86,7 +86,7 @@ def org(uow_factory):  # type: ignore[no-untyped-def]
         Target("Net", "tiny", "Code", 2, 1),  # a track by name
         Target("Apps", "tiny", "ops", 1, 1),
     ):
-        insight.set_target(uow_factory(), target)
+        targets.set_target(uow_factory(), target)
     return uow_factory
 
 
@@ -169,11 +169,11 @@ def test_a_manager_sees_teams_of_their_reports_only(org) -> None:
 
 
 def test_summaries_equal_a_full_recomputation_through_every_change(org) -> None:
-    assert insight.check_summaries(org()) == []
+    assert summaries.check_summaries(org()) == []
     # reopen (withdraws the official result), change, finalize again
     assessments.reopen(org(), OPERATOR, "max@x.org", "C2")
     assert ("max@x.org", "C2") not in _stored(org)
-    assert insight.check_summaries(org()) == []
+    assert summaries.check_summaries(org()) == []
     assessments.rate(org(), OPERATOR, "max@x.org", "C2", "manager", _entries(met()))
     assessments.finalize(org(), OPERATOR, "max@x.org", "C2")
     assert _stored(org)[("max@x.org", "C2")].overall == 0
@@ -183,7 +183,7 @@ def test_summaries_equal_a_full_recomputation_through_every_change(org) -> None:
     # a new rule for the ladder re-levels every stored result
     frameworks.set_policy(org(), "tiny", parse_policy("tolerance:1"))
     assert _stored(org)[("max@x.org", "C2")].policy == "tolerance:1"
-    assert insight.check_summaries(org()) == []
+    assert summaries.check_summaries(org()) == []
     # a cycle moved to a new version of the ladder, then finalized
     frameworks.import_framework(
         org(), LADDER.replace(b"Capacity.", b"Capacity plans."), "t", "tiny"
@@ -191,10 +191,10 @@ def test_summaries_equal_a_full_recomputation_through_every_change(org) -> None:
     cycles.open_cycle(org(), "C3", "tiny", 1)
     cycles.move_cycle(org(), "C3")
     finalize(org, "nat@x.org", "C3", met(*OPS, *COD))
-    assert insight.check_summaries(org()) == []
+    assert summaries.check_summaries(org()) == []
     # and a rebuild from scratch gives the same summaries, managers kept
     before = org_summaries(org)
-    assert insight.rebuild_summaries(org()) == len(before)
+    assert summaries.rebuild_summaries(org()) == len(before)
     assert org_summaries(org) == before
 
 
@@ -205,20 +205,20 @@ def finalize_self(org, person: str, cycle: str, ratings) -> None:  # type: ignor
 
 def _stored(org):  # type: ignore[no-untyped-def]
     with org() as uow:
-        return {key: summary for key, (summary, _) in uow.insight.summaries().items()}
+        return {key: summary for key, (summary, _) in uow.summaries.summaries().items()}
 
 
 def org_summaries(org):  # type: ignore[no-untyped-def]
     with org() as uow:
-        return uow.insight.summaries()
+        return uow.summaries.summaries()
 
 
 def test_targets_from_a_yaml_file_replace_the_ladders_targets(org) -> None:
-    text = insight.export_targets(org(), "tiny")
+    text = targets.export_targets(org(), "tiny")
     assert "team: Infra" in text
     new = b"framework: tiny\ntargets:\n  - {team: Apps, track: Code, level: 2, people: 2}\n"
-    insight.import_targets(org(), new, "targets.yaml")
-    assert insight.list_targets(org(), "tiny") == [Target("Apps", "tiny", "COD", 2, 2)]
+    targets.import_targets(org(), new, "targets.yaml")
+    assert targets.list_targets(org(), "tiny") == [Target("Apps", "tiny", "COD", 2, 2)]
 
 
 @pytest.mark.parametrize(
@@ -247,11 +247,11 @@ def test_targets_from_a_yaml_file_replace_the_ladders_targets(org) -> None:
     ],
 )
 def test_a_bad_targets_file_is_refused_and_changes_nothing(org, content, says) -> None:
-    before = insight.list_targets(org())
+    before = targets.list_targets(org())
     with pytest.raises((InputError, TargetError, NotFound)) as error:
-        insight.import_targets(org(), content, "targets.yaml")
+        targets.import_targets(org(), content, "targets.yaml")
     assert says in str(error.value)
-    assert insight.list_targets(org()) == before
+    assert targets.list_targets(org()) == before
 
 
 def test_the_migration_stores_summaries_of_results_finalized_before_it(org, database_url) -> None:
@@ -268,7 +268,7 @@ def test_the_migration_stores_summaries_of_results_finalized_before_it(org, data
     assert upgrade(engine)  # what every command does first
     engine.dispose()
     assert len(_stored(org)) == 8
-    assert insight.check_summaries(org()) == []
+    assert summaries.check_summaries(org()) == []
 
 
 def test_a_person_who_changes_team_counts_in_the_new_team(org) -> None:
@@ -297,8 +297,8 @@ def test_a_later_self_assessment_keeps_the_manager_the_result_was_stored_under(o
     people.update_person(org(), "amy@x.org", manager="mia@x.org")
     finalize_self(org, "amy@x.org", "C2", met(*OPS))
     with org() as uow:
-        assert uow.insight.summaries()[("amy@x.org", "C2")][1] == "ann@x.org"
-    assert insight.check_summaries(org()) == []
+        assert uow.summaries.summaries()[("amy@x.org", "C2")][1] == "ann@x.org"
+    assert summaries.check_summaries(org()) == []
 
 
 def test_people_who_left_hold_no_target(org) -> None:
@@ -308,14 +308,14 @@ def test_people_who_left_hold_no_target(org) -> None:
 
 
 def test_a_track_by_key_and_by_name_in_one_targets_file_is_refused(org) -> None:
-    before = insight.list_targets(org())
+    before = targets.list_targets(org())
     twice = (
         b"framework: tiny\ntargets:\n  - {team: Apps, track: OPS, level: 1, people: 1}\n"
         b"  - {team: Apps, track: Ops, level: 2, people: 3}\n"
     )
     with pytest.raises((InputError, TargetError), match="already set"):
-        insight.import_targets(org(), twice, "targets.yaml")
-    assert insight.list_targets(org()) == before
+        targets.import_targets(org(), twice, "targets.yaml")
+    assert targets.list_targets(org()) == before
 
 
 def test_movement_is_measured_from_an_earlier_cycle(org) -> None:
@@ -324,8 +324,8 @@ def test_movement_is_measured_from_an_earlier_cycle(org) -> None:
 
 
 def test_an_engineer_lists_no_targets_and_a_manager_those_of_their_teams(org) -> None:
-    assert insight.list_targets(org(), actor=Actor("nat@x.org", Role.ENGINEER)) == []
-    mine = insight.list_targets(org(), actor=Actor("mia@x.org", Role.MANAGER))
+    assert targets.list_targets(org(), actor=Actor("nat@x.org", Role.ENGINEER)) == []
+    mine = targets.list_targets(org(), actor=Actor("mia@x.org", Role.MANAGER))
     assert [t.team for t in mine] == ["Net"]
 
 
@@ -336,4 +336,4 @@ def test_a_summary_left_on_an_old_team_is_reported(org, database_url) -> None:
     with engine.begin() as connection:
         connection.execute(text("UPDATE official_results SET team_id = NULL"))
     engine.dispose()
-    assert any("on another team" in p for p in insight.check_summaries(org()))
+    assert any("on another team" in p for p in summaries.check_summaries(org()))

@@ -76,6 +76,7 @@ class FakeUnitOfWork:
         self.evidence = FakeEvidenceRepository()
         self.accounts = FakeAccountRepository()
         self.insight = FakeInsightRepository()
+        self.summaries = FakeSummaryRepository()
         self.audit = FakeAuditRepository()
         self.commits = 0
 
@@ -218,12 +219,11 @@ class FakeAccountRepository:
         self.revoked.append(email)
 
 
-class FakeInsightRepository:
-    """Stored summaries and targets; the aggregate reads are exercised on real databases."""
+class FakeSummaryRepository:
+    """Stored summaries, in memory."""
 
     def __init__(self) -> None:
         self.stored: dict[tuple[str, str], tuple[Any, str | None]] = {}
-        self.target_list: list[Any] = []
 
     def save_summary(self, person: str, cycle: str, summary: Any, manager: str | None) -> None:
         self.stored[(person, cycle)] = (summary, manager)
@@ -253,6 +253,13 @@ class FakeInsightRepository:
 
     def summaries(self) -> dict[tuple[str, str], tuple[Any, str | None]]:
         return dict(self.stored)
+
+
+class FakeInsightRepository:
+    """Targets; the aggregate reads are exercised on real databases."""
+
+    def __init__(self) -> None:
+        self.target_list: list[Any] = []
 
     def targets(self, framework: str | None = None) -> list[Any]:
         return [t for t in self.target_list if framework in (None, t.framework)]

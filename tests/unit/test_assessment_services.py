@@ -11,7 +11,7 @@ from skillgrid.domain.assessments import OPERATOR, Actor, AssessmentError, Entry
 from skillgrid.domain.errors import Conflict, InputError, NotFound
 from skillgrid.domain.leveling import Rating, level
 from skillgrid.domain.people import Role
-from skillgrid.services import assessments, cycles, frameworks, people, results
+from skillgrid.services import assessment_files, assessments, cycles, frameworks, people, results
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_leveling import MAC, sre, through
 
@@ -169,11 +169,11 @@ def test_people_see_only_their_own_and_their_reports(uow) -> None:
 def test_export_then_import_keeps_every_rating(uow) -> None:
     ratings = {**through(2), MAC: Rating.NOT_APPLICABLE}
     assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "self", entries(ratings))
-    text = assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "self")
-    assessments.import_ratings(
+    text = assessment_files.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "self")
+    assessment_files.import_ratings(
         uow, CY if False else OPERATOR, "cy@x.org", "2026-H2", "self", text.encode(), "ana.csv"
     )
-    again = assessments.export_ratings(uow, OPERATOR, "cy@x.org", "2026-H2", "self")
+    again = assessment_files.export_ratings(uow, OPERATOR, "cy@x.org", "2026-H2", "self")
     assert again == text
 
 
@@ -191,7 +191,7 @@ evidence:
 
 
 def test_a_yaml_assessment_brings_its_evidence(uow) -> None:
-    saved = assessments.import_ratings(
+    saved = assessment_files.import_ratings(
         uow, ANA, "ana@x.org", "2026-H2", "self", YAML_ASSESSMENT, "me.yaml"
     )
     assert len(saved.entries) == 2
@@ -199,7 +199,7 @@ def test_a_yaml_assessment_brings_its_evidence(uow) -> None:
     assert [(e.title, e.source, str(e.date)) for e in items] == [
         ("Design doc for the billing service", "design", "2026-04-02")
     ]
-    exported = assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "self")
+    exported = assessment_files.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "self")
     assert "SEC.3.8,n/a,we run no Linux hosts,all managed" in exported
 
 
@@ -208,7 +208,7 @@ def test_a_bad_yaml_assessment_names_each_item_and_stores_nothing(uow) -> None:
         b"ratings:\n  - {criterion: PO.9.1, rating: meets}\n  - {criterion: PO.1.1, rating: n/a}\n"
     )
     with pytest.raises(InputError) as caught:
-        assessments.import_ratings(uow, ANA, "ana@x.org", "2026-H2", "self", bad, "me.yaml")
+        assessment_files.import_ratings(uow, ANA, "ana@x.org", "2026-H2", "self", bad, "me.yaml")
     messages = [p.message for p in caught.value.problems]
     assert messages == [
         "ratings[0]: unknown criterion 'PO.9.1'",
@@ -238,12 +238,12 @@ def test_a_draft_is_read_only_by_its_author_until_it_is_submitted(uow) -> None:
     assessments.invite_peer(uow, ANA, "ana@x.org", "2026-H2", "cy@x.org")
     assessments.rate(uow, CY, "ana@x.org", "2026-H2", "cy@x.org", entries(through(1)))
     with pytest.raises(Forbidden, match="is a draft"):
-        assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "manager")
+        assessment_files.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "manager")
     with pytest.raises(Forbidden, match="is a draft"):
-        assessments.export_ratings(uow, BO, "ana@x.org", "2026-H2", "cy@x.org")
-    assert assessments.export_ratings(uow, CY, "ana@x.org", "2026-H2", "cy@x.org")
+        assessment_files.export_ratings(uow, BO, "ana@x.org", "2026-H2", "cy@x.org")
+    assert assessment_files.export_ratings(uow, CY, "ana@x.org", "2026-H2", "cy@x.org")
     assessments.submit(uow, BO, "ana@x.org", "2026-H2", "manager")
-    assert assessments.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "manager")
+    assert assessment_files.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "manager")
 
 
 @pytest.mark.parametrize(
@@ -263,12 +263,12 @@ def test_a_draft_is_read_only_by_its_author_until_it_is_submitted(uow) -> None:
 )
 def test_odd_yaml_assessments_are_clean_errors(uow, text: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        assessments.import_ratings(uow, ANA, "ana@x.org", "2026-H2", "self", text, "me.yaml")
+        assessment_files.import_ratings(uow, ANA, "ana@x.org", "2026-H2", "self", text, "me.yaml")
     assert uow.assessments.stored == {} and uow.evidence.items == []
 
 
 def test_importing_the_same_yaml_twice_adds_its_evidence_once(uow) -> None:
     single = YAML_ASSESSMENT.replace(b"criteria: [PO.1.1]", b"criteria: PO.1.1")
     for _ in range(2):
-        assessments.import_ratings(uow, ANA, "ana@x.org", "2026-H2", "self", single, "me.yaml")
+        assessment_files.import_ratings(uow, ANA, "ana@x.org", "2026-H2", "self", single, "me.yaml")
     assert len(uow.evidence.items) == 1

@@ -227,9 +227,9 @@ def test_a_reopen_is_recorded_like_the_other_transitions(uow) -> None:
 
 def test_team_targets_are_recorded(uow) -> None:
     from skillgrid.domain.insight import Target
-    from skillgrid.services import insight
+    from skillgrid.services import targets
 
-    insight.set_target(uow, Target("SRE", "sre", "NET", 3, 2))
+    targets.set_target(uow, Target("SRE", "sre", "NET", 3, 2))
     added = only(uow)
     assert (added.action, added.entity, added.entity_id, added.after) == (
         "set",
@@ -237,9 +237,9 @@ def test_team_targets_are_recorded(uow) -> None:
         "sre/SRE/NET",
         {"level": 3, "people": 2},
     )
-    insight.set_target(uow, Target("SRE", "sre", "NET", 3, 3))
+    targets.set_target(uow, Target("SRE", "sre", "NET", 3, 3))
     assert only(uow).after == {"people": 3}
-    insight.remove_target(uow, "SRE", "sre", "NET")
+    targets.remove_target(uow, "SRE", "sre", "NET")
     removed = only(uow)
     assert (removed.action, removed.before) == ("remove", {"level": 3, "people": 3})
 

@@ -7,7 +7,7 @@ import pytest
 from skillgrid.domain.assessments import OPERATOR, AssessmentError, Entry
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.policies import Points, PolicyError, Tolerance
-from skillgrid.services import assessments, cycles, frameworks, people, results
+from skillgrid.services import assessment_files, assessments, cycles, frameworks, people, results
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_assessment_services import BO, PEOPLE
 
@@ -69,13 +69,15 @@ def test_the_ladder_policy_decides_unless_a_report_asks_for_another(uow) -> None
 def test_archived_ratings_and_re_rate_flags_survive_a_later_import(uow) -> None:
     frameworks.import_framework(uow, V2, "v2.csv", "ops")
     cycles.move_cycle(uow, "2026-H2")
-    text = assessments.export_ratings(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
-    assessments.import_ratings(uow, BO, "ana@x.org", "2026-H2", "manager", text.encode(), "x.csv")
+    text = assessment_files.export_ratings(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
+    assessment_files.import_ratings(
+        uow, BO, "ana@x.org", "2026-H2", "manager", text.encode(), "x.csv"
+    )
     stored, _ = assessments.get_assessment(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
     assert len(stored.entries) == 4  # the archived rating is still there
     assert sum(e.needs_review for e in stored.entries.values()) == 1
     changed = text.replace("NET.1.1,meets", "NET.1.1,exceeds")
-    assessments.import_ratings(
+    assessment_files.import_ratings(
         uow, BO, "ana@x.org", "2026-H2", "manager", changed.encode(), "x.csv"
     )
     stored, _ = assessments.get_assessment(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
@@ -86,7 +88,7 @@ def test_a_file_that_rates_nothing_does_not_wipe_an_assessment(uow) -> None:
     from skillgrid.domain.errors import InputError
 
     with pytest.raises(InputError, match="rates no criterion"):
-        assessments.import_ratings(
+        assessment_files.import_ratings(
             uow, BO, "ana@x.org", "2026-H2", "manager", b"criterion,rating\n", "empty.csv"
         )
     stored, _ = assessments.get_assessment(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")

@@ -118,7 +118,7 @@ def assess_import(
 
     Example: skillgrid assess import me.csv --person ana@example.com --cycle 2026-H2 --rater self
     """
-    from skillgrid.services.assessments import import_ratings
+    from skillgrid.services.assessment_files import import_ratings
 
     data, source = read_input(path)
     actor = _actor(acting)
@@ -158,7 +158,7 @@ def assess_export(
 
     Example: skillgrid assess export --person ana@example.com --cycle 2026-H2 --rater manager
     """
-    from skillgrid.services.assessments import export_ratings
+    from skillgrid.services.assessment_files import export_ratings
 
     actor = _actor(acting)
     sys.stdout.write(with_database(lambda uow: export_ratings(uow, actor, person, cycle, rater)))

@@ -95,7 +95,7 @@ def target_set(
     Example: skillgrid target set Infrastructure NET 3 2
     """
     from skillgrid.domain.insight import Target
-    from skillgrid.services.insight import set_target
+    from skillgrid.services.targets import set_target
 
     stored = with_database(
         lambda uow: set_target(uow, Target(team, framework, track, level, people))
@@ -113,7 +113,7 @@ def target_remove(
 
     Example: skillgrid target remove Infrastructure NET
     """
-    from skillgrid.services.insight import remove_target
+    from skillgrid.services.targets import remove_target
 
     with_database(lambda uow: remove_target(uow, team, framework, track))
     out().print(f"Removed {team}'s target on {track}.")
@@ -131,7 +131,7 @@ def target_list(
     from rich.markup import escape
     from rich.table import Table
 
-    from skillgrid.services.insight import list_targets
+    from skillgrid.services.targets import list_targets
 
     targets = with_database(lambda uow: list_targets(uow, framework))
     if as_json:
@@ -161,7 +161,7 @@ def target_import(path: str = typer.Argument(..., help="Targets YAML file (- for
     Example: skillgrid target import ladders/sre-targets.yaml
     """
     from skillgrid.cli.common import read_input
-    from skillgrid.services.insight import import_targets
+    from skillgrid.services.targets import import_targets
 
     data, source = read_input(path)
     stored = with_database(lambda uow: import_targets(uow, data, source))
@@ -174,7 +174,7 @@ def target_export(framework: str = FRAMEWORK) -> None:
 
     Example: skillgrid target export --framework sre > sre-targets.yaml
     """
-    from skillgrid.services.insight import export_targets
+    from skillgrid.services.targets import export_targets
 
     print(with_database(lambda uow: export_targets(uow, framework)), end="")
 
@@ -187,7 +187,7 @@ def summaries_rebuild(
 
     Example: skillgrid summaries rebuild
     """
-    from skillgrid.services.insight import rebuild_summaries
+    from skillgrid.services.summaries import rebuild_summaries
 
     done = with_database(lambda uow: rebuild_summaries(uow, framework))
     out().print(f"Rebuilt {done:,} official result{'s' if done != 1 else ''}.")
@@ -200,7 +200,7 @@ def summaries_check() -> None:
     Example: skillgrid summaries check
     """
     from skillgrid.cli.common import error_line
-    from skillgrid.services.insight import check_summaries
+    from skillgrid.services.summaries import check_summaries
 
     problems = with_database(check_summaries)
     for problem in problems[:50]:

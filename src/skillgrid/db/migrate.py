@@ -61,7 +61,7 @@ def _fill_summaries(engine: Engine) -> None:
     from sqlalchemy.orm import sessionmaker
 
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
-    from skillgrid.services.insight import rebuild_summaries
+    from skillgrid.services.summaries import rebuild_summaries
 
     rebuild_summaries(SqlAlchemyUnitOfWork(sessionmaker(bind=engine)))
 

@@ -1,4 +1,5 @@
-"""Assessments: rate criteria, import and export ratings, submit, finalize.
+"""Assessments: rate criteria, submit, finalize, reopen, peer invitations (ratings files
+are in :mod:`skillgrid.services.assessment_files`).
 
 Permission rules live here, so every caller (CLI, web, API) inherits them: the author of an
 assessment (the person for ``self``, their manager for ``manager``, the peer) or an admin
@@ -8,12 +9,8 @@ assessment is read-only. Each write names the revision it read; a stale write is
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from skillgrid.domain.assessments import (
     MANAGER,
@@ -74,89 +71,12 @@ def rate(
     drops ratings not given (as an import does)."""
     with uow:
         context = assessment_context(uow, person, cycle, rater, actor)
-        saved = _rate_in(uow, actor, context, entries, revision, replace_all)
+        saved = rate_in(uow, actor, context, entries, revision, replace_all)
         uow.commit()
     return saved
 
 
-def import_ratings(
-    uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str, data: bytes, source: str
-) -> Assessment:
-    """Replace an assessment's ratings with a file: CSV (``criterion,rating,reason,comment``)
-    or YAML (``ratings`` and ``evidence`` lists; the evidence is added for the person)."""
-    from skillgrid.importers.ratings import read_assessment_yaml, read_entries
-
-    with uow:
-        context = assessment_context(uow, person, cycle, rater, actor)
-        ids = [c.id for c in context.framework.criteria]
-        items: list[dict[str, Any]] = []
-        if source.lower().endswith((".yaml", ".yml")):
-            entries, items = read_assessment_yaml(data, source, ids)
-        else:
-            entries = read_entries(data, source, ids)
-        if not entries:
-            raise InputError(
-                [
-                    Problem(
-                        "the file rates no criterion",
-                        "give at least one criterion,rating row (an import replaces all ratings)",
-                        source,
-                    )
-                ]
-            )
-        evidence = [_evidence_item(actor, context, i, item) for i, item in enumerate(items)]
-        saved = _rate_in(uow, actor, context, entries, None, replace_all=True)
-        on_file = {(e.title, e.url, e.date) for e in uow.evidence.for_person(context.person.email)}
-        for item in evidence:  # an identical item already on file is not added twice
-            if (item.title, item.url, item.date) not in on_file:
-                add_evidence_in(uow, actor, item, context.framework)
-        uow.commit()
-    return saved
-
-
-def _evidence_item(actor: Actor, context: Context, index: int, item: dict[str, Any]) -> Evidence:
-    """One YAML evidence item for the person, checked before anything is stored."""
-    from skillgrid.domain.evidence import Evidence, check_evidence
-    from skillgrid.services.evidence import parse_date, uids_of
-
-    owner = context.person.email
-    if not (actor.is_admin or actor.email == owner):
-        raise Forbidden(f"{actor.email} may not add evidence for {owner}: leave 'evidence' out")
-    where = f"evidence[{index}]"
-    fields = {key: item.get(key) for key in ("title", "url", "text", "source")}
-    wrong = [
-        key for key, value in fields.items() if value is not None and not isinstance(value, str)
-    ]
-    criteria = item.get("criteria") or []
-    if isinstance(criteria, str):
-        criteria = [criteria]
-    if wrong or not isinstance(criteria, list):
-        names = ", ".join(wrong) or "criteria"
-        raise InputError(
-            [
-                Problem(
-                    f"{where}: {names} must be text (criteria: a list of ids)",
-                    "quote the value",
-                    None,
-                )
-            ]
-        )
-    when = item.get("date")
-    evidence = check_evidence(
-        Evidence(
-            owner,
-            fields["title"] or "",
-            fields["url"],
-            when if isinstance(when, dt.date) else parse_date(str(when) if when else None),
-            fields["text"],
-            fields["source"] or "manual",
-        )
-    )
-    uids = uids_of(context.framework, [str(cid) for cid in criteria])
-    return replace(evidence, criteria=frozenset(uids))
-
-
-def _rate_in(
+def rate_in(
     uow: UnitOfWork,
     actor: Actor,
     context: Context,
@@ -164,6 +84,8 @@ def _rate_in(
     revision: int | None,
     replace_all: bool,
 ) -> Assessment:
+    """Store ratings inside the caller's unit of work, after the same checks as :func:`rate`
+    (who may edit, open cycle, not finalized, the revision read)."""
     person = context.person
     allowed = may_edit(actor, context.rater, person.email, person.manager)
     _require(uow, allowed, actor, "edit", context)
@@ -204,7 +126,7 @@ def _keep_summary(
 ) -> None:
     """Keep the stored official result in step, in the same transaction as the change; a
     finalize records who manages the person now, anything else keeps who did then."""
-    from skillgrid.services.insight import refresh_summary
+    from skillgrid.services.summaries import refresh_summary
 
     if saved.rater in (SELF, MANAGER):
         refresh_summary(uow, saved.person, cycle, new_manager=finalized)
@@ -227,20 +149,6 @@ def _merge(
             entry = replace(entry, needs_review=True)
         merged[uid] = entry
     return merged
-
-
-def export_ratings(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str) -> str:
-    """An assessment's ratings as the CSV that :func:`import_ratings` reads."""
-    assessment, framework = get_assessment(uow, actor, person, cycle, rater)
-    ids = {c.uid: c.id for c in framework.criteria}
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["criterion", "rating", "reason", "comment"])
-    order = {c.uid: i for i, c in enumerate(framework.criteria)}
-    for uid in sorted((u for u in assessment.entries if u in ids), key=order.__getitem__):
-        entry = assessment.entries[uid]
-        writer.writerow([ids[uid], entry.rating.value, entry.reason or "", entry.comment or ""])
-    return out.getvalue()
 
 
 def submit(
@@ -427,7 +335,7 @@ def save_review(
                 raise Forbidden("only the person (or an admin) adds their evidence")
             item = check_evidence(Evidence(context.person.email, title, url or None))
             items.append(replace(item, criteria=frozenset(uids_of(context.framework, [cid]))))
-        saved = _rate_in(uow, actor, context, entries, revision, replace_all=True)
+        saved = rate_in(uow, actor, context, entries, revision, replace_all=True)
         for item in items:
             add_evidence_in(uow, actor, item, context.framework)
         uow.commit()

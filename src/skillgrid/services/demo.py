@@ -21,8 +21,8 @@ from skillgrid.services import (
     cycles,
     evidence,
     frameworks,
-    insight,
     people,
+    targets,
 )
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -81,7 +81,7 @@ def build_demo(make: Callable[[], UnitOfWork], seed: int = 7) -> Demo:
         people.add_team(make(), team, parent)
     people.import_people(make(), csv.encode(), "demo-people.csv")
     for target in TARGETS:
-        insight.set_target(make(), target)
+        targets.set_target(make(), target)
     for _, email, *_ in roster:
         accounts.add_user(make(), email, DEMO_PASSWORD)
     accounts.add_user(make(), "admin@example.com", DEMO_PASSWORD, admin=True)

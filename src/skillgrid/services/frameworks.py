@@ -233,7 +233,7 @@ def set_policy(uow: UnitOfWork, name: str, policy: Policy, *, actor: Actor = OPE
             policy.tables(len(ladder.tracks), len(ladder.levels))  # refuse tables that do not fit
         before = policy_settings(uow.frameworks.policy(name))
         uow.frameworks.set_policy(name, policy)
-        from skillgrid.services.insight import rebuild_in
+        from skillgrid.services.summaries import rebuild_in
 
         rebuild_in(uow, name)  # stored official results follow the new rule
         record_change(

@@ -112,7 +112,7 @@ def update_person(
         _check_references(uow, [updated])
         uow.people.save([updated])
         if updated.team != current.team:
-            uow.insight.follow_teams([email])  # team reports count people where they are now
+            uow.summaries.follow_teams([email])  # team reports count people where they are now
         _record_people(uow, actor, [updated], {email: current})
         if current.active and not updated.active:  # signed out everywhere, tokens stopped
             uow.accounts.end_sessions_of(email)
@@ -143,7 +143,7 @@ def import_people(
             record(uow, actor, "add", "team", name, after={"parent": None, "source": source})
         uow.people.save(people)
         moved = [p.email for p in people if p.email in known and known[p.email].team != p.team]
-        uow.insight.follow_teams(moved)  # team reports count people where they are now
+        uow.summaries.follow_teams(moved)  # team reports count people where they are now
         _record_people(uow, actor, people, known)
         uow.commit()
     updated = sum(1 for p in people if p.email in known)

@@ -108,7 +108,7 @@ def team_view(
         if cycle is not None and (chosen is None or chosen.name != cycle):
             raise NotFound(f"no cycle {cycle!r}")
         states = uow.assessments.states(chosen.name) if chosen else {}
-        levels = uow.insight.levels(chosen.name) if chosen else {}
+        levels = uow.summaries.levels(chosen.name) if chosen else {}
         return chosen, [
             TeamRow(p, states.get(p.email, {}), levels.get(p.email))
             for p in everyone

@@ -20,7 +20,7 @@ from skillgrid.domain.errors import Conflict
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.insight import Target
 from skillgrid.domain.leveling import SCALE, Rating
-from skillgrid.services import accounts, cycles, frameworks, insight, people
+from skillgrid.services import accounts, cycles, frameworks, people, summaries, targets
 from skillgrid.services.demo import DEMO_PASSWORD, FIRST
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -75,7 +75,7 @@ def build_synthetic(
     )
     people.import_people(make(), csv.encode(), "synthetic-people.csv")
     for target in _targets(rng, teams, keys):
-        insight.set_target(make(), target)
+        targets.set_target(make(), target)
     shown = [("admin@example.com", "admin"), (roster[0].email, "head of engineering")]
     managers = [p for p in roster[1:] if p.role == "manager"]
     team_manager = next((p for p in managers if p.team.endswith(" team")), managers[-1])
@@ -192,7 +192,7 @@ def _load_chunk(
     last: bool,
 ) -> None:
     made = []
-    summaries = []
+    results = []
     for p in chunk:
         true = _ratings(ladder, rng, p.tracks)  # where they really stand
         lean = bias.get(p.manager or "", 0)
@@ -203,15 +203,15 @@ def _load_chunk(
         made.append(Assessment(p.email, cycle, SELF, State.SUBMITTED, mine))
         made.append(Assessment(p.email, cycle, MANAGER, state, official))
         if finalized:
-            summaries.append((p.email, made[-1], made[-2], p.manager))
+            results.append((p.email, made[-1], made[-2], p.manager))
     with make() as uow:
         policy = uow.frameworks.policy("sre")
         uow.assessments.add_many(made)
-        uow.insight.save_summaries(
+        uow.summaries.save_summaries(
             cycle,
             [
-                (email, insight.summary_of(ladder, policy, official, mine), manager)
-                for email, official, mine, manager in summaries
+                (email, summaries.summary_of(ladder, policy, official, mine), manager)
+                for email, official, mine, manager in results
             ],
         )
         uow.commit()

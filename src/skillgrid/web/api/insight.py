@@ -84,7 +84,7 @@ def targets(
     framework: str | None = Query(None, max_length=100, pattern=ONE_LINE),
 ) -> list[dict[str, Any]]:
     """The targets of the teams the caller may report on (every team for an admin)."""
-    from skillgrid.services.insight import list_targets
+    from skillgrid.services.targets import list_targets
 
     return [_target_json(t) for t in list_targets(uow, framework, actor=user.actor)]
 
@@ -93,7 +93,7 @@ def targets(
 def put_target(body: TargetIn, uow: UowDep, user: ApiUser) -> dict[str, Any]:
     """Add or change a team's target on a track (admins)."""
     from skillgrid.domain.insight import Target
-    from skillgrid.services.insight import set_target
+    from skillgrid.services.targets import set_target
 
     _admin(user)
     target = Target(body.team, body.framework, body.track, body.level, body.people)
@@ -105,7 +105,7 @@ def delete_target(
     framework: Segment, team: Segment, track: Segment, uow: UowDep, user: ApiUser
 ) -> None:
     """Remove a team's target on a track (admins)."""
-    from skillgrid.services.insight import remove_target
+    from skillgrid.services.targets import remove_target
 
     _admin(user)
     remove_target(uow, team, framework, track, actor=user.actor)

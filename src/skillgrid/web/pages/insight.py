@@ -117,7 +117,7 @@ def target_set(
 ) -> Response:
     """Add or change a team's target (admins)."""
     from skillgrid.domain.insight import Target
-    from skillgrid.services.insight import set_target
+    from skillgrid.services.targets import set_target
 
     _admin(user)
     check_csrf(request, user, csrf_token)
@@ -137,7 +137,7 @@ def target_remove(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Remove a team's target (admins)."""
-    from skillgrid.services.insight import remove_target
+    from skillgrid.services.targets import remove_target
 
     _admin(user)
     check_csrf(request, user, csrf_token)

@@ -1,0 +1,233 @@
+"""Stored official results (summaries): one per person and cycle, with the person's team
+(kept in step when people move) and the ids of their unmet criteria, so team reports group
+and count without reading ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from skillgrid.db.tables import (
+    AssessmentRow,
+    CycleRow,
+    OfficialResultRow,
+    OfficialTrackRow,
+    PersonRow,
+)
+from skillgrid.domain.insight import OfficialLevels, Summary, pack_ids, unpack_ids
+
+
+class SqlSummaryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def save_summary(self, person: str, cycle: str, summary: Summary, manager: str | None) -> None:
+        """Store (or replace) the summary of a person's official result in a cycle."""
+        self.delete_summary(person, cycle)
+        self.save_summaries(cycle, [(person, summary, manager)])
+
+    def save_summaries(self, cycle: str, rows: Sequence[tuple[str, Summary, str | None]]) -> None:
+        """Store new summaries of one cycle at once: (person, summary, manager)."""
+        if not rows:
+            return
+        emails = {email for email, _, _ in rows} | {m for _, _, m in rows if m}
+        people = {
+            email: (person_id, team_id)
+            for email, person_id, team_id in self.session.execute(
+                select(PersonRow.email, PersonRow.id, PersonRow.team_id).where(
+                    PersonRow.email.in_(list(emails))
+                )
+            )
+        }
+        cycle_id = cycle_ids(self.session, [cycle])[cycle]
+        official = dict(
+            self.session.execute(
+                select(AssessmentRow.person_id, AssessmentRow.id).where(
+                    AssessmentRow.cycle_id == cycle_id,
+                    AssessmentRow.rater == "manager",
+                    AssessmentRow.person_id.in_([people[e][0] for e, _, _ in rows]),
+                )
+            ).all()
+        )
+        results: list[dict[str, object]] = []
+        tracks: list[dict[str, object]] = []
+        for email, summary, manager in rows:
+            person_id, team_id = people[email]
+            results.append(
+                {
+                    "person_id": person_id,
+                    "cycle_id": cycle_id,
+                    "assessment_id": official[person_id],
+                    "manager_id": people[manager][0] if manager in people else None,
+                    "team_id": team_id,
+                    "policy": summary.policy,
+                    "overall": summary.overall,
+                    "top": summary.top,
+                    "gaps": summary.gaps,
+                    "delta_n": summary.delta_n,
+                    "delta_sum": summary.delta_sum,
+                    "delta_squares": summary.delta_squares,
+                }
+            )
+            tracks.extend(
+                {
+                    "person_id": person_id,
+                    "cycle_id": cycle_id,
+                    "track_key": key,
+                    "team_id": team_id,
+                    "level": reached,
+                    "missing": pack_ids(summary.missing[key]),
+                }
+                for key, reached in summary.tracks.items()
+            )
+        self.session.execute(insert(OfficialResultRow), results)
+        self.session.execute(insert(OfficialTrackRow), tracks)
+
+    def delete_summary(self, person: str, cycle: str) -> None:
+        person_id = select(PersonRow.id).where(PersonRow.email == person).scalar_subquery()
+        cycle_id = select(CycleRow.id).where(CycleRow.name == cycle).scalar_subquery()
+        for table in (OfficialTrackRow, OfficialResultRow):
+            self.session.execute(
+                delete(table).where(table.person_id == person_id, table.cycle_id == cycle_id)
+            )
+
+    def delete_summaries(self, cycles: Sequence[str]) -> None:
+        """Every stored summary of these cycles."""
+        ids = select(CycleRow.id).where(CycleRow.name.in_(list(cycles)))
+        for table in (OfficialTrackRow, OfficialResultRow):
+            self.session.execute(delete(table).where(table.cycle_id.in_(ids)))
+
+    def stored_manager(self, person: str, cycle: str) -> tuple[str | None] | None:
+        """(the manager a stored summary was stored under,), or None when none is stored."""
+        manager = aliased(PersonRow)
+        query = (
+            select(manager.email)
+            .select_from(OfficialResultRow)
+            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
+            .join(CycleRow, CycleRow.id == OfficialResultRow.cycle_id)
+            .outerjoin(manager, manager.id == OfficialResultRow.manager_id)
+            .where(PersonRow.email == person, CycleRow.name == cycle)
+        )
+        found = self.session.execute(query).first()
+        return None if found is None else (found[0],)
+
+    def team_drift(self) -> list[tuple[str, str]]:
+        """(person, cycle) of stored summaries whose team is not the person's team now."""
+        result = OfficialResultRow
+        query = (
+            select(PersonRow.email, CycleRow.name)
+            .select_from(result)
+            .join(PersonRow, PersonRow.id == result.person_id)
+            .join(CycleRow, CycleRow.id == result.cycle_id)
+            .where(result.team_id.is_distinct_from(PersonRow.team_id))
+        )
+        tracks = (
+            select(PersonRow.email, CycleRow.name)
+            .select_from(OfficialTrackRow)
+            .join(PersonRow, PersonRow.id == OfficialTrackRow.person_id)
+            .join(CycleRow, CycleRow.id == OfficialTrackRow.cycle_id)
+            .where(OfficialTrackRow.team_id.is_distinct_from(PersonRow.team_id))
+        )
+        found = {tuple(row) for row in self.session.execute(query)}
+        found |= {tuple(row) for row in self.session.execute(tracks)}
+        return sorted(found)  # type: ignore[arg-type]
+
+    def stored_managers(self) -> dict[tuple[str, str], str | None]:
+        """(person, cycle) → the manager each stored summary was stored under."""
+        manager = aliased(PersonRow)
+        query = (
+            select(PersonRow.email, CycleRow.name, manager.email)
+            .select_from(OfficialResultRow)
+            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
+            .join(CycleRow, CycleRow.id == OfficialResultRow.cycle_id)
+            .outerjoin(manager, manager.id == OfficialResultRow.manager_id)
+        )
+        return {(email, cycle): boss for email, cycle, boss in self.session.execute(query)}
+
+    def follow_teams(self, people: Iterable[str]) -> None:
+        """Move the stored results of these people to the team they are on now."""
+        emails = list(people)
+        if not emails:
+            return
+        ids = select(PersonRow.id).where(PersonRow.email.in_(emails))
+        for table in (OfficialResultRow, OfficialTrackRow):
+            team = (
+                select(PersonRow.team_id).where(PersonRow.id == table.person_id).scalar_subquery()
+            )
+            self.session.execute(update(table).where(table.person_id.in_(ids)).values(team_id=team))
+
+    def summaries(self) -> dict[tuple[str, str], tuple[Summary, str | None]]:
+        """Every stored summary with the manager it was stored under, by (person, cycle)."""
+        manager = aliased(PersonRow)
+        tracks: dict[tuple[int, int], dict[str, tuple[int, str]]] = {}
+        query = select(
+            OfficialTrackRow.person_id,
+            OfficialTrackRow.cycle_id,
+            OfficialTrackRow.track_key,
+            OfficialTrackRow.level,
+            OfficialTrackRow.missing,
+        )
+        for person_id, cycle_id, key, level, missing in self.session.execute(query):
+            tracks.setdefault((person_id, cycle_id), {})[key] = (level, missing)
+        results = (
+            select(OfficialResultRow, PersonRow.email, CycleRow.name, manager.email)
+            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
+            .join(CycleRow, CycleRow.id == OfficialResultRow.cycle_id)
+            .outerjoin(manager, manager.id == OfficialResultRow.manager_id)
+        )
+        found: dict[tuple[str, str], tuple[Summary, str | None]] = {}
+        for row, email, cycle, boss in self.session.execute(results):
+            mine = tracks.get((row.person_id, row.cycle_id), {})
+            summary = Summary(
+                policy=row.policy,
+                overall=row.overall,
+                top=row.top,
+                gaps=row.gaps,
+                tracks={key: level for key, (level, _) in mine.items()},
+                missing={key: unpack_ids(text) for key, (_, text) in mine.items()},
+                delta_n=row.delta_n,
+                delta_sum=row.delta_sum,
+                delta_squares=row.delta_squares,
+            )
+            found[(email, cycle)] = (summary, boss)
+        return found
+
+    def levels(self, cycle: str) -> dict[str, OfficialLevels]:
+        """Everyone's stored official levels in a cycle, by email."""
+        ids = cycle_ids(self.session, [cycle])
+        if not ids:
+            return {}
+        tracks: dict[int, dict[str, int]] = {}
+        query = select(
+            OfficialTrackRow.person_id, OfficialTrackRow.track_key, OfficialTrackRow.level
+        ).where(OfficialTrackRow.cycle_id == ids[cycle])
+        for person, key, level in self.session.execute(query):
+            tracks.setdefault(person, {})[key] = level
+        results = (
+            select(OfficialResultRow.person_id, PersonRow.email, OfficialResultRow.overall)
+            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
+            .where(OfficialResultRow.cycle_id == ids[cycle])
+        )
+        return {
+            email: OfficialLevels(overall, tracks.get(person, {}))
+            for person, email, overall in self.session.execute(results)
+        }
+
+    def cycles_with_results(self) -> list[str]:
+        query = select(CycleRow.name).where(
+            select(OfficialResultRow.cycle_id)
+            .where(OfficialResultRow.cycle_id == CycleRow.id)
+            .exists()
+        )
+        return list(self.session.scalars(query))
+
+
+def cycle_ids(session: Session, cycles: Sequence[str]) -> dict[str, int]:
+    """Cycle name → id, for the cycles that exist."""
+    return dict(
+        session.execute(
+            select(CycleRow.name, CycleRow.id).where(CycleRow.name.in_(list(cycles)))
+        ).all()
+    )
