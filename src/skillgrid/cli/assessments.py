@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from skillgrid.cli.common import error_line, out, read_input, with_database
+from skillgrid.cli.common import error_line, out, read_input, with_database, write_output
 
 cycle_app = typer.Typer(
     rich_markup_mode=None, help="Review cycles: open, close, list.", no_args_is_help=True
@@ -253,12 +253,7 @@ def report_person(
         data = render.report_html(report).encode()
     else:
         data = render.report_markdown(report).encode()
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
-        out().print(f"Wrote {output} ({len(data):,} bytes).")
+    write_output(data, output)
 
 
 @cycle_app.command("move")

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, TypeVar
 import typer
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
     from sqlalchemy import Engine
 
@@ -129,6 +131,18 @@ def run_service(call: Callable[[], T]) -> T:
         )
         raise typer.Exit(1) from None
     raise AssertionError("unreachable")
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    """Bytes to standard output, or to a file (saying so on stderr)."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from rich.markup import escape
+
+    output.write_bytes(data)
+    err().print(f"Wrote {escape(str(output))} ({len(data):,} bytes).")
 
 
 def error_line(message: str) -> None:

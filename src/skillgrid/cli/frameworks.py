@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,13 +14,13 @@ if TYPE_CHECKING:
     from skillgrid.services.frameworks import LadderFile, StoredLadder
 
 from skillgrid.cli.common import (
-    err,
     error_line,
     fail_with_problems,
     out,
     read_input,
     run_service,
     with_database,
+    write_output,
 )
 
 app = typer.Typer(
@@ -310,7 +309,6 @@ def export(
 
     Example: skillgrid framework export sre --format xlsx --output sre.xlsx
     """
-    from rich.markup import escape
 
     from skillgrid.exporters import ExportFormat
     from skillgrid.services.frameworks import export as export_service
@@ -320,12 +318,7 @@ def export(
         error_line("xlsx is binary: give --output FILE")
         raise typer.Exit(1)
     data = with_database(lambda uow: export_service(uow, name, chosen, version))
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    output.write_bytes(data)
-    err().print(f"Wrote {escape(str(output))} ({len(data):,} bytes).")
+    write_output(data, output)
 
 
 @app.command()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from skillgrid.cli.assessments import ACTING, _actor
-from skillgrid.cli.common import out, with_database
+from skillgrid.cli.common import out, with_database, write_output
 from skillgrid.cli.people import JSON_OUT, team_app
 
 target_app = typer.Typer(
@@ -74,12 +73,7 @@ def team_report(
         data = render.report_html(report).encode()
     else:
         data = render.report_markdown(report).encode()
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
-        out().print(f"Wrote {output} ({len(data):,} bytes).")
+    write_output(data, output)
 
 
 @target_app.command("set")
