@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,3 +53,14 @@ class Settings(BaseSettings):
         description="How evidence suggestions are scored: auto (hybrid when the embeddings "
         "extra is installed, else lexical), lexical, embedding or hybrid.",
     )
+    response_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        description="Memory per app process for pages and API answers kept until the data "
+        "they show changes (0 turns keeping off).",
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value

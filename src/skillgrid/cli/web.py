@@ -41,6 +41,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # asyncio's own loop, not uvloop: under full load uvloop served some connections
+        # much later than others (p99 5x worse at 50 connections, same throughput; see
+        # docs/performance.md)
+        loop="asyncio",
         proxy_headers=True,
         log_config=None,  # the app configures logging (SKILLGRID_LOG_*) in each worker
         access_log=False,  # the app logs every request once, with its request id

@@ -21,11 +21,11 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, inspect, select
 
-from skillgrid.db.dump import Summary, export_all
+from skillgrid.db.changes import jump
+from skillgrid.db.dump import Summary, export_all, exported_tables
 from skillgrid.db.load import import_all
 from skillgrid.db.migrate import HEAD, known_revisions, upgrade
 from skillgrid.db.portable import PortabilityError
-from skillgrid.db.tables import Base
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -80,6 +80,8 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> Outcome:
     with closing(_read_only(path)) as source, closing(sqlite3.connect(target, timeout=30)) as dest:
         source.backup(dest)  # one write transaction on the destination: all or nothing
     upgrade(engine)  # a backup from an older SkillGrid is brought up to date
+    with engine.begin() as connection:
+        jump(connection)  # running app processes must not take the backup's data for theirs
     return Outcome("sqlite", path, revision=revision)
 
 
@@ -132,12 +134,13 @@ def check_sqlite_backup(path: Path) -> str:
 
 
 def refuse_unless_empty(engine: Engine) -> None:
-    """Refuse to go on when any SkillGrid table holds a row."""
+    """Refuse to go on when any SkillGrid table that backups hold has a row (passing
+    state, such as sign-in sessions, does not count)."""
     with engine.connect() as connection:
         present = set(inspect(connection).get_table_names())
         filled = [
             t.name
-            for t in Base.metadata.sorted_tables
+            for t in exported_tables()
             if t.name in present and connection.execute(select(1).select_from(t).limit(1)).first()
         ]
     if filled:

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from sqlalchemy import Column, Connection, Engine, Integer, Table, select, text
 from sqlalchemy.exc import DBAPIError
 
+from skillgrid.db.changes import jump
 from skillgrid.db.dump import FORMAT, FORMAT_VERSION, Summary, exported_tables
 from skillgrid.db.json_stream import JsonStream, JsonSyntaxError
 from skillgrid.db.migrate import HEAD, upgrade
@@ -43,6 +44,7 @@ def import_all(engine: Engine, source: TextIO, *, replace: bool = False) -> Summ
             stream.expect("}")
             stream.end()
             _reset_sequences(connection)
+            jump(connection)  # app processes must not take these rows for ones they saw
     except JsonSyntaxError as error:
         hint = "the file is cut short (an interrupted copy?)" if error.truncated else str(error)
         raise PortabilityError(
@@ -93,10 +95,13 @@ def _read_header(stream: JsonStream) -> None:
 
 
 def _make_room(connection: Connection, replace: bool) -> None:
-    tables = Base.metadata.sorted_tables
+    # the data version stays (and moves on): it tells app processes the data changed
+    tables = [t for t in Base.metadata.sorted_tables if t.name != "data_version"]
     if not replace:
         filled = [
-            t.name for t in tables if connection.execute(select(1).select_from(t).limit(1)).first()
+            t.name
+            for t in exported_tables()
+            if connection.execute(select(1).select_from(t).limit(1)).first()
         ]
         if filled:
             raise PortabilityError(

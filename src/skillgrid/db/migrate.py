@@ -14,7 +14,7 @@ from sqlalchemy import Engine, inspect, text
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0009"
+HEAD = "0010"
 
 
 def _config() -> Config:
@@ -41,9 +41,13 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> bool:
-    """Migrate to the newest schema; return whether anything ran."""
+    """Migrate to the newest schema; return whether anything ran. From then on every commit
+    through ``engine`` that changes data raises the data version (``skillgrid.db.changes``)."""
+    from skillgrid.db.changes import track_changes
+
     before = current_revision(engine)
     if before == HEAD:
+        track_changes(engine)
         return False
     from alembic import command
 
@@ -53,6 +57,7 @@ def upgrade(engine: Engine) -> bool:
         command.upgrade(config, "head")
     if before is not None and before < "0009":  # revisions are numbered: this is their order
         _fill_summaries(engine)  # today's code on today's schema, never inside a migration
+    track_changes(engine)
     return True
 
 

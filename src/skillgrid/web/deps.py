@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from skillgrid.domain.accounts import WebSession
 from skillgrid.domain.assessments import Actor
 from skillgrid.services.unit_of_work import UnitOfWork
+from skillgrid.web.response_cache import Credential
 from skillgrid.web.security import same
 
 SESSION_COOKIE = "skillgrid_session"
@@ -42,6 +43,11 @@ class SignedIn:
     def email(self) -> str:
         return self.session.email
 
+    @property
+    def credential(self) -> Credential:
+        """The session, for answers the response cache keeps until it ends."""
+        return Credential("session", self.session.token_hash, self.session.expires_at.timestamp())
+
 
 def signed_in_or_none(request: Request) -> SignedIn | None:
     from skillgrid.services.accounts import actor_of, session_for
@@ -70,20 +76,22 @@ class ApiCaller:
     actor: Actor
     email: str
     session: WebSession | None
+    credential: Credential
 
 
 def api_user(request: Request) -> ApiCaller:
-    from skillgrid.services.accounts import actor_of, token_owner
+    from skillgrid.services.accounts import actor_of, token_digest, token_owner
 
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        owner = token_owner(get_uow(request), header[7:].strip())
+        token = header[7:].strip()
+        owner = token_owner(get_uow(request), token)
         actor = actor_of(get_uow(request), owner) if owner else None
         if owner is None or actor is None:
             raise HTTPException(
                 401, "the API token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
             )
-        return ApiCaller(actor, owner, None)
+        return ApiCaller(actor, owner, None, Credential("token", token_digest(token)))
     current = signed_in_or_none(request)
     if current is None:
         raise HTTPException(
@@ -91,7 +99,7 @@ def api_user(request: Request) -> ApiCaller:
             "sign in (session cookie) or send Authorization: Bearer TOKEN",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return ApiCaller(current.actor, current.email, current.session)
+    return ApiCaller(current.actor, current.email, current.session, current.credential)
 
 
 def check_csrf(request: Request, user: SignedIn, csrf_token: str | None) -> None:

@@ -39,6 +39,12 @@ class Metrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
+        self.kept = Counter(
+            "skillgrid_kept_responses_total",
+            "Requests for keepable answers: hit (answered from memory), miss, stale.",
+            ["result"],
+            registry=self.registry,
+        )
 
 
 class MeasureRequests:
@@ -73,7 +79,11 @@ def route_template(scope: Scope) -> str:
     the path itself, which can hold personal data; ``unmatched`` when no route did.
 
     FastAPI keeps an included router's prefix apart from its routes' paths, so the prefix
-    is added back (without it /me and /api/v1/me would look the same)."""
+    is added back (without it /me and /api/v1/me would look the same). An answer kept by
+    the response cache carries the template of the route that made it."""
+    kept = scope.get("skillgrid.route")
+    if kept:
+        return str(kept)
     path = getattr(scope.get("route"), "path", None)
     if not path:
         return "unmatched"

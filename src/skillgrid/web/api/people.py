@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
@@ -18,6 +18,7 @@ from skillgrid.web.api.models import (
 )
 from skillgrid.web.api.params import TEXT, CycleFilter, CycleName, Email, Rater
 from skillgrid.web.deps import ApiUser, UowDep
+from skillgrid.web.response_cache import keep
 
 router = APIRouter(tags=["people and assessments"], responses=ERRORS)
 
@@ -82,13 +83,15 @@ async def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.get("/people/{email}/results")
 async def results(
-    uow: UowDep, user: ApiUser, email: Email, cycle: CycleFilter = None
+    request: Request, uow: UowDep, user: ApiUser, email: Email, cycle: CycleFilter = None
 ) -> dict[str, Any]:
     """A person's official result (latest or in a cycle), ratings beside it, history."""
     from skillgrid.reports.person import report_data
     from skillgrid.services.results import person_report
 
-    return report_data(person_report(uow, user.actor, email, cycle))
+    found = report_data(person_report(uow, user.actor, email, cycle))
+    keep(request, user.credential)
+    return found
 
 
 @router.get("/people/{email}/assessments/{cycle}/{rater}", response_model=AssessmentPublic)

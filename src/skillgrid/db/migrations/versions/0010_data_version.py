@@ -1,0 +1,34 @@
+"""the data version: one number raised with every change that a page can show
+
+App processes keep rendered pages and API answers keyed by this number
+(``skillgrid.web.response_cache``) and check it, with the caller's session or token, in one
+query per request.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-28 04:10:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    table = op.create_table(
+        "data_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_version")),
+    )
+    op.bulk_insert(table, [{"id": 1, "value": 0}])
+
+
+def downgrade() -> None:
+    op.drop_table("data_version")
