@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from skillgrid.domain.assessments import Forbidden
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.params import NAME as ONE_LINE
 from skillgrid.web.deps import ApiUser, UowDep
+from skillgrid.web.response_cache import keep
 
 router = APIRouter(tags=["team insight"], responses=ERRORS)
 CycleName = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
@@ -56,25 +57,34 @@ def teams(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.get("/teams/{team:path}/report")
 def team_report(
-    team: Segment, uow: UowDep, user: ApiUser, cycle: CycleName = None, since: CycleName = None
+    request: Request,
+    team: Segment,
+    uow: UowDep,
+    user: ApiUser,
+    cycle: CycleName = None,
+    since: CycleName = None,
 ) -> dict[str, Any]:
     """Coverage against targets, distribution, calibration and movement of a team and the
     teams below it (404 for a team the caller may not see)."""
     from skillgrid.reports.team import report_data
     from skillgrid.services.insight import team_report as build
 
-    return report_data(build(uow, user.actor, team, cycle, since))
+    found = report_data(build(uow, user.actor, team, cycle, since))
+    keep(request, user.credential)
+    return found
 
 
 @router.get("/org/report")
 def org_report(
-    uow: UowDep, user: ApiUser, cycle: CycleName = None, since: CycleName = None
+    request: Request, uow: UowDep, user: ApiUser, cycle: CycleName = None, since: CycleName = None
 ) -> dict[str, Any]:
     """The team report of the whole organisation (admins)."""
     from skillgrid.reports.team import report_data
     from skillgrid.services.insight import team_report as build
 
-    return report_data(build(uow, user.actor, None, cycle, since))
+    found = report_data(build(uow, user.actor, None, cycle, since))
+    keep(request, user.credential)
+    return found
 
 
 @router.get("/targets")

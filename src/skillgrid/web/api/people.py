@@ -82,7 +82,7 @@ async def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 
 @router.get("/people/{email}/results")
-async def results(
+def results(
     request: Request, uow: UowDep, user: ApiUser, email: Email, cycle: CycleFilter = None
 ) -> dict[str, Any]:
     """A person's official result (latest or in a cycle), ratings beside it, history."""

@@ -6,12 +6,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from skillgrid.web.deps import CurrentUser, UowDep, templates_of
+from skillgrid.web.deps import CurrentUser, SignedIn, UowDep, templates_of
+from skillgrid.web.response_cache import keep
 
 router = APIRouter(include_in_schema=False)
 
 
 def render(request: Request, template: str, context: dict[str, object]) -> Response:
+    """The page, kept for the signed-in person until the data changes (ladder pages show
+    nothing that changes with time)."""
+    user = context["user"]
+    assert isinstance(user, SignedIn)
+    keep(request, user.credential)
     return templates_of(request).TemplateResponse(request, template, context)
 
 

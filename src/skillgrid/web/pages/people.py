@@ -20,7 +20,7 @@ async def me(user: CurrentUser) -> Response:
 
 
 @router.get("/people/{email}/growth")
-async def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) -> Response:
+def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) -> Response:
     from skillgrid.services.cycles import list_cycles
     from skillgrid.services.results import growth
 

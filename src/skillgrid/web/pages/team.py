@@ -7,12 +7,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from skillgrid.web.deps import CurrentUser, UowDep, templates_of
+from skillgrid.web.response_cache import keep
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/team")
-async def team_page(
+def team_page(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
@@ -34,6 +35,7 @@ async def team_page(
             ]
             for t in framework.tracks
         }
+    keep(request, user.credential)
     return templates_of(request).TemplateResponse(
         request,
         "team.html",
