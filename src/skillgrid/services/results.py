@@ -92,16 +92,33 @@ def person_report(
 ) -> PersonReport:
     """A person's official result (in ``cycle``, or their latest finalized one), the other
     ratings beside it, and their history."""
-    from skillgrid.domain.assessments import may_view
-
     email = normal_email(person)
     chosen = parse_policy(policy) if policy else None
     with uow:
-        found = uow.people.get(email)
-        if found is None or not may_view(actor, email, uow.people.chain_above(email)):
-            raise NotFound(f"no person {email}")
-        history = _history(uow, email, chosen)
-        evidence = uow.evidence.for_person(email)
+        found, _, everything = _visible(uow, actor, email)
+        history = _history(uow, everything, chosen)
+        evidence = uow.evidence.for_person(email) if history else []
+    return _report(found, history, evidence, cycle)
+
+
+def _visible(
+    uow: UnitOfWork, actor: Actor, email: str
+) -> tuple[Person, list[str], list[Assessment]]:
+    """The person, their managers (nearest first) and all their assessments, if ``actor``
+    may see them; NotFound otherwise (nothing says the person exists)."""
+    from skillgrid.domain.assessments import may_view
+
+    found = uow.people.get(email)
+    above = uow.people.chain_above(email) if found is not None else []
+    if found is None or not may_view(actor, email, above):
+        raise NotFound(f"no person {email}")
+    return found, above, uow.assessments.for_person(email)
+
+
+def _report(
+    person: Person, history: list[CycleResult], evidence: list[Evidence], cycle: str | None
+) -> PersonReport:
+    email = person.email
     if not history:
         raise NotFound(f"{email} has no finalized manager assessment yet")
     index = len(history) - 1
@@ -112,7 +129,7 @@ def person_report(
         index = names.index(cycle)
     current = history[index]
     return PersonReport(
-        found,
+        person,
         current,
         tuple(_lines(current, evidence)),
         history[index - 1] if index > 0 else None,
@@ -120,9 +137,11 @@ def person_report(
     )
 
 
-def _history(uow: UnitOfWork, email: str, policy: Policy | None) -> list[CycleResult]:
+def _history(
+    uow: UnitOfWork, assessments: list[Assessment], policy: Policy | None
+) -> list[CycleResult]:
     by_cycle: dict[str, list[Assessment]] = {}
-    for assessment in uow.assessments.for_person(email):
+    for assessment in assessments:
         by_cycle.setdefault(assessment.cycle, []).append(assessment)
     results = []
     for cycle in uow.assessments.cycles():
@@ -173,21 +192,16 @@ class Growth:
 
 
 def growth(uow: UnitOfWork, actor: Actor, person: str) -> Growth:
-    """The data of a person's growth page (the same privacy as their report)."""
+    """The data of a person's growth page (the same privacy as their report), read in one
+    unit of work."""
     from skillgrid.domain.assessments import may_read
 
     email = normal_email(person)
-    try:
-        official = person_report(uow, actor, email)
-    except NotFound as error:
-        if "no finalized" not in str(error):
-            raise
-        official = None
     with uow:
-        found = uow.people.get(email)
-        assert found is not None
-        above = uow.people.chain_above(email)
-        mine = [a for a in uow.assessments.for_person(email) if a.rater == SELF]
+        found, above, everything = _visible(uow, actor, email)
+        history = _history(uow, everything, None)
+        evidence = uow.evidence.for_person(email) if history else []
+        mine = [a for a in everything if a.rater == SELF]
         readable = [a for a in mine if may_read(actor, a, found.manager, above)]
         latest = readable[-1] if readable else None
         self_result, top = None, 0
@@ -198,6 +212,7 @@ def growth(uow: UnitOfWork, actor: Actor, person: str) -> Growth:
                 framework, latest, uow.frameworks.policy(cycle.framework)
             )
             top = len(framework.levels)
+    official = _report(found, history, evidence, None) if history else None
     if official is not None:
         top = official.current.result.top
     return Growth(found, official, latest.cycle if latest else None, self_result, top)
