@@ -125,17 +125,22 @@ def sign_in(
     return token, web_session
 
 
-def session_for(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> WebSession | None:
-    """The live session a cookie token belongs to, or None."""
-    now = now or dt.datetime.now(dt.UTC)
-    with uow:
-        return uow.accounts.find_session(token_digest(token), now)
-
-
 def sign_out(uow: UnitOfWork, token: str) -> None:
     with uow:
         uow.accounts.end_session(token_digest(token))
         uow.commit()
+
+
+def session_caller(
+    uow: UnitOfWork, token: str, now: dt.datetime | None = None
+) -> tuple[WebSession, Actor] | None:
+    """The live session a cookie token belongs to and who it acts as (one unit of work),
+    or None."""
+    now = now or dt.datetime.now(dt.UTC)
+    with uow:
+        found = uow.accounts.find_session(token_digest(token), now)
+        actor = _actor_in(uow, found.email) if found is not None else None
+    return (found, actor) if found is not None and actor is not None else None
 
 
 def actor_of(uow: UnitOfWork, email: str) -> Actor | None:
@@ -143,8 +148,12 @@ def actor_of(uow: UnitOfWork, email: str) -> Actor | None:
     from the account (never from a person record); others take their person's role; a
     person marked inactive acts as nobody."""
     with uow:
-        account = uow.accounts.get(email)
-        person = uow.people.get(email)
+        return _actor_in(uow, email)
+
+
+def _actor_in(uow: UnitOfWork, email: str) -> Actor | None:
+    account = uow.accounts.get(email)
+    person = uow.people.get(email)
     if account is None or (person is not None and not person.active):
         return None
     if account.is_admin:
@@ -185,6 +194,15 @@ def token_owner(uow: UnitOfWork, token: str) -> str | None:
     """The account a live (not revoked) API token belongs to."""
     with uow:
         return uow.accounts.token_owner(token_digest(token))
+
+
+def token_caller(uow: UnitOfWork, token: str) -> tuple[str, Actor] | None:
+    """The account a live API token belongs to and who it acts as (one unit of work), or
+    None."""
+    with uow:
+        owner = uow.accounts.token_owner(token_digest(token))
+        actor = _actor_in(uow, owner) if owner is not None else None
+    return (owner, actor) if owner is not None and actor is not None else None
 
 
 def list_tokens(uow: UnitOfWork, email: str) -> list[tuple[int, str, dt.datetime, bool]]:

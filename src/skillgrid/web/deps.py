@@ -50,16 +50,13 @@ class SignedIn:
 
 
 def signed_in_or_none(request: Request) -> SignedIn | None:
-    from skillgrid.services.accounts import actor_of, session_for
+    from skillgrid.services.accounts import session_caller
 
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    found = session_for(get_uow(request), token)
-    if found is None:
-        return None
-    actor = actor_of(get_uow(request), found.email)
-    return SignedIn(actor, found, token) if actor is not None else None
+    found = session_caller(get_uow(request), token)
+    return SignedIn(found[1], found[0], token) if found is not None else None
 
 
 def signed_in(request: Request) -> SignedIn:
@@ -80,17 +77,17 @@ class ApiCaller:
 
 
 def api_user(request: Request) -> ApiCaller:
-    from skillgrid.services.accounts import actor_of, token_digest, token_owner
+    from skillgrid.services.accounts import token_caller, token_digest
 
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         token = header[7:].strip()
-        owner = token_owner(get_uow(request), token)
-        actor = actor_of(get_uow(request), owner) if owner else None
-        if owner is None or actor is None:
+        found = token_caller(get_uow(request), token)
+        if found is None:
             raise HTTPException(
                 401, "the API token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
             )
+        owner, actor = found
         return ApiCaller(actor, owner, None, Credential("token", token_digest(token)))
     current = signed_in_or_none(request)
     if current is None:
