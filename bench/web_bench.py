@@ -3,7 +3,10 @@ each ~10 s over loopback with wrk, beside a bare ``async def`` hello endpoint me
 same run (one uvicorn worker each). Prints requests/s, p50 and p99.
 
 Targets: growth page ≥ 40% of the bare endpoint's throughput, API ≥ 50%, p99 ≤ 50 ms at 50
-connections. Needs `wrk` (Debian package). Run: python bench/web_bench.py [--seconds 10]
+connections. Both are answered from memory after the first request (nothing changes during
+the run); "growth, recomputed" is the same page on a server that keeps nothing (as right
+after any change), for information. Needs `wrk` (Debian package).
+Run: python bench/web_bench.py [--seconds 10] [--database-url EMPTY_DB_URL]
 """
 
 from __future__ import annotations
@@ -73,12 +76,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to build the demo in (default: a new SQLite file)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk)")
         return 2
-    folder = Path(tempfile.mkdtemp())
-    env = {**os.environ, "SKILLGRID_DATABASE_URL": f"sqlite:///{folder / 'demo.db'}"}
+    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'demo.db'}"
+    env = {**os.environ, "SKILLGRID_DATABASE_URL": url}
     skillgrid = [sys.executable, "-m", "skillgrid"]
     subprocess.run([*skillgrid, "demo"], env=env, check=True, capture_output=True)
     made = subprocess.run(
@@ -89,11 +96,14 @@ def main() -> int:
         text=True,
     ).stdout
     password = made.rsplit("Password: ", 1)[1].strip()
-    # SkillGrid as users start it; the bare endpoint on the same uvicorn settings
+    # SkillGrid as users start it; the bare endpoint on the same uvicorn settings; and
+    # SkillGrid keeping nothing in memory, to show what a page costs right after a change
     app, port = start([*skillgrid, "serve", "--workers", "1"], env)
     uvicorn = [sys.executable, "-m", "uvicorn", "--loop", "asyncio", "--workers", "1"]
     quiet = ["--log-level", "warning", "--no-access-log"]
     hello, hello_port = start([*uvicorn, *quiet, "hello_app:app"], env)
+    keeping_off = {**env, "SKILLGRID_RESPONSE_CACHE_MB": "0"}
+    cold, cold_port = start([*skillgrid, "serve", "--workers", "1"], keeping_off)
     try:
         cookie = sign_in(port, "eli@example.com", password)
         token = api_token(port, cookie)
@@ -113,9 +123,15 @@ def main() -> int:
                 args.connections,
                 [f"Authorization: Bearer {token}"],
             ),
+            "growth, recomputed": wrk(
+                f"http://127.0.0.1:{cold_port}/people/eli@example.com/growth",
+                args.seconds,
+                args.connections,
+                [f"Cookie: {cookie}"],
+            ),
         }
     finally:
-        for process in (app, hello):
+        for process in (app, hello, cold):
             process.terminate()
             process.wait(timeout=10)
     base = runs["bare async hello"]["rps"]

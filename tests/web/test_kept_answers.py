@@ -131,3 +131,30 @@ def test_keeping_can_be_turned_off(app_client, database_url: str, uow_factory) -
         answers = [client.get(GROWTH) for _ in range(2)]
         assert all(a.status_code == 200 and "etag" not in a.headers for a in answers)
         assert kept(client, "hit") == kept(client, "miss") == 0
+
+
+def test_identical_requests_at_once_are_computed_once(
+    app_client, database_url: str, uow_factory
+) -> None:
+    import asyncio
+
+    import httpx2 as httpx
+
+    finalize(uow_factory, through(3))
+    sign_in(app_client)
+    cookie = app_client.cookies.get("skillgrid_session")
+    app = app_client.app
+
+    async def many() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://testserver",
+            cookies={"skillgrid_session": cookie},
+        ) as client:
+            return await asyncio.gather(*(client.get(GROWTH) for _ in range(10)))
+
+    answers = asyncio.run(many())
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.text for a in answers}) == 1
+    assert kept(app_client, "miss") == 1 and kept(app_client, "hit") == 9

@@ -11,11 +11,15 @@ an ETag, so a browser's ``If-None-Match`` is answered 304, and ``Cache-Control: 
 no-cache``: no shared cache keeps them and browsers always ask.
 
 Reading the version first makes the store err on the fresh side: data changed while a
-route ran is stored under the older number, which no later request presents.
+route ran is stored under the older number, which no later request presents. Identical
+requests that arrive while one of them is being answered wait for it, then take what it
+kept (or, if it kept nothing, go to the routes themselves): one recomputation, not fifty,
+when many ask at once right after a change.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections.abc import Callable
@@ -85,17 +89,19 @@ class ResponseCache:
             if max_bytes > 0
             else None
         )
+        self.answering: dict[Key, asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         reader = self.reader(scope) if scope["type"] == "http" else None
-        if self.store is None or reader is None or scope["method"] != "GET":
+        store = self.store
+        if store is None or reader is None or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
         key = _key(scope)
         if key is None:  # no credential: nothing personal to keep
             await self.app(scope, receive, send)
             return
-        entry = self.store.get(key)
+        entry = store.get(key)
         if entry is not None:
             credential = entry.credential
             version = reader.version_for(credential.kind, credential.digest)
@@ -104,7 +110,7 @@ class ResponseCache:
                 self.count("hit")
                 await _replay(scope, entry, send)
                 return
-            self.store.pop(key, None)
+            store.pop(key, None)
             self.count("stale")
             if version is None:  # signed out or revoked: the routes say what happens
                 await self.app(scope, receive, send)
@@ -114,7 +120,13 @@ class ResponseCache:
             if version is None:
                 await self.app(scope, receive, send)
                 return
-            self.count("miss")
+        underway = self.answering.get(key)
+        if underway is not None:  # the same request is being answered: take what it keeps
+            await underway.wait()
+            if key in store:
+                await self(scope, receive, send)
+                return
+        self.count("miss")
         await self._answer_and_keep(scope, receive, send, key, version)
 
     async def _answer_and_keep(
@@ -123,6 +135,7 @@ class ResponseCache:
         etag = _etag(key, version)
         kept: dict[str, object] = {}
         chunks: list[bytes] = []
+        done = self.answering[key] = asyncio.Event()
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -151,7 +164,12 @@ class ResponseCache:
                     self.store[key] = entry
             await send(message)
 
-        await self.app(scope, receive, capture)
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            if self.answering.get(key) is done:
+                del self.answering[key]
+            done.set()
 
 
 def _key(scope: Scope) -> Key | None:
