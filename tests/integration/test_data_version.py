@@ -164,3 +164,32 @@ def test_a_sqlite_restore_moves_it(tmp_path: Path) -> None:
     restore(engine, tmp_path / "copy.db", force=True)
     engine.dispose()
     assert version(url) != before
+
+
+def test_the_version_reader_replaces_a_dropped_connection(database_url: str, uow_factory) -> None:
+    from skillgrid.db.changes import VersionReader
+
+    frameworks.install_builtin(uow_factory())
+    engine = make_engine(database_url)
+    reader = VersionReader(engine)
+    try:
+        seen = reader.version()
+        assert seen == version(database_url)
+        reader._connection().driver_connection.close()  # as a database restart would
+        assert reader.version() == seen
+        assert reader.version_for("session", "0" * 64) is None  # no such session
+    finally:
+        reader.close()
+        engine.dispose()
+
+
+def test_a_database_that_cannot_answer_gives_no_version(tmp_path: Path) -> None:
+    from skillgrid.db.changes import VersionReader
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # no schema: no table
+    reader = VersionReader(engine)
+    try:
+        assert reader.version() is None
+    finally:
+        reader.close()
+        engine.dispose()

@@ -14,8 +14,11 @@ saw before can never come back with other data behind it.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import secrets
+import threading
 import weakref
 from typing import Any
 
@@ -23,6 +26,7 @@ from sqlalchemy import Connection, Engine, event, text
 
 from skillgrid.db.tables import passing_tables
 
+log = logging.getLogger(__name__)
 WROTE = "skillgrid_wrote"
 _WRITE = re.compile(
     r"""\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)""", re.IGNORECASE
@@ -82,11 +86,16 @@ def jump(connection: Connection) -> None:
 
 class VersionReader:
     """The data version, alone or only if a caller's session or API token is live, in one
-    plain query on a pooled driver connection: the check a kept response costs per request
-    (no ORM, no statement compilation)."""
+    plain query: the check a kept response costs per request (no ORM, no statement
+    compilation, no pool checkout). It holds one driver connection of its own, in
+    autocommit (each query sees the newest commit; PostgreSQL sees no idle transaction),
+    and replaces it once if the database dropped it. None when the database cannot answer:
+    the caller then leaves the request to the routes."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._lock = threading.Lock()
+        self._held: Any = None
         mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         self._plain = "SELECT value FROM data_version WHERE id = 1"
         self._checks = {
@@ -108,13 +117,37 @@ class VersionReader:
         SHA-256 is ``digest`` is live, else None."""
         return self._one(self._checks[kind], (digest,))
 
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
     def _one(self, sql: str, parameters: tuple[str, ...]) -> int | None:
-        connection = self.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql, parameters)
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            connection.close()
-        return None if row is None else int(row[0])
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    cursor = self._connection().cursor()
+                    try:
+                        cursor.execute(sql, parameters)
+                        row = cursor.fetchone()
+                    finally:
+                        cursor.close()
+                    return None if row is None else int(row[0])
+                except Exception as error:  # the driver's errors: a restart, a dropped link
+                    self._drop()
+                    if attempt == 2:
+                        log.warning("the data version cannot be read: %s", type(error).__name__)
+        return None
+
+    def _connection(self) -> Any:
+        if self._held is None:
+            held = self.engine.raw_connection()
+            if self.engine.dialect.name == "postgresql":
+                held.driver_connection.autocommit = True  # type: ignore[union-attr]
+            self._held = held  # SQLite connections are in autocommit already (engine.py)
+        return self._held
+
+    def _drop(self) -> None:
+        if self._held is not None:
+            with contextlib.suppress(Exception):
+                self._held.invalidate()
+            self._held = None

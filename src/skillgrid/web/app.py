@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(factory)
         app.state.versions = VersionReader(engine)
         yield
+        app.state.versions.close()
         engine.dispose()
 
     app = FastAPI(
