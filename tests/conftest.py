@@ -117,3 +117,37 @@ def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("SKILLGRID_CACHE_DIR", None)
     else:
         os.environ["SKILLGRID_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the demo organisation (built once per run, ~10 s): tests copy
+    it (``copy_of_demo``) so none sees another's changes."""
+    from skillgrid.db.engine import make_engine, make_session_factory
+    from skillgrid.db.migrate import upgrade
+    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        build_demo(lambda: SqlAlchemyUnitOfWork(factory))
+    finally:
+        engine.dispose()
+    return path
+
+
+def copy_of_demo(demo_database: Path, folder: Path) -> str:
+    """A private copy of the demo database: its SQLAlchemy URL."""
+    import sqlite3
+    from contextlib import closing
+
+    target = folder / "demo-copy.db"
+    with (
+        closing(sqlite3.connect(demo_database)) as source,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        source.backup(copy)
+    return f"sqlite:///{target}"

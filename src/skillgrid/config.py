@@ -3,12 +3,15 @@ import time."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def default_database_url() -> str:
@@ -53,12 +56,35 @@ class Settings(BaseSettings):
         description="How evidence suggestions are scored: auto (hybrid when the embeddings "
         "extra is installed, else lexical), lexical, embedding or hybrid.",
     )
+    trusted_proxies: Annotated[list[Network], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed, comma-separated (e.g. 127.0.0.1,10.0.0.0/8); "
+        "none by default.",
+    )
+    sign_in_address_limit: int = Field(
+        default=20,
+        ge=1,
+        le=100_000,
+        description="Failed sign-ins one client address may make in 15 minutes before it "
+        "must wait.",
+    )
     response_cache_mb: int = Field(
         default=64,
         ge=0,
         description="Memory per app process for pages and API answers kept until the data "
         "they show changes (0 turns keeping off).",
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> Any:
+        """``127.0.0.1, 10.0.0.0/8`` → networks (a bare address is a /32 or /128)."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            return [ipaddress.ip_network(str(part), strict=False) for part in value]
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -3,6 +3,7 @@ driven by Playwright in Debian's Chromium (never a downloaded browser)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -21,8 +22,6 @@ PEOPLE = (
     b"Bo Chen,bo@x.org,SRE,,manager\nAna Lima,ana@x.org,SRE,bo@x.org,engineer\n"
     b"Cy Diaz,cy@x.org,SRE,bo@x.org,engineer\n"
 )
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
 
 def _free_port() -> int:
@@ -57,6 +56,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     targets.set_target(uow(), Target("SRE", "sre", "CW", 1, 2))
     engine.dispose()
+    with serving(url) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The server on a copy of the demo organisation (password ``DEMO_PASSWORD``)."""
+    from tests.conftest import copy_of_demo
+
+    with serving(copy_of_demo(demo_database, tmp_path_factory.mktemp("e2e-demo"))) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(url: str) -> Iterator[str]:
+    """uvicorn on a free loopback port over the database at ``url``; its base address."""
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -74,20 +89,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ],
         env={**os.environ, "SKILLGRID_DATABASE_URL": url},
     )
-    base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 break
         except OSError:
             time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Debian's Chromium; every browser test is skipped where it is not installed (a
+    ``pytestmark`` here would not reach the test modules)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -110,22 +130,32 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page_for(browser, server):  # type: ignore[no-untyped-def]
     """A fresh browser context signed in as someone; screenshots land in e2e/screenshots."""
+    with signed_in_pages(browser, server, PASSWORD) as open_as:
+        yield open_as
+
+
+@contextlib.contextmanager
+def signed_in_pages(browser, server: str, password: str, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
+    """``open_as(email)``: a page in a new browser context, signed in (None: signed out)."""
     contexts = []
 
-    def open_as(email: str):  # type: ignore[no-untyped-def]
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def open_as(email: str | None):  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{server}/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{server}/**")
+        if email is not None:
+            page.get_by_label("Email").fill(email)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(f"{server}/**")
         return page
 
-    yield open_as
-    for context in contexts:
-        context.close()
+    try:
+        yield open_as
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

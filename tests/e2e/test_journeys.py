@@ -76,3 +76,21 @@ def test_an_engineer_cannot_open_a_colleague_s_assessment(page_for, server) -> N
     response = cy.goto(f"{server}/people/ana@x.org/assess/2026-H2/self")
     assert response is not None and response.status == 404
     assert cy.get_by_role("heading", name="Not found").is_visible()
+
+
+def test_link_existing_evidence_to_another_criterion(page_for, server) -> None:
+    cy = page_for("cy@x.org")
+    cy.goto(f"{server}/people/cy@x.org/assess/2026-H2/self")
+    criterion(cy, "PO.1.1").get_by_text("Add evidence").click()
+    cy.locator("input[name='evidence-title-PO.1.1']").fill("Postmortem: cache stampede")
+    cy.get_by_role("button", name="Save draft").click()
+    cy.wait_for_load_state()
+    cw = criterion(cy, "CW.1.1")
+    cw.get_by_text("Link existing evidence (1)").click()
+    cw.get_by_label("Postmortem: cache stampede").check()  # the autosave script saves it
+    cy.locator(".status", has_text="Draft saved").wait_for(timeout=5000)
+    shot(cy, "link-existing-evidence")
+    cy.reload()
+    linked = criterion(cy, "CW.1.1").locator("ul.evidence").first
+    assert linked.get_by_label("Postmortem: cache stampede").is_checked()
+    assert criterion(cy, "PO.1.1").get_by_label("Postmortem: cache stampede").is_checked()

@@ -6,8 +6,9 @@ import pytest
 
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.errors import Conflict
-from skillgrid.services import accounts, cycles, evidence, people, results
+from skillgrid.services import cycles, evidence, people, results
 from skillgrid.services.demo import DEMO_PASSWORD, build_demo
+from skillgrid.services.sign_in import Attempt, sign_in
 
 
 def test_demo_builds_an_organisation_with_history_to_show(uow_factory, database_url) -> None:
@@ -22,7 +23,7 @@ def test_demo_builds_an_organisation_with_history_to_show(uow_factory, database_
     report = results.person_report(uow_factory(), OPERATOR, engineer)
     assert len(report.history) >= 2
     assert evidence.list_evidence(uow_factory(), OPERATOR, engineer)
-    token, _ = accounts.sign_in(uow_factory(), engineer, DEMO_PASSWORD)
+    token = sign_in(uow_factory(), Attempt(engineer, DEMO_PASSWORD, "127.0.0.1")).token
     assert token
     with pytest.raises(Conflict, match="empty one"):
         build_demo(uow_factory)

@@ -37,6 +37,7 @@ PASSWORD = "correct horse battery"
 def fill_org(make: Callable[[], object]) -> str:
     """A small organisation touching every table; returns an API token."""
     from skillgrid.services import accounts, assessments, cycles, evidence, frameworks, people
+    from skillgrid.services.sign_in import Attempt, sign_in
 
     frameworks.install_builtin(make())
     people.add_team(make(), "Infra")
@@ -45,7 +46,7 @@ def fill_org(make: Callable[[], object]) -> str:
     accounts.add_user(make(), "ana@x.org", PASSWORD)
     accounts.add_user(make(), "admin@x.org", PASSWORD, admin=True)
     _, token = accounts.create_token(make(), "ana@x.org", "ci — “laptop”")
-    accounts.sign_in(make(), "ana@x.org", PASSWORD)  # a web session: never exported
+    sign_in(make(), Attempt("ana@x.org", PASSWORD, "127.0.0.1"))  # a web session: never exported
     cycles.open_cycle(make(), "2026-H2", "sre")
     ratings = {
         "NET.1.1": Entry(Rating.MEETS, None, 'line one\nline two, "quoted" ✓'),
@@ -112,7 +113,12 @@ def test_two_exports_of_the_same_data_are_byte_identical(filled: tuple[str, str]
     document = json.loads(first)
     assert document["schema_revision"] == HEAD and document["format_version"] == 1
     assert "web_sessions" not in document["tables"]
-    assert document["excluded_tables"] == ["data_version", "web_sessions"]
+    assert document["excluded_tables"] == [
+        "data_version",
+        "sign_in_failures",
+        "trusted_devices",
+        "web_sessions",
+    ]
     people = document["tables"]["people"]
     assert people["count"] == 3 == len(people["rows"])
     created = people["rows"][0][people["columns"].index("created_at")]
@@ -125,6 +131,7 @@ def test_import_restores_people_accounts_and_tokens_that_still_work(
     from skillgrid.db.engine import make_session_factory
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
     from skillgrid.services import accounts, people
+    from skillgrid.services.sign_in import Attempt, sign_in
 
     source = make_engine(filled[0])
     target = make_engine(f"sqlite:///{tmp_path / 'copy.db'}")
@@ -137,7 +144,7 @@ def test_import_restores_people_accounts_and_tokens_that_still_work(
         def make() -> SqlAlchemyUnitOfWork:
             return SqlAlchemyUnitOfWork(factory)
 
-        assert accounts.sign_in(make(), "ana@x.org", PASSWORD)
+        assert sign_in(make(), Attempt("ana@x.org", PASSWORD, "127.0.0.1"))
         assert accounts.token_owner(make(), filled[1]) == "ana@x.org"
         managers = {p.email: p.manager for p in people.list_people(make())}
         assert managers["ana@x.org"] == "zed@x.org"

@@ -36,3 +36,46 @@ def test_migrations_match_the_declared_tables(database_url: str) -> None:
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
+
+
+def test_0011_keeps_every_session_and_api_token_while_users_loses_its_counter(
+    database_url: str,
+) -> None:
+    """Dropping the lockout columns must not copy ``users``: on SQLite, dropping the old
+    table would cascade to every session and token."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from skillgrid.db.migrate import _config
+
+    engine = make_engine(database_url)
+    try:
+        config = _config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0010")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO users (email, password_hash) VALUES ('a@x', 'h')"))
+            connection.execute(
+                text(
+                    "INSERT INTO web_sessions (token_hash, user_id, csrf_token, created_at, "
+                    "expires_at) VALUES ('t', 1, 'c', '2026-01-01', '2099-01-01')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO api_tokens (user_id, name, token_hash, created_at) "
+                    "VALUES (1, 'ci', 'th', '2026-01-01')"
+                )
+            )
+        assert upgrade(engine) is True
+        with engine.connect() as connection:
+            kept = [
+                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("users", "web_sessions", "api_tokens")
+            ]
+            columns = {c["name"] for c in inspect(connection).get_columns("users")}
+        assert kept == [1, 1, 1]
+        assert "failed_logins" not in columns and "locked_until" not in columns
+    finally:
+        engine.dispose()

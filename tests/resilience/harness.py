@@ -40,6 +40,7 @@ def build_org(url: str, engineers: int) -> Org:
     from skillgrid.db.migrate import upgrade
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
     from skillgrid.services import accounts, cycles, frameworks, people
+    from skillgrid.services.sign_in import Attempt, sign_in
 
     engine = make_engine(url)
     try:
@@ -57,7 +58,8 @@ def build_org(url: str, engineers: int) -> Org:
         people.import_people(make(), csv.encode(), "people.csv")
         accounts.add_user(make(), ADMIN, PASSWORD, admin=True)
         _, token = accounts.create_token(make(), ADMIN, "tests")
-        cookie, web_session = accounts.sign_in(make(), ADMIN, PASSWORD)
+        signed = sign_in(make(), Attempt(ADMIN, PASSWORD, "127.0.0.1"))
+        cookie, web_session = signed.token, signed.session
         cycles.open_cycle(make(), CYCLE, "sre")
         ids = tuple(c.id for c in ladder.criteria)
         return Org(token, cookie, web_session.csrf_token, ids, emails)

@@ -77,3 +77,63 @@ def test_links_can_be_changed(uow) -> None:
     ladder = frameworks.get_framework(uow, "ops")
     item = evidence.list_evidence(uow, ANA, "ana@x.org")[0]
     assert evidence.criterion_ids(ladder, item) == ["NET.2.1", "SEC.1.1"]
+
+
+def add(uow, title: str, criteria: list[str], owner: str = "ana@x.org") -> int:  # type: ignore[no-untyped-def]
+    actor = ANA if owner == "ana@x.org" else OPERATOR
+    stored = evidence.add_evidence(uow, actor, Evidence(owner, title), criteria, "ops")
+    assert stored.id is not None
+    return stored.id
+
+
+def linked(uow) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    ladder = frameworks.get_framework(uow, "ops")
+    items = evidence.list_evidence(uow, ANA, "ana@x.org")
+    return {item.title: evidence.criterion_ids(ladder, item) for item in items}
+
+
+def test_linking_to_a_criterion_ticks_exactly_the_chosen_items(uow) -> None:
+    runbook = add(uow, "Runbook", ["NET.1.1", "SEC.1.1"])
+    talk = add(uow, "Talk", [])
+    evidence.link_to_criteria(uow, ANA, "ana@x.org", {"NET.1.1": {talk}}, "ops")
+    assert linked(uow) == {"Talk": ["NET.1.1"], "Runbook": ["SEC.1.1"]}  # SEC.1.1 stays
+    evidence.link_to_criteria(
+        uow, ANA, "ana@x.org", {"NET.1.1": set(), "NET.2.1": {runbook}}, "ops"
+    )
+    assert linked(uow) == {"Talk": [], "Runbook": ["NET.2.1", "SEC.1.1"]}
+
+
+def test_links_to_criteria_of_another_version_are_kept(uow) -> None:
+    runbook = add(uow, "Runbook", ["NET.1.2"])
+    frameworks.import_framework(  # v2 drops "Knows DHCP." (NET.1.2)
+        uow, LADDER.replace(b" Knows DHCP.", b""), "v2.csv", "ops"
+    )
+    evidence.link_to_criteria(uow, ANA, "ana@x.org", {"NET.1.1": {runbook}}, "ops")
+    item = evidence.list_evidence(uow, ANA, "ana@x.org")[0]
+    old = frameworks.get_framework(uow, "ops", 1)
+    assert evidence.criterion_ids(old, item) == ["NET.1.1", "NET.1.2"]
+
+
+def test_only_the_person_s_own_evidence_can_be_linked_and_only_by_them(uow) -> None:
+    mine = add(uow, "Runbook", [])
+    theirs = add(uow, "Cy's talk", [], owner="cy@x.org")
+    with pytest.raises(NotFound, match=f"ana@x.org has no evidence #{theirs}"):
+        evidence.link_to_criteria(uow, ANA, "ana@x.org", {"NET.1.1": {mine, theirs}}, "ops")
+    with pytest.raises(Forbidden):  # her manager reads it, but does not change it
+        evidence.link_to_criteria(uow, BO, "ana@x.org", {"NET.1.1": {mine}}, "ops")
+    with pytest.raises(NotFound):  # a colleague does not even see it
+        evidence.link_to_criteria(uow, CY, "ana@x.org", {"NET.1.1": {mine}}, "ops")
+    with pytest.raises(InputError, match="unknown criterion"):
+        evidence.link_to_criteria(uow, ANA, "ana@x.org", {"NET.9.9": {mine}}, "ops")
+    assert linked(uow) == {"Runbook": []}
+
+
+def test_relinking_records_what_changed_and_nothing_when_nothing_did(uow) -> None:
+    runbook = add(uow, "Runbook", ["SEC.1.1"])
+    before = len(uow.audit.entries)
+    evidence.link_to_criteria(uow, ANA, "ana@x.org", {"NET.1.1": {runbook}}, "ops")
+    evidence.link_to_criteria(uow, ANA, "ana@x.org", {"NET.1.1": {runbook}}, "ops")
+    entries = uow.audit.entries[before:]
+    assert [(e.action, e.before, e.after) for e in entries] == [
+        ("link", {"criteria": ["SEC.1.1"]}, {"criteria": ["NET.1.1", "SEC.1.1"]})
+    ]

@@ -122,3 +122,55 @@ def test_personal_tokens_work_until_revoked(org) -> None:
     listed = as_(client, "ana@x.org").get("/api/v1/tokens").json()
     assert listed[0]["revoked"] is True and "token" not in listed[0]
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+EVIDENCE_MATRIX = {  # who → (list Ana's evidence, link it)
+    None: (401, 401),
+    "ana@x.org": (200, 200),
+    "bo@x.org": (200, 403),
+    "cy@x.org": (404, 404),
+    "root@x.org": (200, 200),
+}
+
+
+@pytest.mark.parametrize("who", list(EVIDENCE_MATRIX), ids=lambda w: w or "anonymous")
+def test_evidence_access_matrix(org, uow_factory, who) -> None:
+    from skillgrid.domain.evidence import Evidence
+    from skillgrid.services import evidence
+
+    item = evidence.add_evidence(uow_factory(), OPERATOR, Evidence("ana@x.org", "DNS"), [], "sre")
+    client = as_(org, who)
+    read, link = EVIDENCE_MATRIX[who]
+    assert client.get(f"{BASE}/evidence").status_code == read
+    body = {"framework": "sre", "links": {"PO.1.1": [item.id]}}
+    assert client.put(f"{BASE}/evidence/links", json=body).status_code == link
+
+
+def test_evidence_is_linked_and_unlinked_per_criterion(org, uow_factory) -> None:
+    from skillgrid.domain.evidence import Evidence
+    from skillgrid.services import evidence
+
+    def add(title: str, owner: str = "ana@x.org") -> int:
+        stored = evidence.add_evidence(uow_factory(), OPERATOR, Evidence(owner, title), [], "sre")
+        return stored.id or 0
+
+    dns, talk, cys = add("DNS"), add("SLO talk"), add("Cy's", "cy@x.org")
+    client = as_(org, "ana@x.org")
+    body = {"links": {"PO.1.1": [dns, talk], "NET.1.1": [talk]}}
+    answer = client.put(f"{BASE}/evidence/links", json=body).json()
+    assert answer["framework"] == {"name": "sre", "version": 1}
+    assert {i["title"]: i["criteria"] for i in answer["items"]} == {
+        "SLO talk": ["PO.1.1", "NET.1.1"],  # in ladder order
+        "DNS": ["PO.1.1"],
+    }
+    client.put(f"{BASE}/evidence/links", json={"links": {"PO.1.1": [dns]}})
+    listed = client.get(f"{BASE}/evidence", params={"framework": "sre"}).json()["items"]
+    assert {i["title"]: i["criteria"] for i in listed} == {
+        "SLO talk": ["NET.1.1"],
+        "DNS": ["PO.1.1"],
+    }
+    theirs = client.put(f"{BASE}/evidence/links", json={"links": {"PO.1.1": [cys]}})
+    assert theirs.status_code == 404 and f"no evidence #{cys}" in theirs.json()["detail"]
+    unknown = client.put(f"{BASE}/evidence/links", json={"links": {"PO.9.9": [dns]}})
+    assert unknown.status_code == 422 and "unknown criterion" in unknown.json()["detail"]
+    assert client.put(f"{BASE}/evidence/links", json={"links": {"PO.1.1": [0]}}).status_code == 422

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from skillgrid.services import accounts, cycles
+from skillgrid.domain.assessments import OPERATOR
+from skillgrid.domain.evidence import Evidence
+from skillgrid.services import accounts, cycles, evidence
 from tests.unit.test_leveling import sre, through
 from tests.web.conftest import PASSWORD, sign_in
 
@@ -90,3 +92,53 @@ def test_forms_without_the_csrf_token_change_nothing(app_client, uow_factory) ->
     assert app_client.post(url, data=data).status_code == 403
     assert "0 of 90 criteria rated" in app_client.get(url).text
     assert len(sre().criteria) == 90
+
+
+def titles(items) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(item.title for item in items)
+
+
+def test_existing_evidence_is_linked_and_unlinked_without_javascript(
+    app_client, uow_factory
+) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    dns = evidence.add_evidence(uow_factory(), OPERATOR, Evidence("ana@x.org", "DNS"), [], "sre")
+    talk = evidence.add_evidence(
+        uow_factory(), OPERATOR, Evidence("ana@x.org", "SLO talk"), ["NET.1.1"], "sre"
+    )
+    sign_in(app_client)
+    url = "/people/ana@x.org/assess/2026-H2/self"
+    page = app_client.get(url)
+    assert titles(page.context["unlinked"]["PO.1.1"]) == ["DNS", "SLO talk"]
+    assert 'name="evidence-links-PO.1.1" value="1"' in page.text
+    ticked = {"evidence-links-PO.1.1": "1", "evidence-link-PO.1.1": [str(dns.id), str(talk.id)]}
+    assert app_client.post(url, data=form_of(page.text, {}, "save", **ticked)).status_code == 303
+    page = app_client.get(url)
+    assert titles(page.context["evidence"]["PO.1.1"]) == ["DNS", "SLO talk"]
+    assert titles(page.context["evidence"]["NET.1.1"]) == ["SLO talk"]  # not on the form
+    assert page.context["unlinked"]["PO.1.1"] == []
+    untick_talk = {"evidence-links-PO.1.1": "1", "evidence-link-PO.1.1": str(dns.id)}
+    app_client.post(url, data=form_of(page.text, {}, "save", **untick_talk))
+    page = app_client.get(url)
+    assert titles(page.context["evidence"]["PO.1.1"]) == ["DNS"]
+    assert titles(page.context["unlinked"]["PO.1.1"]) == ["SLO talk"]
+
+
+def test_only_the_person_links_their_own_evidence(app_client, uow_factory) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    dns = evidence.add_evidence(uow_factory(), OPERATOR, Evidence("ana@x.org", "DNS"), [], "sre")
+    bos = evidence.add_evidence(uow_factory(), OPERATOR, Evidence("bo@x.org", "Bo's"), [], "sre")
+    sign_in(app_client, "ana@x.org")
+    url = "/people/ana@x.org/assess/2026-H2/self"
+    page = app_client.get(url).text
+    someone_else_s = {"evidence-links-PO.1.1": "1", "evidence-link-PO.1.1": str(bos.id)}
+    refused = app_client.post(url, data=form_of(page, {}, "save", **someone_else_s))
+    assert refused.status_code == 404 and "has no evidence" in refused.text
+    app_client.cookies.clear()
+    sign_in(app_client, "bo@x.org")  # her manager reads her evidence, and links none of it
+    review = "/people/ana@x.org/assess/2026-H2/manager"
+    page = app_client.get(review)
+    assert page.context["unlinked"] == {} and "evidence-links-" not in page.text
+    forged = {"evidence-links-PO.1.1": "1", "evidence-link-PO.1.1": str(dns.id)}
+    assert app_client.post(review, data=form_of(page.text, {}, "save", **forged)).status_code == 403

@@ -33,6 +33,13 @@ def test_criterion_permalink_and_unknown_ones(app_client) -> None:
     assert app_client.get("/ladders/nope").status_code == 404
 
 
+def test_an_unknown_address_answers_the_error_page_and_json_under_the_api(app_client) -> None:
+    page = app_client.get("/no-such-page")
+    assert page.status_code == 404 and page.template.name == "error.html"
+    api = app_client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+
+
 def test_text_from_a_ladder_is_escaped(app_client, uow_factory) -> None:
     hostile = b"Level,Ops\n1,<script>alert(1)</script> Runs it.\n"
     frameworks.import_framework(uow_factory(), hostile, "x.csv", "hostile")

@@ -45,7 +45,10 @@ def serve(
         # much later than others (p99 5x worse at 50 connections, same throughput; see
         # docs/performance.md)
         loop="asyncio",
-        proxy_headers=True,
+        # X-Forwarded-For/-Proto only from SKILLGRID_TRUSTED_PROXIES (uvicorn would
+        # otherwise believe 127.0.0.1); the app reads them by the same setting
+        proxy_headers=bool(config.trusted_proxies),
+        forwarded_allow_ips=",".join(str(n) for n in config.trusted_proxies) or None,
         log_config=None,  # the app configures logging (SKILLGRID_LOG_*) in each worker
         access_log=False,  # the app logs every request once, with its request id
     )

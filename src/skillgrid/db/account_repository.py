@@ -19,16 +19,11 @@ class SqlAccountRepository:
         row = self.session.scalar(select(UserRow).where(UserRow.email == email))
         if row is None:
             return None
-        return Account(
-            row.email, row.password_hash, row.is_admin, row.failed_logins, _aware(row.locked_until)
-        )
+        return Account(row.email, row.password_hash, row.is_admin)
 
     def all(self) -> list[Account]:
         rows = self.session.scalars(select(UserRow).order_by(UserRow.email))
-        return [
-            Account(r.email, r.password_hash, r.is_admin, r.failed_logins, _aware(r.locked_until))
-            for r in rows
-        ]
+        return [Account(r.email, r.password_hash, r.is_admin) for r in rows]
 
     def save(self, account: Account) -> None:
         row = self.session.scalar(select(UserRow).where(UserRow.email == account.email))
@@ -36,7 +31,6 @@ class SqlAccountRepository:
             row = UserRow(email=account.email)
             self.session.add(row)
         row.password_hash, row.is_admin = account.password_hash, account.is_admin
-        row.failed_logins, row.locked_until = account.failed_logins, account.locked_until
         self.session.flush()
 
     def add_session(self, web_session: WebSession, now: dt.datetime) -> None:
@@ -113,11 +107,6 @@ class SqlAccountRepository:
         user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
         self.session.execute(
             update(ApiTokenRow).where(ApiTokenRow.user_id == user_id).values(revoked=True)
-        )
-
-    def reset_failures(self, email: str) -> None:
-        self.session.execute(
-            update(UserRow).where(UserRow.email == email).values(failed_logins=0, locked_until=None)
         )
 
 

@@ -240,8 +240,6 @@ class UserRow(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -260,6 +258,39 @@ class WebSessionRow(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SignInFailureRow(Base):
+    """One failed sign-in, kept for the throttling window (domain/throttle.py) and then
+    pruned. ``account`` is the SHA-256 of the email tried (it may name no account, or be a
+    password typed into the wrong field: never stored as typed); ``device`` the hash of the
+    trusted-browser cookie when the browser held one for that account."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_address_at", "address", "at"),
+        Index("ix_sign_in_failures_account_at", "account", "at"),
+        {"info": {"exported": False}},  # ephemeral: never exported or restored
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    address: Mapped[str] = mapped_column(String(64))
+    account: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(64))
+
+
+class TrustedDeviceRow(Base):
+    """A browser that signed in to an account: its cookie holds a random token, the table
+    only its hash. A stranger's failed sign-ins do not slow it down."""
+
+    __tablename__ = "trusted_devices"
+    __table_args__ = ({"info": {"exported": False}},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    last_used_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ApiTokenRow(Base):

@@ -15,6 +15,7 @@ from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.insight_repository import SqlInsightRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
 from skillgrid.db.repositories import SqlFrameworkRepository
+from skillgrid.db.sign_in_repository import SqlSignInRepository
 from skillgrid.db.summary_repository import SqlSummaryRepository
 from skillgrid.domain.errors import Conflict
 
@@ -35,6 +36,7 @@ class SqlAlchemyUnitOfWork:
         self.assessments = SqlAssessmentRepository(self.session)
         self.evidence = SqlEvidenceRepository(self.session)
         self.accounts = SqlAccountRepository(self.session)
+        self.sign_ins = SqlSignInRepository(self.session)
         self.insight = SqlInsightRepository(self.session)
         self.summaries = SqlSummaryRepository(self.session)
         self.audit = SqlAuditRepository(self.session)

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from skillgrid.domain.errors import SkillGridError
 
 MIN_PASSWORD = 10
-MAX_FAILURES = 5
-LOCKOUT = dt.timedelta(minutes=15)
 SESSION_LIFETIME = dt.timedelta(hours=12)
 
 
@@ -18,7 +16,8 @@ class AccountError(SkillGridError):
 
 
 class SignInError(SkillGridError):
-    """Wrong email or password, or too many attempts (one message for both cases)."""
+    """Wrong email or password (one message for both: it says nothing about which emails
+    have accounts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +25,6 @@ class Account:
     email: str
     password_hash: str
     is_admin: bool = False
-    failed_logins: int = 0
-    locked_until: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +42,3 @@ def check_password_rules(password: str) -> None:
         raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
     if len(password) > 1000:
         raise AccountError("a password is limited to 1,000 characters")
-
-
-def locked(account: Account, now: dt.datetime) -> bool:
-    return account.locked_until is not None and account.locked_until > now
-
-
-def after_failure(account: Account, now: dt.datetime) -> tuple[int, dt.datetime | None]:
-    """Failures so far and the lock they lead to (5 failures lock the account 15 minutes)."""
-    failures = account.failed_logins + 1
-    if failures >= MAX_FAILURES:
-        return 0, now + LOCKOUT
-    return failures, account.locked_until

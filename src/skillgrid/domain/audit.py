@@ -1,10 +1,10 @@
 """The audit trail: who changed what, when, from what to what.
 
-An entry names the actor (a person's email, or ``cli/operator`` for the local operator), the
-action, the entity (type and id), the person it concerns (for who may read it) and the
-changed fields before and after. Secrets are never recorded (password hashes, tokens,
-session ids); personal text (evidence text, rating comments) is recorded only as having
-changed, as :data:`PERSONAL_TEXT`.
+An entry names the actor (a person's email, ``cli/operator`` for the local operator, or
+``web/anonymous`` for a failed sign-in), the action, the entity (type and id), the person
+it concerns (for who may read it) and the changed fields before and after. Secrets are
+never recorded (passwords, password hashes, tokens, session ids); personal text (evidence
+text, rating comments) is recorded only as having changed, as :data:`PERSONAL_TEXT`.
 
 Who reads what: admins read every entry; anyone above a person in the management chain
 reads the entries about that person; a person reads the entries about themselves except
@@ -22,6 +22,7 @@ from typing import Any
 from skillgrid.domain.assessments import Actor
 
 OPERATOR_NAME = "cli/operator"
+ANONYMOUS = "web/anonymous"  # a failed sign-in: whoever tried is not known
 PERSONAL_TEXT = "[personal text]"
 CHANGED_TEXT = "[personal text, changed]"
 RATE = "rate"

@@ -1,4 +1,5 @@
-"""Accounts: add a local account, sign in (throttled), sessions that logout and expiry end.
+"""Accounts: add a local account, sessions that logout and expiry end, API tokens (signing
+in, throttled, is in :mod:`skillgrid.services.sign_in`).
 
 Passwords are hashed with argon2; the browser's session token is random, and only its
 SHA-256 is stored, so a copy of the database signs nobody in."""
@@ -11,16 +12,7 @@ import secrets
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from skillgrid.domain.accounts import (
-    SESSION_LIFETIME,
-    Account,
-    AccountError,
-    SignInError,
-    WebSession,
-    after_failure,
-    check_password_rules,
-    locked,
-)
+from skillgrid.domain.accounts import Account, AccountError, WebSession, check_password_rules
 from skillgrid.domain.assessments import OPERATOR, Actor
 from skillgrid.domain.people import Role, check_email
 from skillgrid.services.audit import record
@@ -29,10 +21,8 @@ from skillgrid.services.unit_of_work import UnitOfWork
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
-WRONG = "wrong email or password (after 5 failures an account waits 15 minutes)"
 
-
-def _hasher() -> PasswordHasher:
+def password_hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
 
     return PasswordHasher()
@@ -40,7 +30,7 @@ def _hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     check_password_rules(password)
-    return str(_hasher().hash(password))
+    return str(password_hasher().hash(password))
 
 
 def add_user(
@@ -58,15 +48,10 @@ def add_user(
     with uow:
         existing = uow.accounts.get(email)
         if existing is not None:
-            account = replace(
-                existing,
-                password_hash=account.password_hash,
-                is_admin=admin,
-                failed_logins=0,
-                locked_until=None,
-            )
+            account = replace(existing, password_hash=account.password_hash, is_admin=admin)
             uow.accounts.end_sessions_of(email)  # a new password signs everyone out
-            uow.accounts.revoke_tokens_of(email)  # … and stops every API token
+            uow.accounts.revoke_tokens_of(email)  # … stops every API token
+            uow.sign_ins.forget_devices_of(email)  # … and trusts no browser any more
             record(
                 uow,
                 actor,
@@ -88,41 +73,6 @@ def list_users(uow: UnitOfWork) -> list[Account]:
     """Every account, by email."""
     with uow:
         return uow.accounts.all()
-
-
-def sign_in(
-    uow: UnitOfWork, email: str, password: str, now: dt.datetime | None = None
-) -> tuple[str, WebSession]:
-    """A new session for a right password: the cookie token and the stored session."""
-    from argon2.exceptions import VerifyMismatchError
-
-    now = now or dt.datetime.now(dt.UTC)
-    normal = email.strip().lower()
-    with uow:
-        account = uow.accounts.get(normal)
-        if account is None:
-            _hasher().hash(password)  # spend the same time as for a real account
-            raise SignInError(WRONG)
-        person = uow.people.get(normal)
-        if locked(account, now) or (person is not None and not person.active):
-            _hasher().hash(password)  # the same time as a wrong password: no hint either way
-            raise SignInError(WRONG)
-        try:
-            _hasher().verify(account.password_hash, password)
-        except VerifyMismatchError:
-            failures, until = after_failure(account, now)
-            uow.accounts.save(replace(account, failed_logins=failures, locked_until=until))
-            uow.commit()
-            raise SignInError(WRONG) from None
-        token = secrets.token_urlsafe(32)
-        web_session = WebSession(
-            token_digest(token), normal, secrets.token_urlsafe(32), now + SESSION_LIFETIME
-        )
-        uow.accounts.reset_failures(normal)
-        uow.accounts.purge_expired(now)
-        uow.accounts.add_session(web_session, now)
-        uow.commit()
-    return token, web_session
 
 
 def sign_out(uow: UnitOfWork, token: str) -> None:

@@ -9,7 +9,7 @@ assessment is read-only. Each write names the revision it read; a stale write is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from skillgrid.domain.assessments import (
@@ -320,22 +320,27 @@ def save_review(
     new_evidence: list[tuple[str, str, str]],
     *,
     revision: int | None,
+    links: Mapping[str, Collection[int]] | None = None,
 ) -> Assessment:
     """What the assessment page saves, in one transaction: every rating of the form (the
-    ones left blank are no longer rated) and new evidence items, each linked to its
-    criterion, added for the person."""
+    ones left blank are no longer rated), new evidence items, each linked to its criterion,
+    added for the person, and which of the person's existing items are linked to each
+    criterion whose picker the form held (``links``: criterion id → evidence numbers)."""
     from skillgrid.domain.evidence import check_evidence
-    from skillgrid.services.evidence import uids_of
+    from skillgrid.services.evidence import relink_in, uids_of
 
     with uow:
         context = assessment_context(uow, person, cycle, rater, actor)
+        owner = context.person.email
+        if (new_evidence or links) and not (actor.is_admin or actor.email == owner):
+            raise Forbidden("only the person (or an admin) adds and links their evidence")
         items = []
         for cid, title, url in new_evidence:
-            if not (actor.is_admin or actor.email == context.person.email):
-                raise Forbidden("only the person (or an admin) adds their evidence")
-            item = check_evidence(Evidence(context.person.email, title, url or None))
+            item = check_evidence(Evidence(owner, title, url or None))
             items.append(replace(item, criteria=frozenset(uids_of(context.framework, [cid]))))
         saved = rate_in(uow, actor, context, entries, revision, replace_all=True)
+        if links:
+            relink_in(uow, actor, owner, context.framework, links)
         for item in items:
             add_evidence_in(uow, actor, item, context.framework)
         uow.commit()

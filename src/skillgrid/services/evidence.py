@@ -1,4 +1,5 @@
-"""Evidence use cases: add an item linked to criteria, change its links, list a person's.
+"""Evidence use cases: add an item linked to criteria, change its links (per item, or per
+criterion as the assessment page does), list a person's.
 
 Criteria are named by id in one ladder version and stored by identity, so the links hold
 across versions. The owner (or an admin) adds and links; the owner, their management chain
@@ -7,7 +8,7 @@ and admins can read."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 
 from skillgrid.domain.assessments import Actor, Forbidden, may_view
@@ -58,20 +59,72 @@ def link_evidence(
             raise NotFound(f"{owner} has no evidence #{evidence_id}")
         ladder = get_framework_in(uow, framework, version)
         uids = frozenset(uids_of(ladder, criteria))
-        uow.evidence.set_links(evidence_id, uids)
-        ids = {c.uid: c.id for c in ladder.criteria}
-        record_change(
-            uow,
-            actor,
-            "link",
-            "evidence",
-            str(evidence_id),
-            {"criteria": evidence_fields(item, ids)["criteria"]},
-            {"criteria": evidence_fields(replace(item, criteria=uids), ids)["criteria"]},
-            person=owner,
-        )
+        _set_links(uow, actor, item, uids, ladder)
         uow.commit()
     return replace(item, criteria=uids)
+
+
+def link_to_criteria(
+    uow: UnitOfWork,
+    actor: Actor,
+    owner: str,
+    links: Mapping[str, Collection[int]],
+    framework: str,
+    version: int | None = None,
+) -> list[Evidence]:
+    """For each criterion id in ``links``, link exactly the given evidence items of ``owner``
+    to it and unlink the person's other items from it; links to criteria not named stay.
+    Returns the person's items as they are now."""
+    owner = normal_email(owner)
+    with uow:
+        _may_write(uow, actor, owner)
+        ladder = get_framework_in(uow, framework, version)
+        items = relink_in(uow, actor, owner, ladder, links)
+        uow.commit()
+    return items
+
+
+def relink_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    owner: str,
+    ladder: Framework,
+    links: Mapping[str, Collection[int]],
+) -> list[Evidence]:
+    """:func:`link_to_criteria` inside the caller's unit of work (the caller has checked that
+    the actor may write the owner's evidence). Only the owner's own items can be linked: any
+    other number is "not found", whoever it belongs to."""
+    items = uow.evidence.for_person(owner)
+    named = dict(zip(links, uids_of(ladder, links), strict=True))
+    unknown = sorted({n for chosen in links.values() for n in chosen} - {e.id for e in items})
+    if unknown:
+        raise NotFound(f"{owner} has no evidence #{unknown[0]}")
+    now: list[Evidence] = []
+    for item in items:
+        wanted = {uid for cid, uid in named.items() if item.id in links[cid]}
+        criteria = (item.criteria - set(named.values())) | wanted
+        if criteria != item.criteria:
+            _set_links(uow, actor, item, criteria, ladder)
+        now.append(replace(item, criteria=criteria))
+    return now
+
+
+def _set_links(
+    uow: UnitOfWork, actor: Actor, item: Evidence, uids: frozenset[str], ladder: Framework
+) -> None:
+    """Store an item's links and say what changed in the audit trail (criterion ids)."""
+    uow.evidence.set_links(item.id or 0, uids)
+    ids = {c.uid: c.id for c in ladder.criteria}
+    record_change(
+        uow,
+        actor,
+        "link",
+        "evidence",
+        str(item.id),
+        {"criteria": evidence_fields(item, ids)["criteria"]},
+        {"criteria": evidence_fields(replace(item, criteria=uids), ids)["criteria"]},
+        person=item.owner,
+    )
 
 
 def add_evidence_in(

@@ -39,6 +39,7 @@ class ReviewView:
     can_edit: bool
     can_submit: bool
     can_finalize: bool
+    can_link_evidence: bool  # add the person's evidence and link it (the person or an admin)
 
     def open_levels(self) -> set[int]:
         """The levels shown unfolded: the current overall level and the next one."""
@@ -80,6 +81,7 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
             can_submit=can_edit and assessment.state is State.DRAFT and assessment.revision > 0,
             can_finalize=assessment.state is State.SUBMITTED
             and may_finalize(actor, p.email, p.manager),
+            can_link_evidence=can_edit and (actor.is_admin or actor.email == p.email),
         )
 
 

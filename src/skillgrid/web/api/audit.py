@@ -21,7 +21,9 @@ Entity = Literal[
 class AuditEntryPublic(BaseModel):
     id: int
     at: dt.datetime = Field(description="When the change was committed (UTC).")
-    actor: str = Field(description="A person's email, or cli/operator.")
+    actor: str = Field(
+        description="A person's email, cli/operator, or web/anonymous (a failed sign-in)."
+    )
     action: str
     entity: str
     entity_id: str

@@ -66,6 +66,24 @@ class AssessmentPublic(BaseModel):
     ratings: dict[str, RatingOut] = Field(description="By criterion id.")
 
 
+class EvidencePublic(BaseModel):
+    id: int
+    title: str
+    url: str | None
+    date: dt.date | None
+    source: str
+    text: str | None
+    criteria: list[str] = Field(
+        description="Ids, in the ladder version named above, of the criteria it is linked to."
+    )
+
+
+class EvidenceList(BaseModel):
+    person: str
+    framework: LadderRef
+    items: list[EvidencePublic] = Field(description="Newest first.")
+
+
 class AssessmentRef(BaseModel):
     person: str
     cycle: str

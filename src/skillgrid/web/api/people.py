@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
@@ -12,11 +12,12 @@ from skillgrid.web.api.models import (
     AssessmentPublic,
     AssessmentRef,
     CyclePublic,
+    EvidenceList,
     Me,
     RatingValue,
     StateChange,
 )
-from skillgrid.web.api.params import TEXT, CycleFilter, CycleName, Email, Rater
+from skillgrid.web.api.params import NAME, TEXT, CycleFilter, CycleName, Email, Rater
 from skillgrid.web.deps import ApiUser, UowDep
 from skillgrid.web.response_cache import keep
 
@@ -40,6 +41,22 @@ class AssessmentUpdate(BaseModel):
 
 class Transition(BaseModel):
     revision: int = Field(..., ge=0, le=2**31 - 1)
+
+
+EvidenceNumber = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class EvidenceLinks(BaseModel):
+    """Which of the person's evidence items are linked to some criteria."""
+
+    framework: str = Field("sre", max_length=100, pattern=NAME)
+    version: int | None = Field(None, ge=1, le=2**31 - 1, description="Default: newest.")
+    links: dict[str, list[EvidenceNumber]] = Field(
+        ...,
+        max_length=2000,
+        description="Criterion id → the evidence numbers to link to it (the person's other "
+        "items are unlinked from it); criteria not named keep their links.",
+    )
 
 
 def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
@@ -182,5 +199,62 @@ async def team(uow: UowDep, user: ApiUser, cycle: CycleFilter = None) -> dict[st
                 "tracks": dict(r.official.tracks) if r.official else None,
             }
             for r in rows
+        ],
+    }
+
+
+LadderQuery = Annotated[str, Query(max_length=100, pattern=NAME, description="A ladder's name.")]
+VersionQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Default: newest.")]
+
+
+@router.get("/people/{email}/evidence", response_model=EvidenceList)
+async def evidence(
+    uow: UowDep,
+    user: ApiUser,
+    email: Email,
+    framework: LadderQuery = "sre",
+    version: VersionQuery = None,
+) -> dict[str, Any]:
+    """A person's evidence, newest first, with the criteria (ids in a ladder version) each
+    item is linked to (the person, their managers or an admin)."""
+    from skillgrid.services.evidence import list_evidence
+    from skillgrid.services.frameworks import get_framework
+
+    return _evidence_json(
+        email, list_evidence(uow, user.actor, email), get_framework(uow, framework, version)
+    )
+
+
+@router.put("/people/{email}/evidence/links", response_model=EvidenceList)
+async def link_evidence(
+    uow: UowDep, user: ApiUser, email: Email, body: EvidenceLinks
+) -> dict[str, Any]:
+    """Link existing evidence to criteria, and unlink it, as the assessment page does (the
+    person or an admin); 404 for an evidence number that is not the person's."""
+    from skillgrid.services.evidence import link_to_criteria
+    from skillgrid.services.frameworks import get_framework
+
+    links = {cid: set(numbers) for cid, numbers in body.links.items()}
+    items = link_to_criteria(uow, user.actor, email, links, body.framework, body.version)
+    return _evidence_json(email, items, get_framework(uow, body.framework, body.version))
+
+
+def _evidence_json(email: str, items: Any, framework: Any) -> dict[str, Any]:
+    from skillgrid.services.evidence import criterion_ids
+
+    return {
+        "person": email.strip().lower(),
+        "framework": {"name": framework.name, "version": framework.version},
+        "items": [
+            {
+                "id": e.id,
+                "title": e.title,
+                "url": e.url,
+                "date": e.date,
+                "source": e.source,
+                "text": e.text,
+                "criteria": criterion_ids(framework, e),
+            }
+            for e in items
         ],
     }

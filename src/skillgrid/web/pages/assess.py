@@ -1,6 +1,7 @@
 """The assessment page (self, manager or peer): criteria by track with the current and next
-level open, a rating, n/a with a reason, a comment and evidence per criterion; save as a
-draft (automatically with JavaScript, by button without), submit, finalize."""
+level open, a rating, n/a with a reason, a comment and evidence per criterion (a new item,
+or ticking the person's existing ones: ticked is linked, unticked is not); save as a draft
+(automatically with JavaScript, by button without), submit, finalize."""
 
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ async def assess_page(
     changes = history(uow, user, "assessment", entity_id(view.assessment))
     ids = {c.uid: c.id for c in view.framework.criteria}
     evidence = {cid: [e for e in view.evidence if uid in e.criteria] for uid, cid in ids.items()}
+    unlinked = {}
+    if view.can_link_evidence:
+        unlinked = {
+            cid: [e for e in view.evidence if uid not in e.criteria] for uid, cid in ids.items()
+        }
     entries = {ids[uid]: e for uid, e in view.assessment.entries.items() if uid in ids}
     others = {a.rater: {ids[u]: e for u, e in a.entries.items() if u in ids} for a in view.others}
     return templates_of(request).TemplateResponse(
@@ -43,6 +49,7 @@ async def assess_page(
             "entries": entries,
             "others": others,
             "evidence": evidence,
+            "unlinked": unlinked,
             "open_levels": view.open_levels(),
             "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
         },
@@ -68,7 +75,7 @@ async def assess_save(
     revision = int(raw_revision)
     view = review_view(uow, user.actor, email, cycle, rater)
     if view.can_edit and action in ("save", "submit"):
-        entries, evidence = _read_form(form, view.framework.criteria)
+        entries, evidence, links = _read_form(form, view.framework.criteria)
         saved = assessments.save_review(
             uow,
             user.actor,
@@ -78,6 +85,7 @@ async def assess_save(
             entries,
             evidence,
             revision=revision,
+            links=links,
         )
         revision = saved.revision
     if action == "submit":
@@ -98,13 +106,18 @@ def _text(form: Any, name: str) -> str:
     return value.strip()[:MAX_FIELD] if isinstance(value, str) else ""
 
 
-def _read_form(form: Any, criteria: Any) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+def _read_form(
+    form: Any, criteria: Any
+) -> tuple[dict[str, Any], list[tuple[str, str, str]], dict[str, set[int]]]:
+    """Ratings, new evidence (criterion id, title, link) and, for each criterion whose
+    evidence picker was on the page, the numbers of the items ticked for it."""
     from skillgrid.domain.assessments import Entry
     from skillgrid.domain.errors import InputError, Problem
     from skillgrid.importers.ratings import parse_rating
 
     entries: dict[str, Any] = {}
     evidence: list[tuple[str, str, str]] = []
+    links: dict[str, set[int]] = {}
     problems = []
     for criterion in criteria:
         cid = criterion.id
@@ -122,6 +135,11 @@ def _read_form(form: Any, criteria: Any) -> tuple[dict[str, Any], list[tuple[str
         title = _text(form, f"evidence-title-{cid}")
         if title:
             evidence.append((cid, title[:300], _text(form, f"evidence-url-{cid}")))
+        if _text(form, f"evidence-links-{cid}"):  # the picker was shown: unticked is unlinked
+            ticked = [v for v in form.getlist(f"evidence-link-{cid}") if isinstance(v, str)]
+            bad = [v for v in ticked if not v.isdigit() or len(v) > 9]
+            problems += [Problem(f"{cid}: evidence {v[:20]!r}", "reload the page") for v in bad]
+            links[cid] = {int(v) for v in ticked if v not in bad}
     if problems:
         raise InputError(problems)
-    return entries, evidence
+    return entries, evidence, links

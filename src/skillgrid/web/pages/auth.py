@@ -1,13 +1,17 @@
-"""Sign in and sign out."""
+"""Sign in and sign out. Failed sign-ins are throttled per client address and per account
+(domain/throttle.py): a throttled attempt answers 429 with Retry-After, as the sign-in page
+or, for a client that asks for JSON, as ``{"detail", "retry_after"}``."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from skillgrid.domain.accounts import SignInError
+from skillgrid.domain.throttle import DEVICE_LIFETIME, Throttled
 from skillgrid.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -19,6 +23,8 @@ from skillgrid.web.deps import (
 from skillgrid.web.security import new_token, same
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("skillgrid.sign_in")
+DEVICE_COOKIE = "skillgrid_device"  # the trusted-browser token, sent to /login only
 
 
 @router.get("/login")
@@ -39,24 +45,53 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Check the password and start a session (cookie: HttpOnly, SameSite=Lax)."""
-    from skillgrid.services.accounts import sign_in
+    from skillgrid.services.sign_in import Attempt, sign_in
+    from skillgrid.web.client import client_address
 
     if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
         return _form(request, next, "The form was out of date: please sign in again.", 403)
+    settings = request.app.state.settings
+    address = client_address(request.scope, settings.trusted_proxies)
+    attempt = Attempt(email, password, address, request.cookies.get(DEVICE_COOKIE))
     try:
-        token, session = sign_in(uow, email, password)
+        new = sign_in(uow, attempt, address_limit=settings.sign_in_address_limit)
+    except Throttled as error:
+        return _throttled(request, error, next, email)
     except SignInError as error:
         return _form(request, next, str(error).capitalize() + ".", 401, email)
     response = RedirectResponse(_safe(next), status_code=303)
+    secure = request.url.scheme == "https"
     response.set_cookie(
         SESSION_COOKIE,
-        token,
+        new.token,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
-        expires=session.expires_at,
+        secure=secure,
+        expires=new.session.expires_at,
+    )
+    response.set_cookie(
+        DEVICE_COOKIE,
+        new.device,
+        max_age=int(DEVICE_LIFETIME.total_seconds()),
+        path="/login",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+def _throttled(request: Request, error: Throttled, next: str, email: str) -> Response:
+    """429 with Retry-After: the sign-in page with the reason, or JSON for a script."""
+    log.warning("sign-in throttled per %s for %d s", error.scope, error.retry_after)
+    headers = {"Retry-After": str(error.retry_after)}
+    message = str(error).capitalize() + "."
+    if "application/json" in request.headers.get("accept", ""):
+        body = {"detail": message, "retry_after": error.retry_after}
+        return JSONResponse(body, status_code=429, headers=headers)
+    response = _form(request, next, message, 429, email)
+    response.headers.update(headers)
     return response
 
 

@@ -10,7 +10,8 @@
   function save() {
     var data = new FormData(form);
     data.set("action", "save");
-    fetch(form.action, { method: "POST", body: data, headers: { "X-Requested-With": "fetch" } })
+    // not form.action: the buttons named "action" shadow that property
+    fetch(form.getAttribute("action"), { method: "POST", body: data, headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
         if (response.status === 409) { say("Changed meanwhile elsewhere: reload the page and retry."); return null; }
         if (!response.ok) { say("Not saved (" + response.status + "): use Save draft to see why."); return null; }

@@ -1,0 +1,140 @@
+"""Sign in: check a password, throttled per client address and per account (the rules are
+in :mod:`skillgrid.domain.throttle`), and start a session.
+
+Failures are stored in the database, so every process on one PostgreSQL counts the same
+ones; a row lives one throttling window and is then pruned. A browser that signs in gets a
+trusted-browser token (its cookie; the table holds only its hash): failures of strangers
+on the account do not slow that browser down. The audit trail records each sign-in and
+each failure on an existing account, with the client address — never the password, the
+email as typed for an unknown account, or a token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from skillgrid.domain.accounts import SESSION_LIFETIME, Account, SignInError, WebSession
+from skillgrid.domain.audit import ANONYMOUS, AuditEntry
+from skillgrid.domain.people import Person
+from skillgrid.domain.throttle import (
+    ACCOUNT_WINDOW,
+    ADDRESS_LIMIT,
+    ADDRESS_WINDOW,
+    DEVICE_LIFETIME,
+    DEVICES_PER_ACCOUNT,
+    KEPT,
+    Throttled,
+    account_wait,
+    address_wait,
+)
+from skillgrid.services.accounts import password_hasher, token_digest
+from skillgrid.services.unit_of_work import UnitOfWork
+
+WRONG = "wrong email or password"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in as the web app sees it: ``address`` is the client's (already reduced to
+    what is counted, see web/client.py); ``device`` the trusted-browser token it sent."""
+
+    email: str
+    password: str
+    address: str
+    device: str | None = None
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """The session cookie's token, the stored session, and the trusted-browser token to keep
+    in the browser (the one it sent, or a new one)."""
+
+    token: str
+    session: WebSession
+    device: str
+
+
+def sign_in(
+    uow: UnitOfWork,
+    attempt: Attempt,
+    *,
+    now: dt.datetime | None = None,
+    address_limit: int = ADDRESS_LIMIT,
+) -> NewSession:
+    """A new session for a right password. Raises :class:`Throttled` (checked before the
+    password, so a throttled guess learns nothing) or :class:`SignInError`."""
+    now = now or dt.datetime.now(dt.UTC)
+    email = attempt.email.strip().lower()
+    key = account_key(email)
+    with uow:
+        device = token_digest(attempt.device) if attempt.device else None
+        trusted = device if device and uow.sign_ins.device_owner(device) == email else None
+        from_address = uow.sign_ins.failures_from(attempt.address, now - ADDRESS_WINDOW)
+        wait = address_wait(from_address, now, address_limit)
+        if wait is not None:
+            raise Throttled("address", wait)
+        wait = account_wait(uow.sign_ins.failures_of(key, trusted, now - ACCOUNT_WINDOW), now)
+        if wait is not None:
+            raise Throttled("account", wait)
+        account = uow.accounts.get(email)
+        if not _password_right(account, uow.people.get(email), attempt.password):
+            uow.sign_ins.add_failure(now, attempt.address, key, trusted)
+            uow.sign_ins.prune_failures(now - KEPT)
+            if account is not None:
+                _audit_failure(uow, email, attempt.address, key, trusted, now)
+            uow.commit()
+            raise SignInError(WRONG)
+        uow.sign_ins.forget_failures(key, attempt.address, trusted)
+        uow.sign_ins.prune_failures(now - KEPT)
+        kept = attempt.device if trusted and attempt.device else secrets.token_urlsafe(32)
+        uow.sign_ins.trust_device(email, token_digest(kept), now)
+        uow.sign_ins.prune_devices(email, now - DEVICE_LIFETIME, DEVICES_PER_ACCOUNT)
+        token = secrets.token_urlsafe(32)
+        session = WebSession(
+            token_digest(token), email, secrets.token_urlsafe(32), now + SESSION_LIFETIME
+        )
+        uow.accounts.purge_expired(now)
+        uow.accounts.add_session(session, now)
+        after = {"address": attempt.address, "browser": "trusted" if trusted else "new"}
+        uow.audit.add(AuditEntry(email, "sign_in", "account", email, email, None, after))
+        uow.commit()
+    return NewSession(token, session, kept)
+
+
+def _password_right(account: Account | None, person: Person | None, password: str) -> bool:
+    """Whether the password signs this account in; the same argon2 work either way, so the
+    time taken says nothing about which emails have accounts."""
+    from argon2.exceptions import VerifyMismatchError
+
+    hasher = password_hasher()
+    if account is None or (person is not None and not person.active):
+        hasher.hash(password)
+        return False
+    try:
+        hasher.verify(account.password_hash, password)
+    except VerifyMismatchError:
+        return False
+    return True
+
+
+def _audit_failure(
+    uow: UnitOfWork,
+    email: str,
+    address: str,
+    account_key: str,
+    device: str | None,
+    now: dt.datetime,
+) -> None:
+    """A failure on an existing account; ``wait_seconds`` says when it slows the account."""
+    after: dict[str, object] = {"address": address}
+    wait = account_wait(uow.sign_ins.failures_of(account_key, device, now - ACCOUNT_WINDOW), now)
+    if wait is not None:
+        after["wait_seconds"] = Throttled("account", wait).retry_after
+    uow.audit.add(AuditEntry(ANONYMOUS, "sign_in_failed", "account", email, email, None, after))
+
+
+def account_key(email: str) -> str:
+    """How the failure table names an account: the SHA-256 of the email as normalised."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
