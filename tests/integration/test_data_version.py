@@ -123,7 +123,10 @@ def test_refused_changes_and_sign_outs_leave_it(database_url: str, uow_factory) 
     frameworks.install_builtin(uow_factory())
     people.import_people(uow_factory(), PEOPLE, "people.csv")
     accounts.add_user(uow_factory(), "ana@x.org", "a" * 12)
-    token, _ = accounts.sign_in(uow_factory(), "ana@x.org", "a" * 12, dt.datetime.now(dt.UTC))
+    from skillgrid.services.sign_in import Attempt, sign_in
+
+    attempt = Attempt("ana@x.org", "a" * 12, "192.0.2.1")
+    token = sign_in(uow_factory(), attempt, now=dt.datetime.now(dt.UTC)).token
     before = version(database_url)
     with pytest.raises(SkillGridError):
         people.import_people(uow_factory(), b"name,email\nX,not-an-email\n", "bad.csv")
