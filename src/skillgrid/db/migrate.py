@@ -1,8 +1,8 @@
 """Bring a database to the newest schema with Alembic (called by commands and tests).
 
 Every command checks the schema first, so the check is cheap: one query compares the stored
-revision with ``HEAD``; Alembic is imported only when something must run. A test keeps
-``HEAD`` equal to the newest migration.
+revision with ``HEAD`` (kept in ``skillgrid.db.revision``); Alembic is imported only when
+something must run. A test keeps ``HEAD`` equal to the newest migration.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from skillgrid.db.revision import HEAD as HEAD  # re-exported: where callers look for it
+
 if TYPE_CHECKING:
     from alembic.config import Config
-
-HEAD = "0011"
 
 
 def _config() -> Config:
