@@ -1,5 +1,6 @@
 """Settings from the environment (prefix ``SKILLGRID_``); read when a command runs, never at
-import time."""
+import time. ``skillgrid.environment`` reads the database settings the same way without
+pydantic, for commands that must start fast; a change here goes there too (a test checks)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from skillgrid.environment import default_database_url
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def default_database_url() -> str:
-    """SQLite in the user's data directory (``$XDG_DATA_HOME/skillgrid/skillgrid.db``)."""
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return f"sqlite:///{base / 'skillgrid' / 'skillgrid.db'}"
 
 
 def default_cache_dir() -> Path:
