@@ -9,7 +9,14 @@ from pathlib import Path
 
 import typer
 
-from skillgrid.cli.common import error_line, out, read_input, with_database, write_output
+from skillgrid.cli.common import (
+    error_line,
+    out,
+    read_input,
+    with_database,
+    with_reader,
+    write_output,
+)
 
 cycle_app = typer.Typer(
     rich_markup_mode=None, help="Review cycles: open, close, list.", no_args_is_help=True
@@ -236,13 +243,15 @@ def report_person(
     Example: skillgrid report person ana@example.com --cycle 2026-H2 --format json
     """
     from skillgrid.reports import person as render
+    from skillgrid.services.people import actor_for
     from skillgrid.services.results import person_report
 
     if report_format is ReportFormat.pdf and output is None:
         error_line("pdf is binary: give --output FILE")
         raise typer.Exit(1)
-    actor = _actor(acting)
-    report = with_database(lambda uow: person_report(uow, actor, email, cycle, policy))
+    report = with_reader(  # reads only: the quick path when the database allows it
+        lambda uow: person_report(uow, actor_for(uow, acting), email, cycle, policy)
+    )
     if report_format is ReportFormat.pdf:
         data = render.report_pdf(report)
     elif report_format is ReportFormat.json:
