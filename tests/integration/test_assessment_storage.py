@@ -79,11 +79,12 @@ def race(slow, fast) -> None:  # type: ignore[no-untyped-def]
 
 def test_moving_a_cycle_and_choosing_a_policy_in_the_database(ready) -> None:
     from skillgrid.domain.policies import Points, Tolerance
+    from skillgrid.exporters import ExportFormat
 
     assessments.rate(ready(), BO, "ana@x.org", "2026-H2", "manager", entries(through(2)))
     seed = frameworks.get_framework(ready(), "sre")
     first = seed.criterion("PO.1.1").text
-    changed = frameworks.export(ready(), "sre", frameworks.ExportFormat.YAML).replace(
+    changed = frameworks.export(ready(), "sre", ExportFormat.YAML).replace(
         first.encode(),
         b"Creates a design document from well-defined requirements and implements it.",
     )

@@ -1,21 +1,26 @@
 """Ladder use cases: import (a new version only when the content changed), validate, list,
-show, diff and export."""
+show, diff and export.
+
+Reading a stored ladder is part of every report, so importing this module stays cheap: the
+importers, exporters, diff, matching and audit machinery are imported by the use cases that
+use them (``skillgrid report person`` must start fast).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from importlib import resources
+from typing import TYPE_CHECKING
 
 from skillgrid.domain.assessments import OPERATOR, Actor
-from skillgrid.domain.diff import FrameworkDiff, diff_frameworks
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.framework import Framework, VersionInfo
-from skillgrid.domain.matching import match_criteria
 from skillgrid.domain.policies import Points, Policy, policy_settings
-from skillgrid.exporters import ExportFormat, export_framework
-from skillgrid.importers import ImportOptions, ImportResult, read_ladder
-from skillgrid.services.audit import record, record_change
 from skillgrid.services.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from skillgrid.domain.diff import FrameworkDiff
+    from skillgrid.exporters import ExportFormat
+    from skillgrid.importers import ImportOptions, ImportResult
 
 BUILTIN_LADDERS = {"sre": "sre.tsv"}
 
@@ -33,6 +38,8 @@ class ImportOutcome:
 
 def read_file(data: bytes, source: str, options: ImportOptions | None = None) -> ImportResult:
     """Read and validate a ladder file without storing anything."""
+    from skillgrid.importers import read_ladder
+
     return read_ladder(data, source, options)
 
 
@@ -48,6 +55,10 @@ def import_framework(
 ) -> ImportOutcome:
     """Store the ladder in ``data`` as the next version of ``name`` when its content differs
     from the newest version; criteria that survive keep their identity."""
+    from skillgrid.domain.diff import diff_frameworks
+    from skillgrid.importers import ImportOptions, read_ladder
+    from skillgrid.services.audit import record
+
     options = options or ImportOptions()
     with uow:
         previous = uow.frameworks.latest(name)
@@ -98,6 +109,8 @@ def _version(framework: Framework | None) -> int | None:
 
 def _carry_identities(previous: Framework, new: Framework) -> tuple[Framework, dict[int, str]]:
     """Give each surviving criterion its earlier uid; say how each one changed."""
+    from skillgrid.domain.matching import match_criteria
+
     criteria = list(new.criteria)
     changes: dict[int, str] = {}
     for index, change in enumerate(match_criteria(previous, new)):
@@ -115,6 +128,8 @@ def install_builtin(
     """Import a ladder that ships with SkillGrid (``sre``); a no-op when already current."""
     if name not in BUILTIN_LADDERS:
         raise NotFound(f"no built-in ladder {name!r}; built in: {', '.join(BUILTIN_LADDERS)}")
+    from importlib import resources
+
     filename = BUILTIN_LADDERS[name]
     data = resources.files("skillgrid.data").joinpath(filename).read_bytes()
     return import_framework(uow, data, filename, name, actor=actor)
@@ -151,6 +166,8 @@ def get_framework_in(uow: UnitOfWork, name: str, version: int | None) -> Framewo
 
 def diff_versions(uow: UnitOfWork, name: str, old: int, new: int | None = None) -> FrameworkDiff:
     """What changed from version ``old`` to version ``new`` (the newest by default)."""
+    from skillgrid.domain.diff import diff_frameworks
+
     with uow:
         before, after = get_framework_in(uow, name, old), get_framework_in(uow, name, new)
     return diff_frameworks(before, after, f"{name} v{before.version}", f"{name} v{after.version}")
@@ -182,6 +199,9 @@ def diff_sources(
 
     A file read against a stored ladder keeps that ladder's track keys, exactly as
     importing it would, so the diff shows what an import would change."""
+    from skillgrid.domain.diff import diff_frameworks
+    from skillgrid.importers import ImportOptions, read_ladder
+
     options = options or ImportOptions()
     stored: dict[int, Framework] = {}
     if isinstance(old, StoredLadder) or isinstance(new, StoredLadder):
@@ -209,6 +229,8 @@ def export(
     uow: UnitOfWork, name: str, export_format: ExportFormat, version: int | None = None
 ) -> bytes:
     """A stored version as a file in ``export_format``."""
+    from skillgrid.exporters import export_framework
+
     return export_framework(get_framework(uow, name, version), export_format)
 
 
@@ -233,6 +255,7 @@ def set_policy(uow: UnitOfWork, name: str, policy: Policy, *, actor: Actor = OPE
             policy.tables(len(ladder.tracks), len(ladder.levels))  # refuse tables that do not fit
         before = policy_settings(uow.frameworks.policy(name))
         uow.frameworks.set_policy(name, policy)
+        from skillgrid.services.audit import record_change
         from skillgrid.services.summaries import rebuild_in
 
         rebuild_in(uow, name)  # stored official results follow the new rule

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
-from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
-from skillgrid.domain.accounts import Account, WebSession
-from skillgrid.domain.assessments import Assessment, Cycle
-from skillgrid.domain.audit import AuditEntry, AuditQuery, AuditScope
-from skillgrid.domain.evidence import Evidence
-from skillgrid.domain.framework import Framework, VersionInfo
-from skillgrid.domain.insight import ManagerRatings, Move, OfficialLevels, Summary, Target
-from skillgrid.domain.people import Person, Team
-from skillgrid.domain.policies import Policy
+if TYPE_CHECKING:  # annotations only: importing this module costs nearly nothing
+    import datetime as dt
+    from types import TracebackType
+
+    from skillgrid.domain.accounts import Account, WebSession
+    from skillgrid.domain.assessments import Assessment, Cycle
+    from skillgrid.domain.audit import AuditEntry, AuditQuery, AuditScope
+    from skillgrid.domain.evidence import Evidence
+    from skillgrid.domain.framework import Framework, VersionInfo
+    from skillgrid.domain.insight import ManagerRatings, Move, OfficialLevels, Summary, Target
+    from skillgrid.domain.people import Person, Team
+    from skillgrid.domain.policies import Policy
 
 
 class FrameworkRepository(Protocol):
