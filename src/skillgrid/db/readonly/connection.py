@@ -130,14 +130,13 @@ def _sqlite(url: DatabaseURL, location: str, busy_timeout_ms: int) -> Connection
         raise NotServed(f"cannot read {path}: {error}") from None
 
 
-def _postgresql(url: DatabaseURL, location: str) -> Connection:
-    """A psycopg connection with the arguments SQLAlchemy's psycopg dialect gives it;
-    every transaction is READ ONLY."""
+def psycopg_arguments(url: DatabaseURL) -> dict[str, Any] | None:
+    """The arguments SQLAlchemy's psycopg dialect gives ``psycopg.connect`` for ``url``, or
+    None for a URL whose arguments only the dialect works out (several hosts, a repeated
+    query key, another driver)."""
     query = dict(url.query)
     if url.driver not in (None, "psycopg") or len(query) != len(url.query) or "host" in query:
-        raise NotServed(f"database URL {location} is read by SQLAlchemy only")
-    import psycopg
-
+        return None
     parts = {
         "host": url.host,
         "port": url.port,
@@ -147,6 +146,16 @@ def _postgresql(url: DatabaseURL, location: str) -> Connection:
     }
     arguments: dict[str, Any] = {key: value for key, value in parts.items() if value}
     arguments.update(query)
+    return arguments
+
+
+def _postgresql(url: DatabaseURL, location: str) -> Connection:
+    """A psycopg connection made as SQLAlchemy makes it; every transaction is READ ONLY."""
+    arguments = psycopg_arguments(url)
+    if arguments is None:
+        raise NotServed(f"database URL {location} is read by SQLAlchemy only")
+    import psycopg
+
     try:
         raw = psycopg.connect(**arguments)
     except psycopg.OperationalError as error:
