@@ -66,6 +66,13 @@ class Settings(BaseSettings):
         description="Failed sign-ins one client address may make in 15 minutes before it "
         "must wait.",
     )
+    web_threads: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description="Threads per app process for database work and page rendering (they "
+        "share one interpreter lock: more than a few only slows each down).",
+    )
     response_cache_mb: int = Field(
         default=64,
         ge=0,

@@ -99,6 +99,7 @@ FIELDS: dict[str, Callable[[str], object]] = {
     "suggestion_backend": _one_of("auto", "lexical", "embedding", "hybrid"),
     "trusted_proxies": _networks,
     "sign_in_address_limit": _count_within(1, 100_000),
+    "web_threads": _count_within(1, 256),
     "response_cache_mb": _count,
 }
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(factory)
         app.state.versions = VersionReader(engine)
+        # the threads that run database work and templates: a few, since they share one GIL
+        to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         yield
         app.state.versions.close()
         engine.dispose()
