@@ -50,6 +50,13 @@ def version(database_url: str) -> int:
         '  insert or replace into "people" (a) values (1)',
         "UPDATE assessments SET state = 'finalized'",
         "DELETE FROM evidence_links WHERE id = 1",
+        "/* a note */ -- another\nUPDATE people SET name = 'x'",
+        "WITH gone AS (SELECT 1) DELETE FROM people",
+        "REPLACE INTO teams (name) VALUES ('x')",
+        'UPDATE public."people" SET active = false',
+        "TRUNCATE people",
+        "ALTER TABLE people ADD COLUMN x INTEGER",
+        "MERGE INTO people USING teams ON true WHEN MATCHED THEN DELETE",
     ],
 )
 def test_writes_to_shown_tables_count_as_changes(statement: str) -> None:
@@ -60,9 +67,15 @@ def test_writes_to_shown_tables_count_as_changes(statement: str) -> None:
     "statement",
     [
         "SELECT * FROM people",
+        "  -- a note\nSELECT 1",
+        "WITH t AS (SELECT 1) SELECT * FROM t",
+        "PRAGMA foreign_keys=ON",
+        "SAVEPOINT sa_1",
         "INSERT INTO web_sessions (token_hash) VALUES ('x')",
         "DELETE FROM web_sessions WHERE expires_at < now()",
         "UPDATE data_version SET value = value + 1 WHERE id = 1",
+        "INSERT INTO audit_entries (actor) VALUES ('a')",  # written with what it records
+        "INSERT INTO sign_in_failures (address) VALUES ('x')",
     ],
 )
 def test_reads_and_passing_state_do_not(statement: str) -> None:
@@ -119,15 +132,17 @@ def test_every_kind_of_change_raises_the_version(database_url: str, uow_factory)
         seen = now
 
 
-def test_refused_changes_and_sign_outs_leave_it(database_url: str, uow_factory) -> None:
+def test_refused_changes_sign_ins_and_sign_outs_leave_it(database_url: str, uow_factory) -> None:
     frameworks.install_builtin(uow_factory())
     people.import_people(uow_factory(), PEOPLE, "people.csv")
     accounts.add_user(uow_factory(), "ana@x.org", "a" * 12)
     from skillgrid.services.sign_in import Attempt, sign_in
 
+    before = version(database_url)
     attempt = Attempt("ana@x.org", "a" * 12, "192.0.2.1")
     token = sign_in(uow_factory(), attempt, now=dt.datetime.now(dt.UTC)).token
-    before = version(database_url)
+    with pytest.raises(SkillGridError):
+        sign_in(uow_factory(), Attempt("ana@x.org", "wrong" * 3, "192.0.2.1"))
     with pytest.raises(SkillGridError):
         people.import_people(uow_factory(), b"name,email\nX,not-an-email\n", "bad.csv")
     with pytest.raises(SkillGridError):
@@ -153,7 +168,9 @@ def test_import_all_moves_it_to_a_number_never_seen(database_url: str, uow_facto
     assert version(database_url) != before
 
 
-def test_a_sqlite_restore_moves_it(tmp_path: Path) -> None:
+def test_a_sqlite_restore_moves_it_and_brings_back_no_session(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
     from skillgrid.db.backup import backup, restore
     from skillgrid.db.engine import make_session_factory
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
@@ -162,11 +179,22 @@ def test_a_sqlite_restore_moves_it(tmp_path: Path) -> None:
     engine = make_engine(url)
     upgrade(engine)
     frameworks.install_builtin(SqlAlchemyUnitOfWork(make_session_factory(engine)))
+    with engine.begin() as connection:  # a signed-in browser, copied into the backup
+        connection.execute(text("INSERT INTO users (email, password_hash) VALUES ('a@x', 'h')"))
+        connection.execute(
+            text(
+                "INSERT INTO web_sessions (token_hash, user_id, csrf_token, created_at, "
+                "expires_at) VALUES ('t', 1, 'c', '2026-01-01', '2099-01-01')"
+            )
+        )
     backup(engine, tmp_path / "copy.db")
     before = version(url)
     restore(engine, tmp_path / "copy.db", force=True)
+    with engine.connect() as connection:
+        sessions = connection.execute(text("SELECT count(*) FROM web_sessions")).scalar()
     engine.dispose()
     assert version(url) != before
+    assert sessions == 0  # everyone signs in again: a signed-out cookie stays signed out
 
 
 def test_the_version_reader_replaces_a_dropped_connection(database_url: str, uow_factory) -> None:
@@ -178,7 +206,8 @@ def test_the_version_reader_replaces_a_dropped_connection(database_url: str, uow
     try:
         seen = reader.version()
         assert seen == version(database_url)
-        reader._connection().driver_connection.close()  # as a database restart would
+        held = reader._connection()
+        getattr(held, "driver_connection", held).close()  # as a database restart would
         assert reader.version() == seen
         assert reader.version_for("session", "0" * 64) is None  # no such session
     finally:

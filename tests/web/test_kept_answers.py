@@ -158,3 +158,48 @@ def test_identical_requests_at_once_are_computed_once(
     assert {a.status_code for a in answers} == {200}
     assert len({a.text for a in answers}) == 1
     assert kept(app_client, "miss") == 1 and kept(app_client, "hit") == 9
+
+
+def test_an_answer_too_big_to_keep_is_still_given_whole(
+    app_client, database_url: str, uow_factory
+) -> None:
+    finalize(uow_factory, through(3))
+    app = create_app(Settings(database_url=database_url, response_cache_mb=1))
+    with TestClient(app, follow_redirects=False) as client:
+        sign_in(client)  # the middleware stack is built by the first request
+        cache = _cache_of(client)
+        cache.store = type(cache.store)(maxsize=2000, getsizeof=cache.store.getsizeof)
+        answers = [client.get(GROWTH) for _ in range(2)]
+        assert all(a.status_code == 200 and "Overall level" in a.text for a in answers)
+        assert kept(client, "hit") == 0 and len(cache.store) == 0
+
+
+def test_static_files_and_health_checks_are_never_looked_up(app_client) -> None:
+    sign_in(app_client)
+    assert app_client.get("/static/app.css").status_code == 200
+    assert app_client.get("/healthz").status_code == 200
+    assert kept(app_client, "miss") == kept(app_client, "hit") == 0
+
+
+def test_a_second_authorization_header_cannot_plant_an_answer(app_client, uow_factory) -> None:
+    finalize(uow_factory, through(3))
+    _, token = accounts.create_token(uow_factory(), "ana@x.org", "script")
+    url = "/api/v1/people/ana@x.org/results"
+    planted = [("authorization", f"Bearer {token}"), ("authorization", "Bearer made-up")]
+    assert app_client.get(url, headers=planted).status_code == 200
+    assert app_client.get(url, headers={"Authorization": "Bearer made-up"}).status_code == 401
+
+
+def test_answers_are_kept_per_host(app_client, uow_factory) -> None:
+    finalize(uow_factory, through(3))
+    sign_in(app_client)
+    app_client.get(GROWTH)
+    app_client.get(GROWTH, headers={"Host": "other.example"})
+    assert kept(app_client, "hit") == 0 and kept(app_client, "miss") == 2
+
+
+def _cache_of(client: TestClient) -> response_cache.ResponseCache:
+    layer = client.app.middleware_stack  # type: ignore[attr-defined]
+    while not isinstance(layer, response_cache.ResponseCache):
+        layer = layer.app
+    return layer

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, inspect, select
+from sqlalchemy import Engine, create_engine, inspect, select, text
 
 from skillgrid.db.changes import jump
 from skillgrid.db.dump import Summary, export_all, exported_tables
@@ -81,7 +81,11 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> Outcome:
         source.backup(dest)  # one write transaction on the destination: all or nothing
     upgrade(engine)  # a backup from an older SkillGrid is brought up to date
     with engine.begin() as connection:
-        jump(connection)  # running app processes must not take the backup's data for theirs
+        # sign-in sessions do not come back with a backup (everyone signs in again, as after
+        # a JSON restore), and running app processes must not take the backup's data for
+        # theirs
+        connection.execute(text("DELETE FROM web_sessions"))
+        jump(connection)
     return Outcome("sqlite", path, revision=revision)
 
 

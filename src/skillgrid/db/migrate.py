@@ -43,7 +43,7 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> bool:
     """Migrate to the newest schema; return whether anything ran. From then on every commit
     through ``engine`` that changes data raises the data version (``skillgrid.db.changes``)."""
-    from skillgrid.db.changes import track_changes
+    from skillgrid.db.changes import jump, track_changes
 
     before = current_revision(engine)
     if before == HEAD:
@@ -57,6 +57,8 @@ def upgrade(engine: Engine) -> bool:
         command.upgrade(config, "head")
     if before is not None and before < "0009":  # revisions are numbered: this is their order
         _fill_summaries(engine)  # today's code on today's schema, never inside a migration
+    with engine.begin() as connection:
+        jump(connection)  # data migrations changed rows no watched statement announced
     track_changes(engine)
     return True
 

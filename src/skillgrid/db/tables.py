@@ -405,8 +405,8 @@ class AuditEntryRow(Base):
 
 
 class DataVersionRow(Base):
-    """One row: a number raised in the same transaction as any change to what a page or an
-    API answer can show (``skillgrid.db.changes``), so app processes know when a response
+    """Counters whose sum is raised in the same transaction as any change to what a page or
+    an API answer can show (``skillgrid.db.changes``), so app processes know when a response
     they keep is out of date. Passing state: not exported."""
 
     __tablename__ = "data_version"

@@ -20,6 +20,7 @@ when many ask at once right after a change.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -36,7 +37,10 @@ clock = time.time  # seconds since the epoch (tests move it)
 KEEP = "skillgrid.keep"
 ROUTE = "skillgrid.route"
 SESSION_COOKIE = "skillgrid_session"  # web.deps names it too; a test keeps them equal
-Key = tuple[str, bytes, str, str]
+Key = tuple[str, bytes, str, bytes, str, str]  # scheme, host, path, query, session, token
+NEVER = ("/static/", "/healthz", "/readyz", "/metrics", "/api/docs", "/api/openapi.json")
+LONGEST_QUERY = 2048  # longer query strings are answered, never kept
+WAIT = 30.0  # seconds a request waits for an identical one before going its own way
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,8 @@ class Entry:
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(n) + len(v) for n, v in self.headers) + 256
+        headers = sum(len(n) + len(v) for n, v in self.headers)
+        return len(self.body) + headers + len(self.route) + 512  # with the key, roughly
 
 
 class ResponseCache:
@@ -94,25 +99,23 @@ class ResponseCache:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         reader = self.reader(scope) if scope["type"] == "http" else None
         store = self.store
-        if store is None or reader is None or scope["method"] != "GET":
-            await self.app(scope, receive, send)
-            return
-        key = _key(scope)
-        if key is None:  # no credential: nothing personal to keep
+        key = _key(scope) if reader is not None and scope["method"] == "GET" else None
+        if store is None or reader is None or key is None:  # nothing personal to keep
             await self.app(scope, receive, send)
             return
         entry = store.get(key)
         if entry is not None:
             credential = entry.credential
+            presented = key[4] if credential.kind == "session" else key[5]
             version = reader.version_for(credential.kind, credential.digest)
             fresh = credential.until is None or clock() < credential.until
-            if version == entry.version and fresh:
+            if version == entry.version and fresh and presented == credential.digest:
                 self.count("hit")
                 await _replay(scope, entry, send)
                 return
             store.pop(key, None)
             self.count("stale")
-            if version is None:  # signed out or revoked: the routes say what happens
+            if version is None:  # signed out, revoked, or no answer: the routes decide
                 await self.app(scope, receive, send)
                 return
         else:
@@ -122,7 +125,8 @@ class ResponseCache:
                 return
         underway = self.answering.get(key)
         if underway is not None:  # the same request is being answered: take what it keeps
-            await underway.wait()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(underway.wait(), WAIT)
             if key in store:
                 await self(scope, receive, send)
                 return
@@ -137,6 +141,11 @@ class ResponseCache:
         chunks: list[bytes] = []
         done = self.answering[key] = asyncio.Event()
 
+        def release() -> None:
+            if self.answering.get(key) is done:
+                del self.answering[key]
+            done.set()
+
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 credential = scope.get(KEEP)
@@ -149,40 +158,59 @@ class ResponseCache:
                     headers += [(b"etag", etag), (b"cache-control", b"private, no-cache")]
                     message["headers"] = headers
                     kept.update(status=200, headers=headers, credential=credential)
+                else:  # nothing will be kept: whoever waits may go its own way now
+                    release()
             elif message["type"] == "http.response.body" and kept:
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body", False) and self.store is not None:
-                    entry = Entry(
-                        version,
-                        kept["credential"],  # type: ignore[arg-type]
-                        200,
-                        kept["headers"],  # type: ignore[arg-type]
-                        b"".join(chunks),
-                        self.route_of(scope),
-                        etag,
+                if not message.get("more_body", False):
+                    self._store(
+                        key,
+                        Entry(
+                            version,
+                            kept["credential"],  # type: ignore[arg-type]
+                            200,
+                            kept["headers"],  # type: ignore[arg-type]
+                            b"".join(chunks),
+                            self.route_of(scope),
+                            etag,
+                        ),
                     )
-                    self.store[key] = entry
             await send(message)
 
         try:
             await self.app(scope, receive, capture)
         finally:
-            if self.answering.get(key) is done:
-                del self.answering[key]
-            done.set()
+            release()
+
+    def _store(self, key: Key, entry: Entry) -> None:
+        """Keep ``entry`` unless it would take more than a quarter of the store."""
+        store = self.store
+        if store is not None and entry.size <= store.maxsize // 4:
+            store[key] = entry
 
 
 def _key(scope: Scope) -> Key | None:
-    session = token = ""
+    """Where and for whom: the first Cookie and Authorization headers count, as for the
+    routes; None when no credential is presented or the path is never kept."""
+    path, query = scope["path"], scope.get("query_string", b"")
+    if path.startswith(NEVER) or len(query) > LONGEST_QUERY:
+        return None
+    cookie = authorization = host = None
     for name, value in scope["headers"]:
-        if name == b"cookie":
-            found = cookie_parser(value.decode("latin-1")).get(SESSION_COOKIE)
-            session = token_digest(found) if found else session
-        elif name == b"authorization" and value[:7].lower() == b"bearer ":
-            token = token_digest(value[7:].decode("latin-1").strip())
+        if name == b"cookie" and cookie is None:
+            cookie = value
+        elif name == b"authorization" and authorization is None:
+            authorization = value
+        elif name == b"host" and host is None:
+            host = value
+    found = cookie_parser(cookie.decode("latin-1")).get(SESSION_COOKIE) if cookie else None
+    session = token_digest(found) if found else ""
+    token = ""
+    if authorization is not None and authorization[:7].lower() == b"bearer ":
+        token = token_digest(authorization[7:].decode("latin-1").strip())
     if not session and not token:
         return None
-    return scope["path"], scope.get("query_string", b""), session, token
+    return scope.get("scheme", "http"), host or b"", path, query, session, token
 
 
 def _etag(key: Key, version: int) -> bytes:
