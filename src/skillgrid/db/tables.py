@@ -13,26 +13,22 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     false,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+from skillgrid.db.account_tables import (
+    ApiTokenRow,
+    SignInFailureRow,
+    TrustedDeviceRow,
+    UserRow,
+    WebSessionRow,
+)
+from skillgrid.db.base import NAMING, Base
 
 
 class FrameworkRow(Base):
@@ -231,81 +227,6 @@ class EvidenceLinkRow(Base):
     )
 
 
-class UserRow(Base):
-    """A local account; its email ties it to a person (if one is on file)."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
-    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-
-
-class WebSessionRow(Base):
-    """A signed-in browser: the cookie holds a random token, the table only its hash."""
-
-    __tablename__ = "web_sessions"
-    # ephemeral: export-all and backups leave sessions out (everyone signs in again)
-    __table_args__ = ({"info": {"exported": False}},)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-
-
-class SignInFailureRow(Base):
-    """One failed sign-in, kept for the throttling window (domain/throttle.py) and then
-    pruned. ``account`` is the SHA-256 of the email tried (it may name no account, or be a
-    password typed into the wrong field: never stored as typed); ``device`` the hash of the
-    trusted-browser cookie when the browser held one for that account."""
-
-    __tablename__ = "sign_in_failures"
-    __table_args__ = (
-        Index("ix_sign_in_failures_address_at", "address", "at"),
-        Index("ix_sign_in_failures_account_at", "account", "at"),
-        {"info": {"exported": False}},  # ephemeral: never exported or restored
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    address: Mapped[str] = mapped_column(String(64))
-    account: Mapped[str] = mapped_column(String(64))
-    device: Mapped[str | None] = mapped_column(String(64))
-
-
-class TrustedDeviceRow(Base):
-    """A browser that signed in to an account: its cookie holds a random token, the table
-    only its hash. A stranger's failed sign-ins do not slow it down."""
-
-    __tablename__ = "trusted_devices"
-    __table_args__ = ({"info": {"exported": False}},)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    last_used_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class ApiTokenRow(Base):
-    """A personal API token; only its SHA-256 is stored."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(100))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    revoked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-
-
 class OfficialResultRow(Base):
     """A person's official result in a cycle, stored when the manager assessment is
     finalized, so team and org reports read summaries instead of every rating. The
@@ -422,3 +343,14 @@ def passing_tables() -> frozenset[str]:
     return frozenset(
         t.name for t in Base.metadata.sorted_tables if not t.info.get("exported", True)
     )
+
+
+__all__ = [  # the account tables are defined in account_tables; all are reached from here
+    "NAMING",
+    "ApiTokenRow",
+    "Base",
+    "SignInFailureRow",
+    "TrustedDeviceRow",
+    "UserRow",
+    "WebSessionRow",
+]
