@@ -114,6 +114,16 @@ def test_links_to_criteria_of_another_version_are_kept(uow) -> None:
     assert evidence.criterion_ids(old, item) == ["NET.1.1", "NET.1.2"]
 
 
+def test_relinking_on_one_ladder_keeps_links_to_another(uow) -> None:
+    frameworks.import_framework(uow, b"Level,Writing\n1,Writes docs.\n", "docs.csv", "docs")
+    runbook = add(uow, "Runbook", ["NET.1.1"])
+    evidence.link_evidence(uow, ANA, "ana@x.org", runbook, ["WRI.1.1"], "docs")
+    evidence.link_evidence(uow, ANA, "ana@x.org", runbook, ["SEC.1.1"], "ops")
+    item = evidence.list_evidence(uow, ANA, "ana@x.org")[0]
+    assert evidence.criterion_ids(frameworks.get_framework(uow, "ops"), item) == ["SEC.1.1"]
+    assert evidence.criterion_ids(frameworks.get_framework(uow, "docs"), item) == ["WRI.1.1"]
+
+
 def test_only_the_person_s_own_evidence_can_be_linked_and_only_by_them(uow) -> None:
     mine = add(uow, "Runbook", [])
     theirs = add(uow, "Cy's talk", [], owner="cy@x.org")

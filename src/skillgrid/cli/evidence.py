@@ -64,7 +64,8 @@ def evidence_link(
     version: int | None = VERSION,
     acting: str | None = ACTING,
 ) -> None:
-    """Replace the criteria an evidence item is linked to.
+    """Replace the criteria of one ladder an evidence item is linked to (links to other
+    ladders' criteria stay).
 
     Example: skillgrid evidence link 12 --person ana@example.com -c SEC.3.3
     """

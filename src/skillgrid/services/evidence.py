@@ -50,7 +50,8 @@ def link_evidence(
     framework: str,
     version: int | None = None,
 ) -> Evidence:
-    """Replace the criteria an evidence item is linked to."""
+    """Replace the criteria of ``framework`` an evidence item is linked to; its links to
+    criteria of other ladders (or not in this version) stay."""
     owner = normal_email(owner)
     with uow:
         _may_write(uow, actor, owner)
@@ -58,7 +59,8 @@ def link_evidence(
         if item is None:
             raise NotFound(f"{owner} has no evidence #{evidence_id}")
         ladder = get_framework_in(uow, framework, version)
-        uids = frozenset(uids_of(ladder, criteria))
+        elsewhere = item.criteria - {c.uid for c in ladder.criteria}
+        uids = frozenset(uids_of(ladder, criteria)) | elsewhere
         _set_links(uow, actor, item, uids, ladder)
         uow.commit()
     return replace(item, criteria=uids)
