@@ -1,6 +1,5 @@
 """Settings from the environment (prefix ``SKILLGRID_``); read when a command runs, never at
-import time. ``skillgrid.environment`` reads the database settings the same way without
-pydantic, for commands that must start fast; a change here goes there too (a test checks)."""
+import time."""
 
 from __future__ import annotations
 
@@ -12,9 +11,13 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from skillgrid.environment import default_database_url
-
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def default_database_url() -> str:
+    """SQLite in the user's data directory (``$XDG_DATA_HOME/skillgrid/skillgrid.db``)."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{base / 'skillgrid' / 'skillgrid.db'}"
 
 
 def default_cache_dir() -> Path:
@@ -72,12 +75,6 @@ class Settings(BaseSettings):
         le=256,
         description="Threads per app process for database work and page rendering (they "
         "share one interpreter lock: more than a few only slows each down).",
-    )
-    response_cache_mb: int = Field(
-        default=64,
-        ge=0,
-        description="Memory per app process for pages and API answers kept until the data "
-        "they show changes (0 turns keeping off).",
     )
 
     @field_validator("trusted_proxies", mode="before")

@@ -40,19 +40,3 @@ def test_importing_the_cli_does_not_load_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
-
-
-def test_the_read_only_path_imports_no_sqlalchemy_and_no_pydantic() -> None:
-    src = DOMAIN.parent
-    files = [*sorted((src / "db" / "readonly").glob("*.py")), src / "environment.py"]
-    files += [src / "db" / "revision.py"]
-    for path in files:
-        for module in imported_modules(path):
-            top = module.split(".")[0]
-            allowed = (
-                top in sys.stdlib_module_names
-                or top == "psycopg"
-                or module.startswith(("skillgrid.domain", "skillgrid.db.readonly"))
-                or module in ("skillgrid.db.revision", "skillgrid.services.unit_of_work")
-            )
-            assert allowed, f"{path.name} imports {module}"

@@ -14,7 +14,6 @@ from skillgrid.cli.common import (
     out,
     read_input,
     with_database,
-    with_reader,
     write_output,
 )
 
@@ -249,7 +248,7 @@ def report_person(
     if report_format is ReportFormat.pdf and output is None:
         error_line("pdf is binary: give --output FILE")
         raise typer.Exit(1)
-    report = with_reader(  # reads only: the quick path when the database allows it
+    report = with_database(
         lambda uow: person_report(uow, actor_for(uow, acting), email, cycle, policy)
     )
     if report_format is ReportFormat.pdf:

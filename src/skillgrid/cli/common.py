@@ -16,10 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from skillgrid.config import Settings
-    from skillgrid.db.readonly.unit_of_work import ReadOnlyUnitOfWork
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
-    from skillgrid.environment import DatabaseSettings
-    from skillgrid.services.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
 
@@ -46,9 +43,14 @@ def settings() -> Settings:
 
 def database_location() -> str:
     """The configured database URL as messages show it (no password)."""
-    from skillgrid.db.readonly.url import hidden
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    return hidden(settings().database_url)
+    url = settings().database_url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = True) -> T:
@@ -73,38 +75,6 @@ def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = 
         return run_service(lambda: call(uow))
     finally:
         engine.dispose()
-
-
-def with_reader(call: Callable[[UnitOfWork], T]) -> T:
-    """Run a ``call`` that only reads, like ``with_database`` but through the plain DB-API
-    reader (``skillgrid.db.readonly``: no SQLAlchemy, no pydantic-settings, so the command
-    starts fast) when it can serve the database as it stands; otherwise (no database yet, a
-    schema to migrate, a URL or setting only the full path reads, SQL echo on) through
-    ``with_database``, which behaves as it does for every command."""
-    from skillgrid.environment import database_settings
-
-    config = database_settings()
-    reader = _reader(config) if config is not None and not config.echo_sql else None
-    if reader is None:
-        return with_database(call)
-    try:
-        return run_service(lambda: call(reader))
-    finally:
-        reader.close()
-
-
-def _reader(config: DatabaseSettings) -> ReadOnlyUnitOfWork | None:
-    from skillgrid.db.readonly.connection import NotServed
-    from skillgrid.db.readonly.unit_of_work import open_read_only
-
-    try:
-        return run_service(
-            lambda: open_read_only(
-                config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms
-            )
-        )
-    except NotServed:
-        return None
 
 
 def with_engine(call: Callable[[Engine], T], *, migrate: bool = True) -> T:
@@ -165,12 +135,8 @@ def run_service(call: Callable[[], T]) -> T:
 
 
 def _unreachable(error: Exception) -> tuple[str, object] | None:
-    """Where and why the database could not be used, if that is what ``error`` says: an
-    OperationalError of SQLAlchemy, or of a driver under the read-only path."""
-    from skillgrid.db.readonly.connection import DatabaseUnavailable
-
-    if isinstance(error, DatabaseUnavailable):
-        return error.location, error.orig
+    """Where and why the database could not be used, if that is what ``error`` says (an
+    OperationalError of SQLAlchemy)."""
     if "sqlalchemy" not in sys.modules:
         return None  # it cannot be one of SQLAlchemy's errors: don't import it to check
     from sqlalchemy.exc import OperationalError

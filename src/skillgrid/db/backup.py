@@ -21,7 +21,6 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, inspect, select, text
 
-from skillgrid.db.changes import jump
 from skillgrid.db.dump import Summary, export_all, exported_tables
 from skillgrid.db.load import import_all
 from skillgrid.db.migrate import HEAD, known_revisions, upgrade
@@ -82,10 +81,8 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> Outcome:
     upgrade(engine)  # a backup from an older SkillGrid is brought up to date
     with engine.begin() as connection:
         # sign-in sessions do not come back with a backup (everyone signs in again, as after
-        # a JSON restore), and running app processes must not take the backup's data for
-        # theirs
+        # a JSON restore)
         connection.execute(text("DELETE FROM web_sessions"))
-        jump(connection)
     return Outcome("sqlite", path, revision=revision)
 
 

@@ -15,7 +15,6 @@ from typing import Any, TextIO
 from sqlalchemy import Column, Connection, Engine, Integer, Table, select, text
 from sqlalchemy.exc import DBAPIError
 
-from skillgrid.db.changes import jump
 from skillgrid.db.dump import FORMAT, FORMAT_VERSION, Summary, exported_tables
 from skillgrid.db.json_stream import JsonStream, JsonSyntaxError
 from skillgrid.db.migrate import HEAD, upgrade
@@ -44,7 +43,6 @@ def import_all(engine: Engine, source: TextIO, *, replace: bool = False) -> Summ
             stream.expect("}")
             stream.end()
             _reset_sequences(connection)
-            jump(connection)  # app processes must not take these rows for ones they saw
     except JsonSyntaxError as error:
         hint = "the file is cut short (an interrupted copy?)" if error.truncated else str(error)
         raise PortabilityError(
@@ -95,8 +93,7 @@ def _read_header(stream: JsonStream) -> None:
 
 
 def _make_room(connection: Connection, replace: bool) -> None:
-    # the data version stays (and moves on): it tells app processes the data changed
-    tables = [t for t in Base.metadata.sorted_tables if t.name != "data_version"]
+    tables = list(Base.metadata.sorted_tables)
     if not replace:
         filled = [
             t.name

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -323,26 +322,6 @@ class AuditEntryRow(Base):
     person: Mapped[str | None] = mapped_column(String(320))
     before: Mapped[str | None] = mapped_column(Text)  # JSON
     after: Mapped[str | None] = mapped_column(Text)  # JSON
-
-
-class DataVersionRow(Base):
-    """Counters whose sum is raised in the same transaction as any change to what a page or
-    an API answer can show (``skillgrid.db.changes``), so app processes know when a response
-    they keep is out of date. Passing state: not exported."""
-
-    __tablename__ = "data_version"
-    __table_args__ = ({"info": {"exported": False}},)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    value: Mapped[int] = mapped_column(BigInteger)
-
-
-def passing_tables() -> frozenset[str]:
-    """Tables of passing state (sign-in sessions, the data version): left out of exports
-    and backups; writing them changes nothing a page or API answer shows."""
-    return frozenset(
-        t.name for t in Base.metadata.sorted_tables if not t.info.get("exported", True)
-    )
 
 
 __all__ = [  # the account tables are defined in account_tables; all are reached from here

@@ -20,9 +20,9 @@ from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
 from skillgrid.logs import configure_logging
 from skillgrid.web.deps import NotSignedIn, templates_of
-from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics, route_template
+from skillgrid.web.etag import BodyETag
+from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics
 from skillgrid.web.request_log import RequestLog
-from skillgrid.web.response_cache import ResponseCache
 from skillgrid.web.security import MAX_BODY, LimitBody, SecurityHeaders
 
 
@@ -33,7 +33,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from skillgrid.db.changes import VersionReader
         from skillgrid.db.engine import make_engine, make_session_factory
         from skillgrid.db.migrate import upgrade
         from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
@@ -43,11 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         factory = make_session_factory(engine)
         app.state.engine = engine
         app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(factory)
-        app.state.versions = VersionReader(engine)
         # the threads that run database work and templates: a few, since they share one GIL
         to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         yield
-        app.state.versions.close()
         engine.dispose()
 
     app = FastAPI(
@@ -62,13 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates()
     app.state.metrics = Metrics()
     app.state.metrics.registry.register(DatabaseCollector(app))
-    app.add_middleware(
-        ResponseCache,
-        reader=lambda scope: getattr(scope["app"].state, "versions", None),
-        route_of=route_template,
-        max_bytes=settings.response_cache_mb * 1024 * 1024,
-        count=lambda result: app.state.metrics.kept.labels(result).inc(),
-    )
+    app.add_middleware(BodyETag)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBody, limit=MAX_BODY)
     app.add_middleware(MeasureRequests, metrics=app.state.metrics)

@@ -39,12 +39,6 @@ class Metrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
-        self.kept = Counter(
-            "skillgrid_kept_responses_total",
-            "Requests for keepable answers: hit (answered from memory), miss, stale.",
-            ["result"],
-            registry=self.registry,
-        )
 
 
 class MeasureRequests:
@@ -138,7 +132,7 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-async def readyz(request: Request) -> Response:
+def readyz(request: Request) -> Response:
     """The database answers and its schema is the newest this version knows."""
     from skillgrid.db.migrate import HEAD, current_revision
 
@@ -156,7 +150,7 @@ async def readyz(request: Request) -> Response:
 
 
 @router.get("/metrics")
-async def metrics(request: Request) -> Response:
+def metrics(request: Request) -> Response:
     """Prometheus text format."""
     return Response(
         generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST

@@ -40,7 +40,7 @@ class AuditPage(BaseModel):
 
 
 @router.get("/audit", response_model=AuditPage)
-async def audit(
+def audit(
     uow: UowDep,
     user: ApiUser,
     person: str | None = Query(

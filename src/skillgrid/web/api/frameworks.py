@@ -15,7 +15,7 @@ router = APIRouter(tags=["ladders"], responses=ERRORS)
 
 
 @router.get("/frameworks", response_model=list[LadderVersion])
-async def list_ladders(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+def list_ladders(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     """Every stored ladder with its newest version."""
     from skillgrid.services.frameworks import list_frameworks
 
@@ -23,7 +23,7 @@ async def list_ladders(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 
 @router.get("/frameworks/{name}")
-async def get_ladder(
+def get_ladder(
     uow: UowDep,
     user: ApiUser,
     name: LadderName,
@@ -37,7 +37,7 @@ async def get_ladder(
 
 
 @router.get("/frameworks/{name}/diff")
-async def diff_ladder(
+def diff_ladder(
     uow: UowDep,
     user: ApiUser,
     name: LadderName,

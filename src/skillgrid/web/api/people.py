@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
@@ -19,7 +19,6 @@ from skillgrid.web.api.models import (
 )
 from skillgrid.web.api.params import NAME, TEXT, CycleFilter, CycleName, Email, Rater
 from skillgrid.web.deps import ApiUser, UowDep
-from skillgrid.web.response_cache import keep
 
 router = APIRouter(tags=["people and assessments"], responses=ERRORS)
 
@@ -82,13 +81,13 @@ def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
 
 
 @router.get("/me", response_model=Me)
-async def me(user: ApiUser) -> dict[str, Any]:
+def me(user: ApiUser) -> dict[str, Any]:
     """Who is calling, and with which role."""
     return {"email": user.email, "role": user.actor.role.value}
 
 
 @router.get("/cycles", response_model=list[CyclePublic])
-async def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     """Review cycles, oldest first."""
     from skillgrid.services.cycles import list_cycles
 
@@ -99,20 +98,16 @@ async def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 
 @router.get("/people/{email}/results")
-def results(
-    request: Request, uow: UowDep, user: ApiUser, email: Email, cycle: CycleFilter = None
-) -> dict[str, Any]:
+def results(uow: UowDep, user: ApiUser, email: Email, cycle: CycleFilter = None) -> dict[str, Any]:
     """A person's official result (latest or in a cycle), ratings beside it, history."""
     from skillgrid.reports.person import report_data
     from skillgrid.services.results import person_report
 
-    found = report_data(person_report(uow, user.actor, email, cycle))
-    keep(request, user.credential)
-    return found
+    return report_data(person_report(uow, user.actor, email, cycle))
 
 
 @router.get("/people/{email}/assessments/{cycle}/{rater}", response_model=AssessmentPublic)
-async def get_assessment(
+def get_assessment(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater
 ) -> dict[str, Any]:
     """One assessment with its revision (write it back with PUT)."""
@@ -123,7 +118,7 @@ async def get_assessment(
 
 
 @router.put("/people/{email}/assessments/{cycle}/{rater}", response_model=AssessmentPublic)
-async def put_assessment(
+def put_assessment(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: AssessmentUpdate
 ) -> dict[str, Any]:
     """Replace the ratings; 409 when the revision is not the current one."""
@@ -143,7 +138,7 @@ async def put_assessment(
     status_code=201,
     response_model=AssessmentRef,
 )
-async def invite(
+def invite(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, peer: Rater
 ) -> dict[str, Any]:
     """Ask a colleague for a peer review (the person, their managers or an admin)."""
@@ -160,7 +155,7 @@ async def invite(
 
 
 @router.post("/people/{email}/assessments/{cycle}/{rater}/submit", response_model=StateChange)
-async def submit(
+def submit(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:
     """draft → submitted (the author or an admin)."""
@@ -171,7 +166,7 @@ async def submit(
 
 
 @router.post("/people/{email}/assessments/{cycle}/{rater}/finalize", response_model=StateChange)
-async def finalize(
+def finalize(
     uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:
     """submitted → finalized (the person's manager or an admin)."""
@@ -182,7 +177,7 @@ async def finalize(
 
 
 @router.get("/team")
-async def team(uow: UowDep, user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any]:
+def team(uow: UowDep, user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any]:
     """The caller's reports (everyone for an admin): states and official levels in a cycle."""
     from skillgrid.services.reviews import team_view
 
@@ -208,7 +203,7 @@ VersionQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Defa
 
 
 @router.get("/people/{email}/evidence", response_model=EvidenceList)
-async def evidence(
+def evidence(
     uow: UowDep,
     user: ApiUser,
     email: Email,
@@ -226,9 +221,7 @@ async def evidence(
 
 
 @router.put("/people/{email}/evidence/links", response_model=EvidenceList)
-async def link_evidence(
-    uow: UowDep, user: ApiUser, email: Email, body: EvidenceLinks
-) -> dict[str, Any]:
+def link_evidence(uow: UowDep, user: ApiUser, email: Email, body: EvidenceLinks) -> dict[str, Any]:
     """Link existing evidence to criteria, and unlink it, as the assessment page does (the
     person or an admin); 404 for an evidence number that is not the person's."""
     from skillgrid.services.evidence import link_to_criteria

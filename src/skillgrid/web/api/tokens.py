@@ -22,7 +22,7 @@ class TokenCreate(BaseModel):
 
 
 @router.post("/tokens", status_code=201, response_model=TokenCreated)
-async def create(uow: UowDep, user: ApiUser, body: TokenCreate) -> dict[str, Any]:
+def create(uow: UowDep, user: ApiUser, body: TokenCreate) -> dict[str, Any]:
     """A new token for the signed-in account; the value is shown only in this answer."""
     from skillgrid.services.accounts import create_token
 
@@ -33,7 +33,7 @@ async def create(uow: UowDep, user: ApiUser, body: TokenCreate) -> dict[str, Any
 
 
 @router.get("/tokens", response_model=list[TokenPublic])
-async def list_all(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+def list_all(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
     """The caller's tokens (never their values)."""
     from skillgrid.services.accounts import list_tokens
 
@@ -44,9 +44,7 @@ async def list_all(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-async def revoke(
-    uow: UowDep, user: ApiUser, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
-) -> None:
+def revoke(uow: UowDep, user: ApiUser, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> None:
     """Revoke one of the caller's tokens."""
     from skillgrid.services.accounts import revoke_token
 

@@ -23,8 +23,8 @@ def _admin(user: SignedIn) -> None:
         raise NotFound("no such page")
 
 
-async def _read(upload: UploadFile) -> bytes:
-    data = await upload.read(MAX_UPLOAD + 1)
+def _read(upload: UploadFile) -> bytes:
+    data = upload.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise InputError(
             [
@@ -42,7 +42,7 @@ def _back(section: str) -> Response:
 
 
 @router.get("/admin")
-async def admin_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+def admin_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
     from skillgrid.services.accounts import list_users
     from skillgrid.services.cycles import list_cycles
     from skillgrid.services.frameworks import list_frameworks
@@ -64,7 +64,7 @@ async def admin_page(request: Request, uow: UowDep, user: CurrentUser) -> Respon
 
 
 @router.post("/admin/ladders/preview")
-async def ladder_preview(
+def ladder_preview(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
@@ -80,7 +80,7 @@ async def ladder_preview(
 
     _admin(user)
     check_csrf(request, user, csrf_token)
-    data = await _read(file)
+    data = _read(file)
     source = file.filename or "upload"
     outcome = import_framework(
         uow, data, source, name, ImportOptions(split=SplitMode(split)), dry_run=True
@@ -100,7 +100,7 @@ async def ladder_preview(
 
 
 @router.post("/admin/ladders/store")
-async def ladder_store(
+def ladder_store(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
@@ -128,7 +128,7 @@ async def ladder_store(
 
 
 @router.post("/admin/cycles")
-async def cycle_open(
+def cycle_open(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
@@ -145,7 +145,7 @@ async def cycle_open(
 
 
 @router.post("/admin/cycles/{name}/state")
-async def cycle_state(
+def cycle_state(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
@@ -162,7 +162,7 @@ async def cycle_state(
 
 
 @router.post("/admin/people")
-async def people_upload(
+def people_upload(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
@@ -173,12 +173,12 @@ async def people_upload(
 
     _admin(user)
     check_csrf(request, user, csrf_token)
-    import_people(uow, await _read(file), file.filename or "people.csv", actor=user.actor)
+    import_people(uow, _read(file), file.filename or "people.csv", actor=user.actor)
     return _back("people")
 
 
 @router.post("/admin/accounts")
-async def account_add(
+def account_add(
     request: Request,
     uow: UowDep,
     user: CurrentUser,

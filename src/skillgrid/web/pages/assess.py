@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from skillgrid.web.deps import CurrentUser, UowDep, check_csrf, templates_of
+from skillgrid.web.deps import CurrentUser, FormFields, UowDep, check_csrf, templates_of
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELD = 5000
@@ -21,7 +21,7 @@ def _page(email: str, cycle: str, rater: str) -> str:
 
 
 @router.get("/people/{email}/assess/{cycle}/{rater}")
-async def assess_page(
+def assess_page(
     request: Request, uow: UowDep, user: CurrentUser, email: str, cycle: str, rater: str
 ) -> Response:
     from skillgrid.services.audit import entity_id
@@ -57,14 +57,19 @@ async def assess_page(
 
 
 @router.post("/people/{email}/assess/{cycle}/{rater}")
-async def assess_save(
-    request: Request, uow: UowDep, user: CurrentUser, email: str, cycle: str, rater: str
+def assess_save(
+    request: Request,
+    uow: UowDep,
+    user: CurrentUser,
+    form: FormFields,
+    email: str,
+    cycle: str,
+    rater: str,
 ) -> Response:
     """Save the ratings (and new evidence), then submit or finalize when asked."""
     from skillgrid.services import assessments
     from skillgrid.services.reviews import review_view
 
-    form = await request.form(max_fields=4000, max_files=0)
     check_csrf(request, user, _text(form, "csrf_token"))
     action = _text(form, "action") or "save"
     raw_revision = _text(form, "revision") or "0"

@@ -49,7 +49,7 @@ def history(uow: Any, user: CurrentUser, entity: str, entity_id: str) -> list[An
 
 
 @router.get("/admin/audit")
-async def audit_page(
+def audit_page(
     request: Request,
     uow: UowDep,
     user: CurrentUser,

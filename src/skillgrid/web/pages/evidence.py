@@ -8,11 +8,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from skillgrid.domain.errors import InputError, Problem
 from skillgrid.web.api.suggestions import run_suggest, suggestions_json
-from skillgrid.web.deps import CsrfField, CurrentUser, UowDep, check_csrf, templates_of
+from skillgrid.web.deps import (
+    CsrfField,
+    CurrentUser,
+    FormFields,
+    UowDep,
+    check_csrf,
+    templates_of,
+)
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -31,12 +37,12 @@ def _render(request: Request, user: Any, uow: Any, **context: Any) -> Response:
 
 
 @router.get("/evidence/suggest")
-async def suggest_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+def suggest_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
     return _render(request, user, uow, framework="sre", text="")
 
 
 @router.post("/evidence/suggest")
-async def suggest_review(
+def suggest_review(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
@@ -48,7 +54,7 @@ async def suggest_review(
     """Suggest criteria for each statement of the pasted text or the uploaded file."""
     check_csrf(request, user, csrf_token)
     if file is not None and file.filename:
-        data = await file.read(MAX_UPLOAD + 1)
+        data = file.file.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
             raise InputError([Problem("the file is over 2 MB", "upload a part, or paste it")])
         try:
@@ -57,7 +63,7 @@ async def suggest_review(
             raise InputError(
                 [Problem(f"{file.filename} is not UTF-8 text", "upload a .md or .txt file")]
             ) from None
-    found = await run_in_threadpool(run_suggest, request, uow, framework, text)
+    found = run_suggest(request, uow, framework, text)
     criteria = [(c.id, c.text) for c in found.framework.criteria]
     return _render(
         request,
@@ -71,11 +77,10 @@ async def suggest_review(
 
 
 @router.post("/evidence/accept")
-async def accept_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+def accept_page(request: Request, uow: UowDep, user: CurrentUser, form: FormFields) -> Response:
     """Store the accepted statements as the signed-in person's evidence."""
     from skillgrid.services.suggestions import Accepted, accept
 
-    form = await request.form(max_fields=4 * MAX_FORM_STATEMENTS + 10, max_files=0)
     check_csrf(request, user, _field(form, "csrf_token"))
     framework = _field(form, "framework") or "sre"
     raw_version = _field(form, "version")

@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import NotFound
 from skillgrid.web.deps import CurrentUser, SignedIn, UowDep, check_csrf, templates_of
-from skillgrid.web.response_cache import keep
 
 router = APIRouter(include_in_schema=False)
 NAME = Query(None, max_length=200)
@@ -79,7 +78,6 @@ def _page(
     fragile = [c for c in report.coverage if c.single_point_of_failure]
     chart = stacked_bars([(c.name or "Whole organisation", c.overall) for c in report.heatmap()])
     history = stacked_bars([(name, c.overall) for name, c in report.history])
-    keep(request, user.credential)
     return templates_of(request).TemplateResponse(
         request,
         "insight.html",

@@ -6,23 +6,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from skillgrid.web.deps import CurrentUser, SignedIn, UowDep, templates_of
-from skillgrid.web.response_cache import keep
+from skillgrid.web.deps import CurrentUser, UowDep, templates_of
 
 router = APIRouter(include_in_schema=False)
 
 
 def render(request: Request, template: str, context: dict[str, object]) -> Response:
-    """The page, kept for the signed-in person until the data changes (ladder pages show
-    nothing that changes with time)."""
-    user = context["user"]
-    assert isinstance(user, SignedIn)
-    keep(request, user.credential)
     return templates_of(request).TemplateResponse(request, template, context)
 
 
 @router.get("/")
-async def home(uow: UowDep, user: CurrentUser) -> Response:
+def home(uow: UowDep, user: CurrentUser) -> Response:
     from skillgrid.services.frameworks import list_frameworks
 
     names = [info.name for info in list_frameworks(uow)]
@@ -31,14 +25,14 @@ async def home(uow: UowDep, user: CurrentUser) -> Response:
 
 
 @router.get("/ladders")
-async def ladders(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+def ladders(request: Request, uow: UowDep, user: CurrentUser) -> Response:
     from skillgrid.services.frameworks import list_frameworks
 
     return render(request, "ladders.html", {"user": user, "ladders": list_frameworks(uow)})
 
 
 @router.get("/ladders/{name}")
-async def ladder(
+def ladder(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
@@ -66,7 +60,7 @@ async def ladder(
 
 
 @router.get("/ladders/{name}/criteria/{criterion_id}")
-async def criterion(
+def criterion(
     request: Request,
     uow: UowDep,
     user: CurrentUser,
@@ -95,7 +89,7 @@ async def criterion(
 
 
 @router.get("/ladders/{name}/diff")
-async def diff(
+def diff(
     request: Request,
     uow: UowDep,
     user: CurrentUser,

@@ -9,7 +9,6 @@ from markupsafe import Markup
 
 from skillgrid.web.charts import Series, radar
 from skillgrid.web.deps import CurrentUser, UowDep, templates_of
-from skillgrid.web.response_cache import keep
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,7 +43,6 @@ def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) ->
     if view.self_result is not None:
         series.append(Series(f"Self ({view.self_cycle})", view.self_result.tracks, "self"))
     chart = Markup(radar(tracks, series, view.top))
-    keep(request, user.credential)
     return templates_of(request).TemplateResponse(
         request,
         "growth.html",

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from skillgrid.web.deps import CurrentUser, UowDep, templates_of
-from skillgrid.web.response_cache import keep
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,7 +34,6 @@ def team_page(
             ]
             for t in framework.tracks
         }
-    keep(request, user.credential)
     return templates_of(request).TemplateResponse(
         request,
         "team.html",
