@@ -42,3 +42,15 @@ def test_a_refused_import_leaves_the_database_as_it_was(uow_factory, database_ur
     with pytest.raises(InputError, match="management cycle"):
         services.import_people(uow_factory(), cycle, "cycle.csv")
     assert table_snapshot(database_url) == before
+
+
+def test_the_chain_above_lists_managers_nearest_first(uow_factory) -> None:
+    chain = (
+        b"name,email,manager_email\nHead,head@x.org,\nLead,lead@x.org,head@x.org\n"
+        b"Mo,mo@x.org,lead@x.org\nAna,ana@x.org,mo@x.org\n"
+    )
+    services.import_people(uow_factory(), chain, "people.csv")
+    with uow_factory() as uow:
+        assert uow.people.chain_above("ana@x.org") == ["mo@x.org", "lead@x.org", "head@x.org"]
+        assert uow.people.chain_above("head@x.org") == []
+        assert uow.people.chain_above("nobody@x.org") == []

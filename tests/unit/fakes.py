@@ -174,6 +174,9 @@ class FakeAssessmentRepository:
         ]
         return sorted(found, key=lambda a: (order.index(a.cycle), a.rater))
 
+    def headers(self, person: str, rater: str) -> list[Assessment]:
+        return [replace(a, entries={}) for a in self.for_person(person, rater=rater)]
+
     def save(self, assessment: Assessment) -> Assessment:
         key = (assessment.person, assessment.cycle, assessment.rater)
         current = self.stored.get(key)
@@ -253,6 +256,13 @@ class FakeSummaryRepository:
 
     def summaries(self) -> dict[tuple[str, str], tuple[Any, str | None]]:
         return dict(self.stored)
+
+    def of_person(self, email: str) -> list[tuple[str, Any]]:
+        return [
+            (cycle, summary)
+            for (person, cycle), (summary, _) in self.stored.items()
+            if person == email
+        ]
 
 
 class FakeInsightRepository:

@@ -56,3 +56,17 @@ def test_every_gap_is_an_unmet_criterion_at_most_one_level_up(ratings) -> None:
     for criterion in result.gap_ids:
         assert ratings.get(criterion) not in (Rating.MEETS, Rating.EXCEEDS, Rating.NOT_APPLICABLE)
         assert sre().criterion(criterion).level <= result.overall + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(ratings=people, policy=POLICIES)
+def test_a_stored_summary_gives_back_the_result_it_was_made_from(ratings, policy) -> None:
+    from dataclasses import replace
+
+    from skillgrid.domain.insight import stored_result, summarize
+
+    ladder = sre()
+    result = Leveler(ladder, policy).level(ratings)
+    by_uid = {ladder.criterion(cid).uid or cid: rating for cid, rating in ratings.items()}
+    summary = summarize(ladder, result, by_uid)
+    assert stored_result(ladder, summary, policy) == replace(result, not_applicable=())

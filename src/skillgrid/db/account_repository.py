@@ -3,12 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from skillgrid.db.tables import ApiTokenRow, UserRow, WebSessionRow
-from skillgrid.domain.accounts import Account, WebSession
+from skillgrid.db.tables import ApiTokenRow, PersonRow, UserRow, WebSessionRow
+from skillgrid.domain.accounts import Account, AccountHolder, WebSession
+from skillgrid.domain.people import Role
+
+# Every request asks who holds its session or token: one statement each, built once.
+_users, _people = UserRow.__table__, PersonRow.__table__
+_sessions, _tokens = WebSessionRow.__table__, ApiTokenRow.__table__
+_HOLDER = (_users.c.email, _users.c.is_admin, _people.c.role, _people.c.active)
+
+
+def _holder_query(*columns: Any) -> Select[*tuple[Any, ...]]:
+    return select(*columns, *_HOLDER).outerjoin(_people, _people.c.email == _users.c.email)
+
+
+_SESSION_HOLDER = (
+    _holder_query(_sessions.c.csrf_token, _sessions.c.expires_at)
+    .join(_sessions, _sessions.c.user_id == _users.c.id)
+    .where(_sessions.c.token_hash == bindparam("token_hash"))
+    .where(_sessions.c.expires_at > bindparam("now"))
+)
+_TOKEN_HOLDER = (
+    _holder_query()
+    .join(_tokens, _tokens.c.user_id == _users.c.id)
+    .where(_tokens.c.token_hash == bindparam("token_hash"))
+    .where(_tokens.c.revoked.is_(False))
+)
+_ACCOUNT_HOLDER = _holder_query().where(_users.c.email == bindparam("email"))
 
 
 class SqlAccountRepository:
@@ -46,17 +73,25 @@ class SqlAccountRepository:
         )
         self.session.flush()
 
-    def find_session(self, token_hash: str, now: dt.datetime) -> WebSession | None:
-        row = self.session.execute(
-            select(WebSessionRow, UserRow.email)
-            .join(UserRow, UserRow.id == WebSessionRow.user_id)
-            .where(WebSessionRow.token_hash == token_hash)
-            .where(WebSessionRow.expires_at > now)
-        ).first()
+    def session_holder(
+        self, token_hash: str, now: dt.datetime
+    ) -> tuple[WebSession, AccountHolder] | None:
+        """A live session and who holds it, in one statement."""
+        row = self.session.execute(_SESSION_HOLDER, {"token_hash": token_hash, "now": now}).first()
         if row is None:
             return None
-        web, email = row
-        return WebSession(web.token_hash, email, web.csrf_token, _aware(web.expires_at) or now)
+        holder = _holder(row[2:])
+        return WebSession(token_hash, holder.email, row[0], _aware(row[1]) or now), holder
+
+    def token_holder(self, token_hash: str) -> AccountHolder | None:
+        """Who holds a live (not revoked) API token, in one statement."""
+        row = self.session.execute(_TOKEN_HOLDER, {"token_hash": token_hash}).first()
+        return _holder(row) if row is not None else None
+
+    def holder(self, email: str) -> AccountHolder | None:
+        """The account of ``email`` and what its person record says, if it has one."""
+        row = self.session.execute(_ACCOUNT_HOLDER, {"email": email}).first()
+        return _holder(row) if row is not None else None
 
     def end_session(self, token_hash: str) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == token_hash))
@@ -108,6 +143,12 @@ class SqlAccountRepository:
         self.session.execute(
             update(ApiTokenRow).where(ApiTokenRow.user_id == user_id).values(revoked=True)
         )
+
+
+def _holder(values: Sequence[Any]) -> AccountHolder:
+    """(email, is_admin, role, active) of an account and its person record, if any."""
+    email, is_admin, role, active = values
+    return AccountHolder(email, bool(is_admin), Role(role) if role else None, active is not False)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from skillgrid.db.tables import (
@@ -21,22 +21,51 @@ from skillgrid.domain.leveling import Rating
 
 _RATINGS = {rating.value: rating for rating in Rating}
 
+# The statements every assessment page, autosave and growth page runs, built once.
+_assessments, _cycles, _people = AssessmentRow.__table__, CycleRow.__table__, PersonRow.__table__
+_ratings = RatingRow.__table__
+_PERSON_ID = select(_people.c.id).where(_people.c.email == bindparam("person")).scalar_subquery()
+_ONE = (
+    select(
+        _assessments.c.state,
+        _assessments.c.revision,
+        _ratings.c.criterion_uid,
+        _ratings.c.rating,
+        _ratings.c.reason,
+        _ratings.c.comment,
+        _ratings.c.needs_review,
+    )
+    .select_from(_assessments)
+    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
+    .outerjoin(_ratings, _ratings.c.assessment_id == _assessments.c.id)
+    .where(
+        _assessments.c.person_id == _PERSON_ID,
+        _cycles.c.name == bindparam("cycle"),
+        _assessments.c.rater == bindparam("rater"),
+    )
+)
+_versions, _ladders = FrameworkVersionRow.__table__, FrameworkRow.__table__
+_CYCLES = (
+    select(_cycles.c.name, _ladders.c.name, _versions.c.version, _cycles.c.open)
+    .join(_versions, _versions.c.id == _cycles.c.version_id)
+    .join(_ladders, _ladders.c.id == _versions.c.framework_id)
+    .order_by(_cycles.c.created_at, _cycles.c.id)
+)
+_HEADERS = (
+    select(_cycles.c.name, _assessments.c.state, _assessments.c.revision)
+    .select_from(_assessments)
+    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
+    .where(_assessments.c.person_id == _PERSON_ID, _assessments.c.rater == bindparam("rater"))
+    .order_by(_cycles.c.created_at, _cycles.c.id)
+)
+
 
 class SqlAssessmentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def cycles(self) -> list[Cycle]:
-        query = (
-            select(CycleRow, FrameworkRow.name, FrameworkVersionRow.version)
-            .join(FrameworkVersionRow, FrameworkVersionRow.id == CycleRow.version_id)
-            .join(FrameworkRow, FrameworkRow.id == FrameworkVersionRow.framework_id)
-            .order_by(CycleRow.created_at, CycleRow.id)
-        )
-        return [
-            Cycle(row.name, framework, version, row.open)
-            for row, framework, version in self.session.execute(query)
-        ]
+        return [Cycle(*row) for row in self.session.execute(_CYCLES)]
 
     def add_cycle(self, cycle: Cycle) -> None:
         version_id = self.session.scalar(
@@ -116,8 +145,17 @@ class SqlAssessmentRepository:
         self.session.execute(update(CycleRow).where(CycleRow.name == name).values(open=is_open))
 
     def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
-        found = self.for_person(person, cycle, rater)
-        return found[0] if found else None
+        """One assessment with its ratings, in one statement."""
+        params = {"person": person, "cycle": cycle, "rater": rater}
+        rows = self.session.execute(_ONE, params).all()
+        if not rows:
+            return None
+        entries = {
+            uid: Entry(_RATINGS[rating], reason, comment, needs_review)
+            for _, _, uid, rating, reason, comment, needs_review in rows
+            if uid is not None
+        }
+        return Assessment(person, cycle, rater, State(rows[0][0]), entries, rows[0][1])
 
     def for_person(
         self, person: str, cycle: str | None = None, rater: str | None = None
@@ -139,6 +177,15 @@ class SqlAssessmentRepository:
         return [
             Assessment(person, name, row.rater, State(row.state), entries[row.id], row.revision)
             for row, name in found
+        ]
+
+    def headers(self, person: str, rater: str) -> list[Assessment]:
+        """A person's assessments by one rater, oldest cycle first, with their states and
+        revisions but without their ratings (``entries`` is empty)."""
+        rows = self.session.execute(_HEADERS, {"person": person, "rater": rater})
+        return [
+            Assessment(person, cycle, rater, State(state), {}, revision)
+            for cycle, state, revision in rows
         ]
 
     def save(self, assessment: Assessment) -> Assessment:

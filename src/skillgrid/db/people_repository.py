@@ -2,11 +2,45 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.tables import PersonRow, TeamRow
 from skillgrid.domain.people import Person, Role, Team
+
+# Every page about a person reads them and their managers: statements built once.
+_people, _teams = PersonRow.__table__, TeamRow.__table__
+_bosses = _people.alias("manager")
+_PEOPLE = (
+    select(
+        _people.c.email,
+        _people.c.name,
+        _teams.c.name,
+        _bosses.c.email,
+        _people.c.role,
+        _people.c.active,
+    )
+    .outerjoin(_teams, _teams.c.id == _people.c.team_id)
+    .outerjoin(_bosses, _bosses.c.id == _people.c.manager_id)
+    .order_by(_people.c.email)
+)
+_PERSON = _PEOPLE.where(_people.c.email == bindparam("email"))
+_first = (
+    select(_people.c.manager_id.label("id"), literal(1).label("depth"))
+    .where(_people.c.email == bindparam("email"))
+    .cte("chain", recursive=True)
+)
+_chain = _first.union_all(
+    select(_people.c.manager_id, _first.c.depth + 1)
+    .join(_first, _people.c.id == _first.c.id)
+    .where(_first.c.depth < 1000)  # a loop in the chain stops here
+)
+_CHAIN_ABOVE = (
+    select(_people.c.email).join(_chain, _people.c.id == _chain.c.id).order_by(_chain.c.depth)
+)
 
 
 class SqlPeopleRepository:
@@ -28,7 +62,7 @@ class SqlPeopleRepository:
         self.session.flush()
 
     def people(self) -> list[Person]:
-        return self._people(None)
+        return [_person(row) for row in self.session.execute(_PEOPLE)]
 
     def directory(self) -> list[tuple[str, str | None, str | None]]:
         """(email, team, manager email) of everyone: what privacy checks and head counts
@@ -42,35 +76,13 @@ class SqlPeopleRepository:
         return [(email, team, boss) for email, team, boss in self.session.execute(query)]
 
     def get(self, email: str) -> Person | None:
-        found = self._people(email)
-        return found[0] if found else None
+        row = self.session.execute(_PERSON, {"email": email}).first()
+        return _person(row) if row is not None else None
 
     def chain_above(self, email: str) -> list[str]:
-        """The person's manager, their manager, and so on up (nearest first)."""
-        chain: list[str] = []
-        current = self.session.scalar(select(PersonRow.manager_id).where(PersonRow.email == email))
-        while current is not None and len(chain) < 1000:
-            row = self.session.execute(
-                select(PersonRow.email, PersonRow.manager_id).where(PersonRow.id == current)
-            ).one()
-            chain.append(row.email)
-            current = row.manager_id
-        return chain
-
-    def _people(self, email: str | None) -> list[Person]:
-        manager = aliased(PersonRow)
-        query = (
-            select(PersonRow, TeamRow.name, manager.email)
-            .outerjoin(TeamRow, TeamRow.id == PersonRow.team_id)
-            .outerjoin(manager, manager.id == PersonRow.manager_id)
-            .order_by(PersonRow.email)
-        )
-        if email is not None:
-            query = query.where(PersonRow.email == email)
-        return [
-            Person(row.email, row.name, team, boss, Role(row.role), row.active)
-            for row, team, boss in self.session.execute(query)
-        ]
+        """The person's manager, their manager, and so on up (nearest first), in one
+        statement."""
+        return list(self.session.scalars(_CHAIN_ABOVE, {"email": email}))
 
     def save(self, people: list[Person]) -> None:
         """Insert or update ``people`` by email; managers may be among them."""
@@ -101,3 +113,8 @@ class SqlPeopleRepository:
         if email is None:
             return None
         return self.session.scalar(select(PersonRow.id).where(PersonRow.email == email))
+
+
+def _person(row: Sequence[Any]) -> Person:
+    email, name, team, manager, role, active = row
+    return Person(email, name, team, manager, Role(role), bool(active))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from skillgrid.db.tables import (
@@ -20,6 +21,25 @@ from skillgrid.domain.framework import Criterion, Framework, Level, Track, Versi
 from skillgrid.domain.policies import Policy, Strict, policy_from_settings, policy_settings
 
 _VERSIONS: dict[tuple[object, ...], Framework] = {}
+
+# Every page on a cycle finds its ladder version and policy: statements built once.
+_ladders, _versions = FrameworkRow.__table__, FrameworkVersionRow.__table__
+_VERSION = (
+    select(
+        _versions.c.id,
+        _versions.c.version,
+        _versions.c.title,
+        _versions.c.content_hash,
+        _versions.c.created_at,
+    )
+    .join(_ladders, _ladders.c.id == _versions.c.framework_id)
+    .where(_ladders.c.name == bindparam("name"))
+)
+_LATEST = _VERSION.order_by(_versions.c.version.desc()).limit(1)
+_NUMBERED = _VERSION.where(_versions.c.version == bindparam("version"))
+_POLICY = select(_ladders.c.policy, _ladders.c.policy_tables).where(
+    _ladders.c.name == bindparam("name")
+)
 
 
 class SqlFrameworkRepository:
@@ -52,9 +72,7 @@ class SqlFrameworkRepository:
 
     def policy(self, name: str) -> Policy:
         """The leveling policy of a ladder (strict unless set)."""
-        row = self.session.execute(
-            select(FrameworkRow.policy, FrameworkRow.policy_tables).where(FrameworkRow.name == name)
-        ).first()
+        row = self.session.execute(_POLICY, {"name": name}).first()
         return policy_from_settings(*row) if row else Strict()
 
     def set_policy(self, name: str, policy: Policy) -> None:
@@ -164,19 +182,12 @@ class SqlFrameworkRepository:
                 ],
             )
 
-    def _version_row(self, name: str, version: int | None) -> FrameworkVersionRow | None:
-        query = (
-            select(FrameworkVersionRow)
-            .join(FrameworkRow, FrameworkRow.id == FrameworkVersionRow.framework_id)
-            .where(FrameworkRow.name == name)
-        )
+    def _version_row(self, name: str, version: int | None) -> Row[*tuple[Any, ...]] | None:
         if version is None:
-            query = query.order_by(FrameworkVersionRow.version.desc()).limit(1)
-        else:
-            query = query.where(FrameworkVersionRow.version == version)
-        return self.session.scalar(query)
+            return self.session.execute(_LATEST, {"name": name}).first()
+        return self.session.execute(_NUMBERED, {"name": name, "version": version}).first()
 
-    def _load(self, name: str, row: FrameworkVersionRow) -> Framework:
+    def _load(self, name: str, row: Row[*tuple[Any, ...]]) -> Framework:
         """A stored version; versions never change, so each process keeps the last few it
         read (keyed by database, row and content, so a rebuilt database is never confused)."""
         url = str(self.session.get_bind().engine.url)
@@ -189,7 +200,7 @@ class SqlFrameworkRepository:
             _VERSIONS[key] = cached
         return cached
 
-    def _read(self, name: str, row: FrameworkVersionRow) -> Framework:
+    def _read(self, name: str, row: Row[*tuple[Any, ...]]) -> Framework:
         levels = self.session.scalars(
             select(LevelRow).where(LevelRow.version_id == row.id).order_by(LevelRow.number)
         )

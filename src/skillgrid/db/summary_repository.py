@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.tables import (
@@ -17,6 +17,35 @@ from skillgrid.db.tables import (
     PersonRow,
 )
 from skillgrid.domain.insight import OfficialLevels, Summary, pack_ids, unpack_ids
+
+Ids = tuple[str, ...]
+
+# A growth page reads one person's results across cycles: one statement, built once.
+_results, _tracks = OfficialResultRow.__table__, OfficialTrackRow.__table__
+_cycles, _people = CycleRow.__table__, PersonRow.__table__
+_OF_PERSON = (
+    select(
+        _cycles.c.name,
+        _results.c.policy,
+        _results.c.overall,
+        _results.c.top,
+        _results.c.gaps,
+        _tracks.c.track_key,
+        _tracks.c.level,
+        _tracks.c.missing,
+    )
+    .select_from(_results)
+    .join(_cycles, _cycles.c.id == _results.c.cycle_id)
+    .join(
+        _tracks,
+        (_tracks.c.cycle_id == _results.c.cycle_id) & (_tracks.c.person_id == _results.c.person_id),
+    )
+    .where(
+        _results.c.person_id
+        == select(_people.c.id).where(_people.c.email == bindparam("email")).scalar_subquery()
+    )
+    .order_by(_cycles.c.created_at, _cycles.c.id)
+)
 
 
 class SqlSummaryRepository:
@@ -193,6 +222,19 @@ class SqlSummaryRepository:
             )
             found[(email, cycle)] = (summary, boss)
         return found
+
+    def of_person(self, email: str) -> list[tuple[str, Summary]]:
+        """A person's stored official results, oldest cycle first: (cycle, summary)."""
+        found: dict[str, tuple[tuple[str, int, int, int], dict[str, int], dict[str, Ids]]] = {}
+        rows = self.session.execute(_OF_PERSON, {"email": email})
+        for cycle, policy, overall, top, gaps, key, level, missing in rows:
+            _, tracks, unmet = found.setdefault(cycle, ((policy, overall, top, gaps), {}, {}))
+            tracks[key] = level
+            unmet[key] = unpack_ids(missing)
+        return [
+            (cycle, Summary(*head, tracks=tracks, missing=unmet))
+            for cycle, (head, tracks, unmet) in found.items()
+        ]
 
     def levels(self, cycle: str) -> dict[str, OfficialLevels]:
         """Everyone's stored official levels in a cycle, by email."""

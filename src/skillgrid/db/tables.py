@@ -236,6 +236,7 @@ class OfficialResultRow(Base):
     __table_args__ = (
         Index("ix_official_results_cycle_manager", "cycle_id", "manager_id"),
         Index("ix_official_results_cycle_team_overall", "cycle_id", "team_id", "overall"),
+        Index("ix_official_results_person", "person_id"),
         {"sqlite_with_rowid": False},  # rows clustered by cycle: reports read one cycle
     )
 

@@ -85,6 +85,9 @@ class Framework:
     _by_cell: dict[tuple[str, int], tuple[Criterion, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+    _by_id: dict[str, Criterion] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def cell(self, track: str, level: int) -> tuple[Criterion, ...]:
         """The criteria of one cell, in order (empty when the cell asks nothing)."""
@@ -111,10 +114,9 @@ class Framework:
         raise KeyError(key)
 
     def criterion(self, criterion_id: str) -> Criterion:
-        for criterion in self.criteria:
-            if criterion.id == criterion_id:
-                return criterion
-        raise KeyError(criterion_id)
+        if not self._by_id and self.criteria:
+            self._by_id.update((criterion.id, criterion) for criterion in self.criteria)
+        return self._by_id[criterion_id]
 
     def content(self) -> dict[str, object]:
         """The ladder as plain data, without name, version or identities."""

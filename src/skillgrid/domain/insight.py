@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from skillgrid.domain.errors import SkillGridError
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.leveling import SCALE, LevelResult, Rating, is_met
+from skillgrid.domain.policies import Policy
 
 _RANK = {rating: i for i, rating in enumerate(SCALE)}
 
@@ -77,6 +78,38 @@ def summarize(
         delta_n=n,
         delta_sum=total,
         delta_squares=squares,
+    )
+
+
+def stored_result(framework: Framework, summary: Summary, policy: Policy) -> LevelResult:
+    """The leveling result a summary was stored from: the same levels, gaps to the next
+    level and progress toward it as leveling the ratings again (all but ``not_applicable``,
+    which only the ratings tell). ``policy`` gives the points of a points policy."""
+    top, overall = summary.top, summary.overall
+    target = min(overall + 1, top)
+    gaps: dict[str, tuple[str, ...]] = {}
+    progress: dict[str, float] = {}
+    for track in framework.tracks:
+        key = track.key
+        if summary.tracks[key] >= target:  # everything up to the target level is met
+            progress[key] = 1.0
+            continue
+        missing = through(summary.missing[key], target)
+        if overall < top:  # at the top there is no next level to stand between
+            gaps[key] = missing
+        asked = sum(len(framework.cell(key, n)) for n in range(1, target + 1))
+        progress[key] = (asked - len(missing)) / asked
+    points = None
+    if policy.name == summary.policy:
+        points = policy.overall([summary.tracks[t.key] for t in framework.tracks], top)[1]
+    return LevelResult(
+        policy=summary.policy,
+        overall=overall,
+        top=top,
+        tracks={track.key: summary.tracks[track.key] for track in framework.tracks},
+        gaps=gaps,
+        progress=progress,
+        points=points,
     )
 
 

@@ -79,6 +79,55 @@ class LevelResult:
         }
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """A framework's criteria laid out track by track and level by level."""
+
+    track_keys: list[str]
+    ids: list[str]
+    level_at: list[int]  # level of the criterion at each index
+    # per track: index where its criteria of level L start, for L = 1..N+1 (bounds[t][L-1])
+    bounds: list[list[int]]
+    spans: list[tuple[int, int]]
+    order: dict[str, int]
+
+
+_LAYOUTS: dict[int, tuple[Framework, _Layout]] = {}  # id(framework) → (framework, layout)
+
+
+def _layout(framework: Framework) -> _Layout:
+    """The layout of ``framework``, made once per framework object (a version never
+    changes, and stored versions are shared by every request of a process)."""
+    kept = _LAYOUTS.get(id(framework))
+    if kept is not None and kept[0] is framework:
+        return kept[1]
+    track_keys = [track.key for track in framework.tracks]
+    ids: list[str] = []
+    level_at: list[int] = []
+    bounds: list[list[int]] = []
+    for key in track_keys:
+        starts = []
+        for level_ in framework.levels:
+            starts.append(len(ids))
+            for criterion in framework.cell(key, level_.number):
+                ids.append(criterion.id)
+                level_at.append(level_.number)
+        starts.append(len(ids))
+        bounds.append(starts)
+    layout = _Layout(
+        track_keys,
+        ids,
+        level_at,
+        bounds,
+        [(starts[0], starts[-1]) for starts in bounds],
+        {criterion_id: i for i, criterion_id in enumerate(ids)},
+    )
+    if len(_LAYOUTS) >= 64:
+        _LAYOUTS.pop(next(iter(_LAYOUTS)))
+    _LAYOUTS[id(framework)] = (framework, layout)
+    return layout
+
+
 class Leveler:
     """A framework prepared for leveling many people fast.
 
@@ -91,22 +140,13 @@ class Leveler:
         self.framework = framework
         self.policy = policy or Strict()
         self.top = len(framework.levels)
-        self.track_keys = [track.key for track in framework.tracks]
-        self.ids: list[str] = []
-        self.level_at: list[int] = []  # level of the criterion at each index
-        # per track: index where its criteria of level L start, for L = 1..N+1 (bounds[t][L-1])
-        self.bounds: list[list[int]] = []
-        for key in self.track_keys:
-            starts = []
-            for level in framework.levels:
-                starts.append(len(self.ids))
-                for criterion in framework.cell(key, level.number):
-                    self.ids.append(criterion.id)
-                    self.level_at.append(level.number)
-            starts.append(len(self.ids))
-            self.bounds.append(starts)
-        self.spans = [(bounds[0], bounds[-1]) for bounds in self.bounds]
-        self.order = {criterion_id: i for i, criterion_id in enumerate(self.ids)}
+        layout = _layout(framework)
+        self.track_keys = layout.track_keys
+        self.ids = layout.ids
+        self.level_at = layout.level_at
+        self.bounds = layout.bounds
+        self.spans = layout.spans
+        self.order = layout.order
 
     def level(self, ratings: Mapping[str, Rating | str]) -> LevelResult:
         """Level one person from criterion id → rating (unlisted criteria are not met)."""

@@ -88,28 +88,23 @@ def session_caller(
     or None."""
     now = now or dt.datetime.now(dt.UTC)
     with uow:
-        found = uow.accounts.find_session(token_digest(token), now)
-        actor = _actor_in(uow, found.email) if found is not None else None
-    return (found, actor) if found is not None and actor is not None else None
+        found = uow.accounts.session_holder(token_digest(token), now)
+    if found is None:
+        return None
+    actor = found[1].acting_as()
+    return (found[0], actor) if actor is not None else None
 
 
 def actor_of(uow: UnitOfWork, email: str) -> Actor | None:
-    """Who a signed-in account acts as, or None when it may not act: admin rights come only
-    from the account (never from a person record); others take their person's role; a
-    person marked inactive acts as nobody."""
+    """Who a signed-in account acts as, or None when it may not act
+    (:meth:`AccountHolder.acting_as`)."""
     with uow:
         return _actor_in(uow, email)
 
 
 def _actor_in(uow: UnitOfWork, email: str) -> Actor | None:
-    account = uow.accounts.get(email)
-    person = uow.people.get(email)
-    if account is None or (person is not None and not person.active):
-        return None
-    if account.is_admin:
-        return Actor(email, Role.ADMIN)
-    role = person.role if person is not None else Role.ENGINEER
-    return Actor(email, Role.MANAGER if role is Role.ADMIN else role)
+    holder = uow.accounts.holder(email)
+    return holder.acting_as() if holder is not None else None
 
 
 def token_digest(token: str) -> str:
@@ -150,9 +145,9 @@ def token_caller(uow: UnitOfWork, token: str) -> tuple[str, Actor] | None:
     """The account a live API token belongs to and who it acts as (one unit of work), or
     None."""
     with uow:
-        owner = uow.accounts.token_owner(token_digest(token))
-        actor = _actor_in(uow, owner) if owner is not None else None
-    return (owner, actor) if owner is not None and actor is not None else None
+        holder = uow.accounts.token_holder(token_digest(token))
+    actor = holder.acting_as() if holder is not None else None
+    return (holder.email, actor) if holder is not None and actor is not None else None
 
 
 def list_tokens(uow: UnitOfWork, email: str) -> list[tuple[int, str, dt.datetime, bool]]:

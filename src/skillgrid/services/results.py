@@ -66,12 +66,13 @@ class PersonReport:
         """Track key → level change since the previous official result (tracks in both)."""
         if self.previous is None:
             return {}
-        before = self.previous.result.tracks
-        return {
-            key: reached - before[key]
-            for key, reached in self.current.result.tracks.items()
-            if key in before
-        }
+        return level_change(self.current.result, self.previous.result)
+
+
+def level_change(current: LevelResult, previous: LevelResult) -> dict[str, int]:
+    """Track key → how many levels a track moved between two results (tracks in both)."""
+    before = previous.tracks
+    return {key: now - before[key] for key, now in current.tracks.items() if key in before}
 
 
 def level_assessment(
@@ -95,24 +96,22 @@ def person_report(
     email = normal_email(person)
     chosen = parse_policy(policy) if policy else None
     with uow:
-        found, _, everything = _visible(uow, actor, email)
-        history = _history(uow, everything, chosen)
+        found, _ = visible_person(uow, actor, email)
+        history = _history(uow, uow.assessments.for_person(email), chosen)
         evidence = uow.evidence.for_person(email) if history else []
     return _report(found, history, evidence, cycle)
 
 
-def _visible(
-    uow: UnitOfWork, actor: Actor, email: str
-) -> tuple[Person, list[str], list[Assessment]]:
-    """The person, their managers (nearest first) and all their assessments, if ``actor``
-    may see them; NotFound otherwise (nothing says the person exists)."""
+def visible_person(uow: UnitOfWork, actor: Actor, email: str) -> tuple[Person, list[str]]:
+    """The person and their managers (nearest first), if ``actor`` may see them (inside an
+    open unit of work); NotFound otherwise (nothing says the person exists)."""
     from skillgrid.domain.assessments import may_view
 
     found = uow.people.get(email)
     above = uow.people.chain_above(email) if found is not None else []
     if found is None or not may_view(actor, email, above):
         raise NotFound(f"no person {email}")
-    return found, above, uow.assessments.for_person(email)
+    return found, above
 
 
 def _report(
@@ -177,42 +176,3 @@ def _lines(result: CycleResult, evidence: list[Evidence]) -> list[CriterionLine]
         linked = tuple(item for item in evidence if uid in item.criteria)
         lines.append(CriterionLine(criterion, result.official.entries.get(uid), ordered, linked))
     return lines
-
-
-@dataclass(frozen=True)
-class Growth:
-    """What a growth page shows: the official result and history (if any finalized yet) and
-    the person's own latest self-assessment, leveled the same way."""
-
-    person: Person
-    official: PersonReport | None
-    self_cycle: str | None
-    self_result: LevelResult | None
-    top: int
-
-
-def growth(uow: UnitOfWork, actor: Actor, person: str) -> Growth:
-    """The data of a person's growth page (the same privacy as their report), read in one
-    unit of work."""
-    from skillgrid.domain.assessments import may_read
-
-    email = normal_email(person)
-    with uow:
-        found, above, everything = _visible(uow, actor, email)
-        history = _history(uow, everything, None)
-        evidence = uow.evidence.for_person(email) if history else []
-        mine = [a for a in everything if a.rater == SELF]
-        readable = [a for a in mine if may_read(actor, a, found.manager, above)]
-        latest = readable[-1] if readable else None
-        self_result, top = None, 0
-        if latest is not None:
-            cycle = next(c for c in uow.assessments.cycles() if c.name == latest.cycle)
-            framework = get_framework_in(uow, cycle.framework, cycle.version)
-            self_result = level_assessment(
-                framework, latest, uow.frameworks.policy(cycle.framework)
-            )
-            top = len(framework.levels)
-    official = _report(found, history, evidence, None) if history else None
-    if official is not None:
-        top = official.current.result.top
-    return Growth(found, official, latest.cycle if latest else None, self_result, top)

@@ -20,12 +20,10 @@ async def me(user: CurrentUser) -> Response:
 
 @router.get("/people/{email}/growth")
 def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) -> Response:
-    from skillgrid.services.cycles import list_cycles
-    from skillgrid.services.results import growth
+    from skillgrid.services.growth import growth
 
     view = growth(uow, user.actor, email)
-    open_cycles = [c for c in list_cycles(uow) if c.open]
-    official = view.official.current if view.official else None
+    official = view.official
     framework = official.framework if official else None
     tracks = (
         [(t.key, t.name) for t in framework.tracks]
@@ -53,6 +51,5 @@ def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) ->
             "tracks": tracks,
             "chart": chart,
             "series": series,
-            "open_cycles": open_cycles,
         },
     )

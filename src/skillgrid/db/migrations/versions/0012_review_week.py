@@ -1,7 +1,8 @@
-"""drop the data version: answers are no longer kept between requests
+"""review week: a person's official results by person; no data version
 
-Every page and API answer is computed from the database on each request, so nothing needs
-to learn that the data changed.
+A growth page reads one person's official results across cycles: the results, clustered by
+cycle, get an index by person. Every page and API answer is now computed on each request,
+so the data version (counters that told app processes when kept answers went stale) goes.
 
 Revision ID: 0012
 Revises: 0011
@@ -20,6 +21,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_official_results_person", "official_results", ["person_id"])
     op.drop_table("data_version")
 
 
@@ -31,3 +33,4 @@ def downgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_data_version")),
     )
     op.bulk_insert(table, [{"id": shard, "value": 0} for shard in range(1, 17)])
+    op.drop_index("ix_official_results_person", table_name="official_results")
