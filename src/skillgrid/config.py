@@ -77,6 +77,15 @@ class Settings(BaseSettings):
         "share one interpreter lock: more than a few only slows each down).",
     )
 
+    expensive_per_account: int = Field(
+        default=2,
+        ge=1,
+        le=100,
+        description="Expensive requests (evidence suggestions, uploads, team and org "
+        "reports) one account may run at once in one app process; one more is answered 429 "
+        "with Retry-After.",
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _networks(cls, value: Any) -> Any:

@@ -47,3 +47,21 @@ def test_people_see_their_own_growth_and_managers_their_reports_only(
     app_client.cookies.clear()
     sign_in(app_client, "ana@x.org")
     assert app_client.get("/people/bo@x.org/growth").status_code == 404
+
+
+def test_pages_carry_an_etag_of_their_body_and_answer_304_until_it_changes(
+    app_client, uow_factory
+) -> None:
+    sign_in(app_client)
+    first = app_client.get("/people/ana@x.org/growth")
+    tag = first.headers["etag"]
+    assert first.headers["cache-control"] == "private, no-cache"
+    same = app_client.get("/people/ana@x.org/growth", headers={"If-None-Match": tag})
+    assert same.status_code == 304 and same.content == b"" and same.headers["etag"] == tag
+    finalize(uow_factory, through(2))  # the data behind the page changes
+    changed = app_client.get("/people/ana@x.org/growth", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    api = app_client.get("/api/v1/people/ana@x.org/results")
+    assert api.status_code == 200 and api.headers["etag"]
+    missing = app_client.get("/people/nobody@x.org/growth")
+    assert missing.status_code == 404 and "etag" not in missing.headers

@@ -82,3 +82,37 @@ def test_control_characters_in_paths_are_clean_4xx(app_client) -> None:
     ):
         answer = app_client.get(path)
         assert 400 <= answer.status_code < 500, (path, answer.status_code)
+
+
+def test_an_account_past_its_expensive_requests_gets_429_and_others_go_on(app_client) -> None:
+    sign_in(app_client, "ana@x.org")
+    body = {"framework": "sre", "text": "- Ran the DNS failover drill for the edge sites."}
+    running = app_client.app.state.expensive
+    per_account = running.per_account
+    holds = [running.hold("ana@x.org") for _ in range(per_account)]
+    for hold in holds:  # Ana's other requests, still running
+        hold.__enter__()
+    try:
+        refused = app_client.post("/api/v1/suggestions", json=body)
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "5"
+        assert "large request" in refused.json()["detail"]
+        page = app_client.post(
+            "/evidence/suggest", data={"csrf_token": _csrf(app_client), "text": body["text"]}
+        )
+        assert page.status_code == 429 and "retry" in page.text
+        app_client.cookies.clear()
+        sign_in(app_client, "root@x.org")  # someone else goes on meanwhile
+        assert app_client.post("/api/v1/suggestions", json=body).status_code == 200
+    finally:
+        for hold in holds:
+            hold.__exit__(None, None, None)
+    assert app_client.post("/api/v1/suggestions", json=body).status_code == 200
+    assert not running.running  # every request counted is counted out again
+
+
+def _csrf(client) -> str:  # type: ignore[no-untyped-def]
+    import re
+
+    page = client.get("/evidence/suggest").text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]

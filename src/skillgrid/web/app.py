@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 from importlib import resources
 
 from anyio import to_thread
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException  # FastAPI's and routing's own 404/405
@@ -21,6 +22,7 @@ from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridErr
 from skillgrid.logs import configure_logging
 from skillgrid.web.deps import NotSignedIn, templates_of
 from skillgrid.web.etag import BodyETag
+from skillgrid.web.limits import ExpensiveRequests, TooBusy
 from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics
 from skillgrid.web.request_log import RequestLog
 from skillgrid.web.security import MAX_BODY, LimitBody, SecurityHeaders
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = templates()
     app.state.metrics = Metrics()
+    app.state.expensive = ExpensiveRequests(settings.expensive_per_account)
     app.state.metrics.registry.register(DatabaseCollector(app))
     app.add_middleware(BodyETag)
     app.add_middleware(SecurityHeaders)
@@ -69,6 +72,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _errors(app)
     _docs(app)
 
+    for prefix, router in routers():
+        app.include_router(router, prefix=prefix)
+    return app
+
+
+def routers() -> list[tuple[str, APIRouter]]:
+    """Every router of the app with its prefix: the pages, then the JSON API."""
     from skillgrid.web import metrics as health
     from skillgrid.web.api import audit as api_audit
     from skillgrid.web.api import frameworks as api_frameworks
@@ -88,23 +98,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         team,
     )
 
-    app.include_router(health.router)
-    app.include_router(admin.router)
-    app.include_router(assess.router)
-    app.include_router(audit.router)
-    app.include_router(auth.router)
-    app.include_router(evidence.router)
-    app.include_router(ladders.router)
-    app.include_router(people.router)
-    app.include_router(team.router)
-    app.include_router(insight.router)
-    app.include_router(api_audit.router, prefix="/api/v1")
-    app.include_router(api_frameworks.router, prefix="/api/v1")
-    app.include_router(api_people.router, prefix="/api/v1")
-    app.include_router(api_insight.router, prefix="/api/v1")
-    app.include_router(api_suggestions.router, prefix="/api/v1")
-    app.include_router(api_tokens.router, prefix="/api/v1")
-    return app
+    pages = [health, admin, assess, audit, auth, evidence, ladders, people, team, insight]
+    api = [api_audit, api_frameworks, api_people, api_insight, api_suggestions, api_tokens]
+    return [("", module.router) for module in pages] + [("/api/v1", m.router) for m in api]
+
+
+def routes() -> list[tuple[str, APIRoute]]:
+    """Every route (full path, route), for checks that walk them all."""
+    return [
+        (prefix + route.path, route)
+        for prefix, router in routers()
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]
 
 
 def _docs(app: FastAPI) -> None:
@@ -128,8 +134,11 @@ def _docs(app: FastAPI) -> None:
 
 
 def templates() -> Jinja2Templates:
+    """The page templates; they ship with the package, so nothing checks them for changes."""
     folder = resources.files("skillgrid.web").joinpath("templates")
-    return Jinja2Templates(directory=str(folder))
+    found = Jinja2Templates(directory=str(folder))
+    found.env.auto_reload = False
+    return found
 
 
 def _errors(app: FastAPI) -> None:
@@ -149,6 +158,12 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, _: NotSignedIn) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(TooBusy)
+    async def too_busy(request: Request, error: TooBusy) -> Response:
+        response = page(request, 429, "One moment", str(error))
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, error: NotFound) -> Response:

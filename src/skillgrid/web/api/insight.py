@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from skillgrid.domain.assessments import Forbidden
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.params import NAME as ONE_LINE
 from skillgrid.web.deps import ApiUser, UowDep
+from skillgrid.web.limits import expensive
 
 router = APIRouter(tags=["team insight"], responses=ERRORS)
 CycleName = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
@@ -56,6 +57,7 @@ def teams(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
 
 @router.get("/teams/{team:path}/report")
 def team_report(
+    request: Request,
     team: Segment,
     uow: UowDep,
     user: ApiUser,
@@ -67,18 +69,20 @@ def team_report(
     from skillgrid.reports.team import report_data
     from skillgrid.services.insight import team_report as build
 
-    return report_data(build(uow, user.actor, team, cycle, since))
+    with expensive(request, user.email):
+        return report_data(build(uow, user.actor, team, cycle, since))
 
 
 @router.get("/org/report")
 def org_report(
-    uow: UowDep, user: ApiUser, cycle: CycleName = None, since: CycleName = None
+    request: Request, uow: UowDep, user: ApiUser, cycle: CycleName = None, since: CycleName = None
 ) -> dict[str, Any]:
     """The team report of the whole organisation (admins)."""
     from skillgrid.reports.team import report_data
     from skillgrid.services.insight import team_report as build
 
-    return report_data(build(uow, user.actor, None, cycle, since))
+    with expensive(request, user.email):
+        return report_data(build(uow, user.actor, None, cycle, since))
 
 
 @router.get("/targets")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.params import NAME, TEXT, Email
 from skillgrid.web.deps import ApiUser, UowDep
+from skillgrid.web.limits import expensive
 
 if TYPE_CHECKING:
     from skillgrid.services.suggestions import Suggestions
@@ -83,7 +84,10 @@ def suggest_criteria(
     request: Request, uow: UowDep, user: ApiUser, body: SuggestRequest
 ) -> dict[str, Any]:
     """Split a text into statements and suggest the criteria each most likely evidences."""
-    found = run_suggest(request, uow, body.framework, body.text, version=body.version, top=body.top)
+    with expensive(request, user.email):
+        found = run_suggest(
+            request, uow, body.framework, body.text, version=body.version, top=body.top
+        )
     return suggestions_json(found)
 
 

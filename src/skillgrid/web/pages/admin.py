@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import InputError, NotFound, Problem
 from skillgrid.web.deps import CurrentUser, SignedIn, UowDep, check_csrf, templates_of
+from skillgrid.web.limits import expensive
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -82,9 +83,10 @@ def ladder_preview(
     check_csrf(request, user, csrf_token)
     data = _read(file)
     source = file.filename or "upload"
-    outcome = import_framework(
-        uow, data, source, name, ImportOptions(split=SplitMode(split)), dry_run=True
-    )
+    with expensive(request, user.email):
+        outcome = import_framework(
+            uow, data, source, name, ImportOptions(split=SplitMode(split)), dry_run=True
+        )
     return templates_of(request).TemplateResponse(
         request,
         "admin_preview.html",
@@ -121,9 +123,10 @@ def ladder_store(
         data = base64.b64decode(payload, validate=True)
     except binascii.Error:
         raise InputError([Problem("the preview was damaged", "upload the file again")]) from None
-    import_framework(
-        uow, data, source, name, ImportOptions(split=SplitMode(split)), actor=user.actor
-    )
+    with expensive(request, user.email):
+        import_framework(
+            uow, data, source, name, ImportOptions(split=SplitMode(split)), actor=user.actor
+        )
     return RedirectResponse(f"/ladders/{name}", status_code=303)
 
 
@@ -173,7 +176,8 @@ def people_upload(
 
     _admin(user)
     check_csrf(request, user, csrf_token)
-    import_people(uow, _read(file), file.filename or "people.csv", actor=user.actor)
+    with expensive(request, user.email):
+        import_people(uow, _read(file), file.filename or "people.csv", actor=user.actor)
     return _back("people")
 
 

@@ -19,6 +19,7 @@ from skillgrid.web.deps import (
     check_csrf,
     templates_of,
 )
+from skillgrid.web.limits import expensive
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -53,17 +54,8 @@ def suggest_review(
 ) -> Response:
     """Suggest criteria for each statement of the pasted text or the uploaded file."""
     check_csrf(request, user, csrf_token)
-    if file is not None and file.filename:
-        data = file.file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            raise InputError([Problem("the file is over 2 MB", "upload a part, or paste it")])
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError(
-                [Problem(f"{file.filename} is not UTF-8 text", "upload a .md or .txt file")]
-            ) from None
-    found = run_suggest(request, uow, framework, text)
+    with expensive(request, user.email):
+        text, found = _suggest(request, uow, framework, text, file)
     criteria = [(c.id, c.text) for c in found.framework.criteria]
     return _render(
         request,
@@ -74,6 +66,23 @@ def suggest_review(
         result=suggestions_json(found),
         criteria=criteria,
     )
+
+
+def _suggest(
+    request: Request, uow: Any, framework: str, text: str, file: UploadFile | None
+) -> tuple[str, Any]:
+    """The text (pasted, or the uploaded file when one was given) and its suggestions."""
+    if file is not None and file.filename:
+        data = file.file.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise InputError([Problem("the file is over 2 MB", "upload a part, or paste it")])
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(
+                [Problem(f"{file.filename} is not UTF-8 text", "upload a .md or .txt file")]
+            ) from None
+    return text, run_suggest(request, uow, framework, text)
 
 
 @router.post("/evidence/accept")

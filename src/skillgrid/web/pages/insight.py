@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import NotFound
 from skillgrid.web.deps import CurrentUser, SignedIn, UowDep, check_csrf, templates_of
+from skillgrid.web.limits import expensive
 
 router = APIRouter(include_in_schema=False)
 NAME = Query(None, max_length=200)
@@ -71,7 +72,8 @@ def _page(
     from skillgrid.web.charts import stacked_bars
 
     view = view if view in VIEWS else "overview"
-    report = team_report(uow, user.actor, team, cycle, sections=VIEWS[view])
+    with expensive(request, user.email):
+        report = team_report(uow, user.actor, team, cycle, sections=VIEWS[view])
     missed = sorted(
         (c for c in report.coverage if not c.met), key=lambda c: (-c.shortfall, c.target.team)
     )

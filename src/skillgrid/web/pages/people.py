@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
+from skillgrid.services.growth import Growth
 from skillgrid.web.charts import Series, radar
 from skillgrid.web.deps import CurrentUser, UowDep, templates_of
 
@@ -23,11 +24,18 @@ def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) ->
     from skillgrid.services.growth import growth
 
     view = growth(uow, user.actor, email)
+    return templates_of(request).TemplateResponse(
+        request, "growth.html", {"user": user, **growth_context(view)}
+    )
+
+
+def growth_context(view: Growth) -> dict[str, object]:
+    """What growth.html shows of a person's growth: the view, its tracks and the radar of
+    the official levels, the next level and the latest self-assessment."""
     official = view.official
-    framework = official.framework if official else None
     tracks = (
-        [(t.key, t.name) for t in framework.tracks]
-        if framework
+        [(t.key, t.name) for t in official.framework.tracks]
+        if official
         else ([(key, key) for key in view.self_result.tracks] if view.self_result else [])
     )
     series = []
@@ -41,15 +49,4 @@ def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) ->
     if view.self_result is not None:
         series.append(Series(f"Self ({view.self_cycle})", view.self_result.tracks, "self"))
     chart = Markup(radar(tracks, series, view.top))
-    return templates_of(request).TemplateResponse(
-        request,
-        "growth.html",
-        {
-            "user": user,
-            "view": view,
-            "official": official,
-            "tracks": tracks,
-            "chart": chart,
-            "series": series,
-        },
-    )
+    return {"view": view, "official": official, "tracks": tracks, "chart": chart, "series": series}

@@ -1,0 +1,49 @@
+"""The growth page reads stored results; what it shows equals leveling the ratings again,
+on a realistic organisation (two ladder versions, a moved cycle, a ladder policy, n/a,
+self and peer ratings), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from skillgrid.domain.assessments import Actor
+from skillgrid.domain.errors import NotFound
+from skillgrid.domain.people import Role
+from skillgrid.services.growth import growth
+from skillgrid.services.results import person_report
+from tests.organisation import ANA, build_organisation
+
+BO = Actor("bo@x.org", Role.MANAGER)
+
+
+@pytest.mark.postgres
+def test_growth_equals_the_report_leveled_from_the_ratings(uow_factory) -> None:
+    build_organisation(uow_factory)
+    view = growth(uow_factory(), BO, ANA)
+    report = person_report(uow_factory(), BO, ANA)
+    assert [s.cycle.name for s in view.history] == [r.cycle.name for r in report.history]
+    for stored, leveled in zip(view.history, report.history, strict=True):
+        assert stored.framework == leveled.framework
+        assert stored.result == replace(leveled.result, not_applicable=())
+    assert view.change == report.change
+    assert view.official is not None and view.official.cycle.name == "2026-H2"
+
+
+@pytest.mark.postgres
+def test_growth_shows_the_latest_self_assessment_its_viewer_may_read(uow_factory) -> None:
+    build_organisation(uow_factory)
+    mine = growth(uow_factory(), Actor(ANA, Role.ENGINEER), ANA)
+    assert mine.self_cycle == "2025-H2" and mine.self_result is not None
+    assert [c.name for c in mine.open_cycles] == ["2025-H2", "2026-H1", "2026-H2"]
+    di = growth(uow_factory(), Actor("di@x.org", Role.ENGINEER), "di@x.org")
+    assert di.history == () and di.self_cycle == "2026-H2"  # her own draft, no result yet
+    assert growth(uow_factory(), BO, "di@x.org").self_cycle is None  # a draft is hers alone
+
+
+@pytest.mark.postgres
+def test_growth_of_someone_the_viewer_may_not_see_is_not_found(uow_factory) -> None:
+    build_organisation(uow_factory)
+    with pytest.raises(NotFound, match=r"no person ana@x\.org"):
+        growth(uow_factory(), Actor("cy@x.org", Role.ENGINEER), ANA)
