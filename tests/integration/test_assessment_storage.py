@@ -100,3 +100,37 @@ def test_moving_a_cycle_and_choosing_a_policy_in_the_database(ready) -> None:
     )
     frameworks.set_policy(ready(), "sre", Tolerance(2))
     assert frameworks.get_policy(ready(), "sre") == Tolerance(2)
+
+
+def test_writers_saving_different_people_at_once_never_conflict(uow_factory) -> None:
+    import threading
+
+    frameworks.install_builtin(uow_factory())
+    rows = "".join(f"P{n},p{n}@x.org,SRE,bo@x.org,engineer\n" for n in range(8))
+    people.import_people(uow_factory(), PEOPLE + rows.encode(), "people.csv")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    refused: list[Exception] = []
+    start = threading.Barrier(4)
+
+    def save(emails: list[str]) -> None:
+        start.wait()
+        for round_ in range(10):
+            for email in emails:
+                rating = (Rating.MEETS, Rating.DEVELOPING)[round_ % 2]
+                try:  # each reads the current revision and writes the next one
+                    assessments.rate(
+                        uow_factory(), OPERATOR, email, "2026-H2", "self", entries({MAC: rating})
+                    )
+                except Conflict as error:
+                    refused.append(error)
+
+    mine = [[f"p{n}@x.org", f"p{n + 4}@x.org"] for n in range(4)]
+    threads = [threading.Thread(target=save, args=(emails,)) for emails in mine]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert refused == []  # they wait for each other's write, never fail on it
+    for email in (e for emails in mine for e in emails):
+        saved, _ = assessments.get_assessment(uow_factory(), OPERATOR, email, "2026-H2", "self")
+        assert saved.revision == 10

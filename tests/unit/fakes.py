@@ -86,6 +86,9 @@ class FakeUnitOfWork:
     def __exit__(self, *args: object) -> None:
         return None
 
+    def write(self) -> Self:
+        return self
+
     def commit(self) -> None:
         self.commits += 1
 

@@ -57,7 +57,14 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # a transaction that will write takes the write lock at once (BEGIN IMMEDIATE,
+        # waiting up to the busy timeout): one that read first and wrote after another
+        # writer committed would be refused at once, however long the timeout
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+WRITES = "skillgrid_writes"  # execution option: the transaction will write
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

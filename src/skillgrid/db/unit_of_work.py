@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from skillgrid.db.account_repository import SqlAccountRepository
 from skillgrid.db.assessment_repository import SqlAssessmentRepository
 from skillgrid.db.audit_repository import SqlAuditRepository
+from skillgrid.db.engine import WRITES
 from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.insight_repository import SqlInsightRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
@@ -28,9 +29,19 @@ CONCURRENT_CHANGE = (
 class SqlAlchemyUnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
+        self.writes = False
+
+    def write(self) -> Self:
+        """For ``with uow.write():`` — a use case that will write. On SQLite its transaction
+        takes the write lock when it begins, so writers wait for each other in turn (up to
+        the busy timeout) instead of failing when another committed since they read."""
+        self.writes = True
+        return self
 
     def __enter__(self) -> Self:
         self.session = self.session_factory()
+        if self.writes:
+            self.session.connection(execution_options={WRITES: True})
         self.frameworks = SqlFrameworkRepository(self.session)
         self.people = SqlPeopleRepository(self.session)
         self.assessments = SqlAssessmentRepository(self.session)
@@ -48,6 +59,7 @@ class SqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self.writes = False
         self.session.rollback()
         self.session.close()
         if _concurrent(exc):

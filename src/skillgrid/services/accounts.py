@@ -45,7 +45,7 @@ def add_user(
     changed, never what it is (nor its hash)."""
     email = check_email(email)
     account = Account(email, hash_password(password), admin)
-    with uow:
+    with uow.write():
         existing = uow.accounts.get(email)
         if existing is not None:
             account = replace(existing, password_hash=account.password_hash, is_admin=admin)
@@ -76,7 +76,7 @@ def list_users(uow: UnitOfWork) -> list[Account]:
 
 
 def sign_out(uow: UnitOfWork, token: str) -> None:
-    with uow:
+    with uow.write():
         uow.accounts.end_session(token_digest(token))
         uow.commit()
 
@@ -118,7 +118,7 @@ def create_token(uow: UnitOfWork, email: str, name: str) -> tuple[int, str]:
     if not name or len(name) > 100:
         raise AccountError("give the token a name of 1 to 100 characters (what it is for)")
     token = "sg_" + secrets.token_urlsafe(32)
-    with uow:
+    with uow.write():
         if uow.accounts.get(email) is None:
             raise AccountError(f"no account {email}; add it with `skillgrid user add`")
         token_id = uow.accounts.add_token(email, name, token_digest(token), dt.datetime.now(dt.UTC))
@@ -159,7 +159,7 @@ def revoke_token(uow: UnitOfWork, email: str, token_id: int) -> None:
     """Revoke one of the account's tokens (another account's token is not found)."""
     from skillgrid.domain.errors import NotFound
 
-    with uow:
+    with uow.write():
         email = email.strip().lower()
         if not uow.accounts.revoke_token(email, token_id):
             raise NotFound(f"no token #{token_id} of {email}")

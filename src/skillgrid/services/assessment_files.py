@@ -25,7 +25,7 @@ def import_ratings(
     or YAML (``ratings`` and ``evidence`` lists; the evidence is added for the person)."""
     from skillgrid.importers.ratings import read_assessment_yaml, read_entries
 
-    with uow:
+    with uow.write():
         context = assessment_context(uow, person, cycle, rater, actor)
         ids = [c.id for c in context.framework.criteria]
         items: list[dict[str, Any]] = []

@@ -69,7 +69,7 @@ def rate(
 
     ``revision`` is the revision the caller read (None: the one read now); ``replace_all``
     drops ratings not given (as an import does)."""
-    with uow:
+    with uow.write():
         context = assessment_context(uow, person, cycle, rater, actor)
         saved = rate_in(uow, actor, context, entries, revision, replace_all)
         uow.commit()
@@ -210,7 +210,7 @@ def _transition(
     action: str,
     revision: int | None,
 ) -> Assessment:
-    with uow:
+    with uow.write():
         context = assessment_context(uow, person, cycle, rater, actor)
         p = context.person
         if action == "finalize":
@@ -329,7 +329,7 @@ def save_review(
     from skillgrid.domain.evidence import check_evidence
     from skillgrid.services.evidence import relink_in, uids_of
 
-    with uow:
+    with uow.write():
         context = assessment_context(uow, person, cycle, rater, actor)
         owner = context.person.email
         if (new_evidence or links) and not (actor.is_admin or actor.email == owner):
@@ -350,7 +350,7 @@ def save_review(
 def invite_peer(uow: UnitOfWork, actor: Actor, person: str, cycle: str, peer: str) -> Assessment:
     """Ask a colleague for a peer review: the person, anyone above them or an admin invites;
     only then may the peer rate them."""
-    with uow:
+    with uow.write():
         context = assessment_context(uow, person, cycle, peer, actor)
         if context.rater in (SELF, MANAGER):
             raise AssessmentError("invite a peer by email; self and manager need no invitation")

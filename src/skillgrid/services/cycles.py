@@ -28,7 +28,7 @@ def open_cycle(
         raise AssessmentError(
             f"cycle name {name!r}: use letters, digits, space, '.', '_' or '-' (e.g. 2026-H2)"
         )
-    with uow:
+    with uow.write():
         if any(cycle.name == name for cycle in uow.assessments.cycles()):
             raise Conflict(f"cycle {name!r} already exists")
         ladder = get_framework_in(uow, framework, version)
@@ -49,7 +49,7 @@ def open_cycle(
 
 def set_cycle_open(uow: UnitOfWork, name: str, is_open: bool, *, actor: Actor = OPERATOR) -> Cycle:
     """Close a cycle (no more ratings) or open it again."""
-    with uow:
+    with uow.write():
         cycle = get_cycle_in(uow, name)
         uow.assessments.set_open(name, is_open)
         if cycle.open != is_open:
@@ -104,7 +104,7 @@ def move_cycle(
     Ratings follow criteria by identity: unchanged ones carry over, reworded ones carry
     over flagged for re-rating, ratings of removed criteria are archived (kept in the
     database, no longer counted). A cycle with finalized assessments cannot move."""
-    with uow:
+    with uow.write():
         cycle = get_cycle_in(uow, name)
         if not cycle.open:
             raise AssessmentError(

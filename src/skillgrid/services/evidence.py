@@ -32,7 +32,7 @@ def add_evidence(
     """Store an evidence item of ``evidence.owner`` linked to criteria (ids of ``framework``)."""
     owner = normal_email(evidence.owner)
     checked = check_evidence(replace(evidence, owner=owner))
-    with uow:
+    with uow.write():
         _may_write(uow, actor, owner)
         ladder = get_framework_in(uow, framework, version)
         uids = uids_of(ladder, criteria)
@@ -53,7 +53,7 @@ def link_evidence(
     """Replace the criteria of ``framework`` an evidence item is linked to; its links to
     criteria of other ladders (or not in this version) stay."""
     owner = normal_email(owner)
-    with uow:
+    with uow.write():
         _may_write(uow, actor, owner)
         item = next((e for e in uow.evidence.for_person(owner) if e.id == evidence_id), None)
         if item is None:
@@ -78,7 +78,7 @@ def link_to_criteria(
     to it and unlink the person's other items from it; links to criteria not named stay.
     Returns the person's items as they are now."""
     owner = normal_email(owner)
-    with uow:
+    with uow.write():
         _may_write(uow, actor, owner)
         ladder = get_framework_in(uow, framework, version)
         items = relink_in(uow, actor, owner, ladder, links)

@@ -60,7 +60,7 @@ def import_framework(
     from skillgrid.services.audit import record
 
     options = options or ImportOptions()
-    with uow:
+    with uow if dry_run else uow.write():  # a preview stores nothing: no write lock
         previous = uow.frameworks.latest(name)
         if previous is not None and not options.known_keys:
             known = {track.name: track.key for track in previous.tracks}
@@ -249,7 +249,7 @@ def _not_found(uow: UnitOfWork, name: str, version: int | None) -> NotFound:
 
 def set_policy(uow: UnitOfWork, name: str, policy: Policy, *, actor: Actor = OPERATOR) -> Policy:
     """Choose how a ladder's track levels combine into the overall level."""
-    with uow:
+    with uow.write():
         ladder = get_framework_in(uow, name, None)
         if isinstance(policy, Points):
             policy.tables(len(ladder.tracks), len(ladder.levels))  # refuse tables that do not fit

@@ -41,7 +41,7 @@ def add_team(
 ) -> Team:
     """Add a team, optionally inside another one."""
     name = _team_name(name)
-    with uow:
+    with uow.write():
         existing = {team.name for team in uow.people.teams()}
         if name in existing:
             raise Conflict(f"team {name!r} already exists")
@@ -72,7 +72,7 @@ def list_people(uow: UnitOfWork, team: str | None = None) -> list[Person]:
 def add_person(uow: UnitOfWork, person: Person, *, actor: Actor = OPERATOR) -> Person:
     """Add one person; the email must be new, the team and the manager must exist."""
     person = _checked(person)
-    with uow:
+    with uow.write():
         if uow.people.get(person.email) is not None:
             raise Conflict(f"{person.email} is already on file; use `skillgrid person update`")
         _check_references(uow, [person])
@@ -95,7 +95,7 @@ def update_person(
 ) -> Person:
     """Change what is given of one person; a change that makes a management cycle is refused."""
     email = check_email(email)
-    with uow:
+    with uow.write():
         current = uow.people.get(email)
         if current is None:
             raise NotFound(f"no person {email}; add them with `skillgrid person add`")
@@ -132,7 +132,7 @@ def import_people(
     from skillgrid.importers.people import read_people
 
     read = read_people(data, source)
-    with uow:
+    with uow.write():
         known = {p.email: p for p in uow.people.people()}
         people = [_merged(person, known.get(person.email), read) for person in read.people]
         teams = {team.name for team in uow.people.teams()}

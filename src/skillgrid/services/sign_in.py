@@ -68,8 +68,8 @@ def sign_in(
     now = now or dt.datetime.now(dt.UTC)
     email = attempt.email.strip().lower()
     key = account_key(email)
+    device = token_digest(attempt.device) if attempt.device else None
     with uow:
-        device = token_digest(attempt.device) if attempt.device else None
         trusted = device if device and uow.sign_ins.device_owner(device) == email else None
         from_address = uow.sign_ins.failures_from(attempt.address, now - ADDRESS_WINDOW)
         wait = address_wait(from_address, now, address_limit)
@@ -79,7 +79,11 @@ def sign_in(
         if wait is not None:
             raise Throttled("account", wait)
         account = uow.accounts.get(email)
-        if not _password_right(account, uow.people.get(email), attempt.password):
+        person = uow.people.get(email)
+    # argon2 takes tens of milliseconds: never inside a transaction that holds a lock
+    right = _password_right(account, person, attempt.password)
+    with uow.write():
+        if not right:
             uow.sign_ins.add_failure(now, attempt.address, key, trusted)
             uow.sign_ins.prune_failures(now - KEPT)
             if account is not None:

@@ -143,7 +143,7 @@ def accept(
             raise InputError(
                 [Problem(f"statement {number} has no criterion", "choose one, or skip it")]
             )
-    with uow:
+    with uow.write():
         _may_write(uow, actor, owner)
         ladder = get_framework_in(uow, framework, version)
         items = [_evidence(owner, item, uids_of(ladder, item.criteria)) for item in accepted]

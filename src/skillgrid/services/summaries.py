@@ -70,7 +70,7 @@ def rebuild_summaries(
 ) -> int:
     """Recompute every stored summary (of one ladder's cycles, or all) from the ratings, in
     one transaction; the manager each was stored under is kept. Returns how many."""
-    with uow:
+    with uow.write():
         done = rebuild_in(uow, framework, progress)
         uow.commit()
     return done

@@ -15,7 +15,7 @@ from skillgrid.services.unit_of_work import UnitOfWork
 
 def set_target(uow: UnitOfWork, target: Target, *, actor: Actor = OPERATOR) -> Target:
     """Add or change a team's target on a ladder (one per team, ladder and track)."""
-    with uow:
+    with uow.write():
         checked = _checked(uow, target)
         before = _stored_target(uow, checked)
         uow.insight.set_target(checked)
@@ -29,7 +29,7 @@ def remove_target(
 ) -> None:
     """Remove a team's target; the track by key or name, or as stored (a newer version of
     the ladder may have dropped the track)."""
-    with uow:
+    with uow.write():
         stored = [t for t in uow.insight.targets(framework) if t.team == team]
         as_stored = next((t for t in stored if t.track.lower() == track.strip().lower()), None)
         checked = as_stored or _checked(uow, Target(team, framework, track, 1, 1))
@@ -89,7 +89,7 @@ def import_targets(
     from skillgrid.importers.targets import read_targets
 
     name, targets = read_targets(data, source)
-    with uow:
+    with uow.write():
         ladder = get_framework_in(uow, name, None)
         teams = {t.name for t in uow.people.teams()}
         checked = []
