@@ -1,0 +1,76 @@
+"""One request at a time, for ratios measured in the same run: a bare FastAPI hello, the
+growth page (a different person each time), a rating save (the page's autosave), and — when
+``bench/floor_app.py`` exists — the same growth data read with the bare driver and rendered
+with the same template (the "floor" a page cannot beat)."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from _http import Pool, Request
+from _mix import Planned, at, get, save_of
+from _seed import Week
+
+HELLO = "bare FastAPI hello"
+GROWTH = "growth page"
+SAVE = "rating save"
+FLOOR = "floor growth page"
+WARM_UP = 20  # rounds not counted: the hello and floor servers start cold
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    pool: Pool
+    make: Callable[[int], Planned]  # the request of round i
+
+
+def subjects(week: Week, ports: dict[str, int], rng: random.Random) -> list[Subject]:
+    """What is timed: each round asks each server once, interleaved so that noise on the
+    shared machine hits all alike; round i is about engineer i (no page twice)."""
+    people = week.engineers
+    half = len(people) // 2
+
+    def growth(i: int) -> Planned:
+        e = people[i % len(people)]
+        return get(GROWTH, e, f"/people/{at(e.email)}/growth")
+
+    def save(i: int) -> Planned:
+        return save_of(people[(i + half) % len(people)], week.criteria, rng)
+
+    def hello(_: int) -> Planned:
+        return Planned(HELLO, Request("GET", "/hello"))
+
+    found = [
+        Subject(HELLO, Pool("127.0.0.1", ports[HELLO]), hello),
+        Subject(GROWTH, Pool("127.0.0.1", ports[GROWTH]), growth),
+        Subject(SAVE, Pool("127.0.0.1", ports[GROWTH]), save),
+    ]
+    if FLOOR in ports:  # the same person's page, from the floor server
+        found.append(Subject(FLOOR, Pool("127.0.0.1", ports[FLOOR]), growth))
+    return found
+
+
+async def one_at_a_time(subjects: list[Subject], rounds: int) -> dict[str, list[float]]:
+    """Seconds each request took, by subject; a failed request stops the measurement."""
+    times: dict[str, list[float]] = {s.name: [] for s in subjects}
+    for i in range(-WARM_UP, rounds):
+        for subject in subjects:
+            planned = subject.make(i + WARM_UP)
+            began = time.perf_counter()
+            response = await subject.pool.send(planned.request, 30)
+            took = time.perf_counter() - began
+            if planned.engineer is not None:
+                planned.engineer.busy = False
+            if response.status != planned.expect:
+                raise RuntimeError(f"{subject.name}: {response.status} {response.body[:300]!r}")
+            if planned.after is not None:
+                planned.after(response)
+            if i >= 0:
+                times[subject.name].append(took)
+    for subject in subjects:
+        subject.pool.close()
+    return times
