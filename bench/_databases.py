@@ -40,6 +40,8 @@ def sqlite_run(template: Path | None, cache_dir: Path, people: int) -> Iterator[
     the run; yields its URL."""
     if template is None:
         template = sqlite_template(cache_dir, people)
+    elif not template.is_file():
+        raise SystemExit(f"no SQLite template at {template}: give a `skillgrid demo` database")
     with tempfile.TemporaryDirectory(prefix="skillgrid-bench-") as folder:
         copy = Path(folder) / "run.db"
         began = time.monotonic()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from _http import Pool, Request, Response
 from _mix import REFRESH, WRITES, Planned, refresh_path, refreshed
+from _servers import machine_cpu_seconds
 
 
 @dataclass
@@ -23,17 +24,20 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=dict)  # kind → seconds
     errors: Counter[str] = field(default_factory=Counter)  # kind → errors
     conflicts: Counter[str] = field(default_factory=Counter)  # kind → 409 answers
+    conflict_reasons: Counter[str] = field(default_factory=Counter)  # why the 409s
     statuses: Counter[str] = field(default_factory=Counter)  # what the errors were
     lags: list[float] = field(default_factory=list)  # how late the client sent
     seconds: float = 0.0  # from the first measured due time to the last measured answer
     client_cpu: float = 0.0  # share of one core the client process used
     server_cpu: float = 0.0  # cores the server processes used on average
+    other_cpu: float = 0.0  # cores the machine's other processes used meanwhile
     connections: int = 0
 
-    def add(self, kind: str, latency: float, outcome: str) -> None:
+    def add(self, kind: str, latency: float, outcome: str, answer: Response | None) -> None:
         self.latencies.setdefault(kind, []).append(latency)
         if outcome == "409":
             self.conflicts[kind] += 1
+            self.conflict_reasons[_reason(answer)] += 1
         elif outcome != "ok":
             self.errors[kind] += 1
             self.statuses[outcome] += 1
@@ -44,6 +48,17 @@ class Stats:
     @property
     def count(self) -> int:
         return sum(len(ts) for ts in self.latencies.values())
+
+
+def _reason(answer: Response | None) -> str:
+    """Why a write was refused with 409: the revision it named was not the current one, or
+    the database refused it for another writer's change at the same moment."""
+    body = answer.body if answer is not None else b""
+    if b"someone else changed the same data at the same moment" in body:
+        return "another write at the same moment (SQLite lock or unique key)"
+    if b"is at revision" in body:
+        return "stale revision"
+    return "other"
 
 
 @dataclass
@@ -63,13 +78,13 @@ class Loop:
         stats, pending = Stats(), set()
         start = loop.time() + 0.05
         offset, first_counted = 0.0, start + warmup
-        cpu, server, wall = None, 0.0, 0.0
+        meters = None
         while offset < warmup + seconds:
             due = start + offset
             if (delay := due - loop.time()) > 0:
                 await asyncio.sleep(delay)
-            if cpu is None and due >= first_counted:
-                cpu, server, wall = time.process_time(), self.server_cpu(), time.monotonic()
+            if meters is None and due >= first_counted:
+                meters = self._meters()
             counted = stats if due >= first_counted else None
             task = asyncio.create_task(self._one(self.plan(), due, counted))
             pending.add(task)
@@ -77,11 +92,18 @@ class Loop:
             offset += self.rng.expovariate(rate) if self.poisson else 1 / rate
         await asyncio.gather(*pending)
         stats.seconds = loop.time() - first_counted
-        elapsed = time.monotonic() - wall
-        stats.client_cpu = (time.process_time() - (cpu or 0.0)) / elapsed
-        stats.server_cpu = (self.server_cpu() - server) / elapsed
+        self._cpu_shares(stats, meters or self._meters())
         stats.connections = self.pool.opened
         return stats
+
+    def _meters(self) -> tuple[float, float, float, float]:
+        """Wall clock, CPU seconds of the client, the server and the whole machine."""
+        return time.monotonic(), time.process_time(), self.server_cpu(), machine_cpu_seconds()
+
+    def _cpu_shares(self, stats: Stats, began: tuple[float, float, float, float]) -> None:
+        wall, client, server, machine = (b - a for a, b in zip(began, self._meters(), strict=True))
+        stats.client_cpu, stats.server_cpu = client / wall, server / wall
+        stats.other_cpu = max(0.0, machine - client - server) / wall
 
     async def _one(self, planned: Planned, due: float, stats: Stats | None) -> None:
         loop = asyncio.get_running_loop()
@@ -89,7 +111,7 @@ class Loop:
             stats.lags.append(loop.time() - due)
         response, outcome = await self._send(planned.request, planned.expect)
         if stats is not None:
-            stats.add(planned.kind, loop.time() - due, outcome)
+            stats.add(planned.kind, loop.time() - due, outcome, response)
         try:
             if response is not None and planned.after is not None:
                 planned.after(response)
@@ -107,7 +129,7 @@ class Loop:
         request = Request("GET", refresh_path(engineer), (("Cookie", engineer.cookie),))
         response, outcome = await self._send(request, 200)
         if stats is not None:
-            stats.add(REFRESH, asyncio.get_running_loop().time() - began, outcome)
+            stats.add(REFRESH, asyncio.get_running_loop().time() - began, outcome, response)
         if response is not None:
             refreshed(engineer, response)
 

@@ -179,7 +179,7 @@ def line(rate: float, stats: Stats) -> None:
         f"{_report.percentile(reads, 0.99):7.1f} ms, writes p99 "
         f"{_report.percentile(writes, 0.99):7.1f} ms, errors {sum(stats.errors.values())}, "
         f"409s {sum(stats.conflicts.values())}, client CPU {stats.client_cpu:.0%}, "
-        f"server {stats.server_cpu:.2f} cores",
+        f"server {stats.server_cpu:.2f} cores, others {stats.other_cpu:.2f} cores",
         flush=True,
     )
 
