@@ -121,3 +121,20 @@ def sequential(times: dict[str, list[float]], floor: str | None) -> bool:
 
 def met(ok: bool) -> str:
     return "met" if ok else "MISSED"
+
+
+def costs(times: dict[str, list[float]]) -> None:
+    """Each kind's median alone and its share of the server's work in the mix (weight ×
+    median): the kinds that dominate queueing under load."""
+    medians = {kind: statistics.median(ts) * 1000 for kind, ts in times.items() if ts}
+    weights = {k.name: k.weight for k in MIX}
+    work = {kind: weights[kind] / 100 * median for kind, median in medians.items()}
+    total = sum(work.values())
+    print(
+        f"\neach kind alone (medians); a request of the mix takes {total:.1f} ms of server time "
+        f"on average, so one free core serves about {1000 / total:.0f} req/s of it:"
+    )
+    for kind, median in sorted(medians.items(), key=lambda item: -work[item[0]]):
+        share = work[kind] / total if total else 0.0
+        shares = f"{weights[kind]:4.0f}% of requests  {share:4.0%} of work"
+        print(f"  {kind:<28} {median:8.2f} ms  {shares}")

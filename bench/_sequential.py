@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from _http import Pool, Request
-from _mix import Planned, at, get, save_of
+from _mix import MIX, Picker, Planned, at, get, save_of
 from _seed import Week
 
 HELLO = "bare FastAPI hello"
@@ -73,4 +73,23 @@ async def one_at_a_time(subjects: list[Subject], rounds: int) -> dict[str, list[
                 times[subject.name].append(took)
     for subject in subjects:
         subject.pool.close()
+    return times
+
+
+async def by_kind(week: Week, port: int, rounds: int, rng: random.Random) -> dict[str, list[float]]:
+    """Each kind of request of the mix, one at a time, ``rounds`` times (interleaved): what
+    each costs the server when nothing queues."""
+    pick, pool = Picker(rng), Pool("127.0.0.1", port)
+    times: dict[str, list[float]] = {kind.name: [] for kind in MIX}
+    for _ in range(rounds):
+        for kind in MIX:
+            planned = kind.make(week, pick)
+            began = time.perf_counter()
+            response = await pool.send(planned.request, 30)
+            times[planned.kind].append(time.perf_counter() - began)
+            if planned.engineer is not None:
+                planned.engineer.busy = False
+            if planned.after is not None:
+                planned.after(response)
+    pool.close()
     return times

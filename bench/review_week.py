@@ -47,7 +47,7 @@ from _http import Pool
 from _load import Loop, Stats
 from _mix import planner
 from _seed import Week, prepare
-from _sequential import FLOOR, GROWTH, HELLO, one_at_a_time, subjects
+from _sequential import FLOOR, GROWTH, HELLO, by_kind, one_at_a_time, subjects
 from _servers import (
     HERE,
     SKILLGRID,
@@ -168,7 +168,10 @@ async def find_max(loop: Loop, seconds: float) -> bool:
         if not _report.passes(stats):
             break
         held = rate
-    print(f"highest rate held (reads p99 ≤ 100 ms, writes p99 ≤ 150 ms, no errors): {held}")
+    print(
+        "highest rate held (reads p99 ≤ 100 ms, writes p99 ≤ 150 ms, no errors): "
+        + (f"{held} req/s" if held else f"none, not even {FIND_MAX_RATES[0]} req/s")
+    )
     return held is not None
 
 
@@ -206,15 +209,18 @@ def timings(args: argparse.Namespace, env: dict[str, str], week: Week) -> bool:
         servers.append(start([*UVICORN, "floor_app:app"], env))
         ports[FLOOR] = servers[-1][1]
     try:  # uvicorn listens once the app has started
-        chosen = subjects(week, ports, random.Random(args.seed))
-        times = asyncio.run(one_at_a_time(chosen, args.sequential))
+        rng = random.Random(args.seed)
+        times = asyncio.run(one_at_a_time(subjects(week, ports, rng), args.sequential))
+        kinds = asyncio.run(by_kind(week, ports[GROWTH], max(10, args.sequential // 10), rng))
     except (RuntimeError, OSError) as error:
         print(f"\none request at a time: failed ({error})")
         return False
     finally:
         stop(*(process for process, _ in servers))
     print("\none request at a time (medians):")
-    return _report.sequential(times, FLOOR if FLOOR in ports else None)
+    ok = _report.sequential(times, FLOOR if FLOOR in ports else None)
+    _report.costs(kinds)
+    return ok
 
 
 def errors_logged(log: IO[bytes]) -> None:
