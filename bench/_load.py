@@ -49,6 +49,12 @@ class Stats:
     def count(self) -> int:
         return sum(len(ts) for ts in self.latencies.values())
 
+    @property
+    def achieved(self) -> float:
+        """Requests answered without error (a 409 is an answer) per second: what the
+        server got done, however late."""
+        return (self.count - sum(self.errors.values())) / self.seconds if self.seconds else 0.0
+
 
 def _reason(answer: Response | None) -> str:
     """Why a write was refused with 409: the revision it named was not the current one, or

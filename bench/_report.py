@@ -56,10 +56,10 @@ def _conflicts(stats: Stats) -> int:
 
 
 def summary(stats: Stats, rate: float) -> None:
-    achieved = stats.count / stats.seconds if stats.seconds else math.nan
     statuses = ", ".join(f"{s}: {n}" for s, n in sorted(stats.statuses.items())) or "none"
     print(
-        f"offered {rate:.0f} req/s, achieved {achieved:.1f} req/s over {stats.seconds:.1f} s; "
+        f"offered {rate:.0f} req/s, answered without error {stats.achieved:.1f} req/s over "
+        f"{stats.seconds:.1f} s (from the first counted request to the last answer); "
         f"409 answers: {_conflicts(stats)}; errors by status: {statuses}"
     )
     for reason, count in stats.conflict_reasons.most_common():

@@ -178,7 +178,7 @@ async def find_max(loop: Loop, seconds: float) -> bool:
 def line(rate: float, stats: Stats) -> None:
     reads, writes = stats.all(writes=False), stats.all(writes=True)
     print(
-        f"  {rate:5.0f} req/s: achieved {stats.count / stats.seconds:6.1f}, reads p99 "
+        f"  {rate:5.0f} req/s: achieved {stats.achieved:6.1f}, reads p99 "
         f"{_report.percentile(reads, 0.99):7.1f} ms, writes p99 "
         f"{_report.percentile(writes, 0.99):7.1f} ms, errors {sum(stats.errors.values())}, "
         f"409s {sum(stats.conflicts.values())}, client CPU {stats.client_cpu:.0%}, "
