@@ -55,7 +55,7 @@ def _conflicts(stats: Stats) -> int:
     return sum(stats.conflicts.values())
 
 
-def summary(stats: Stats, rate: float) -> None:
+def summary(stats: Stats, rate: float, backend: str) -> None:
     statuses = ", ".join(f"{s}: {n}" for s, n in sorted(stats.statuses.items())) or "none"
     print(
         f"offered {rate:.0f} req/s, answered without error {stats.achieved:.1f} req/s over "
@@ -69,6 +69,7 @@ def summary(stats: Stats, rate: float) -> None:
         f"{percentile(stats.lags, 0.99):.1f} ms, max {percentile(stats.lags, 1.0):.1f} ms, "
         f"{stats.connections} connections opened; server: {stats.server_cpu:.2f} cores busy; "
         f"other processes on the machine: {stats.other_cpu:.2f} cores"
+        + (" (PostgreSQL's among them)" if backend == "postgresql" else "")
     )
 
 

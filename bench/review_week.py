@@ -153,7 +153,7 @@ async def load(args: argparse.Namespace, backend: str, port: int, pid: int, week
     finally:
         pool.close()
     _report.table(stats)
-    _report.summary(stats, args.rate)
+    _report.summary(stats, args.rate, backend)
     _report.verdict(stats, args.rate, args.seconds, backend)
     return _report.passes(stats)
 
