@@ -78,7 +78,7 @@ def arguments() -> argparse.Namespace:
     add("--workers", type=int, default=2, help="skillgrid serve --workers (default 2)")
     add("--database-url", help="a PostgreSQL server URL (default: SQLite)")
     add("--template", type=Path, help="an existing SQLite demo to copy")
-    add("--cache-dir", type=Path, default=Path("~/.cache/skillgrid-bench"))
+    add("--cache-dir", type=Path, default=Path("~/.cache/skillgrid-bench"), help="SQLite templates")
     add("--people", type=int, default=10_000, help="size of a template built here")
     add("--engineers", type=int, default=2_000, help="engineers signed in (whole teams)")
     add("--sequential", type=int, default=300, help="one-at-a-time requests per subject")
