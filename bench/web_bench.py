@@ -15,38 +15,12 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """Start a server on a free port (its log lines are written, as in production, but
-    not shown) and wait until it listens."""
-    port = free_port()
-    process = subprocess.Popen(
-        [*command, "--port", str(port)], env=env, cwd=HERE, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 120  # a first `serve` on a machine fills its caches
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return process, port
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"{command} did not start")
+from _servers import UVICORN, start
 
 
 def wrk(url: str, seconds: int, connections: int, headers: list[str]) -> dict[str, float]:
@@ -99,9 +73,7 @@ def main() -> int:
     # SkillGrid as users start it; the bare endpoint on the same uvicorn settings; and
     # SkillGrid keeping nothing in memory, to show what a page costs right after a change
     app, port = start([*skillgrid, "serve", "--workers", "1"], env)
-    uvicorn = [sys.executable, "-m", "uvicorn", "--loop", "asyncio", "--workers", "1"]
-    quiet = ["--log-level", "warning", "--no-access-log"]
-    hello, hello_port = start([*uvicorn, *quiet, "hello_app:app"], env)
+    hello, hello_port = start([*UVICORN, "hello_app:app"], env)
     keeping_off = {**env, "SKILLGRID_RESPONSE_CACHE_MB": "0"}
     cold, cold_port = start([*skillgrid, "serve", "--workers", "1"], keeping_off)
     try:
