@@ -134,3 +134,18 @@ def test_writers_saving_different_people_at_once_never_conflict(uow_factory) -> 
     for email in (e for emails in mine for e in emails):
         saved, _ = assessments.get_assessment(uow_factory(), OPERATOR, email, "2026-H2", "self")
         assert saved.revision == 10
+
+
+def test_a_save_changes_dropped_and_changed_ratings_and_keeps_the_rest(ready) -> None:
+    first = {**through(2), "NET.2.3": Rating.NOT_APPLICABLE}
+    assessments.rate(ready(), BO, "ana@x.org", "2026-H2", "manager", entries(first))
+    second = {**first, MAC: Rating.EXCEEDS}
+    del second["NET.1.1"]
+    second["PO.1.1"] = Rating.DEVELOPING
+    assessments.rate(
+        ready(), BO, "ana@x.org", "2026-H2", "manager", entries(second), replace_all=True
+    )
+    stored, ladder = assessments.get_assessment(ready(), BO, "ana@x.org", "2026-H2", "manager")
+    by_id = {c.uid: c.id for c in ladder.criteria}
+    assert {by_id[uid]: e.rating for uid, e in stored.entries.items()} == second
+    assert stored.entries[ladder.criterion("NET.2.3").uid].reason  # unchanged, kept whole

@@ -180,7 +180,7 @@ class FakeAssessmentRepository:
     def headers(self, person: str, rater: str) -> list[Assessment]:
         return [replace(a, entries={}) for a in self.for_person(person, rater=rater)]
 
-    def save(self, assessment: Assessment) -> Assessment:
+    def save(self, assessment: Assessment, stored: Any = None) -> Assessment:
         key = (assessment.person, assessment.cycle, assessment.rater)
         current = self.stored.get(key)
         if (current.revision if current else 0) != assessment.revision:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -188,8 +188,11 @@ class SqlAssessmentRepository:
             for cycle, state, revision in rows
         ]
 
-    def save(self, assessment: Assessment) -> Assessment:
+    def save(self, assessment: Assessment, stored: Mapping[str, Entry] | None = None) -> Assessment:
         """Store ``assessment`` whose ``revision`` is the one it was read at (0: new).
+        ``stored``: its ratings as read in this transaction, so only the ratings that
+        changed are written (an autosave changes one or two of a hundred); without it every
+        rating is written again.
 
         Raises Conflict when someone stored another revision meanwhile."""
         key = self._ids(assessment)
@@ -206,22 +209,7 @@ class SqlAssessmentRepository:
             assessment_id = row.id
         else:
             assessment_id = self._update(assessment, key)
-        self.session.execute(delete(RatingRow).where(RatingRow.assessment_id == assessment_id))
-        if assessment.entries:
-            self.session.execute(
-                insert(RatingRow),
-                [
-                    {
-                        "assessment_id": assessment_id,
-                        "criterion_uid": uid,
-                        "rating": entry.rating.value,
-                        "reason": entry.reason,
-                        "comment": entry.comment,
-                        "needs_review": entry.needs_review,
-                    }
-                    for uid, entry in assessment.entries.items()
-                ],
-            )
+        self._write_ratings(assessment_id, assessment.entries, stored)
         return Assessment(
             assessment.person,
             assessment.cycle,
@@ -230,6 +218,40 @@ class SqlAssessmentRepository:
             dict(assessment.entries),
             assessment.revision + 1,
         )
+
+    def _write_ratings(
+        self,
+        assessment_id: int,
+        entries: Mapping[str, Entry],
+        stored: Mapping[str, Entry] | None,
+    ) -> None:
+        ratings = _ratings.c
+        if stored is None:
+            self.session.execute(delete(RatingRow).where(ratings.assessment_id == assessment_id))
+            changed = list(entries)
+        else:
+            changed = [uid for uid, entry in entries.items() if stored.get(uid) != entry]
+            rewritten = set(changed)
+            gone = [uid for uid in stored if uid not in entries or uid in rewritten]
+            if gone:
+                self.session.execute(
+                    delete(RatingRow).where(
+                        ratings.assessment_id == assessment_id, ratings.criterion_uid.in_(gone)
+                    )
+                )
+        if changed:
+            rows = [
+                {
+                    "assessment_id": assessment_id,
+                    "criterion_uid": uid,
+                    "rating": entries[uid].rating.value,
+                    "reason": entries[uid].reason,
+                    "comment": entries[uid].comment,
+                    "needs_review": entries[uid].needs_review,
+                }
+                for uid in changed
+            ]
+            self.session.execute(insert(RatingRow), rows)
 
     def add_many(self, assessments: Sequence[Assessment]) -> None:
         """Insert new assessments with their ratings in a few statements (bulk loads such as

@@ -102,7 +102,7 @@ def rate_in(
     _check_revision(current, revision)
     by_uid = _to_uids(context.framework, entries)
     merged = _merge(current, by_uid, context, replace_all)
-    saved = uow.assessments.save(replace(current, entries=merged))
+    saved = uow.assessments.save(replace(current, entries=merged), current.entries)
     ids = {c.uid: c.id for c in context.framework.criteria}
     before, after = rating_changes(current.entries, merged, ids)
     if before or after:
@@ -224,7 +224,7 @@ def _transition(
             raise AssessmentError(f"there is no {context.rater} assessment of {p.email} in {cycle}")
         _check_revision(context.current, revision)
         state = next_state(context.current.state, action)
-        saved = uow.assessments.save(replace(context.current, state=state))
+        saved = uow.assessments.save(replace(context.current, state=state), context.current.entries)
         _keep_summary(uow, saved, context.cycle, finalized=action == "finalize")
         record(
             uow,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, Self
 
 if TYPE_CHECKING:  # annotations only: importing this module costs nearly nothing
@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # annotations only: importing this module costs nearly nothin
     from types import TracebackType
 
     from skillgrid.domain.accounts import Account, AccountHolder, WebSession
-    from skillgrid.domain.assessments import Assessment, Cycle
+    from skillgrid.domain.assessments import Assessment, Cycle, Entry
     from skillgrid.domain.audit import AuditEntry, AuditQuery, AuditScope
     from skillgrid.domain.evidence import Evidence
     from skillgrid.domain.framework import Framework, VersionInfo
@@ -58,7 +58,9 @@ class AssessmentRepository(Protocol):
         self, person: str, cycle: str | None = None, rater: str | None = None
     ) -> list[Assessment]: ...
     def headers(self, person: str, rater: str) -> list[Assessment]: ...
-    def save(self, assessment: Assessment) -> Assessment: ...
+    def save(
+        self, assessment: Assessment, stored: Mapping[str, Entry] | None = None
+    ) -> Assessment: ...
     def add_many(self, assessments: Sequence[Assessment]) -> None: ...
 
 

@@ -66,44 +66,36 @@ def assess_save(
     cycle: str,
     rater: str,
 ) -> Response:
-    """Save the ratings (and new evidence), then submit or finalize when asked."""
+    """Save the ratings (and new evidence), then submit or finalize when asked. The service
+    decides who may do what; the form says which criteria it holds."""
     from skillgrid.services import assessments
-    from skillgrid.services.reviews import review_view
 
     check_csrf(request, user, _text(form, "csrf_token"))
     action = _text(form, "action") or "save"
-    raw_revision = _text(form, "revision") or "0"
-    if not raw_revision.isdigit() or len(raw_revision) > 9:
-        from skillgrid.domain.errors import InputError, Problem
-
-        raise InputError([Problem(f"revision {raw_revision!r}", "reload the page and retry")])
-    revision = int(raw_revision)
-    view = review_view(uow, user.actor, email, cycle, rater)
-    if view.can_edit and action in ("save", "submit"):
-        entries, evidence, links = _read_form(form, view.framework.criteria)
+    revision = _revision(_text(form, "revision") or "0")
+    saved = None
+    if action in ("save", "submit"):
+        entries, evidence, links = _read_form(form)
         saved = assessments.save_review(
-            uow,
-            user.actor,
-            view.person.email,
-            cycle,
-            view.assessment.rater,
-            entries,
-            evidence,
-            revision=revision,
-            links=links,
+            uow, user.actor, email, cycle, rater, entries, evidence, revision=revision, links=links
         )
         revision = saved.revision
     if action == "submit":
-        assessments.submit(
-            uow, user.actor, view.person.email, cycle, view.assessment.rater, revision
-        )
+        saved = assessments.submit(uow, user.actor, email, cycle, rater, revision)
     elif action == "finalize":
-        assessments.finalize(
-            uow, user.actor, view.person.email, cycle, view.assessment.rater, revision
-        )
+        saved = assessments.finalize(uow, user.actor, email, cycle, rater, revision)
     if request.headers.get("x-requested-with") == "fetch":
-        return JSONResponse({"revision": revision, "saved": True})
-    return RedirectResponse(_page(view.person.email, cycle, view.assessment.rater), status_code=303)
+        return JSONResponse({"revision": saved.revision if saved else revision, "saved": True})
+    page = _page(saved.person, cycle, saved.rater) if saved else _page(email, cycle, rater)
+    return RedirectResponse(page, status_code=303)
+
+
+def _revision(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 9:
+        from skillgrid.domain.errors import InputError, Problem
+
+        raise InputError([Problem(f"revision {raw!r}", "reload the page and retry")])
+    return int(raw)
 
 
 def _text(form: Any, name: str) -> str:
@@ -111,21 +103,26 @@ def _text(form: Any, name: str) -> str:
     return value.strip()[:MAX_FIELD] if isinstance(value, str) else ""
 
 
+FIELDS = ("rating-", "evidence-title-", "evidence-links-")
+
+
 def _read_form(
-    form: Any, criteria: Any
+    form: Any,
 ) -> tuple[dict[str, Any], list[tuple[str, str, str]], dict[str, set[int]]]:
     """Ratings, new evidence (criterion id, title, link) and, for each criterion whose
-    evidence picker was on the page, the numbers of the items ticked for it."""
+    evidence picker was on the page, the numbers of the items ticked for it. The criteria
+    are those the form names; the service refuses any its ladder does not have."""
     from skillgrid.domain.assessments import Entry
     from skillgrid.domain.errors import InputError, Problem
     from skillgrid.importers.ratings import parse_rating
 
+    named = (key.split("-", 1)[1] for key in form if key.startswith(FIELDS))
+    criteria = dict.fromkeys(cid.removeprefix("title-").removeprefix("links-") for cid in named)
     entries: dict[str, Any] = {}
     evidence: list[tuple[str, str, str]] = []
     links: dict[str, set[int]] = {}
     problems = []
-    for criterion in criteria:
-        cid = criterion.id
+    for cid in criteria:
         raw = _text(form, f"rating-{cid}")
         if raw:
             rating = parse_rating(raw)
