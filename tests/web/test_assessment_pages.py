@@ -142,3 +142,19 @@ def test_only_the_person_links_their_own_evidence(app_client, uow_factory) -> No
     assert page.context["unlinked"] == {} and "evidence-links-" not in page.text
     forged = {"evidence-links-PO.1.1": "1", "evidence-link-PO.1.1": str(dns.id)}
     assert app_client.post(review, data=form_of(page.text, {}, "save", **forged)).status_code == 403
+
+
+def test_a_form_naming_a_criterion_the_ladder_lacks_is_refused_and_stores_nothing(
+    app_client, uow_factory, database_url
+) -> None:
+    from tests.conftest import table_snapshot
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    sign_in(app_client, "ana@x.org")
+    url = "/people/ana@x.org/assess/2026-H2/self"
+    page = app_client.get(url).text
+    before = table_snapshot(database_url)
+    data = form_of(page, {"NET.1.1": "meets", "PO.9.9": "meets"}, "save")
+    refused = app_client.post(url, data=data)
+    assert refused.status_code == 422 and "PO.9.9" in refused.text
+    assert table_snapshot(database_url) == before

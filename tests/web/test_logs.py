@@ -40,13 +40,13 @@ def test_a_sign_in_and_an_evidence_post_log_no_secret(app_client, uow_factory, l
     page = app_client.get(page_url).text
     extra = {
         "comment-PO.1.1": SECRETS[0],
-        "evidence-title-PO.1.2": SECRETS[1],
-        "evidence-url-PO.1.2": f"https://x.org/{SECRETS[2]}",
-        "reason-PO.1.3": SECRETS[3],
-        "rating-PO.1.3": "n/a",
+        "evidence-title-NET.1.1": SECRETS[1],
+        "evidence-url-NET.1.1": f"https://x.org/{SECRETS[2]}",
+        "reason-NET.1.2": SECRETS[3],
+        "rating-NET.1.2": "n/a",
     }
     saved = app_client.post(page_url, data=form_of(page, {"PO.1.1": "meets"}, "save", **extra))
-    assert saved.status_code == 303
+    assert saved.status_code == 303, saved.text[-800:]
     token = app_client.post("/api/v1/tokens", json={"name": "ci"}).json()["token"]
     app_client.cookies.clear()
     assert app_client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).is_success
