@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from skillgrid.db.people_repository import below_ids
 from skillgrid.db.tables import (
     AssessmentRow,
     CycleRow,
@@ -113,14 +114,17 @@ class SqlAssessmentRepository:
             for row, email in found
         ]
 
-    def states(self, cycle: str) -> dict[str, dict[str, str]]:
-        """person → rater → state of every assessment in a cycle (no ratings read)."""
+    def states(self, cycle: str, below: str | None = None) -> dict[str, dict[str, str]]:
+        """person → rater → state of every assessment in a cycle (no ratings read); of the
+        people below the manager ``below`` only, when given."""
         query = (
             select(PersonRow.email, AssessmentRow.rater, AssessmentRow.state)
             .join(PersonRow, PersonRow.id == AssessmentRow.person_id)
             .join(CycleRow, CycleRow.id == AssessmentRow.cycle_id)
             .where(CycleRow.name == cycle)
         )
+        if below is not None:
+            query = query.where(AssessmentRow.person_id.in_(below_ids(below)))
         found: dict[str, dict[str, str]] = {}
         for email, rater, state in self.session.execute(query):
             found.setdefault(email, {})[rater] = state

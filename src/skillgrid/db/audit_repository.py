@@ -8,7 +8,8 @@ import json
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from skillgrid.db.tables import AuditEntryRow
+from skillgrid.db.people_repository import below_ids
+from skillgrid.db.tables import AuditEntryRow, PersonRow
 from skillgrid.domain.audit import RATE, AuditEntry, AuditQuery, AuditScope
 
 
@@ -47,8 +48,9 @@ class SqlAuditRepository:
                 AuditEntryRow.person == scope.me,
                 or_(AuditEntryRow.action != RATE, AuditEntryRow.actor == scope.me),
             )
-            below = AuditEntryRow.person.in_(sorted(scope.below)) if scope.below else None
-            statement = statement.where(own if below is None else or_(own, below))
+            people = PersonRow.__table__
+            below = select(people.c.email).where(people.c.id.in_(below_ids(scope.me)))
+            statement = statement.where(or_(own, AuditEntryRow.person.in_(below)))
         statement = (
             statement.order_by(AuditEntryRow.at.desc(), AuditEntryRow.id.desc())
             .limit(query.limit)

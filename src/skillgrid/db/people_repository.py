@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select
+from sqlalchemy import Select, bindparam, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.tables import PersonRow, TeamRow
@@ -43,6 +43,28 @@ _CHAIN_ABOVE = (
 )
 
 
+def below_ids(manager: object) -> Select[tuple[int]]:
+    """The ids of everyone below ``manager`` (an email, or a bound parameter) in the
+    management chain, for statements that read only the part of the organisation a
+    manager sees (a loop in the chain stops after 1,000 steps)."""
+    _reports = _people.alias("report")
+    first = (
+        select(_reports.c.id, literal(1).label("depth"))
+        .join(_bosses, _bosses.c.id == _reports.c.manager_id)
+        .where(_bosses.c.email == manager)
+        .cte("below", recursive=True)
+    )
+    down = first.union_all(
+        select(_reports.c.id, first.c.depth + 1)
+        .join(first, _reports.c.manager_id == first.c.id)
+        .where(first.c.depth < 1000)
+    )
+    return select(down.c.id)
+
+
+_BELOW = _PEOPLE.where(_people.c.id.in_(below_ids(bindparam("email"))))
+
+
 class SqlPeopleRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -74,6 +96,10 @@ class SqlPeopleRepository:
             .outerjoin(manager, manager.id == PersonRow.manager_id)
         )
         return [(email, team, boss) for email, team, boss in self.session.execute(query)]
+
+    def below(self, email: str) -> list[Person]:
+        """Everyone below ``email`` in the management chain, by email."""
+        return [_person(row) for row in self.session.execute(_BELOW, {"email": email})]
 
     def get(self, email: str) -> Person | None:
         row = self.session.execute(_PERSON, {"email": email}).first()

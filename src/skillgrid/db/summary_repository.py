@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
+from skillgrid.db.people_repository import below_ids
 from skillgrid.db.tables import (
     AssessmentRow,
     CycleRow,
@@ -236,8 +237,9 @@ class SqlSummaryRepository:
             for cycle, (head, tracks, unmet) in found.items()
         ]
 
-    def levels(self, cycle: str) -> dict[str, OfficialLevels]:
-        """Everyone's stored official levels in a cycle, by email."""
+    def levels(self, cycle: str, below: str | None = None) -> dict[str, OfficialLevels]:
+        """Everyone's stored official levels in a cycle, by email; of the people below the
+        manager ``below`` only, when given."""
         ids = cycle_ids(self.session, [cycle])
         if not ids:
             return {}
@@ -245,13 +247,16 @@ class SqlSummaryRepository:
         query = select(
             OfficialTrackRow.person_id, OfficialTrackRow.track_key, OfficialTrackRow.level
         ).where(OfficialTrackRow.cycle_id == ids[cycle])
-        for person, key, level in self.session.execute(query):
-            tracks.setdefault(person, {})[key] = level
         results = (
             select(OfficialResultRow.person_id, PersonRow.email, OfficialResultRow.overall)
             .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
             .where(OfficialResultRow.cycle_id == ids[cycle])
         )
+        if below is not None:
+            query = query.where(OfficialTrackRow.person_id.in_(below_ids(below)))
+            results = results.where(OfficialResultRow.person_id.in_(below_ids(below)))
+        for person, key, level in self.session.execute(query):
+            tracks.setdefault(person, {})[key] = level
         return {
             email: OfficialLevels(overall, tracks.get(person, {}))
             for person, email, overall in self.session.execute(results)

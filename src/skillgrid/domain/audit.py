@@ -100,18 +100,17 @@ def may_read_entry(actor: Actor, entry: AuditEntry, chain_above: Collection[str]
 
 @dataclass(frozen=True, slots=True)
 class AuditScope:
-    """The entries a non-admin may list: about people below them, and about themselves
-    (rating changes only when they made them)."""
+    """The entries a non-admin may list: about people below ``me`` in the management chain,
+    and about ``me`` (rating changes only when they made them)."""
 
     me: str
-    below: frozenset[str]
 
 
-def scope_of(actor: Actor, below: Collection[str]) -> AuditScope | None:
+def scope_of(actor: Actor) -> AuditScope | None:
     """None (everything) for an admin, else the actor's scope."""
     if actor.is_admin:
         return None
-    return AuditScope(actor.email or "", frozenset(below))
+    return AuditScope(actor.email or "")
 
 
 def rating_changes(

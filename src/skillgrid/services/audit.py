@@ -20,7 +20,7 @@ from skillgrid.domain.audit import (
 )
 from skillgrid.domain.errors import InputError, NotFound, Problem
 from skillgrid.domain.evidence import Evidence
-from skillgrid.domain.people import Person, normal_email, reports_below
+from skillgrid.domain.people import Person, normal_email
 from skillgrid.services.unit_of_work import UnitOfWork
 
 MAX_PAGE = 500
@@ -110,13 +110,19 @@ def list_audit(uow: UnitOfWork, actor: Actor, query: AuditQuery) -> list[AuditEn
     if query.person is not None:
         query = replace(query, person=normal_email(query.person))
     with uow:
-        below: set[str] = set()
-        if not actor.is_admin:
-            managers = {p.email: p.manager for p in uow.people.people()}
-            below = reports_below(actor.email or "", managers)
-            if query.person is not None and query.person not in below | {actor.email}:
-                raise NotFound(f"no person {query.person}")
-        return uow.audit.find(query, scope_of(actor, below))
+        asked = query.person
+        if (
+            not actor.is_admin
+            and asked not in (None, actor.email)
+            and not _above(uow, actor, asked)
+        ):
+            raise NotFound(f"no person {asked}")
+        return uow.audit.find(query, scope_of(actor))
+
+
+def _above(uow: UnitOfWork, actor: Actor, person: str | None) -> bool:
+    """Whether the actor is above ``person`` in the management chain."""
+    return person is not None and actor.email in uow.people.chain_above(person)
 
 
 def parse_since(text: str | None) -> dt.datetime | None:

@@ -21,7 +21,7 @@ from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.insight import OfficialLevels
 from skillgrid.domain.leveling import LevelResult
-from skillgrid.domain.people import Person, reports_below
+from skillgrid.domain.people import Person
 from skillgrid.services.assessments import assessment_context
 from skillgrid.services.results import level_assessment
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -98,21 +98,13 @@ def team_view(
     """Everyone below the actor (everyone for an admin) with their assessment states in the
     cycle (the newest by default) and their official levels there, if finalized — read from
     the stored official results, so a department of hundreds is three queries."""
+    below = None if actor.is_admin else actor.email or ""
     with uow:
-        everyone = uow.people.people()
-        managers = {p.email: p.manager for p in everyone}
-        if actor.is_admin:
-            visible = {p.email for p in everyone}
-        else:
-            visible = reports_below(actor.email or "", managers)
+        people = uow.people.people() if below is None else uow.people.below(below)
         cycles = uow.assessments.cycles()
         chosen = next((c for c in cycles if c.name == cycle), cycles[-1] if cycles else None)
         if cycle is not None and (chosen is None or chosen.name != cycle):
             raise NotFound(f"no cycle {cycle!r}")
-        states = uow.assessments.states(chosen.name) if chosen else {}
-        levels = uow.summaries.levels(chosen.name) if chosen else {}
-        return chosen, [
-            TeamRow(p, states.get(p.email, {}), levels.get(p.email))
-            for p in everyone
-            if p.email in visible
-        ]
+        states = uow.assessments.states(chosen.name, below) if chosen else {}
+        levels = uow.summaries.levels(chosen.name, below) if chosen else {}
+        return chosen, [TeamRow(p, states.get(p.email, {}), levels.get(p.email)) for p in people]
