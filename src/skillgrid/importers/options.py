@@ -13,6 +13,16 @@ MAX_CELL_CHARS = 10_000
 MAX_TRACKS = 500
 MAX_LEVELS = 500
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# A worksheet may use A1:ZZ2000: room for the largest ladder either way round (500 tracks or
+# levels and their labels), with a title, blank rows, notes and formatting left below it.
+MAX_SHEET_ROWS = 2_000
+MAX_SHEET_COLUMNS = 702  # column ZZ
+# What a workbook (a zip) may unpack to, all parts together; a ladder's is under a megabyte.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+# YAML and JSON documents: a ladder nests 3 deep, an assessment 4; aliases (*name) may repeat
+# this many values in all (a few lines of them can stand for billions).
+MAX_NESTING = 32
+MAX_ALIASED_VALUES = 10_000
 
 
 class Orientation(StrEnum):
