@@ -9,8 +9,9 @@ from typing import Any
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.domain.framework import Level, Track, build_framework
 from skillgrid.domain.keys import assign_keys, is_valid_key
+from skillgrid.importers.documents import bounded_loader, check_json_nesting, load_yaml
 from skillgrid.importers.options import MAX_CELL_CHARS, Format, ImportOptions, ImportResult
-from skillgrid.importers.text import decode
+from skillgrid.importers.text import decode, place
 
 
 def schema() -> dict[str, Any]:
@@ -48,6 +49,7 @@ def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _parse_json(text: str, source: str) -> Any:
+    check_json_nesting(text, source)
     try:
         return json.loads(text, object_pairs_hook=_unique_members)
     except _DuplicateKey as duplicate:
@@ -80,9 +82,7 @@ def _duplicate_position(text: str) -> tuple[int | None, int | None]:
 def _json_syntax_problem(text: str, error: json.JSONDecodeError, source: str) -> Problem:
     before = text[: error.pos].rstrip()
     if before.endswith(",") and error.msg.startswith(("Expecting value", "Expecting property")):
-        at = len(before) - 1
-        row = text.count("\n", 0, at) + 1
-        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        row, column = place(text, len(before) - 1)
         return Problem(
             "invalid JSON: a trailing comma before a closing bracket",
             "remove the comma after the last item",
@@ -99,7 +99,7 @@ def _parse_yaml(text: str, source: str) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_unique_key_loader())
+        return load_yaml(text, source, _unique_key_loader())
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -110,13 +110,14 @@ def _parse_yaml(text: str, source: str) -> Any:
 
 
 def _unique_key_loader() -> Any:
-    """A SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last)
-    and reads yes/no/on/off and 1.10 as the text they are (a track key ON, a title 1.10)."""
+    """A bounded SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the
+    last) and reads yes/no/on/off and 1.10 as the text they are (a track key ON, a title
+    1.10)."""
     import yaml
 
     text_like = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:float"}
 
-    class UniqueKeyLoader(yaml.SafeLoader):
+    class UniqueKeyLoader(bounded_loader()):  # type: ignore[misc]
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             seen: set[Any] = set()
             for key_node, _ in node.value:

@@ -14,6 +14,7 @@ from skillgrid.domain.assessments import Entry
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.domain.leveling import SCALE, Rating
 from skillgrid.importers.delimited import parse_rows
+from skillgrid.importers.documents import load_yaml
 from skillgrid.importers.grid import GridRow
 from skillgrid.importers.text import decode
 
@@ -114,7 +115,7 @@ def read_assessment_yaml(
     import yaml
 
     try:
-        document = yaml.safe_load(decode(data, source)) or {}
+        document = load_yaml(decode(data, source), source) or {}
     except ValueError as error:  # an impossible date such as 2026-02-30
         raise LadderError(
             [Problem(f"invalid YAML value: {error}", "fix the value", source)]

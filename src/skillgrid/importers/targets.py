@@ -17,6 +17,7 @@ from typing import Any
 
 from skillgrid.domain.errors import InputError, Problem
 from skillgrid.domain.insight import Target
+from skillgrid.importers.documents import load_yaml
 from skillgrid.importers.text import decode
 
 HINT = "see 'Targets' in docs/concepts.md for the file's shape"
@@ -27,7 +28,7 @@ def read_targets(data: bytes, source: str) -> tuple[str, list[Target]]:
     import yaml
 
     try:
-        document = yaml.safe_load(decode(data, source))
+        document = load_yaml(decode(data, source), source)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None

@@ -29,9 +29,7 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
     except UnicodeDecodeError as error:
         raise LadderError([_undecodable(data, error, chosen, source)]) from None
     if "\x00" in text:
-        at = text.index("\x00")
-        row = text.count("\n", 0, at) + 1
-        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        row, column = place(text, text.index("\x00"))
         raise LadderError(
             [
                 Problem(
@@ -44,6 +42,11 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
             ]
         )
     return text.removeprefix("\ufeff")
+
+
+def place(text: str, index: int) -> tuple[int, int]:
+    """The row and column (from 1, as an editor shows them) of ``text[index]``."""
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
 
 
 def _undecodable(data: bytes, error: UnicodeDecodeError, encoding: str, source: str) -> Problem:

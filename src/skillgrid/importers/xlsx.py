@@ -1,55 +1,46 @@
-"""Excel workbooks (openpyxl): one sheet, chosen by ``--sheet`` or the first one."""
+"""Excel workbooks (openpyxl): one sheet, chosen by ``--sheet`` or the first one.
+
+The workbook is opened read-only, so only the chosen sheet is parsed, and only after
+:mod:`skillgrid.importers.xlsx_extent` has measured it: its cells are then walked within
+that extent, which the limits bound (a far stray cell is refused, never walked to).
+"""
 
 from __future__ import annotations
 
 import datetime
 import io
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.grid import GridRow, build_from_grid, find_header
 from skillgrid.importers.options import Format, ImportOptions, ImportResult
+from skillgrid.importers.xlsx_extent import Extent, check_unpacked_size, sheet_extent
 
 
 def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
     """Read a ladder from one worksheet; merged cells in or below the header are refused."""
     import openpyxl  # heavy: imported only when a workbook is read
 
+    with _readable(source):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        check_unpacked_size(archive, source)
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
-    except Exception as error:  # openpyxl raises many kinds on files it cannot read
-        raise LadderError(
-            [
-                Problem(
-                    f"not a readable XLSX workbook ({type(error).__name__}: {error})",
-                    "open it in a spreadsheet and save it again as .xlsx (Excel workbook)",
-                    source,
-                )
-            ]
-        ) from None
-    if options.sheet is not None and options.sheet not in workbook.sheetnames:
-        names = ", ".join(repr(name) for name in workbook.sheetnames)
-        raise LadderError(
-            [
-                Problem(
-                    f"no sheet named {options.sheet!r}",
-                    f"the workbook has: {names}; pass one of them to --sheet",
-                    source,
-                )
-            ]
-        )
-    sheet = workbook[options.sheet] if options.sheet else _default_sheet(workbook, source)
-    where = f"{source} [{sheet.title}]"
-    rows = [
-        GridRow(number, tuple(map(_text, values)))
-        for number, values in enumerate(
-            sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1
-        )
-    ]
-    _refuse_merged_cells(sheet, rows, where)
-    title = sheet.title
-    others = [ws.title for ws in workbook.worksheets if ws is not sheet]
-    del workbook, sheet  # let the workbook's many objects go before building the ladder
+        sheet = _chosen_sheet(workbook, options, source)
+        where = f"{source} [{sheet.title}]"
+        with _readable(source):
+            extent = sheet_extent(archive, sheet.title, where)
+            rows = _rows(sheet, extent)
+        title = sheet.title
+        others = [ws.title for ws in workbook.worksheets if ws is not sheet]
+    finally:
+        workbook.close()
+    _refuse_merged_cells(extent.merged, rows, where)
     try:
         return build_from_grid(rows, where, Format.XLSX, options, strict_width=False)
     except LadderError as error:
@@ -62,6 +53,53 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
             source,
         )
         raise LadderError([*error.problems, hint]) from None
+
+
+@contextmanager
+def _readable(source: str) -> Iterator[None]:
+    """Whatever the zip, XML or openpyxl code raises on a broken file becomes one problem
+    (openpyxl raises many kinds, and in read-only mode while the cells are walked)."""
+    try:
+        yield
+    except LadderError:
+        raise
+    except Exception as error:
+        raise LadderError(
+            [
+                Problem(
+                    f"not a readable XLSX workbook ({type(error).__name__}: {error})",
+                    "open it in a spreadsheet and save it again as .xlsx (Excel workbook)",
+                    source,
+                )
+            ]
+        ) from None
+
+
+def _chosen_sheet(workbook: Any, options: ImportOptions, source: str) -> Any:
+    if options.sheet is None:
+        return _default_sheet(workbook, source)
+    if options.sheet not in workbook.sheetnames:
+        names = ", ".join(repr(name) for name in workbook.sheetnames)
+        raise LadderError(
+            [
+                Problem(
+                    f"no sheet named {options.sheet!r}",
+                    f"the workbook has: {names}; pass one of them to --sheet",
+                    source,
+                )
+            ]
+        )
+    return workbook[options.sheet]
+
+
+def _rows(sheet: Any, extent: Extent) -> list[GridRow]:
+    """The sheet's rows up to its extent, each as wide as the widest (empty cells as "")."""
+    if not extent.rows:
+        return []
+    values = sheet.iter_rows(
+        min_row=1, max_row=extent.rows, min_col=1, max_col=extent.columns, values_only=True
+    )
+    return [GridRow(number, tuple(map(_text, row))) for number, row in enumerate(values, start=1)]
 
 
 def _default_sheet(workbook: Any, source: str) -> Any:
@@ -97,11 +135,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _refuse_merged_cells(sheet: Any, rows: list[GridRow], where: str) -> None:
+def _refuse_merged_cells(ranges: tuple[Any, ...], rows: list[GridRow], where: str) -> None:
     header = find_header(rows)
     header_row = rows[header].number if header is not None else 1
     problems = []
-    for merged in sheet.merged_cells.ranges:
+    for merged in ranges:
         if merged.max_row < header_row:
             continue  # a title merged across the top of the sheet is fine
         place = "header" if merged.min_row <= header_row else "table"

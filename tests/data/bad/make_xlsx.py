@@ -107,6 +107,19 @@ def merged_body_draft_sheet(path: Path) -> None:
     workbook.save(path)
 
 
+def far_cell(path: Path) -> None:
+    """A good ladder, and a note typed far off at ALL2000: the sheet's used range (its
+    <dimension>) becomes A1:ALL2000, two million cells to walk for a 5 KB file."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Ladder"
+    _ladder_sheet(sheet, [HEADER, *BODY])
+    sheet["ALL2000"] = "draft, do not share"
+    workbook.save(path)
+
+
 def corrupt(path: Path) -> None:
     """Random bytes under an .xlsx name (a failed download or a mangled attachment)."""
     path.write_bytes(random.Random(20240301).randbytes(2048))
@@ -117,6 +130,7 @@ BUILDERS = {
     "merged_header.xlsx": merged_header,
     "merged_body.xlsx": merged_body,
     "merged_body_draft_sheet.xlsx": merged_body_draft_sheet,
+    "far_cell.xlsx": far_cell,
     "corrupt.xlsx": corrupt,
 }
 
