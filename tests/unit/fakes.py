@@ -277,6 +277,12 @@ class FakeInsightRepository:
     def targets(self, framework: str | None = None) -> list[Any]:
         return [t for t in self.target_list if framework in (None, t.framework)]
 
+    def target_counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for target in self.target_list:
+            found[target.team] = found.get(target.team, 0) + 1
+        return found
+
     def set_target(self, target: Any) -> None:
         self.remove_target(target.team, target.framework, target.track)
         self.target_list.append(target)

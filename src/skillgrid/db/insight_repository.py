@@ -32,6 +32,7 @@ Teams = Sequence[str | None] | None  # team names to keep (None in it: no team);
 class SqlInsightRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._names: dict[int, str] | None = None
 
     # targets ---------------------------------------------------------------------------
 
@@ -51,6 +52,15 @@ class SqlInsightRepository:
         if framework is not None:
             query = query.where(FrameworkRow.name == framework)
         return [Target(*row) for row in self.session.execute(query)]
+
+    def target_counts(self) -> dict[str, int]:
+        """Team → how many targets it has (on any ladder)."""
+        query = (
+            select(TeamRow.name, func.count())
+            .join(TargetRow, TargetRow.team_id == TeamRow.id)
+            .group_by(TeamRow.name)
+        )
+        return {name: count for name, count in self._core(query)}  # noqa: C416
 
     def set_target(self, target: Target) -> None:
         team_id, framework_id = self._team_framework(target.team, target.framework)
@@ -81,9 +91,11 @@ class SqlInsightRepository:
 
     # report reads ----------------------------------------------------------------------
 
-    def level_counts(self, cycle: str) -> list[tuple[str | None, str | None, int, int]]:
-        """(team, track, level, people) in a cycle, track None for the overall level: the
-        distribution and coverage of every team come from these counts."""
+    def level_counts(
+        self, cycle: str, teams: Teams = None
+    ) -> list[tuple[str | None, str | None, int, int]]:
+        """(team, track, level, people) in a cycle (of some teams only, when given), track
+        None for the overall level: the distribution of every team comes from these."""
         ids = cycle_ids(self.session, [cycle])
         if not ids:
             return []
@@ -100,6 +112,8 @@ class SqlInsightRepository:
             .where(result.cycle_id == ids[cycle])
             .group_by(result.team_id, result.overall)
         )
+        tracks = self._in_teams(tracks, track.team_id, teams)
+        overall = self._in_teams(overall, result.team_id, teams)
         rows: list[tuple[str | None, str | None, int, int]] = [
             (names.get(team) if team is not None else None, key, level, n)
             for team, key, level, n in self._core(tracks)
@@ -289,7 +303,10 @@ class SqlInsightRepository:
         return query.where(column.in_(ids))
 
     def _team_names(self) -> dict[int, str]:
-        return dict(self._core(select(TeamRow.id, TeamRow.name)).all())
+        """Team id → name, read once per unit of work."""
+        if self._names is None:
+            self._names = dict(self._core(select(TeamRow.id, TeamRow.name)).all())
+        return self._names
 
     def _team_framework(self, team: str, framework: str) -> tuple[int, int]:
         team_id = self.session.scalar(select(TeamRow.id).where(TeamRow.name == team))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, literal, select
+from sqlalchemy import Select, bindparam, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.tables import PersonRow, TeamRow
@@ -28,6 +28,12 @@ _PEOPLE = (
     .order_by(_people.c.email)
 )
 _PERSON = _PEOPLE.where(_people.c.email == bindparam("email"))
+_parents = _teams.alias("parent")
+_TEAMS = (
+    select(_teams.c.name, _parents.c.name)
+    .outerjoin(_parents, _parents.c.id == _teams.c.parent_id)
+    .order_by(_teams.c.name)
+)
 _first = (
     select(_people.c.manager_id.label("id"), literal(1).label("depth"))
     .where(_people.c.email == bindparam("email"))
@@ -70,13 +76,7 @@ class SqlPeopleRepository:
         self.session = session
 
     def teams(self) -> list[Team]:
-        parent = aliased(TeamRow)
-        query = (
-            select(TeamRow.name, parent.name)
-            .outerjoin(parent, parent.id == TeamRow.parent_id)
-            .order_by(TeamRow.name)
-        )
-        return [Team(name, parent_name) for name, parent_name in self.session.execute(query)]
+        return [Team(name, parent) for name, parent in self.session.execute(_TEAMS)]
 
     def add_team(self, team: Team) -> None:
         parent_id = self._team_id(team.parent) if team.parent else None
@@ -100,6 +100,19 @@ class SqlPeopleRepository:
     def below(self, email: str) -> list[Person]:
         """Everyone below ``email`` in the management chain, by email."""
         return [_person(row) for row in self.session.execute(_BELOW, {"email": email})]
+
+    def team_sizes(self, teams: Sequence[str] | None = None) -> dict[str | None, int]:
+        """Team name → how many people it has (None: people on no team); of the teams
+        named only, when given."""
+        query = (
+            select(_teams.c.name, func.count())
+            .select_from(_people)
+            .outerjoin(_teams, _teams.c.id == _people.c.team_id)
+            .group_by(_teams.c.name)
+        )
+        if teams is not None:
+            query = query.where(_teams.c.name.in_(list(teams)))
+        return {name: count for name, count in self.session.execute(query)}  # noqa: C416
 
     def get(self, email: str) -> Person | None:
         row = self.session.execute(_PERSON, {"email": email}).first()

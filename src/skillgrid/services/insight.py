@@ -84,26 +84,15 @@ def list_teams(uow: UnitOfWork, actor: Actor) -> list[TeamInfo]:
     """The teams the actor may report on, with head counts and targets."""
     with uow:
         teams = uow.people.teams()
-        people = uow.people.directory()
-        targets = uow.insight.targets()
-    tree = org_tree.children(teams)
-    direct: dict[str | None, int] = {}
-    for _, team, _ in people:
-        direct[team] = direct.get(team, 0) + 1
-    counted: dict[str, int] = {}
-    for target in targets:
-        counted[target.team] = counted.get(target.team, 0) + 1
-    members = org_tree.members(people)
-    below = org_tree.below(actor, people)
-    found = []
-    for t in teams:
-        subtree = org_tree.subtree(t.name, tree)
-        if org_tree.may_see(actor, subtree, members, below):
-            total = sum(direct.get(n, 0) for n in subtree)
-            found.append(
-                TeamInfo(t.name, t.parent, direct.get(t.name, 0), total, counted.get(t.name, 0))
-            )
-    return found
+        reach = org_tree.reach(uow, actor)
+        counted = uow.insight.target_counts()
+    totals = org_tree.subtree_totals(org_tree.children(teams), reach)
+    return [
+        TeamInfo(t.name, t.parent, reach.sizes.get(t.name, 0), total, counted.get(t.name, 0))
+        for t in teams
+        for total, visible in [totals.get(t.name, (0, False))]
+        if visible or actor.is_admin
+    ]
 
 
 def team_report(
@@ -120,7 +109,6 @@ def team_report(
     the same ladder)."""
     with uow:
         teams = uow.people.teams()
-        people = uow.people.directory() if not actor.is_admin else []
         tree = org_tree.children(teams)
         if team is not None and team not in {t.name for t in teams}:
             raise NotFound(f"no team {team!r}")
@@ -131,9 +119,8 @@ def team_report(
         )
         slice_: list[str | None] | None = list(names) if team is not None else None
         seen = names if team is not None else None
-        if not org_tree.may_see(
-            actor, seen, org_tree.members(people), org_tree.below(actor, people)
-        ):
+        reach = org_tree.reach(uow, actor, seen)
+        if not reach.may_see(seen):
             raise NotFound(f"no team {team!r}" if team else "the org report is for admins")
         cycles = uow.assessments.cycles()
         chosen = _choose_cycle(uow, cycles, cycle)
@@ -147,7 +134,7 @@ def team_report(
         keys = [t.key for t in framework.tracks]
         rolled: dict[str | None, Counts] = {}
         if "distribution" in sections:
-            direct = _direct_counts(uow.insight.level_counts(chosen.name), keys, top)
+            direct = _direct_counts(uow.insight.level_counts(chosen.name, slice_), keys, top)
             rolled = _roll_up(direct, names, tree, keys, top)
             if team is None:  # the org: everyone, people on no team too
                 rolled[None] = _sum(
@@ -173,11 +160,10 @@ def team_report(
         calibration = []
         if "calibration" in sections:
             org_deltas, org_levels = org_spreads(uow.insight.manager_ratings(chosen.name, None))
-            below = org_tree.below(actor, people)  # a manager sees their own chain's managers only
-            calibration = [
+            calibration = [  # a manager sees their own chain's managers only
                 Calibration(m, flags_against(m, org_deltas, org_levels))
                 for m in uow.insight.manager_ratings(chosen.name, slice_)
-                if actor.is_admin or m.email in below
+                if actor.is_admin or m.email in reach.people
             ]
         movement = []
         if "movement" in sections and previous is not None:

@@ -4,13 +4,13 @@ the people below them in the management chain."""
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from skillgrid.domain.assessments import Actor
-from skillgrid.domain.people import Team, reports_below
-
-Directory = Sequence[tuple[str, str | None, str | None]]  # (email, team, manager) of everyone
+from skillgrid.domain.people import Team
+from skillgrid.services.unit_of_work import UnitOfWork
 
 
 def children(teams: Sequence[Team]) -> dict[str | None, list[str]]:
@@ -24,9 +24,9 @@ def subtree(team: str | None, tree: dict[str | None, list[str]]) -> list[str]:
     """The team and every team below it, each team before the teams below it."""
     if team is None:
         return []
-    found, seen, queue = [], {team}, deque([team])
+    found, seen, queue = [], {team}, [team]
     while queue:
-        name = queue.popleft()
+        name = queue.pop(0)
         found.append(name)
         for child in sorted(tree.get(name, ())):
             if child not in seen:
@@ -35,30 +35,59 @@ def subtree(team: str | None, tree: dict[str | None, list[str]]) -> list[str]:
     return found
 
 
-def members(people: Sequence[tuple[str, str | None, str | None]]) -> dict[str | None, list[str]]:
-    found: dict[str | None, list[str]] = {}
-    for email, team, _ in people:
-        found.setdefault(team, []).append(email)
+@dataclass(frozen=True)
+class Reach:
+    """What part of the org an actor reaches: the head count of every team, and of each
+    team the people who are the actor or below them (for an admin: everyone)."""
+
+    actor: Actor
+    sizes: dict[str | None, int]
+    mine: Counter[str | None] = field(default_factory=Counter)
+    people: frozenset[str] = frozenset()  # the actor and everyone below them
+
+    def may_see(self, teams: Sequence[str] | None) -> bool:
+        """Admins see every team and the org; anyone else a team whose people are all
+        themselves or below them in the management chain (and that has people)."""
+        if self.actor.is_admin:
+            return True
+        if teams is None:
+            return False
+        total = sum(self.sizes.get(team, 0) for team in teams)
+        return total > 0 and all(self.mine[team] == self.sizes.get(team, 0) for team in teams)
+
+
+def subtree_totals(tree: dict[str | None, list[str]], reach: Reach) -> dict[str, tuple[int, bool]]:
+    """Team → (people in it and the teams below it, whether the actor may see it), for
+    every team at once (children before parents, no walk per team)."""
+    order: list[str] = []
+    stack = list(tree.get(None, ()))
+    seen: set[str] = set()
+    while stack:
+        name = stack.pop()
+        if name not in seen:
+            seen.add(name)
+            order.append(name)
+            stack.extend(tree.get(name, ()))
+    found: dict[str, tuple[int, bool]] = {}
+    for name in reversed(order):  # every child is done before its parent
+        own = reach.sizes.get(name, 0)
+        total, mine = own, reach.actor.is_admin or reach.mine[name] == own
+        for child in tree.get(name, ()):
+            child_total, child_mine = found[child]
+            total, mine = total + child_total, mine and child_mine
+        found[name] = (total, mine and total > 0)
     return found
 
 
-def below(actor: Actor, people: Sequence[tuple[str, str | None, str | None]]) -> set[str]:
+def reach(uow: UnitOfWork, actor: Actor, teams: Sequence[str] | None = None) -> Reach:
+    """The actor's reach (over the teams named, or all), read inside an open unit of work:
+    the head counts per team and the people below the actor (not everyone in the org)."""
+    sizes = uow.people.team_sizes(teams)
     if actor.is_admin or actor.email is None:
-        return set()
-    return reports_below(actor.email, {email: boss for email, _, boss in people}) | {actor.email}
-
-
-def may_see(
-    actor: Actor,
-    teams: Sequence[str] | None,
-    members: dict[str | None, list[str]],
-    below: set[str],
-) -> bool:
-    """Admins see every team and the org; anyone else a team whose people are all themselves
-    or below them in the management chain (and that has people)."""
-    if actor.is_admin:
-        return True
-    if teams is None:
-        return False
-    people = [email for team in teams for email in members.get(team, ())]
-    return bool(people) and all(email in below for email in people)
+        return Reach(actor, sizes)
+    found = uow.people.below(actor.email)
+    me = uow.people.get(actor.email)
+    if me is not None:
+        found.append(me)
+    mine = Counter(person.team for person in found)
+    return Reach(actor, sizes, mine, frozenset(person.email for person in found))
