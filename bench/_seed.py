@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import random
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
 from skillgrid.domain.accounts import Account, WebSession
 from skillgrid.domain.assessments import MANAGER, SELF, Actor, Assessment, Entry, State
 from skillgrid.domain.leveling import Rating
-from skillgrid.domain.people import Person, Role, Team
+from skillgrid.domain.people import Person, Role, Team, reports_below
 from skillgrid.services import org_tree
 from skillgrid.services.accounts import hash_password
 from skillgrid.services.cycles import open_cycle
@@ -136,8 +137,8 @@ def _week(
     criteria: list[str],
 ) -> Week:
     people = {p.email: p for p in everyone}
-    directory = [(p.email, p.team, p.manager) for p in everyone]
-    tree, members = org_tree.children(teams), org_tree.members(directory)
+    tree, sizes = org_tree.children(teams), dict(Counter(p.team for p in everyone))
+    managers_of = {p.email: p.manager for p in everyone}
     reports: dict[str, list[str]] = {}
     for person in everyone:
         reports.setdefault(str(person.manager), []).append(person.email)
@@ -147,11 +148,10 @@ def _week(
         if person.role is Role.ENGINEER:
             engineers.append(Engineer(email, user.cookie, user.csrf, str(person.manager)))
             continue
-        actor = Actor(email, Role.MANAGER)
-        visible = org_tree.subtree(person.team, tree)
-        below = org_tree.below(actor, directory)
-        may_see = org_tree.may_see(actor, visible, members, below)
-        team = person.team if may_see else None
+        below = reports_below(email, managers_of) | {email}
+        mine = Counter(people[e].team for e in below)
+        reach = org_tree.Reach(Actor(email, Role.MANAGER), sizes, mine, frozenset(below))
+        team = person.team if reach.may_see(org_tree.subtree(person.team, tree)) else None
         managers.append(Manager(email, user.cookie, user.csrf, reports.get(email, []), team))
     return Week(engineers, managers, users[ADMIN], criteria)
 

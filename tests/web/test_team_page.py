@@ -30,4 +30,4 @@ def test_an_engineer_s_team_page_is_empty(app_client, uow_factory) -> None:
     cycles.open_cycle(uow_factory(), "2026-H2", "sre")
     sign_in(app_client, "ana@x.org")
     page = app_client.get("/team")
-    assert page.context["rows"] == [] and "Nobody reports to you" in page.text
+    assert page.context["rows"] == () and "Nobody reports to you" in page.text

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from skillgrid.db.people_repository import below_ids
+from skillgrid.db.people_repository import BELOW
 from skillgrid.db.tables import (
     AssessmentRow,
     CycleRow,
@@ -45,6 +45,13 @@ _ONE = (
         _assessments.c.rater == bindparam("rater"),
     )
 )
+_STATES = (
+    select(_people.c.email, _assessments.c.rater, _assessments.c.state)
+    .join(_people, _people.c.id == _assessments.c.person_id)
+    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
+    .where(_cycles.c.name == bindparam("cycle"))
+)
+_STATES_BELOW = _STATES.where(_assessments.c.person_id.in_(BELOW))
 _versions, _ladders = FrameworkVersionRow.__table__, FrameworkRow.__table__
 _CYCLES = (
     select(_cycles.c.name, _ladders.c.name, _versions.c.version, _cycles.c.open)
@@ -117,16 +124,9 @@ class SqlAssessmentRepository:
     def states(self, cycle: str, below: str | None = None) -> dict[str, dict[str, str]]:
         """person → rater → state of every assessment in a cycle (no ratings read); of the
         people below the manager ``below`` only, when given."""
-        query = (
-            select(PersonRow.email, AssessmentRow.rater, AssessmentRow.state)
-            .join(PersonRow, PersonRow.id == AssessmentRow.person_id)
-            .join(CycleRow, CycleRow.id == AssessmentRow.cycle_id)
-            .where(CycleRow.name == cycle)
-        )
-        if below is not None:
-            query = query.where(AssessmentRow.person_id.in_(below_ids(below)))
+        query = _STATES if below is None else _STATES_BELOW
         found: dict[str, dict[str, str]] = {}
-        for email, rater, state in self.session.execute(query):
+        for email, rater, state in self.session.execute(query, {"cycle": cycle, "below": below}):
             found.setdefault(email, {})[rater] = state
         return found
 

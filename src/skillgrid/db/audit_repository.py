@@ -8,7 +8,7 @@ import json
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from skillgrid.db.people_repository import below_ids
+from skillgrid.db.people_repository import BELOW
 from skillgrid.db.tables import AuditEntryRow, PersonRow
 from skillgrid.domain.audit import RATE, AuditEntry, AuditQuery, AuditScope
 
@@ -49,14 +49,15 @@ class SqlAuditRepository:
                 or_(AuditEntryRow.action != RATE, AuditEntryRow.actor == scope.me),
             )
             people = PersonRow.__table__
-            below = select(people.c.email).where(people.c.id.in_(below_ids(scope.me)))
+            below = select(people.c.email).where(people.c.id.in_(BELOW))
             statement = statement.where(or_(own, AuditEntryRow.person.in_(below)))
         statement = (
             statement.order_by(AuditEntryRow.at.desc(), AuditEntryRow.id.desc())
             .limit(query.limit)
             .offset(query.offset)
         )
-        return [_entry(row) for row in self.session.scalars(statement)]
+        params = {"below": scope.me if scope is not None else None}
+        return [_entry(row) for row in self.session.scalars(statement, params)]
 
 
 def _dump(value: dict[str, object] | None) -> str | None:

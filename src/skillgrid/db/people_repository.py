@@ -68,7 +68,8 @@ def below_ids(manager: object) -> Select[tuple[int]]:
     return select(down.c.id)
 
 
-_BELOW = _PEOPLE.where(_people.c.id.in_(below_ids(bindparam("email"))))
+BELOW = below_ids(bindparam("below"))  # the ids below the manager given as ``below``
+_BELOW = _PEOPLE.where(_people.c.id.in_(BELOW))
 
 
 class SqlPeopleRepository:
@@ -99,7 +100,7 @@ class SqlPeopleRepository:
 
     def below(self, email: str) -> list[Person]:
         """Everyone below ``email`` in the management chain, by email."""
-        return [_person(row) for row in self.session.execute(_BELOW, {"email": email})]
+        return [_person(row) for row in self.session.execute(_BELOW, {"below": email})]
 
     def team_sizes(self, teams: Sequence[str] | None = None) -> dict[str | None, int]:
         """Team name → how many people it has (None: people on no team); of the teams

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from skillgrid.db.people_repository import below_ids
+from skillgrid.db.people_repository import BELOW
 from skillgrid.db.tables import (
     AssessmentRow,
     CycleRow,
@@ -21,6 +21,19 @@ from skillgrid.domain.insight import OfficialLevels, Summary, pack_ids, unpack_i
 
 Ids = tuple[str, ...]
 
+_CYCLE = select(CycleRow.id).where(CycleRow.name == bindparam("cycle")).scalar_subquery()
+_LEVELS = (
+    select(OfficialTrackRow.person_id, OfficialTrackRow.track_key, OfficialTrackRow.level).where(
+        OfficialTrackRow.cycle_id == _CYCLE
+    ),
+    select(OfficialResultRow.person_id, PersonRow.email, OfficialResultRow.overall)
+    .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
+    .where(OfficialResultRow.cycle_id == _CYCLE),
+)
+_LEVELS_BELOW = (
+    _LEVELS[0].where(OfficialTrackRow.person_id.in_(BELOW)),
+    _LEVELS[1].where(OfficialResultRow.person_id.in_(BELOW)),
+)
 # A growth page reads one person's results across cycles: one statement, built once.
 _results, _tracks = OfficialResultRow.__table__, OfficialTrackRow.__table__
 _cycles, _people = CycleRow.__table__, PersonRow.__table__
@@ -240,26 +253,14 @@ class SqlSummaryRepository:
     def levels(self, cycle: str, below: str | None = None) -> dict[str, OfficialLevels]:
         """Everyone's stored official levels in a cycle, by email; of the people below the
         manager ``below`` only, when given."""
-        ids = cycle_ids(self.session, [cycle])
-        if not ids:
-            return {}
+        params = {"cycle": cycle, "below": below}
         tracks: dict[int, dict[str, int]] = {}
-        query = select(
-            OfficialTrackRow.person_id, OfficialTrackRow.track_key, OfficialTrackRow.level
-        ).where(OfficialTrackRow.cycle_id == ids[cycle])
-        results = (
-            select(OfficialResultRow.person_id, PersonRow.email, OfficialResultRow.overall)
-            .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
-            .where(OfficialResultRow.cycle_id == ids[cycle])
-        )
-        if below is not None:
-            query = query.where(OfficialTrackRow.person_id.in_(below_ids(below)))
-            results = results.where(OfficialResultRow.person_id.in_(below_ids(below)))
-        for person, key, level in self.session.execute(query):
+        query, results = _LEVELS if below is None else _LEVELS_BELOW
+        for person, key, level in self.session.execute(query, params):
             tracks.setdefault(person, {})[key] = level
         return {
             email: OfficialLevels(overall, tracks.get(person, {}))
-            for person, email, overall in self.session.execute(results)
+            for person, email, overall in self.session.execute(results, params)
         }
 
     def cycles_with_results(self) -> list[str]:

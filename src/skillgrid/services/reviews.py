@@ -23,6 +23,7 @@ from skillgrid.domain.insight import OfficialLevels
 from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person
 from skillgrid.services.assessments import assessment_context
+from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.results import level_assessment
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -92,12 +93,39 @@ class TeamRow:
     official: OfficialLevels | None
 
 
-def team_view(
-    uow: UnitOfWork, actor: Actor, cycle: str | None = None
-) -> tuple[Cycle | None, list[TeamRow]]:
+@dataclass(frozen=True)
+class TeamView:
+    """A manager's team in a cycle: every cycle to choose from, the one shown and its
+    ladder version, and a row per person below the manager."""
+
+    cycle: Cycle | None
+    cycles: tuple[Cycle, ...]
+    framework: Framework | None
+    rows: tuple[TeamRow, ...]
+
+    @property
+    def top(self) -> int:
+        return len(self.framework.levels) if self.framework else 0
+
+    @property
+    def coverage(self) -> dict[str, list[int]]:
+        """Track key → how many people reached each level 1..top (officially)."""
+        if self.framework is None:
+            return {}
+        leveled = [row.official for row in self.rows if row.official is not None]
+        return {
+            track.key: [
+                sum(1 for r in leveled if r.tracks[track.key] >= level)
+                for level in range(1, self.top + 1)
+            ]
+            for track in self.framework.tracks
+        }
+
+
+def team_view(uow: UnitOfWork, actor: Actor, cycle: str | None = None) -> TeamView:
     """Everyone below the actor (everyone for an admin) with their assessment states in the
     cycle (the newest by default) and their official levels there, if finalized — read from
-    the stored official results, so a department of hundreds is three queries."""
+    the stored official results, so a department of hundreds is a few statements."""
     below = None if actor.is_admin else actor.email or ""
     with uow:
         people = uow.people.people() if below is None else uow.people.below(below)
@@ -105,6 +133,10 @@ def team_view(
         chosen = next((c for c in cycles if c.name == cycle), cycles[-1] if cycles else None)
         if cycle is not None and (chosen is None or chosen.name != cycle):
             raise NotFound(f"no cycle {cycle!r}")
-        states = uow.assessments.states(chosen.name, below) if chosen else {}
-        levels = uow.summaries.levels(chosen.name, below) if chosen else {}
-        return chosen, [TeamRow(p, states.get(p.email, {}), levels.get(p.email)) for p in people]
+        if chosen is None:
+            return TeamView(None, (), None, tuple(TeamRow(p, {}, None) for p in people))
+        framework = get_framework_in(uow, chosen.framework, chosen.version)
+        states = uow.assessments.states(chosen.name, below)
+        levels = uow.summaries.levels(chosen.name, below)
+    rows = tuple(TeamRow(p, states.get(p.email, {}), levels.get(p.email)) for p in people)
+    return TeamView(chosen, tuple(cycles), framework, rows)

@@ -181,9 +181,9 @@ def team(uow: UowDep, user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any
     """The caller's reports (everyone for an admin): states and official levels in a cycle."""
     from skillgrid.services.reviews import team_view
 
-    chosen, rows = team_view(uow, user.actor, cycle)
+    view = team_view(uow, user.actor, cycle)
     return {
-        "cycle": chosen.name if chosen else None,
+        "cycle": view.cycle.name if view.cycle else None,
         "people": [
             {
                 "email": r.person.email,
@@ -193,7 +193,7 @@ def team(uow: UowDep, user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any
                 "overall": r.official.overall if r.official else None,
                 "tracks": dict(r.official.tracks) if r.official else None,
             }
-            for r in rows
+            for r in view.rows
         ],
     }
 

@@ -18,32 +18,19 @@ def team_page(
     user: CurrentUser,
     cycle: str | None = Query(None, max_length=100),
 ) -> Response:
-    from skillgrid.services.cycles import list_cycles
-    from skillgrid.services.frameworks import get_framework
     from skillgrid.services.reviews import team_view
 
-    chosen, rows = team_view(uow, user.actor, cycle)
-    framework = get_framework(uow, chosen.framework, chosen.version) if chosen else None
-    top = len(framework.levels) if framework else 0
-    coverage = {}
-    if framework is not None:
-        leveled = [row.official for row in rows if row.official is not None]
-        coverage = {
-            t.key: [
-                sum(1 for r in leveled if r.tracks[t.key] >= level) for level in range(1, top + 1)
-            ]
-            for t in framework.tracks
-        }
+    view = team_view(uow, user.actor, cycle)
     return templates_of(request).TemplateResponse(
         request,
         "team.html",
         {
             "user": user,
-            "cycle": chosen,
-            "rows": rows,
-            "framework": framework,
-            "top": top,
-            "coverage": coverage,
-            "cycles": list_cycles(uow),
+            "cycle": view.cycle,
+            "rows": view.rows,
+            "framework": view.framework,
+            "top": view.top,
+            "coverage": view.coverage,
+            "cycles": view.cycles,
         },
     )
