@@ -44,6 +44,7 @@ class Criterion:
     position: int
     text: str
     uid: str | None = None
+    id: str = field(init=False, compare=False, repr=False)  # <TRACK_KEY>.<level>.<n>
 
     def __init__(
         self,
@@ -61,10 +62,7 @@ class Criterion:
         _set(self, "position", position)
         _set(self, "text", text)
         _set(self, "uid", uid)
-
-    @property
-    def id(self) -> str:
-        return criterion_id(self.track, self.level, self.position)
+        _set(self, "id", f"{track}.{level}.{position}")  # read on every page: made once
 
 
 def criterion_id(track: str, level: int, position: int) -> str:

@@ -5,11 +5,16 @@ or ticking the person's existing ones: ticked is linked, unticked is not); save 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from skillgrid.domain.assessments import Entry
+from skillgrid.domain.evidence import Evidence
+from skillgrid.domain.framework import Criterion, Level
+from skillgrid.services.reviews import ReviewView
 from skillgrid.web.deps import CurrentUser, FormFields, UowDep, check_csrf, templates_of
 
 router = APIRouter(include_in_schema=False)
@@ -30,15 +35,6 @@ def assess_page(
 
     view = review_view(uow, user.actor, email, cycle, rater)
     changes = history(uow, user, "assessment", entity_id(view.assessment))
-    ids = {c.uid: c.id for c in view.framework.criteria}
-    evidence = {cid: [e for e in view.evidence if uid in e.criteria] for uid, cid in ids.items()}
-    unlinked = {}
-    if view.can_link_evidence:
-        unlinked = {
-            cid: [e for e in view.evidence if uid not in e.criteria] for uid, cid in ids.items()
-        }
-    entries = {ids[uid]: e for uid, e in view.assessment.entries.items() if uid in ids}
-    others = {a.rater: {ids[u]: e for u, e in a.entries.items() if u in ids} for a in view.others}
     return templates_of(request).TemplateResponse(
         request,
         "assess.html",
@@ -46,14 +42,57 @@ def assess_page(
             "user": user,
             "view": view,
             "history": changes,
-            "entries": entries,
-            "others": others,
-            "evidence": evidence,
-            "unlinked": unlinked,
+            "cells": cells(view),
             "open_levels": view.open_levels(),
             "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
         },
     )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One criterion on the page: its rating, the other raters' beside it (and who differs),
+    the evidence linked to it and, where the person may link more, the rest."""
+
+    criterion: Criterion
+    entry: Entry | None
+    others: tuple[tuple[str, Entry], ...]
+    differ: tuple[str, ...]
+    linked: tuple[Evidence, ...]
+    unlinked: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    level: Level
+    lines: tuple[Line, ...]
+
+    @property
+    def rated(self) -> int:
+        return sum(1 for line in self.lines if line.entry is not None)
+
+
+def cells(view: ReviewView) -> dict[str, list[Cell]]:
+    """Track key → its non-empty cells, each criterion with what the page shows of it."""
+    evidence = view.evidence
+    found: dict[str, list[Cell]] = {}
+    for track in view.framework.tracks:
+        found[track.key] = [
+            Cell(level, tuple(_line(view, c, evidence) for c in items))
+            for level in view.framework.levels
+            if (items := view.framework.cell(track.key, level.number))
+        ]
+    return found
+
+
+def _line(view: ReviewView, criterion: Criterion, evidence: tuple[Evidence, ...]) -> Line:
+    uid = criterion.uid or ""  # a stored ladder's criteria all have one
+    entry = view.assessment.entries.get(uid)
+    others = tuple((a.rater, a.entries[uid]) for a in view.others if uid in a.entries)
+    differ = tuple(r for r, given in others if entry is None or given.rating != entry.rating)
+    linked = tuple(e for e in evidence if uid in e.criteria)
+    unlinked = () if not view.can_link_evidence else tuple(e for e in evidence if e not in linked)
+    return Line(criterion, entry, others, differ, linked, unlinked)
 
 
 @router.post("/people/{email}/assess/{cycle}/{rater}")
