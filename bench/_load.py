@@ -27,6 +27,7 @@ class Stats:
     conflict_reasons: Counter[str] = field(default_factory=Counter)  # why the 409s
     statuses: Counter[str] = field(default_factory=Counter)  # what the errors were
     lags: list[float] = field(default_factory=list)  # how late the client sent
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (due, latency)
     seconds: float = 0.0  # from the first measured due time to the last measured answer
     client_cpu: float = 0.0  # share of one core the client process used
     server_cpu: float = 0.0  # cores the server processes used on average
@@ -118,6 +119,7 @@ class Loop:
         response, outcome = await self._send(planned.request, planned.expect)
         if stats is not None:
             stats.add(planned.kind, loop.time() - due, outcome, response)
+            stats.timeline.append((due, loop.time() - due))
         try:
             if response is not None and planned.after is not None:
                 planned.after(response)

@@ -47,7 +47,7 @@ from _http import Pool
 from _load import Loop, Stats
 from _mix import planner
 from _seed import Week, prepare
-from _sequential import FLOOR, GROWTH, HELLO, by_kind, one_at_a_time, subjects
+from _sequential import FLOOR, GROWTH, HELLO, SAVE, WARM_UP, by_kind, one_at_a_time, subjects
 from _servers import (
     HERE,
     SKILLGRID,
@@ -154,6 +154,7 @@ async def load(args: argparse.Namespace, backend: str, port: int, pid: int, week
         pool.close()
     _report.table(stats)
     _report.summary(stats, args.rate, backend)
+    _report.worst_seconds(stats)
     _report.verdict(stats, args.rate, args.seconds, backend)
     return _report.passes(stats)
 
@@ -201,16 +202,22 @@ def timings(args: argparse.Namespace, env: dict[str, str], week: Week) -> bool:
     bare hello and, if there is one, the floor server."""
     if args.sequential <= 0:
         return True
-    servers = [serve(args, env), start([*UVICORN, "hello_app:app"], env)]
+    with tempfile.TemporaryFile() as log:  # SkillGrid's request log: its time per request
+        return _timings(args, env, week, log)
+
+
+def _timings(args: argparse.Namespace, env: dict[str, str], week: Week, log: IO[bytes]) -> bool:
+    servers = [serve(args, env, log), start([*UVICORN, "hello_app:app"], env)]
     ports = {GROWTH: servers[0][1], HELLO: servers[1][1]}
-    # FLOOR HOOK: bench/floor_app.py (another engineer's) reads the same growth data with
-    # the bare driver and renders the same template, on the same database and sessions
+    # bench/floor_app.py reads the same growth data with the bare driver and renders the
+    # same template, on the same database and sessions
     if (HERE / "floor_app.py").exists():
         servers.append(start([*UVICORN, "floor_app:app"], env))
         ports[FLOOR] = servers[-1][1]
     try:  # uvicorn listens once the app has started
         rng = random.Random(args.seed)
         times = asyncio.run(one_at_a_time(subjects(week, ports, rng), args.sequential))
+        server = server_times(log)
         kinds = asyncio.run(by_kind(week, ports[GROWTH], max(10, args.sequential // 10), rng))
     except (RuntimeError, OSError) as error:
         print(f"\none request at a time: failed ({error})")
@@ -218,9 +225,31 @@ def timings(args: argparse.Namespace, env: dict[str, str], week: Week) -> bool:
     finally:
         stop(*(process for process, _ in servers))
     print("\none request at a time (medians):")
-    ok = _report.sequential(times, FLOOR if FLOOR in ports else None)
+    ok = _report.sequential(times, server, FLOOR if FLOOR in ports else None)
     _report.costs(kinds)
     return ok
+
+
+SERVER_TIMED = {  # what the request log calls the one-at-a-time requests
+    ("GET", "/people/{email}/growth"): GROWTH,
+    ("POST", "/people/{email}/assess/{cycle}/{rater}"): SAVE,
+}
+
+
+def server_times(log: IO[bytes]) -> dict[str, list[float]]:
+    """The server's own time (its request log's ``duration_ms``: from the first middleware
+    to the last byte handed to the server) of the one-at-a-time requests, warm-up left out."""
+    log.seek(0)
+    found: dict[str, list[float]] = {name: [] for name in SERVER_TIMED.values()}
+    for raw in log:
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        name = SERVER_TIMED.get((entry.get("method"), entry.get("route")))
+        if name is not None and entry.get("message") == "request":
+            found[name].append(entry["duration_ms"] / 1000)
+    return {name: values[WARM_UP:] for name, values in found.items()}
 
 
 def errors_logged(log: IO[bytes]) -> None:
