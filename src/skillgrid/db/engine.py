@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +51,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _use_wal(cursor, busy_timeout_ms)
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -62,6 +64,21 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # writer committed would be refused at once, however long the timeout
         writes = connection.get_execution_options().get(WRITES, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _use_wal(cursor: Any, busy_timeout_ms: int) -> None:
+    """WAL journal mode (stored in the file, so set once per new file). Processes that open a
+    new file at the same moment each need it alone to switch: SQLite refuses all but one at
+    once ("database is locked", without waiting the busy timeout), so try again until then."""
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 WRITES = "skillgrid_writes"  # execution option: the transaction will write
