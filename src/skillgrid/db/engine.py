@@ -15,15 +15,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from skillgrid.domain.errors import ConfigurationError
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) -> Engine:
-    """An engine for ``url``. SQLite gets WAL, a busy timeout, foreign keys and real
-    transactions (BEGIN issued by SQLAlchemy, not guessed by the driver)."""
+def make_engine(
+    url: str, *, busy_timeout_ms: int = 5000, echo: bool = False, pool_size: int = 5
+) -> Engine:
+    """An engine for ``url``, keeping up to ``pool_size`` connections open (SQLAlchemy's
+    default of 5 unless told; up to 10 more are opened when all are in use, and closed when
+    given back). SQLite gets WAL, a busy timeout, foreign keys and real transactions (BEGIN
+    issued by SQLAlchemy, not guessed by the driver)."""
     parsed = _parse(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver SkillGrid ships
         url = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True)
+        return create_engine(
+            url, echo=echo, hide_parameters=not echo, pool_pre_ping=True, pool_size=pool_size
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -31,6 +37,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) ->
         echo=echo,
         hide_parameters=not echo,  # errors (and logs) never carry the values: personal data
         connect_args={"timeout": busy_timeout_ms / 1000},
+        pool_size=pool_size,
     )
     _configure_sqlite(engine, busy_timeout_ms)
     return engine
