@@ -3,6 +3,13 @@ newest migration."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import text
+
 from skillgrid.db.engine import make_engine
 from skillgrid.db.migrate import HEAD, current_revision, head_revision, upgrade
 
@@ -77,5 +84,56 @@ def test_0011_keeps_every_session_and_api_token_while_users_loses_its_counter(
             columns = {c["name"] for c in inspect(connection).get_columns("users")}
         assert kept == [1, 1, 1]
         assert "failed_logins" not in columns and "locked_until" not in columns
+    finally:
+        engine.dispose()
+
+
+SRC = Path(__file__).parents[2] / "src"  # this checkout's code, in the processes too
+UPGRADE_ON_GO = """
+import sys
+from skillgrid.db.engine import make_engine
+from skillgrid.db.migrate import upgrade
+engine = make_engine(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.readline()
+print(upgrade(engine), flush=True)
+"""
+
+
+def test_servers_started_together_on_an_empty_database_migrate_it_once_and_all_start(
+    database_url: str,
+) -> None:
+    """As ``skillgrid serve`` on several hosts (or with several workers) at one moment."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+    }
+    command = [sys.executable, "-c", UPGRADE_ON_GO, database_url]
+    servers = [
+        subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for server in servers:  # every process has imported everything and made its engine
+        assert server.stdout is not None and server.stdout.readline() == "ready\n"
+    for server in servers:
+        assert server.stdin is not None
+        server.stdin.write("go\n")
+        server.stdin.flush()
+    answers = [server.communicate(timeout=120) for server in servers]
+    errors = [line for _, err in answers for line in err.splitlines() if line.startswith("sql")]
+    assert [server.returncode for server in servers] == [0] * 4, errors
+    assert sorted(out.strip() for out, _ in answers) == ["False"] * 3 + ["True"]
+    engine = make_engine(database_url)
+    try:
+        assert current_revision(engine) == HEAD
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:
         engine.dispose()

@@ -4,6 +4,9 @@ every process on the database, pruned, and never a long lockout for the real use
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +24,7 @@ from skillgrid.domain.throttle import (
     Throttled,
 )
 from skillgrid.services import accounts, audit
+from skillgrid.services import sign_in as sign_in_service
 from skillgrid.services.sign_in import Attempt, NewSession, sign_in
 
 SECRET = "correct horse battery"
@@ -178,3 +182,76 @@ def test_the_failure_that_slows_an_account_says_so_in_the_trail(ready) -> None:
     newest = audit.list_audit(ready(), OPERATOR, AuditQuery(person="ana@x.org", limit=1))[0]
     assert newest.action == "sign_in_failed"
     assert newest.after == {"address": STRANGER, "wait_seconds": 15}
+
+
+class CountingHasher:
+    """The real argon2 hasher, counting every password it checks (``verify``, or ``hash``
+    for an unknown account) — the guesses an attacker actually got."""
+
+    def __init__(self) -> None:
+        self.checks = 0
+        self.lock = threading.Lock()
+        self.real = accounts.password_hasher()
+
+    def __call__(self) -> CountingHasher:
+        return self
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self.lock:
+            self.checks += 1
+        return bool(self.real.verify(stored, password))
+
+    def hash(self, password: str) -> str:
+        with self.lock:
+            self.checks += 1
+        return str(self.real.hash(password))
+
+
+def all_at_once(count: int, one: Callable[[int], object]) -> Counter[str]:
+    """Run ``one(0)`` … ``one(count - 1)`` in threads released together: what each raised."""
+    outcomes: Counter[str] = Counter()
+    lock, go = threading.Lock(), threading.Barrier(count)
+
+    def run(n: int) -> None:
+        go.wait()
+        try:
+            one(n)
+            outcome = "signed in"
+        except Throttled as error:
+            outcome = f"throttled ({error.scope})"
+        except SignInError:
+            outcome = "wrong"
+        with lock:
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.fixture
+def hasher(monkeypatch: pytest.MonkeyPatch) -> CountingHasher:
+    counting = CountingHasher()
+    monkeypatch.setattr(sign_in_service, "password_hasher", counting)
+    return counting
+
+
+def test_concurrent_guesses_from_one_address_get_no_more_password_checks_than_its_limit(
+    ready, hasher: CountingHasher
+) -> None:
+    outcomes = all_at_once(
+        16, lambda n: attempt(ready, f"user{n}@x.org", WRONG, STRANGER, T0, limit=3)
+    )
+    assert hasher.checks == 3
+    assert outcomes == {"wrong": 3, "throttled (address)": 13}
+
+
+def test_concurrent_guesses_at_one_account_from_many_addresses_get_its_free_checks_only(
+    ready, hasher: CountingHasher
+) -> None:
+    outcomes = all_at_once(16, lambda n: attempt(ready, "ana@x.org", WRONG, f"203.0.113.{n}", T0))
+    assert hasher.checks == ACCOUNT_FREE
+    assert outcomes == {"wrong": ACCOUNT_FREE, "throttled (account)": 16 - ACCOUNT_FREE}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from skillgrid.config import Settings
+from skillgrid.web.app import create_app
 from tests.web.conftest import sign_in
 
 
@@ -31,3 +34,11 @@ def test_metrics_count_requests_by_route_and_read_the_database(app_client) -> No
     states = {s.labels["state"]: s.value for s in families["skillgrid_assessments"].samples}
     assert states == {"draft": 0, "submitted": 0, "finalized": 0}
     assert families["skillgrid_open_cycles"].samples[0].value == 0
+
+
+def test_every_web_thread_has_a_pooled_connection_so_none_waits_for_one(
+    database_url: str,
+) -> None:
+    app = create_app(Settings(database_url=database_url, web_threads=24))
+    with TestClient(app):
+        assert app.state.engine.pool.size() == 24  # SQLAlchemy's default would keep 5

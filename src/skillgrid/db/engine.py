@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +15,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from skillgrid.domain.errors import ConfigurationError
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) -> Engine:
-    """An engine for ``url``. SQLite gets WAL, a busy timeout, foreign keys and real
-    transactions (BEGIN issued by SQLAlchemy, not guessed by the driver)."""
+def make_engine(
+    url: str, *, busy_timeout_ms: int = 5000, echo: bool = False, pool_size: int = 5
+) -> Engine:
+    """An engine for ``url``, keeping up to ``pool_size`` connections open (SQLAlchemy's
+    default of 5 unless told; up to 10 more are opened when all are in use, and closed when
+    given back). SQLite gets WAL, a busy timeout, foreign keys and real transactions (BEGIN
+    issued by SQLAlchemy, not guessed by the driver)."""
     parsed = _parse(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver SkillGrid ships
         url = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True)
+        return create_engine(
+            url, echo=echo, hide_parameters=not echo, pool_pre_ping=True, pool_size=pool_size
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -29,6 +37,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) ->
         echo=echo,
         hide_parameters=not echo,  # errors (and logs) never carry the values: personal data
         connect_args={"timeout": busy_timeout_ms / 1000},
+        pool_size=pool_size,
     )
     _configure_sqlite(engine, busy_timeout_ms)
     return engine
@@ -49,7 +58,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _use_wal(cursor, busy_timeout_ms)
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -62,6 +71,21 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # writer committed would be refused at once, however long the timeout
         writes = connection.get_execution_options().get(WRITES, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _use_wal(cursor: Any, busy_timeout_ms: int) -> None:
+    """WAL journal mode (stored in the file, so set once per new file). Processes that open a
+    new file at the same moment each need it alone to switch: SQLite refuses all but one at
+    once ("database is locked", without waiting the busy timeout), so try again until then."""
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 WRITES = "skillgrid_writes"  # execution option: the transaction will write

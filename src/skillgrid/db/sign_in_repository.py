@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from skillgrid.db.tables import SignInFailureRow, TrustedDeviceRow, UserRow
@@ -13,6 +14,17 @@ from skillgrid.db.tables import SignInFailureRow, TrustedDeviceRow, UserRow
 class SqlSignInRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def hold_attempts(self, address: str, account: str) -> None:
+        """Until this transaction ends, other sign-ins from ``address`` or on ``account``
+        wait here, so each one counts the failures of those before it. On PostgreSQL: a
+        transaction-level advisory lock on each, taken in one order (no deadlock); SQLite
+        needs none, since a write transaction (BEGIN IMMEDIATE) already excludes every other
+        writer."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        for key in sorted({_lock_key("address", address), _lock_key("account", account)}):
+            self.session.execute(select(func.pg_advisory_xact_lock(key)))
 
     def failures_from(self, address: str, since: dt.datetime) -> list[dt.datetime]:
         """When the failures from ``address`` after ``since`` happened."""
@@ -99,6 +111,12 @@ class SqlSignInRepository:
         """A new password: no browser stays trusted."""
         user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
         self.session.execute(delete(TrustedDeviceRow).where(TrustedDeviceRow.user_id == user_id))
+
+
+def _lock_key(kind: str, name: str) -> int:
+    """A signed 64-bit advisory-lock key for one address or account."""
+    digest = hashlib.sha256(f"skillgrid sign-in {kind} {name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -2,11 +2,13 @@
 in :mod:`skillgrid.domain.throttle`), and start a session.
 
 Failures are stored in the database, so every process on one PostgreSQL counts the same
-ones; a row lives one throttling window and is then pruned. A browser that signs in gets a
-trusted-browser token (its cookie; the table holds only its hash): failures of strangers
-on the account do not slow that browser down. The audit trail records each sign-in and
-each failure on an existing account, with the client address — never the password, the
-email as typed for an unknown account, or a token."""
+ones; a row lives one throttling window and is then pruned. An attempt counts as a failure
+from the moment it passes the throttle until its password proves right, so attempts made
+at the same moment, on any process, cannot all get past the limits. A browser that signs
+in gets a trusted-browser token (its cookie; the table holds only its hash): failures of
+strangers on the account do not slow that browser down. The audit trail records each
+sign-in and each failure on an existing account, with the client address — never the
+password, the email as typed for an unknown account, or a token."""
 
 from __future__ import annotations
 
@@ -64,12 +66,41 @@ def sign_in(
     address_limit: int = ADDRESS_LIMIT,
 ) -> NewSession:
     """A new session for a right password. Raises :class:`Throttled` (checked before the
-    password, so a throttled guess learns nothing) or :class:`SignInError`."""
+    password, so a throttled guess learns nothing) or :class:`SignInError`.
+
+    Three steps, so that no lock is held while argon2 runs (tens of milliseconds) and yet
+    attempts made at the same moment cannot all pass the throttle: the first short
+    transaction, one at a time per address and per account, checks the throttle and counts
+    the attempt as a failure; then the password is checked; then a second transaction
+    forgets that failure (and the account's earlier ones from here) for a right password."""
     now = now or dt.datetime.now(dt.UTC)
     email = attempt.email.strip().lower()
     key = account_key(email)
+    trusted, account, person = _admit(uow, attempt, email, key, now, address_limit)
+    # argon2 takes tens of milliseconds: never inside a transaction that holds a lock
+    if not _password_right(account, person, attempt.password):
+        if account is not None:
+            with uow.write():
+                _audit_failure(uow, email, attempt.address, key, trusted, now)
+                uow.commit()
+        raise SignInError(WRONG)
+    return _start_session(uow, attempt, email, key, trusted, now)
+
+
+def _admit(
+    uow: UnitOfWork,
+    attempt: Attempt,
+    email: str,
+    key: str,
+    now: dt.datetime,
+    address_limit: int,
+) -> tuple[str | None, Account | None, Person | None]:
+    """Raise :class:`Throttled`, or store the attempt as a failure (until its password
+    proves right): the trusted-browser token (hashed) it came with, the account, the
+    person."""
     device = token_digest(attempt.device) if attempt.device else None
-    with uow:
+    with uow.write():
+        uow.sign_ins.hold_attempts(attempt.address, key)  # those in flight count: see sign_in
         trusted = device if device and uow.sign_ins.device_owner(device) == email else None
         from_address = uow.sign_ins.failures_from(attempt.address, now - ADDRESS_WINDOW)
         wait = address_wait(from_address, now, address_limit)
@@ -80,18 +111,24 @@ def sign_in(
             raise Throttled("account", wait)
         account = uow.accounts.get(email)
         person = uow.people.get(email)
-    # argon2 takes tens of milliseconds: never inside a transaction that holds a lock
-    right = _password_right(account, person, attempt.password)
-    with uow.write():
-        if not right:
-            uow.sign_ins.add_failure(now, attempt.address, key, trusted)
-            uow.sign_ins.prune_failures(now - KEPT)
-            if account is not None:
-                _audit_failure(uow, email, attempt.address, key, trusted, now)
-            uow.commit()
-            raise SignInError(WRONG)
-        uow.sign_ins.forget_failures(key, attempt.address, trusted)
+        uow.sign_ins.add_failure(now, attempt.address, key, trusted)
         uow.sign_ins.prune_failures(now - KEPT)
+        uow.commit()
+    return trusted, account, person
+
+
+def _start_session(
+    uow: UnitOfWork,
+    attempt: Attempt,
+    email: str,
+    key: str,
+    trusted: str | None,
+    now: dt.datetime,
+) -> NewSession:
+    """After a right password: forget the account's failures from this address or browser
+    (the attempt's own among them), trust the browser, start the session."""
+    with uow.write():
+        uow.sign_ins.forget_failures(key, attempt.address, trusted)
         kept = attempt.device if trusted and attempt.device else secrets.token_urlsafe(32)
         uow.sign_ins.trust_device(email, token_digest(kept), now)
         uow.sign_ins.prune_devices(email, now - DEVICE_LIFETIME, DEVICES_PER_ACCOUNT)

@@ -132,6 +132,7 @@ class AccountRepository(Protocol):
 
 
 class SignInRepository(Protocol):
+    def hold_attempts(self, address: str, account: str) -> None: ...
     def failures_from(self, address: str, since: dt.datetime) -> list[dt.datetime]: ...
     def failures_of(
         self, account: str, device: str | None, since: dt.datetime

@@ -39,7 +39,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from skillgrid.db.migrate import upgrade
         from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
 
-        engine = make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        engine = make_engine(
+            settings.database_url,
+            busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            pool_size=settings.web_threads,  # a connection for each thread: none waits
+        )
         upgrade(engine)
         factory = make_session_factory(engine)
         app.state.engine = engine
