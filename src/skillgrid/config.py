@@ -70,13 +70,21 @@ class Settings(BaseSettings):
         "must wait.",
     )
     web_threads: int = Field(
-        default=4,
+        default=2,
         ge=1,
         le=256,
         description="Threads per app process for database work and page rendering (they "
         "share one interpreter lock: more than a few only slows each down).",
     )
 
+    max_in_flight: int = Field(
+        default=64,
+        ge=1,
+        le=100_000,
+        description="Requests one app process takes at once (answering, or waiting for a "
+        "thread); past it, 503 with Retry-After: 1 at once instead of a queue that answers "
+        "everyone late. /healthz always answers; /readyz says busy meanwhile.",
+    )
     expensive_per_account: int = Field(
         default=2,
         ge=1,

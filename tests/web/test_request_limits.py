@@ -116,3 +116,63 @@ def _csrf(client) -> str:  # type: ignore[no-untyped-def]
 
     page = client.get("/evidence/suggest").text
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+
+def test_past_its_limit_a_process_answers_503_at_once_and_health_still_answers(
+    app_client,
+) -> None:
+    sign_in(app_client, "ana@x.org")
+    load = app_client.app.state.load
+    load.in_flight += load.limit  # that many requests already taken
+    try:
+        busy = app_client.get("/ladders/sre")
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+        assert "retry" in busy.json()["detail"]
+        assert busy.headers["x-frame-options"] == "DENY"  # security headers on it too
+        assert app_client.get("/healthz").status_code == 200
+        ready = app_client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["status"] == "busy"
+    finally:
+        load.in_flight -= load.limit
+    assert app_client.get("/ladders/sre").status_code == 200
+    assert app_client.get("/readyz").status_code == 200
+
+
+def test_a_client_that_hangs_up_while_sending_is_no_server_error(app_client, caplog) -> None:
+    import asyncio
+    import logging
+
+    sign_in(app_client, "ana@x.org")
+    cookie = f"skillgrid_session={app_client.cookies['skillgrid_session']}"
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/evidence/accept",
+        "raw_path": b"/evidence/accept",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"cookie", cookie.encode()),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", b"100"),
+        ],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    with caplog.at_level(logging.INFO, logger="skillgrid.request"):
+        asyncio.run(app_client.app(scope, receive, send))
+    assert sent[0]["status"] == 499
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException  # FastAPI's and routing's own 404/405
+from starlette.requests import ClientDisconnect
 
 from skillgrid.config import Settings
 from skillgrid.domain.assessments import Forbidden, StateError
@@ -22,7 +23,7 @@ from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridErr
 from skillgrid.logs import configure_logging
 from skillgrid.web.deps import NotSignedIn, templates_of
 from skillgrid.web.etag import BodyETag
-from skillgrid.web.limits import ExpensiveRequests, TooBusy
+from skillgrid.web.limits import ExpensiveRequests, Load, ShedLoad, TooBusy
 from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics
 from skillgrid.web.request_log import RequestLog
 from skillgrid.web.security import MAX_BODY, LimitBody, SecurityHeaders
@@ -65,10 +66,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates()
     app.state.metrics = Metrics()
     app.state.expensive = ExpensiveRequests(settings.expensive_per_account)
+    app.state.load = Load(settings.max_in_flight)
     app.state.metrics.registry.register(DatabaseCollector(app))
     app.add_middleware(BodyETag)
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBody, limit=MAX_BODY)
+    app.add_middleware(ShedLoad, load=app.state.load)
+    app.add_middleware(SecurityHeaders)  # on every answer, 413 and 503 included
     app.add_middleware(MeasureRequests, metrics=app.state.metrics)
     app.add_middleware(RequestLog)  # the outermost: it logs every answer, 413s included
     static = resources.files("skillgrid.web").joinpath("static")
@@ -102,8 +105,10 @@ def routers() -> list[tuple[str, APIRouter]]:
         team,
     )
 
-    pages = [health, admin, assess, audit, auth, evidence, ladders, people, team, insight]
-    api = [api_audit, api_frameworks, api_people, api_insight, api_suggestions, api_tokens]
+    # Routes are matched in this order, one after another: the pages and answers of a
+    # review week first (each router passed costs a request a few microseconds a route)
+    pages = [people, assess, team, ladders, insight, health, auth, evidence, admin, audit]
+    api = [api_people, api_frameworks, api_insight, api_suggestions, api_tokens, api_audit]
     return [("", module.router) for module in pages] + [("/api/v1", m.router) for m in api]
 
 
@@ -162,6 +167,12 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, _: NotSignedIn) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, _: ClientDisconnect) -> Response:
+        # the client hung up while sending its request: nobody reads the answer, nothing
+        # was done, and it is not the server's error (logged as 499, as nginx does)
+        return Response(status_code=499)
 
     @app.exception_handler(TooBusy)
     async def too_busy(request: Request, error: TooBusy) -> Response:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 RETRY_AFTER = 5  # seconds: expensive requests take about that long at most
 
@@ -59,3 +60,57 @@ def expensive(request: Request, account: str) -> Iterator[None]:
     counter: ExpensiveRequests = request.app.state.expensive
     with counter.hold(account):
         yield
+
+
+class Load:
+    """How many requests this process has taken and not yet answered, and how many it takes
+    at most (the event loop is one thread: no lock needed)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.in_flight = 0
+
+    @property
+    def shedding(self) -> bool:
+        return self.in_flight >= self.limit
+
+
+class ShedLoad:
+    """Pure ASGI middleware: when ``load.limit`` requests are already in this process,
+    answer 503 with Retry-After at once instead of queueing one more. An overloaded server
+    that queues everything answers everyone late (and works on for clients long gone);
+    one that sheds answers most on time and tells the rest to come back. The health check
+    always answers; readiness says "busy" while shedding, so a load balancer sends the next
+    requests elsewhere."""
+
+    def __init__(self, app: ASGIApp, load: Load) -> None:
+        self.app, self.load = app, load
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz"):
+            await self.app(scope, receive, send)
+            return
+        if self.load.shedding:
+            await _busy(send)
+            return
+        self.load.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.load.in_flight -= 1
+
+
+async def _busy(send: Send) -> None:
+    body = b'{"detail": "the server is busy: retry in a second"}'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", b"1"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -146,6 +146,8 @@ def readyz(request: Request) -> Response:
         return JSONResponse(
             {"status": "migrating", "schema": revision, "expected": HEAD}, status_code=503
         )
+    if request.app.state.load.shedding:
+        return JSONResponse({"status": "busy", "schema": revision}, status_code=503)
     return JSONResponse({"status": "ready", "schema": revision})
 
 
