@@ -10,6 +10,7 @@ from skillgrid.domain.assessments import MANAGER, SELF, Actor, Assessment, Cycle
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Framework
+from skillgrid.domain.insight import Summary, stored_result
 from skillgrid.domain.leveling import SCALE, LevelResult, Rating, level
 from skillgrid.domain.people import Person, normal_email
 from skillgrid.domain.policies import Policy, PolicyError, parse_policy
@@ -43,10 +44,20 @@ class CriterionLine:
 
 
 @dataclass(frozen=True)
-class CycleResult:
+class StoredResult:
+    """An official result: the cycle, the ladder version it was made on and the levels,
+    gaps and progress."""
+
     cycle: Cycle
     framework: Framework
     result: LevelResult
+
+
+@dataclass(frozen=True)
+class CycleResult(StoredResult):
+    """An official result leveled from its ratings, with the assessment and the other
+    raters' handed-over assessments beside it."""
+
     official: Assessment
     others: tuple[Assessment, ...]
 
@@ -58,8 +69,8 @@ class PersonReport:
     person: Person
     current: CycleResult
     lines: tuple[CriterionLine, ...]
-    previous: CycleResult | None
-    history: tuple[CycleResult, ...]
+    previous: StoredResult | None
+    history: tuple[StoredResult, ...]
 
     @property
     def change(self) -> dict[str, int]:
@@ -92,14 +103,74 @@ def person_report(
     policy: str | None = None,
 ) -> PersonReport:
     """A person's official result (in ``cycle``, or their latest finalized one), the other
-    ratings beside it, and their history."""
+    ratings beside it, and their history. The history is the stored results (kept by the
+    writes that change them) and only the cycle shown is leveled from its ratings; under
+    another ``policy`` than the ladder's, every cycle is leveled again."""
     email = normal_email(person)
     chosen = parse_policy(policy) if policy else None
     with uow:
         found, _ = visible_person(uow, actor, email)
-        history = _history(uow, uow.assessments.for_person(email), chosen)
-        evidence = uow.evidence.for_person(email) if history else []
-    return _report(found, history, evidence, cycle)
+        if chosen is None:
+            history = stored_history(Ladders(uow), email)
+            shown = _shown(email, [item.cycle.name for item in history], cycle)
+            current = _history(uow, uow.assessments.for_person(email, shown), None)
+        else:
+            current = _history(uow, uow.assessments.for_person(email), chosen)
+            history = tuple(StoredResult(r.cycle, r.framework, r.result) for r in current)
+            shown = _shown(email, [item.cycle.name for item in history], cycle)
+        evidence = uow.evidence.for_person(email)
+    index = [item.cycle.name for item in history].index(shown)
+    this = next((r for r in current if r.cycle.name == shown), None)
+    if this is None:  # a stored result whose assessment is no longer finalized
+        raise NotFound(f"{email} has no finalized manager assessment in {shown}")
+    previous = history[index - 1] if index > 0 else None
+    return PersonReport(found, this, tuple(_lines(this, evidence)), previous, history)
+
+
+def _shown(email: str, cycles: list[str], cycle: str | None) -> str:
+    """The cycle the report shows: the one asked for, or the latest with a result."""
+    if not cycles:
+        raise NotFound(f"{email} has no finalized manager assessment yet")
+    if cycle is not None and cycle not in cycles:
+        raise NotFound(f"{email} has no finalized manager assessment in {cycle}")
+    return cycle if cycle is not None else cycles[-1]
+
+
+def stored_history(ladders: Ladders, email: str) -> tuple[StoredResult, ...]:
+    """A person's official results as stored, oldest first (inside the open unit of work
+    of ``ladders``)."""
+    return tuple(
+        StoredResult(ladders.cycle(name), *ladders.stored(name, summary))
+        for name, summary in ladders.uow.summaries.of_person(email)
+    )
+
+
+class Ladders:
+    """The cycles, and the ladder versions and policies they are on, each read once inside
+    an open unit of work."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.cycles = {cycle.name: cycle for cycle in uow.assessments.cycles()}
+        self.policies: dict[str, Policy] = {}
+        self.versions: dict[tuple[str, int | None], Framework] = {}
+
+    def cycle(self, name: str) -> Cycle:
+        return self.cycles[name]
+
+    def of(self, name: str) -> tuple[Framework, Policy]:
+        """The ladder version a cycle is on, and the ladder's policy."""
+        cycle = self.cycles[name]
+        ladder, version = cycle.framework, cycle.version
+        if ladder not in self.policies:
+            self.policies[ladder] = self.uow.frameworks.policy(ladder)
+        if (ladder, version) not in self.versions:
+            self.versions[ladder, version] = get_framework_in(self.uow, ladder, version)
+        return self.versions[ladder, version], self.policies[ladder]
+
+    def stored(self, name: str, summary: Summary) -> tuple[Framework, LevelResult]:
+        framework, policy = self.of(name)
+        return framework, stored_result(framework, summary, policy)
 
 
 def visible_person(uow: UnitOfWork, actor: Actor, email: str) -> tuple[Person, list[str]]:
@@ -112,28 +183,6 @@ def visible_person(uow: UnitOfWork, actor: Actor, email: str) -> tuple[Person, l
     if found is None or not may_view(actor, email, above):
         raise NotFound(f"no person {email}")
     return found, above
-
-
-def _report(
-    person: Person, history: list[CycleResult], evidence: list[Evidence], cycle: str | None
-) -> PersonReport:
-    email = person.email
-    if not history:
-        raise NotFound(f"{email} has no finalized manager assessment yet")
-    index = len(history) - 1
-    if cycle is not None:
-        names = [item.cycle.name for item in history]
-        if cycle not in names:
-            raise NotFound(f"{email} has no finalized manager assessment in {cycle}")
-        index = names.index(cycle)
-    current = history[index]
-    return PersonReport(
-        person,
-        current,
-        tuple(_lines(current, evidence)),
-        history[index - 1] if index > 0 else None,
-        tuple(history),
-    )
 
 
 def _history(
