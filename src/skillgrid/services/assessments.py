@@ -52,6 +52,7 @@ class Context:
     framework: Framework
     rater: str
     current: Assessment | None
+    above: tuple[str, ...]  # the person's managers, nearest first
 
 
 def rate(
@@ -189,7 +190,7 @@ def get_assessment(
     """One assessment (empty draft if none yet) and the ladder version of its cycle."""
     with uow:
         context = assessment_context(uow, person, cycle, rater, actor)
-        above = uow.people.chain_above(context.person.email)
+        above = context.above
         assessment = context.current or Assessment(context.person.email, cycle, context.rater)
         if not may_read(actor, assessment, context.person.manager, above):
             if may_view(actor, context.person.email, above):
@@ -251,9 +252,10 @@ def assessment_context(
     if found is None:
         raise hidden
     checked = check_rater(rater, email)
+    above = tuple(uow.people.chain_above(email))
     if not actor.is_admin:
         is_peer_author = checked not in (SELF, MANAGER) and actor.email == checked
-        if not (is_peer_author or may_view(actor, email, uow.people.chain_above(email))):
+        if not (is_peer_author or may_view(actor, email, above)):
             raise hidden
     the_cycle = get_cycle_in(uow, cycle)
     if checked == MANAGER and found.manager is None:
@@ -262,7 +264,7 @@ def assessment_context(
         raise NotFound(f"no person {checked} to rate {email} as a peer")
     framework = get_framework_in(uow, the_cycle.framework, the_cycle.version)
     current = uow.assessments.get(email, cycle, checked)
-    return Context(found, the_cycle, framework, checked, current)
+    return Context(found, the_cycle, framework, checked, current, above)
 
 
 def _require(uow: UnitOfWork, allowed: bool, actor: Actor, action: str, context: Context) -> None:
@@ -270,7 +272,7 @@ def _require(uow: UnitOfWork, allowed: bool, actor: Actor, action: str, context:
     that they exist), 'not allowed' with who may to someone who may see them."""
     if not allowed:
         email = context.person.email
-        sees = may_view(actor, email, uow.people.chain_above(email)) or actor.email == context.rater
+        sees = may_view(actor, email, context.above) or actor.email == context.rater
         if not sees:
             raise NotFound(f"no person {email}")
         who = actor.email or "this operator"
@@ -355,9 +357,7 @@ def invite_peer(uow: UnitOfWork, actor: Actor, person: str, cycle: str, peer: st
         if context.rater in (SELF, MANAGER):
             raise AssessmentError("invite a peer by email; self and manager need no invitation")
         inviter = (
-            actor.is_admin
-            or actor.email == context.person.email
-            or (actor.email in uow.people.chain_above(context.person.email))
+            actor.is_admin or actor.email == context.person.email or (actor.email in context.above)
         )
         _require(uow, inviter, actor, "invite a peer for", context)
         if context.current is not None:

@@ -16,6 +16,7 @@ from skillgrid.domain.assessments import (
     may_read,
     may_view,
 )
+from skillgrid.domain.audit import AuditEntry, AuditQuery, scope_of
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
@@ -23,9 +24,12 @@ from skillgrid.domain.insight import OfficialLevels
 from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person
 from skillgrid.services.assessments import assessment_context
+from skillgrid.services.audit import entity_id
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.results import level_assessment
 from skillgrid.services.unit_of_work import UnitOfWork
+
+HISTORY = 50  # changes of an assessment shown on its page, newest first
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class ReviewView:
     can_submit: bool
     can_finalize: bool
     can_link_evidence: bool  # add the person's evidence and link it (the person or an admin)
+    history: tuple[AuditEntry, ...] = ()  # the changes to this assessment the actor may read
 
     def open_levels(self) -> set[int]:
         """The levels shown unfolded: the current overall level and the next one."""
@@ -52,7 +57,7 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
     with uow:
         context = assessment_context(uow, person, cycle, rater, actor)
         p = context.person
-        above = uow.people.chain_above(p.email)
+        above = context.above
         assessment = context.current or Assessment(p.email, cycle, context.rater)
         if not may_read(actor, assessment, p.manager, above):
             raise NotFound(f"no {context.rater} assessment of {p.email} in {cycle} for you")
@@ -66,6 +71,8 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
         evidence = (
             tuple(uow.evidence.for_person(p.email)) if may_view(actor, p.email, above) else ()
         )
+        trail = AuditQuery(entity="assessment", entity_id=entity_id(assessment), limit=HISTORY)
+        history = tuple(uow.audit.find(trail, scope_of(actor)))
         editable = assessment.state is not State.FINALIZED and context.cycle.open
         can_edit = editable and may_edit(actor, context.rater, p.email, p.manager)
         return ReviewView(
@@ -83,6 +90,7 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
             can_finalize=assessment.state is State.SUBMITTED
             and may_finalize(actor, p.email, p.manager),
             can_link_evidence=can_edit and (actor.is_admin or actor.email == p.email),
+            history=history,
         )
 
 

@@ -29,19 +29,17 @@ def _page(email: str, cycle: str, rater: str) -> str:
 def assess_page(
     request: Request, uow: UowDep, user: CurrentUser, email: str, cycle: str, rater: str
 ) -> Response:
-    from skillgrid.services.audit import entity_id
     from skillgrid.services.reviews import review_view
-    from skillgrid.web.pages.audit import history
+    from skillgrid.web.pages.audit import changes
 
     view = review_view(uow, user.actor, email, cycle, rater)
-    changes = history(uow, user, "assessment", entity_id(view.assessment))
     return templates_of(request).TemplateResponse(
         request,
         "assess.html",
         {
             "user": user,
             "view": view,
-            "history": changes,
+            "history": [(entry, changes(entry)) for entry in view.history],
             "cells": cells(view),
             "open_levels": view.open_levels(),
             "action": _page(view.person.email, view.cycle.name, view.assessment.rater),

@@ -39,15 +39,6 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def history(uow: Any, user: CurrentUser, entity: str, entity_id: str) -> list[Any]:
-    """One object's entries the user may read, newest first, ready to show."""
-    from skillgrid.domain.audit import AuditQuery
-    from skillgrid.services.audit import list_audit
-
-    found = list_audit(uow, user.actor, AuditQuery(entity=entity, entity_id=entity_id, limit=PAGE))
-    return [(e, changes(e)) for e in found]
-
-
 @router.get("/admin/audit")
 def audit_page(
     request: Request,
