@@ -79,7 +79,12 @@ KEEP_IDLE = 4.0  # seconds; uvicorn closes a connection idle for 5 s
 @dataclass
 class Pool:
     """Idle keep-alive connections to one server; ``opened`` counts every connection made.
-    A connection idle for longer than the server keeps it is closed rather than reused."""
+    A connection idle for longer than the server keeps it is closed rather than reused.
+
+    The least recently used idle connection goes first: requests spread over every open
+    connection, and so over every worker that accepted one, as the requests of thousands of
+    people do. (Most recently used first, a few connections carried nearly everything, and
+    whichever worker had accepted them did nearly all the work while the other idled.)"""
 
     host: str
     port: int
@@ -106,7 +111,7 @@ class Pool:
 
     def _idle_one(self) -> Connection | None:
         while self.idle:
-            connection = self.idle.pop()
+            connection = self.idle.pop(0)
             if time.monotonic() - connection.last_used < KEEP_IDLE:
                 return connection
             connection.close()

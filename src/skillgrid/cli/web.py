@@ -36,7 +36,7 @@ def serve(
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     err().print(f"SkillGrid on http://{shown}:{port}/ (database {config.database_url})")
     uvicorn.run(
-        "skillgrid.web.app:create_app",
+        "skillgrid.web.app:serving_app",
         factory=True,
         host=host,
         port=port,
