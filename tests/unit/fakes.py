@@ -20,6 +20,7 @@ class FakeFrameworkRepository:
         self.stored: dict[str, list[Framework]] = {}
         self.policies: dict[str, Policy] = {}
         self.changes: dict[tuple[str, int], dict[int, str]] = {}
+        self.cycles: Any = list
 
     def latest(self, name: str) -> Framework | None:
         versions = self.stored.get(name)
@@ -35,6 +36,14 @@ class FakeFrameworkRepository:
 
     def policy(self, name: str) -> Policy:
         return self.policies.get(name, Strict())
+
+    def of_cycles(self) -> list[tuple[Any, Framework, Policy]]:
+        found = []
+        for cycle in self.cycles():
+            ladder = self.get(cycle.framework, cycle.version)
+            assert ladder is not None
+            found.append((cycle, ladder, self.policy(cycle.framework)))
+        return found
 
     def set_policy(self, name: str, policy: Policy) -> None:
         self.policies[name] = policy
@@ -78,6 +87,7 @@ class FakeUnitOfWork:
         self.insight = FakeInsightRepository()
         self.summaries = FakeSummaryRepository()
         self.audit = FakeAuditRepository()
+        self.frameworks.cycles = self.assessments.cycles  # the store joins them
         self.commits = 0
 
     def __enter__(self) -> Self:

@@ -24,7 +24,6 @@ from skillgrid.web.app import routes
 # The only routes that may run on the event loop: they touch no database, file or model.
 ON_THE_LOOP = {
     ("GET", "/healthz"),  # answers from memory: the liveness check
-    ("GET", "/me"),  # a redirect to the signed-in person's page (the sign-in ran off the loop)
     ("GET", "/login"),  # the sign-in form (the session check ran off the loop)
 }
 
@@ -46,7 +45,7 @@ def test_only_routes_that_touch_nothing_run_on_the_event_loop() -> None:
 
 def _no_blocking_async_dependency(dependant) -> None:  # type: ignore[no-untyped-def]
     """Async dependencies only read the request (no I/O of their own)."""
-    allowed = {"get_uow", "form_fields", "signed_in"}
+    allowed = {"get_uow", "form_fields", "caller"}
     if dependant.call is not None and inspect.iscoroutinefunction(dependant.call):
         assert dependant.call.__name__ in allowed, dependant.call
     for inner in dependant.dependencies:

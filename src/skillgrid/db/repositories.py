@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import NamedTuple
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from skillgrid.db.tables import (
     CriterionIdentityRow,
     CriterionRow,
+    CycleRow,
     FrameworkRow,
     FrameworkVersionRow,
     LevelRow,
     TrackRow,
 )
+from skillgrid.domain.assessments import Cycle
 from skillgrid.domain.framework import Criterion, Framework, Level, Track, VersionInfo
 from skillgrid.domain.policies import Policy, Strict, policy_from_settings, policy_settings
 
 _VERSIONS: dict[tuple[object, ...], Framework] = {}
+
+
+class VersionRow(NamedTuple):
+    """What identifies a stored ladder version (and its title)."""
+
+    id: int
+    version: int
+    title: str | None
+    content_hash: str
+    created_at: dt.datetime
+
 
 # Every page on a cycle finds its ladder version and policy: statements built once.
 _ladders, _versions = FrameworkRow.__table__, FrameworkVersionRow.__table__
@@ -37,6 +51,24 @@ _VERSION = (
 )
 _LATEST = _VERSION.order_by(_versions.c.version.desc()).limit(1)
 _NUMBERED = _VERSION.where(_versions.c.version == bindparam("version"))
+_cycles = CycleRow.__table__
+_CYCLE_LADDERS = (
+    select(
+        _cycles.c.name,
+        _cycles.c.open,
+        _ladders.c.name,
+        _ladders.c.policy,
+        _ladders.c.policy_tables,
+        _versions.c.id,
+        _versions.c.version,
+        _versions.c.title,
+        _versions.c.content_hash,
+        _versions.c.created_at,
+    )
+    .join(_versions, _versions.c.id == _cycles.c.version_id)
+    .join(_ladders, _ladders.c.id == _versions.c.framework_id)
+    .order_by(_cycles.c.created_at, _cycles.c.id)
+)
 _POLICY = select(_ladders.c.policy, _ladders.c.policy_tables).where(
     _ladders.c.name == bindparam("name")
 )
@@ -52,6 +84,17 @@ class SqlFrameworkRepository:
         """The newest version of ``name``, or ``None`` if no ladder has that name."""
         row = self._version_row(name, None)
         return self._load(name, row) if row else None
+
+    def of_cycles(self) -> list[tuple[Cycle, Framework, Policy]]:
+        """Every cycle, oldest first, with the ladder version it is on and the ladder's
+        policy, in one statement (versions already read come from memory)."""
+        found = []
+        for row in self.session.execute(_CYCLE_LADDERS):
+            name, is_open, ladder, policy, tables, *stored = row
+            version = self._load(ladder, VersionRow(*stored))
+            cycle = Cycle(name, ladder, version.version or 0, bool(is_open))
+            found.append((cycle, version, policy_from_settings(policy, tables)))
+        return found
 
     def get(self, name: str, version: int | None = None) -> Framework | None:
         row = self._version_row(name, version)
@@ -182,12 +225,14 @@ class SqlFrameworkRepository:
                 ],
             )
 
-    def _version_row(self, name: str, version: int | None) -> Row[*tuple[Any, ...]] | None:
+    def _version_row(self, name: str, version: int | None) -> VersionRow | None:
         if version is None:
-            return self.session.execute(_LATEST, {"name": name}).first()
-        return self.session.execute(_NUMBERED, {"name": name, "version": version}).first()
+            row = self.session.execute(_LATEST, {"name": name}).first()
+        else:
+            row = self.session.execute(_NUMBERED, {"name": name, "version": version}).first()
+        return VersionRow(*row) if row is not None else None
 
-    def _load(self, name: str, row: Row[*tuple[Any, ...]]) -> Framework:
+    def _load(self, name: str, row: VersionRow) -> Framework:
         """A stored version; versions never change, so each process keeps the last few it
         read (keyed by database, row and content, so a rebuilt database is never confused)."""
         url = str(self.session.get_bind().engine.url)
@@ -200,7 +245,7 @@ class SqlFrameworkRepository:
             _VERSIONS[key] = cached
         return cached
 
-    def _read(self, name: str, row: Row[*tuple[Any, ...]]) -> Framework:
+    def _read(self, name: str, row: VersionRow) -> Framework:
         levels = self.session.scalars(
             select(LevelRow).where(LevelRow.version_id == row.id).order_by(LevelRow.number)
         )

@@ -27,9 +27,18 @@ CONCURRENT_CHANGE = (
 
 
 class SqlAlchemyUnitOfWork:
+    """A session per use case, rolled back unless committed.
+
+    Re-entrant: a ``with`` inside an open one joins its transaction, so the web layer can
+    check who is calling and run the use case in one transaction (one connection, one
+    round of BEGIN and ROLLBACK). A use case that writes inside a transaction that has only
+    read ends it and begins one that takes the write lock (see :meth:`write`)."""
+
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
-        self.writes = False
+        self.writes = False  # the next ``with`` writes
+        self._depth = 0
+        self._writing = False  # the open transaction holds the write lock
 
     def write(self) -> Self:
         """For ``with uow.write():`` — a use case that will write. On SQLite its transaction
@@ -39,9 +48,17 @@ class SqlAlchemyUnitOfWork:
         return self
 
     def __enter__(self) -> Self:
+        writes, self.writes = self.writes, False
+        if self._depth == 0:
+            self._open()
+        self._depth += 1
+        if writes and not self._writing:
+            self._begin_writing()
+        return self
+
+    def _open(self) -> None:
         self.session = self.session_factory()
-        if self.writes:
-            self.session.connection(execution_options={WRITES: True})
+        self._writing = False
         self.frameworks = SqlFrameworkRepository(self.session)
         self.people = SqlPeopleRepository(self.session)
         self.assessments = SqlAssessmentRepository(self.session)
@@ -51,7 +68,15 @@ class SqlAlchemyUnitOfWork:
         self.insight = SqlInsightRepository(self.session)
         self.summaries = SqlSummaryRepository(self.session)
         self.audit = SqlAuditRepository(self.session)
-        return self
+
+    def _begin_writing(self) -> None:
+        """On SQLite, a transaction that read cannot take the write lock later (it is
+        refused at once when another writer committed since), so the one open ends and one
+        that begins with the lock starts; PostgreSQL locks rows as it writes."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.rollback()  # it only read: nothing is lost
+            self.session.connection(execution_options={WRITES: True})
+        self._writing = True
 
     def __exit__(
         self,
@@ -59,9 +84,14 @@ class SqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.writes = False
-        self.session.rollback()
-        self.session.close()
+        self._depth -= 1
+        if self._depth == 0:
+            self.session.rollback()
+            self.session.close()
+            self._writing = False
+        elif exc is not None:  # the outer block goes on only to end: leave it nothing half-done
+            self.session.rollback()
+            self._writing = False
         if _concurrent(exc):
             raise Conflict(CONCURRENT_CHANGE) from exc
 
@@ -73,6 +103,8 @@ class SqlAlchemyUnitOfWork:
             if _concurrent(error):
                 raise Conflict(CONCURRENT_CHANGE) from error
             raise
+        finally:
+            self._writing = False  # the next statement begins a new transaction
 
 
 def _concurrent(error: BaseException | None) -> bool:

@@ -36,10 +36,10 @@ from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.people import Person, normal_email
+from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import entity_id, record
-from skillgrid.services.cycles import get_cycle_in
+from skillgrid.services.cycles import cycle_in
 from skillgrid.services.evidence import add_evidence_in
-from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
 
 
@@ -53,6 +53,7 @@ class Context:
     rater: str
     current: Assessment | None
     above: tuple[str, ...]  # the person's managers, nearest first
+    policy: Policy  # the ladder's leveling rule
 
 
 def rate(
@@ -257,14 +258,13 @@ def assessment_context(
         is_peer_author = checked not in (SELF, MANAGER) and actor.email == checked
         if not (is_peer_author or may_view(actor, email, above)):
             raise hidden
-    the_cycle = get_cycle_in(uow, cycle)
+    the_cycle, framework, policy = cycle_in(uow, cycle)
     if checked == MANAGER and found.manager is None:
         raise AssessmentError(f"{email} has no manager on file to write a manager assessment")
     if checked not in (SELF, MANAGER) and uow.people.get(checked) is None:
         raise NotFound(f"no person {checked} to rate {email} as a peer")
-    framework = get_framework_in(uow, the_cycle.framework, the_cycle.version)
     current = uow.assessments.get(email, cycle, checked)
-    return Context(found, the_cycle, framework, checked, current, above)
+    return Context(found, the_cycle, framework, checked, current, above, policy)
 
 
 def _require(uow: UnitOfWork, allowed: bool, actor: Actor, action: str, context: Context) -> None:

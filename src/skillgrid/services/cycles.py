@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 
 from skillgrid.domain.assessments import OPERATOR, Actor, AssessmentError, Cycle, State
 from skillgrid.domain.errors import Conflict, NotFound
+from skillgrid.domain.framework import Framework
+from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import record
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -75,11 +77,17 @@ def list_cycles(uow: UnitOfWork) -> list[Cycle]:
 
 def get_cycle_in(uow: UnitOfWork, name: str) -> Cycle:
     """The cycle called ``name`` (inside an open unit of work)."""
-    cycles = uow.assessments.cycles()
-    for cycle in cycles:
+    return cycle_in(uow, name)[0]
+
+
+def cycle_in(uow: UnitOfWork, name: str) -> tuple[Cycle, Framework, Policy]:
+    """The cycle called ``name``, the ladder version it is on and the ladder's policy, in
+    one statement (inside an open unit of work)."""
+    found = uow.frameworks.of_cycles()
+    for cycle, framework, policy in found:
         if cycle.name == name:
-            return cycle
-    known = ", ".join(c.name for c in cycles) or "none yet"
+            return cycle, framework, policy
+    known = ", ".join(cycle.name for cycle, _, _ in found) or "none yet"
     raise NotFound(f"no cycle {name!r} (cycles: {known}); open one with `skillgrid cycle open`")
 
 

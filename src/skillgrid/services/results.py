@@ -151,22 +151,16 @@ class Ladders:
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.cycles = {cycle.name: cycle for cycle in uow.assessments.cycles()}
-        self.policies: dict[str, Policy] = {}
-        self.versions: dict[tuple[str, int | None], Framework] = {}
+        found = uow.frameworks.of_cycles()
+        self.cycles = {cycle.name: cycle for cycle, _, _ in found}
+        self.ladders = {cycle.name: (ladder, policy) for cycle, ladder, policy in found}
 
     def cycle(self, name: str) -> Cycle:
         return self.cycles[name]
 
     def of(self, name: str) -> tuple[Framework, Policy]:
         """The ladder version a cycle is on, and the ladder's policy."""
-        cycle = self.cycles[name]
-        ladder, version = cycle.framework, cycle.version
-        if ladder not in self.policies:
-            self.policies[ladder] = self.uow.frameworks.policy(ladder)
-        if (ladder, version) not in self.versions:
-            self.versions[ladder, version] = get_framework_in(self.uow, ladder, version)
-        return self.versions[ladder, version], self.policies[ladder]
+        return self.ladders[name]
 
     def stored(self, name: str, summary: Summary) -> tuple[Framework, LevelResult]:
         framework, policy = self.of(name)

@@ -82,9 +82,7 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
             assessment=assessment,
             others=others,
             evidence=evidence,
-            result=level_assessment(
-                context.framework, assessment, uow.frameworks.policy(context.cycle.framework)
-            ),
+            result=level_assessment(context.framework, assessment, context.policy),
             can_edit=can_edit,
             can_submit=can_edit and assessment.state is State.DRAFT and assessment.revision > 0,
             can_finalize=assessment.state is State.SUBMITTED

@@ -1,14 +1,21 @@
-"""What routes depend on: a unit of work, the signed-in person, the CSRF check.
+"""What routes depend on: who is calling, in the request's unit of work, and the CSRF check.
 
 Blocking work never runs on the event loop, and each thread hop costs about as much as a
-small query: the dependencies that do no I/O are ``async def`` (no hop), the one that reads
-the session or token is a plain ``def`` (one hop), and the route itself, a plain ``def``,
-is the other."""
+small query: the dependencies do no I/O (``async def``, no hop), and the route, a plain
+``def`` run in the thread pool, checks who is calling and runs its use case in one
+transaction::
+
+    def page(user: CurrentUser, ...) -> Response:
+        with user:  # the session, checked inside the request's transaction
+            found = some_use_case(user.uow, user.actor, ...)
+"""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
-from typing import Annotated
+from types import TracebackType
+from typing import Annotated, Self
 
 from fastapi import Depends, Form, HTTPException, Request
 from fastapi.templating import Jinja2Templates
@@ -48,75 +55,120 @@ async def form_fields(request: Request) -> FormData:
 
 @dataclass(frozen=True)
 class SignedIn:
-    actor: Actor
-    session: WebSession
-    token: str
-
-    @property
-    def email(self) -> str:
-        return self.session.email
-
-
-def signed_in_or_none(
-    request: Request, uow: Annotated[UnitOfWork, Depends(get_uow)]
-) -> SignedIn | None:
-    from skillgrid.services.accounts import session_caller
-
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    found = session_caller(uow, token)
-    return SignedIn(found[1], found[0], token) if found is not None else None
-
-
-async def signed_in(
-    current: Annotated[SignedIn | None, Depends(signed_in_or_none)],
-) -> SignedIn:
-    if current is None:
-        raise NotSignedIn()
-    return current
-
-
-@dataclass(frozen=True)
-class ApiCaller:
-    """Who calls the API: a browser session or a personal token."""
+    """Who a session or token acts as. ``session`` is the browser's session (None for an
+    API token); ``token`` the session cookie."""
 
     actor: Actor
     email: str
     session: WebSession | None
+    token: str = ""
 
 
-def api_user(request: Request, uow: Annotated[UnitOfWork, Depends(get_uow)]) -> ApiCaller:
-    from skillgrid.services.accounts import session_caller, token_caller
+class Caller:
+    """Who is calling, checked inside the request's unit of work: ``with user:`` opens it
+    and looks up the session cookie (or, for the API, the bearer token first) in it; the
+    use cases the route runs inside join the same transaction. A page without a live
+    session redirects to sign-in; the API answers 401."""
 
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        found = token_caller(uow, header[7:].strip())
-        if found is None:
+    def __init__(self, uow: UnitOfWork, cookie: str | None, bearer: str | None, api: bool):
+        self.uow, self.cookie, self.bearer, self.api = uow, cookie, bearer, api
+        self._found: SignedIn | None = None
+
+    def __enter__(self) -> Self:
+        self.uow.__enter__()
+        try:
+            self._found = self._sign_in()
+        except BaseException:
+            self.uow.__exit__(*sys.exc_info())
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.uow.__exit__(exc_type, exc, tb)
+
+    def _sign_in(self) -> SignedIn:
+        from skillgrid.services.accounts import session_caller, token_caller
+
+        if self.api and self.bearer is not None:
+            owner = token_caller(self.uow, self.bearer)
+            if owner is None:
+                raise HTTPException(
+                    401,
+                    "the API token is unknown or revoked",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            return SignedIn(owner[1], owner[0], None)
+        found = session_caller(self.uow, self.cookie) if self.cookie else None
+        if found is not None:
+            return SignedIn(found[1], found[0].email, found[0], self.cookie or "")
+        if self.api:
             raise HTTPException(
-                401, "the API token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
+                401,
+                "sign in (session cookie) or send Authorization: Bearer TOKEN",
+                headers={"WWW-Authenticate": "Bearer"},
             )
-        owner, actor = found
-        return ApiCaller(actor, owner, None)
+        raise NotSignedIn()
+
+    @property
+    def signed_in(self) -> SignedIn:
+        if self._found is None:
+            raise RuntimeError("who is calling is known only inside `with user:`")
+        return self._found
+
+    @property
+    def actor(self) -> Actor:
+        return self.signed_in.actor
+
+    @property
+    def email(self) -> str:
+        return self.signed_in.email
+
+    @property
+    def session(self) -> WebSession | None:
+        return self.signed_in.session
+
+    @property
+    def token(self) -> str:
+        return self.signed_in.token
+
+
+def _caller(api: bool):  # type: ignore[no-untyped-def]
+    async def caller(request: Request) -> Caller:
+        header = request.headers.get("authorization", "")
+        bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+        cookie = request.cookies.get(SESSION_COOKIE)
+        return Caller(request.app.state.uow_factory(), cookie, bearer, api)
+
+    return caller
+
+
+page_caller, api_caller = _caller(api=False), _caller(api=True)
+
+
+def signed_in_or_none(request: Request) -> SignedIn | None:
+    """The signed-in person, for the one page that also serves nobody (sign-in)."""
+    from skillgrid.services.accounts import session_caller
+
     token = request.cookies.get(SESSION_COOKIE)
-    session = session_caller(uow, token) if token else None
-    if session is None:
-        raise HTTPException(
-            401,
-            "sign in (session cookie) or send Authorization: Bearer TOKEN",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return ApiCaller(session[1], session[0].email, session[0])
+    found = session_caller(request.app.state.uow_factory(), token) if token else None
+    return SignedIn(found[1], found[0].email, found[0], token or "") if found else None
 
 
-def check_csrf(request: Request, user: SignedIn, csrf_token: str | None) -> None:
-    if not same(csrf_token, user.session.csrf_token):
+def check_csrf(request: Request, user: Caller | SignedIn, csrf_token: str | None) -> None:
+    """The form's CSRF token is the session's (API calls with a token need none)."""
+    session = user.session
+    if session is None or not same(csrf_token, session.csrf_token):
         raise HTTPException(403, "the form is out of date or not from this site: reload and retry")
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
-CurrentUser = Annotated[SignedIn, Depends(signed_in)]
-ApiUser = Annotated[ApiCaller, Depends(api_user)]
+CurrentUser = Annotated[Caller, Depends(page_caller)]
+ApiUser = Annotated[Caller, Depends(api_caller)]
 MaybeUser = Annotated[SignedIn | None, Depends(signed_in_or_none)]
 CsrfField = Annotated[str | None, Form()]
 FormFields = Annotated[FormData, Depends(form_fields)]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.params import NAME
-from skillgrid.web.deps import ApiUser, UowDep
+from skillgrid.web.deps import ApiUser
 
 router = APIRouter(tags=["audit"], responses=ERRORS)
 Entity = Literal[
@@ -41,7 +41,6 @@ class AuditPage(BaseModel):
 
 @router.get("/audit", response_model=AuditPage)
 def audit(
-    uow: UowDep,
     user: ApiUser,
     person: str | None = Query(
         None, max_length=320, pattern=NAME, description="About this person (email)."
@@ -64,11 +63,12 @@ def audit(
     from skillgrid.domain.audit import AuditQuery
     from skillgrid.services.audit import list_audit, parse_timestamp
 
-    query = AuditQuery(person, entity, entity_id, parse_timestamp(since), limit, offset)
-    entries = list_audit(uow, user.actor, query)
-    return {
-        "entries": [e.to_dict() for e in entries],
-        "limit": limit,
-        "offset": offset,
-        "next_offset": offset + limit if len(entries) == limit else None,
-    }
+    with user:
+        query = AuditQuery(person, entity, entity_id, parse_timestamp(since), limit, offset)
+        entries = list_audit(user.uow, user.actor, query)
+        return {
+            "entries": [e.to_dict() for e in entries],
+            "limit": limit,
+            "offset": offset,
+            "next_offset": offset + limit if len(entries) == limit else None,
+        }

@@ -9,22 +9,22 @@ from fastapi import APIRouter, Query
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.models import LadderVersion
 from skillgrid.web.api.params import LadderName
-from skillgrid.web.deps import ApiUser, UowDep
+from skillgrid.web.deps import ApiUser
 
 router = APIRouter(tags=["ladders"], responses=ERRORS)
 
 
 @router.get("/frameworks", response_model=list[LadderVersion])
-def list_ladders(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+def list_ladders(user: ApiUser) -> list[dict[str, Any]]:
     """Every stored ladder with its newest version."""
     from skillgrid.services.frameworks import list_frameworks
 
-    return [info.to_dict() for info in list_frameworks(uow)]
+    with user:
+        return [info.to_dict() for info in list_frameworks(user.uow)]
 
 
 @router.get("/frameworks/{name}")
 def get_ladder(
-    uow: UowDep,
     user: ApiUser,
     name: LadderName,
     version: int | None = Query(None, ge=1, le=2**31 - 1),
@@ -33,12 +33,12 @@ def get_ladder(
     from skillgrid.exporters.native import framework_document
     from skillgrid.services.frameworks import get_framework
 
-    return framework_document(get_framework(uow, name, version))
+    with user:
+        return framework_document(get_framework(user.uow, name, version))
 
 
 @router.get("/frameworks/{name}/diff")
 def diff_ladder(
-    uow: UowDep,
     user: ApiUser,
     name: LadderName,
     old: int = Query(..., alias="from", ge=1, le=2**31 - 1),
@@ -47,4 +47,5 @@ def diff_ladder(
     """What changed between two versions of a ladder."""
     from skillgrid.services.frameworks import diff_versions
 
-    return diff_versions(uow, name, old, new).to_dict()
+    with user:
+        return diff_versions(user.uow, name, old, new).to_dict()

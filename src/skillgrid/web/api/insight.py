@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from skillgrid.domain.assessments import Forbidden
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.params import NAME as ONE_LINE
-from skillgrid.web.deps import ApiUser, UowDep
+from skillgrid.web.deps import ApiUser
 from skillgrid.web.limits import expensive
 
 router = APIRouter(tags=["team insight"], responses=ERRORS)
@@ -39,27 +39,27 @@ def _target_json(target: Any) -> dict[str, Any]:
 
 
 @router.get("/teams")
-def teams(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+def teams(user: ApiUser) -> list[dict[str, Any]]:
     """The teams the caller may report on (an admin: all; a manager: teams of their reports)."""
     from skillgrid.services.insight import list_teams
 
-    return [
-        {
-            "name": t.name,
-            "parent": t.parent,
-            "people": t.people,
-            "people_with_subteams": t.total,
-            "targets": t.targets,
-        }
-        for t in list_teams(uow, user.actor)
-    ]
+    with user:
+        return [
+            {
+                "name": t.name,
+                "parent": t.parent,
+                "people": t.people,
+                "people_with_subteams": t.total,
+                "targets": t.targets,
+            }
+            for t in list_teams(user.uow, user.actor)
+        ]
 
 
 @router.get("/teams/{team:path}/report")
 def team_report(
     request: Request,
     team: Segment,
-    uow: UowDep,
     user: ApiUser,
     cycle: CycleName = None,
     since: CycleName = None,
@@ -69,54 +69,54 @@ def team_report(
     from skillgrid.reports.team import report_data
     from skillgrid.services.insight import team_report as build
 
-    with expensive(request, user.email):
-        return report_data(build(uow, user.actor, team, cycle, since))
+    with user, expensive(request, user.email):
+        return report_data(build(user.uow, user.actor, team, cycle, since))
 
 
 @router.get("/org/report")
 def org_report(
-    request: Request, uow: UowDep, user: ApiUser, cycle: CycleName = None, since: CycleName = None
+    request: Request, user: ApiUser, cycle: CycleName = None, since: CycleName = None
 ) -> dict[str, Any]:
     """The team report of the whole organisation (admins)."""
     from skillgrid.reports.team import report_data
     from skillgrid.services.insight import team_report as build
 
-    with expensive(request, user.email):
-        return report_data(build(uow, user.actor, None, cycle, since))
+    with user, expensive(request, user.email):
+        return report_data(build(user.uow, user.actor, None, cycle, since))
 
 
 @router.get("/targets")
 def targets(
-    uow: UowDep,
     user: ApiUser,
     framework: str | None = Query(None, max_length=100, pattern=ONE_LINE),
 ) -> list[dict[str, Any]]:
     """The targets of the teams the caller may report on (every team for an admin)."""
     from skillgrid.services.targets import list_targets
 
-    return [_target_json(t) for t in list_targets(uow, framework, actor=user.actor)]
+    with user:
+        return [_target_json(t) for t in list_targets(user.uow, framework, actor=user.actor)]
 
 
 @router.put("/targets")
-def put_target(body: TargetIn, uow: UowDep, user: ApiUser) -> dict[str, Any]:
+def put_target(body: TargetIn, user: ApiUser) -> dict[str, Any]:
     """Add or change a team's target on a track (admins)."""
     from skillgrid.domain.insight import Target
     from skillgrid.services.targets import set_target
 
-    _admin(user)
-    target = Target(body.team, body.framework, body.track, body.level, body.people)
-    return _target_json(set_target(uow, target, actor=user.actor))
+    with user:
+        _admin(user)
+        target = Target(body.team, body.framework, body.track, body.level, body.people)
+        return _target_json(set_target(user.uow, target, actor=user.actor))
 
 
 @router.delete("/targets/{framework}/{team:path}/{track}", status_code=204)
-def delete_target(
-    framework: Segment, team: Segment, track: Segment, uow: UowDep, user: ApiUser
-) -> None:
+def delete_target(framework: Segment, team: Segment, track: Segment, user: ApiUser) -> None:
     """Remove a team's target on a track (admins)."""
     from skillgrid.services.targets import remove_target
 
-    _admin(user)
-    remove_target(uow, team, framework, track, actor=user.actor)
+    with user:
+        _admin(user)
+        remove_target(user.uow, team, framework, track, actor=user.actor)
 
 
 def _admin(user: Any) -> None:

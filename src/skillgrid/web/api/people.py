@@ -18,7 +18,7 @@ from skillgrid.web.api.models import (
     StateChange,
 )
 from skillgrid.web.api.params import NAME, TEXT, CycleFilter, CycleName, Email, Rater
-from skillgrid.web.deps import ApiUser, UowDep
+from skillgrid.web.deps import ApiUser
 
 router = APIRouter(tags=["people and assessments"], responses=ERRORS)
 
@@ -83,43 +83,45 @@ def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
 @router.get("/me", response_model=Me)
 def me(user: ApiUser) -> dict[str, Any]:
     """Who is calling, and with which role."""
-    return {"email": user.email, "role": user.actor.role.value}
+    with user:
+        return {"email": user.email, "role": user.actor.role.value}
 
 
 @router.get("/cycles", response_model=list[CyclePublic])
-def cycles(uow: UowDep, user: ApiUser) -> list[dict[str, Any]]:
+def cycles(user: ApiUser) -> list[dict[str, Any]]:
     """Review cycles, oldest first."""
     from skillgrid.services.cycles import list_cycles
 
-    return [
-        {"name": c.name, "framework": c.framework, "version": c.version, "open": c.open}
-        for c in list_cycles(uow)
-    ]
+    with user:
+        return [
+            {"name": c.name, "framework": c.framework, "version": c.version, "open": c.open}
+            for c in list_cycles(user.uow)
+        ]
 
 
 @router.get("/people/{email}/results")
-def results(uow: UowDep, user: ApiUser, email: Email, cycle: CycleFilter = None) -> dict[str, Any]:
+def results(user: ApiUser, email: Email, cycle: CycleFilter = None) -> dict[str, Any]:
     """A person's official result (latest or in a cycle), ratings beside it, history."""
     from skillgrid.reports.person import report_data
     from skillgrid.services.results import person_report
 
-    return report_data(person_report(uow, user.actor, email, cycle))
+    with user:
+        return report_data(person_report(user.uow, user.actor, email, cycle))
 
 
 @router.get("/people/{email}/assessments/{cycle}/{rater}", response_model=AssessmentPublic)
-def get_assessment(
-    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater
-) -> dict[str, Any]:
+def get_assessment(user: ApiUser, email: Email, cycle: CycleName, rater: Rater) -> dict[str, Any]:
     """One assessment with its revision (write it back with PUT)."""
     from skillgrid.services.assessments import get_assessment as read
 
-    assessment, framework = read(uow, user.actor, email, cycle, rater)
-    return _assessment_json(assessment, framework)
+    with user:
+        assessment, framework = read(user.uow, user.actor, email, cycle, rater)
+        return _assessment_json(assessment, framework)
 
 
 @router.put("/people/{email}/assessments/{cycle}/{rater}", response_model=AssessmentPublic)
 def put_assessment(
-    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: AssessmentUpdate
+    user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: AssessmentUpdate
 ) -> dict[str, Any]:
     """Replace the ratings; 409 when the revision is not the current one."""
     from skillgrid.domain.assessments import Entry
@@ -127,10 +129,22 @@ def put_assessment(
     from skillgrid.services.assessments import get_assessment as read
     from skillgrid.services.assessments import rate
 
-    entries = {cid: Entry(Rating(r.rating), r.reason, r.comment) for cid, r in body.ratings.items()}
-    rate(uow, user.actor, email, cycle, rater, entries, revision=body.revision, replace_all=True)
-    assessment, framework = read(uow, user.actor, email, cycle, rater)
-    return _assessment_json(assessment, framework)
+    with user:
+        entries = {
+            cid: Entry(Rating(r.rating), r.reason, r.comment) for cid, r in body.ratings.items()
+        }
+        rate(
+            user.uow,
+            user.actor,
+            email,
+            cycle,
+            rater,
+            entries,
+            revision=body.revision,
+            replace_all=True,
+        )
+        assessment, framework = read(user.uow, user.actor, email, cycle, rater)
+        return _assessment_json(assessment, framework)
 
 
 @router.post(
@@ -138,64 +152,66 @@ def put_assessment(
     status_code=201,
     response_model=AssessmentRef,
 )
-def invite(
-    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, peer: Rater
-) -> dict[str, Any]:
+def invite(user: ApiUser, email: Email, cycle: CycleName, peer: Rater) -> dict[str, Any]:
     """Ask a colleague for a peer review (the person, their managers or an admin)."""
     from skillgrid.services.assessments import invite_peer
 
-    invited = invite_peer(uow, user.actor, email, cycle, peer)
-    return {
-        "person": invited.person,
-        "cycle": invited.cycle,
-        "rater": invited.rater,
-        "state": invited.state.value,
-        "revision": invited.revision,
-    }
+    with user:
+        invited = invite_peer(user.uow, user.actor, email, cycle, peer)
+        return {
+            "person": invited.person,
+            "cycle": invited.cycle,
+            "rater": invited.rater,
+            "state": invited.state.value,
+            "revision": invited.revision,
+        }
 
 
 @router.post("/people/{email}/assessments/{cycle}/{rater}/submit", response_model=StateChange)
 def submit(
-    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
+    user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:
     """draft → submitted (the author or an admin)."""
     from skillgrid.services.assessments import submit as do_submit
 
-    saved = do_submit(uow, user.actor, email, cycle, rater, body.revision)
-    return {"state": saved.state.value, "revision": saved.revision}
+    with user:
+        saved = do_submit(user.uow, user.actor, email, cycle, rater, body.revision)
+        return {"state": saved.state.value, "revision": saved.revision}
 
 
 @router.post("/people/{email}/assessments/{cycle}/{rater}/finalize", response_model=StateChange)
 def finalize(
-    uow: UowDep, user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
+    user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: Transition
 ) -> dict[str, Any]:
     """submitted → finalized (the person's manager or an admin)."""
     from skillgrid.services.assessments import finalize as do_finalize
 
-    saved = do_finalize(uow, user.actor, email, cycle, rater, body.revision)
-    return {"state": saved.state.value, "revision": saved.revision}
+    with user:
+        saved = do_finalize(user.uow, user.actor, email, cycle, rater, body.revision)
+        return {"state": saved.state.value, "revision": saved.revision}
 
 
 @router.get("/team")
-def team(uow: UowDep, user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any]:
+def team(user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any]:
     """The caller's reports (everyone for an admin): states and official levels in a cycle."""
     from skillgrid.services.reviews import team_view
 
-    view = team_view(uow, user.actor, cycle)
-    return {
-        "cycle": view.cycle.name if view.cycle else None,
-        "people": [
-            {
-                "email": r.person.email,
-                "name": r.person.name,
-                "team": r.person.team,
-                "states": r.states,
-                "overall": r.official.overall if r.official else None,
-                "tracks": dict(r.official.tracks) if r.official else None,
-            }
-            for r in view.rows
-        ],
-    }
+    with user:
+        view = team_view(user.uow, user.actor, cycle)
+        return {
+            "cycle": view.cycle.name if view.cycle else None,
+            "people": [
+                {
+                    "email": r.person.email,
+                    "name": r.person.name,
+                    "team": r.person.team,
+                    "states": r.states,
+                    "overall": r.official.overall if r.official else None,
+                    "tracks": dict(r.official.tracks) if r.official else None,
+                }
+                for r in view.rows
+            ],
+        }
 
 
 LadderQuery = Annotated[str, Query(max_length=100, pattern=NAME, description="A ladder's name.")]
@@ -204,7 +220,6 @@ VersionQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Defa
 
 @router.get("/people/{email}/evidence", response_model=EvidenceList)
 def evidence(
-    uow: UowDep,
     user: ApiUser,
     email: Email,
     framework: LadderQuery = "sre",
@@ -215,21 +230,25 @@ def evidence(
     from skillgrid.services.evidence import list_evidence
     from skillgrid.services.frameworks import get_framework
 
-    return _evidence_json(
-        email, list_evidence(uow, user.actor, email), get_framework(uow, framework, version)
-    )
+    with user:
+        return _evidence_json(
+            email,
+            list_evidence(user.uow, user.actor, email),
+            get_framework(user.uow, framework, version),
+        )
 
 
 @router.put("/people/{email}/evidence/links", response_model=EvidenceList)
-def link_evidence(uow: UowDep, user: ApiUser, email: Email, body: EvidenceLinks) -> dict[str, Any]:
+def link_evidence(user: ApiUser, email: Email, body: EvidenceLinks) -> dict[str, Any]:
     """Link existing evidence to criteria, and unlink it, as the assessment page does (the
     person or an admin); 404 for an evidence number that is not the person's."""
     from skillgrid.services.evidence import link_to_criteria
     from skillgrid.services.frameworks import get_framework
 
-    links = {cid: set(numbers) for cid, numbers in body.links.items()}
-    items = link_to_criteria(uow, user.actor, email, links, body.framework, body.version)
-    return _evidence_json(email, items, get_framework(uow, body.framework, body.version))
+    with user:
+        links = {cid: set(numbers) for cid, numbers in body.links.items()}
+        items = link_to_criteria(user.uow, user.actor, email, links, body.framework, body.version)
+        return _evidence_json(email, items, get_framework(user.uow, body.framework, body.version))
 
 
 def _evidence_json(email: str, items: Any, framework: Any) -> dict[str, Any]:

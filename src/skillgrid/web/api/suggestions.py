@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.params import NAME, TEXT, Email
-from skillgrid.web.deps import ApiUser, UowDep
+from skillgrid.web.deps import ApiUser
 from skillgrid.web.limits import expensive
 
 if TYPE_CHECKING:
@@ -80,37 +80,35 @@ def run_suggest(request: Request, uow: Any, framework: str, text: str, **options
 
 
 @router.post("/suggestions")
-def suggest_criteria(
-    request: Request, uow: UowDep, user: ApiUser, body: SuggestRequest
-) -> dict[str, Any]:
+def suggest_criteria(request: Request, user: ApiUser, body: SuggestRequest) -> dict[str, Any]:
     """Split a text into statements and suggest the criteria each most likely evidences."""
-    with expensive(request, user.email):
-        found = run_suggest(
-            request, uow, body.framework, body.text, version=body.version, top=body.top
-        )
-    return suggestions_json(found)
+    with user:
+        with expensive(request, user.email):
+            found = run_suggest(
+                request, user.uow, body.framework, body.text, version=body.version, top=body.top
+            )
+        return suggestions_json(found)
 
 
 @router.post("/people/{email}/evidence/accept", status_code=201)
-def accept_suggestions(
-    uow: UowDep, user: ApiUser, email: Email, body: AcceptRequest
-) -> list[dict[str, Any]]:
+def accept_suggestions(user: ApiUser, email: Email, body: AcceptRequest) -> list[dict[str, Any]]:
     """Store accepted statements as the person's evidence, linked to the chosen criteria
     (the person themself or an admin; all or nothing)."""
     from skillgrid.services.suggestions import Accepted, accept
 
-    accepted = [Accepted(i.statement, tuple(i.criteria), i.source, i.date) for i in body.items]
-    from skillgrid.services.frameworks import get_framework
+    with user:
+        accepted = [Accepted(i.statement, tuple(i.criteria), i.source, i.date) for i in body.items]
+        from skillgrid.services.frameworks import get_framework
 
-    stored = accept(uow, user.actor, email, body.framework, accepted, body.version)
-    ladder = get_framework(uow, body.framework, body.version)
-    by_uid = {c.uid: c.id for c in ladder.criteria}
-    return [
-        {
-            "id": e.id,
-            "title": e.title,
-            "source": e.source,
-            "criteria": sorted(by_uid[u] for u in e.criteria if u in by_uid),
-        }
-        for e in stored
-    ]
+        stored = accept(user.uow, user.actor, email, body.framework, accepted, body.version)
+        ladder = get_framework(user.uow, body.framework, body.version)
+        by_uid = {c.uid: c.id for c in ladder.criteria}
+        return [
+            {
+                "id": e.id,
+                "title": e.title,
+                "source": e.source,
+                "criteria": sorted(by_uid[u] for u in e.criteria if u in by_uid),
+            }
+            for e in stored
+        ]

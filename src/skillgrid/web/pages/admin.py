@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import InputError, NotFound, Problem
-from skillgrid.web.deps import CurrentUser, SignedIn, UowDep, check_csrf, templates_of
+from skillgrid.web.deps import Caller, CurrentUser, check_csrf, templates_of
 from skillgrid.web.limits import expensive
 
 router = APIRouter(include_in_schema=False)
@@ -19,7 +19,7 @@ MAX_UPLOAD = 5 * 1024 * 1024
 Csrf = Annotated[str, Form(max_length=100)]
 
 
-def _admin(user: SignedIn) -> None:
+def _admin(user: Caller) -> None:
     if not user.actor.is_admin:
         raise NotFound("no such page")
 
@@ -43,31 +43,31 @@ def _back(section: str) -> Response:
 
 
 @router.get("/admin")
-def admin_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+def admin_page(request: Request, user: CurrentUser) -> Response:
     from skillgrid.services.accounts import list_users
     from skillgrid.services.cycles import list_cycles
     from skillgrid.services.frameworks import list_frameworks
     from skillgrid.services.people import list_people, list_teams
 
-    _admin(user)
-    return templates_of(request).TemplateResponse(
-        request,
-        "admin.html",
-        {
-            "user": user,
-            "ladders": list_frameworks(uow),
-            "cycles": list_cycles(uow),
-            "teams": list_teams(uow),
-            "people": list_people(uow),
-            "accounts": list_users(uow),
-        },
-    )
+    with user:
+        _admin(user)
+        return templates_of(request).TemplateResponse(
+            request,
+            "admin.html",
+            {
+                "user": user,
+                "ladders": list_frameworks(user.uow),
+                "cycles": list_cycles(user.uow),
+                "teams": list_teams(user.uow),
+                "people": list_people(user.uow),
+                "accounts": list_users(user.uow),
+            },
+        )
 
 
 @router.post("/admin/ladders/preview")
 def ladder_preview(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     name: Annotated[str, Form(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")],
     file: Annotated[UploadFile, File()],
@@ -79,32 +79,32 @@ def ladder_preview(
     from skillgrid.importers import ImportOptions
     from skillgrid.services.frameworks import import_framework
 
-    _admin(user)
-    check_csrf(request, user, csrf_token)
-    data = _read(file)
-    source = file.filename or "upload"
-    with expensive(request, user.email):
-        outcome = import_framework(
-            uow, data, source, name, ImportOptions(split=SplitMode(split)), dry_run=True
+    with user:
+        _admin(user)
+        check_csrf(request, user, csrf_token)
+        data = _read(file)
+        source = file.filename or "upload"
+        with expensive(request, user.email):
+            outcome = import_framework(
+                user.uow, data, source, name, ImportOptions(split=SplitMode(split)), dry_run=True
+            )
+        return templates_of(request).TemplateResponse(
+            request,
+            "admin_preview.html",
+            {
+                "user": user,
+                "outcome": outcome,
+                "name": name,
+                "split": split,
+                "source": source,
+                "payload": base64.b64encode(data).decode(),
+            },
         )
-    return templates_of(request).TemplateResponse(
-        request,
-        "admin_preview.html",
-        {
-            "user": user,
-            "outcome": outcome,
-            "name": name,
-            "split": split,
-            "source": source,
-            "payload": base64.b64encode(data).decode(),
-        },
-    )
 
 
 @router.post("/admin/ladders/store")
 def ladder_store(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     name: Annotated[str, Form(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")],
     payload: Annotated[str, Form(max_length=MAX_UPLOAD * 2)],
@@ -117,23 +117,30 @@ def ladder_store(
     from skillgrid.importers import ImportOptions
     from skillgrid.services.frameworks import import_framework
 
-    _admin(user)
-    check_csrf(request, user, csrf_token)
-    try:
-        data = base64.b64decode(payload, validate=True)
-    except binascii.Error:
-        raise InputError([Problem("the preview was damaged", "upload the file again")]) from None
-    with expensive(request, user.email):
-        import_framework(
-            uow, data, source, name, ImportOptions(split=SplitMode(split)), actor=user.actor
-        )
-    return RedirectResponse(f"/ladders/{name}", status_code=303)
+    with user:
+        _admin(user)
+        check_csrf(request, user, csrf_token)
+        try:
+            data = base64.b64decode(payload, validate=True)
+        except binascii.Error:
+            raise InputError(
+                [Problem("the preview was damaged", "upload the file again")]
+            ) from None
+        with expensive(request, user.email):
+            import_framework(
+                user.uow,
+                data,
+                source,
+                name,
+                ImportOptions(split=SplitMode(split)),
+                actor=user.actor,
+            )
+        return RedirectResponse(f"/ladders/{name}", status_code=303)
 
 
 @router.post("/admin/cycles")
 def cycle_open(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     name: Annotated[str, Form(max_length=100)],
     ladder: Annotated[str, Form(max_length=100)],
@@ -141,16 +148,16 @@ def cycle_open(
 ) -> Response:
     from skillgrid.services.cycles import open_cycle
 
-    _admin(user)
-    check_csrf(request, user, csrf_token)
-    open_cycle(uow, name, ladder, actor=user.actor)
-    return _back("cycles")
+    with user:
+        _admin(user)
+        check_csrf(request, user, csrf_token)
+        open_cycle(user.uow, name, ladder, actor=user.actor)
+        return _back("cycles")
 
 
 @router.post("/admin/cycles/{name}/state")
 def cycle_state(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     name: str,
     open: Annotated[bool, Form()],
@@ -158,33 +165,33 @@ def cycle_state(
 ) -> Response:
     from skillgrid.services.cycles import set_cycle_open
 
-    _admin(user)
-    check_csrf(request, user, csrf_token)
-    set_cycle_open(uow, name, open, actor=user.actor)
-    return _back("cycles")
+    with user:
+        _admin(user)
+        check_csrf(request, user, csrf_token)
+        set_cycle_open(user.uow, name, open, actor=user.actor)
+        return _back("cycles")
 
 
 @router.post("/admin/people")
 def people_upload(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     file: Annotated[UploadFile, File()],
     csrf_token: Csrf = "",
 ) -> Response:
     from skillgrid.services.people import import_people
 
-    _admin(user)
-    check_csrf(request, user, csrf_token)
-    with expensive(request, user.email):
-        import_people(uow, _read(file), file.filename or "people.csv", actor=user.actor)
-    return _back("people")
+    with user:
+        _admin(user)
+        check_csrf(request, user, csrf_token)
+        with expensive(request, user.email):
+            import_people(user.uow, _read(file), file.filename or "people.csv", actor=user.actor)
+        return _back("people")
 
 
 @router.post("/admin/accounts")
 def account_add(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
@@ -193,7 +200,8 @@ def account_add(
 ) -> Response:
     from skillgrid.services.accounts import add_user
 
-    _admin(user)
-    check_csrf(request, user, csrf_token)
-    add_user(uow, email, password, admin=admin, actor=user.actor)
-    return _back("accounts")
+    with user:
+        _admin(user)
+        check_csrf(request, user, csrf_token)
+        add_user(user.uow, email, password, admin=admin, actor=user.actor)
+        return _back("accounts")

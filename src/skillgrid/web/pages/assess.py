@@ -15,7 +15,7 @@ from skillgrid.domain.assessments import Entry
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Level
 from skillgrid.services.reviews import ReviewView
-from skillgrid.web.deps import CurrentUser, FormFields, UowDep, check_csrf, templates_of
+from skillgrid.web.deps import CurrentUser, FormFields, check_csrf, templates_of
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELD = 5000
@@ -27,24 +27,25 @@ def _page(email: str, cycle: str, rater: str) -> str:
 
 @router.get("/people/{email}/assess/{cycle}/{rater}")
 def assess_page(
-    request: Request, uow: UowDep, user: CurrentUser, email: str, cycle: str, rater: str
+    request: Request, user: CurrentUser, email: str, cycle: str, rater: str
 ) -> Response:
     from skillgrid.services.reviews import review_view
     from skillgrid.web.pages.audit import changes
 
-    view = review_view(uow, user.actor, email, cycle, rater)
-    return templates_of(request).TemplateResponse(
-        request,
-        "assess.html",
-        {
-            "user": user,
-            "view": view,
-            "history": [(entry, changes(entry)) for entry in view.history],
-            "cells": cells(view),
-            "open_levels": view.open_levels(),
-            "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
-        },
-    )
+    with user:
+        view = review_view(user.uow, user.actor, email, cycle, rater)
+        return templates_of(request).TemplateResponse(
+            request,
+            "assess.html",
+            {
+                "user": user,
+                "view": view,
+                "history": [(entry, changes(entry)) for entry in view.history],
+                "cells": cells(view),
+                "open_levels": view.open_levels(),
+                "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,6 @@ def _line(view: ReviewView, criterion: Criterion, evidence: tuple[Evidence, ...]
 @router.post("/people/{email}/assess/{cycle}/{rater}")
 def assess_save(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     form: FormFields,
     email: str,
@@ -107,24 +107,33 @@ def assess_save(
     decides who may do what; the form says which criteria it holds."""
     from skillgrid.services import assessments
 
-    check_csrf(request, user, _text(form, "csrf_token"))
-    action = _text(form, "action") or "save"
-    revision = _revision(_text(form, "revision") or "0")
-    saved = None
-    if action in ("save", "submit"):
-        entries, evidence, links = _read_form(form)
-        saved = assessments.save_review(
-            uow, user.actor, email, cycle, rater, entries, evidence, revision=revision, links=links
-        )
-        revision = saved.revision
-    if action == "submit":
-        saved = assessments.submit(uow, user.actor, email, cycle, rater, revision)
-    elif action == "finalize":
-        saved = assessments.finalize(uow, user.actor, email, cycle, rater, revision)
-    if request.headers.get("x-requested-with") == "fetch":
-        return JSONResponse({"revision": saved.revision if saved else revision, "saved": True})
-    page = _page(saved.person, cycle, saved.rater) if saved else _page(email, cycle, rater)
-    return RedirectResponse(page, status_code=303)
+    with user:
+        check_csrf(request, user, _text(form, "csrf_token"))
+        action = _text(form, "action") or "save"
+        revision = _revision(_text(form, "revision") or "0")
+        saved = None
+        if action in ("save", "submit"):
+            entries, evidence, links = _read_form(form)
+            saved = assessments.save_review(
+                user.uow,
+                user.actor,
+                email,
+                cycle,
+                rater,
+                entries,
+                evidence,
+                revision=revision,
+                links=links,
+            )
+            revision = saved.revision
+        if action == "submit":
+            saved = assessments.submit(user.uow, user.actor, email, cycle, rater, revision)
+        elif action == "finalize":
+            saved = assessments.finalize(user.uow, user.actor, email, cycle, rater, revision)
+        if request.headers.get("x-requested-with") == "fetch":
+            return JSONResponse({"revision": saved.revision if saved else revision, "saved": True})
+        page = _page(saved.person, cycle, saved.rater) if saved else _page(email, cycle, rater)
+        return RedirectResponse(page, status_code=303)
 
 
 def _revision(raw: str) -> int:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from skillgrid.domain.audit import AuditEntry
-from skillgrid.web.deps import CurrentUser, UowDep, templates_of
+from skillgrid.web.deps import CurrentUser, templates_of
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -42,7 +42,6 @@ def _shown(value: Any) -> str:
 @router.get("/admin/audit")
 def audit_page(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     person: Annotated[str | None, Query(max_length=320)] = None,
     entity: Annotated[str | None, Query(max_length=32)] = None,
@@ -54,25 +53,26 @@ def audit_page(
     from skillgrid.domain.errors import NotFound
     from skillgrid.services.audit import ENTITIES, list_audit, parse_since
 
-    if not user.actor.is_admin:
-        raise NotFound("no such page")
-    query = AuditQuery(
-        person=person or None,
-        entity=entity or None,
-        since=parse_since(since or None),
-        limit=PAGE,
-        offset=(page - 1) * PAGE,
-    )
-    found = list_audit(uow, user.actor, query)
-    return templates_of(request).TemplateResponse(
-        request,
-        "audit.html",
-        {
-            "user": user,
-            "rows": [(e, changes(e)) for e in found],
-            "filters": {"person": person or "", "entity": entity or "", "since": since or ""},
-            "entities": ENTITIES,
-            "page": page,
-            "more": len(found) == PAGE,
-        },
-    )
+    with user:
+        if not user.actor.is_admin:
+            raise NotFound("no such page")
+        query = AuditQuery(
+            person=person or None,
+            entity=entity or None,
+            since=parse_since(since or None),
+            limit=PAGE,
+            offset=(page - 1) * PAGE,
+        )
+        found = list_audit(user.uow, user.actor, query)
+        return templates_of(request).TemplateResponse(
+            request,
+            "audit.html",
+            {
+                "user": user,
+                "rows": [(e, changes(e)) for e in found],
+                "filters": {"person": person or "", "entity": entity or "", "since": since or ""},
+                "entities": ENTITIES,
+                "page": page,
+                "more": len(found) == PAGE,
+            },
+        )

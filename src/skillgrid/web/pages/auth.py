@@ -98,7 +98,6 @@ def _throttled(request: Request, error: Throttled, next: str, email: str) -> Res
 @router.post("/logout")
 def logout(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
@@ -106,11 +105,12 @@ def logout(
     from skillgrid.services.accounts import sign_out
     from skillgrid.web.deps import check_csrf
 
-    check_csrf(request, user, csrf_token)
-    sign_out(uow, user.token)
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
+    with user:
+        check_csrf(request, user, csrf_token)
+        sign_out(user.uow, user.token)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
 
 
 def _form(

@@ -15,7 +15,6 @@ from skillgrid.web.deps import (
     CsrfField,
     CurrentUser,
     FormFields,
-    UowDep,
     check_csrf,
     templates_of,
 )
@@ -38,14 +37,14 @@ def _render(request: Request, user: Any, uow: Any, **context: Any) -> Response:
 
 
 @router.get("/evidence/suggest")
-def suggest_page(request: Request, uow: UowDep, user: CurrentUser) -> Response:
-    return _render(request, user, uow, framework="sre", text="")
+def suggest_page(request: Request, user: CurrentUser) -> Response:
+    with user:
+        return _render(request, user, user.uow, framework="sre", text="")
 
 
 @router.post("/evidence/suggest")
 def suggest_review(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     framework: Annotated[str, Form(max_length=100)] = "sre",
     text: Annotated[str, Form(max_length=200_000)] = "",
@@ -53,19 +52,20 @@ def suggest_review(
     csrf_token: CsrfField = None,
 ) -> Response:
     """Suggest criteria for each statement of the pasted text or the uploaded file."""
-    check_csrf(request, user, csrf_token)
-    with expensive(request, user.email):
-        text, found = _suggest(request, uow, framework, text, file)
-    criteria = [(c.id, c.text) for c in found.framework.criteria]
-    return _render(
-        request,
-        user,
-        uow,
-        framework=found.framework.name,
-        text=text,
-        result=suggestions_json(found),
-        criteria=criteria,
-    )
+    with user:
+        check_csrf(request, user, csrf_token)
+        with expensive(request, user.email):
+            text, found = _suggest(request, user.uow, framework, text, file)
+        criteria = [(c.id, c.text) for c in found.framework.criteria]
+        return _render(
+            request,
+            user,
+            user.uow,
+            framework=found.framework.name,
+            text=text,
+            result=suggestions_json(found),
+            criteria=criteria,
+        )
 
 
 def _suggest(
@@ -86,26 +86,27 @@ def _suggest(
 
 
 @router.post("/evidence/accept")
-def accept_page(request: Request, uow: UowDep, user: CurrentUser, form: FormFields) -> Response:
+def accept_page(request: Request, user: CurrentUser, form: FormFields) -> Response:
     """Store the accepted statements as the signed-in person's evidence."""
     from skillgrid.services.suggestions import Accepted, accept
 
-    check_csrf(request, user, _field(form, "csrf_token"))
-    framework = _field(form, "framework") or "sre"
-    raw_version = _field(form, "version")
-    version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else None
-    accepted = []
-    for index in range(MAX_FORM_STATEMENTS):
-        statement = _field(form, f"statement-{index}")
-        if not statement:
-            break
-        choice = _field(form, f"choice-{index}")
-        if choice == "other":
-            choice = _field(form, f"other-{index}")
-        if choice and choice != "skip":
-            accepted.append(Accepted(statement, (choice,)))
-    stored = accept(uow, user.actor, user.email, framework, accepted, version)
-    return _render(request, user, uow, framework=framework, text="", created=stored)
+    with user:
+        check_csrf(request, user, _field(form, "csrf_token"))
+        framework = _field(form, "framework") or "sre"
+        raw_version = _field(form, "version")
+        version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else None
+        accepted = []
+        for index in range(MAX_FORM_STATEMENTS):
+            statement = _field(form, f"statement-{index}")
+            if not statement:
+                break
+            choice = _field(form, f"choice-{index}")
+            if choice == "other":
+                choice = _field(form, f"other-{index}")
+            if choice and choice != "skip":
+                accepted.append(Accepted(statement, (choice,)))
+        stored = accept(user.uow, user.actor, user.email, framework, accepted, version)
+        return _render(request, user, user.uow, framework=framework, text="", created=stored)
 
 
 def _field(form: Any, name: str) -> str:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import NotFound
-from skillgrid.web.deps import CurrentUser, SignedIn, UowDep, check_csrf, templates_of
+from skillgrid.web.deps import Caller, CurrentUser, check_csrf, templates_of
 from skillgrid.web.limits import expensive
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +28,6 @@ SHOWN = 200  # rows of a long list on a page; the exports have them all
 @router.get("/insight")
 def org_page(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     cycle: str | None = NAME,
     view: str = Query("overview", max_length=20),
@@ -36,32 +35,32 @@ def org_page(
     """The whole org for an admin; for a manager, the list of their teams."""
     from skillgrid.services.insight import list_teams
 
-    if not user.actor.is_admin:
-        teams = list_teams(uow, user.actor)
-        return templates_of(request).TemplateResponse(
-            request, "insight_teams.html", {"user": user, "teams": teams}
-        )
-    return _page(request, uow, user, None, cycle, view)
+    with user:
+        if not user.actor.is_admin:
+            teams = list_teams(user.uow, user.actor)
+            return templates_of(request).TemplateResponse(
+                request, "insight_teams.html", {"user": user, "teams": teams}
+            )
+        return _page(request, user, None, cycle, view)
 
 
 @router.get("/insight/{team:path}")
 def team_page(
     request: Request,
     team: str,
-    uow: UowDep,
     user: CurrentUser,
     cycle: str | None = NAME,
     view: str = Query("overview", max_length=20),
 ) -> Response:
-    if len(team) > 200:  # no team has a longer name
-        raise NotFound(f"no team {team[:50]!r}…")
-    return _page(request, uow, user, team, cycle, view)
+    with user:
+        if len(team) > 200:  # no team has a longer name
+            raise NotFound(f"no team {team[:50]!r}…")
+        return _page(request, user, team, cycle, view)
 
 
 def _page(
     request: Request,
-    uow: UowDep,
-    user: CurrentUser,
+    user: Caller,
     team: str | None,
     cycle: str | None,
     view: str,
@@ -73,7 +72,7 @@ def _page(
 
     view = view if view in VIEWS else "overview"
     with expensive(request, user.email):
-        report = team_report(uow, user.actor, team, cycle, sections=VIEWS[view])
+        report = team_report(user.uow, user.actor, team, cycle, sections=VIEWS[view])
     missed = sorted(
         (c for c in report.coverage if not c.met), key=lambda c: (-c.shortfall, c.target.team)
     )
@@ -98,7 +97,7 @@ def _page(
             },
             "chart": chart,
             "history": history,
-            "cycles": list_cycles(uow),
+            "cycles": list_cycles(user.uow),
             "tracks": {t.key: t.name for t in report.framework.tracks} if report.framework else {},
         },
     )
@@ -107,7 +106,6 @@ def _page(
 @router.post("/insight/targets")
 def target_set(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     team: Annotated[str, Form(min_length=1, max_length=200)],
     framework: Annotated[str, Form(min_length=1, max_length=100)],
@@ -121,16 +119,16 @@ def target_set(
     from skillgrid.domain.insight import Target
     from skillgrid.services.targets import set_target
 
-    _admin(user)
-    check_csrf(request, user, csrf_token)
-    set_target(uow, Target(team, framework, track, level, people), actor=user.actor)
-    return _coverage_of(back)
+    with user:
+        _admin(user)
+        check_csrf(request, user, csrf_token)
+        set_target(user.uow, Target(team, framework, track, level, people), actor=user.actor)
+        return _coverage_of(back)
 
 
 @router.post("/insight/targets/remove")
 def target_remove(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     team: Annotated[str, Form(min_length=1, max_length=200)],
     framework: Annotated[str, Form(min_length=1, max_length=100)],
@@ -141,13 +139,14 @@ def target_remove(
     """Remove a team's target (admins)."""
     from skillgrid.services.targets import remove_target
 
-    _admin(user)
-    check_csrf(request, user, csrf_token)
-    remove_target(uow, team, framework, track, actor=user.actor)
-    return _coverage_of(back)
+    with user:
+        _admin(user)
+        check_csrf(request, user, csrf_token)
+        remove_target(user.uow, team, framework, track, actor=user.actor)
+        return _coverage_of(back)
 
 
-def _admin(user: SignedIn) -> None:
+def _admin(user: Caller) -> None:
     if not user.actor.is_admin:
         raise NotFound("no such page")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from skillgrid.web.deps import CurrentUser, UowDep, templates_of
+from skillgrid.web.deps import CurrentUser, templates_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -16,25 +16,28 @@ def render(request: Request, template: str, context: dict[str, object]) -> Respo
 
 
 @router.get("/")
-def home(uow: UowDep, user: CurrentUser) -> Response:
+def home(user: CurrentUser) -> Response:
     from skillgrid.services.frameworks import list_frameworks
 
-    names = [info.name for info in list_frameworks(uow)]
-    target = "/ladders/sre" if "sre" in names else (f"/ladders/{names[0]}" if names else "/ladders")
-    return RedirectResponse(target, status_code=303)
+    with user:
+        names = [info.name for info in list_frameworks(user.uow)]
+        target = (
+            "/ladders/sre" if "sre" in names else (f"/ladders/{names[0]}" if names else "/ladders")
+        )
+        return RedirectResponse(target, status_code=303)
 
 
 @router.get("/ladders")
-def ladders(request: Request, uow: UowDep, user: CurrentUser) -> Response:
+def ladders(request: Request, user: CurrentUser) -> Response:
     from skillgrid.services.frameworks import list_frameworks
 
-    return render(request, "ladders.html", {"user": user, "ladders": list_frameworks(uow)})
+    with user:
+        return render(request, "ladders.html", {"user": user, "ladders": list_frameworks(user.uow)})
 
 
 @router.get("/ladders/{name}")
 def ladder(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     name: str,
     version: int | None = Query(None, ge=1, le=2**31 - 1),
@@ -43,26 +46,26 @@ def ladder(
 ) -> Response:
     from skillgrid.services.frameworks import get_framework, list_versions
 
-    framework = get_framework(uow, name, version)
-    tracks = [t for t in framework.tracks if track in (None, "", t.key)]
-    return render(
-        request,
-        "ladder.html",
-        {
-            "user": user,
-            "framework": framework,
-            "tracks": tracks,
-            "track": track or "",
-            "versions": list_versions(uow, name),
-            "step": step,
-        },
-    )
+    with user:
+        framework = get_framework(user.uow, name, version)
+        tracks = [t for t in framework.tracks if track in (None, "", t.key)]
+        return render(
+            request,
+            "ladder.html",
+            {
+                "user": user,
+                "framework": framework,
+                "tracks": tracks,
+                "track": track or "",
+                "versions": list_versions(user.uow, name),
+                "step": step,
+            },
+        )
 
 
 @router.get("/ladders/{name}/criteria/{criterion_id}")
 def criterion(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     name: str,
     criterion_id: str,
@@ -71,27 +74,27 @@ def criterion(
     from skillgrid.domain.errors import NotFound
     from skillgrid.services.frameworks import get_framework
 
-    framework = get_framework(uow, name, version)
-    try:
-        found = framework.criterion(criterion_id)
-    except KeyError:
-        raise NotFound(f"{name} v{framework.version} has no criterion {criterion_id}") from None
-    return render(
-        request,
-        "criterion.html",
-        {
-            "user": user,
-            "framework": framework,
-            "criterion": found,
-            "track": framework.track(found.track),
-        },
-    )
+    with user:
+        framework = get_framework(user.uow, name, version)
+        try:
+            found = framework.criterion(criterion_id)
+        except KeyError:
+            raise NotFound(f"{name} v{framework.version} has no criterion {criterion_id}") from None
+        return render(
+            request,
+            "criterion.html",
+            {
+                "user": user,
+                "framework": framework,
+                "criterion": found,
+                "track": framework.track(found.track),
+            },
+        )
 
 
 @router.get("/ladders/{name}/diff")
 def diff(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     name: str,
     old: int = Query(..., alias="from", ge=1, le=2**31 - 1),
@@ -99,5 +102,6 @@ def diff(
 ) -> Response:
     from skillgrid.services.frameworks import diff_versions
 
-    changes = diff_versions(uow, name, old, new)
-    return render(request, "diff.html", {"user": user, "name": name, "diff": changes})
+    with user:
+        changes = diff_versions(user.uow, name, old, new)
+        return render(request, "diff.html", {"user": user, "name": name, "diff": changes})

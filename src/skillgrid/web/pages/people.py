@@ -9,24 +9,27 @@ from markupsafe import Markup
 
 from skillgrid.services.growth import Growth
 from skillgrid.web.charts import Series, radar
-from skillgrid.web.deps import CurrentUser, UowDep, templates_of
+from skillgrid.web.deps import CurrentUser, templates_of
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/me")
-async def me(user: CurrentUser) -> Response:
-    return RedirectResponse(f"/people/{user.email}/growth", status_code=303)
+def me(user: CurrentUser) -> Response:
+    with user, user:
+        return RedirectResponse(f"/people/{user.email}/growth", status_code=303)
 
 
 @router.get("/people/{email}/growth")
-def growth_page(request: Request, uow: UowDep, user: CurrentUser, email: str) -> Response:
+def growth_page(request: Request, user: CurrentUser, email: str) -> Response:
     from skillgrid.services.growth import growth
 
-    view = growth(uow, user.actor, email)
-    return templates_of(request).TemplateResponse(
-        request, "growth.html", {"user": user, **growth_context(view)}
-    )
+    with user:
+        with user:
+            view = growth(user.uow, user.actor, email)
+        return templates_of(request).TemplateResponse(
+            request, "growth.html", {"user": user, **growth_context(view)}
+        )
 
 
 def growth_context(view: Growth) -> dict[str, object]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from skillgrid.web.deps import CurrentUser, UowDep, templates_of
+from skillgrid.web.deps import CurrentUser, templates_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -14,23 +14,23 @@ router = APIRouter(include_in_schema=False)
 @router.get("/team")
 def team_page(
     request: Request,
-    uow: UowDep,
     user: CurrentUser,
     cycle: str | None = Query(None, max_length=100),
 ) -> Response:
     from skillgrid.services.reviews import team_view
 
-    view = team_view(uow, user.actor, cycle)
-    return templates_of(request).TemplateResponse(
-        request,
-        "team.html",
-        {
-            "user": user,
-            "cycle": view.cycle,
-            "rows": view.rows,
-            "framework": view.framework,
-            "top": view.top,
-            "coverage": view.coverage,
-            "cycles": view.cycles,
-        },
-    )
+    with user:
+        view = team_view(user.uow, user.actor, cycle)
+        return templates_of(request).TemplateResponse(
+            request,
+            "team.html",
+            {
+                "user": user,
+                "cycle": view.cycle,
+                "rows": view.rows,
+                "framework": view.framework,
+                "top": view.top,
+                "coverage": view.coverage,
+                "cycles": view.cycles,
+            },
+        )
