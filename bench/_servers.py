@@ -146,3 +146,14 @@ def machine_cpu_seconds() -> float:
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """Sign in through the form, as a browser does; the session cookie to send."""
+    import httpx2 as httpx
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        client.get("/login")
+        token = client.cookies.get("skillgrid_login_csrf")
+        client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+        return f"skillgrid_session={client.cookies.get('skillgrid_session')}"

@@ -1,4 +1,4 @@
-"""The baseline for bench/web_bench.py: a bare ``async def`` JSON endpoint."""
+"""The baseline for bench/review_week.py: a bare ``async def`` JSON endpoint."""
 
 from fastapi import FastAPI
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _servers import UVICORN, sign_in, start, stop
 from _timing import measure
-from web_bench import free_port, sign_in, start
 
 POSTGRES = os.environ.get(
     "SKILLGRID_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -107,7 +107,7 @@ def heatmap(url: str, runs: int) -> tuple[list[float], int, int]:
     import httpx2 as httpx
 
     env = {**os.environ, "SKILLGRID_DATABASE_URL": url, "SKILLGRID_LOG_LEVEL": "WARNING"}
-    process, port = start("skillgrid.web.app:create_app", env, factory=True)
+    process, port = start([*UVICORN, "--factory", "skillgrid.web.app:serving_app"], env)
     try:
         cookie = sign_in(port, "admin@example.com", "skillgrid-demo")
         times = []
@@ -127,8 +127,7 @@ def heatmap(url: str, runs: int) -> tuple[list[float], int, int]:
         }
         return times[1:], int(fields["VmRSS"]) // 1024, int(fields["VmHWM"]) // 1024
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
 
 
 def main() -> int:
@@ -140,7 +139,6 @@ def main() -> int:
     args = parser.parse_args()
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     ok = True
-    _ = free_port
     for backend in backends:
         url = database(backend, args.people, args.cycles)
         print(f"{backend}: {args.people:,} people × 90 criteria × {args.cycles} cycles")
