@@ -18,7 +18,7 @@ from skillgrid.db import migrate
 from skillgrid.db.engine import make_engine, make_session_factory
 from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
 from skillgrid.domain.accounts import Account, WebSession
-from skillgrid.domain.assessments import MANAGER, SELF, Actor, Assessment, Entry, State
+from skillgrid.domain.assessments import MANAGER, OPERATOR, SELF, Actor, Assessment, Entry, State
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.people import Person, Role, Team, reports_below
 from skillgrid.services import org_tree
@@ -77,7 +77,7 @@ def prepare(url: str, engineers: int, seed: int = 7) -> Week:
         return SqlAlchemyUnitOfWork(factory)
 
     rng = random.Random(seed)
-    cycle = open_cycle(make(), CYCLE, LADDER)
+    cycle = open_cycle(make(), CYCLE, LADDER, actor=OPERATOR)
     with make() as uow:
         framework = get_framework_in(uow, LADDER, cycle.version)
         everyone = uow.people.people()

@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.statements import split_statements
 from skillgrid.domain.suggestions import rank
 from skillgrid.importers import read_ladder
@@ -194,8 +195,10 @@ def api_token(env: dict[str, str]) -> str:
     engine = make_engine(env["SKILLGRID_DATABASE_URL"])
     upgrade(engine)
     factory = make_session_factory(engine)
-    frameworks.install_builtin(SqlAlchemyUnitOfWork(factory))
-    accounts.add_user(SqlAlchemyUnitOfWork(factory), "bench@x.org", "bench-password", admin=True)
+    frameworks.install_builtin(SqlAlchemyUnitOfWork(factory), actor=OPERATOR)
+    accounts.add_user(
+        SqlAlchemyUnitOfWork(factory), "bench@x.org", "bench-password", admin=True, actor=OPERATOR
+    )
     _, token = accounts.create_token(SqlAlchemyUnitOfWork(factory), "bench@x.org", "bench")
     engine.dispose()
     return token

@@ -44,10 +44,10 @@ def build_organisation(make: Callable[[], UnitOfWork]) -> None:
     manager and peer ratings (a peer's draft that must not show), n/a with reasons,
     comments, evidence with and without dates, a ladder policy, someone with no result, a
     departed colleague."""
-    frameworks.install_builtin(make())
-    people.import_people(make(), PEOPLE, "people.csv")
-    people.update_person(make(), "ex@x.org", active=False)
-    cycles.open_cycle(make(), "2025-H2", "sre")
+    frameworks.install_builtin(make(), actor=OPERATOR)
+    people.import_people(make(), PEOPLE, "people.csv", actor=OPERATOR)
+    people.update_person(make(), "ex@x.org", active=False, actor=OPERATOR)
+    cycles.open_cycle(make(), "2025-H2", "sre", actor=OPERATOR)
     mine = {**through(2), "NET.2.3": Rating.NOT_APPLICABLE, "PO.1.1": Rating.EXCEEDS}
     assessments.rate(make(), OPERATOR, ANA, "2025-H2", "self", _entries(mine, {"PO.1.1": "!"}))
     assessments.submit(make(), OPERATOR, ANA, "2025-H2", "self")
@@ -60,10 +60,10 @@ def build_organisation(make: Callable[[], UnitOfWork]) -> None:
     _finalized(
         make, "2025-H2", {**through(2, except_ids=("SRE.2.6",)), "NET.2.3": Rating.NOT_APPLICABLE}
     )
-    frameworks.set_policy(make(), "sre", Tolerance(1))
-    cycles.open_cycle(make(), "2026-H1", "sre")
+    frameworks.set_policy(make(), "sre", Tolerance(1), actor=OPERATOR)
+    cycles.open_cycle(make(), "2026-H1", "sre", actor=OPERATOR)
     _finalized(make, "2026-H1", through(3, except_ids=(MAC,)))
-    cycles.open_cycle(make(), "2026-H2", "sre")
+    cycles.open_cycle(make(), "2026-H2", "sre", actor=OPERATOR)
     assessments.rate(make(), BO, ANA, "2026-H2", "manager", _entries(through(4)))
     ladder = frameworks.get_framework(make(), "sre")
     first = ladder.criterion("PO.1.1").text
@@ -73,8 +73,8 @@ def build_organisation(make: Callable[[], UnitOfWork]) -> None:
         first.encode(),
         b"Creates a design document from well-defined requirements and implements it.",
     )
-    frameworks.import_framework(make(), changed, "sre-v2.yaml", "sre")
-    cycles.move_cycle(make(), "2026-H2")  # PO.1.1 reworded: its rating needs review
+    frameworks.import_framework(make(), changed, "sre-v2.yaml", "sre", actor=OPERATOR)
+    cycles.move_cycle(make(), "2026-H2", actor=OPERATOR)  # PO.1.1 reworded: its rating needs review
     assessments.submit(make(), BO, ANA, "2026-H2", "manager")
     assessments.finalize(make(), BO, ANA, "2026-H2")
     assessments.rate(make(), OPERATOR, "di@x.org", "2026-H2", "self", _entries(through(1)))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from skillgrid.domain.assessments import OPERATOR
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 PASSWORD = "correct horse battery"
@@ -46,15 +48,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     def uow() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(factory)
 
-    frameworks.install_builtin(uow())
-    people.import_people(uow(), PEOPLE, "people.csv")
+    frameworks.install_builtin(uow(), actor=OPERATOR)
+    people.import_people(uow(), PEOPLE, "people.csv", actor=OPERATOR)
     for email in ("ana@x.org", "bo@x.org", "cy@x.org"):
-        accounts.add_user(uow(), email, PASSWORD)
-    cycles.open_cycle(uow(), "2026-H2", "sre")
+        accounts.add_user(uow(), email, PASSWORD, actor=OPERATOR)
+    cycles.open_cycle(uow(), "2026-H2", "sre", actor=OPERATOR)
     from skillgrid.domain.insight import Target
     from skillgrid.services import targets
 
-    targets.set_target(uow(), Target("SRE", "sre", "CW", 1, 2))
+    targets.set_target(uow(), Target("SRE", "sre", "CW", 1, 2), actor=OPERATOR)
     engine.dispose()
     with serving(url) as base:
         yield base

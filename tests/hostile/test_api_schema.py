@@ -29,10 +29,10 @@ def api(database_url: str, uow_factory) -> Iterator[tuple[object, str]]:  # type
     import schemathesis
     from schemathesis.python.asgi import shutdown_lifespans
 
-    frameworks.install_builtin(uow_factory())
-    people.import_people(uow_factory(), PEOPLE, "people.csv")
-    accounts.add_user(uow_factory(), "root@x.org", PASSWORD, admin=True)
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    frameworks.install_builtin(uow_factory(), actor=OPERATOR)
+    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    accounts.add_user(uow_factory(), "root@x.org", PASSWORD, admin=True, actor=OPERATOR)
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     met = {"PO.1.1": Entry(Rating.MEETS)}
     assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", met)
     _, token = accounts.create_token(uow_factory(), "root@x.org", "schemathesis")

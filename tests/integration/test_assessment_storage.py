@@ -16,9 +16,9 @@ from tests.unit.test_leveling import MAC, through
 
 @pytest.fixture
 def ready(uow_factory):  # type: ignore[no-untyped-def]
-    frameworks.install_builtin(uow_factory())
-    people.import_people(uow_factory(), PEOPLE, "people.csv")
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    frameworks.install_builtin(uow_factory(), actor=OPERATOR)
+    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     return uow_factory
 
 
@@ -88,27 +88,27 @@ def test_moving_a_cycle_and_choosing_a_policy_in_the_database(ready) -> None:
         first.encode(),
         b"Creates a design document from well-defined requirements and implements it.",
     )
-    frameworks.import_framework(ready(), changed, "sre-v2.yaml", "sre")
-    moved = cycles.move_cycle(ready(), "2026-H2")
+    frameworks.import_framework(ready(), changed, "sre-v2.yaml", "sre", actor=OPERATOR)
+    moved = cycles.move_cycle(ready(), "2026-H2", actor=OPERATOR)
     assert (moved.to_version, moved.carried, moved.archived) == (2, 33, 0)
     assert moved.to_review == (("ana@x.org", "manager", "PO.1.1"),)
     frameworks.set_policy(
-        ready(), "sre", Points((0, 1, 3, 6, 12, 20, 30), (6, 18, 36, 72, 120, 180))
+        ready(), "sre", Points((0, 1, 3, 6, 12, 20, 30), (6, 18, 36, 72, 120, 180)), actor=OPERATOR
     )
     assert frameworks.get_policy(ready(), "sre") == Points(
         (0, 1, 3, 6, 12, 20, 30), (6, 18, 36, 72, 120, 180)
     )
-    frameworks.set_policy(ready(), "sre", Tolerance(2))
+    frameworks.set_policy(ready(), "sre", Tolerance(2), actor=OPERATOR)
     assert frameworks.get_policy(ready(), "sre") == Tolerance(2)
 
 
 def test_writers_saving_different_people_at_once_never_conflict(uow_factory) -> None:
     import threading
 
-    frameworks.install_builtin(uow_factory())
+    frameworks.install_builtin(uow_factory(), actor=OPERATOR)
     rows = "".join(f"P{n},p{n}@x.org,SRE,bo@x.org,engineer\n" for n in range(8))
-    people.import_people(uow_factory(), PEOPLE + rows.encode(), "people.csv")
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    people.import_people(uow_factory(), PEOPLE + rows.encode(), "people.csv", actor=OPERATOR)
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     refused: list[Exception] = []
     start = threading.Barrier(4)
 

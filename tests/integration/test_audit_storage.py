@@ -19,9 +19,9 @@ MEETS = {"NET.1.1": Entry(Rating.MEETS)}
 
 @pytest.fixture
 def ready(uow_factory):  # type: ignore[no-untyped-def]
-    frameworks.install_builtin(uow_factory())
-    people.import_people(uow_factory(), PEOPLE, "people.csv")
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    frameworks.install_builtin(uow_factory(), actor=OPERATOR)
+    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     return uow_factory
 
 
@@ -68,8 +68,8 @@ def test_a_refused_change_leaves_no_entry(ready) -> None:
 
 
 def test_accounts_are_recorded_without_passwords_or_tokens(ready) -> None:
-    accounts.add_user(ready(), "ana@x.org", SECRET)
-    accounts.add_user(ready(), "ana@x.org", SECRET + "!", admin=True)
+    accounts.add_user(ready(), "ana@x.org", SECRET, actor=OPERATOR)
+    accounts.add_user(ready(), "ana@x.org", SECRET + "!", admin=True, actor=OPERATOR)
     token_id, token = accounts.create_token(ready(), "ana@x.org", "ci")
     accounts.revoke_token(ready(), "ana@x.org", token_id)
     found = audit.list_audit(ready(), OPERATOR, AuditQuery(person="ana@x.org"))

@@ -11,6 +11,7 @@ from skillgrid.db import engine as engines
 from skillgrid.db.engine import make_engine, make_session_factory
 from skillgrid.db.migrate import upgrade
 from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.services import frameworks
 
 
@@ -38,7 +39,9 @@ def _pooled(url: str, application: str):  # type: ignore[no-untyped-def]
     engine = make_engine(f"{url}?application_name={application}")
     upgrade(engine)
     make = make_session_factory(engine)
-    frameworks.install_builtin(SqlAlchemyUnitOfWork(make))  # the pool now holds a connection
+    frameworks.install_builtin(
+        SqlAlchemyUnitOfWork(make), actor=OPERATOR
+    )  # the pool now holds a connection
     return engine, lambda: SqlAlchemyUnitOfWork(make)
 
 

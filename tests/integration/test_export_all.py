@@ -39,15 +39,15 @@ def fill_org(make: Callable[[], object]) -> str:
     from skillgrid.services import accounts, assessments, cycles, evidence, frameworks, people
     from skillgrid.services.sign_in import Attempt, sign_in
 
-    frameworks.install_builtin(make())
-    people.add_team(make(), "Infra")
-    people.import_people(make(), PEOPLE.encode(), "people.csv")
-    people.add_team(make(), "Edge", parent="Infra")
-    accounts.add_user(make(), "ana@x.org", PASSWORD)
-    accounts.add_user(make(), "admin@x.org", PASSWORD, admin=True)
+    frameworks.install_builtin(make(), actor=OPERATOR)
+    people.add_team(make(), "Infra", actor=OPERATOR)
+    people.import_people(make(), PEOPLE.encode(), "people.csv", actor=OPERATOR)
+    people.add_team(make(), "Edge", parent="Infra", actor=OPERATOR)
+    accounts.add_user(make(), "ana@x.org", PASSWORD, actor=OPERATOR)
+    accounts.add_user(make(), "admin@x.org", PASSWORD, admin=True, actor=OPERATOR)
     _, token = accounts.create_token(make(), "ana@x.org", "ci — “laptop”")
     sign_in(make(), Attempt("ana@x.org", PASSWORD, "127.0.0.1"))  # a web session: never exported
-    cycles.open_cycle(make(), "2026-H2", "sre")
+    cycles.open_cycle(make(), "2026-H2", "sre", actor=OPERATOR)
     ratings = {
         "NET.1.1": Entry(Rating.MEETS, None, 'line one\nline two, "quoted" ✓'),
         "SEC.3.8": Entry(Rating.NOT_APPLICABLE, "no Linux hosts"),
@@ -184,7 +184,7 @@ def test_sqlite_to_postgresql_to_sqlite_gives_identical_json(
         assert _export(back) == from_sqlite
         # new ids follow the imported ones: the sequences were moved past them
         factory = make_session_factory(postgres)
-        people.add_person(SqlAlchemyUnitOfWork(factory), Person("new@x.org", "New"))
+        people.add_person(SqlAlchemyUnitOfWork(factory), Person("new@x.org", "New"), actor=OPERATOR)
         assert '"new@x.org"' in _export(postgres)
     finally:
         postgres.dispose()

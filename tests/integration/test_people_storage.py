@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.errors import InputError
 from skillgrid.domain.people import Person, Role
 from skillgrid.services import people as services
@@ -12,12 +13,14 @@ from tests.unit.test_people_services import PEOPLE_CSV
 
 
 def test_people_round_trip_through_the_database(uow_factory) -> None:
-    result = services.import_people(uow_factory(), PEOPLE_CSV, "people.csv")
+    result = services.import_people(uow_factory(), PEOPLE_CSV, "people.csv", actor=OPERATOR)
     assert result.teams_created == ("Platform", "SRE")
-    services.add_team(uow_factory(), "Infra")
-    services.add_team(uow_factory(), "Networking", parent="Infra")
+    services.add_team(uow_factory(), "Infra", actor=OPERATOR)
+    services.add_team(uow_factory(), "Networking", parent="Infra", actor=OPERATOR)
     services.add_person(
-        uow_factory(), Person("dee@example.com", "Dee", "Networking", "bo@example.com")
+        uow_factory(),
+        Person("dee@example.com", "Dee", "Networking", "bo@example.com"),
+        actor=OPERATOR,
     )
     people = {p.email: p for p in services.list_people(uow_factory())}
     assert people["ana@example.com"] == Person(
@@ -31,16 +34,18 @@ def test_people_round_trip_through_the_database(uow_factory) -> None:
         "Platform": (None, 1),
         "SRE": (None, 2),
     }
-    updated = services.update_person(uow_factory(), "cy@example.com", manager="", active=False)
+    updated = services.update_person(
+        uow_factory(), "cy@example.com", manager="", active=False, actor=OPERATOR
+    )
     assert (updated.manager, updated.active) == (None, False)
 
 
 def test_a_refused_import_leaves_the_database_as_it_was(uow_factory, database_url: str) -> None:
-    services.import_people(uow_factory(), PEOPLE_CSV, "people.csv")
+    services.import_people(uow_factory(), PEOPLE_CSV, "people.csv", actor=OPERATOR)
     before = table_snapshot(database_url)
     cycle = b"name,email,manager_email\nBo,bo@example.com,cy@example.com\nNew,new@example.com,\n"
     with pytest.raises(InputError, match="management cycle"):
-        services.import_people(uow_factory(), cycle, "cycle.csv")
+        services.import_people(uow_factory(), cycle, "cycle.csv", actor=OPERATOR)
     assert table_snapshot(database_url) == before
 
 
@@ -49,7 +54,7 @@ def test_the_chain_above_lists_managers_nearest_first(uow_factory) -> None:
         b"name,email,manager_email\nHead,head@x.org,\nLead,lead@x.org,head@x.org\n"
         b"Mo,mo@x.org,lead@x.org\nAna,ana@x.org,mo@x.org\n"
     )
-    services.import_people(uow_factory(), chain, "people.csv")
+    services.import_people(uow_factory(), chain, "people.csv", actor=OPERATOR)
     with uow_factory() as uow:
         assert uow.people.chain_above("ana@x.org") == ["mo@x.org", "lead@x.org", "head@x.org"]
         assert uow.people.chain_above("head@x.org") == []

@@ -37,7 +37,7 @@ HOME = "198.51.100.10"
 @pytest.fixture
 def ready(uow_factory):  # type: ignore[no-untyped-def]
     for email in ("ana@x.org", "bo@x.org"):
-        accounts.add_user(uow_factory(), email, SECRET)
+        accounts.add_user(uow_factory(), email, SECRET, actor=OPERATOR)
     return uow_factory
 
 
@@ -158,7 +158,7 @@ def test_trusted_browsers_are_bounded_per_account_and_forgotten_with_a_new_passw
     for n in range(DEVICES_PER_ACCOUNT + 2):
         attempt(ready, "ana@x.org", SECRET, HOME, T0 + dt.timedelta(seconds=n))
     assert count(ready, TrustedDeviceRow) == DEVICES_PER_ACCOUNT
-    accounts.add_user(ready(), "ana@x.org", "a brand new password")
+    accounts.add_user(ready(), "ana@x.org", "a brand new password", actor=OPERATOR)
     assert count(ready, TrustedDeviceRow) == 0
 
 

@@ -62,13 +62,13 @@ def _entries(ratings: dict[str, Rating]) -> dict[str, Entry]:
 
 @pytest.fixture
 def org(uow_factory):  # type: ignore[no-untyped-def]
-    frameworks.import_framework(uow_factory(), LADDER, "tiny.tsv", "tiny")
-    people.add_team(uow_factory(), "Infra")
-    people.add_team(uow_factory(), "Net", "Infra")
-    people.add_team(uow_factory(), "Apps")
-    people.import_people(uow_factory(), PEOPLE, "people.csv")
-    cycles.open_cycle(uow_factory(), "C1", "tiny")
-    cycles.open_cycle(uow_factory(), "C2", "tiny")
+    frameworks.import_framework(uow_factory(), LADDER, "tiny.tsv", "tiny", actor=OPERATOR)
+    people.add_team(uow_factory(), "Infra", actor=OPERATOR)
+    people.add_team(uow_factory(), "Net", "Infra", actor=OPERATOR)
+    people.add_team(uow_factory(), "Apps", actor=OPERATOR)
+    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    cycles.open_cycle(uow_factory(), "C1", "tiny", actor=OPERATOR)
+    cycles.open_cycle(uow_factory(), "C2", "tiny", actor=OPERATOR)
     # C1: Nat Ops 1, Code 2 (overall 1); Ned Ops 1, Code 1 (overall 1)
     finalize(uow_factory, "nat@x.org", "C1", met(*OPS[:2], *COD[:3]))
     finalize(uow_factory, "ned@x.org", "C1", met(*OPS[:2], "COD.1.1"))
@@ -86,7 +86,7 @@ def org(uow_factory):  # type: ignore[no-untyped-def]
         Target("Net", "tiny", "Code", 2, 1),  # a track by name
         Target("Apps", "tiny", "ops", 1, 1),
     ):
-        targets.set_target(uow_factory(), target)
+        targets.set_target(uow_factory(), target, actor=OPERATOR)
     return uow_factory
 
 
@@ -181,15 +181,15 @@ def test_summaries_equal_a_full_recomputation_through_every_change(org) -> None:
     finalize_self(org, "amy@x.org", "C2", met(*OPS))
     assert _stored(org)[("amy@x.org", "C2")].delta_n == 8
     # a new rule for the ladder re-levels every stored result
-    frameworks.set_policy(org(), "tiny", parse_policy("tolerance:1"))
+    frameworks.set_policy(org(), "tiny", parse_policy("tolerance:1"), actor=OPERATOR)
     assert _stored(org)[("max@x.org", "C2")].policy == "tolerance:1"
     assert summaries.check_summaries(org()) == []
     # a cycle moved to a new version of the ladder, then finalized
     frameworks.import_framework(
-        org(), LADDER.replace(b"Capacity.", b"Capacity plans."), "t", "tiny"
+        org(), LADDER.replace(b"Capacity.", b"Capacity plans."), "t", "tiny", actor=OPERATOR
     )
-    cycles.open_cycle(org(), "C3", "tiny", 1)
-    cycles.move_cycle(org(), "C3")
+    cycles.open_cycle(org(), "C3", "tiny", 1, actor=OPERATOR)
+    cycles.move_cycle(org(), "C3", actor=OPERATOR)
     finalize(org, "nat@x.org", "C3", met(*OPS, *COD))
     assert summaries.check_summaries(org()) == []
     # and a rebuild from scratch gives the same summaries, managers kept
@@ -217,8 +217,10 @@ def test_targets_from_a_yaml_file_replace_the_ladders_targets(org) -> None:
     text = targets.export_targets(org(), "tiny")
     assert "team: Infra" in text
     new = b"framework: tiny\ntargets:\n  - {team: Apps, track: Code, level: 2, people: 2}\n"
-    targets.import_targets(org(), new, "targets.yaml")
-    assert targets.list_targets(org(), "tiny") == [Target("Apps", "tiny", "COD", 2, 2)]
+    targets.import_targets(org(), new, "targets.yaml", actor=OPERATOR)
+    assert targets.list_targets(org(), "tiny", actor=OPERATOR) == [
+        Target("Apps", "tiny", "COD", 2, 2)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -247,11 +249,11 @@ def test_targets_from_a_yaml_file_replace_the_ladders_targets(org) -> None:
     ],
 )
 def test_a_bad_targets_file_is_refused_and_changes_nothing(org, content, says) -> None:
-    before = targets.list_targets(org())
+    before = targets.list_targets(org(), actor=OPERATOR)
     with pytest.raises((InputError, TargetError, NotFound)) as error:
-        targets.import_targets(org(), content, "targets.yaml")
+        targets.import_targets(org(), content, "targets.yaml", actor=OPERATOR)
     assert says in str(error.value)
-    assert targets.list_targets(org()) == before
+    assert targets.list_targets(org(), actor=OPERATOR) == before
 
 
 def test_the_migration_stores_summaries_of_results_finalized_before_it(org, database_url) -> None:
@@ -273,10 +275,10 @@ def test_the_migration_stores_summaries_of_results_finalized_before_it(org, data
 
 def test_a_person_who_changes_team_counts_in_the_new_team(org) -> None:
     before = insight.team_report(org(), OPERATOR, "Apps").distribution[0].people
-    people.update_person(org(), "nat@x.org", team="Apps")
+    people.update_person(org(), "nat@x.org", team="Apps", actor=OPERATOR)
     assert insight.team_report(org(), OPERATOR, "Apps").distribution[0].people == before + 1
     moved = b"name,email,team,manager_email,role\nNed,ned@x.org,Apps,mia@x.org,engineer\n"
-    people.import_people(org(), moved, "p.csv")
+    people.import_people(org(), moved, "p.csv", actor=OPERATOR)
     apps = insight.team_report(org(), OPERATOR, "Apps")
     assert apps.distribution[0].people == before + 2
     assert insight.team_report(org(), OPERATOR, "Net").distribution[0].people == 0
@@ -284,7 +286,7 @@ def test_a_person_who_changes_team_counts_in_the_new_team(org) -> None:
 
 def test_a_manager_sees_the_calibration_of_their_own_chain_only(org) -> None:
     # Nat moves to Apps under Ann: Nat's C2 result stays stored under Mia, Ann's peer
-    people.update_person(org(), "nat@x.org", team="Apps", manager="ann@x.org")
+    people.update_person(org(), "nat@x.org", team="Apps", manager="ann@x.org", actor=OPERATOR)
     ann = Actor("ann@x.org", Role.MANAGER)
     report = insight.team_report(org(), ann, "Apps")
     assert "mia@x.org" not in {c.ratings.email for c in report.calibration}
@@ -294,7 +296,7 @@ def test_a_manager_sees_the_calibration_of_their_own_chain_only(org) -> None:
 
 
 def test_a_later_self_assessment_keeps_the_manager_the_result_was_stored_under(org) -> None:
-    people.update_person(org(), "amy@x.org", manager="mia@x.org")
+    people.update_person(org(), "amy@x.org", manager="mia@x.org", actor=OPERATOR)
     finalize_self(org, "amy@x.org", "C2", met(*OPS))
     with org() as uow:
         assert uow.summaries.summaries()[("amy@x.org", "C2")][1] == "ann@x.org"
@@ -302,20 +304,20 @@ def test_a_later_self_assessment_keeps_the_manager_the_result_was_stored_under(o
 
 
 def test_people_who_left_hold_no_target(org) -> None:
-    people.update_person(org(), "al@x.org", active=False)
+    people.update_person(org(), "al@x.org", active=False, actor=OPERATOR)
     apps = insight.team_report(org(), OPERATOR, "Apps")
     assert (apps.coverage[0].holders, apps.coverage[0].met) == (0, False)
 
 
 def test_a_track_by_key_and_by_name_in_one_targets_file_is_refused(org) -> None:
-    before = targets.list_targets(org())
+    before = targets.list_targets(org(), actor=OPERATOR)
     twice = (
         b"framework: tiny\ntargets:\n  - {team: Apps, track: OPS, level: 1, people: 1}\n"
         b"  - {team: Apps, track: Ops, level: 2, people: 3}\n"
     )
     with pytest.raises((InputError, TargetError), match="already set"):
-        targets.import_targets(org(), twice, "targets.yaml")
-    assert targets.list_targets(org()) == before
+        targets.import_targets(org(), twice, "targets.yaml", actor=OPERATOR)
+    assert targets.list_targets(org(), actor=OPERATOR) == before
 
 
 def test_movement_is_measured_from_an_earlier_cycle(org) -> None:

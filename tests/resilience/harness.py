@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from skillgrid.domain.assessments import OPERATOR
+
 PASSWORD = "correct horse battery"
 ADMIN = "admin@x.org"
 BOSS = "boss@x.org"
@@ -50,17 +52,17 @@ def build_org(url: str, engineers: int) -> Org:
         def make() -> SqlAlchemyUnitOfWork:
             return SqlAlchemyUnitOfWork(factory)
 
-        ladder = frameworks.install_builtin(make()).framework
+        ladder = frameworks.install_builtin(make(), actor=OPERATOR).framework
         emails = tuple(f"e{i:04d}@x.org" for i in range(engineers))
         csv = "name,email,team,manager_email,role\nBoss,boss@x.org,SRE,,manager\n" + "".join(
             f"E {e},{e},SRE,{BOSS},engineer\n" for e in emails
         )
-        people.import_people(make(), csv.encode(), "people.csv")
-        accounts.add_user(make(), ADMIN, PASSWORD, admin=True)
+        people.import_people(make(), csv.encode(), "people.csv", actor=OPERATOR)
+        accounts.add_user(make(), ADMIN, PASSWORD, admin=True, actor=OPERATOR)
         _, token = accounts.create_token(make(), ADMIN, "tests")
         signed = sign_in(make(), Attempt(ADMIN, PASSWORD, "127.0.0.1"))
         cookie, web_session = signed.token, signed.session
-        cycles.open_cycle(make(), CYCLE, "sre")
+        cycles.open_cycle(make(), CYCLE, "sre", actor=OPERATOR)
         ids = tuple(c.id for c in ladder.criteria)
         return Org(token, cookie, web_session.csrf_token, ids, emails)
     finally:

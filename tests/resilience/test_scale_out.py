@@ -26,6 +26,7 @@ import httpx2
 import pytest
 from sqlalchemy import create_engine, text
 
+from skillgrid.domain.assessments import OPERATOR
 from tests.conftest import POSTGRES_URL
 from tests.resilience.harness import free_port
 
@@ -159,11 +160,11 @@ def _build(url: str) -> tuple[Callable[[], Any], Any]:
     def make() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(factory)
 
-    frameworks.install_builtin(make())
-    people.import_people(make(), PEOPLE, "people.csv")
+    frameworks.install_builtin(make(), actor=OPERATOR)
+    people.import_people(make(), PEOPLE, "people.csv", actor=OPERATOR)
     for email in ("bo@x.org", "ana@x.org", "cy@x.org", "di@x.org", "ex@x.org"):
-        accounts.add_user(make(), email, PASSWORD)
-    cycles.open_cycle(make(), CYCLE, "sre")
+        accounts.add_user(make(), email, PASSWORD, actor=OPERATOR)
+    cycles.open_cycle(make(), CYCLE, "sre", actor=OPERATOR)
     return make, engine
 
 
@@ -363,7 +364,7 @@ def test_person_deactivated_is_refused_at_once_by_both_servers(
 
         # an admin's change, as `skillgrid person update ex@x.org --inactive` makes it: a
         # third process on the same database
-        update_person(cluster.make(), "ex@x.org", active=False)
+        update_person(cluster.make(), "ex@x.org", active=False, actor=OPERATOR)
 
         for server in (a, b):
             assert browser.get(server, "/api/v1/me").status_code == 401, server.name

@@ -23,9 +23,9 @@ A = "ana@x.org/2026-H2/self"
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
-    frameworks.install_builtin(uow)
-    people.import_people(uow, PEOPLE, "people.csv")
-    cycles.open_cycle(uow, "2026-H2", "sre")
+    frameworks.install_builtin(uow, actor=OPERATOR)
+    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    cycles.open_cycle(uow, "2026-H2", "sre", actor=OPERATOR)
     uow.audit.entries.clear()
     return uow
 
@@ -146,9 +146,9 @@ def test_evidence_from_the_review_form_is_recorded_with_the_ratings(uow) -> None
 
 
 def test_cycles_are_recorded_open_close_reopen(uow) -> None:
-    cycles.open_cycle(uow, "2027-H1", "sre")
+    cycles.open_cycle(uow, "2027-H1", "sre", actor=OPERATOR)
     assert only(uow).after == {"framework": "sre", "version": 1, "open": True}
-    cycles.set_cycle_open(uow, "2027-H1", False)
+    cycles.set_cycle_open(uow, "2027-H1", False, actor=OPERATOR)
     closed = only(uow)
     assert (closed.actor, closed.action, closed.before, closed.after) == (
         "cli/operator",
@@ -156,47 +156,51 @@ def test_cycles_are_recorded_open_close_reopen(uow) -> None:
         {"open": True},
         {"open": False},
     )
-    cycles.set_cycle_open(uow, "2027-H1", True)
+    cycles.set_cycle_open(uow, "2027-H1", True, actor=OPERATOR)
     assert only(uow).action == "reopen"
 
 
 def test_ladder_imports_and_policy_changes_are_recorded(uow, seed_bytes: bytes) -> None:
     changed = seed_bytes.replace(b"SELinux", b"SELinux or AppArmor profiles")
-    frameworks.import_framework(uow, changed, "sre2.tsv", "sre")
+    frameworks.import_framework(uow, changed, "sre2.tsv", "sre", actor=OPERATOR)
     imported = only(uow)
     assert (imported.action, imported.entity, imported.entity_id) == ("import", "framework", "sre")
     assert imported.before == {"version": 1}
     assert imported.after["version"] == 2 and imported.after["source"] == "sre2.tsv"
-    frameworks.import_framework(uow, changed, "sre2.tsv", "sre")  # unchanged: no new version
+    frameworks.import_framework(
+        uow, changed, "sre2.tsv", "sre", actor=OPERATOR
+    )  # unchanged: no new version
     assert uow.audit.entries == []
-    frameworks.set_policy(uow, "sre", parse_policy("tolerance:1"))
+    frameworks.set_policy(uow, "sre", parse_policy("tolerance:1"), actor=OPERATOR)
     policy = only(uow)
     assert (policy.before, policy.after) == ({"policy": "strict"}, {"policy": "tolerance:1"})
 
 
 def test_people_changes_record_only_the_changed_fields(uow) -> None:
-    people.add_person(uow, Person("dee@x.org", "Dee", "SRE", "bo@x.org"))
+    people.add_person(uow, Person("dee@x.org", "Dee", "SRE", "bo@x.org"), actor=OPERATOR)
     added = only(uow)
     assert (added.action, added.entity_id, added.after) == (
         "add",
         "dee@x.org",
         {"name": "Dee", "team": "SRE", "manager": "bo@x.org", "role": "engineer", "active": True},
     )
-    people.update_person(uow, "dee@x.org", role=Role.MANAGER, manager="")
+    people.update_person(uow, "dee@x.org", role=Role.MANAGER, manager="", actor=OPERATOR)
     updated = only(uow)
     assert (updated.before, updated.after) == (
         {"manager": "bo@x.org", "role": "engineer"},
         {"manager": None, "role": "manager"},
     )
-    people.update_person(uow, "dee@x.org", active=False)
+    people.update_person(uow, "dee@x.org", active=False, actor=OPERATOR)
     assert only(uow).action == "deactivate"
-    people.add_team(uow, "Platform", "SRE")
+    people.add_team(uow, "Platform", "SRE", actor=OPERATOR)
     assert only(uow).after == {"parent": "SRE"}
 
 
 def test_a_people_import_records_one_entry_per_added_or_changed_person(uow) -> None:
     again = PEOPLE.replace(b"Cy,cy@x.org,SRE,bo@x.org,engineer", b"Cy,cy@x.org,SRE,,engineer")
-    people.import_people(uow, again + b"Eve,eve@x.org,Ops,,engineer\n", "people.csv")
+    people.import_people(
+        uow, again + b"Eve,eve@x.org,Ops,,engineer\n", "people.csv", actor=OPERATOR
+    )
     assert sorted((e.action, e.entity, e.entity_id) for e in uow.audit.entries) == [
         ("add", "person", "eve@x.org"),
         ("add", "team", "Ops"),
@@ -229,7 +233,7 @@ def test_team_targets_are_recorded(uow) -> None:
     from skillgrid.domain.insight import Target
     from skillgrid.services import targets
 
-    targets.set_target(uow, Target("SRE", "sre", "NET", 3, 2))
+    targets.set_target(uow, Target("SRE", "sre", "NET", 3, 2), actor=OPERATOR)
     added = only(uow)
     assert (added.action, added.entity, added.entity_id, added.after) == (
         "set",
@@ -237,9 +241,9 @@ def test_team_targets_are_recorded(uow) -> None:
         "sre/SRE/NET",
         {"level": 3, "people": 2},
     )
-    targets.set_target(uow, Target("SRE", "sre", "NET", 3, 3))
+    targets.set_target(uow, Target("SRE", "sre", "NET", 3, 3), actor=OPERATOR)
     assert only(uow).after == {"people": 3}
-    targets.remove_target(uow, "SRE", "sre", "NET")
+    targets.remove_target(uow, "SRE", "sre", "NET", actor=OPERATOR)
     removed = only(uow)
     assert (removed.action, removed.before) == ("remove", {"level": 3, "people": 3})
 

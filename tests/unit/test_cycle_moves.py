@@ -21,17 +21,17 @@ V2 = (
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
-    frameworks.import_framework(uow, V1, "v1.csv", "ops")
-    people.import_people(uow, PEOPLE, "people.csv")
-    cycles.open_cycle(uow, "2026-H2", "ops")
+    frameworks.import_framework(uow, V1, "v1.csv", "ops", actor=OPERATOR)
+    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    cycles.open_cycle(uow, "2026-H2", "ops", actor=OPERATOR)
     ratings = {cid: Entry(Rating.MEETS) for cid in ("NET.1.1", "NET.1.2", "SEC.1.1", "NET.2.1")}
     assessments.rate(uow, BO, "ana@x.org", "2026-H2", "manager", ratings)
     return uow
 
 
 def test_moving_a_cycle_carries_flags_and_archives_ratings_by_identity(uow) -> None:
-    frameworks.import_framework(uow, V2, "v2.csv", "ops")
-    moved = cycles.move_cycle(uow, "2026-H2")
+    frameworks.import_framework(uow, V2, "v2.csv", "ops", actor=OPERATOR)
+    moved = cycles.move_cycle(uow, "2026-H2", actor=OPERATOR)
     assert (moved.from_version, moved.to_version, moved.assessments) == (1, 2, 1)
     assert (moved.carried, moved.archived) == (2, 1)  # SSH keys + LBs; DHCP removed
     assert moved.to_review == (("ana@x.org", "manager", "NET.1.1"),)
@@ -45,11 +45,11 @@ def test_moving_a_cycle_carries_flags_and_archives_ratings_by_identity(uow) -> N
 def test_a_cycle_with_finalized_assessments_stays_where_it_is(uow) -> None:
     assessments.submit(uow, BO, "ana@x.org", "2026-H2", "manager")
     assessments.finalize(uow, BO, "ana@x.org", "2026-H2")
-    frameworks.import_framework(uow, V2, "v2.csv", "ops")
+    frameworks.import_framework(uow, V2, "v2.csv", "ops", actor=OPERATOR)
     with pytest.raises(AssessmentError, match="finalized assessments"):
-        cycles.move_cycle(uow, "2026-H2")
+        cycles.move_cycle(uow, "2026-H2", actor=OPERATOR)
     with pytest.raises(AssessmentError, match="newer version"):
-        cycles.move_cycle(uow, "2026-H2", 1)
+        cycles.move_cycle(uow, "2026-H2", 1, actor=OPERATOR)
 
 
 def test_the_ladder_policy_decides_unless_a_report_asks_for_another(uow) -> None:
@@ -57,18 +57,18 @@ def test_the_ladder_policy_decides_unless_a_report_asks_for_another(uow) -> None
     assessments.finalize(uow, BO, "ana@x.org", "2026-H2")
     # NET complete at 1 (and 2: Runs LBs.), SEC complete at 1, not at 2 (MAC unrated)
     assert results.person_report(uow, OPERATOR, "ana@x.org").current.result.overall == 1
-    frameworks.set_policy(uow, "ops", Tolerance(1))
+    frameworks.set_policy(uow, "ops", Tolerance(1), actor=OPERATOR)
     report = results.person_report(uow, OPERATOR, "ana@x.org")
     assert (report.current.result.policy, report.current.result.overall) == ("tolerance:1", 2)
     strict = results.person_report(uow, OPERATOR, "ana@x.org", policy="strict")
     assert strict.current.result.overall == 1
     with pytest.raises(PolicyError, match="give 3 points"):
-        frameworks.set_policy(uow, "ops", Points((0, 1), (2, 4)))
+        frameworks.set_policy(uow, "ops", Points((0, 1), (2, 4)), actor=OPERATOR)
 
 
 def test_archived_ratings_and_re_rate_flags_survive_a_later_import(uow) -> None:
-    frameworks.import_framework(uow, V2, "v2.csv", "ops")
-    cycles.move_cycle(uow, "2026-H2")
+    frameworks.import_framework(uow, V2, "v2.csv", "ops", actor=OPERATOR)
+    cycles.move_cycle(uow, "2026-H2", actor=OPERATOR)
     text = assessment_files.export_ratings(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
     assessment_files.import_ratings(
         uow, BO, "ana@x.org", "2026-H2", "manager", text.encode(), "x.csv"

@@ -22,8 +22,8 @@ LADDER = (
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
-    frameworks.import_framework(uow, LADDER, "v1.csv", "ops")
-    people.import_people(uow, PEOPLE, "people.csv")
+    frameworks.import_framework(uow, LADDER, "v1.csv", "ops", actor=OPERATOR)
+    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     return uow
 
 
@@ -39,7 +39,7 @@ def test_evidence_links_follow_criteria_into_new_versions(uow) -> None:
     v2 = LADDER.replace(b"Uses SSH keys.,", b"Uses SSH keys. Rotates keys.,").replace(
         b"2,Runs LBs.,Uses MAC.", b"2,Runs LBs.,Hardens hosts. Uses MAC."
     )
-    frameworks.import_framework(uow, v2, "v2.csv", "ops")
+    frameworks.import_framework(uow, v2, "v2.csv", "ops", actor=OPERATOR)
     newest = frameworks.get_framework(uow, "ops")
     listed = evidence.list_evidence(uow, ANA, "ana@x.org")
     assert [e.id for e in listed] == [stored.id]
@@ -106,7 +106,7 @@ def test_linking_to_a_criterion_ticks_exactly_the_chosen_items(uow) -> None:
 def test_links_to_criteria_of_another_version_are_kept(uow) -> None:
     runbook = add(uow, "Runbook", ["NET.1.2"])
     frameworks.import_framework(  # v2 drops "Knows DHCP." (NET.1.2)
-        uow, LADDER.replace(b" Knows DHCP.", b""), "v2.csv", "ops"
+        uow, LADDER.replace(b" Knows DHCP.", b""), "v2.csv", "ops", actor=OPERATOR
     )
     evidence.link_to_criteria(uow, ANA, "ana@x.org", {"NET.1.1": {runbook}}, "ops")
     item = evidence.list_evidence(uow, ANA, "ana@x.org")[0]
@@ -115,7 +115,9 @@ def test_links_to_criteria_of_another_version_are_kept(uow) -> None:
 
 
 def test_relinking_on_one_ladder_keeps_links_to_another(uow) -> None:
-    frameworks.import_framework(uow, b"Level,Writing\n1,Writes docs.\n", "docs.csv", "docs")
+    frameworks.import_framework(
+        uow, b"Level,Writing\n1,Writes docs.\n", "docs.csv", "docs", actor=OPERATOR
+    )
     runbook = add(uow, "Runbook", ["NET.1.1"])
     evidence.link_evidence(uow, ANA, "ana@x.org", runbook, ["WRI.1.1"], "docs")
     evidence.link_evidence(uow, ANA, "ana@x.org", runbook, ["SEC.1.1"], "ops")

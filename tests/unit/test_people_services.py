@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.errors import Conflict, InputError, NotFound
 from skillgrid.domain.people import PeopleError, Person, Role, manager_cycle, reports_below
 from skillgrid.services import people as services
@@ -19,7 +20,7 @@ PEOPLE_CSV = (
 
 def test_import_adds_people_and_creates_missing_teams() -> None:
     uow = FakeUnitOfWork()
-    result = services.import_people(uow, PEOPLE_CSV, "people.csv")
+    result = services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
     assert (result.added, result.updated, result.teams_created) == (3, 0, ("Platform", "SRE"))
     bo = uow.people.get("bo@example.com")
     assert bo is not None and bo.role is Role.MANAGER
@@ -28,18 +29,20 @@ def test_import_adds_people_and_creates_missing_teams() -> None:
 
 def test_reimport_updates_by_email() -> None:
     uow = FakeUnitOfWork()
-    services.import_people(uow, PEOPLE_CSV, "people.csv")
-    again = services.import_people(uow, PEOPLE_CSV.replace(b"Cy Diaz", b"Cy D."), "people.csv")
+    services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    again = services.import_people(
+        uow, PEOPLE_CSV.replace(b"Cy Diaz", b"Cy D."), "people.csv", actor=OPERATOR
+    )
     assert (again.added, again.updated) == (0, 3)
     assert uow.people.get("cy@example.com").name == "Cy D."  # type: ignore[union-attr]
 
 
 def test_a_management_cycle_is_refused_and_nothing_changes() -> None:
     uow = FakeUnitOfWork()
-    services.import_people(uow, PEOPLE_CSV, "people.csv")
+    services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
     before = uow.people.people()
     with pytest.raises(InputError, match="management cycle"):
-        services.update_person(uow, "bo@example.com", manager="cy@example.com")
+        services.update_person(uow, "bo@example.com", manager="cy@example.com", actor=OPERATOR)
     assert uow.people.people() == before
 
 
@@ -47,7 +50,7 @@ def test_a_cycle_inside_one_import_is_refused() -> None:
     uow = FakeUnitOfWork()
     data = b"name,email,manager_email\nA,a@x.org,b@x.org\nB,b@x.org,a@x.org\n"
     with pytest.raises(InputError, match="management cycle"):
-        services.import_people(uow, data, "p.csv")
+        services.import_people(uow, data, "p.csv", actor=OPERATOR)
     assert uow.people.people() == [] and uow.commits == 0
 
 
@@ -58,7 +61,7 @@ def test_bad_rows_are_all_reported_with_their_place() -> None:
         b"A,not-an-email,,,\nB,b@x.org,,,boss\nB again,b@x.org,Ops,,\n,c@x.org,,,\n"
     )
     with pytest.raises(InputError) as caught:
-        services.import_people(uow, data, "p.csv")
+        services.import_people(uow, data, "p.csv", actor=OPERATOR)
     places = [(p.row, p.column) for p in caught.value.problems]
     assert places == [(2, 2), (3, 5), (4, 2), (5, 1)]
     assert "appears twice" in caught.value.problems[2].message
@@ -66,28 +69,34 @@ def test_bad_rows_are_all_reported_with_their_place() -> None:
 
 def test_add_person_checks_email_team_manager_and_duplicates() -> None:
     uow = FakeUnitOfWork()
-    services.add_team(uow, "SRE")
-    services.add_person(uow, Person("Bo@Example.com ", "Bo", "SRE", None, Role.MANAGER))
+    services.add_team(uow, "SRE", actor=OPERATOR)
+    services.add_person(
+        uow, Person("Bo@Example.com ", "Bo", "SRE", None, Role.MANAGER), actor=OPERATOR
+    )
     with pytest.raises(Conflict):
-        services.add_person(uow, Person("bo@example.com", "Bo again"))
+        services.add_person(uow, Person("bo@example.com", "Bo again"), actor=OPERATOR)
     with pytest.raises(PeopleError, match="not an email"):
-        services.add_person(uow, Person("bo", "Bo"))
+        services.add_person(uow, Person("bo", "Bo"), actor=OPERATOR)
     with pytest.raises(InputError, match="no team 'Ops'"):
-        services.add_person(uow, Person("ana@example.com", "Ana", "Ops"))
+        services.add_person(uow, Person("ana@example.com", "Ana", "Ops"), actor=OPERATOR)
     with pytest.raises(InputError, match=r"manager zed@example\.com is not on file"):
-        services.add_person(uow, Person("ana@example.com", "Ana", None, "zed@example.com"))
+        services.add_person(
+            uow, Person("ana@example.com", "Ana", None, "zed@example.com"), actor=OPERATOR
+        )
     with pytest.raises(PeopleError, match="their own manager"):
-        services.add_person(uow, Person("ana@example.com", "Ana", None, "ana@example.com"))
+        services.add_person(
+            uow, Person("ana@example.com", "Ana", None, "ana@example.com"), actor=OPERATOR
+        )
 
 
 def test_teams_nest_and_need_an_existing_parent() -> None:
     uow = FakeUnitOfWork()
-    services.add_team(uow, "Infra")
-    services.add_team(uow, "SRE", parent="Infra")
+    services.add_team(uow, "Infra", actor=OPERATOR)
+    services.add_team(uow, "SRE", parent="Infra", actor=OPERATOR)
     with pytest.raises(NotFound):
-        services.add_team(uow, "Net", parent="Nope")
+        services.add_team(uow, "Net", parent="Nope", actor=OPERATOR)
     with pytest.raises(Conflict):
-        services.add_team(uow, "SRE")
+        services.add_team(uow, "SRE", actor=OPERATOR)
     assert [(t.name, t.parent) for t, _ in services.list_teams(uow)] == [
         ("Infra", None),
         ("SRE", "Infra"),
@@ -104,11 +113,14 @@ def test_management_chain_helpers() -> None:
 
 def test_reimport_keeps_what_the_file_does_not_say() -> None:
     uow = FakeUnitOfWork()
-    services.import_people(uow, PEOPLE_CSV, "people.csv")
-    services.update_person(uow, "cy@example.com", active=False)
+    services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    services.update_person(uow, "cy@example.com", active=False, actor=OPERATOR)
     assert uow.accounts.ended == uow.accounts.revoked == ["cy@example.com"]
     services.import_people(
-        uow, b"name,email\nBo Chen,bo@example.com\nCy Diaz,cy@example.com\n", "p.csv"
+        uow,
+        b"name,email\nBo Chen,bo@example.com\nCy Diaz,cy@example.com\n",
+        "p.csv",
+        actor=OPERATOR,
     )
     bo, cy = uow.people.get("bo@example.com"), uow.people.get("cy@example.com")
     assert bo is not None and (bo.role, bo.team) == (Role.MANAGER, "SRE")
@@ -118,5 +130,5 @@ def test_reimport_keeps_what_the_file_does_not_say() -> None:
         "Platform",
     )
     blank_role = b"name,email,team,manager_email,role\nBo Chen,bo@example.com,SRE,,\n"
-    services.import_people(uow, blank_role, "p.csv")
+    services.import_people(uow, blank_role, "p.csv", actor=OPERATOR)
     assert uow.people.get("bo@example.com").role is Role.MANAGER  # type: ignore[union-attr]

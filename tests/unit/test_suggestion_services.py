@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from skillgrid.domain.assessments import Forbidden
+from skillgrid.domain.assessments import OPERATOR, Forbidden
 from skillgrid.domain.errors import InputError
 from skillgrid.domain.suggestions import criterion_phrases, terms
 from skillgrid.services import frameworks, people, suggestions
@@ -31,8 +31,8 @@ BRAG = """# H1
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
-    frameworks.import_framework(uow, LADDER, "ops.csv", "ops")
-    people.import_people(uow, PEOPLE, "people.csv")
+    frameworks.import_framework(uow, LADDER, "ops.csv", "ops", actor=OPERATOR)
+    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     return uow
 
 

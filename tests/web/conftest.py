@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from skillgrid.config import Settings
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.services import accounts, frameworks, people
 from skillgrid.web.app import create_app
 
@@ -21,10 +22,10 @@ PEOPLE = (
 
 @pytest.fixture
 def app_client(database_url: str, uow_factory) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    frameworks.install_builtin(uow_factory())
-    people.import_people(uow_factory(), PEOPLE, "people.csv")
-    accounts.add_user(uow_factory(), "ana@x.org", PASSWORD)
-    accounts.add_user(uow_factory(), "root@x.org", PASSWORD, admin=True)
+    frameworks.install_builtin(uow_factory(), actor=OPERATOR)
+    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    accounts.add_user(uow_factory(), "ana@x.org", PASSWORD, actor=OPERATOR)
+    accounts.add_user(uow_factory(), "root@x.org", PASSWORD, admin=True, actor=OPERATOR)
     app = create_app(Settings(database_url=database_url))
     with TestClient(app, follow_redirects=False) as client:
         yield client

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from skillgrid.config import Settings
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.services.demo import DEMO_PASSWORD
 from skillgrid.web.app import create_app
 from tests.conftest import SEED, copy_of_demo
@@ -67,7 +68,11 @@ def demo_app(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> o
     engine = make_engine(url)
     changed = SEED.read_bytes().replace(b"Can utilize", b"Can use")
     frameworks.import_framework(
-        SqlAlchemyUnitOfWork(make_session_factory(engine)), changed, "sre-v2.tsv", "sre"
+        SqlAlchemyUnitOfWork(make_session_factory(engine)),
+        changed,
+        "sre-v2.tsv",
+        "sre",
+        actor=OPERATOR,
     )
     engine.dispose()
     return create_app(Settings(database_url=url, suggestion_backend="lexical"))

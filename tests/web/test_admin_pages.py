@@ -13,9 +13,31 @@ def csrf(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
-def test_non_admins_do_not_see_the_admin_pages(app_client) -> None:
+ADMIN_FORMS = {  # path → form fields and files of a request that would succeed for an admin
+    "/admin/ladders/preview": ({"name": "ops"}, {"file": ("ops.csv", b"Level,Ops\n1,Run\n")}),
+    "/admin/ladders/store": (
+        {"name": "ops", "payload": "TGV2ZWwsT3BzCjEsUnVuCg==", "source": "o"},
+        None,
+    ),
+    "/admin/cycles": ({"name": "2027-H1", "ladder": "sre"}, None),
+    "/admin/cycles/2027-H1/state": ({"open": "false"}, None),
+    "/admin/people": ({}, {"file": ("p.csv", b"name,email\nZed,zed@x.org\n")}),
+    "/admin/accounts": ({"email": "eve@x.org", "password": "correct horse battery"}, None),
+}
+
+
+def test_non_admins_are_refused_every_admin_page_and_form(app_client, database_url: str) -> None:
+    from tests.conftest import table_snapshot
+
     sign_in(app_client, "ana@x.org")
-    assert app_client.get("/admin").status_code == 404
+    assert app_client.get("/admin").status_code == 403
+    token = csrf(app_client.get("/evidence/suggest").text)  # Ana's own, valid session token
+    before = table_snapshot(database_url)
+    for path, (fields, files) in ADMIN_FORMS.items():
+        refused = app_client.post(path, data={**fields, "csrf_token": token}, files=files)
+        assert refused.status_code == 403, path
+        assert "only an admin may" in refused.text, path
+    assert table_snapshot(database_url) == before
 
 
 def test_ladder_upload_shows_the_split_then_stores(app_client, uow_factory) -> None:

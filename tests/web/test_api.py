@@ -18,11 +18,14 @@ def org(app_client, uow_factory):  # type: ignore[no-untyped-def]
     """Ana reports to Bo; Cy is Ana's colleague; root is an admin. Ana's manager assessment
     is submitted; her self assessment is a draft."""
     people.import_people(
-        uow_factory(), b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,\n", "p.csv"
+        uow_factory(),
+        b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,\n",
+        "p.csv",
+        actor=OPERATOR,
     )
     for email in ("bo@x.org", "cy@x.org"):
-        accounts.add_user(uow_factory(), email, PASSWORD)
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+        accounts.add_user(uow_factory(), email, PASSWORD, actor=OPERATOR)
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     met = {"PO.1.1": Entry(Rating.MEETS)}
     assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", met)
     assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")

@@ -27,8 +27,8 @@ def form_of(page: str, ratings: dict[str, str], action: str, **extra: str) -> di
 
 
 def test_self_assessment_review_and_finalize(app_client, uow_factory) -> None:
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
-    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     sign_in(app_client, "ana@x.org")
     url = "/people/ana@x.org/assess/2026-H2/self"
     page = app_client.get(url)
@@ -64,7 +64,7 @@ def test_self_assessment_review_and_finalize(app_client, uow_factory) -> None:
 
 
 def test_a_stale_form_is_a_conflict_not_a_lost_update(app_client, uow_factory) -> None:
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     sign_in(app_client)
     url = "/people/ana@x.org/assess/2026-H2/self"
     first = app_client.get(url).text
@@ -74,8 +74,8 @@ def test_a_stale_form_is_a_conflict_not_a_lost_update(app_client, uow_factory) -
 
 
 def test_an_engineer_cannot_open_a_colleague_s_assessment(app_client, uow_factory) -> None:
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
-    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     sign_in(app_client, "ana@x.org")
     assert app_client.get("/people/bo@x.org/assess/2026-H2/self").status_code == 404
     page = app_client.get("/people/ana@x.org/assess/2026-H2/self").text
@@ -84,7 +84,7 @@ def test_an_engineer_cannot_open_a_colleague_s_assessment(app_client, uow_factor
 
 
 def test_forms_without_the_csrf_token_change_nothing(app_client, uow_factory) -> None:
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     sign_in(app_client)
     url = "/people/ana@x.org/assess/2026-H2/self"
     page = app_client.get(url).text
@@ -110,7 +110,7 @@ def line(page, cid: str):  # type: ignore[no-untyped-def]
 def test_existing_evidence_is_linked_and_unlinked_without_javascript(
     app_client, uow_factory
 ) -> None:
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     dns = evidence.add_evidence(uow_factory(), OPERATOR, Evidence("ana@x.org", "DNS"), [], "sre")
     talk = evidence.add_evidence(
         uow_factory(), OPERATOR, Evidence("ana@x.org", "SLO talk"), ["NET.1.1"], "sre"
@@ -134,8 +134,8 @@ def test_existing_evidence_is_linked_and_unlinked_without_javascript(
 
 
 def test_only_the_person_links_their_own_evidence(app_client, uow_factory) -> None:
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
-    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     dns = evidence.add_evidence(uow_factory(), OPERATOR, Evidence("ana@x.org", "DNS"), [], "sre")
     bos = evidence.add_evidence(uow_factory(), OPERATOR, Evidence("bo@x.org", "Bo's"), [], "sre")
     sign_in(app_client, "ana@x.org")
@@ -159,7 +159,7 @@ def test_a_form_naming_a_criterion_the_ladder_lacks_is_refused_and_stores_nothin
 ) -> None:
     from tests.conftest import table_snapshot
 
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     sign_in(app_client, "ana@x.org")
     url = "/people/ana@x.org/assess/2026-H2/self"
     page = app_client.get(url).text

@@ -11,7 +11,7 @@ from tests.web.conftest import sign_in
 
 
 def rated(uow_factory, by: Actor = OPERATOR) -> None:  # type: ignore[no-untyped-def]
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     for rating in (Rating.DEVELOPING, Rating.MEETS):
         assessments.rate(
             uow_factory(), by, "ana@x.org", "2026-H2", "self", {"PO.1.1": Entry(rating)}
@@ -37,7 +37,8 @@ def test_admins_read_and_filter_the_trail(app_client, uow_factory) -> None:
 
 def test_only_admins_see_the_audit_page(app_client, uow_factory) -> None:
     sign_in(app_client, "ana@x.org")
-    assert app_client.get("/admin/audit").status_code == 404
+    refused = app_client.get("/admin/audit")
+    assert refused.status_code == 403 and "only an admin may" in refused.text
 
 
 def test_an_assessment_page_shows_its_history(app_client, uow_factory) -> None:

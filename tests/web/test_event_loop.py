@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.services import accounts, frameworks
 from skillgrid.web.app import routes
 
@@ -63,8 +64,10 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     engine = make_engine(url)
     upgrade(engine)
     make = make_session_factory(engine)
-    frameworks.install_builtin(SqlAlchemyUnitOfWork(make))
-    accounts.add_user(SqlAlchemyUnitOfWork(make), "ana@x.org", "correct horse battery")
+    frameworks.install_builtin(SqlAlchemyUnitOfWork(make), actor=OPERATOR)
+    accounts.add_user(
+        SqlAlchemyUnitOfWork(make), "ana@x.org", "correct horse battery", actor=OPERATOR
+    )
     engine.dispose()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -141,7 +141,7 @@ def test_bad_api_requests_are_4xx_and_change_nothing(ana, uow_factory) -> None:
 
 
 def test_only_the_owner_or_an_admin_accepts_onto_evidence(app_client, uow_factory) -> None:
-    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     item = {"items": [{"statement": "Set up BGP peering for anycast", "criteria": ["NET.3.5"]}]}
     sign_in(app_client, "bo@x.org")  # Ana's manager: may read her evidence, not write it
     assert app_client.post("/api/v1/people/ana@x.org/evidence/accept", json=item).status_code == 403

@@ -10,7 +10,7 @@ from tests.web.conftest import PASSWORD, sign_in
 
 
 def finalize(uow_factory, ratings) -> None:  # type: ignore[no-untyped-def]
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     entries = {
         cid: Entry(r, "no MAC here" if r is Rating.NOT_APPLICABLE else None)
         for cid, r in ratings.items()
@@ -41,7 +41,7 @@ def test_growth_before_any_official_result(app_client) -> None:
 def test_people_see_their_own_growth_and_managers_their_reports_only(
     app_client, uow_factory
 ) -> None:
-    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     sign_in(app_client, "bo@x.org")
     assert app_client.get("/people/ana@x.org/growth").status_code == 200
     app_client.cookies.clear()

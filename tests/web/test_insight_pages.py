@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from skillgrid.config import Settings
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.services import accounts
 from skillgrid.web.app import create_app
 from tests.integration.test_team_insight import org  # noqa: F401  (the fixture)
@@ -18,8 +19,8 @@ from tests.web.conftest import PASSWORD, sign_in
 @pytest.fixture
 def client(org, database_url: str) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]  # noqa: F811
     for email in ("mia@x.org", "nat@x.org"):
-        accounts.add_user(org(), email, PASSWORD)
-    accounts.add_user(org(), "root@x.org", PASSWORD, admin=True)
+        accounts.add_user(org(), email, PASSWORD, actor=OPERATOR)
+    accounts.add_user(org(), "root@x.org", PASSWORD, admin=True, actor=OPERATOR)
     with TestClient(create_app(Settings(database_url=database_url)), follow_redirects=False) as c:
         yield c
 
@@ -133,7 +134,7 @@ def test_only_admins_may_post_targets(client) -> None:
         "people": "2",
         "csrf_token": _csrf(page.text),
     }
-    assert client.post("/insight/targets", data=form).status_code == 404
+    assert client.post("/insight/targets", data=form).status_code == 403
 
 
 def _csrf(html: str) -> str:
@@ -146,8 +147,8 @@ def _csrf(html: str) -> str:
 def test_a_team_name_with_a_slash_has_its_pages_and_api(client, org) -> None:  # noqa: F811
     from skillgrid.services import people
 
-    people.add_team(org(), "Ops/Net", "Infra")
-    people.update_person(org(), "ned@x.org", team="Ops/Net")
+    people.add_team(org(), "Ops/Net", "Infra", actor=OPERATOR)
+    people.update_person(org(), "ned@x.org", team="Ops/Net", actor=OPERATOR)
     admin = bearer(client, "root@x.org")
     report = client.get("/api/v1/teams/Ops%2FNet/report", headers=admin)
     assert report.status_code == 200 and report.json()["team"] == "Ops/Net"

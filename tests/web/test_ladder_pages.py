@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.services import frameworks
 from tests.web.conftest import sign_in
 
@@ -42,7 +43,7 @@ def test_an_unknown_address_answers_the_error_page_and_json_under_the_api(app_cl
 
 def test_text_from_a_ladder_is_escaped(app_client, uow_factory) -> None:
     hostile = b"Level,Ops\n1,<script>alert(1)</script> Runs it.\n"
-    frameworks.import_framework(uow_factory(), hostile, "x.csv", "hostile")
+    frameworks.import_framework(uow_factory(), hostile, "x.csv", "hostile", actor=OPERATOR)
     sign_in(app_client)
     page = app_client.get("/ladders/hostile").text
     assert "<script>alert(1)</script>" not in page
@@ -51,8 +52,10 @@ def test_text_from_a_ladder_is_escaped(app_client, uow_factory) -> None:
 
 def test_versions_and_their_diff(app_client, uow_factory) -> None:
     v1 = b"Level,Ops\n1,Runs it.\n"
-    frameworks.import_framework(uow_factory(), v1, "v1.csv", "ops")
-    frameworks.import_framework(uow_factory(), v1 + b"2,Scales it.\n", "v2.csv", "ops")
+    frameworks.import_framework(uow_factory(), v1, "v1.csv", "ops", actor=OPERATOR)
+    frameworks.import_framework(
+        uow_factory(), v1 + b"2,Scales it.\n", "v2.csv", "ops", actor=OPERATOR
+    )
     sign_in(app_client)
     assert "what changed from v1" in app_client.get("/ladders/ops").text
     diff = app_client.get("/ladders/ops/diff", params={"from": 1, "to": 2})

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from skillgrid.domain.assessments import OPERATOR
 from skillgrid.logs import configure_logging
 from skillgrid.services import cycles
 from tests.web.conftest import PASSWORD, sign_in
@@ -33,7 +34,7 @@ def lines(buffer: io.StringIO) -> list[dict[str, object]]:
 
 
 def test_a_sign_in_and_an_evidence_post_log_no_secret(app_client, uow_factory, logs) -> None:
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     assert sign_in(app_client, "ana@x.org").status_code == 303
     session = app_client.cookies.get("skillgrid_session")
     page_url = "/people/ana@x.org/assess/2026-H2/self"

@@ -10,12 +10,12 @@ from tests.web.conftest import PASSWORD, sign_in
 
 
 def test_a_manager_sees_their_reports_levels_and_coverage(app_client, uow_factory) -> None:
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     entries = {cid: Entry(Rating.MEETS) for cid in through(2)}
     assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", entries)
     assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
     assessments.finalize(uow_factory(), OPERATOR, "ana@x.org", "2026-H2")
-    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     sign_in(app_client, "bo@x.org")
     page = app_client.get("/team")
     assert page.status_code == 200 and page.template.name == "team.html"
@@ -27,7 +27,7 @@ def test_a_manager_sees_their_reports_levels_and_coverage(app_client, uow_factor
 
 
 def test_an_engineer_s_team_page_is_empty(app_client, uow_factory) -> None:
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre")
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     sign_in(app_client, "ana@x.org")
     page = app_client.get("/team")
     assert page.context["rows"] == () and "Nobody reports to you" in page.text

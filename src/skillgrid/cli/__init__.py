@@ -19,6 +19,7 @@ from skillgrid.cli import (
     people,
     web,
 )
+from skillgrid.domain.assessments import OPERATOR
 
 app = typer.Typer(
     name="skillgrid",
@@ -61,7 +62,7 @@ def init(
     from skillgrid.cli.render import print_import_outcome
     from skillgrid.services.frameworks import install_builtin
 
-    outcome = with_database(lambda uow: install_builtin(uow, ladder))
+    outcome = with_database(lambda uow: install_builtin(uow, ladder, actor=OPERATOR))
     out().print(f"Database: {database_location()}")
     print_import_outcome(outcome)
 

@@ -16,6 +16,7 @@ from skillgrid.cli.common import (
     with_database,
     write_output,
 )
+from skillgrid.domain.assessments import OPERATOR
 
 cycle_app = typer.Typer(
     rich_markup_mode=None, help="Review cycles: open, close, list.", no_args_is_help=True
@@ -63,7 +64,7 @@ def cycle_open(
     """
     from skillgrid.services.cycles import open_cycle
 
-    cycle = with_database(lambda uow: open_cycle(uow, name, framework, version))
+    cycle = with_database(lambda uow: open_cycle(uow, name, framework, version, actor=OPERATOR))
     out().print(f"Opened cycle {cycle.name} on {cycle.framework} v{cycle.version}.")
 
 
@@ -75,7 +76,7 @@ def cycle_close(name: str = typer.Argument(..., help="Cycle name.")) -> None:
     """
     from skillgrid.services.cycles import set_cycle_open
 
-    with_database(lambda uow: set_cycle_open(uow, name, False))
+    with_database(lambda uow: set_cycle_open(uow, name, False, actor=OPERATOR))
     out().print(f"Closed cycle {name}.")
 
 
@@ -87,7 +88,7 @@ def cycle_reopen(name: str = typer.Argument(..., help="Cycle name.")) -> None:
     """
     from skillgrid.services.cycles import set_cycle_open
 
-    with_database(lambda uow: set_cycle_open(uow, name, True))
+    with_database(lambda uow: set_cycle_open(uow, name, True, actor=OPERATOR))
     out().print(f"Reopened cycle {name}.")
 
 
@@ -276,7 +277,7 @@ def cycle_move(
     """
     from skillgrid.services.cycles import move_cycle
 
-    moved = with_database(lambda uow: move_cycle(uow, name, version))
+    moved = with_database(lambda uow: move_cycle(uow, name, version, actor=OPERATOR))
     out().print(
         f"Moved {moved.cycle} from v{moved.from_version} to v{moved.to_version}: "
         f"{moved.assessments} assessments, {moved.carried} ratings carried over, "

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from skillgrid.domain.assessments import OPERATOR
+
 if TYPE_CHECKING:
     from skillgrid.importers import ImportOptions
     from skillgrid.services.frameworks import LadderFile, StoredLadder
@@ -124,7 +126,9 @@ def import_(
     data, source = read_input(path)
     options = _options(file_format, levels_as, sheet, split, encoding)
     outcome = with_database(
-        lambda uow: import_framework(uow, data, source, name, options, dry_run=dry_run)
+        lambda uow: import_framework(
+            uow, data, source, name, options, dry_run=dry_run, actor=OPERATOR
+        )
     )
     if dry_run:
         print_split(outcome.read)
@@ -349,7 +353,7 @@ def policy(
             error_line("--points and --thresholds go with the points policy")
             raise typer.Exit(1)
         chosen = Points(_numbers(points, "--points"), _numbers(thresholds, "--thresholds"))
-    stored = with_database(lambda uow: set_policy(uow, name, chosen))
+    stored = with_database(lambda uow: set_policy(uow, name, chosen, actor=OPERATOR))
     out().print(f"{name} now levels by {stored.name}.")
 
 

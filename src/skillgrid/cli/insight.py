@@ -11,6 +11,7 @@ import typer
 from skillgrid.cli.assessments import ACTING, _actor
 from skillgrid.cli.common import out, with_database, write_output
 from skillgrid.cli.people import JSON_OUT, team_app
+from skillgrid.domain.assessments import OPERATOR
 
 target_app = typer.Typer(
     rich_markup_mode=None,
@@ -92,7 +93,7 @@ def target_set(
     from skillgrid.services.targets import set_target
 
     stored = with_database(
-        lambda uow: set_target(uow, Target(team, framework, track, level, people))
+        lambda uow: set_target(uow, Target(team, framework, track, level, people), actor=OPERATOR)
     )
     out().print(f"{stored.team}: {stored.describe()} on {stored.framework}.")
 
@@ -109,7 +110,7 @@ def target_remove(
     """
     from skillgrid.services.targets import remove_target
 
-    with_database(lambda uow: remove_target(uow, team, framework, track))
+    with_database(lambda uow: remove_target(uow, team, framework, track, actor=OPERATOR))
     out().print(f"Removed {team}'s target on {track}.")
 
 
@@ -127,7 +128,7 @@ def target_list(
 
     from skillgrid.services.targets import list_targets
 
-    targets = with_database(lambda uow: list_targets(uow, framework))
+    targets = with_database(lambda uow: list_targets(uow, framework, actor=OPERATOR))
     if as_json:
         rows = [
             {
@@ -158,7 +159,7 @@ def target_import(path: str = typer.Argument(..., help="Targets YAML file (- for
     from skillgrid.services.targets import import_targets
 
     data, source = read_input(path)
-    stored = with_database(lambda uow: import_targets(uow, data, source))
+    stored = with_database(lambda uow: import_targets(uow, data, source, actor=OPERATOR))
     out().print(f"Stored {len(stored)} target{'s' if len(stored) != 1 else ''}.")
 
 

@@ -10,6 +10,7 @@ import typer
 
 from skillgrid.cli.assessments import ACTING
 from skillgrid.cli.common import out, read_input, with_database
+from skillgrid.domain.assessments import OPERATOR
 
 person_app = typer.Typer(
     rich_markup_mode=None, help="People: add, update, import from CSV, list.", no_args_is_help=True
@@ -48,7 +49,7 @@ def person_add(
     from skillgrid.services.people import add_person
 
     person = Person(email, name, team, manager, Role(role.value))
-    added = with_database(lambda uow: add_person(uow, person))
+    added = with_database(lambda uow: add_person(uow, person, actor=OPERATOR))
     out().print(f"Added {added.email} ({added.role.value}).")
 
 
@@ -74,7 +75,14 @@ def person_update(
     chosen_role = Role(role.value) if role else None
     updated = with_database(
         lambda uow: update_person(
-            uow, email, name=name, team=team, manager=manager, role=chosen_role, active=active
+            uow,
+            email,
+            name=name,
+            team=team,
+            manager=manager,
+            role=chosen_role,
+            active=active,
+            actor=OPERATOR,
         )
     )
     out().print(f"Updated {updated.email}.")
@@ -91,7 +99,7 @@ def person_import(
     from skillgrid.services.people import import_people
 
     data, source = read_input(path)
-    result = with_database(lambda uow: import_people(uow, data, source))
+    result = with_database(lambda uow: import_people(uow, data, source, actor=OPERATOR))
     teams = f"; teams created: {', '.join(result.teams_created)}" if result.teams_created else ""
     out().print(f"Imported {result.added} new and {result.updated} updated people{teams}.")
 
@@ -149,7 +157,7 @@ def team_add(
     """
     from skillgrid.services.people import add_team
 
-    team = with_database(lambda uow: add_team(uow, name, parent))
+    team = with_database(lambda uow: add_team(uow, name, parent, actor=OPERATOR))
     out().print(f"Added team {team.name}.")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from skillgrid.cli.common import err, out, settings, with_database
+from skillgrid.domain.assessments import OPERATOR
 
 user_app = typer.Typer(rich_markup_mode=None, help="Accounts: add, list.", no_args_is_help=True)
 
@@ -90,7 +91,7 @@ def user_add(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    account = with_database(lambda uow: add_user(uow, email, password, admin=admin))
+    account = with_database(lambda uow: add_user(uow, email, password, admin=admin, actor=OPERATOR))
     kind = "admin account" if account.is_admin else "account"
     out().print(f"Saved {kind} {account.email}." + (f" Password: {password}" if generate else ""))
 
@@ -103,7 +104,7 @@ def user_list() -> None:
     """
     from skillgrid.services.accounts import list_users
 
-    for account in with_database(list_users):
+    for account in with_database(lambda uow: list_users(uow, OPERATOR)):
         out().print(f"{account.email}{'  admin' if account.is_admin else ''}")
 
 

@@ -9,7 +9,7 @@ shown beside it and never feed it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -103,49 +103,6 @@ def check_rater(rater: str, person: str) -> str:
 def check_entry(criterion: str, entry: Entry) -> None:
     if entry.rating is Rating.NOT_APPLICABLE and not (entry.reason or "").strip():
         raise AssessmentError(f"n/a for {criterion} needs a reason")
-
-
-def author_of(assessment_rater: str, person: str, manager: str | None) -> str | None:
-    """Whose ratings these are: the person, their manager, or the peer."""
-    if assessment_rater == SELF:
-        return person
-    if assessment_rater == MANAGER:
-        return manager
-    return assessment_rater
-
-
-def may_edit(actor: Actor, rater: str, person: str, manager: str | None) -> bool:
-    """The author edits their own assessment; an admin may edit any."""
-    return actor.is_admin or (
-        actor.email is not None and actor.email == author_of(rater, person, manager)
-    )
-
-
-def may_finalize(actor: Actor, person: str, manager: str | None) -> bool:
-    """Only the person's manager (or an admin) finalizes."""
-    return actor.is_admin or (actor.email is not None and actor.email == manager)
-
-
-def may_view(actor: Actor, person: str, chain_above: Collection[str]) -> bool:
-    """The person, anyone above them in the management chain, or an admin."""
-    if actor.is_admin:
-        return True
-    return actor.email is not None and (actor.email == person or actor.email in chain_above)
-
-
-def may_read(
-    actor: Actor, assessment: Assessment, manager: str | None, chain_above: Collection[str]
-) -> bool:
-    """The author and admins read an assessment at any time; the person and their
-    management chain only once it is submitted (a draft is its author's own)."""
-    if actor.is_admin:
-        return True
-    if actor.email is None:
-        return False
-    if actor.email == author_of(assessment.rater, assessment.person, manager):
-        return True
-    entitled = actor.email == assessment.person or actor.email in chain_above
-    return entitled and assessment.state is not State.DRAFT
 
 
 def next_state(current: State, action: str) -> State:

@@ -13,9 +13,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from skillgrid.domain.accounts import Account, AccountError, WebSession, check_password_rules
-from skillgrid.domain.assessments import OPERATOR, Actor
+from skillgrid.domain.assessments import Actor
 from skillgrid.domain.people import Role, check_email
 from skillgrid.services.audit import record
+from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -39,10 +40,11 @@ def add_user(
     password: str,
     *,
     admin: bool = False,
-    actor: Actor = OPERATOR,
+    actor: Actor,
 ) -> Account:
     """Create (or reset the password of) a local account. The audit trail says the password
     changed, never what it is (nor its hash)."""
+    require_admin(actor, "add or change accounts")
     email = check_email(email)
     account = Account(email, hash_password(password), admin)
     with uow.write():
@@ -69,8 +71,9 @@ def add_user(
     return account
 
 
-def list_users(uow: UnitOfWork) -> list[Account]:
+def list_users(uow: UnitOfWork, actor: Actor) -> list[Account]:
     """Every account, by email."""
+    require_admin(actor, "list accounts")
     with uow:
         return uow.accounts.all()
 

@@ -57,9 +57,10 @@ def _evidence_item(actor: Actor, context: Context, index: int, item: dict[str, A
     """One YAML evidence item for the person, checked before anything is stored."""
     from skillgrid.domain.evidence import Evidence, check_evidence
     from skillgrid.services.evidence import parse_date, uids_of
+    from skillgrid.services.permissions import may_manage_evidence
 
     owner = context.person.email
-    if not (actor.is_admin or actor.email == owner):
+    if not may_manage_evidence(actor, owner):
         raise Forbidden(f"{actor.email} may not add evidence for {owner}: leave 'evidence' out")
     where = f"evidence[{index}]"
     fields = {key: item.get(key) for key in ("title", "url", "text", "source")}

@@ -25,10 +25,6 @@ from skillgrid.domain.assessments import (
     StateError,
     check_entry,
     check_rater,
-    may_edit,
-    may_finalize,
-    may_read,
-    may_view,
     next_state,
 )
 from skillgrid.domain.audit import RATE, rating_changes
@@ -40,6 +36,14 @@ from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import entity_id, record
 from skillgrid.services.cycles import cycle_in
 from skillgrid.services.evidence import add_evidence_in
+from skillgrid.services.permissions import (
+    may_edit,
+    may_finalize,
+    may_invite,
+    may_manage_evidence,
+    may_read,
+    may_view,
+)
 from skillgrid.services.unit_of_work import UnitOfWork
 
 
@@ -215,8 +219,14 @@ def _transition(
     with uow.write():
         context = assessment_context(uow, person, cycle, rater, actor)
         p = context.person
+        if action == "finalize" and context.rater != MANAGER:
+            raise AssessmentError(
+                f"the {context.rater} assessment is not finalized: the manager assessment is "
+                "the official result (finalize that one); a self or peer assessment stays "
+                "submitted"
+            )
         if action == "finalize":
-            allowed = may_finalize(actor, p.email, p.manager)
+            allowed = may_finalize(actor, context.rater, p.email, p.manager)
         elif action == "reopen":
             allowed = actor.is_admin
         else:
@@ -246,7 +256,8 @@ def assessment_context(
     uow: UnitOfWork, person: str, cycle: str, rater: str, actor: Actor
 ) -> Context:
     """Everything an assessment action needs. Someone who may not see the person gets the
-    same 'no person' answer whether or not the person, cycle or rater exists."""
+    same 'no person' answer whether or not the person, cycle or rater exists; a peer sees
+    the person only once invited to rate them."""
     email = normal_email(person)
     found = uow.people.get(email)
     hidden = NotFound(f"no person {email}")
@@ -254,16 +265,23 @@ def assessment_context(
         raise hidden
     checked = check_rater(rater, email)
     above = tuple(uow.people.chain_above(email))
-    if not actor.is_admin:
-        is_peer_author = checked not in (SELF, MANAGER) and actor.email == checked
-        if not (is_peer_author or may_view(actor, email, above)):
-            raise hidden
-    the_cycle, framework, policy = cycle_in(uow, cycle)
+    sees = actor.is_admin or may_view(actor, email, above)
+    peer = checked not in (SELF, MANAGER) and actor.email == checked
+    if not (sees or peer):
+        raise hidden
+    try:
+        the_cycle, framework, policy = cycle_in(uow, cycle)
+    except NotFound:
+        if not sees:
+            raise hidden from None
+        raise
+    current = uow.assessments.get(email, cycle, checked)
+    if not sees and current is None:  # naming oneself as a peer proves nothing
+        raise hidden
     if checked == MANAGER and found.manager is None:
         raise AssessmentError(f"{email} has no manager on file to write a manager assessment")
     if checked not in (SELF, MANAGER) and uow.people.get(checked) is None:
         raise NotFound(f"no person {checked} to rate {email} as a peer")
-    current = uow.assessments.get(email, cycle, checked)
     return Context(found, the_cycle, framework, checked, current, above, policy)
 
 
@@ -334,7 +352,7 @@ def save_review(
     with uow.write():
         context = assessment_context(uow, person, cycle, rater, actor)
         owner = context.person.email
-        if (new_evidence or links) and not (actor.is_admin or actor.email == owner):
+        if (new_evidence or links) and not may_manage_evidence(actor, owner):
             raise Forbidden("only the person (or an admin) adds and links their evidence")
         items = []
         for cid, title, url in new_evidence:
@@ -356,9 +374,7 @@ def invite_peer(uow: UnitOfWork, actor: Actor, person: str, cycle: str, peer: st
         context = assessment_context(uow, person, cycle, peer, actor)
         if context.rater in (SELF, MANAGER):
             raise AssessmentError("invite a peer by email; self and manager need no invitation")
-        inviter = (
-            actor.is_admin or actor.email == context.person.email or (actor.email in context.above)
-        )
+        inviter = may_invite(actor, context.person.email, context.above)
         _require(uow, inviter, actor, "invite a peer for", context)
         if context.current is not None:
             return context.current

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from skillgrid.domain.assessments import OPERATOR, Actor, AssessmentError, Cycle, State
+from skillgrid.domain.assessments import Actor, AssessmentError, Cycle, State
 from skillgrid.domain.errors import Conflict, NotFound
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import record
 from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
@@ -22,9 +23,10 @@ def open_cycle(
     framework: str,
     version: int | None = None,
     *,
-    actor: Actor = OPERATOR,
+    actor: Actor,
 ) -> Cycle:
     """Open a cycle (e.g. ``2026-H2``) on a ladder version (the newest by default)."""
+    require_admin(actor, "open cycles")
     name = name.strip()
     if not _NAME.fullmatch(name):
         raise AssessmentError(
@@ -49,8 +51,9 @@ def open_cycle(
     return cycle
 
 
-def set_cycle_open(uow: UnitOfWork, name: str, is_open: bool, *, actor: Actor = OPERATOR) -> Cycle:
+def set_cycle_open(uow: UnitOfWork, name: str, is_open: bool, *, actor: Actor) -> Cycle:
     """Close a cycle (no more ratings) or open it again."""
+    require_admin(actor, "close or reopen cycles")
     with uow.write():
         cycle = get_cycle_in(uow, name)
         uow.assessments.set_open(name, is_open)
@@ -105,13 +108,14 @@ class CycleMove:
 
 
 def move_cycle(
-    uow: UnitOfWork, name: str, version: int | None = None, *, actor: Actor = OPERATOR
+    uow: UnitOfWork, name: str, version: int | None = None, *, actor: Actor
 ) -> CycleMove:
     """Pin an open cycle to a newer version of its ladder (the newest by default).
 
     Ratings follow criteria by identity: unchanged ones carry over, reworded ones carry
     over flagged for re-rating, ratings of removed criteria are archived (kept in the
     database, no longer counted). A cycle with finalized assessments cannot move."""
+    require_admin(actor, "move cycles to another ladder version")
     with uow.write():
         cycle = get_cycle_in(uow, name)
         if not cycle.open:

@@ -70,30 +70,30 @@ def build_demo(make: Callable[[], UnitOfWork], seed: int = 7) -> Demo:
     if people.list_people(make()):
         raise Conflict("the database already has people: the demo goes into an empty one")
     rng = random.Random(seed)
-    ladder = frameworks.install_builtin(make()).framework
+    ladder = frameworks.install_builtin(make(), actor=OPERATOR).framework
     roster = _roster()
     csv = "name,email,team,manager_email,role\n" + "".join(
         f"{name},{email},{team},{manager or ''},{role}\n"
         for name, email, team, manager, role in roster
     )
-    people.add_team(make(), "Infrastructure")
+    people.add_team(make(), "Infrastructure", actor=OPERATOR)
     for team, parent in TEAMS.items():
-        people.add_team(make(), team, parent)
-    people.import_people(make(), csv.encode(), "demo-people.csv")
+        people.add_team(make(), team, parent, actor=OPERATOR)
+    people.import_people(make(), csv.encode(), "demo-people.csv", actor=OPERATOR)
     for target in TARGETS:
-        targets.set_target(make(), target)
+        targets.set_target(make(), target, actor=OPERATOR)
     for _, email, *_ in roster:
-        accounts.add_user(make(), email, DEMO_PASSWORD)
-    accounts.add_user(make(), "admin@example.com", DEMO_PASSWORD, admin=True)
+        accounts.add_user(make(), email, DEMO_PASSWORD, actor=OPERATOR)
+    accounts.add_user(make(), "admin@example.com", DEMO_PASSWORD, admin=True, actor=OPERATOR)
     engineers = [r for r in roster if r[4] == "engineer"]
     for index, name in enumerate(CYCLES):
-        cycles.open_cycle(make(), name, "sre")
+        cycles.open_cycle(make(), name, "sre", actor=OPERATOR)
         for person in engineers:
             _assess(make, ladder, rng, person[1], name, index, last=index == len(CYCLES) - 1)
     for person in engineers:
         _evidence(make, rng, person[1])
     for name in CYCLES[:-1]:
-        cycles.set_cycle_open(make(), name, False)
+        cycles.set_cycle_open(make(), name, False, actor=OPERATOR)
     shown = [("admin@example.com", "admin"), (roster[0][1], "head of infrastructure")]
     shown += [(r[1], f"manager, {r[2]}") for r in roster if r[4] == "manager" and r[3]]
     shown += [(engineers[0][1], f"engineer, {engineers[0][2]}")]

@@ -11,13 +11,14 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 
-from skillgrid.domain.assessments import Actor, Forbidden, may_view
+from skillgrid.domain.assessments import Actor, Forbidden
 from skillgrid.domain.errors import InputError, NotFound, Problem
 from skillgrid.domain.evidence import Evidence, check_evidence
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.people import normal_email
 from skillgrid.services.audit import evidence_fields, record, record_change
 from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.permissions import may_manage_evidence, may_view
 from skillgrid.services.unit_of_work import UnitOfWork
 
 
@@ -196,7 +197,7 @@ def _may_read(uow: UnitOfWork, actor: Actor, owner: str) -> None:
 
 def _may_write(uow: UnitOfWork, actor: Actor, owner: str) -> None:
     _may_read(uow, actor, owner)
-    if not (actor.is_admin or actor.email == owner):
+    if not may_manage_evidence(actor, owner):
         raise Forbidden(
             f"{actor.email} may not change the evidence of {owner}: only they or an admin may"
         )

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from skillgrid.domain.assessments import OPERATOR, Actor
+from skillgrid.domain.assessments import Actor
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.policies import Points, Policy, policy_settings
+from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -51,10 +52,11 @@ def import_framework(
     options: ImportOptions | None = None,
     *,
     dry_run: bool = False,
-    actor: Actor = OPERATOR,
+    actor: Actor,
 ) -> ImportOutcome:
     """Store the ladder in ``data`` as the next version of ``name`` when its content differs
     from the newest version; criteria that survive keep their identity."""
+    require_admin(actor, "import ladders")
     from skillgrid.domain.diff import diff_frameworks
     from skillgrid.importers import ImportOptions, read_ladder
     from skillgrid.services.audit import record
@@ -122,10 +124,9 @@ def _carry_identities(previous: Framework, new: Framework) -> tuple[Framework, d
     return replace(new, criteria=tuple(criteria)), changes
 
 
-def install_builtin(
-    uow: UnitOfWork, name: str = "sre", *, actor: Actor = OPERATOR
-) -> ImportOutcome:
+def install_builtin(uow: UnitOfWork, name: str = "sre", *, actor: Actor) -> ImportOutcome:
     """Import a ladder that ships with SkillGrid (``sre``); a no-op when already current."""
+    require_admin(actor, "install ladders")
     if name not in BUILTIN_LADDERS:
         raise NotFound(f"no built-in ladder {name!r}; built in: {', '.join(BUILTIN_LADDERS)}")
     from importlib import resources
@@ -247,8 +248,9 @@ def _not_found(uow: UnitOfWork, name: str, version: int | None) -> NotFound:
     )
 
 
-def set_policy(uow: UnitOfWork, name: str, policy: Policy, *, actor: Actor = OPERATOR) -> Policy:
+def set_policy(uow: UnitOfWork, name: str, policy: Policy, *, actor: Actor) -> Policy:
     """Choose how a ladder's track levels combine into the overall level."""
+    require_admin(actor, "set a ladder's leveling policy")
     with uow.write():
         ladder = get_framework_in(uow, name, None)
         if isinstance(policy, Points):

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from skillgrid.domain.assessments import SELF, Actor, Cycle, may_read
+from skillgrid.domain.assessments import SELF, Actor, Cycle
 from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person, normal_email
+from skillgrid.services.permissions import may_read
 from skillgrid.services.results import (
     Ladders,
     StoredResult,

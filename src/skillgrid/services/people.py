@@ -19,6 +19,7 @@ from skillgrid.domain.people import (
     normal_email,
 )
 from skillgrid.services.audit import person_fields, record, record_change
+from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -36,10 +37,9 @@ class PeopleImport:
     teams_created: tuple[str, ...]
 
 
-def add_team(
-    uow: UnitOfWork, name: str, parent: str | None = None, *, actor: Actor = OPERATOR
-) -> Team:
+def add_team(uow: UnitOfWork, name: str, parent: str | None = None, *, actor: Actor) -> Team:
     """Add a team, optionally inside another one."""
+    require_admin(actor, "add teams")
     name = _team_name(name)
     with uow.write():
         existing = {team.name for team in uow.people.teams()}
@@ -69,8 +69,9 @@ def list_people(uow: UnitOfWork, team: str | None = None) -> list[Person]:
         return [p for p in uow.people.people() if team is None or p.team == team]
 
 
-def add_person(uow: UnitOfWork, person: Person, *, actor: Actor = OPERATOR) -> Person:
+def add_person(uow: UnitOfWork, person: Person, *, actor: Actor) -> Person:
     """Add one person; the email must be new, the team and the manager must exist."""
+    require_admin(actor, "add people")
     person = _checked(person)
     with uow.write():
         if uow.people.get(person.email) is not None:
@@ -91,9 +92,10 @@ def update_person(
     manager: str | None = None,
     role: Role | None = None,
     active: bool | None = None,
-    actor: Actor = OPERATOR,
+    actor: Actor,
 ) -> Person:
     """Change what is given of one person; a change that makes a management cycle is refused."""
+    require_admin(actor, "change people")
     email = check_email(email)
     with uow.write():
         current = uow.people.get(email)
@@ -121,14 +123,13 @@ def update_person(
     return updated
 
 
-def import_people(
-    uow: UnitOfWork, data: bytes, source: str, *, actor: Actor = OPERATOR
-) -> PeopleImport:
+def import_people(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) -> PeopleImport:
     """Add or update people from CSV ``name,email,team,manager_email,role``; teams that do
     not exist yet are created. All or nothing: every problem is reported with its row.
 
     For people already on file, a column the file does not have (or a blank role) keeps
     what is stored, and the active flag is never changed by an import."""
+    require_admin(actor, "import people")
     from skillgrid.importers.people import read_people
 
     read = read_people(data, source)

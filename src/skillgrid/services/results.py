@@ -170,7 +170,7 @@ class Ladders:
 def visible_person(uow: UnitOfWork, actor: Actor, email: str) -> tuple[Person, list[str]]:
     """The person and their managers (nearest first), if ``actor`` may see them (inside an
     open unit of work); NotFound otherwise (nothing says the person exists)."""
-    from skillgrid.domain.assessments import may_view
+    from skillgrid.services.permissions import may_view
 
     found = uow.people.get(email)
     above = uow.people.chain_above(email) if found is not None else []

@@ -6,16 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from skillgrid.domain.assessments import (
-    Actor,
-    Assessment,
-    Cycle,
-    State,
-    may_edit,
-    may_finalize,
-    may_read,
-    may_view,
-)
+from skillgrid.domain.assessments import Actor, Assessment, Cycle, State
 from skillgrid.domain.audit import AuditEntry, AuditQuery, scope_of
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.evidence import Evidence
@@ -26,6 +17,13 @@ from skillgrid.domain.people import Person
 from skillgrid.services.assessments import assessment_context
 from skillgrid.services.audit import entity_id
 from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.permissions import (
+    may_edit,
+    may_finalize,
+    may_manage_evidence,
+    may_read,
+    may_view,
+)
 from skillgrid.services.results import level_assessment
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -86,8 +84,8 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
             can_edit=can_edit,
             can_submit=can_edit and assessment.state is State.DRAFT and assessment.revision > 0,
             can_finalize=assessment.state is State.SUBMITTED
-            and may_finalize(actor, p.email, p.manager),
-            can_link_evidence=can_edit and (actor.is_admin or actor.email == p.email),
+            and may_finalize(actor, context.rater, p.email, p.manager),
+            can_link_evidence=can_edit and may_manage_evidence(actor, p.email),
             history=history,
         )
 

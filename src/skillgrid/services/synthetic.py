@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from skillgrid.domain.assessments import MANAGER, SELF, Assessment, Entry, State
+from skillgrid.domain.assessments import MANAGER, OPERATOR, SELF, Assessment, Entry, State
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.insight import Target
@@ -65,33 +65,33 @@ def build_synthetic(
     if people.list_people(make()):
         raise Conflict("the database already has people: the demo goes into an empty one")
     rng = random.Random(seed)
-    ladder = frameworks.install_builtin(make()).framework
+    ladder = frameworks.install_builtin(make(), actor=OPERATOR).framework
     keys = [t.key for t in ladder.tracks]
     roster, teams = _roster(rng, size, keys)
     for name, parent in teams:
-        people.add_team(make(), name, parent)
+        people.add_team(make(), name, parent, actor=OPERATOR)
     csv = "name,email,team,manager_email,role\n" + "".join(
         f"{p.name},{p.email},{p.team},{p.manager or ''},{p.role}\n" for p in roster
     )
-    people.import_people(make(), csv.encode(), "synthetic-people.csv")
+    people.import_people(make(), csv.encode(), "synthetic-people.csv", actor=OPERATOR)
     for target in _targets(rng, teams, keys):
-        targets.set_target(make(), target)
+        targets.set_target(make(), target, actor=OPERATOR)
     shown = [("admin@example.com", "admin"), (roster[0].email, "head of engineering")]
     managers = [p for p in roster[1:] if p.role == "manager"]
     team_manager = next((p for p in managers if p.team.endswith(" team")), managers[-1])
     if roster[1] is not team_manager:
         shown += [(roster[1].email, f"lead, {roster[1].team}")]
     shown += [(team_manager.email, f"manager, {team_manager.team}")]
-    accounts.add_user(make(), "admin@example.com", DEMO_PASSWORD, admin=True)
+    accounts.add_user(make(), "admin@example.com", DEMO_PASSWORD, admin=True, actor=OPERATOR)
     for email, _ in shown[1:]:
-        accounts.add_user(make(), email, DEMO_PASSWORD)
+        accounts.add_user(make(), email, DEMO_PASSWORD, actor=OPERATOR)
     bias = {p.email: rng.choices((-1, 0, 1), (1, 8, 1))[0] for p in roster if p.role == "manager"}
     names = _cycle_names(cycle_count)
     rated = [p for p in roster if p.manager is not None]
     total = len(rated) * cycle_count
     made = 0
     for index, name in enumerate(names):
-        cycles.open_cycle(make(), name, "sre")
+        cycles.open_cycle(make(), name, "sre", actor=OPERATOR)
         if index:
             _grow(rng, rated, keys)
         last = index == cycle_count - 1
@@ -102,7 +102,7 @@ def build_synthetic(
             if progress:
                 progress("assessments", made, total)
         if not last:
-            cycles.set_cycle_open(make(), name, False)
+            cycles.set_cycle_open(make(), name, False, actor=OPERATOR)
     return Synthetic(len(roster), len(teams), tuple(names), made * 2, tuple(shown), DEMO_PASSWORD)
 
 

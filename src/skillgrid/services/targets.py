@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillgrid.domain.assessments import OPERATOR, Actor
+from skillgrid.domain.assessments import Actor
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.insight import Target, TargetError, check_target
 from skillgrid.services.audit import record_change
 from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
 
-def set_target(uow: UnitOfWork, target: Target, *, actor: Actor = OPERATOR) -> Target:
+def set_target(uow: UnitOfWork, target: Target, *, actor: Actor) -> Target:
     """Add or change a team's target on a ladder (one per team, ladder and track)."""
+    require_admin(actor, "set team targets")
     with uow.write():
         checked = _checked(uow, target)
         before = _stored_target(uow, checked)
@@ -24,11 +26,10 @@ def set_target(uow: UnitOfWork, target: Target, *, actor: Actor = OPERATOR) -> T
     return checked
 
 
-def remove_target(
-    uow: UnitOfWork, team: str, framework: str, track: str, *, actor: Actor = OPERATOR
-) -> None:
+def remove_target(uow: UnitOfWork, team: str, framework: str, track: str, *, actor: Actor) -> None:
     """Remove a team's target; the track by key or name, or as stored (a newer version of
     the ladder may have dropped the track)."""
+    require_admin(actor, "remove team targets")
     with uow.write():
         stored = [t for t in uow.insight.targets(framework) if t.team == team]
         as_stored = next((t for t in stored if t.track.lower() == track.strip().lower()), None)
@@ -68,9 +69,7 @@ def _record_target(
     record_change(uow, actor, action, "target", key, fields(before), fields(after))
 
 
-def list_targets(
-    uow: UnitOfWork, framework: str | None = None, *, actor: Actor = OPERATOR
-) -> list[Target]:
+def list_targets(uow: UnitOfWork, framework: str | None = None, *, actor: Actor) -> list[Target]:
     """Targets of the teams the actor may report on (every team for an admin)."""
     with uow:
         targets = uow.insight.targets(framework)
@@ -82,10 +81,9 @@ def list_targets(
     return [t for t in targets if t.team in visible]
 
 
-def import_targets(
-    uow: UnitOfWork, data: bytes, source: str, *, actor: Actor = OPERATOR
-) -> list[Target]:
+def import_targets(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) -> list[Target]:
     """Make a ladder's targets exactly those of a YAML file (see docs/concepts.md)."""
+    require_admin(actor, "import team targets")
     from skillgrid.importers.targets import read_targets
 
     name, targets = read_targets(data, source)
