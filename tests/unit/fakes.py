@@ -187,6 +187,11 @@ class FakeAssessmentRepository:
         ]
         return sorted(found, key=lambda a: (order.index(a.cycle), a.rater))
 
+    def drafts(self, names: Any) -> set[str]:
+        return {
+            f"{p}/{c}/{r}" for (p, c, r), a in self.stored.items() if a.state.value == "draft"
+        } & set(names)
+
     def headers(self, person: str, rater: str) -> list[Assessment]:
         return [replace(a, entries={}) for a in self.for_person(person, rater=rater)]
 

@@ -4,14 +4,16 @@ the dates the CLI and the API take."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
-from skillgrid.domain.assessments import OPERATOR, Actor
-from skillgrid.domain.audit import AuditEntry, changed, may_read_entry
+from skillgrid.domain.assessments import OPERATOR, Actor, Assessment, State
+from skillgrid.domain.audit import AuditEntry, changed
 from skillgrid.domain.errors import InputError
 from skillgrid.domain.people import Role
-from skillgrid.services.audit import parse_since, parse_timestamp
+from skillgrid.services.audit import DRAFT_HIDDEN, parse_since, parse_timestamp, readable
+from tests.unit.fakes import FakeUnitOfWork
 
 ANA, BO = Actor("ana@x.org", Role.ENGINEER), Actor("bo@x.org", Role.MANAGER)
 
@@ -23,14 +25,20 @@ def test_only_changed_fields_are_kept_on_each_side() -> None:
     )
 
 
-def test_who_may_read_an_entry() -> None:
-    own = AuditEntry("ana@x.org", "rate", "assessment", "ana@x.org/H2/self", "ana@x.org")
-    managers = AuditEntry("bo@x.org", "rate", "assessment", "ana@x.org/H2/manager", "ana@x.org")
-    submitted = AuditEntry("bo@x.org", "submit", "assessment", "ana@x.org/H2/manager", "ana@x.org")
-    assert may_read_entry(ANA, own, ["bo@x.org"]) and may_read_entry(ANA, submitted, ["bo@x.org"])
-    assert not may_read_entry(ANA, managers, ["bo@x.org"])  # maybe a draft: Bo's own
-    assert may_read_entry(BO, managers, ["bo@x.org"]) and may_read_entry(OPERATOR, managers, [])
-    assert not may_read_entry(Actor("cy@x.org", Role.ENGINEER), own, ["bo@x.org"])
+def test_a_drafts_ratings_are_its_authors_own_in_the_trail_until_it_is_submitted() -> None:
+    uow = FakeUnitOfWork()
+    draft = Assessment("ana@x.org", "H2", "self", State.DRAFT)
+    uow.assessments.stored[("ana@x.org", "H2", "self")] = draft
+    before, after = {"NET.1.1": {"rating": "meets"}}, {"NET.1.1": {"rating": "exceeds"}}
+    rated = AuditEntry("ana@x.org", "rate", "assessment", "ana@x.org/H2/self", "ana@x.org")
+    rated = replace(rated, before=before, after=after)
+    for reader in (BO, Actor("cy@x.org", Role.MANAGER)):  # her manager, a skip-level
+        [shown] = readable(uow, reader, [rated])
+        assert (shown.actor, shown.before, shown.after) == ("ana@x.org", None, DRAFT_HIDDEN)
+    for reader in (ANA, OPERATOR):  # the author, an admin
+        assert readable(uow, reader, [rated]) == [rated]
+    uow.assessments.stored[("ana@x.org", "H2", "self")] = replace(draft, state=State.SUBMITTED)
+    assert readable(uow, BO, [rated]) == [rated]  # handed over: readable, as the ratings are
 
 
 @pytest.mark.parametrize(

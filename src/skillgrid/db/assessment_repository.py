@@ -183,6 +183,21 @@ class SqlAssessmentRepository:
             for row, name in found
         ]
 
+    def drafts(self, names: Sequence[str]) -> set[str]:
+        """Of these assessments, named as the audit trail names them (``person/cycle/rater``),
+        the ones that are drafts now."""
+        wanted = set(names)
+        people = sorted({name.split("/", 1)[0] for name in wanted})
+        query = (
+            select(_people.c.email, _cycles.c.name, _assessments.c.rater)
+            .select_from(_assessments)
+            .join(_people, _people.c.id == _assessments.c.person_id)
+            .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
+            .where(_people.c.email.in_(people), _assessments.c.state == State.DRAFT.value)
+        )
+        found = {"/".join(row) for row in self.session.execute(query)}
+        return found & wanted
+
     def headers(self, person: str, rater: str) -> list[Assessment]:
         """A person's assessments by one rater, oldest cycle first, with their states and
         revisions but without their ratings (``entries`` is empty)."""

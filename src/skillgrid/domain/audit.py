@@ -6,16 +6,17 @@ it concerns (for who may read it) and the changed fields before and after. Secre
 never recorded (passwords, password hashes, tokens, session ids); personal text (evidence
 text, rating comments) is recorded only as having changed, as :data:`PERSONAL_TEXT`.
 
-Who reads what: admins read every entry; anyone above a person in the management chain
-reads the entries about that person; a person reads the entries about themselves except
-rating changes made by someone else (those may be a manager's or peer's draft, which stays
-its author's own until submitted).
+Who reads what (``services.permissions`` and ``services.audit.readable``): admins read every
+entry; anyone above a person in the management chain reads the entries about that person;
+a person reads the entries about themselves except rating changes made by someone else.
+A rating change made by someone else in an assessment that is still a draft shows who made
+it and when, never the ratings: a draft is its author's own until submitted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,18 +85,6 @@ def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[JsonMa
 def personal(text: str | None) -> str | None:
     """Personal text as the trail records it: that there is some, never what it says."""
     return PERSONAL_TEXT if text else None
-
-
-def may_read_entry(actor: Actor, entry: AuditEntry, chain_above: Collection[str]) -> bool:
-    """See the module docstring; ``chain_above`` is the management chain above the entry's
-    person."""
-    if actor.is_admin:
-        return True
-    if actor.email is None or entry.person is None:
-        return False
-    if actor.email in chain_above:
-        return True
-    return actor.email == entry.person and (entry.action != RATE or entry.actor == actor.email)
 
 
 @dataclass(frozen=True, slots=True)

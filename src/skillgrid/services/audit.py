@@ -11,6 +11,7 @@ from typing import Any
 
 from skillgrid.domain.assessments import Actor, Assessment
 from skillgrid.domain.audit import (
+    RATE,
     AuditEntry,
     AuditQuery,
     actor_name,
@@ -118,7 +119,28 @@ def list_audit(uow: UnitOfWork, actor: Actor, query: AuditQuery) -> list[AuditEn
             and not _above(uow, actor, asked)
         ):
             raise NotFound(f"no person {asked}")
-        return uow.audit.find(query, scope_of(actor))
+        return readable(uow, actor, uow.audit.find(query, scope_of(actor)))
+
+
+DRAFT_HIDDEN = {"ratings": "hidden: a draft is its author's own until it is submitted"}
+
+
+def readable(uow: UnitOfWork, actor: Actor, entries: list[AuditEntry]) -> list[AuditEntry]:
+    """The entries as ``actor`` may read them (inside an open unit of work): a rating change
+    made by someone else in an assessment that is still a draft shows who made it and
+    when, not the ratings (an admin reads everything)."""
+    if actor.is_admin:
+        return entries
+    others = {e.entity_id for e in entries if e.action == RATE and e.actor != actor.email}
+    if not others:
+        return entries
+    drafts = uow.assessments.drafts(sorted(others))
+    return [
+        replace(e, before=None, after=DRAFT_HIDDEN)
+        if e.action == RATE and e.actor != actor.email and e.entity_id in drafts
+        else e
+        for e in entries
+    ]
 
 
 def audit_trail(uow: UnitOfWork, actor: Actor, query: AuditQuery) -> list[AuditEntry]:

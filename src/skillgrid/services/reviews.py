@@ -15,7 +15,7 @@ from skillgrid.domain.insight import OfficialLevels
 from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person
 from skillgrid.services.assessments import assessment_context
-from skillgrid.services.audit import entity_id
+from skillgrid.services.audit import entity_id, readable
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.permissions import (
     may_edit,
@@ -70,7 +70,7 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
             tuple(uow.evidence.for_person(p.email)) if may_view(actor, p.email, above) else ()
         )
         trail = AuditQuery(entity="assessment", entity_id=entity_id(assessment), limit=HISTORY)
-        history = tuple(uow.audit.find(trail, scope_of(actor)))
+        history = tuple(readable(uow, actor, uow.audit.find(trail, scope_of(actor))))
         editable = assessment.state is not State.FINALIZED and context.cycle.open
         can_edit = editable and may_edit(actor, context.rater, p.email, p.manager)
         return ReviewView(
