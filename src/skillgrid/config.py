@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 
 
 def default_database_url() -> str:
@@ -62,6 +65,19 @@ class Settings(BaseSettings):
         "X-Forwarded-Proto are believed, comma-separated (e.g. 127.0.0.1,10.0.0.0/8); "
         "none by default.",
     )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["*"],
+        description="Host names the app answers to, comma-separated; a leading *. allows "
+        "the subdomains (e.g. skills.example.com,*.corp.example.com). Any other Host header "
+        "is answered 400. Every host by default: set it in production.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="The address people reach SkillGrid at (e.g. https://skills.example.com/). "
+        "Links that leave the app are built from it, never from a request's Host header; "
+        "when it is https, cookies are Secure and HSTS is sent even behind a proxy that "
+        "does not pass X-Forwarded-Proto.",
+    )
     sign_in_address_limit: int = Field(
         default=20,
         ge=1,
@@ -103,6 +119,41 @@ class Settings(BaseSettings):
         if isinstance(value, list | tuple):
             return [ipaddress.ip_network(str(part), strict=False) for part in value]
         return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: Any) -> Any:
+        """``a.example.com, *.corp`` → names; each a bare host name (the port is not part
+        of what is compared)."""
+        if isinstance(value, str):
+            value = [part.strip().lower() for part in value.split(",") if part.strip()]
+        for host in value if isinstance(value, list) else ():
+            name = str(host).removeprefix("*.")
+            if host != "*" and not _HOST_NAME.fullmatch(name):
+                raise ValueError(
+                    f"{host!r} is not a host name: give names like skills.example.com or "
+                    "*.example.com, without scheme, port or path"
+                )
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        """An http(s) address with a host and no query; kept with one trailing slash."""
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError(
+                f"{value!r} is not the address of a site: give one like "
+                "https://skills.example.com/ (http or https, a host, no query)"
+            )
+        return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
+
+    @property
+    def served_over_https(self) -> bool:
+        """People reach the app over https, whatever the last hop says."""
+        return self.base_url is not None and self.base_url.startswith("https:")
 
     @field_validator("log_level", mode="before")
     @classmethod

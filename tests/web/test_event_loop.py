@@ -144,7 +144,9 @@ def test_health_answers_at_once_while_a_slow_request_runs(server) -> None:
     with httpx.Client(base_url=base) as client:
         while worker.is_alive() and len(latencies) < 40:
             started = time.perf_counter()
-            assert client.get("/healthz").status_code == 200
+            answer = client.get("/healthz")
+            assert answer.status_code == 200
+            assert "server" not in answer.headers  # no software banner (a probe of #13)
             latencies.append(time.perf_counter() - started)
             time.sleep(0.01)
     still_running = worker.is_alive()

@@ -88,6 +88,7 @@ def test_oversized_and_malformed_requests_are_clean_4xx(app_client) -> None:
         content=b"\xff\xfe not json",
         headers={"content-type": "application/json"},
     )
-    assert not_json.status_code == 400  # "there was an error parsing the body", not a 500
+    assert not_json.status_code == 422  # "not UTF-8 text", not a 500
+    assert not_json.json()["detail"][0]["type"] == "json_invalid"
     assert app_client.get("/ladders/sre", params={"version": 10**20}).status_code == 422
     assert app_client.delete(f"/api/v1/tokens/{10**20}").status_code == 422

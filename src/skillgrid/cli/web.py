@@ -51,6 +51,7 @@ def serve(
         forwarded_allow_ips=",".join(str(n) for n in config.trusted_proxies) or None,
         log_config=None,  # the app configures logging (SKILLGRID_LOG_*) in each worker
         access_log=False,  # the app logs every request once, with its request id
+        server_header=False,  # no "server: uvicorn" banner
     )
 
 

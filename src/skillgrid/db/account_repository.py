@@ -133,6 +133,7 @@ class SqlAccountRepository:
             update(ApiTokenRow)
             .where(ApiTokenRow.id == token_id)
             .where(ApiTokenRow.user_id == user_id)
+            .where(ApiTokenRow.revoked.is_(False))
             .values(revoked=True)
             .returning(ApiTokenRow.id)
         )

@@ -107,9 +107,22 @@ class SqlAlchemyUnitOfWork:
             self._writing = False  # the next statement begins a new transaction
 
 
+# SQLSTATEs another writer explains: a key it took, a row it removed (PostgreSQL), and a
+# transaction the database ended so that another could go on
+_CONCURRENT_STATES = {"23505", "23503", "40001", "40P01"}
+_CONCURRENT_SQLITE = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
+
+
 def _concurrent(error: BaseException | None) -> bool:
-    """A unique key taken by another writer, or SQLite refusing a write because another
-    connection wrote since this transaction read (or held the lock past the busy timeout)."""
-    if isinstance(error, IntegrityError):
+    """A key taken or a row removed by another writer, a transaction ended for another's
+    sake, or SQLite refusing a write because another connection wrote since this
+    transaction read (or held the lock past the busy timeout). Other broken rules of the
+    schema (NOT NULL, CHECK) are bugs, not conflicts."""
+    if not isinstance(error, IntegrityError | OperationalError):
+        return False
+    if getattr(error.orig, "sqlstate", None) in _CONCURRENT_STATES:
         return True
-    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+    message = str(error.orig)
+    if isinstance(error, IntegrityError):
+        return message.startswith(_CONCURRENT_SQLITE)
+    return "database is locked" in message

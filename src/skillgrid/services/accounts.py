@@ -159,13 +159,14 @@ def list_tokens(uow: UnitOfWork, email: str) -> list[tuple[int, str, dt.datetime
 
 
 def revoke_token(uow: UnitOfWork, email: str, token_id: int) -> None:
-    """Revoke one of the account's tokens (another account's token is not found)."""
+    """Revoke one of the account's live tokens (another account's token, or one revoked
+    already, is not found: nothing changes and nothing is recorded)."""
     from skillgrid.domain.errors import NotFound
 
     with uow.write():
         email = email.strip().lower()
         if not uow.accounts.revoke_token(email, token_id):
-            raise NotFound(f"no token #{token_id} of {email}")
+            raise NotFound(f"no live token #{token_id} of {email}: revoked already, or not yours")
         record(
             uow,
             Actor(email, Role.ENGINEER),

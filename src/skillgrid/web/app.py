@@ -6,16 +6,17 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException  # FastAPI's and routing's own 404/405
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import ClientDisconnect
 
 from skillgrid.config import Settings
@@ -94,7 +95,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyETag)
     app.add_middleware(LimitBody, limit=MAX_BODY)
     app.add_middleware(ShedLoad, load=app.state.load)
-    app.add_middleware(SecurityHeaders)  # on every answer, 413 and 503 included
+    if settings.allowed_hosts != ["*"]:  # any other Host header: 400, before any work
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    # on every answer, 400, 413 and 503 included
+    app.add_middleware(SecurityHeaders, https_only=settings.served_over_https)
     app.add_middleware(MeasureRequests, metrics=app.state.metrics)
     app.add_middleware(RequestLog)  # the outermost: it logs every answer, 413s included
     static = resources.files("skillgrid.web").joinpath("static")
@@ -173,6 +177,12 @@ def templates() -> Jinja2Templates:
     return found
 
 
+def _message(error: Any) -> str:
+    """A validation error's message; a body that is not JSON also says what is wrong."""
+    reason = error.get("ctx", {}).get("error") if error["type"] == "json_invalid" else None
+    return f"{error['msg']}: {reason}" if reason else str(error["msg"])
+
+
 def _errors(app: FastAPI) -> None:
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -243,11 +253,14 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
-        fields = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in error.errors()
-        )
+        # where and what, never the input itself: it may be personal text, or a value
+        # (NaN, a lone surrogate) that cannot be written back out
+        found = [
+            {"loc": list(e["loc"]), "msg": _message(e), "type": e["type"]} for e in error.errors()
+        ]
         if wants_json(request):
-            return JSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
+            return JSONResponse({"detail": found}, status_code=422)
+        fields = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in found)
         return page(request, 422, "Please check the input", fields)
 
     @app.exception_handler(HTTPException)

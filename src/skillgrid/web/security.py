@@ -25,10 +25,11 @@ DOCS_CSP = (  # the OpenAPI page needs its own inline bootstrap script and style
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware (no thread hop): adds the headers above to every response."""
+    """Pure ASGI middleware (no thread hop): adds the headers above to every response, and
+    HSTS to those over https (or all, when the site is known to be https only)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, https_only: bool = False) -> None:
+        self.app, self.https_only = app, https_only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,7 +44,7 @@ class SecurityHeaders:
                     if docs and name == b"content-security-policy":
                         value = DOCS_CSP
                     headers.append((name, value))
-                if scope.get("scheme") == "https":
+                if self.https_only or scope.get("scheme") == "https":
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
                 message["headers"] = headers
             await send(message)

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.params import NAME
 from skillgrid.web.deps import ApiUser
 
-router = APIRouter(tags=["audit"], responses=ERRORS)
+router = APIRouter(tags=["audit"], responses=ERRORS, route_class=StrictJsonRoute)
 Entity = Literal[
     "account", "assessment", "cycle", "evidence", "framework", "person", "target", "team", "token"
 ]

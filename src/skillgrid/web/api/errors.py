@@ -21,11 +21,14 @@ def _error(description: str) -> dict[str, Any]:
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: _error("The body is not well-formed JSON."),
+    400: _error("The body could not be read."),
     401: _error("Not signed in, or the API token is unknown or revoked."),
     403: _error("Signed in, but not allowed to do this."),
     404: _error("No such object, or one the caller may not see."),
     409: _error("Changed meanwhile, or not possible in its current state."),
     413: _error("The request body is over 8 MB."),
-    422: _error("The request or its content cannot be used as given."),
+    422: _error(
+        "The request or its content cannot be used as given: a field, or a body that is not "
+        "JSON (RFC 8259: UTF-8, finite numbers, no lone surrogates)."
+    ),
 }

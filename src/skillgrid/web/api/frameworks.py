@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import LadderVersion
 from skillgrid.web.api.params import LadderName
 from skillgrid.web.deps import ApiUser
 
-router = APIRouter(tags=["ladders"], responses=ERRORS)
+router = APIRouter(tags=["ladders"], responses=ERRORS, route_class=StrictJsonRoute)
 
 
 @router.get("/frameworks", response_model=list[LadderVersion])

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.params import NAME as ONE_LINE
 from skillgrid.web.deps import ApiUser
 from skillgrid.web.limits import expensive
 
-router = APIRouter(tags=["team insight"], responses=ERRORS)
+router = APIRouter(tags=["team insight"], responses=ERRORS, route_class=StrictJsonRoute)
 CycleName = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
 Segment = Annotated[str, Path(max_length=200, pattern=ONE_LINE)]
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import (
     AssessmentPublic,
     AssessmentRef,
@@ -20,7 +21,7 @@ from skillgrid.web.api.models import (
 from skillgrid.web.api.params import NAME, TEXT, CycleFilter, CycleName, Email, Rater
 from skillgrid.web.deps import ApiUser
 
-router = APIRouter(tags=["people and assessments"], responses=ERRORS)
+router = APIRouter(tags=["people and assessments"], responses=ERRORS, route_class=StrictJsonRoute)
 
 
 class RatingIn(BaseModel):

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.params import NAME, TEXT, Email
 from skillgrid.web.deps import ApiUser
 from skillgrid.web.limits import expensive
@@ -17,7 +18,7 @@ from skillgrid.web.limits import expensive
 if TYPE_CHECKING:
     from skillgrid.services.suggestions import Suggestions
 
-router = APIRouter(tags=["evidence suggestions"], responses=ERRORS)
+router = APIRouter(tags=["evidence suggestions"], responses=ERRORS, route_class=StrictJsonRoute)
 MAX_TEXT = 200_000
 
 

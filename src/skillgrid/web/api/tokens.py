@@ -8,11 +8,12 @@ from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import TokenCreated, TokenPublic
 from skillgrid.web.api.params import NAME
 from skillgrid.web.deps import ApiUser
 
-router = APIRouter(tags=["tokens"], responses=ERRORS)
+router = APIRouter(tags=["tokens"], responses=ERRORS, route_class=StrictJsonRoute)
 
 
 class TokenCreate(BaseModel):

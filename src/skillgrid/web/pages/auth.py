@@ -60,7 +60,7 @@ def login(
     except SignInError as error:
         return _form(request, next, str(error).capitalize() + ".", 401, email)
     response = RedirectResponse(_safe(next), status_code=303)
-    secure = request.url.scheme == "https"
+    secure = _secure(request)
     response.set_cookie(
         SESSION_COOKIE,
         new.token,
@@ -128,10 +128,16 @@ def _form(
         token,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=_secure(request),
         max_age=3600,
     )
     return response
+
+
+def _secure(request: Request) -> bool:
+    """Cookies are Secure when the browser talks https: the site is https (its base URL),
+    or this request came over https (directly, or as a trusted proxy says)."""
+    return request.app.state.settings.served_over_https or request.url.scheme == "https"
 
 
 def _safe(next: str) -> str:
