@@ -9,7 +9,7 @@ import pytest
 from skillgrid.domain.assessments import OPERATOR, Entry, State
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.leveling import Rating
-from skillgrid.services import assessments, cycles, frameworks, people, results
+from skillgrid.services import assessments, cycles, frameworks, operations, people, results
 from tests.unit.test_assessment_services import BO, PEOPLE, entries
 from tests.unit.test_leveling import MAC, through
 
@@ -25,9 +25,13 @@ def ready(uow_factory):  # type: ignore[no-untyped-def]
 def test_rate_submit_finalize_and_report(ready) -> None:
     ratings = {**through(3, except_ids=(MAC,)), "NET.2.3": Rating.NOT_APPLICABLE}
     assessments.rate(ready(), BO, "ana@x.org", "2026-H2", "manager", entries(ratings))
+    assessments.rate(ready(), BO, "cy@x.org", "2026-H2", "manager", entries(ratings))
     assessments.submit(ready(), BO, "ana@x.org", "2026-H2", "manager")
     final = assessments.finalize(ready(), BO, "ana@x.org", "2026-H2")
     assert (final.state, final.revision) == (State.FINALIZED, 3)
+    activity = operations.activity(ready())  # the figures /metrics shows
+    assert activity.assessments == {"draft": 1, "submitted": 0, "finalized": 1}
+    assert activity.open_cycles == 1
     stored, _ = assessments.get_assessment(ready(), OPERATOR, "ana@x.org", "2026-H2", "manager")
     assert stored.entries[next(iter(stored.entries))].rating is Rating.MEETS
     report = results.person_report(ready(), OPERATOR, "ana@x.org")

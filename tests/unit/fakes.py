@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections import Counter
 from dataclasses import replace
-from typing import Any, Self
+from pathlib import Path
+from typing import Any, Self, TextIO
 
 from skillgrid.domain.assessments import Assessment, Cycle
 from skillgrid.domain.audit import AuditEntry, AuditQuery, AuditScope
@@ -13,6 +16,7 @@ from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.people import Person, Team
 from skillgrid.domain.policies import Policy, Strict
+from skillgrid.services.unit_of_work import Outcome, TableCounts
 
 
 class FakeFrameworkRepository:
@@ -153,6 +157,12 @@ class FakeAssessmentRepository:
 
     def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
         return self.stored.get((person, cycle, rater))
+
+    def count_by_state(self) -> dict[str, int]:
+        return dict(Counter(a.state.value for a in self.stored.values()))
+
+    def open_cycle_count(self) -> int:
+        return sum(cycle.open for cycle in self.cycle_list)
 
     def move_cycle(self, name: str, version: int) -> None:
         self.cycle_list = [
@@ -328,3 +338,52 @@ class FakeAuditRepository:
             if query.person in (None, e.person) and query.entity in (None, e.entity)
         ]
         return found[query.offset : query.offset + query.limit]
+
+
+class FakeStorage:
+    """The database as a whole, in memory: an export is the JSON of ``tables``, and what
+    each call did is kept in ``calls``."""
+
+    newest_revision = "0012"
+
+    def __init__(self, tables: dict[str, int] | None = None) -> None:
+        self.tables = dict(tables or {})
+        self.at: str | None = self.newest_revision
+        self.in_use = 0
+        self.calls: list[tuple[str, object]] = []
+        self.files: dict[Path, str] = {}
+
+    def revision(self) -> str | None:
+        return self.at
+
+    def connections_in_use(self) -> int:
+        return self.in_use
+
+    def export(self, out: TextIO) -> TableCounts:
+        self.calls.append(("export", out))
+        out.write(json.dumps(self.tables))
+        return TableCounts(dict(self.tables))
+
+    def export_file(self, path: Path) -> TableCounts:
+        self.calls.append(("export_file", path))
+        self.files[path] = json.dumps(self.tables)
+        return TableCounts(dict(self.tables))
+
+    def load(self, source: TextIO, *, replace: bool) -> TableCounts:
+        self.calls.append(("load", replace))
+        if self.tables and not replace:
+            raise Conflict("the database is not empty")
+        self.tables = json.loads(source.read())
+        return TableCounts(dict(self.tables))
+
+    def backup(self, path: Path, *, as_json: bool) -> Outcome:
+        self.calls.append(("backup", as_json))
+        self.files[path] = json.dumps(self.tables)
+        return Outcome("json" if as_json else "sqlite", path, revision=self.newest_revision)
+
+    def restore(self, path: Path, *, force: bool) -> Outcome:
+        self.calls.append(("restore", force))
+        if self.tables and not force:
+            raise Conflict("the database is not empty")
+        self.tables = json.loads(self.files[path])
+        return Outcome("json", path, TableCounts(dict(self.tables)), self.newest_revision)

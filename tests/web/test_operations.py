@@ -41,4 +41,4 @@ def test_every_web_thread_has_a_pooled_connection_so_none_waits_for_one(
 ) -> None:
     app = create_app(Settings(database_url=database_url, web_threads=24))
     with TestClient(app):
-        assert app.state.engine.pool.size() == 24  # SQLAlchemy's default would keep 5
+        assert app.state.storage.engine.pool.size() == 24  # SQLAlchemy's default would keep 5

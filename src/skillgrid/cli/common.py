@@ -13,10 +13,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from rich.console import Console
-    from sqlalchemy import Engine
 
     from skillgrid.config import Settings
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.services.unit_of_work import Storage
 
 T = TypeVar("T")
 
@@ -77,11 +77,13 @@ def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = 
         engine.dispose()
 
 
-def with_engine(call: Callable[[Engine], T], *, migrate: bool = True) -> T:
-    """Run ``call`` with an engine on the configured database (migrated first unless told
-    not to), for commands that work on the database as a whole (export, backup)."""
+def with_storage(call: Callable[[Storage], T], *, migrate: bool = True) -> T:
+    """Run ``call`` with the configured database as a whole (migrated first unless told
+    not to), for commands that work on all of it (export, backup), turning errors into
+    exit 1; the engine is disposed afterwards."""
     from skillgrid.db import migrate as migrations
     from skillgrid.db.engine import make_engine
+    from skillgrid.db.storage import SqlStorage
 
     config = settings()
     engine = run_service(
@@ -90,7 +92,7 @@ def with_engine(call: Callable[[Engine], T], *, migrate: bool = True) -> T:
     try:
         if migrate:
             run_service(lambda: migrations.upgrade(engine))
-        return run_service(lambda: call(engine))
+        return run_service(lambda: call(SqlStorage(engine)))
     finally:
         engine.dispose()
 

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from skillgrid.cli.common import database_location, err, with_engine
+from skillgrid.cli.common import database_location, err, with_storage
+from skillgrid.domain.assessments import OPERATOR
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from skillgrid.db.dump import Summary
+    from skillgrid.services.unit_of_work import Storage, TableCounts
 
 
 def export_all(
@@ -29,23 +28,22 @@ def export_all(
     """
     import io
 
-    from skillgrid.db.backup import export_file
-    from skillgrid.db.dump import export_all as export
+    from skillgrid.services.operations import export_all as export
 
-    def run(engine: Engine) -> Summary:
+    def run(storage: Storage) -> TableCounts:
         if path != "-":
-            return export_file(engine, Path(path))
+            return export(storage, Path(path), actor=OPERATOR)
         sys.stdout.flush()
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         try:
-            return export(engine, out)
+            return export(storage, out, actor=OPERATOR)
         finally:
             out.flush()
             out.detach()
 
-    summary = with_engine(run)
+    counts = with_storage(run)
     where = "standard output" if path == "-" else path
-    _tell(f"Exported {_counts(summary)} from {database_location()} to {where}.")
+    _tell(f"Exported {_counts(counts)} from {database_location()} to {where}.")
 
 
 def import_all(
@@ -65,7 +63,7 @@ def import_all(
     import io
 
     from skillgrid.cli.common import error_line
-    from skillgrid.db.load import import_all as load
+    from skillgrid.services.operations import import_all as load
 
     if path == "-":
         source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
@@ -76,10 +74,12 @@ def import_all(
             error_line(f"cannot read {path}: {error.strerror}")
             raise typer.Exit(1) from None
     try:
-        summary = with_engine(lambda engine: load(engine, source, replace=replace), migrate=False)
+        counts = with_storage(
+            lambda storage: load(storage, source, replace=replace, actor=OPERATOR), migrate=False
+        )
     finally:
         source.close()
-    _tell(f"Imported {_counts(summary)} into {database_location()}.")
+    _tell(f"Imported {_counts(counts)} into {database_location()}.")
 
 
 def backup(
@@ -95,11 +95,13 @@ def backup(
 
     Example: skillgrid backup /var/backups/skillgrid/$(date +%F).db
     """
-    from skillgrid.db.backup import backup as make_backup
+    from skillgrid.services.operations import backup as make_backup
 
-    outcome = with_engine(lambda engine: make_backup(engine, path, as_json=as_json))
+    outcome = with_storage(
+        lambda storage: make_backup(storage, path, as_json=as_json, actor=OPERATOR)
+    )
     what = "SQLite copy" if outcome.kind == "sqlite" else "JSON export"
-    extra = f" ({_counts(outcome.summary)})" if outcome.summary else ""
+    extra = f" ({_counts(outcome.counts)})" if outcome.counts else ""
     _tell(f"Backed up {database_location()} to {path}: {what}{extra}.")
 
 
@@ -115,10 +117,12 @@ def restore(
 
     Example: skillgrid restore /var/backups/skillgrid/2026-11-28.db --force
     """
-    from skillgrid.db.backup import restore as put_back
+    from skillgrid.services.operations import restore as put_back
 
-    outcome = with_engine(lambda engine: put_back(engine, path, force=force), migrate=False)
-    extra = f" ({_counts(outcome.summary)})" if outcome.summary else ""
+    outcome = with_storage(
+        lambda storage: put_back(storage, path, force=force, actor=OPERATOR), migrate=False
+    )
+    extra = f" ({_counts(outcome.counts)})" if outcome.counts else ""
     _tell(f"Restored {path} into {database_location()}{extra}.")
 
 
@@ -128,7 +132,7 @@ def _tell(message: str) -> None:
     err().print(escape(message), soft_wrap=True)
 
 
-def _counts(summary: Summary | None) -> str:
-    if summary is None:
+def _counts(counts: TableCounts | None) -> str:
+    if counts is None:
         return "nothing"
-    return f"{summary.total:,} rows in {len(summary.rows)} tables"
+    return f"{counts.total:,} rows in {len(counts.rows)} tables"

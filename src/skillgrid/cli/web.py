@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from skillgrid.cli.common import err, out, settings, with_database
+from skillgrid.cli.common import database_location, err, out, settings, with_database
 from skillgrid.domain.assessments import OPERATOR
+
+if TYPE_CHECKING:
+    from skillgrid.config import Settings
+    from skillgrid.services.unit_of_work import UnitOfWork
 
 user_app = typer.Typer(rich_markup_mode=None, help="Accounts: add, list.", no_args_is_help=True)
 
@@ -24,18 +28,15 @@ def serve(
     """
     import uvicorn
 
-    from skillgrid.db import migrate
-    from skillgrid.db.engine import make_engine
     from skillgrid.logs import configure_logging
 
     config = settings()
     configure_logging(config.log_level, config.log_format)  # uvicorn's own lines too
-    engine = make_engine(config.database_url)
-    migrate.upgrade(engine)  # once, before several workers start
-    _prepare_suggestions(engine, config)
-    engine.dispose()
+    # migrated once, before several workers start; a database that cannot be reached or
+    # migrated is one error line and exit 1
+    with_database(lambda uow: _prepare_suggestions(uow, config))
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    err().print(f"SkillGrid on http://{shown}:{port}/ (database {config.database_url})")
+    err().print(f"SkillGrid on http://{shown}:{port}/ (database {database_location()})")
     uvicorn.run(
         "skillgrid.web.app:serving_app",
         factory=True,
@@ -55,15 +56,12 @@ def serve(
     )
 
 
-def _prepare_suggestions(engine: Any, config: Any) -> None:
+def _prepare_suggestions(uow: UnitOfWork, config: Settings) -> None:
     """Fill the criterion-vector cache before the workers start (slow only the first time on
     a machine: later starts read the cache), so the first suggestion comes quickly."""
-    from skillgrid.db.engine import make_session_factory
-    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
     from skillgrid.services.suggestions import prepare
 
     try:
-        uow = SqlAlchemyUnitOfWork(make_session_factory(engine))
         prepare(uow, config.suggestion_backend, config.cache_dir)
     except Exception as error:  # suggestions are optional; serving is not
         err().print(f"Evidence suggestions not prepared ({error}); they will be on first use.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from skillgrid.db.people_repository import BELOW
@@ -147,6 +147,15 @@ class SqlAssessmentRepository:
 
     def set_open(self, name: str, is_open: bool) -> None:
         self.session.execute(update(CycleRow).where(CycleRow.name == name).values(open=is_open))
+
+    def count_by_state(self) -> dict[str, int]:
+        """How many assessments are in each state (states with none are left out)."""
+        query = select(AssessmentRow.state, func.count()).group_by(AssessmentRow.state)
+        return dict(self.session.execute(query).all())
+
+    def open_cycle_count(self) -> int:
+        query = select(func.count()).select_from(CycleRow).where(CycleRow.open.is_(True))
+        return self.session.execute(query).scalar_one()
 
     def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
         """One assessment with its ratings, in one statement."""

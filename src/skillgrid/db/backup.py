@@ -14,29 +14,19 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO, cast
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, inspect, select, text
 
-from skillgrid.db.dump import Summary, export_all, exported_tables
+from skillgrid.db.dump import export_all, exported_tables
 from skillgrid.db.load import import_all
 from skillgrid.db.migrate import HEAD, known_revisions, upgrade
 from skillgrid.db.portable import PortabilityError
+from skillgrid.services.unit_of_work import Outcome, TableCounts
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a backup or restore did: ``kind`` is ``sqlite`` or ``json``."""
-
-    kind: str
-    path: Path
-    summary: Summary | None = None
-    revision: str = HEAD
 
 
 def backup(engine: Engine, path: Path, *, as_json: bool = False) -> Outcome:
@@ -44,13 +34,13 @@ def backup(engine: Engine, path: Path, *, as_json: bool = False) -> Outcome:
     or ``as_json``) the JSON export. Safe while the app runs."""
     if engine.dialect.name == "sqlite" and not as_json:
         atomic_write(path, lambda partial: _sqlite_copy(_sqlite_file(engine), partial))
-        return Outcome("sqlite", path)
-    return Outcome("json", path, export_file(engine, path))
+        return Outcome("sqlite", path, revision=HEAD)
+    return Outcome("json", path, export_file(engine, path), HEAD)
 
 
-def export_file(engine: Engine, path: Path) -> Summary:
+def export_file(engine: Engine, path: Path) -> TableCounts:
     """``export_all`` into the file ``path``, which appears only when complete."""
-    summaries: list[Summary] = []
+    summaries: list[TableCounts] = []
 
     def write(partial: Path) -> None:
         with partial.open("w", encoding="utf-8", newline="\n") as out:
@@ -68,7 +58,8 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> Outcome:
         if not force:
             refuse_unless_empty(engine)
         with path.open(encoding="utf-8") as source:
-            return Outcome("json", path, import_all(engine, source, replace=force))
+            counts = import_all(engine, source, replace=force)
+        return Outcome("json", path, counts, HEAD)
     revision = check_sqlite_backup(path)
     if engine.dialect.name != "sqlite":
         return _sqlite_into_other(engine, path, revision, force)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from sqlalchemy import Column, Connection, Engine, Table, select
@@ -31,21 +30,11 @@ from sqlalchemy import Column, Connection, Engine, Table, select
 from skillgrid.db.migrate import HEAD, current_revision
 from skillgrid.db.portable import PortabilityError, encoder
 from skillgrid.db.tables import Base
+from skillgrid.services.unit_of_work import TableCounts
 
 FORMAT = "skillgrid-export"
 FORMAT_VERSION = 1
 BATCH = 5000
-
-
-@dataclass
-class Summary:
-    """Rows written or read, per table, in order."""
-
-    rows: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.rows.values())
 
 
 def exported_tables() -> list[Table]:
@@ -57,7 +46,7 @@ def excluded_tables() -> list[str]:
     return sorted(t.name for t in Base.metadata.sorted_tables if not t.info.get("exported", True))
 
 
-def export_all(engine: Engine, out: TextIO) -> Summary:
+def export_all(engine: Engine, out: TextIO) -> TableCounts:
     """Write every exported table to ``out`` from one consistent snapshot of the database."""
     revision = current_revision(engine)
     if revision != HEAD:
@@ -72,7 +61,7 @@ def export_all(engine: Engine, out: TextIO) -> Summary:
         "excluded_tables": excluded_tables(),
     }
     out.write(json.dumps(header, ensure_ascii=False)[:-1] + ',\n "tables": {')
-    summary = Summary()
+    summary = TableCounts()
     with _snapshot(engine) as connection:
         for index, table in enumerate(exported_tables()):
             names = [c.name for c in table.columns]

@@ -23,17 +23,21 @@ def make_engine(
     given back). SQLite gets WAL, a busy timeout, foreign keys and real transactions (BEGIN
     issued by SQLAlchemy, not guessed by the driver)."""
     parsed = _parse(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver SkillGrid ships
-        url = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() != "sqlite":
-        engine = create_engine(url, echo=echo, hide_parameters=not echo, pool_size=pool_size)
+        engine = create_engine(parsed, echo=echo, hide_parameters=not echo, pool_size=pool_size)
         _ping_after_idling(engine)
         return engine
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ConfigurationError(
+                f"database file {parsed.database}: cannot make its folder {folder} "
+                f"({error.strerror}): {_GIVE}"
+            ) from None
     engine = create_engine(
-        url,
+        parsed,
         echo=echo,
         hide_parameters=not echo,  # errors (and logs) never carry the values: personal data
         connect_args={"timeout": busy_timeout_ms / 1000},
@@ -44,13 +48,29 @@ def make_engine(
 
 
 def _parse(url: str) -> URL:
+    """The URL, with the driver SkillGrid ships for PostgreSQL; refused with a reason (and
+    no password) when it cannot be read or names a database SQLAlchemy does not know."""
     try:
-        return make_url(url)
+        parsed = make_url(url)
     except ArgumentError:
+        raise ConfigurationError(f"database URL {url!r} cannot be read: {_GIVE}") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        parsed.get_dialect()
+    except ArgumentError:  # NoSuchModuleError: no such dialect or driver
+        shown = parsed.render_as_string(hide_password=True)
         raise ConfigurationError(
-            f"database URL {url!r} cannot be read: give sqlite:///path/to/file.db or "
-            "postgresql+psycopg://user:password@host:5432/dbname in SKILLGRID_DATABASE_URL"
+            f"database URL {shown}: {parsed.drivername!r} is not a database SkillGrid can use: "
+            f"{_GIVE}"
         ) from None
+    return parsed
+
+
+_GIVE = (
+    "give sqlite:///path/to/file.db or postgresql+psycopg://user:password@host:5432/dbname "
+    "in SKILLGRID_DATABASE_URL"
+)
 
 
 IDLE_BEFORE_PING = 10.0  # seconds

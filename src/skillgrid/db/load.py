@@ -15,18 +15,19 @@ from typing import Any, TextIO
 from sqlalchemy import Column, Connection, Engine, Integer, Table, select, text
 from sqlalchemy.exc import DBAPIError
 
-from skillgrid.db.dump import FORMAT, FORMAT_VERSION, Summary, exported_tables
+from skillgrid.db.dump import FORMAT, FORMAT_VERSION, exported_tables
 from skillgrid.db.json_stream import JsonStream, JsonSyntaxError
 from skillgrid.db.migrate import HEAD, upgrade
 from skillgrid.db.portable import PortabilityError, ValueProblem, decoder
 from skillgrid.db.tables import Base
+from skillgrid.services.unit_of_work import TableCounts
 
 BATCH = 5000
 # a cheap check for the commonest columns: the exact JSON type a value must have
 _PLAIN_TYPES: dict[str, tuple[type, ...]] = {"int": (int,), "str": (str,)}
 
 
-def import_all(engine: Engine, source: TextIO, *, replace: bool = False) -> Summary:
+def import_all(engine: Engine, source: TextIO, *, replace: bool = False) -> TableCounts:
     """Load a document written by ``export_all`` into ``engine`` in one transaction.
 
     The database is migrated to the newest schema first; it must hold no rows unless
@@ -117,10 +118,10 @@ def _make_room(connection: Connection, replace: bool) -> None:
         connection.execute(table.delete())
 
 
-def _read_tables(stream: JsonStream, connection: Connection) -> Summary:
+def _read_tables(stream: JsonStream, connection: Connection) -> TableCounts:
     expected = exported_tables()
     known = {t.name: t for t in Base.metadata.sorted_tables}
-    summary = Summary()
+    summary = TableCounts()
     stream.expect("{")
     position = 0
     while stream.peek() != "}":

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from skillgrid.db.engine import WRITES
+from skillgrid.domain.errors import ConfigurationError
 
 HEAD = "0012"  # the newest migration (a test keeps the two equal)
 MIGRATION_LOCK = 0x736B696C6C677269  # PostgreSQL advisory lock key ("skillgri" in ASCII)
@@ -63,6 +64,12 @@ def upgrade(engine: Engine) -> bool:
         before = _revision(connection)  # again: another process may have migrated meanwhile
         if before == HEAD:
             return False
+        if before is not None and before not in known_revisions():
+            raise ConfigurationError(
+                f"the database is at schema revision {before}, which this SkillGrid does not "
+                f"know (it migrates up to {HEAD}): run the newer SkillGrid that migrated it, "
+                "or point SKILLGRID_DATABASE_URL at another database"
+            )
         from alembic import command
 
         config = _config()

@@ -1,13 +1,18 @@
-"""The unit of work: one transaction per use case; repositories hang off it."""
+"""The unit of work: one transaction per use case; repositories hang off it. And the
+storage as a whole (:class:`Storage`), for what works on the database at once: export,
+import, backup, restore, and the health checks."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Self
 
 if TYPE_CHECKING:  # annotations only: importing this module costs nearly nothing
     import datetime as dt
+    from pathlib import Path
     from types import TracebackType
+    from typing import TextIO
 
     from skillgrid.domain.accounts import Account, AccountHolder, WebSession
     from skillgrid.domain.assessments import Assessment, Cycle, Entry
@@ -66,6 +71,8 @@ class AssessmentRepository(Protocol):
         self, assessment: Assessment, stored: Mapping[str, Entry] | None = None
     ) -> Assessment: ...
     def add_many(self, assessments: Sequence[Assessment]) -> None: ...
+    def count_by_state(self) -> dict[str, int]: ...
+    def open_cycle_count(self) -> int: ...
 
 
 class EvidenceRepository(Protocol):
@@ -189,3 +196,50 @@ class UnitOfWork(Protocol):
     def write(self) -> Self:
         """This unit of work, for a use case that will write (``with uow.write():``)."""
         ...
+
+
+@dataclass
+class TableCounts:
+    """Rows written or read by an export or import, per table, in order."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a backup or restore did: ``kind`` is ``sqlite`` (a copy of the SQLite file) or
+    ``json`` (the export-all document); ``revision`` is the backup's schema revision."""
+
+    kind: str
+    path: Path
+    counts: TableCounts | None = None
+    revision: str | None = None
+
+
+class Storage(Protocol):
+    """The database as a whole. Export and backup read one consistent moment; import and
+    restore change everything in one transaction, or nothing."""
+
+    @property
+    def newest_revision(self) -> str:
+        """The schema revision this SkillGrid writes."""
+        ...
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None when empty); raises when the
+        database cannot be reached."""
+        ...
+
+    def connections_in_use(self) -> int: ...
+    def export(self, out: TextIO) -> TableCounts: ...
+    def export_file(self, path: Path) -> TableCounts:
+        """An export into ``path``, which appears only when complete."""
+        ...
+
+    def load(self, source: TextIO, *, replace: bool) -> TableCounts: ...
+    def backup(self, path: Path, *, as_json: bool) -> Outcome: ...
+    def restore(self, path: Path, *, force: bool) -> Outcome: ...

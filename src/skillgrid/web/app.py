@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from skillgrid.db.engine import make_engine, make_session_factory
         from skillgrid.db.migrate import upgrade
+        from skillgrid.db.storage import SqlStorage
         from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
 
         engine = make_engine(
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         upgrade(engine)
         factory = make_session_factory(engine)
-        app.state.engine = engine
+        app.state.storage = SqlStorage(engine)
         app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(factory)
         # the threads that run database work and templates: a few, since they share one GIL
         to_thread.current_default_thread_limiter().total_tokens = settings.web_threads

@@ -94,34 +94,23 @@ class DatabaseCollector:
         self.app = app
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from sqlalchemy import func, select
+        from skillgrid.services.operations import activity
 
-        from skillgrid.db.tables import AssessmentRow, CycleRow
-
-        engine = getattr(self.app.state, "engine", None)
-        if engine is None:
+        storage = getattr(self.app.state, "storage", None)
+        if storage is None:  # not started yet
             return
-        pool = engine.pool
         checked_out = GaugeMetricFamily("skillgrid_db_pool_checked_out", "Connections in use.")
-        checked_out.add_metric([], float(getattr(pool, "checkedout", lambda: 0)()))
+        checked_out.add_metric([], float(storage.connections_in_use()))
         yield checked_out
-        with engine.connect() as connection:
-            states = dict(
-                connection.execute(
-                    select(AssessmentRow.state, func.count()).group_by(AssessmentRow.state)
-                ).all()
-            )
-            open_cycles = connection.execute(
-                select(func.count()).select_from(CycleRow).where(CycleRow.open.is_(True))
-            ).scalar_one()
+        counts = activity(self.app.state.uow_factory())
         by_state = GaugeMetricFamily(
             "skillgrid_assessments", "Assessments by state.", labels=["state"]
         )
-        for state in ("draft", "submitted", "finalized"):
-            by_state.add_metric([state], float(states.get(state, 0)))
+        for state, count in counts.assessments.items():
+            by_state.add_metric([state], float(count))
         yield by_state
         cycles = GaugeMetricFamily("skillgrid_open_cycles", "Review cycles open for ratings.")
-        cycles.add_metric([], float(open_cycles))
+        cycles.add_metric([], float(counts.open_cycles))
         yield cycles
 
 
@@ -134,21 +123,22 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz")
 def readyz(request: Request) -> Response:
     """The database answers and its schema is the newest this version knows."""
-    from skillgrid.db.migrate import HEAD, current_revision
+    from skillgrid.services.operations import schema
 
     try:
-        revision = current_revision(request.app.state.engine)
+        found = schema(request.app.state.storage)
     except Exception as error:  # any driver error means: not ready
         return JSONResponse(
             {"status": "unavailable", "database": type(error).__name__}, status_code=503
         )
-    if revision != HEAD:
+    if not found.current:
         return JSONResponse(
-            {"status": "migrating", "schema": revision, "expected": HEAD}, status_code=503
+            {"status": "migrating", "schema": found.revision, "expected": found.expected},
+            status_code=503,
         )
     if request.app.state.load.shedding:
-        return JSONResponse({"status": "busy", "schema": revision}, status_code=503)
-    return JSONResponse({"status": "ready", "schema": revision})
+        return JSONResponse({"status": "busy", "schema": found.revision}, status_code=503)
+    return JSONResponse({"status": "ready", "schema": found.revision})
 
 
 @router.get("/metrics")
