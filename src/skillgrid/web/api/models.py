@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 RatingValue = Literal["not_yet", "developing", "meets", "exceeds", "n/a"]
 StateValue = Literal["draft", "submitted", "finalized"]
 RoleValue = Literal["admin", "manager", "engineer"]
+ChangeValue = Literal["added", "removed", "reworded", "moved", "reworded_moved"]
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -115,3 +116,103 @@ class TokenPublic(Answer):
     name: str
     created_at: UtcDatetime
     revoked: bool
+
+
+class LevelDoc(Answer):
+    number: int
+    title: str | None
+
+
+class TrackDoc(Answer):
+    key: str
+    name: str
+    # absent, never null, when there is none (as in a ladder file)
+    description: Annotated[str | None, WithJsonSchema({"type": "string"})] = Field(
+        None, exclude_if=lambda text: text is None, description="Left out when there is none."
+    )
+
+
+class CriterionDoc(Answer):
+    id: str = Field(description="Track, level and position, e.g. NET.3.2: unique in a version.")
+    track: str
+    level: int
+    text: str
+    uid: str = Field(description="The criterion's identity across versions.")
+
+
+class LadderDocument(Answer):
+    """One version of a ladder, as in skillgrid/data/framework.schema.json."""
+
+    name: str
+    version: int
+    title: str | None
+    levels: list[LevelDoc]
+    tracks: list[TrackDoc]
+    criteria: list[CriterionDoc]
+
+
+class TitleChange(Answer):
+    old: str | None
+    new: str | None
+
+
+class LevelRename(Answer):
+    old: LevelDoc
+    new: LevelDoc
+
+
+class LevelChanges(Answer):
+    added: list[LevelDoc]
+    removed: list[LevelDoc]
+    renamed: list[LevelRename]
+
+
+class TrackRef(Answer):
+    key: str
+    name: str
+
+
+class TrackRename(Answer):
+    old: TrackRef
+    new: TrackRef
+
+
+class TrackChanges(Answer):
+    added: list[TrackRef]
+    removed: list[TrackRef]
+    renamed: list[TrackRename]
+
+
+class DiffCriterion(Answer):
+    id: str
+    track: str
+    level: int
+    text: str
+
+
+class CriterionChangePublic(Answer):
+    change: ChangeValue
+    old: DiffCriterion | None = Field(description="Null for an added criterion.")
+    new: DiffCriterion | None = Field(description="Null for a removed criterion.")
+
+
+class DiffCounts(Answer):
+    """Changed criteria of each kind."""
+
+    added: int
+    removed: int
+    reworded: int
+    moved: int
+    reworded_moved: int
+
+
+class LadderDiff(Answer):
+    old: str = Field(description="The older version, e.g. sre v1.")
+    new: str
+    empty: bool = Field(description="Nothing changed.")
+    counts: DiffCounts
+    title: TitleChange | None = Field(description="Null: the title did not change.")
+    levels: LevelChanges
+    tracks: TrackChanges
+    criteria: list[CriterionChangePublic] = Field(description="Changed criteria only.")
+
