@@ -1,5 +1,5 @@
 """What the API answers, as models: the OpenAPI schema says exactly what comes back, and
-schemathesis checks every answer against it."""
+schemathesis checks every answer against it. The reports' answers are in ``report_models``."""
 
 from __future__ import annotations
 
@@ -52,16 +52,19 @@ class CyclePublic(Answer):
     open: bool
 
 
-class RatingOut(Answer):
+class RatingGiven(Answer):
     rating: RatingValue
     reason: str | None
     comment: str | None
+
+
+class RatingOut(RatingGiven):
     needs_review: bool
 
 
 class LadderRef(Answer):
     name: str
-    version: int | None
+    version: int
 
 
 class AssessmentPublic(Answer):
@@ -216,3 +219,59 @@ class LadderDiff(Answer):
     tracks: TrackChanges
     criteria: list[CriterionChangePublic] = Field(description="Changed criteria only.")
 
+
+class TeamSummary(Answer):
+    name: str
+    parent: str | None
+    people: int = Field(description="On the team itself.")
+    people_with_subteams: int
+    targets: int = Field(description="Targets set for the team.")
+
+
+class TargetPublic(Answer):
+    team: str
+    framework: str
+    track: str = Field(description="Track key.")
+    level: int
+    people: int = Field(description="How many people the team needs at the level or above.")
+
+
+class TeamMember(Answer):
+    email: str
+    name: str
+    team: str | None
+    states: dict[str, StateValue] = Field(description="Assessment state by rater.")
+    overall: int | None = Field(description="Official overall level; null: none yet.")
+    tracks: dict[str, int] | None = Field(description="Official level by track key.")
+
+
+class TeamView(Answer):
+    cycle: str | None = Field(description="Null: no cycle yet.")
+    people: list[TeamMember]
+
+
+class SuggestedCriterion(Answer):
+    criterion: str = Field(description="Criterion id.")
+    text: str
+    score: float
+
+
+class StatementSuggestions(Answer):
+    statement: str
+    context: str | None = Field(description="The heading or item the statement sits under.")
+    no_match: bool
+    suggestions: list[SuggestedCriterion] = Field(description="Best first.")
+
+
+class SuggestionsPublic(Answer):
+    framework: LadderRef
+    backend: Literal["lexical", "embedding", "hybrid"]
+    threshold: float = Field(description="The least score suggested.")
+    statements: list[StatementSuggestions]
+
+
+class AcceptedEvidence(Answer):
+    id: int = Field(description="The evidence number.")
+    title: str
+    source: str
+    criteria: list[str] = Field(description="Ids of the criteria it is linked to.")
