@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from skillgrid.domain.assessments import OPERATOR, Entry
@@ -71,6 +73,33 @@ def test_results_follow_the_management_chain(org) -> None:
     assert as_(org, "cy@x.org").get(f"{BASE}/results").status_code == 404
     team = as_(org, "bo@x.org").get("/api/v1/team").json()
     assert {p["email"] for p in team["people"]} == {"ana@x.org", "cy@x.org"}
+
+
+def test_reports_and_ladders_answer_what_the_cli_prints(org, uow_factory) -> None:
+    """The typed answers carry the same keys and values as the shared report and document
+    functions (the CLI's JSON): the models document the data, they do not reshape it."""
+    from skillgrid.exporters.native import framework_document
+    from skillgrid.reports import person, team
+    from skillgrid.services import frameworks, insight, results
+
+    client = as_(org, "root@x.org")
+    client.post(f"{BASE}/assessments/2026-H2/manager/finalize", json={"revision": 2})
+    expected = {
+        f"{BASE}/results": person.report_data(
+            results.person_report(uow_factory(), OPERATOR, "ana@x.org")
+        ),
+        "/api/v1/teams/SRE/report": team.report_data(
+            insight.team_report(uow_factory(), OPERATOR, "SRE")
+        ),
+        "/api/v1/org/report": team.report_data(insight.team_report(uow_factory(), OPERATOR)),
+        "/api/v1/frameworks/sre": framework_document(
+            frameworks.get_framework(uow_factory(), "sre")
+        ),
+    }
+    for url, data in expected.items():
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert answer.json() == json.loads(json.dumps(data)), url
 
 
 def test_stale_revisions_and_bad_bodies(org) -> None:

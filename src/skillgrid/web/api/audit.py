@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
+from skillgrid.web.api.models import Answer
 from skillgrid.web.api.params import NAME
 from skillgrid.web.deps import ApiUser
 
@@ -19,21 +20,23 @@ Entity = Literal[
 ]
 
 
-class AuditEntryPublic(BaseModel):
+class AuditEntryPublic(Answer):
     id: int
     at: dt.datetime = Field(description="When the change was committed (UTC).")
     actor: str = Field(
         description="A person's email, cli/operator, or web/anonymous (a failed sign-in)."
     )
-    action: str
-    entity: str
+    action: str = Field(description="What was done, e.g. rate, submit, sign_in.")
+    entity: Entity = Field(description="The kind of object changed.")
     entity_id: str
     person: str | None = Field(description="The person the change concerns, if any.")
-    before: dict[str, Any] | None = Field(description="The changed fields before.")
+    before: dict[str, Any] | None = Field(
+        description="The changed fields before (which fields: by entity and action)."
+    )
     after: dict[str, Any] | None = Field(description="The changed fields after.")
 
 
-class AuditPage(BaseModel):
+class AuditPage(Answer):
     entries: list[AuditEntryPublic]
     limit: int
     offset: int
@@ -68,7 +71,7 @@ def audit(
         query = AuditQuery(person, entity, entity_id, parse_timestamp(since), limit, offset)
         entries = list_audit(user.uow, user.actor, query)
         return {
-            "entries": [e.to_dict() for e in entries],
+            "entries": entries,
             "limit": limit,
             "offset": offset,
             "next_offset": offset + limit if len(entries) == limit else None,

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query
 
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
-from skillgrid.web.api.models import LadderVersion
+from skillgrid.web.api.models import LadderDiff, LadderDocument, LadderVersion
 from skillgrid.web.api.params import LadderName
 from skillgrid.web.deps import ApiUser
+
+if TYPE_CHECKING:
+    from skillgrid.domain.framework import VersionInfo
 
 router = APIRouter(tags=["ladders"], responses=ERRORS, route_class=StrictJsonRoute)
 
 
 @router.get("/frameworks", response_model=list[LadderVersion])
-def list_ladders(user: ApiUser) -> list[dict[str, Any]]:
+def list_ladders(user: ApiUser) -> list[VersionInfo]:
     """Every stored ladder with its newest version."""
     from skillgrid.services.frameworks import list_frameworks
 
     with user:
-        return [info.to_dict() for info in list_frameworks(user.uow)]
+        return list_frameworks(user.uow)
 
 
-@router.get("/frameworks/{name}")
+@router.get("/frameworks/{name}", response_model=LadderDocument)
 def get_ladder(
     user: ApiUser,
     name: LadderName,
@@ -38,7 +41,7 @@ def get_ladder(
         return framework_document(get_framework(user.uow, name, version))
 
 
-@router.get("/frameworks/{name}/diff")
+@router.get("/frameworks/{name}/diff", response_model=LadderDiff)
 def diff_ladder(
     user: ApiUser,
     name: LadderName,

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
+from skillgrid.web.api.models import TargetPublic, TeamSummary
 from skillgrid.web.api.params import NAME as ONE_LINE
+from skillgrid.web.api.report_models import TeamReportPublic
 from skillgrid.web.deps import ApiUser
 from skillgrid.web.limits import expensive
+
+if TYPE_CHECKING:
+    from skillgrid.domain.insight import Target
 
 router = APIRouter(tags=["team insight"], responses=ERRORS, route_class=StrictJsonRoute)
 CycleName = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
@@ -28,35 +33,25 @@ class TargetIn(BaseModel):
     people: int = Field(..., ge=1, le=100_000)
 
 
-def _target_json(target: Any) -> dict[str, Any]:
-    return {
-        "team": target.team,
-        "framework": target.framework,
-        "track": target.track,
-        "level": target.level,
-        "people": target.people,
-    }
-
-
-@router.get("/teams")
-def teams(user: ApiUser) -> list[dict[str, Any]]:
+@router.get("/teams", response_model=list[TeamSummary])
+def teams(user: ApiUser) -> list[TeamSummary]:
     """The teams the caller may report on (an admin: all; a manager: teams of their reports)."""
     from skillgrid.services.insight import list_teams
 
     with user:
         return [
-            {
-                "name": t.name,
-                "parent": t.parent,
-                "people": t.people,
-                "people_with_subteams": t.total,
-                "targets": t.targets,
-            }
+            TeamSummary(
+                name=t.name,
+                parent=t.parent,
+                people=t.people,
+                people_with_subteams=t.total,
+                targets=t.targets,
+            )
             for t in list_teams(user.uow, user.actor)
         ]
 
 
-@router.get("/teams/{team:path}/report")
+@router.get("/teams/{team:path}/report", response_model=TeamReportPublic)
 def team_report(
     request: Request,
     team: Segment,
@@ -73,7 +68,7 @@ def team_report(
         return report_data(build(user.uow, user.actor, team, cycle, since))
 
 
-@router.get("/org/report")
+@router.get("/org/report", response_model=TeamReportPublic)
 def org_report(
     request: Request, user: ApiUser, cycle: CycleName = None, since: CycleName = None
 ) -> dict[str, Any]:
@@ -85,27 +80,27 @@ def org_report(
         return report_data(build(user.uow, user.actor, None, cycle, since))
 
 
-@router.get("/targets")
+@router.get("/targets", response_model=list[TargetPublic])
 def targets(
     user: ApiUser,
     framework: str | None = Query(None, max_length=100, pattern=ONE_LINE),
-) -> list[dict[str, Any]]:
+) -> list[Target]:
     """The targets of the teams the caller may report on (every team for an admin)."""
     from skillgrid.services.targets import list_targets
 
     with user:
-        return [_target_json(t) for t in list_targets(user.uow, framework, actor=user.actor)]
+        return list_targets(user.uow, framework, actor=user.actor)
 
 
-@router.put("/targets")
-def put_target(body: TargetIn, user: ApiUser) -> dict[str, Any]:
+@router.put("/targets", response_model=TargetPublic)
+def put_target(body: TargetIn, user: ApiUser) -> Target:
     """Add or change a team's target on a track (admins)."""
     from skillgrid.domain.insight import Target
     from skillgrid.services.targets import set_target
 
     with user:
         target = Target(body.team, body.framework, body.track, body.level, body.people)
-        return _target_json(set_target(user.uow, target, actor=user.actor))
+        return set_target(user.uow, target, actor=user.actor)
 
 
 @router.delete("/targets/{framework}/{team:path}/{track}", status_code=204)

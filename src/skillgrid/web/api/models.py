@@ -1,16 +1,17 @@
 """What the API answers, as models: the OpenAPI schema says exactly what comes back, and
-schemathesis checks every answer against it."""
+schemathesis checks every answer against it. The reports' answers are in ``report_models``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 RatingValue = Literal["not_yet", "developing", "meets", "exceeds", "n/a"]
 StateValue = Literal["draft", "submitted", "finalized"]
 RoleValue = Literal["admin", "manager", "engineer"]
+ChangeValue = Literal["added", "removed", "reworded", "moved", "reworded_moved"]
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -21,7 +22,14 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
 
 
-class LadderVersion(BaseModel):
+class Answer(BaseModel):
+    """A part of an answer. A key a route gives that is not declared here is an error (500 in
+    the tests), not dropped without a word: the schema and the answer cannot drift apart."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LadderVersion(Answer):
     name: str
     version: int
     title: str | None
@@ -32,31 +40,34 @@ class LadderVersion(BaseModel):
     created_at: UtcDatetime | None
 
 
-class Me(BaseModel):
+class Me(Answer):
     email: str
     role: RoleValue
 
 
-class CyclePublic(BaseModel):
+class CyclePublic(Answer):
     name: str
     framework: str
     version: int
     open: bool
 
 
-class RatingOut(BaseModel):
+class RatingGiven(Answer):
     rating: RatingValue
     reason: str | None
     comment: str | None
+
+
+class RatingOut(RatingGiven):
     needs_review: bool
 
 
-class LadderRef(BaseModel):
+class LadderRef(Answer):
     name: str
-    version: int | None
+    version: int
 
 
-class AssessmentPublic(BaseModel):
+class AssessmentPublic(Answer):
     person: str
     cycle: str
     rater: str = Field(description="self, manager or a peer's email.")
@@ -66,7 +77,7 @@ class AssessmentPublic(BaseModel):
     ratings: dict[str, RatingOut] = Field(description="By criterion id.")
 
 
-class EvidencePublic(BaseModel):
+class EvidencePublic(Answer):
     id: int
     title: str
     url: str | None
@@ -78,13 +89,13 @@ class EvidencePublic(BaseModel):
     )
 
 
-class EvidenceList(BaseModel):
+class EvidenceList(Answer):
     person: str
     framework: LadderRef
     items: list[EvidencePublic] = Field(description="Newest first.")
 
 
-class AssessmentRef(BaseModel):
+class AssessmentRef(Answer):
     person: str
     cycle: str
     rater: str
@@ -92,19 +103,175 @@ class AssessmentRef(BaseModel):
     revision: int
 
 
-class StateChange(BaseModel):
+class StateChange(Answer):
     state: StateValue
     revision: int
 
 
-class TokenCreated(BaseModel):
+class TokenCreated(Answer):
     id: int
     name: str
     token: str = Field(description="The token itself: shown in this answer only.")
 
 
-class TokenPublic(BaseModel):
+class TokenPublic(Answer):
     id: int
     name: str
     created_at: UtcDatetime
     revoked: bool
+
+
+class LevelDoc(Answer):
+    number: int
+    title: str | None
+
+
+class TrackDoc(Answer):
+    key: str
+    name: str
+    # absent, never null, when there is none (as in a ladder file)
+    description: Annotated[str | None, WithJsonSchema({"type": "string"})] = Field(
+        None, exclude_if=lambda text: text is None, description="Left out when there is none."
+    )
+
+
+class CriterionDoc(Answer):
+    id: str = Field(description="Track, level and position, e.g. NET.3.2: unique in a version.")
+    track: str
+    level: int
+    text: str
+    uid: str = Field(description="The criterion's identity across versions.")
+
+
+class LadderDocument(Answer):
+    """One version of a ladder, as in skillgrid/data/framework.schema.json."""
+
+    name: str
+    version: int
+    title: str | None
+    levels: list[LevelDoc]
+    tracks: list[TrackDoc]
+    criteria: list[CriterionDoc]
+
+
+class TitleChange(Answer):
+    old: str | None
+    new: str | None
+
+
+class LevelRename(Answer):
+    old: LevelDoc
+    new: LevelDoc
+
+
+class LevelChanges(Answer):
+    added: list[LevelDoc]
+    removed: list[LevelDoc]
+    renamed: list[LevelRename]
+
+
+class TrackRef(Answer):
+    key: str
+    name: str
+
+
+class TrackRename(Answer):
+    old: TrackRef
+    new: TrackRef
+
+
+class TrackChanges(Answer):
+    added: list[TrackRef]
+    removed: list[TrackRef]
+    renamed: list[TrackRename]
+
+
+class DiffCriterion(Answer):
+    id: str
+    track: str
+    level: int
+    text: str
+
+
+class CriterionChangePublic(Answer):
+    change: ChangeValue
+    old: DiffCriterion | None = Field(description="Null for an added criterion.")
+    new: DiffCriterion | None = Field(description="Null for a removed criterion.")
+
+
+class DiffCounts(Answer):
+    """Changed criteria of each kind."""
+
+    added: int
+    removed: int
+    reworded: int
+    moved: int
+    reworded_moved: int
+
+
+class LadderDiff(Answer):
+    old: str = Field(description="The older version, e.g. sre v1.")
+    new: str
+    empty: bool = Field(description="Nothing changed.")
+    counts: DiffCounts
+    title: TitleChange | None = Field(description="Null: the title did not change.")
+    levels: LevelChanges
+    tracks: TrackChanges
+    criteria: list[CriterionChangePublic] = Field(description="Changed criteria only.")
+
+
+class TeamSummary(Answer):
+    name: str
+    parent: str | None
+    people: int = Field(description="On the team itself.")
+    people_with_subteams: int
+    targets: int = Field(description="Targets set for the team.")
+
+
+class TargetPublic(Answer):
+    team: str
+    framework: str
+    track: str = Field(description="Track key.")
+    level: int
+    people: int = Field(description="How many people the team needs at the level or above.")
+
+
+class TeamMember(Answer):
+    email: str
+    name: str
+    team: str | None
+    states: dict[str, StateValue] = Field(description="Assessment state by rater.")
+    overall: int | None = Field(description="Official overall level; null: none yet.")
+    tracks: dict[str, int] | None = Field(description="Official level by track key.")
+
+
+class TeamView(Answer):
+    cycle: str | None = Field(description="Null: no cycle yet.")
+    people: list[TeamMember]
+
+
+class SuggestedCriterion(Answer):
+    criterion: str = Field(description="Criterion id.")
+    text: str
+    score: float
+
+
+class StatementSuggestions(Answer):
+    statement: str
+    context: str | None = Field(description="The heading or item the statement sits under.")
+    no_match: bool
+    suggestions: list[SuggestedCriterion] = Field(description="Best first.")
+
+
+class SuggestionsPublic(Answer):
+    framework: LadderRef
+    backend: Literal["lexical", "embedding", "hybrid"]
+    threshold: float = Field(description="The least score suggested.")
+    statements: list[StatementSuggestions]
+
+
+class AcceptedEvidence(Answer):
+    id: int = Field(description="The evidence number.")
+    title: str
+    source: str
+    criteria: list[str] = Field(description="Ids of the criteria it is linked to.")

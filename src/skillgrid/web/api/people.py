@@ -17,8 +17,10 @@ from skillgrid.web.api.models import (
     Me,
     RatingValue,
     StateChange,
+    TeamView,
 )
 from skillgrid.web.api.params import NAME, TEXT, CycleFilter, CycleName, Email, Rater
+from skillgrid.web.api.report_models import PersonResults
 from skillgrid.web.deps import ApiUser
 
 router = APIRouter(tags=["people and assessments"], responses=ERRORS, route_class=StrictJsonRoute)
@@ -100,7 +102,7 @@ def cycles(user: ApiUser) -> list[dict[str, Any]]:
         ]
 
 
-@router.get("/people/{email}/results")
+@router.get("/people/{email}/results", response_model=PersonResults)
 def results(user: ApiUser, email: Email, cycle: CycleFilter = None) -> dict[str, Any]:
     """A person's official result (latest or in a cycle), ratings beside it, history."""
     from skillgrid.reports.person import report_data
@@ -192,7 +194,7 @@ def finalize(
         return {"state": saved.state.value, "revision": saved.revision}
 
 
-@router.get("/team")
+@router.get("/team", response_model=TeamView)
 def team(user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any]:
     """The caller's reports (everyone for an admin): states and official levels in a cycle."""
     from skillgrid.services.reviews import team_view

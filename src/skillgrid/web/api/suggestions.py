@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
+from skillgrid.web.api.models import AcceptedEvidence, SuggestionsPublic
 from skillgrid.web.api.params import NAME, TEXT, Email
 from skillgrid.web.deps import ApiUser
 from skillgrid.web.limits import expensive
@@ -80,7 +81,7 @@ def run_suggest(request: Request, uow: Any, framework: str, text: str, **options
     )
 
 
-@router.post("/suggestions")
+@router.post("/suggestions", response_model=SuggestionsPublic)
 def suggest_criteria(request: Request, user: ApiUser, body: SuggestRequest) -> dict[str, Any]:
     """Split a text into statements and suggest the criteria each most likely evidences."""
     with user:
@@ -91,7 +92,9 @@ def suggest_criteria(request: Request, user: ApiUser, body: SuggestRequest) -> d
         return suggestions_json(found)
 
 
-@router.post("/people/{email}/evidence/accept", status_code=201)
+@router.post(
+    "/people/{email}/evidence/accept", status_code=201, response_model=list[AcceptedEvidence]
+)
 def accept_suggestions(user: ApiUser, email: Email, body: AcceptRequest) -> list[dict[str, Any]]:
     """Store accepted statements as the person's evidence, linked to the chosen criteria
     (the person themself or an admin; all or nothing)."""
