@@ -1,8 +1,10 @@
-"""Accounts: add a local account, sessions that logout and expiry end, API tokens (signing
-in, throttled, is in :mod:`skillgrid.services.sign_in`).
+"""Accounts: add a local account, change one's own password, sessions that logout and
+expiry end, API tokens (signing in, throttled, is in :mod:`skillgrid.services.sign_in`).
 
-Passwords are hashed with argon2; the browser's session token is random, and only its
-SHA-256 is stored, so a copy of the database signs nobody in."""
+Passwords follow the rules of :func:`skillgrid.domain.accounts.password_problem`, with the
+list of common passwords shipped in ``skillgrid/data`` (read on first use). They are hashed
+with argon2; the browser's session token is random, and only its SHA-256 is stored, so a
+copy of the database signs nobody in."""
 
 from __future__ import annotations
 
@@ -10,13 +12,21 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import replace
+from functools import cache
 from typing import TYPE_CHECKING
 
-from skillgrid.domain.accounts import Account, AccountError, WebSession, check_password_rules
+from skillgrid.domain.accounts import (
+    Account,
+    AccountError,
+    WebSession,
+    check_password_rules,
+    password_problem,
+)
 from skillgrid.domain.assessments import Actor
+from skillgrid.domain.errors import Conflict
 from skillgrid.domain.people import Role, check_email
 from skillgrid.services.audit import record
-from skillgrid.services.permissions import require_admin
+from skillgrid.services.permissions import require_admin, require_own_account
 from skillgrid.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -30,8 +40,33 @@ def password_hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    check_password_rules(password)
+    """The argon2 hash of a password (the rules are checked before: :func:`password_weakness`)."""
     return str(password_hasher().hash(password))
+
+
+def password_right(password_hash: str, password: str, hasher: PasswordHasher | None = None) -> bool:
+    """Whether ``password`` is the one ``password_hash`` was made of."""
+    from argon2.exceptions import VerificationError
+
+    try:
+        return bool((hasher or password_hasher()).verify(password_hash, password))
+    except VerificationError:  # VerifyMismatchError among them
+        return False
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The common passwords the rules refuse (``skillgrid/data/common-passwords.txt``, from
+    Django; see the README beside it), read on first use and kept for the process."""
+    from importlib import resources
+
+    listed = resources.files("skillgrid.data").joinpath("common-passwords.txt")
+    return frozenset(listed.read_text(encoding="utf-8").split())
+
+
+def password_weakness(password: str, email: str) -> str | None:
+    """What the password rules say against ``password`` for the account ``email``, or None."""
+    return password_problem(password, email, common_passwords())
 
 
 def add_user(
@@ -46,6 +81,7 @@ def add_user(
     changed, never what it is (nor its hash)."""
     require_admin(actor, "add or change accounts")
     email = check_email(email)
+    check_password_rules(password, email, common_passwords())
     account = Account(email, hash_password(password), admin)
     with uow.write():
         existing = uow.accounts.get(email)
@@ -69,6 +105,44 @@ def add_user(
         uow.accounts.save(account)
         uow.commit()
     return account
+
+
+def change_password(
+    uow: UnitOfWork,
+    actor: Actor,
+    email: str,
+    current: str,
+    new: str,
+    repeat: str,
+    *,
+    session_token: str | None = None,
+) -> None:
+    """Change the acting account's own password: the current one must be right, the new
+    one meet the rules and equal its repeat. The account's other sessions end; the session
+    of ``session_token`` (the one asking) stays and may open every page again. API tokens
+    keep working. The audit trail says the password changed, never what it is."""
+    require_own_account(actor, email, "change the password")
+    with uow:
+        account = uow.accounts.get(email)
+    # argon2 takes tens of milliseconds: never inside a transaction that writes
+    if account is None or not password_right(account.password_hash, current):
+        raise AccountError("the current password is wrong: type the password you signed in with")
+    if new != repeat:
+        raise AccountError("the new password and its repeat differ: type the same one twice")
+    check_password_rules(new, email, common_passwords())
+    changed = replace(account, password_hash=hash_password(new))
+    keep = token_digest(session_token) if session_token else None
+    with uow.write():
+        stored = uow.accounts.get(email)
+        if stored is None or stored.password_hash != account.password_hash:
+            raise Conflict("the password was changed meanwhile: sign in again with the new one")
+        uow.accounts.save(changed)
+        uow.accounts.end_sessions_of(email, keep=keep)
+        if keep is not None:
+            uow.accounts.password_changed(keep)
+        after = {"password": "changed", "other_sessions": "ended"}
+        record(uow, actor, "change_password", "account", email, person=email, after=after)
+        uow.commit()
 
 
 def list_users(uow: UnitOfWork, actor: Actor) -> list[Account]:

@@ -6,7 +6,9 @@ ones; a row lives one throttling window and is then pruned. An attempt counts as
 from the moment it passes the throttle until its password proves right, so attempts made
 at the same moment, on any process, cannot all get past the limits. A browser that signs
 in gets a trusted-browser token (its cookie; the table holds only its hash): failures of
-strangers on the account do not slow that browser down. The audit trail records each
+strangers on the account do not slow that browser down. A right password that the password
+rules now refuse (an account made before them) still signs in, to a session that must change
+it before anything else (``WebSession.must_change_password``). The audit trail records each
 sign-in and each failure on an existing account, with the client address — never the
 password, the email as typed for an unknown account, or a token."""
 
@@ -31,7 +33,12 @@ from skillgrid.domain.throttle import (
     account_wait,
     address_wait,
 )
-from skillgrid.services.accounts import password_hasher, token_digest
+from skillgrid.services.accounts import (
+    password_hasher,
+    password_right,
+    password_weakness,
+    token_digest,
+)
 from skillgrid.services.unit_of_work import UnitOfWork
 
 WRONG = "wrong email or password"
@@ -84,7 +91,8 @@ def sign_in(
                 _audit_failure(uow, email, attempt.address, key, trusted, now)
                 uow.commit()
         raise SignInError(WRONG)
-    return _start_session(uow, attempt, email, key, trusted, now)
+    weak = password_weakness(attempt.password, email) is not None
+    return _start_session(uow, attempt, email, key, trusted, now, weak)
 
 
 def _admit(
@@ -124,21 +132,24 @@ def _start_session(
     key: str,
     trusted: str | None,
     now: dt.datetime,
+    weak: bool,
 ) -> NewSession:
     """After a right password: forget the account's failures from this address or browser
-    (the attempt's own among them), trust the browser, start the session."""
+    (the attempt's own among them), trust the browser, start the session (one that must
+    change the password first when it is ``weak``)."""
     with uow.write():
         uow.sign_ins.forget_failures(key, attempt.address, trusted)
         kept = attempt.device if trusted and attempt.device else secrets.token_urlsafe(32)
         uow.sign_ins.trust_device(email, token_digest(kept), now)
         uow.sign_ins.prune_devices(email, now - DEVICE_LIFETIME, DEVICES_PER_ACCOUNT)
         token = secrets.token_urlsafe(32)
-        session = WebSession(
-            token_digest(token), email, secrets.token_urlsafe(32), now + SESSION_LIFETIME
-        )
+        csrf, expires = secrets.token_urlsafe(32), now + SESSION_LIFETIME
+        session = WebSession(token_digest(token), email, csrf, expires, must_change_password=weak)
         uow.accounts.purge_expired(now)
         uow.accounts.add_session(session, now)
         after = {"address": attempt.address, "browser": "trusted" if trusted else "new"}
+        if weak:
+            after["password"] = "must change"
         uow.audit.add(AuditEntry(email, "sign_in", "account", email, email, None, after))
         uow.commit()
     return NewSession(token, session, kept)
@@ -147,17 +158,11 @@ def _start_session(
 def _password_right(account: Account | None, person: Person | None, password: str) -> bool:
     """Whether the password signs this account in; the same argon2 work either way, so the
     time taken says nothing about which emails have accounts."""
-    from argon2.exceptions import VerifyMismatchError
-
     hasher = password_hasher()
     if account is None or (person is not None and not person.active):
         hasher.hash(password)
         return False
-    try:
-        hasher.verify(account.password_hash, password)
-    except VerifyMismatchError:
-        return False
-    return True
+    return password_right(account.password_hash, password, hasher)
 
 
 def _audit_failure(
