@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from skillgrid.domain.accounts import Account
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.audit import AuditQuery
+from skillgrid.domain.throttle import ACCOUNT_FREE, MAX_DELAY
 from skillgrid.services import accounts, audit
 from tests.web.conftest import PASSWORD, sign_in
 
@@ -148,3 +149,19 @@ def test_anyone_signed_in_may_change_their_password(app_client: TestClient) -> N
 def test_the_change_page_needs_a_signed_in_person(app_client: TestClient) -> None:
     response = app_client.get(CHANGE)
     assert response.headers["location"] == f"/login?next={CHANGE}"
+
+
+def test_guessing_the_current_password_is_throttled_as_signing_in_is(
+    weak: TestClient, uow_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """A stolen session cookie gets no more guesses at the password than sign-in gives."""
+    for _ in range(ACCOUNT_FREE):
+        assert change(weak, "not the password", NEW).status_code == 422
+    slowed = change(weak, WEAK, NEW)  # the right password, but the account waits now
+    assert slowed.status_code == 429
+    assert 1 <= int(slowed.headers["retry-after"]) <= MAX_DELAY.total_seconds()
+    assert "Too many failed sign-ins for this account" in slowed.text
+    uow = uow_factory()
+    with uow:
+        stored = uow.accounts.get("ana@x.org")
+    assert stored is not None and accounts.password_hasher().verify(stored.password_hash, WEAK)

@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING
 from skillgrid.domain.accounts import (
     Account,
     AccountError,
+    SignInError,
     WebSession,
     check_password_rules,
     password_problem,
 )
 from skillgrid.domain.assessments import Actor
-from skillgrid.domain.errors import Conflict
+from skillgrid.domain.errors import NotFound
 from skillgrid.domain.people import Role, check_email
+from skillgrid.domain.throttle import ADDRESS_LIMIT
 from skillgrid.services.audit import record
 from skillgrid.services.permissions import require_admin, require_own_account
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -44,16 +46,6 @@ def hash_password(password: str) -> str:
     return str(password_hasher().hash(password))
 
 
-def password_right(password_hash: str, password: str, hasher: PasswordHasher | None = None) -> bool:
-    """Whether ``password`` is the one ``password_hash`` was made of."""
-    from argon2.exceptions import VerificationError
-
-    try:
-        return bool((hasher or password_hasher()).verify(password_hash, password))
-    except VerificationError:  # VerifyMismatchError among them
-        return False
-
-
 @cache
 def common_passwords() -> frozenset[str]:
     """The common passwords the rules refuse (``skillgrid/data/common-passwords.txt``, from
@@ -61,7 +53,7 @@ def common_passwords() -> frozenset[str]:
     from importlib import resources
 
     listed = resources.files("skillgrid.data").joinpath("common-passwords.txt")
-    return frozenset(listed.read_text(encoding="utf-8").split())
+    return frozenset(listed.read_text(encoding="utf-8").splitlines())
 
 
 def password_weakness(password: str, email: str) -> str | None:
@@ -115,28 +107,35 @@ def change_password(
     new: str,
     repeat: str,
     *,
+    address: str,
     session_token: str | None = None,
+    address_limit: int = ADDRESS_LIMIT,
 ) -> None:
-    """Change the acting account's own password: the current one must be right, the new
-    one meet the rules and equal its repeat. The account's other sessions end; the session
-    of ``session_token`` (the one asking) stays and may open every page again. API tokens
-    keep working. The audit trail says the password changed, never what it is."""
+    """Change the acting account's own password: the new one must equal its repeat and
+    meet the rules, and the current one be right (checked as a sign-in from ``address`` is,
+    throttled: raises :class:`Throttled`). The account's other sessions end; the session of
+    ``session_token`` (the one asking) stays and may open every page again. API tokens keep
+    working. The audit trail says the password changed, never what it is."""
+    from skillgrid.services.sign_in import Attempt, check_password
+
     require_own_account(actor, email, "change the password")
-    with uow:
-        account = uow.accounts.get(email)
-    # argon2 takes tens of milliseconds: never inside a transaction that writes
-    if account is None or not password_right(account.password_hash, current):
-        raise AccountError("the current password is wrong: type the password you signed in with")
     if new != repeat:
         raise AccountError("the new password and its repeat differ: type the same one twice")
     check_password_rules(new, email, common_passwords())
-    changed = replace(account, password_hash=hash_password(new))
+    try:
+        check_password(uow, Attempt(email, current, address), address_limit=address_limit)
+    except SignInError:
+        raise AccountError(
+            "the current password is wrong: type the password you signed in with"
+        ) from None
+    # argon2 takes tens of milliseconds: never inside a transaction that writes
+    new_hash = hash_password(new)
     keep = token_digest(session_token) if session_token else None
     with uow.write():
-        stored = uow.accounts.get(email)
-        if stored is None or stored.password_hash != account.password_hash:
-            raise Conflict("the password was changed meanwhile: sign in again with the new one")
-        uow.accounts.save(changed)
+        account = uow.accounts.get(email)
+        if account is None:
+            raise NotFound(f"no account {email}")
+        uow.accounts.save(replace(account, password_hash=new_hash))
         uow.accounts.end_sessions_of(email, keep=keep)
         if keep is not None:
             uow.accounts.password_changed(keep)
@@ -234,8 +233,6 @@ def list_tokens(uow: UnitOfWork, email: str) -> list[tuple[int, str, dt.datetime
 
 def revoke_token(uow: UnitOfWork, email: str, token_id: int) -> None:
     """Revoke one of the account's tokens (another account's token is not found)."""
-    from skillgrid.domain.errors import NotFound
-
     with uow.write():
         email = email.strip().lower()
         if not uow.accounts.revoke_token(email, token_id):

@@ -35,7 +35,6 @@ from skillgrid.domain.throttle import (
 )
 from skillgrid.services.accounts import (
     password_hasher,
-    password_right,
     password_weakness,
     token_digest,
 )
@@ -83,6 +82,41 @@ def sign_in(
     now = now or dt.datetime.now(dt.UTC)
     email = attempt.email.strip().lower()
     key = account_key(email)
+    trusted = _checked(uow, attempt, email, key, now, address_limit)
+    weak = password_weakness(attempt.password, email) is not None
+    return _start_session(uow, attempt, email, key, trusted, now, weak)
+
+
+def check_password(
+    uow: UnitOfWork,
+    attempt: Attempt,
+    *,
+    now: dt.datetime | None = None,
+    address_limit: int = ADDRESS_LIMIT,
+) -> None:
+    """Check a password as :func:`sign_in` does, without starting a session: throttled, and a
+    wrong one counts (and is audited) as a failed sign-in, so a stolen session cookie gets no
+    more guesses at the password than the sign-in form gives. Raises :class:`Throttled` or
+    :class:`SignInError`. The change-password page checks the current password so."""
+    now = now or dt.datetime.now(dt.UTC)
+    email = attempt.email.strip().lower()
+    key = account_key(email)
+    trusted = _checked(uow, attempt, email, key, now, address_limit)
+    with uow.write():
+        uow.sign_ins.forget_failures(key, attempt.address, trusted)
+        uow.commit()
+
+
+def _checked(
+    uow: UnitOfWork,
+    attempt: Attempt,
+    email: str,
+    key: str,
+    now: dt.datetime,
+    address_limit: int,
+) -> str | None:
+    """Through the throttle, then the password (raises :class:`Throttled` or
+    :class:`SignInError`): the hash of the trusted-browser token it came with, if any."""
     trusted, account, person = _admit(uow, attempt, email, key, now, address_limit)
     # argon2 takes tens of milliseconds: never inside a transaction that holds a lock
     if not _password_right(account, person, attempt.password):
@@ -91,8 +125,7 @@ def sign_in(
                 _audit_failure(uow, email, attempt.address, key, trusted, now)
                 uow.commit()
         raise SignInError(WRONG)
-    weak = password_weakness(attempt.password, email) is not None
-    return _start_session(uow, attempt, email, key, trusted, now, weak)
+    return trusted
 
 
 def _admit(
@@ -158,11 +191,17 @@ def _start_session(
 def _password_right(account: Account | None, person: Person | None, password: str) -> bool:
     """Whether the password signs this account in; the same argon2 work either way, so the
     time taken says nothing about which emails have accounts."""
+    from argon2.exceptions import VerifyMismatchError
+
     hasher = password_hasher()
     if account is None or (person is not None and not person.active):
         hasher.hash(password)
         return False
-    return password_right(account.password_hash, password, hasher)
+    try:
+        hasher.verify(account.password_hash, password)
+    except VerifyMismatchError:
+        return False
+    return True
 
 
 def _audit_failure(

@@ -134,9 +134,12 @@ def change_password(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    """Change the password, end the account's other sessions, go on to ``next``."""
+    """Change the password, end the account's other sessions, go on to ``next``. The current
+    password is checked as a sign-in is, throttled (429 with Retry-After)."""
     from skillgrid.services.accounts import change_password
+    from skillgrid.web.client import client_address
 
+    settings = request.app.state.settings
     with user:
         check_csrf(request, user, csrf_token)
         try:
@@ -147,12 +150,23 @@ def change_password(
                 current_password,
                 new_password,
                 repeat_password,
+                address=client_address(request.scope, settings.trusted_proxies),
                 session_token=user.token,
+                address_limit=settings.sign_in_address_limit,
             )
+        except Throttled as error:
+            log.warning("password change throttled per %s for %d s", error.scope, error.retry_after)
+            response = _password_form(request, user, next, _sentence(error), 429)
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response
         except AccountError as error:
-            message = str(error)
-            return _password_form(request, user, next, message[:1].upper() + message[1:], 422)
+            return _password_form(request, user, next, _sentence(error), 422)
         return RedirectResponse(_safe(next), status_code=303)
+
+
+def _sentence(error: Exception) -> str:
+    message = str(error)
+    return message[:1].upper() + message[1:]
 
 
 def _password_form(
