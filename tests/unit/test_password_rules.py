@@ -82,3 +82,18 @@ def test_the_demo_and_test_passwords_satisfy_the_rules(password: str) -> None:
     from skillgrid.services.accounts import common_passwords
 
     assert password_problem(password, "admin@example.com", common_passwords()) is None
+
+
+def test_importing_the_app_reads_no_password_list() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import skillgrid.cli, skillgrid.web.app, skillgrid.services.sign_in; "
+        "from skillgrid.services.accounts import common_passwords; "
+        "print(common_passwords.cache_info().currsize)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "0"
