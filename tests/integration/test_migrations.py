@@ -88,6 +88,39 @@ def test_0011_keeps_every_session_and_api_token_while_users_loses_its_counter(
         engine.dispose()
 
 
+def test_0013_keeps_every_session_and_asks_none_of_them_for_a_new_password(
+    database_url: str,
+) -> None:
+    """Sessions started before the password rules stay signed in; their passwords are
+    checked at the next sign-in."""
+    from alembic import command
+
+    from skillgrid.db.migrate import _config
+
+    engine = make_engine(database_url)
+    try:
+        config = _config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0012")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO users (email, password_hash) VALUES ('a@x', 'h')"))
+            connection.execute(
+                text(
+                    "INSERT INTO web_sessions (token_hash, user_id, csrf_token, created_at, "
+                    "expires_at) VALUES ('t', 1, 'c', '2026-01-01', '2099-01-01')"
+                )
+            )
+        assert upgrade(engine) is True
+        with engine.connect() as connection:
+            flags = connection.execute(
+                text("SELECT token_hash, must_change_password FROM web_sessions")
+            ).all()
+        assert [(token, bool(flag)) for token, flag in flags] == [("t", False)]
+    finally:
+        engine.dispose()
+
+
 SRC = Path(__file__).parents[2] / "src"  # this checkout's code, in the processes too
 UPGRADE_ON_GO = """
 import sys

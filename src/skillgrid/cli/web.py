@@ -78,6 +78,10 @@ def user_add(
 ) -> None:
     """Add a local account (or set a new password, which signs its sessions out).
 
+    The password needs at least 12 characters, not one character repeated, not the email
+    or the part before its @, and not on the shipped list of common passwords: a
+    passphrase of four unrelated words does. A weak one adds nothing.
+
     Example: echo 'correct horse battery' | skillgrid user add ana@example.com --password-stdin
     """
     import secrets

@@ -24,7 +24,7 @@ def _holder_query(*columns: Any) -> Select[*tuple[Any, ...]]:
 
 
 _SESSION_HOLDER = (
-    _holder_query(_sessions.c.csrf_token, _sessions.c.expires_at)
+    _holder_query(_sessions.c.csrf_token, _sessions.c.expires_at, _sessions.c.must_change_password)
     .join(_sessions, _sessions.c.user_id == _users.c.id)
     .where(_sessions.c.token_hash == bindparam("token_hash"))
     .where(_sessions.c.expires_at > bindparam("now"))
@@ -69,6 +69,7 @@ class SqlAccountRepository:
                 csrf_token=web_session.csrf_token,
                 created_at=now,
                 expires_at=web_session.expires_at,
+                must_change_password=web_session.must_change_password,
             )
         )
         self.session.flush()
@@ -80,8 +81,9 @@ class SqlAccountRepository:
         row = self.session.execute(_SESSION_HOLDER, {"token_hash": token_hash, "now": now}).first()
         if row is None:
             return None
-        holder = _holder(row[2:])
-        return WebSession(token_hash, holder.email, row[0], _aware(row[1]) or now), holder
+        holder = _holder(row[3:])
+        expires = _aware(row[1]) or now
+        return WebSession(token_hash, holder.email, row[0], expires, bool(row[2])), holder
 
     def token_holder(self, token_hash: str) -> AccountHolder | None:
         """Who holds a live (not revoked) API token, in one statement."""
@@ -96,9 +98,21 @@ class SqlAccountRepository:
     def end_session(self, token_hash: str) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == token_hash))
 
-    def end_sessions_of(self, email: str) -> None:
+    def end_sessions_of(self, email: str, keep: str | None = None) -> None:
+        """End every session of the account but the one whose token hash is ``keep``."""
         user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
-        self.session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == user_id))
+        ended = delete(WebSessionRow).where(WebSessionRow.user_id == user_id)
+        if keep is not None:
+            ended = ended.where(WebSessionRow.token_hash != keep)
+        self.session.execute(ended)
+
+    def password_changed(self, token_hash: str) -> None:
+        """The session's password now meets the rules: every page is open to it again."""
+        self.session.execute(
+            update(WebSessionRow)
+            .where(WebSessionRow.token_hash == token_hash)
+            .values(must_change_password=False)
+        )
 
     def purge_expired(self, now: dt.datetime) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 from dataclasses import dataclass
 
 from skillgrid.domain.assessments import Actor
 from skillgrid.domain.errors import SkillGridError
 from skillgrid.domain.people import Role
 
-MIN_PASSWORD = 10
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1000
+ADVICE = "choose a longer passphrase, e.g. four unrelated words"
 SESSION_LIFETIME = dt.timedelta(hours=12)
 
 
@@ -37,6 +40,7 @@ class WebSession:
     email: str
     csrf_token: str
     expires_at: dt.datetime
+    must_change_password: bool = False  # signed in with a password the rules now refuse
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +65,29 @@ class AccountHolder:
         return Actor(self.email, Role.MANAGER if role is Role.ADMIN else role)
 
 
-def check_password_rules(password: str) -> None:
+def password_problem(password: str, email: str, common: Container[str]) -> str | None:
+    """What is wrong with ``password`` for the account ``email``, or None: at least
+    ``MIN_PASSWORD`` characters, not one character repeated, not the email or the part
+    before its ``@``, not in ``common`` (lower-case passwords; compared lower-cased). Each
+    answer says what is wrong and ends with what to do."""
+    if len(password) > MAX_PASSWORD:
+        return f"a password is limited to {MAX_PASSWORD:,} characters: choose a shorter passphrase"
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
-    if len(password) > 1000:
-        raise AccountError("a password is limited to 1,000 characters")
+        has = len(password)
+        return f"a password needs at least {MIN_PASSWORD} characters (this one has {has}): {ADVICE}"
+    if len(set(password)) == 1:
+        return f"a password of one character repeated is guessed at once: {ADVICE}"
+    lowered, email = password.lower(), email.strip().lower()
+    if lowered in (email, email.partition("@")[0]):
+        return f"a password may not be the account's email or the part before the @: {ADVICE}"
+    if lowered in common:
+        return f"this password is on the list of common passwords that are tried first: {ADVICE}"
+    return None
+
+
+def check_password_rules(password: str, email: str, common: Container[str]) -> None:
+    """Raise :class:`AccountError` saying what is wrong with the password (see
+    :func:`password_problem`)."""
+    problem = password_problem(password, email, common)
+    if problem is not None:
+        raise AccountError(problem)

@@ -6,6 +6,7 @@ import io
 
 from skillgrid.domain.framework import Framework
 from skillgrid.exporters.table import table_rows
+from skillgrid.formulas import store_as_text
 
 
 def write_xlsx(framework: Framework) -> bytes:
@@ -20,10 +21,7 @@ def write_xlsx(framework: Framework) -> bytes:
     rows = table_rows(framework)
     for row in rows:
         sheet.append(row)
-    for sheet_row in sheet.iter_rows():
-        for cell in sheet_row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
+    store_as_text(sheet)
     header_row = 3 if framework.title else 1
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in sheet.iter_rows(min_row=header_row):

@@ -1,4 +1,5 @@
-"""TSV and CSV ladders: BOM, CRLF, quoted cells with line breaks, trailing delimiters."""
+"""TSV and CSV ladders: BOM, CRLF, quoted cells with line breaks, trailing delimiters, and
+the ``'`` exports put before text that would start a formula."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 
 from skillgrid.domain.errors import LadderError, Problem
+from skillgrid.formulas import unescape_formula
 from skillgrid.importers.grid import GridRow, build_from_grid
 from skillgrid.importers.options import Format, ImportOptions, ImportResult
 from skillgrid.importers.text import decode
@@ -24,13 +26,15 @@ def read_delimited(
 
 
 def parse_rows(text: str, delimiter: str, source: str) -> list[GridRow]:
-    """Rows with the line each starts on; a quote left open is an error, not a long cell."""
+    """Rows with the line each starts on; a quote left open is an error, not a long cell.
+    A cell written as ``'=x`` (as exports and spreadsheets write text that would start a
+    formula) reads as ``=x``."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[GridRow] = []
     line = 1
     try:
         for record in reader:
-            rows.append(GridRow(line, tuple(record)))
+            rows.append(GridRow(line, tuple(map(unescape_formula, record))))
             line = reader.line_num + 1
     except csv.Error as error:
         raise LadderError([_row_problem(str(error), source, line)]) from None

@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 from skillgrid.domain.insight import Coverage
+from skillgrid.formulas import escape_row, store_as_text
 from skillgrid.services.insight import TeamCounts, TeamReport
 
 
@@ -295,7 +296,7 @@ def report_csv(report: TeamReport) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(report_rows(report))
+    writer.writerows(escape_row(row) for row in report_rows(report))
     return out.getvalue()
 
 
@@ -389,10 +390,7 @@ def report_xlsx(report: TeamReport) -> bytes:
             cell.font = Font(bold=True)
         for values in rows:
             sheet.append(values)
-        for sheet_row in sheet.iter_rows(min_row=2):
-            for cell in sheet_row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # a name that looks like a formula stays text
+        store_as_text(sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

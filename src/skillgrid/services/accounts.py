@@ -1,8 +1,10 @@
-"""Accounts: add a local account, sessions that logout and expiry end, API tokens (signing
-in, throttled, is in :mod:`skillgrid.services.sign_in`).
+"""Accounts: add a local account, change one's own password, sessions that logout and
+expiry end, API tokens (signing in, throttled, is in :mod:`skillgrid.services.sign_in`).
 
-Passwords are hashed with argon2; the browser's session token is random, and only its
-SHA-256 is stored, so a copy of the database signs nobody in."""
+Passwords follow the rules of :func:`skillgrid.domain.accounts.password_problem`, with the
+list of common passwords shipped in ``skillgrid/data`` (read on first use). They are hashed
+with argon2; the browser's session token is random, and only its SHA-256 is stored, so a
+copy of the database signs nobody in."""
 
 from __future__ import annotations
 
@@ -10,13 +12,23 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import replace
+from functools import cache
 from typing import TYPE_CHECKING
 
-from skillgrid.domain.accounts import Account, AccountError, WebSession, check_password_rules
+from skillgrid.domain.accounts import (
+    Account,
+    AccountError,
+    SignInError,
+    WebSession,
+    check_password_rules,
+    password_problem,
+)
 from skillgrid.domain.assessments import Actor
+from skillgrid.domain.errors import NotFound
 from skillgrid.domain.people import Role, check_email
+from skillgrid.domain.throttle import ADDRESS_LIMIT
 from skillgrid.services.audit import record
-from skillgrid.services.permissions import require_admin
+from skillgrid.services.permissions import require_admin, require_own_account
 from skillgrid.services.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -30,8 +42,23 @@ def password_hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    check_password_rules(password)
+    """The argon2 hash of a password (the rules are checked before: :func:`password_weakness`)."""
     return str(password_hasher().hash(password))
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The common passwords the rules refuse (``skillgrid/data/common-passwords.txt``, from
+    Django; see the README beside it), read on first use and kept for the process."""
+    from importlib import resources
+
+    listed = resources.files("skillgrid.data").joinpath("common-passwords.txt")
+    return frozenset(listed.read_text(encoding="utf-8").splitlines())
+
+
+def password_weakness(password: str, email: str) -> str | None:
+    """What the password rules say against ``password`` for the account ``email``, or None."""
+    return password_problem(password, email, common_passwords())
 
 
 def add_user(
@@ -46,6 +73,7 @@ def add_user(
     changed, never what it is (nor its hash)."""
     require_admin(actor, "add or change accounts")
     email = check_email(email)
+    check_password_rules(password, email, common_passwords())
     account = Account(email, hash_password(password), admin)
     with uow.write():
         existing = uow.accounts.get(email)
@@ -69,6 +97,51 @@ def add_user(
         uow.accounts.save(account)
         uow.commit()
     return account
+
+
+def change_password(
+    uow: UnitOfWork,
+    actor: Actor,
+    email: str,
+    current: str,
+    new: str,
+    repeat: str,
+    *,
+    address: str,
+    session_token: str | None = None,
+    address_limit: int = ADDRESS_LIMIT,
+) -> None:
+    """Change the acting account's own password: the new one must equal its repeat and
+    meet the rules, and the current one be right (checked as a sign-in from ``address`` is,
+    throttled: raises :class:`Throttled`). The account's other sessions end; the session of
+    ``session_token`` (the one asking) stays and may open every page again. API tokens keep
+    working. The audit trail says the password changed, never what it is."""
+    from skillgrid.services.sign_in import Attempt, check_password
+
+    require_own_account(actor, email, "change the password")
+    if new != repeat:
+        raise AccountError("the new password and its repeat differ: type the same one twice")
+    check_password_rules(new, email, common_passwords())
+    try:
+        check_password(uow, Attempt(email, current, address), address_limit=address_limit)
+    except SignInError:
+        raise AccountError(
+            "the current password is wrong: type the password you signed in with"
+        ) from None
+    # argon2 takes tens of milliseconds: never inside a transaction that writes
+    new_hash = hash_password(new)
+    keep = token_digest(session_token) if session_token else None
+    with uow.write():
+        account = uow.accounts.get(email)
+        if account is None:
+            raise NotFound(f"no account {email}")
+        uow.accounts.save(replace(account, password_hash=new_hash))
+        uow.accounts.end_sessions_of(email, keep=keep)
+        if keep is not None:
+            uow.accounts.password_changed(keep)
+        after = {"password": "changed", "other_sessions": "ended"}
+        record(uow, actor, "change_password", "account", email, person=email, after=after)
+        uow.commit()
 
 
 def list_users(uow: UnitOfWork, actor: Actor) -> list[Account]:
@@ -161,8 +234,6 @@ def list_tokens(uow: UnitOfWork, email: str) -> list[tuple[int, str, dt.datetime
 def revoke_token(uow: UnitOfWork, email: str, token_id: int) -> None:
     """Revoke one of the account's live tokens (another account's token, or one revoked
     already, is not found: nothing changes and nothing is recorded)."""
-    from skillgrid.domain.errors import NotFound
-
     with uow.write():
         email = email.strip().lower()
         if not uow.accounts.revoke_token(email, token_id):

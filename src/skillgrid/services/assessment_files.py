@@ -13,6 +13,7 @@ from typing import Any
 from skillgrid.domain.assessments import Actor, Assessment, Forbidden
 from skillgrid.domain.errors import InputError, Problem
 from skillgrid.domain.evidence import Evidence
+from skillgrid.formulas import escape_row
 from skillgrid.services.assessments import Context, assessment_context, get_assessment, rate_in
 from skillgrid.services.evidence import add_evidence_in
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -97,7 +98,8 @@ def _evidence_item(actor: Actor, context: Context, index: int, item: dict[str, A
 
 
 def export_ratings(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str) -> str:
-    """An assessment's ratings as the CSV that :func:`import_ratings` reads."""
+    """An assessment's ratings as the CSV that :func:`import_ratings` reads (a reason or
+    comment that would start a formula is written behind a ``'``, which import takes off)."""
     assessment, framework = get_assessment(uow, actor, person, cycle, rater)
     ids = {c.uid: c.id for c in framework.criteria}
     out = io.StringIO(newline="")
@@ -106,5 +108,6 @@ def export_ratings(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater
     order = {c.uid: i for i, c in enumerate(framework.criteria)}
     for uid in sorted((u for u in assessment.entries if u in ids), key=order.__getitem__):
         entry = assessment.entries[uid]
-        writer.writerow([ids[uid], entry.rating.value, entry.reason or "", entry.comment or ""])
+        row = [ids[uid], entry.rating.value, entry.reason or "", entry.comment or ""]
+        writer.writerow(escape_row(row))
     return out.getvalue()

@@ -74,6 +74,14 @@ def may_manage_evidence(actor: Actor, owner: str) -> bool:
     return actor.is_admin or (actor.email is not None and actor.email == owner)
 
 
+def require_own_account(actor: Actor, account: str, doing: str) -> None:
+    """An account's password is changed by whoever holds it, knowing the current one (an
+    admin sets a new one with ``skillgrid user add`` or the admin page instead)."""
+    if actor.email is None or actor.email != account:
+        who = actor.email or "this caller"
+        raise Forbidden(f"{who} may not {doing} of {account}: only its holder may")
+
+
 def require_admin(actor: Actor, doing: str) -> None:
     """Ladders, cycles, people, teams, accounts, targets, the whole audit trail and the
     org-wide report are an admin's (or the operator's)."""

@@ -6,7 +6,9 @@ ones; a row lives one throttling window and is then pruned. An attempt counts as
 from the moment it passes the throttle until its password proves right, so attempts made
 at the same moment, on any process, cannot all get past the limits. A browser that signs
 in gets a trusted-browser token (its cookie; the table holds only its hash): failures of
-strangers on the account do not slow that browser down. The audit trail records each
+strangers on the account do not slow that browser down. A right password that the password
+rules now refuse (an account made before them) still signs in, to a session that must change
+it before anything else (``WebSession.must_change_password``). The audit trail records each
 sign-in and each failure on an existing account, with the client address — never the
 password, the email as typed for an unknown account, or a token."""
 
@@ -31,7 +33,11 @@ from skillgrid.domain.throttle import (
     account_wait,
     address_wait,
 )
-from skillgrid.services.accounts import password_hasher, token_digest
+from skillgrid.services.accounts import (
+    password_hasher,
+    password_weakness,
+    token_digest,
+)
 from skillgrid.services.unit_of_work import UnitOfWork
 
 WRONG = "wrong email or password"
@@ -76,6 +82,41 @@ def sign_in(
     now = now or dt.datetime.now(dt.UTC)
     email = attempt.email.strip().lower()
     key = account_key(email)
+    trusted = _checked(uow, attempt, email, key, now, address_limit)
+    weak = password_weakness(attempt.password, email) is not None
+    return _start_session(uow, attempt, email, key, trusted, now, weak)
+
+
+def check_password(
+    uow: UnitOfWork,
+    attempt: Attempt,
+    *,
+    now: dt.datetime | None = None,
+    address_limit: int = ADDRESS_LIMIT,
+) -> None:
+    """Check a password as :func:`sign_in` does, without starting a session: throttled, and a
+    wrong one counts (and is audited) as a failed sign-in, so a stolen session cookie gets no
+    more guesses at the password than the sign-in form gives. Raises :class:`Throttled` or
+    :class:`SignInError`. The change-password page checks the current password so."""
+    now = now or dt.datetime.now(dt.UTC)
+    email = attempt.email.strip().lower()
+    key = account_key(email)
+    trusted = _checked(uow, attempt, email, key, now, address_limit)
+    with uow.write():
+        uow.sign_ins.forget_failures(key, attempt.address, trusted)
+        uow.commit()
+
+
+def _checked(
+    uow: UnitOfWork,
+    attempt: Attempt,
+    email: str,
+    key: str,
+    now: dt.datetime,
+    address_limit: int,
+) -> str | None:
+    """Through the throttle, then the password (raises :class:`Throttled` or
+    :class:`SignInError`): the hash of the trusted-browser token it came with, if any."""
     trusted, account, person = _admit(uow, attempt, email, key, now, address_limit)
     # argon2 takes tens of milliseconds: never inside a transaction that holds a lock
     if not _password_right(account, person, attempt.password):
@@ -84,7 +125,7 @@ def sign_in(
                 _audit_failure(uow, email, attempt.address, key, trusted, now)
                 uow.commit()
         raise SignInError(WRONG)
-    return _start_session(uow, attempt, email, key, trusted, now)
+    return trusted
 
 
 def _admit(
@@ -124,21 +165,24 @@ def _start_session(
     key: str,
     trusted: str | None,
     now: dt.datetime,
+    weak: bool,
 ) -> NewSession:
     """After a right password: forget the account's failures from this address or browser
-    (the attempt's own among them), trust the browser, start the session."""
+    (the attempt's own among them), trust the browser, start the session (one that must
+    change the password first when it is ``weak``)."""
     with uow.write():
         uow.sign_ins.forget_failures(key, attempt.address, trusted)
         kept = attempt.device if trusted and attempt.device else secrets.token_urlsafe(32)
         uow.sign_ins.trust_device(email, token_digest(kept), now)
         uow.sign_ins.prune_devices(email, now - DEVICE_LIFETIME, DEVICES_PER_ACCOUNT)
         token = secrets.token_urlsafe(32)
-        session = WebSession(
-            token_digest(token), email, secrets.token_urlsafe(32), now + SESSION_LIFETIME
-        )
+        csrf, expires = secrets.token_urlsafe(32), now + SESSION_LIFETIME
+        session = WebSession(token_digest(token), email, csrf, expires, must_change_password=weak)
         uow.accounts.purge_expired(now)
         uow.accounts.add_session(session, now)
         after = {"address": attempt.address, "browser": "trusted" if trusted else "new"}
+        if weak:
+            after["password"] = "must change"
         uow.audit.add(AuditEntry(email, "sign_in", "account", email, email, None, after))
         uow.commit()
     return NewSession(token, session, kept)

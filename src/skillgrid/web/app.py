@@ -23,7 +23,7 @@ from skillgrid.config import Settings
 from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
 from skillgrid.logs import configure_logging
-from skillgrid.web.deps import NotSignedIn, templates_of
+from skillgrid.web.deps import CHANGE_PASSWORD, MustChangePassword, NotSignedIn, templates_of
 from skillgrid.web.etag import BodyETag
 from skillgrid.web.limits import ExpensiveRequests, Load, ShedLoad, TooBusy
 from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics
@@ -201,6 +201,10 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, _: NotSignedIn) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(MustChangePassword)
+    async def must_change_password(request: Request, _: MustChangePassword) -> Response:
+        return RedirectResponse(f"{CHANGE_PASSWORD}?next={request.url.path}", status_code=303)
 
     @app.exception_handler(ClientDisconnect)
     async def gone(request: Request, _: ClientDisconnect) -> Response:

@@ -31,8 +31,16 @@ LOGIN_CSRF_COOKIE = "skillgrid_login_csrf"
 MAX_FORM_FIELDS = 4000  # an assessment of a big ladder: 4 fields a criterion
 
 
+CHANGE_PASSWORD = "/account/password"
+
+
 class NotSignedIn(Exception):
     """A page that needs a signed-in person was asked for without one."""
+
+
+class MustChangePassword(Exception):
+    """A page was asked for by a session that must change its password first (it signed in
+    with a password the rules refuse): the app sends it to the change page."""
 
 
 def templates_of(request: Request) -> Jinja2Templates:
@@ -68,10 +76,20 @@ class Caller:
     """Who is calling, checked inside the request's unit of work: ``with user:`` opens it
     and looks up the session cookie (or, for the API, the bearer token first) in it; the
     use cases the route runs inside join the same transaction. A page without a live
-    session redirects to sign-in; the API answers 401."""
+    session redirects to sign-in; the API answers 401. A session that must change its
+    password reaches only the routes that allow it (``flagged_ok``: the change page and
+    sign-out); other pages redirect to the change page, and the API answers 403."""
 
-    def __init__(self, uow: UnitOfWork, cookie: str | None, bearer: str | None, api: bool):
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        cookie: str | None,
+        bearer: str | None,
+        api: bool,
+        flagged_ok: bool = False,
+    ):
         self.uow, self.cookie, self.bearer, self.api = uow, cookie, bearer, api
+        self.flagged_ok = flagged_ok
         self._found: SignedIn | None = None
 
     def __enter__(self) -> Self:
@@ -104,6 +122,14 @@ class Caller:
                 )
             return SignedIn(owner[1], owner[0], None)
         found = session_caller(self.uow, self.cookie) if self.cookie else None
+        if found is not None and found[0].must_change_password and not self.flagged_ok:
+            if self.api:
+                raise HTTPException(
+                    403,
+                    "change your password first: this session signed in with a password the "
+                    f"rules now refuse; change it at {CHANGE_PASSWORD} (API tokens still work)",
+                )
+            raise MustChangePassword()
         if found is not None:
             return SignedIn(found[1], found[0].email, found[0], self.cookie or "")
         if self.api:
@@ -137,17 +163,18 @@ class Caller:
         return self.signed_in.token
 
 
-def _caller(api: bool):  # type: ignore[no-untyped-def]
+def _caller(api: bool, flagged_ok: bool = False):  # type: ignore[no-untyped-def]
     async def caller(request: Request) -> Caller:
         header = request.headers.get("authorization", "")
         bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
         cookie = request.cookies.get(SESSION_COOKIE)
-        return Caller(request.app.state.uow_factory(), cookie, bearer, api)
+        return Caller(request.app.state.uow_factory(), cookie, bearer, api, flagged_ok)
 
     return caller
 
 
 page_caller, api_caller = _caller(api=False), _caller(api=True)
+any_page_caller = _caller(api=False, flagged_ok=True)
 
 
 def signed_in_or_none(request: Request) -> SignedIn | None:
@@ -168,6 +195,8 @@ def check_csrf(request: Request, user: Caller | SignedIn, csrf_token: str | None
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 CurrentUser = Annotated[Caller, Depends(page_caller)]
+# also a session that must change its password first: only the change page and sign-out
+AnySessionUser = Annotated[Caller, Depends(any_page_caller)]
 ApiUser = Annotated[Caller, Depends(api_caller)]
 MaybeUser = Annotated[SignedIn | None, Depends(signed_in_or_none)]
 CsrfField = Annotated[str | None, Form()]

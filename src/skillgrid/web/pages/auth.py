@@ -1,6 +1,8 @@
-"""Sign in and sign out. Failed sign-ins are throttled per client address and per account
-(domain/throttle.py): a throttled attempt answers 429 with Retry-After, as the sign-in page
-or, for a client that asks for JSON, as ``{"detail", "retry_after"}``."""
+"""Sign in, sign out and change one's password. Failed sign-ins are throttled per client
+address and per account (domain/throttle.py): a throttled attempt answers 429 with
+Retry-After, as the sign-in page or, for a client that asks for JSON, as
+``{"detail", "retry_after"}``. A session that signed in with a password the rules refuse
+reaches only the change page and sign-out until it changes the password."""
 
 from __future__ import annotations
 
@@ -10,14 +12,17 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from skillgrid.domain.accounts import SignInError
+from skillgrid.domain.accounts import ADVICE, MIN_PASSWORD, AccountError, SignInError
 from skillgrid.domain.throttle import DEVICE_LIFETIME, Throttled
 from skillgrid.web.deps import (
+    CHANGE_PASSWORD,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    CurrentUser,
+    AnySessionUser,
+    Caller,
     MaybeUser,
     UowDep,
+    check_csrf,
     templates_of,
 )
 from skillgrid.web.security import new_token, same
@@ -98,12 +103,11 @@ def _throttled(request: Request, error: Throttled, next: str, email: str) -> Res
 @router.post("/logout")
 def logout(
     request: Request,
-    user: CurrentUser,
+    user: AnySessionUser,
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """End the session here and in the database."""
     from skillgrid.services.accounts import sign_out
-    from skillgrid.web.deps import check_csrf
 
     with user:
         check_csrf(request, user, csrf_token)
@@ -111,6 +115,78 @@ def logout(
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response
+
+
+@router.get(CHANGE_PASSWORD)
+def password_page(request: Request, user: AnySessionUser, next: str = "/") -> Response:
+    """The form that changes one's own password (the only page of a session that must)."""
+    with user:
+        return _password_form(request, user, next, None)
+
+
+@router.post(CHANGE_PASSWORD)
+def change_password(
+    request: Request,
+    user: AnySessionUser,
+    current_password: Annotated[str, Form(max_length=1000)],
+    new_password: Annotated[str, Form(max_length=1000)],
+    repeat_password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    """Change the password, end the account's other sessions, go on to ``next``. The current
+    password is checked as a sign-in is, throttled (429 with Retry-After)."""
+    from skillgrid.services.accounts import change_password
+    from skillgrid.web.client import client_address
+
+    settings = request.app.state.settings
+    with user:
+        check_csrf(request, user, csrf_token)
+        try:
+            change_password(
+                user.uow,
+                user.actor,
+                user.email,
+                current_password,
+                new_password,
+                repeat_password,
+                address=client_address(request.scope, settings.trusted_proxies),
+                session_token=user.token,
+                address_limit=settings.sign_in_address_limit,
+            )
+        except Throttled as error:
+            log.warning("password change throttled per %s for %d s", error.scope, error.retry_after)
+            response = _password_form(request, user, next, _sentence(error), 429)
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response
+        except AccountError as error:
+            return _password_form(request, user, next, _sentence(error), 422)
+        return RedirectResponse(_safe(next), status_code=303)
+
+
+def _sentence(error: Exception) -> str:
+    message = str(error)
+    return message[:1].upper() + message[1:]
+
+
+def _password_form(
+    request: Request, user: Caller, next: str, error: str | None, status: int = 200
+) -> Response:
+    """The change form; after a refusal the error beside it, and no password filled in."""
+    session = user.session
+    return templates_of(request).TemplateResponse(
+        request,
+        "password.html",
+        {
+            "user": user,
+            "must_change": bool(session and session.must_change_password),
+            "next": _safe(next),
+            "error": error,
+            "min_length": MIN_PASSWORD,
+            "advice": ADVICE,
+        },
+        status_code=status,
+    )
 
 
 def _form(
