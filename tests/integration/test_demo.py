@@ -15,7 +15,7 @@ def test_demo_builds_an_organisation_with_history_to_show(uow_factory, database_
     if not database_url.startswith("sqlite"):
         pytest.skip("the same services on PostgreSQL are covered elsewhere; this one is slow")
     built = build_demo(uow_factory)
-    everyone = people.list_people(uow_factory())
+    everyone = people.list_people(uow_factory(), OPERATOR)
     assert len(everyone) == built.people == 25
     assert {p.team for p in everyone} >= {"SRE Platform", "Edge Networking", "Security Engineering"}
     assert [c.name for c in cycles.list_cycles(uow_factory())] == ["2025-H2", "2026-H1", "2026-H2"]
@@ -37,7 +37,7 @@ def test_a_synthetic_organisation_has_a_realistic_shape_and_true_summaries(
 
     built = build_synthetic(uow_factory, 120, 2, seed=3)
     assert built.people == 120 and built.cycles == ("2026-H1", "2026-H2")
-    everyone = people.list_people(uow_factory())
+    everyone = people.list_people(uow_factory(), OPERATOR)
     managers = [p for p in everyone if p.role.value == "manager"]
     spans = [sum(1 for p in everyone if p.manager == m.email) for m in managers]
     assert len(everyone) == 120 and max(spans) <= 10  # no one manages more than ten

@@ -22,12 +22,15 @@ def test_people_round_trip_through_the_database(uow_factory) -> None:
         Person("dee@example.com", "Dee", "Networking", "bo@example.com"),
         actor=OPERATOR,
     )
-    people = {p.email: p for p in services.list_people(uow_factory())}
+    people = {p.email: p for p in services.list_people(uow_factory(), OPERATOR)}
     assert people["ana@example.com"] == Person(
         "ana@example.com", "Ana Lima", "SRE", "bo@example.com", Role.ENGINEER, True
     )
     assert people["dee@example.com"].team == "Networking"
-    teams = {team.name: (team.parent, count) for team, count in services.list_teams(uow_factory())}
+    teams = {
+        team.name: (team.parent, count)
+        for team, count in services.list_teams(uow_factory(), OPERATOR)
+    }
     assert teams == {
         "Infra": (None, 0),
         "Networking": ("Infra", 1),

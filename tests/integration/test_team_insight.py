@@ -214,7 +214,7 @@ def org_summaries(org):  # type: ignore[no-untyped-def]
 
 
 def test_targets_from_a_yaml_file_replace_the_ladders_targets(org) -> None:
-    text = targets.export_targets(org(), "tiny")
+    text = targets.export_targets(org(), OPERATOR, "tiny")
     assert "team: Infra" in text
     new = b"framework: tiny\ntargets:\n  - {team: Apps, track: Code, level: 2, people: 2}\n"
     targets.import_targets(org(), new, "targets.yaml", actor=OPERATOR)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from skillgrid.domain.assessments import OPERATOR
-from skillgrid.domain.errors import LadderError, NotFound
+from skillgrid.domain.errors import InputError, LadderError, NotFound
+from skillgrid.domain.framework import LADDER_NAME
 from skillgrid.exporters import ExportFormat
 from skillgrid.services import frameworks as services
 from tests.unit.fakes import FakeUnitOfWork
@@ -70,6 +73,20 @@ def test_bad_file_raises_and_stores_nothing() -> None:
     with pytest.raises(LadderError):
         services.import_framework(uow, b"Level,Ops\n1,a,b\n", "bad.csv", "ops", actor=OPERATOR)
     assert not uow.frameworks.stored and uow.commits == 0
+
+
+@pytest.mark.parametrize("name", ["", "-ops", "ops/../x", "a b", "é", "x" * 101, "ops\n"])
+def test_a_ladder_name_that_cannot_be_part_of_a_url_is_refused(name: str) -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(InputError, match="use letters, digits"):
+        services.import_framework(uow, V1, "v1.csv", name, actor=OPERATOR)
+    assert not uow.frameworks.stored and uow.commits == 0
+
+
+def test_the_ladder_name_rule_is_one_expression_for_python_and_the_browser() -> None:
+    # the admin form's HTML pattern is compiled with the v flag, where "-" in a class must
+    # be escaped; Python reads the same expression the same way
+    assert re.fullmatch(LADDER_NAME, "platform-2.0_x") and "\\-" in LADDER_NAME
 
 
 def test_old_versions_stay_readable_and_diff_between_them() -> None:

@@ -97,7 +97,7 @@ def test_teams_nest_and_need_an_existing_parent() -> None:
         services.add_team(uow, "Net", parent="Nope", actor=OPERATOR)
     with pytest.raises(Conflict):
         services.add_team(uow, "SRE", actor=OPERATOR)
-    assert [(t.name, t.parent) for t, _ in services.list_teams(uow)] == [
+    assert [(t.name, t.parent) for t, _ in services.list_teams(uow, OPERATOR)] == [
         ("Infra", None),
         ("SRE", "Infra"),
     ]

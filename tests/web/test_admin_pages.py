@@ -95,7 +95,7 @@ def test_cycles_people_and_accounts(app_client, uow_factory) -> None:
         "/admin/people", data={"csrf_token": token}, files={"file": ("p.csv", csv, "text/csv")}
     )
     assert uploaded.status_code == 303
-    assert people.list_people(uow_factory(), "Ops")[0].email == "dee@x.org"
+    assert people.list_people(uow_factory(), OPERATOR, "Ops")[0].email == "dee@x.org"
     short = app_client.post(
         "/admin/accounts", data={"csrf_token": token, "email": "dee@x.org", "password": "short"}
     )

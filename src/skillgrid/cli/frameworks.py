@@ -122,7 +122,6 @@ def import_(
     from skillgrid.cli.render import print_import_outcome, print_split
     from skillgrid.services.frameworks import import_framework
 
-    _check_name(name)
     data, source = read_input(path)
     options = _options(file_format, levels_as, sheet, split, encoding)
     outcome = with_database(
@@ -374,14 +373,3 @@ def schema() -> None:
     from skillgrid.importers.native import schema as ladder_schema
 
     print(json.dumps(ladder_schema(), indent=2))
-
-
-def _check_name(name: str) -> None:
-    import re
-
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", name):
-        error_line(
-            f"--name {name!r}: use letters, digits, '.', '_' or '-' "
-            "(100 at most), starting with a letter or digit"
-        )
-        raise typer.Exit(1)

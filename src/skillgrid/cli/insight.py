@@ -171,7 +171,7 @@ def target_export(framework: str = FRAMEWORK) -> None:
     """
     from skillgrid.services.targets import export_targets
 
-    print(with_database(lambda uow: export_targets(uow, framework)), end="")
+    print(with_database(lambda uow: export_targets(uow, OPERATOR, framework)), end="")
 
 
 @summary_app.command("rebuild")

@@ -118,7 +118,7 @@ def person_list(
 
     from skillgrid.services.people import list_people
 
-    people = with_database(lambda uow: list_people(uow, team))
+    people = with_database(lambda uow: list_people(uow, OPERATOR, team))
     if as_json:
         rows = [
             {

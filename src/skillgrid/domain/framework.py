@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+
+from skillgrid.domain.errors import InputError, Problem
+
+# A ladder's name: it is part of URLs and file names. The admin form's HTML `pattern` and
+# its server-side check are this one expression.
+LADDER_NAME = r"[A-Za-z0-9][A-Za-z0-9._\-]{0,99}"  # valid in Python and in HTML (v flag)
+_LADDER_NAME = re.compile(LADDER_NAME)
+
+
+def check_ladder_name(name: str) -> str:
+    """``name``, or an InputError saying what a ladder's name may be."""
+    if not _LADDER_NAME.fullmatch(name):
+        what = "use letters, digits, '.', '_' or '-' (100 at most), starting with a letter or digit"
+        raise InputError([Problem(f"ladder name {name[:120]!r}", what)])
+    return name
 
 
 @dataclass(frozen=True, slots=True)

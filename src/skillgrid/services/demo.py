@@ -67,7 +67,7 @@ class Demo:
 def build_demo(make: Callable[[], UnitOfWork], seed: int = 7) -> Demo:
     """Create the demo organisation with fresh units of work from ``make``; refuses when
     people are already on file."""
-    if people.list_people(make()):
+    if people.list_people(make(), OPERATOR):
         raise Conflict("the database already has people: the demo goes into an empty one")
     rng = random.Random(seed)
     ladder = frameworks.install_builtin(make(), actor=OPERATOR).framework

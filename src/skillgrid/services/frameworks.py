@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from skillgrid.domain.assessments import Actor
 from skillgrid.domain.errors import NotFound
-from skillgrid.domain.framework import Framework, VersionInfo
+from skillgrid.domain.framework import Framework, VersionInfo, check_ladder_name
 from skillgrid.domain.policies import Points, Policy, policy_settings
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -57,6 +57,7 @@ def import_framework(
     """Store the ladder in ``data`` as the next version of ``name`` when its content differs
     from the newest version; criteria that survive keep their identity."""
     require_admin(actor, "import ladders")
+    check_ladder_name(name)
     from skillgrid.domain.diff import diff_frameworks
     from skillgrid.importers import ImportOptions, read_ladder
     from skillgrid.services.audit import record

@@ -54,8 +54,9 @@ def add_team(uow: UnitOfWork, name: str, parent: str | None = None, *, actor: Ac
     return team
 
 
-def list_teams(uow: UnitOfWork) -> list[tuple[Team, int]]:
-    """Every team with the number of people in it."""
+def list_teams(uow: UnitOfWork, actor: Actor) -> list[tuple[Team, int]]:
+    """Every team with the number of people in it (admins)."""
+    require_admin(actor, "list every team")
     with uow:
         counts: dict[str | None, int] = {}
         for person in uow.people.people():
@@ -63,8 +64,9 @@ def list_teams(uow: UnitOfWork) -> list[tuple[Team, int]]:
         return [(team, counts.get(team.name, 0)) for team in uow.people.teams()]
 
 
-def list_people(uow: UnitOfWork, team: str | None = None) -> list[Person]:
-    """Everyone (or one team's people), by email."""
+def list_people(uow: UnitOfWork, actor: Actor, team: str | None = None) -> list[Person]:
+    """Everyone (or one team's people), by email (admins)."""
+    require_admin(actor, "list everyone")
     with uow:
         return [p for p in uow.people.people() if team is None or p.team == team]
 

@@ -62,7 +62,7 @@ def build_synthetic(
     """Build the organisation into an empty database; ``progress(step, done, total)``."""
     if size < 10 or cycle_count < 1:
         raise Conflict("a synthetic organisation needs at least 10 people and 1 cycle")
-    if people.list_people(make()):
+    if people.list_people(make(), OPERATOR):
         raise Conflict("the database already has people: the demo goes into an empty one")
     rng = random.Random(seed)
     ladder = frameworks.install_builtin(make(), actor=OPERATOR).framework

@@ -126,8 +126,9 @@ def import_targets(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) -
     return checked
 
 
-def export_targets(uow: UnitOfWork, framework: str) -> str:
-    """A ladder's targets as the YAML file :func:`import_targets` reads."""
+def export_targets(uow: UnitOfWork, actor: Actor, framework: str) -> str:
+    """A ladder's targets as the YAML file :func:`import_targets` reads (admins)."""
+    require_admin(actor, "export targets")
     from skillgrid.importers.targets import write_targets
 
     with uow:

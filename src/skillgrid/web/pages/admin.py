@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import InputError, Problem
+from skillgrid.domain.framework import LADDER_NAME
 from skillgrid.web.deps import CurrentUser, check_csrf, templates_of
 from skillgrid.web.limits import expensive
 
@@ -52,9 +53,10 @@ def admin_page(request: Request, user: CurrentUser) -> Response:
                 "user": user,
                 "ladders": list_frameworks(user.uow),
                 "cycles": list_cycles(user.uow),
-                "teams": list_teams(user.uow),
-                "people": list_people(user.uow),
+                "teams": list_teams(user.uow, user.actor),
+                "people": list_people(user.uow, user.actor),
                 "accounts": list_users(user.uow, user.actor),
+                "ladder_name": LADDER_NAME,
             },
         )
 
@@ -63,7 +65,7 @@ def admin_page(request: Request, user: CurrentUser) -> Response:
 def ladder_preview(
     request: Request,
     user: CurrentUser,
-    name: Annotated[str, Form(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")],
+    name: Annotated[str, Form(pattern=f"^{LADDER_NAME}$")],
     file: Annotated[UploadFile, File()],
     split: Annotated[str, Form(pattern="^(auto|lines|sentences)$")] = "auto",
     csrf_token: Csrf = "",
@@ -105,7 +107,7 @@ def ladder_preview(
 def ladder_store(
     request: Request,
     user: CurrentUser,
-    name: Annotated[str, Form(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")],
+    name: Annotated[str, Form(pattern=f"^{LADDER_NAME}$")],
     payload: Annotated[str, Form(max_length=MAX_UPLOAD * 2)],
     source: Annotated[str, Form(max_length=300)],
     split: Annotated[str, Form(pattern="^(auto|lines|sentences)$")] = "auto",
