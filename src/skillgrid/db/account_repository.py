@@ -35,7 +35,6 @@ _TOKEN_HOLDER = (
     .where(_tokens.c.token_hash == bindparam("token_hash"))
     .where(_tokens.c.revoked.is_(False))
 )
-_ACCOUNT_HOLDER = _holder_query().where(_users.c.email == bindparam("email"))
 
 
 class SqlAccountRepository:
@@ -90,11 +89,6 @@ class SqlAccountRepository:
         row = self.session.execute(_TOKEN_HOLDER, {"token_hash": token_hash}).first()
         return _holder(row) if row is not None else None
 
-    def holder(self, email: str) -> AccountHolder | None:
-        """The account of ``email`` and what its person record says, if it has one."""
-        row = self.session.execute(_ACCOUNT_HOLDER, {"email": email}).first()
-        return _holder(row) if row is not None else None
-
     def end_session(self, token_hash: str) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == token_hash))
 
@@ -123,14 +117,6 @@ class SqlAccountRepository:
         self.session.add(row)
         self.session.flush()
         return row.id
-
-    def token_owner(self, token_hash: str) -> str | None:
-        return self.session.scalar(
-            select(UserRow.email)
-            .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
-            .where(ApiTokenRow.token_hash == token_hash)
-            .where(ApiTokenRow.revoked.is_(False))
-        )
 
     def tokens(self, email: str) -> list[tuple[int, str, dt.datetime, bool]]:
         rows = self.session.execute(

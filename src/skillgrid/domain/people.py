@@ -74,11 +74,6 @@ def manager_cycle(
     return None
 
 
-def team_cycle(parents: Mapping[str, str | None]) -> list[str] | None:
-    """A chain of teams that contains itself, or None."""
-    return manager_cycle(parents)
-
-
 def reports_below(manager: str, managers: Mapping[str, str | None]) -> set[str]:
     """Everyone below ``manager`` in the management chain (not the manager)."""
     below: dict[str, list[str]] = {}

@@ -171,18 +171,6 @@ def session_caller(
     return (found[0], actor) if actor is not None else None
 
 
-def actor_of(uow: UnitOfWork, email: str) -> Actor | None:
-    """Who a signed-in account acts as, or None when it may not act
-    (:meth:`AccountHolder.acting_as`)."""
-    with uow:
-        return _actor_in(uow, email)
-
-
-def _actor_in(uow: UnitOfWork, email: str) -> Actor | None:
-    holder = uow.accounts.holder(email)
-    return holder.acting_as() if holder is not None else None
-
-
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -209,12 +197,6 @@ def create_token(uow: UnitOfWork, email: str, name: str) -> tuple[int, str]:
         )
         uow.commit()
     return token_id, token
-
-
-def token_owner(uow: UnitOfWork, token: str) -> str | None:
-    """The account a live (not revoked) API token belongs to."""
-    with uow:
-        return uow.accounts.token_owner(token_digest(token))
 
 
 def token_caller(uow: UnitOfWork, token: str) -> tuple[str, Actor] | None:

@@ -25,8 +25,6 @@ from skillgrid.services.unit_of_work import UnitOfWork
 if TYPE_CHECKING:
     from skillgrid.importers.people import PeopleFile
 
-ROLES = ", ".join(role.value for role in Role)
-
 
 @dataclass(frozen=True)
 class PeopleImport:

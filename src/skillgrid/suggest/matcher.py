@@ -26,7 +26,7 @@ import math
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.suggestions import criterion_phrases, terms
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-Backend = Literal["auto", "lexical", "embedding", "hybrid"]
 BACKENDS: tuple[str, ...] = ("auto", "lexical", "embedding", "hybrid")
 # Scores below these say "no good match"; calibrated on tests/data/evidence_dev.yaml by
 # bench/evidence_eval.py (see docs/performance.md).

@@ -73,11 +73,7 @@ def route_template(scope: Scope) -> str:
     the path itself, which can hold personal data; ``unmatched`` when no route did.
 
     FastAPI keeps an included router's prefix apart from its routes' paths, so the prefix
-    is added back (without it /me and /api/v1/me would look the same). An answer kept by
-    the response cache carries the template of the route that made it."""
-    kept = scope.get("skillgrid.route")
-    if kept:
-        return str(kept)
+    is added back (without it /me and /api/v1/me would look the same)."""
     path = getattr(scope.get("route"), "path", None)
     if not path:
         return "unmatched"
