@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from rich.console import Console
+    from sqlalchemy import Engine
 
     from skillgrid.config import Settings
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
@@ -53,12 +55,38 @@ def database_location() -> str:
         return url
 
 
-def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = True) -> T:
+def with_database(call: Callable[[SqlAlchemyUnitOfWork], T]) -> T:
     """Run ``call`` with a unit of work on the configured database (migrated to the newest
     schema first), turning errors into exit 1; the engine is disposed afterwards."""
-    from skillgrid.db import migrate as migrations
-    from skillgrid.db.engine import make_engine, make_session_factory
+    return with_units(lambda make: call(make()))
+
+
+def with_units(call: Callable[[Callable[[], SqlAlchemyUnitOfWork]], T]) -> T:
+    """:func:`with_database` for a command that needs many units of work (``call`` gets a
+    maker of them)."""
+    from skillgrid.db.engine import make_session_factory
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+
+    with _engine(migrate=True) as engine:
+        factory = make_session_factory(engine)
+        return run_service(lambda: call(lambda: SqlAlchemyUnitOfWork(factory)))
+
+
+def with_storage(call: Callable[[Storage], T], *, migrate: bool = True) -> T:
+    """Run ``call`` with the configured database as a whole (migrated first unless told
+    not to), for commands that work on all of it (export, backup), turning errors into
+    exit 1; the engine is disposed afterwards."""
+    from skillgrid.db.storage import SqlStorage
+
+    with _engine(migrate=migrate) as engine:
+        return run_service(lambda: call(SqlStorage(engine)))
+
+
+@contextmanager
+def _engine(*, migrate: bool) -> Iterator[Engine]:
+    """An engine on the configured database, migrated first if asked, disposed at the end."""
+    from skillgrid.db import migrate as migrations
+    from skillgrid.db.engine import make_engine
 
     config = settings()
     engine = run_service(
@@ -71,44 +99,9 @@ def with_database(call: Callable[[SqlAlchemyUnitOfWork], T], *, migrate: bool = 
     try:
         if migrate:
             run_service(lambda: migrations.upgrade(engine))
-        uow = SqlAlchemyUnitOfWork(make_session_factory(engine))
-        return run_service(lambda: call(uow))
+        yield engine
     finally:
         engine.dispose()
-
-
-def with_storage(call: Callable[[Storage], T], *, migrate: bool = True) -> T:
-    """Run ``call`` with the configured database as a whole (migrated first unless told
-    not to), for commands that work on all of it (export, backup), turning errors into
-    exit 1; the engine is disposed afterwards."""
-    from skillgrid.db import migrate as migrations
-    from skillgrid.db.engine import make_engine
-    from skillgrid.db.storage import SqlStorage
-
-    config = settings()
-    engine = run_service(
-        lambda: make_engine(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms)
-    )
-    try:
-        if migrate:
-            run_service(lambda: migrations.upgrade(engine))
-        return run_service(lambda: call(SqlStorage(engine)))
-    finally:
-        engine.dispose()
-
-
-def session_factory() -> Callable[[], SqlAlchemyUnitOfWork]:
-    """Units of work on the configured (migrated) database, for a command that needs many;
-    the engine lives until the process ends."""
-    from skillgrid.db import migrate as migrations
-    from skillgrid.db.engine import make_engine, make_session_factory
-    from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
-
-    config = settings()
-    engine = run_service(lambda: make_engine(config.database_url))
-    run_service(lambda: migrations.upgrade(engine))
-    factory = make_session_factory(engine)
-    return lambda: SqlAlchemyUnitOfWork(factory)
 
 
 def run_service(call: Callable[[], T]) -> T:

@@ -126,15 +126,14 @@ def demo(
 
     Example: SKILLGRID_DATABASE_URL=sqlite:///big.db skillgrid demo --people 10000 --cycles 4
     """
-    from skillgrid.cli.common import run_service, session_factory
+    from skillgrid.cli.common import with_units
 
-    make = session_factory()
     if size is not None:
-        _synthetic(make, size, cycle_count, seed)
+        with_units(lambda make: _synthetic(make, size, cycle_count, seed))
         return
     from skillgrid.services.demo import build_demo
 
-    built = run_service(lambda: build_demo(make))
+    built = with_units(build_demo)
     out().print(f"Demo organisation: {built.people} people, 3 teams, 3 cycles.")
     out().print(f"Sign in with any of these (password: {built.password}):")
     for email, what in built.accounts:
