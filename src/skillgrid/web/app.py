@@ -26,7 +26,7 @@ from skillgrid.logs import configure_logging
 from skillgrid.web.deps import CHANGE_PASSWORD, MustChangePassword, NotSignedIn, templates_of
 from skillgrid.web.etag import BodyETag
 from skillgrid.web.limits import ExpensiveRequests, Load, ShedLoad, TooBusy
-from skillgrid.web.metrics import DatabaseCollector, MeasureRequests, Metrics
+from skillgrid.web.metrics import DatabaseCollector, Metrics
 from skillgrid.web.request_log import RequestLog
 from skillgrid.web.security import MAX_BODY, LimitBody, SecurityHeaders
 
@@ -100,8 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     # on every answer, 400, 413 and 503 included
     app.add_middleware(SecurityHeaders, https_only=settings.served_over_https)
-    app.add_middleware(MeasureRequests, metrics=app.state.metrics)
-    app.add_middleware(RequestLog)  # the outermost: it logs every answer, 413s included
+    # the outermost: it logs, counts and times every answer, 413s included
+    app.add_middleware(RequestLog, metrics=app.state.metrics)
     static = resources.files("skillgrid.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _errors(app)

@@ -4,7 +4,8 @@ A sane incoming ``X-Request-ID`` (1 to 128 letters, digits and ``._:-``; what pr
 load balancers send) is kept, anything else replaced by a new one; the id is returned in the
 ``X-Request-ID`` response header and stamped on every log record made while the request is
 served. The line holds the method, the route template (never the path: it can hold an
-email), the status and the duration; no header, cookie, query string or body."""
+email), the status and the duration; no header, cookie, query string or body. The same
+answer is counted and timed in the app's Prometheus metrics."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skillgrid.logs import request_id
-from skillgrid.web.metrics import route_template
+from skillgrid.web.metrics import Metrics, route_template
 
 SANE = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 log = logging.getLogger("skillgrid.request")
@@ -25,8 +26,8 @@ log = logging.getLogger("skillgrid.request")
 class RequestLog:
     """Pure ASGI middleware, the outermost: it sees every answer, the 413s included."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,6 +59,7 @@ class RequestLog:
             log.log(level, "request", extra=_fields(scope, status, started))
         finally:
             request_id.reset(token)
+            self.metrics.observe(scope, status, time.perf_counter() - started)
 
 
 def _fields(scope: Scope, status: int, started: float) -> dict[str, object]:
