@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from skillgrid.cli.common import (
-    error_line,
+    fail,
     out,
     read_input,
     with_database,
@@ -247,8 +247,7 @@ def report_person(
     from skillgrid.services.results import person_report
 
     if report_format is ReportFormat.pdf and output is None:
-        error_line("pdf is binary: give --output FILE")
-        raise typer.Exit(1)
+        fail("pdf is binary: give --output FILE")
     report = with_database(
         lambda uow: person_report(uow, actor_for(uow, acting), email, cycle, policy)
     )

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 
@@ -114,19 +114,16 @@ def run_service(call: Callable[[], T]) -> T:
     except InputError as error:
         fail_with_problems(error)
     except SkillGridError as error:
-        error_line(str(error))
-        raise typer.Exit(1) from None
+        fail(str(error))
     except Exception as error:
         unreachable = _unreachable(error)
         if unreachable is None:
             raise
         location, orig = unreachable
-        error_line(
+        fail(
             f"database {location}: {orig}\n"
             "check SKILLGRID_DATABASE_URL and that the database server is running"
         )
-        raise typer.Exit(1) from None
-    raise AssertionError("unreachable")
 
 
 def _unreachable(error: Exception) -> tuple[str, object] | None:
@@ -160,7 +157,13 @@ def error_line(message: str) -> None:
     err().print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
 
 
-def fail_with_problems(error: Exception) -> None:
+def fail(message: str) -> NoReturn:
+    """Print ``error: message`` on stderr and exit with code 1."""
+    error_line(message)
+    raise typer.Exit(1)
+
+
+def fail_with_problems(error: Exception) -> NoReturn:
     problems = getattr(error, "problems", ())
     for problem in problems:
         error_line(str(problem))
@@ -177,5 +180,4 @@ def read_input(path: str) -> tuple[bytes, str]:
         with open(path, "rb") as handle:
             return handle.read(), path
     except OSError as error:
-        error_line(f"cannot read {path}: {error.strerror}")
-        raise typer.Exit(1) from None
+        fail(f"cannot read {path}: {error.strerror}")

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from skillgrid.services.frameworks import LadderFile, StoredLadder
 
 from skillgrid.cli.common import (
-    error_line,
+    fail,
     fail_with_problems,
     out,
     read_input,
@@ -290,8 +290,7 @@ def _side(ref: str) -> StoredLadder | LadderFile:
         return LadderFile(*read_input(ref))
     name, _, version = ref.partition("@")
     if version and not version.isdigit():
-        error_line(f"{ref!r}: the version after @ must be a number")
-        raise typer.Exit(1)
+        fail(f"{ref!r}: the version after @ must be a number")
     return StoredLadder(name, int(version) if version else None)
 
 
@@ -318,8 +317,7 @@ def export(
 
     chosen = ExportFormat(export_format.value)
     if chosen.is_binary and output is None:
-        error_line("xlsx is binary: give --output FILE")
-        raise typer.Exit(1)
+        fail("xlsx is binary: give --output FILE")
     data = with_database(lambda uow: export_service(uow, name, chosen, version))
     write_output(data, output)
 
@@ -349,8 +347,7 @@ def policy(
     chosen = run_service(lambda: parse_policy(rule))
     if points or thresholds:
         if not isinstance(chosen, Points):
-            error_line("--points and --thresholds go with the points policy")
-            raise typer.Exit(1)
+            fail("--points and --thresholds go with the points policy")
         chosen = Points(_numbers(points, "--points"), _numbers(thresholds, "--thresholds"))
     stored = with_database(lambda uow: set_policy(uow, name, chosen, actor=OPERATOR))
     out().print(f"{name} now levels by {stored.name}.")
@@ -360,8 +357,7 @@ def _numbers(text: str | None, option: str) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in (text or "").split(",") if part.strip())
     except ValueError:
-        error_line(f"{option} {text!r}: give whole numbers separated by commas")
-        raise typer.Exit(1) from None
+        fail(f"{option} {text!r}: give whole numbers separated by commas")
 
 
 @app.command()

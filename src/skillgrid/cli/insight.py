@@ -54,13 +54,12 @@ def team_report(
 
     Example: skillgrid team report Infrastructure --cycle 2026-H2 --format json
     """
-    from skillgrid.cli.common import error_line
+    from skillgrid.cli.common import fail
     from skillgrid.reports import team as render
     from skillgrid.services.insight import team_report as build
 
     if report_format is TeamFormat.xlsx and output is None:
-        error_line("xlsx is binary: give --output FILE")
-        raise typer.Exit(1)
+        fail("xlsx is binary: give --output FILE")
     actor = _actor(acting)
     report = with_database(lambda uow: build(uow, actor, team, cycle, since))
     if report_format is TeamFormat.xlsx:
@@ -194,13 +193,12 @@ def summaries_check() -> None:
 
     Example: skillgrid summaries check
     """
-    from skillgrid.cli.common import error_line
+    from skillgrid.cli.common import error_line, fail
     from skillgrid.services.summaries import check_summaries
 
     problems = with_database(check_summaries)
     for problem in problems[:50]:
         error_line(problem)
     if problems:
-        error_line(f"{len(problems)} stored results differ: run skillgrid summaries rebuild")
-        raise typer.Exit(1)
+        fail(f"{len(problems)} stored results differ: run skillgrid summaries rebuild")
     out().print("Stored official results match a recomputation.")

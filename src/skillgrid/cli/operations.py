@@ -62,7 +62,7 @@ def import_all(
     """
     import io
 
-    from skillgrid.cli.common import error_line
+    from skillgrid.cli.common import fail
     from skillgrid.services.operations import import_all as load
 
     if path == "-":
@@ -71,8 +71,7 @@ def import_all(
         try:
             source = open(path, encoding="utf-8")  # noqa: SIM115 (closed below)
         except OSError as error:
-            error_line(f"cannot read {path}: {error.strerror}")
-            raise typer.Exit(1) from None
+            fail(f"cannot read {path}: {error.strerror}")
     try:
         counts = with_storage(
             lambda storage: load(storage, source, replace=replace, actor=OPERATOR), migrate=False
