@@ -40,7 +40,6 @@ class ReviewView:
     evidence: tuple[Evidence, ...]
     result: LevelResult
     can_edit: bool
-    can_submit: bool
     can_finalize: bool
     can_link_evidence: bool  # add the person's evidence and link it (the person or an admin)
     history: tuple[AuditEntry, ...] = ()  # the changes to this assessment the actor may read
@@ -82,7 +81,6 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
             evidence=evidence,
             result=level_assessment(context.framework, assessment, context.policy),
             can_edit=can_edit,
-            can_submit=can_edit and assessment.state is State.DRAFT and assessment.revision > 0,
             can_finalize=assessment.state is State.SUBMITTED
             and may_finalize(actor, context.rater, p.email, p.manager),
             can_link_evidence=can_edit and may_manage_evidence(actor, p.email),
