@@ -8,7 +8,7 @@ from functools import cache
 import pytest
 
 from skillgrid.domain.framework import Framework
-from skillgrid.domain.leveling import Leveler, Rating, level, satisfies, track_level
+from skillgrid.domain.leveling import Leveler, Rating, is_met, level
 from skillgrid.domain.policies import Points, PolicyError, Strict, Tolerance, parse_policy
 from skillgrid.importers import read_ladder
 from tests.conftest import SEED
@@ -19,6 +19,23 @@ MAC = "SEC.3.8"  # "Can utilize Mandatory Access Control (MAC) systems like as S
 @cache
 def sre() -> Framework:
     return read_ladder(SEED.read_bytes(), "sre.tsv").framework
+
+
+def satisfies(framework: Framework, ratings: dict[str, Rating], track: str, at: int) -> bool:
+    """The rule as written: every criterion of ``track`` at levels 1..``at`` is met."""
+    return all(
+        is_met(ratings.get(c.id)) for c in framework.criteria if c.track == track and c.level <= at
+    )
+
+
+def track_level(framework: Framework, ratings: dict[str, Rating], track: str) -> int:
+    """The rule as written: the highest level 0..N that ``track`` satisfies."""
+    reached = 0
+    for level_ in framework.levels:
+        if not satisfies(framework, ratings, track, level_.number):
+            break
+        reached = level_.number
+    return reached
 
 
 def through(top: int, rating: Rating = Rating.MEETS, *, except_ids: tuple[str, ...] = ()):

@@ -207,22 +207,3 @@ def level(
 ) -> LevelResult:
     """Level one person on ``framework`` (see :class:`Leveler` to level many)."""
     return Leveler(framework, policy).level(ratings)
-
-
-def satisfies(
-    framework: Framework, ratings: Mapping[str, Rating | str], track: str, at: int
-) -> bool:
-    """Whether every criterion of ``track`` at levels 1..``at`` is met."""
-    return all(
-        is_met(ratings.get(c.id)) for c in framework.criteria if c.track == track and c.level <= at
-    )
-
-
-def track_level(framework: Framework, ratings: Mapping[str, Rating | str], track: str) -> int:
-    """The highest level 0..N that ``track`` satisfies."""
-    reached = 0
-    for level_ in framework.levels:
-        if not satisfies(framework, ratings, track, level_.number):
-            break
-        reached = level_.number
-    return reached
