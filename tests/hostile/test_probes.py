@@ -14,7 +14,7 @@ from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.leveling import Rating
 from skillgrid.services import accounts, assessments, cycles, people
 from skillgrid.web.app import create_app, routes
-from tests.web.conftest import PASSWORD, app_client, sign_in
+from tests.web.conftest import PASSWORD, app_client, as_
 
 __all__ = ["app_client"]  # the fixture, shared with the web tests
 
@@ -56,13 +56,6 @@ def org(app_client, uow_factory):  # type: ignore[no-untyped-def]
         accounts.add_user(uow_factory(), email, PASSWORD, actor=OPERATOR)
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     return app_client
-
-
-def as_(client, email: str | None):  # type: ignore[no-untyped-def]
-    client.cookies.clear()
-    if email:
-        sign_in(client, email)
-    return client
 
 
 def json_routes() -> list[tuple[str, str]]:

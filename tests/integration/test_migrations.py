@@ -45,30 +45,40 @@ def test_migrations_match_the_declared_tables(database_url: str) -> None:
         engine.dispose()
 
 
+def _at_revision_with_a_session(database_url: str, revision: str):  # type: ignore[no-untyped-def]
+    """An engine on a database migrated up to ``revision`` holding one account with one
+    signed-in session."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from skillgrid.db.migrate import _config
+
+    engine = make_engine(database_url)
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO users (email, password_hash) VALUES ('a@x', 'h')"))
+        connection.execute(
+            text(
+                "INSERT INTO web_sessions (token_hash, user_id, csrf_token, created_at, "
+                "expires_at) VALUES ('t', 1, 'c', '2026-01-01', '2099-01-01')"
+            )
+        )
+    return engine
+
+
 def test_0011_keeps_every_session_and_api_token_while_users_loses_its_counter(
     database_url: str,
 ) -> None:
     """Dropping the lockout columns must not copy ``users``: on SQLite, dropping the old
     table would cascade to every session and token."""
-    from alembic import command
     from sqlalchemy import inspect, text
 
-    from skillgrid.db.migrate import _config
-
-    engine = make_engine(database_url)
+    engine = _at_revision_with_a_session(database_url, "0010")
     try:
-        config = _config()
         with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0010")
-        with engine.begin() as connection:
-            connection.execute(text("INSERT INTO users (email, password_hash) VALUES ('a@x', 'h')"))
-            connection.execute(
-                text(
-                    "INSERT INTO web_sessions (token_hash, user_id, csrf_token, created_at, "
-                    "expires_at) VALUES ('t', 1, 'c', '2026-01-01', '2099-01-01')"
-                )
-            )
             connection.execute(
                 text(
                     "INSERT INTO api_tokens (user_id, name, token_hash, created_at) "
@@ -93,24 +103,10 @@ def test_0013_keeps_every_session_and_asks_none_of_them_for_a_new_password(
 ) -> None:
     """Sessions started before the password rules stay signed in; their passwords are
     checked at the next sign-in."""
-    from alembic import command
+    from sqlalchemy import text
 
-    from skillgrid.db.migrate import _config
-
-    engine = make_engine(database_url)
+    engine = _at_revision_with_a_session(database_url, "0012")
     try:
-        config = _config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0012")
-        with engine.begin() as connection:
-            connection.execute(text("INSERT INTO users (email, password_hash) VALUES ('a@x', 'h')"))
-            connection.execute(
-                text(
-                    "INSERT INTO web_sessions (token_hash, user_id, csrf_token, created_at, "
-                    "expires_at) VALUES ('t', 1, 'c', '2026-01-01', '2099-01-01')"
-                )
-            )
         assert upgrade(engine) is True
         with engine.connect() as connection:
             flags = connection.execute(

@@ -38,3 +38,11 @@ def sign_in(client: TestClient, email: str = "ana@x.org", password: str = PASSWO
         "/login",
         data={"email": email, "password": password, "csrf_token": token, "next": "/ladders"},
     )
+
+
+def as_(client: TestClient, email: str | None) -> TestClient:
+    """The client signed in as ``email`` (anonymous for None), its earlier cookies gone."""
+    client.cookies.clear()
+    if email:
+        sign_in(client, email)
+    return client

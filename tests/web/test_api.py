@@ -10,7 +10,7 @@ import pytest
 from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.leveling import Rating
 from skillgrid.services import accounts, assessments, cycles, people
-from tests.web.conftest import PASSWORD, sign_in
+from tests.web.conftest import PASSWORD, as_
 
 BASE = "/api/v1/people/ana@x.org"
 
@@ -33,13 +33,6 @@ def org(app_client, uow_factory):  # type: ignore[no-untyped-def]
     assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
     assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", met)
     return app_client
-
-
-def as_(client, email: str | None):  # type: ignore[no-untyped-def]
-    client.cookies.clear()
-    if email:
-        sign_in(client, email)
-    return client
 
 
 # who → (read manager assessment, read self draft, write self, finalize manager)
