@@ -5,6 +5,7 @@ or ticking the person's existing ones: ticked is linked, unticked is not); save 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,8 @@ from skillgrid.domain.assessments import Entry
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Level
 from skillgrid.services.reviews import ReviewView
-from skillgrid.web.deps import CurrentUser, FormFields, check_csrf, templates_of
+from skillgrid.web.deps import Caller, CurrentUser, FormFields, check_csrf, templates_of
+from skillgrid.web.words import AUTHOR, FINALIZER, OTHER, PERSON, state_words, submit_consequence
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELD = 5000
@@ -30,28 +32,97 @@ def assess_page(
     request: Request, user: CurrentUser, email: str, cycle: str, rater: str
 ) -> Response:
     from skillgrid.services.reviews import review_view
-    from skillgrid.web.pages.audit import changes
 
     with user:
         view = review_view(user.uow, user.actor, email, cycle, rater)
-        return templates_of(request).TemplateResponse(
-            request,
-            "assess.html",
-            {
-                "user": user,
-                "view": view,
-                "history": [(entry, changes(entry)) for entry in view.history],
-                "cells": cells(view),
-                "open_levels": view.open_levels(),
-                "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
-            },
-        )
+        return _render(request, user, view)
+
+
+def _render(
+    request: Request,
+    user: Caller,
+    view: ReviewView,
+    refused: Mapping[str, str] | None = None,
+    typed: Mapping[str, Typed] | None = None,
+) -> Response:
+    """The page; after a save that refused some criteria, each shows what the person typed
+    and why it was not saved (422), its level unfolded."""
+    from skillgrid.web.pages.audit import changes
+
+    refused = refused or {}
+    found = cells(view, refused, typed or {})
+    open_levels = view.open_levels() | {
+        cell.level.number
+        for track in found.values()
+        for cell in track
+        if any(line.error for line in cell.lines)
+    }
+    return templates_of(request).TemplateResponse(
+        request,
+        "assess.html",
+        {
+            "user": user,
+            "view": view,
+            "history": [(entry, changes(entry)) for entry in view.history],
+            "cells": found,
+            "open_levels": open_levels,
+            "refused": refused,
+            "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
+            "state_words": state_words(_state(view), view.assessment.rater, _reader(view, user)),
+            "submit_note": submit_consequence(
+                view.assessment.rater, view.person.name, view.cycle.name
+            ),
+            "saved_note": last_saved(view, user.email),
+        },
+        status_code=422 if refused else 200,
+    )
+
+
+def _state(view: ReviewView) -> str | None:
+    """The assessment's state, None when nothing was ever stored (not started)."""
+    a = view.assessment
+    return None if a.revision == 0 and not a.entries else a.state.value
+
+
+def _reader(view: ReviewView, user: Caller) -> str:
+    if view.can_finalize:
+        return FINALIZER
+    if view.can_edit:
+        return AUTHOR
+    return PERSON if user.email == view.person.email else OTHER
+
+
+def last_saved(view: ReviewView, email: str) -> str:
+    """What the last stored change was and when (UTC), for the page's sticky bar."""
+    if not view.history:
+        return "Nothing saved yet." if view.can_edit else ""
+    last = view.history[0]
+    when = last.at.strftime("%Y-%m-%d %H:%M UTC") if last.at else "earlier"
+    who = "you" if last.actor == email else last.actor
+    what = [key for key in {**(last.before or {}), **(last.after or {})} if key != "state"]
+    done = {"rate": "saved", "submit": "submitted", "finalize": "finalized"}.get(
+        last.action, last.action
+    )
+    shown = ", ".join(what[:3]) + (f" and {len(what) - 3} more" if len(what) > 3 else "")
+    return f"Last {done} {when} by {who}" + (f": {shown}." if shown else ".")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What the form held for one criterion (shown again when it was not saved)."""
+
+    rating: str = ""
+    reason: str = ""
+    comment: str = ""
+    title: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
 class Line:
     """One criterion on the page: its rating, the other raters' beside it (and who differs),
-    the evidence linked to it and, where the person may link more, the rest."""
+    the evidence linked to it and, where the person may link more, the rest; after a refused
+    save, what the person typed and why it was not saved."""
 
     criterion: Criterion
     entry: Entry | None
@@ -59,6 +130,8 @@ class Line:
     differ: tuple[str, ...]
     linked: tuple[Evidence, ...]
     unlinked: tuple[Evidence, ...]
+    shown: Typed = Typed()  # the values in the fields: stored, or typed when refused
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,27 +144,45 @@ class Cell:
         return sum(1 for line in self.lines if line.entry is not None)
 
 
-def cells(view: ReviewView) -> dict[str, list[Cell]]:
+def cells(
+    view: ReviewView,
+    refused: Mapping[str, str] | None = None,
+    typed: Mapping[str, Typed] | None = None,
+) -> dict[str, list[Cell]]:
     """Track key → its non-empty cells, each criterion with what the page shows of it."""
     evidence = view.evidence
     found: dict[str, list[Cell]] = {}
+    refused, typed = refused or {}, typed or {}
     for track in view.framework.tracks:
         found[track.key] = [
-            Cell(level, tuple(_line(view, c, evidence) for c in items))
+            Cell(level, tuple(_line(view, c, evidence, refused, typed) for c in items))
             for level in view.framework.levels
             if (items := view.framework.cell(track.key, level.number))
         ]
     return found
 
 
-def _line(view: ReviewView, criterion: Criterion, evidence: tuple[Evidence, ...]) -> Line:
+def _line(
+    view: ReviewView,
+    criterion: Criterion,
+    evidence: tuple[Evidence, ...],
+    refused: Mapping[str, str],
+    typed: Mapping[str, Typed],
+) -> Line:
     uid = criterion.uid or ""  # a stored ladder's criteria all have one
     entry = view.assessment.entries.get(uid)
     others = tuple((a.rater, a.entries[uid]) for a in view.others if uid in a.entries)
     differ = tuple(r for r, given in others if entry is None or given.rating != entry.rating)
     linked = tuple(e for e in evidence if uid in e.criteria)
     unlinked = () if not view.can_link_evidence else tuple(e for e in evidence if e not in linked)
-    return Line(criterion, entry, others, differ, linked, unlinked)
+    error = refused.get(criterion.id)
+    if error is not None and criterion.id in typed:
+        shown = typed[criterion.id]
+    elif entry is not None:
+        shown = Typed(entry.rating.value, entry.reason or "", entry.comment or "")
+    else:
+        shown = Typed()
+    return Line(criterion, entry, others, differ, linked, unlinked, shown, error)
 
 
 @router.post("/people/{email}/assess/{cycle}/{rater}")
@@ -104,17 +195,22 @@ def assess_save(
     rater: str,
 ) -> Response:
     """Save the ratings (and new evidence), then submit or finalize when asked. The service
-    decides who may do what; the form says which criteria it holds."""
+    decides who may do what; the form says which criteria it holds. A criterion the rules
+    refuse keeps the person's input beside the reason, the others are saved, and nothing is
+    submitted or finalized; with JavaScript the answer is JSON the page shows in place."""
     from skillgrid.services import assessments
+    from skillgrid.services.review_form import save_review
+    from skillgrid.services.reviews import review_view
 
     with user:
         check_csrf(request, user, _text(form, "csrf_token"))
         action = _text(form, "action") or "save"
         revision = _revision(_text(form, "revision") or "0")
-        saved = None
-        if action in ("save", "submit"):
-            entries, evidence, links = _read_form(form)
-            saved = assessments.save_review(
+        saved, refused, added = None, {}, []
+        entries, evidence, links = _read_form(form)
+        if action in ("save", "submit") or entries or evidence or links:
+            # finalize also keeps the changes made since the last save
+            done = save_review(
                 user.uow,
                 user.actor,
                 email,
@@ -125,15 +221,36 @@ def assess_save(
                 revision=revision,
                 links=links,
             )
-            revision = saved.revision
-        if action == "submit":
+            saved, refused, revision = done.assessment, dict(done.refused), done.assessment.revision
+            added = [
+                {"criterion": cid, "id": item.id, "title": item.title, "url": item.url}
+                for cid, item in done.added
+            ]
+        if not refused and action == "submit":
             saved = assessments.submit(user.uow, user.actor, email, cycle, rater, revision)
-        elif action == "finalize":
+        elif not refused and action == "finalize":
             saved = assessments.finalize(user.uow, user.actor, email, cycle, rater, revision)
         if request.headers.get("x-requested-with") == "fetch":
-            return JSONResponse({"revision": saved.revision if saved else revision, "saved": True})
+            body = {"revision": saved.revision if saved else revision, "saved": True}
+            return JSONResponse({**body, "refused": refused, "added": added})
+        if refused:
+            view = review_view(user.uow, user.actor, email, cycle, rater)
+            return _render(request, user, view, refused, _typed(form, refused))
         page = _page(saved.person, cycle, saved.rater) if saved else _page(email, cycle, rater)
         return RedirectResponse(page, status_code=303)
+
+
+def _typed(form: Any, criteria: Iterable[str]) -> dict[str, Typed]:
+    """What the form held for each of ``criteria``, to show it again."""
+    return {
+        cid: Typed(
+            *(
+                _text(form, f"{field}-{cid}")
+                for field in ("rating", "reason", "comment", "evidence-title", "evidence-url")
+            )
+        )
+        for cid in criteria
+    }
 
 
 def _revision(raw: str) -> int:
