@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from skillgrid.domain.errors import InputError, Problem
+from skillgrid.domain.errors import InputError, NotFound, Problem, SkillGridError
 from skillgrid.web.api.suggestions import run_suggest, suggestions_json
 from skillgrid.web.deps import (
     CsrfField,
@@ -32,7 +32,14 @@ def _render(request: Request, user: Any, uow: Any, **context: Any) -> Response:
     return templates_of(request).TemplateResponse(
         request,
         "evidence_suggest.html",
-        {"user": user, "ladders": ladders, "result": None, "created": None, **context},
+        {
+            "user": user,
+            "ladders": ladders,
+            "result": None,
+            "created": None,
+            "error": None,
+            **context,
+        },
     )
 
 
@@ -54,8 +61,15 @@ def suggest_review(
     """Suggest criteria for each statement of the pasted text or the uploaded file."""
     with user:
         check_csrf(request, user, csrf_token)
-        with expensive(request, user.email):
-            text, found = _suggest(request, user.uow, framework, text, file)
+        try:
+            with expensive(request, user.email):
+                text, found = _suggest(request, user.uow, framework, text, file)
+        except SkillGridError as error:  # the text stays, the reason beside it
+            response = _render(
+                request, user, user.uow, framework=framework, text=text, error=str(error)
+            )
+            response.status_code = 404 if isinstance(error, NotFound) else 422
+            return response
         criteria = [(c.id, c.text) for c in found.framework.criteria]
         return _render(
             request,
