@@ -158,3 +158,20 @@ def test_a_team_name_with_a_slash_has_its_pages_and_api(client, org) -> None:  #
     sign_in(client, "root@x.org")
     assert client.get("/insight/Ops/Net?view=coverage").status_code == 200
     assert client.get("/insight/" + "x" * 300).status_code == 404
+
+
+def test_numbers_say_what_they_rest_on_and_unreviewed_is_not_a_gap(client) -> None:
+    sign_in(client, "root@x.org")
+    early = client.get("/insight/Infra?view=coverage&cycle=C1")  # Mia and Max not reviewed
+    report = early.context["report"]
+    assert early.template.name == "insight.html" and report.based_on == (2, 4)
+    assert "Based on <strong>2 of 4 people finalized</strong> in C1" in early.text
+    ops = next(c for c in report.coverage if c.target.team == "Infra")
+    assert ops.pending and ops.unreviewed == 2
+    assert "not yet reviewed: 3 short so far, and 2 people not finalized yet" in early.text
+    assert "reviewed and below target" not in early.text
+    done = client.get("/insight/Infra?view=coverage&cycle=C2")
+    assert done.context["report"].based_on == (4, 4)
+    assert "reviewed and below target: missed by 1" in done.text
+    overview = client.get("/insight/Infra?cycle=C1")
+    assert ">2 of 4</td>" in overview.text  # the heatmap's people: finalized of all

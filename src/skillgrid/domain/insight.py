@@ -184,6 +184,12 @@ class Coverage:
     holders: int
     holder_names: tuple[str, ...]
     closest: tuple[Candidate, ...] = ()
+    unreviewed: int = 0  # people of the team with no official result in the cycle yet
+
+    @property
+    def pending(self) -> bool:
+        """Missed so far, with people not yet reviewed: not (yet) a skills gap."""
+        return not self.met and self.unreviewed > 0
 
     @property
     def met(self) -> bool:

@@ -94,6 +94,7 @@ def _page(
                 "targets": len(report.coverage),
                 "missed": len(missed),
                 "fragile": len(fragile),
+                "pending": sum(1 for c in missed if c.pending),
             },
             "chart": chart,
             "history": history,
