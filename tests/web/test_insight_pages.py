@@ -175,3 +175,17 @@ def test_numbers_say_what_they_rest_on_and_unreviewed_is_not_a_gap(client) -> No
     assert "reviewed and below target: missed by 1" in done.text
     overview = client.get("/insight/Infra?cycle=C1")
     assert ">2 of 4</td>" in overview.text  # the heatmap's people: finalized of all
+
+
+def test_a_refused_target_keeps_its_input_and_removing_one_asks_first(client) -> None:
+    sign_in(client, "root@x.org")
+    page = client.get("/insight/Net?view=coverage")
+    assert '<details class="confirm" id="confirm-remove-all-1">' in page.text
+    assert "Removing the target of Net (1 at Code ≥ 2)" in page.text
+    csrf = client.cookies.get("skillgrid_csrf") or _csrf(page.text)
+    form = {"team": "Net", "framework": "tiny", "track": "DNS", "level": "2", "people": "4"}
+    refused = client.post("/insight/targets", data={**form, "back": "Net", "csrf_token": csrf})
+    assert refused.status_code == 422 and refused.template.name == "insight.html"
+    assert "DNS" in refused.context["target_error"]
+    assert refused.context["typed"] == {"team": "Net", "track": "DNS", "level": 2, "people": 4}
+    assert 'id="t-people" name="people" type="number" min="1" value="4"' in refused.text
