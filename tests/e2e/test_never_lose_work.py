@@ -123,6 +123,11 @@ def test_finalize_asks_first_naming_what_happens(page_for, server) -> None:
     bo.get_by_role("button", name="Yes, save and submit").click()
     bo.wait_for_load_state()
     assert "waiting for you to finalize" in bo.locator(".meta").first.inner_text()
+    bo.goto(f"{server}/team")  # the manager column says the same
+    row = bo.get_by_role("row", name="Cy Diaz")
+    assert row.get_by_role("link", name="waiting for you to finalize").is_visible()
+    row.get_by_role("link", name="waiting for you to finalize").click()
+    bo.wait_for_load_state()
     bo.evaluate(MARK)
     bo.get_by_text("Finalize…").click()
     what = bo.locator("#confirm-finalize")
@@ -132,3 +137,21 @@ def test_finalize_asks_first_naming_what_happens(page_for, server) -> None:
     bo.get_by_role("button", name="Yes, finalize").click()
     bo.wait_for_load_state()
     assert "finalized" in bo.locator(".meta").first.inner_text()
+
+
+def test_closing_a_cycle_asks_first_naming_what_happens(browser, demo_server) -> None:
+    from skillgrid.services.demo import DEMO_PASSWORD
+    from tests.e2e.conftest import signed_in_pages
+
+    with signed_in_pages(browser, demo_server, DEMO_PASSWORD) as open_as:
+        admin = open_as("admin@example.com")
+        admin.goto(f"{demo_server}/admin")
+        admin.evaluate(MARK)
+        admin.get_by_text("Close 2026-H2…").click()
+        what = admin.locator("details[id='confirm-close-2026-H2']")
+        assert "stops every change to its assessments" in what.inner_text()
+        assert admin.evaluate(STAYED)  # opening it closed nothing
+        shot(admin, "close-cycle-asks-first")
+        admin.get_by_role("button", name="Yes, close 2026-H2").click()
+        admin.wait_for_load_state()
+        assert admin.get_by_text("Reopen 2026-H2…").is_visible()
