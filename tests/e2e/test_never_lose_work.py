@@ -155,3 +155,25 @@ def test_closing_a_cycle_asks_first_naming_what_happens(browser, demo_server) ->
         admin.get_by_role("button", name="Yes, close 2026-H2").click()
         admin.wait_for_load_state()
         assert admin.get_by_text("Reopen 2026-H2…").is_visible()
+
+
+def test_a_save_overtaken_by_another_tab_keeps_the_input_to_save_again(page_for, server) -> None:
+    first = page_for("ana@x.org")
+    url = f"{server}/people/ana@x.org/assess/2026-H2/self"
+    first.goto(url)
+    second = first.context.new_page()
+    second.goto(url)
+    criterion(first, "NET.1.2").get_by_label("Meets").check()
+    first.locator("#save-state").filter(has_text="Saved at").wait_for(timeout=5000)
+    criterion(second, "NET.1.3").get_by_label("Exceeds").check()
+    second.locator("#save-state").filter(has_text="someone else saved").wait_for(timeout=5000)
+    second.get_by_role("button", name="Save draft").click()
+    second.wait_for_load_state()
+    assert "someone else saved" in second.locator("p[id='err-NET.1.3']").inner_text()
+    assert criterion(second, "NET.1.3").get_by_label("Exceeds").is_checked()  # kept
+    shot(second, "overtaken-save")
+    assert criterion(second, "NET.1.2").get_by_label("Meets").is_checked()  # theirs, shown
+    second.get_by_role("button", name="Save draft").click()
+    second.locator("#save-state").filter(has_text="Saved at").wait_for(timeout=5000)
+    second.reload()
+    assert criterion(second, "NET.1.3").get_by_label("Exceeds").is_checked()

@@ -105,3 +105,13 @@ def test_a_refused_password_change_says_why_beside_the_fields(app_client) -> Non
     refused = app_client.post("/account/password", data=form)
     assert refused.status_code == 422 and refused.template.name == "password.html"
     assert refused.context["error"] and 'aria-describedby="password-error"' in refused.text
+
+
+def test_a_form_error_that_needs_a_whole_page_says_the_input_is_one_step_back(
+    app_client,
+) -> None:
+    token = admin(app_client)
+    refused = app_client.post("/admin/cycles", data={"csrf_token": token, "name": "x" * 101})
+    assert refused.status_code == 422 and refused.template.name == "error.html"
+    assert "your browser's Back button returns to it" in refused.text
+    assert "Back button" not in app_client.get("/no-such-page").text  # not after a GET

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from skillgrid.domain.assessments import Entry
+from skillgrid.domain.errors import Conflict
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Level
 from skillgrid.services.reviews import ReviewView
@@ -44,9 +45,10 @@ def _render(
     view: ReviewView,
     refused: Mapping[str, str] | None = None,
     typed: Mapping[str, Typed] | None = None,
+    status: int = 422,
 ) -> Response:
     """The page; after a save that refused some criteria, each shows what the person typed
-    and why it was not saved (422), its level unfolded."""
+    and why it was not saved (``status``), its level unfolded."""
     from skillgrid.web.pages.audit import changes
 
     refused = refused or {}
@@ -74,7 +76,7 @@ def _render(
             ),
             "saved_note": last_saved(view, user.email),
         },
-        status_code=422 if refused else 200,
+        status_code=status if refused else 200,
     )
 
 
@@ -197,47 +199,105 @@ def assess_save(
     """Save the ratings (and new evidence), then submit or finalize when asked. The service
     decides who may do what; the form says which criteria it holds. A criterion the rules
     refuse keeps the person's input beside the reason, the others are saved, and nothing is
-    submitted or finalized; with JavaScript the answer is JSON the page shows in place."""
-    from skillgrid.services import assessments
-    from skillgrid.services.review_form import save_review
+    submitted or finalized; with JavaScript the answer is JSON the page shows in place. A
+    save that someone else's overtook (a stale revision) shows the person's input again
+    over what is stored now, to save again or change."""
     from skillgrid.services.reviews import review_view
 
     with user:
         check_csrf(request, user, _text(form, "csrf_token"))
-        action = _text(form, "action") or "save"
-        revision = _revision(_text(form, "revision") or "0")
-        saved, refused, added = None, {}, []
-        entries, evidence, links = _read_form(form)
-        if action in ("save", "submit") or entries or evidence or links:
-            # finalize also keeps the changes made since the last save
-            done = save_review(
-                user.uow,
-                user.actor,
-                email,
-                cycle,
-                rater,
-                entries,
-                evidence,
-                revision=revision,
-                links=links,
-            )
-            saved, refused, revision = done.assessment, dict(done.refused), done.assessment.revision
-            added = [
-                {"criterion": cid, "id": item.id, "title": item.title, "url": item.url}
-                for cid, item in done.added
-            ]
-        if not refused and action == "submit":
-            saved = assessments.submit(user.uow, user.actor, email, cycle, rater, revision)
-        elif not refused and action == "finalize":
-            saved = assessments.finalize(user.uow, user.actor, email, cycle, rater, revision)
-        if request.headers.get("x-requested-with") == "fetch":
-            body = {"revision": saved.revision if saved else revision, "saved": True}
-            return JSONResponse({**body, "refused": refused, "added": added})
-        if refused:
+        try:
+            return _save(request, user, form, email, cycle, rater)
+        except Conflict:
+            if request.headers.get("x-requested-with") == "fetch":
+                raise  # the page's script says so; its Save draft then comes here without it
             view = review_view(user.uow, user.actor, email, cycle, rater)
-            return _render(request, user, view, refused, _typed(form, refused))
-        page = _page(saved.person, cycle, saved.rater) if saved else _page(email, cycle, rater)
-        return RedirectResponse(page, status_code=303)
+            kept = _not_stored(view, _typed(form, _changed(form)))
+            return _render(request, user, view, dict.fromkeys(kept, CHANGED), kept, 409)
+
+
+CHANGED = (
+    "someone else saved this assessment meanwhile, so this was not saved; what you typed "
+    "is shown here over what they saved — save again to keep it"
+)
+
+
+def _named(form: Any) -> list[str]:
+    """The criteria the form holds a rating or new evidence for."""
+    named = (key.split("-", 1)[1] for key in form if key.startswith(FIELDS))
+    return list(dict.fromkeys(cid.removeprefix("title-").removeprefix("links-") for cid in named))
+
+
+def _changed(form: Any) -> list[str]:
+    """The criteria changed on the page: as its script tracked them (``changed``), or
+    without it, those with anything typed (a blank one may just be one never rated)."""
+    tracked = [v for v in form.getlist("changed") if isinstance(v, str)]
+    if tracked:
+        return tracked[:MAX_CHANGED]
+    fields = ("rating", "reason", "comment", "evidence-title")
+    return [cid for cid in _named(form) if any(_text(form, f"{f}-{cid}") for f in fields)]
+
+
+MAX_CHANGED = 2000
+
+
+def _not_stored(view: ReviewView, typed: Mapping[str, Typed]) -> dict[str, Typed]:
+    """The criteria whose typed rating, reason or comment (or new evidence) is not what is
+    stored now."""
+    ids = {c.id: c.uid for c in view.framework.criteria}
+    found = {}
+    for cid, given in typed.items():
+        if cid not in ids:
+            continue
+        entry = view.assessment.entries.get(ids[cid] or "")
+        stored = (entry.rating.value, entry.reason or "", entry.comment or "") if entry else None
+        if given.title or (given.rating, given.reason, given.comment) != (stored or ("", "", "")):
+            found[cid] = given
+    return found
+
+
+def _save(
+    request: Request, user: Caller, form: Any, email: str, cycle: str, rater: str
+) -> Response:
+    """The save itself (inside the route's unit of work)."""
+    from skillgrid.services import assessments
+    from skillgrid.services.review_form import save_review
+    from skillgrid.services.reviews import review_view
+
+    action = _text(form, "action") or "save"
+    revision = _revision(_text(form, "revision") or "0")
+    saved, refused, added = None, {}, []
+    entries, evidence, links = _read_form(form)
+    if action in ("save", "submit") or entries or evidence or links:
+        # finalize also keeps the changes made since the last save
+        done = save_review(
+            user.uow,
+            user.actor,
+            email,
+            cycle,
+            rater,
+            entries,
+            evidence,
+            revision=revision,
+            links=links,
+        )
+        saved, refused, revision = done.assessment, dict(done.refused), done.assessment.revision
+        added = [
+            {"criterion": cid, "id": item.id, "title": item.title, "url": item.url}
+            for cid, item in done.added
+        ]
+    if not refused and action == "submit":
+        saved = assessments.submit(user.uow, user.actor, email, cycle, rater, revision)
+    elif not refused and action == "finalize":
+        saved = assessments.finalize(user.uow, user.actor, email, cycle, rater, revision)
+    if request.headers.get("x-requested-with") == "fetch":
+        body = {"revision": saved.revision if saved else revision, "saved": True}
+        return JSONResponse({**body, "refused": refused, "added": added})
+    if refused:
+        view = review_view(user.uow, user.actor, email, cycle, rater)
+        return _render(request, user, view, refused, _typed(form, refused))
+    page = _page(saved.person, cycle, saved.rater) if saved else _page(email, cycle, rater)
+    return RedirectResponse(page, status_code=303)
 
 
 def _typed(form: Any, criteria: Iterable[str]) -> dict[str, Typed]:
@@ -279,8 +339,7 @@ def _read_form(
     from skillgrid.domain.errors import InputError, Problem
     from skillgrid.importers.ratings import parse_rating
 
-    named = (key.split("-", 1)[1] for key in form if key.startswith(FIELDS))
-    criteria = dict.fromkeys(cid.removeprefix("title-").removeprefix("links-") for cid in named)
+    criteria = _named(form)
     entries: dict[str, Any] = {}
     evidence: list[tuple[str, str, str]] = []
     links: dict[str, set[int]] = {}

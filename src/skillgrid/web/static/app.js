@@ -84,8 +84,17 @@
       .then(function (response) {
         if (response.ok) { return response.json(); }
         sent.forEach(function (cid) { dirty[cid] = true; });
-        if (response.status === 409) {
-          say("Not saved: someone changed this assessment meanwhile. Your changes are still on this page; note them, reload, and apply them again.");
+        if (response.status === 409 && explicit) {
+          // the page again, with the changes made here shown over the stored ones
+          Object.keys(dirty).forEach(function (cid) {
+            var changed = document.createElement("input");
+            changed.type = "hidden"; changed.name = "changed"; changed.value = cid;
+            form.appendChild(changed);
+          });
+          leaving = true;
+          form.submit();
+        } else if (response.status === 409) {
+          say("Not saved: someone else saved this assessment meanwhile. Save draft shows your changes over theirs, to save again.");
         } else {
           say("Not saved (" + response.status + "): your changes are still on this page. Use the save button to see why.");
         }
