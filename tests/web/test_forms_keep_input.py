@@ -115,3 +115,12 @@ def test_a_form_error_that_needs_a_whole_page_says_the_input_is_one_step_back(
     assert refused.status_code == 422 and refused.template.name == "error.html"
     assert "your browser's Back button returns to it" in refused.text
     assert "Back button" not in app_client.get("/no-such-page").text  # not after a GET
+
+
+def test_accepting_nothing_gives_the_statements_back_to_suggest_again(app_client) -> None:
+    page = as_(app_client, "ana@x.org").get("/evidence/suggest").text
+    form = {"csrf_token": csrf(page), "statement-0": "Ran the DNS migration", "choice-0": "skip"}
+    refused = app_client.post("/evidence/accept", data=form)
+    assert refused.status_code == 422 and refused.template.name == "evidence_suggest.html"
+    assert "nothing was accepted" in refused.context["error"]
+    assert refused.context["text"] == "- Ran the DNS migration"

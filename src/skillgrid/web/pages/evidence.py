@@ -109,17 +109,26 @@ def accept_page(request: Request, user: CurrentUser, form: FormFields) -> Respon
         framework = _field(form, "framework") or "sre"
         raw_version = _field(form, "version")
         version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else None
-        accepted = []
+        accepted, statements = [], []
         for index in range(MAX_FORM_STATEMENTS):
             statement = _field(form, f"statement-{index}")
             if not statement:
                 break
+            statements.append(statement)
             choice = _field(form, f"choice-{index}")
             if choice == "other":
                 choice = _field(form, f"other-{index}")
             if choice and choice != "skip":
                 accepted.append(Accepted(statement, (choice,)))
-        stored = accept(user.uow, user.actor, user.email, framework, accepted, version)
+        try:
+            stored = accept(user.uow, user.actor, user.email, framework, accepted, version)
+        except (InputError, NotFound) as error:  # the statements come back, to suggest again
+            text = "\n".join(f"- {statement}" for statement in statements)
+            response = _render(
+                request, user, user.uow, framework=framework, text=text, error=str(error)
+            )
+            response.status_code = 404 if isinstance(error, NotFound) else 422
+            return response
         return _render(request, user, user.uow, framework=framework, text="", created=stored)
 
 
