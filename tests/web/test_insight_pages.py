@@ -175,6 +175,8 @@ def test_numbers_say_what_they_rest_on_and_unreviewed_is_not_a_gap(client) -> No
     assert "reviewed and below target: missed by 1" in done.text
     overview = client.get("/insight/Infra?cycle=C1")
     assert ">2 of 4</td>" in overview.text  # the heatmap's people: finalized of all
+    api = client.get("/api/v1/teams/Infra/report?cycle=C1", headers=bearer(client, "root@x.org"))
+    assert api.json()["based_on"] == {"finalized": 2, "reviewable": 4}
 
 
 def test_a_refused_target_keeps_its_input_and_removing_one_asks_first(client) -> None:

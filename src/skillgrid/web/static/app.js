@@ -69,7 +69,9 @@
     });
   }
 
-  function save(explicit) {
+  // explicit: the person pressed save (focus goes to a refused criterion); unloading: the
+  // page is being left, so the request must outlive it (keepalive: bodies up to 64 KB)
+  function save(explicit, unloading) {
     if (timer) { clearTimeout(timer); timer = null; }
     var sent = Object.keys(dirty);
     dirty = {};
@@ -79,7 +81,7 @@
     say("Saving…");
     // not form.action: the buttons named "action" shadow that property
     return fetch(form.getAttribute("action"), {
-      method: "POST", body: data, keepalive: !explicit, headers: { "X-Requested-With": "fetch" }
+      method: "POST", body: data, keepalive: !!unloading, headers: { "X-Requested-With": "fetch" }
     })
       .then(function (response) {
         if (response.ok) { return response.json(); }
@@ -161,7 +163,7 @@
 
   window.addEventListener("beforeunload", function (event) {
     if (leaving || (!Object.keys(dirty).length && !inflight && !timer)) { return; }
-    if (timer) { save(false); }  // keepalive: the save goes on should the person leave
+    if (timer) { save(false, true); }  // it goes on should the person leave anyway
     event.preventDefault();
     event.returnValue = "";
   });
