@@ -69,6 +69,7 @@ def _render(
             "cells": found,
             "open_levels": open_levels,
             "refused": refused,
+            "conflict": status == 409,
             "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
             "state_words": state_words(_state(view), view.assessment.rater, _reader(view, user)),
             "submit_note": submit_consequence(
