@@ -379,7 +379,7 @@ def test_reports_say_what_they_rest_on_and_unreviewed_is_not_a_miss(org) -> None
     assert early.based_on == (2, 4)
     markdown = report_markdown(early)
     assert "Based on 2 of 4 people finalized in C1." in markdown
-    assert "not yet reviewed: 3 short so far, 2 not finalized yet" in markdown
+    assert "not yet reviewed: 3 short so far, and 2 people not finalized yet" in markdown
     data = report_data(early)
     assert data["based_on"] == {"finalized": 2, "reviewable": 4}
     assert {t["team"]: t["unreviewed"] for t in data["coverage"]["targets"]}["Infra"] == 2

@@ -192,6 +192,18 @@ class Coverage:
         return not self.met and self.unreviewed > 0
 
     @property
+    def verdict(self) -> str:
+        """Met, not yet known (people not yet reviewed), or missed by people reviewed: the
+        words every page and report uses."""
+        if self.pending:
+            people = "person" if self.unreviewed == 1 else "people"
+            return (
+                f"not yet reviewed: {self.shortfall} short so far, and {self.unreviewed} "
+                f"{people} not finalized yet"
+            )
+        return "met" if self.met else f"reviewed and below target: missed by {self.shortfall}"
+
+    @property
     def met(self) -> bool:
         return self.holders >= self.target.people
 

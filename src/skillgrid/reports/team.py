@@ -13,13 +13,6 @@ from skillgrid.formulas import escape_row, store_as_text
 from skillgrid.services.insight import TeamCounts, TeamReport
 
 
-def coverage_state(c: Coverage) -> str:
-    """Met, not yet known (people not yet reviewed) or missed by people reviewed."""
-    if c.pending:
-        return f"not yet reviewed: {c.shortfall} short so far, {c.unreviewed} not finalized yet"
-    return "met" if c.met else f"reviewed and below target: missed by {c.shortfall}"
-
-
 def report_data(report: TeamReport) -> dict[str, Any]:
     framework = report.framework
     finalized, reviewable = report.based_on
@@ -164,7 +157,7 @@ def report_markdown(report: TeamReport) -> str:
     if not report.coverage:
         lines += ["No targets set (skillgrid target set TEAM TRACK LEVEL PEOPLE).", ""]
     for c in report.coverage:
-        state = coverage_state(c)
+        state = c.verdict
         extra = " — single point of failure" if c.single_point_of_failure else ""
         holders = f" ({', '.join(c.holder_names)})" if c.holder_names else ""
         track = names.get(c.target.track, c.target.track)
@@ -244,7 +237,7 @@ def report_rows(report: TeamReport) -> list[list[object]]:
     """Every figure of the report as one tidy table (a row per number)."""
     rows: list[list[object]] = []
     for c in report.coverage:
-        detail = coverage_state(c)
+        detail = c.verdict
         if c.single_point_of_failure:
             detail += "; single point of failure"
         rows.append(
