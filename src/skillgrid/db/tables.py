@@ -118,6 +118,7 @@ class CriterionRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     change: Mapped[str] = mapped_column(String(16))
+    examples: Mapped[str | None] = mapped_column(Text)  # a JSON list of strings
 
 
 class TeamRow(Base):
