@@ -61,3 +61,34 @@ def test_a_ladder_example_steers_suggestions_to_its_criterion() -> None:
         uow, "ops", "- Moved the shop zones from BIND to Route 53", backend="lexical"
     )
     assert found.items[0].suggestions[0].criterion == "NET.1.1"
+
+
+MARKDOWN = """# Ops ladder
+
+| Level | Networking | Security |
+|---|---|---|
+| 1 | - Understands how name resolution works.<br>  - Example: Moved our zones from BIND to Route 53<br>  - Example: Debugged a stale resolver cache<br>- Knows what a subnet is. | - Keeps secrets out of the code. |
+"""
+
+
+def test_markdown_sub_bullets_marked_example_are_examples_of_the_criterion_above() -> None:
+    framework = read_ladder(MARKDOWN.encode(), "ops.md").framework
+    assert [c.text for c in framework.criteria] == [
+        "Understands how name resolution works.",
+        "Knows what a subnet is.",
+        "Keeps secrets out of the code.",
+    ]
+    assert framework.criteria[0].examples == (
+        "Moved our zones from BIND to Route 53",
+        "Debugged a stale resolver cache",
+    )
+
+
+def test_examples_survive_export_and_import_in_every_table_format() -> None:
+    from skillgrid.exporters import ExportFormat, export_framework
+
+    framework = read_ladder(LADDER.encode(), "ops.yaml").framework
+    for fmt, name in (("csv", "x.csv"), ("tsv", "x.tsv"), ("md", "x.md"), ("xlsx", "x.xlsx")):
+        written = export_framework(framework, ExportFormat(fmt))
+        again = read_ladder(written, name).framework
+        assert again.content() == framework.content(), fmt
