@@ -63,11 +63,17 @@ def test_a_ladder_example_steers_suggestions_to_its_criterion() -> None:
     assert found.items[0].suggestions[0].criterion == "NET.1.1"
 
 
-MARKDOWN = """# Ops ladder
+CELL = (
+    "- Understands how name resolution works.<br>"
+    "  - Example: Moved our zones from BIND to Route 53<br>"
+    "  - Example: Debugged a stale resolver cache<br>"
+    "- Knows what a subnet is."
+)
+MARKDOWN = f"""# Ops ladder
 
 | Level | Networking | Security |
 |---|---|---|
-| 1 | - Understands how name resolution works.<br>  - Example: Moved our zones from BIND to Route 53<br>  - Example: Debugged a stale resolver cache<br>- Knows what a subnet is. | - Keeps secrets out of the code. |
+| 1 | {CELL} | - Keeps secrets out of the code. |
 """
 
 
@@ -92,3 +98,28 @@ def test_examples_survive_export_and_import_in_every_table_format() -> None:
         written = export_framework(framework, ExportFormat(fmt))
         again = read_ladder(written, name).framework
         assert again.content() == framework.content(), fmt
+
+
+def test_an_admin_edits_a_criterion_s_examples_as_a_new_version() -> None:
+    import pytest
+
+    from skillgrid.domain.assessments import Actor, Forbidden, Role
+    from skillgrid.domain.errors import InputError
+
+    uow = FakeUnitOfWork()
+    v1 = frameworks.import_framework(uow, LADDER.encode(), "o.yaml", "ops", actor=OPERATOR)
+    admin, engineer = Actor("ad@x.org", Role.ADMIN), Actor("ana@x.org", Role.ENGINEER)
+    with pytest.raises(Forbidden):
+        frameworks.set_examples(uow, "ops", "SEC.1.1", ["Moved keys to Vault"], actor=engineer)
+    with pytest.raises(InputError, match="1,000 characters"):
+        frameworks.set_examples(uow, "ops", "SEC.1.1", ["x" * 1001], actor=admin)
+    stored = frameworks.set_examples(
+        uow, "ops", "SEC.1.1", ["  Moved keys to   Vault ", "", "Added gitleaks to CI"], actor=admin
+    )
+    assert stored.version == 2
+    assert stored.criterion("SEC.1.1").examples == ("Moved keys to Vault", "Added gitleaks to CI")
+    assert [c.uid for c in stored.criteria] == [c.uid for c in v1.framework.criteria]
+    same = frameworks.set_examples(
+        uow, "ops", "SEC.1.1", ["Moved keys to Vault", "Added gitleaks to CI"], actor=admin
+    )
+    assert same.version == 2  # nothing changed, no version
