@@ -21,6 +21,7 @@ examples, encode, score, rank) as a ratio to the raw model's encode of the same 
 in the same run (target ≥ 0.8).
 
 Run: PYTHONPATH=src python bench/suggestion_ladders.py [--part dev|held-out|both] [--no-speed]
+     [--ladder snowflake|monzo|sre …] [--model DIR]
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def parts(stem: str) -> tuple[Path | None, Labelled, Labelled]:
 class Bench:
     """One migrated SQLite database with the ladders and one engineer."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, model: Path | None = None) -> None:
+        self.model = model
         self.engine = make_engine(f"sqlite:///{folder / 'eval.db'}")
         upgrade(self.engine)
         self.factory = make_session_factory(self.engine)
@@ -102,7 +104,12 @@ class Bench:
     def hits(self, ladder: str, items: Labelled, learn: bool) -> tuple[int, int, int]:
         """(first, among three, statements) as the page would show them."""
         found = suggestions.suggest_statements(
-            self.uow(), ladder, [Statement(t) for t, _ in items], top=3, learn=learn
+            self.uow(),
+            ladder,
+            [Statement(t) for t, _ in items],
+            top=3,
+            learn=learn,
+            model=self.model,
         )
         first = three = 0
         for item, (_, wanted) in zip(found.items, items, strict=True):
@@ -178,9 +185,9 @@ def throughput(bench: Bench, runs: int = 3) -> None:
     _, dev, held = parts("monzo")
     bench.accept("monzo", dev)
     texts = [t for t, _ in held] * 10
-    encoder = encoding.shared_encoder()
+    encoder = encoding.shared_encoder(bench.model)
     path: Callable[[], object] = lambda: suggestions.suggest_statements(  # noqa: E731
-        bench.uow(), "monzo", [Statement(t) for t in texts], top=3, learn=True
+        bench.uow(), "monzo", [Statement(t) for t in texts], top=3, learn=True, model=bench.model
     )
     timings: dict[str, list[float]] = {"raw": [], "path": []}
     path()  # criterion and learned vectors computed once, as after a start
@@ -202,11 +209,12 @@ def main() -> None:
     parser.add_argument("--part", choices=("dev", "held-out", "both"), default="dev")
     parser.add_argument("--ladder", action="append", help="snowflake, monzo or sre (repeat)")
     parser.add_argument("--no-speed", action="store_true", help="skip the throughput run")
+    parser.add_argument("--model", type=Path, help="a model directory (model.onnx, tokenizer.json)")
     args = parser.parse_args()
     which = ("dev", "held-out") if args.part == "both" else (args.part,)
     resources.files("skillgrid.data")  # the package data is found before timing anything
     with tempfile.TemporaryDirectory() as folder:
-        bench = Bench(Path(folder))
+        bench = Bench(Path(folder), args.model)
         try:
             for stem in args.ladder or [*LADDERS, "sre"]:
                 evaluate(bench, stem, which)
