@@ -95,3 +95,14 @@ def test_an_admin_edits_a_criterion_s_examples_on_its_page(app_client) -> None:
         "Shipped it",
     )
     assert "<li>Shipped it</li>" in shown.text
+
+
+def test_the_diff_page_names_criteria_whose_examples_changed(app_client, uow_factory) -> None:
+    from tests.unit.test_ladder_examples import LADDER
+
+    frameworks.import_framework(uow_factory(), LADDER.encode(), "o.yaml", "ops", actor=OPERATOR)
+    changed = LADDER.replace("Debugged a stale resolver cache during an incident", "Ran CoreDNS")
+    frameworks.import_framework(uow_factory(), changed.encode(), "o.yaml", "ops", actor=OPERATOR)
+    sign_in(app_client)
+    page = app_client.get("/ladders/ops/diff", params={"from": 1})
+    assert "NET.1.1</span> examples changed: 2 → 2" in page.text
