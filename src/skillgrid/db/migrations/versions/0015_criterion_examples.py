@@ -1,7 +1,8 @@
 """criterion examples: lines of typical work that evidence a criterion (#15)
 
 Stored with the criterion in its version (a JSON list of strings, NULL when it has none), so
-they are versioned with the criterion's identity like its text.
+they are versioned with the criterion's identity like its text. An index on evidence links by
+criterion serves the learning loop, which reads the newest evidence of each criterion.
 
 Revision ID: 0015
 Revises: 0013
@@ -21,8 +22,12 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("criteria", sa.Column("examples", sa.Text(), nullable=True))
+    op.create_index(
+        "ix_evidence_links_criterion", "evidence_links", ["criterion_uid", "evidence_id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_evidence_links_criterion", table_name="evidence_links")
     with op.batch_alter_table("criteria") as batch:
         batch.drop_column("examples")
