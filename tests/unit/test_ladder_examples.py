@@ -123,3 +123,11 @@ def test_an_admin_edits_a_criterion_s_examples_as_a_new_version() -> None:
         uow, "ops", "SEC.1.1", ["Moved keys to Vault", "Added gitleaks to CI"], actor=admin
     )
     assert same.version == 2  # nothing changed, no version
+
+
+def test_the_html_page_of_a_ladder_lists_each_criterion_s_examples() -> None:
+    from skillgrid.exporters import ExportFormat, export_framework
+
+    framework = read_ladder(LADDER.encode(), "ops.yaml").framework
+    page = export_framework(framework, ExportFormat("html")).decode()
+    assert "<li>Example: Moved our zones from BIND to Route 53</li>" in page
