@@ -95,8 +95,8 @@ def calibrate(name: str, scores: np.ndarray, labels: list[set[str]]) -> None:
 
 def cross_validate(framework: object, texts: list[str], labels: list[set[str]]) -> None:
     matcher = Matcher(framework, "hybrid", None)  # type: ignore[arg-type]
-    assert matcher._semantic is not None and matcher._lexical is not None
-    semantic, lexical = matcher._semantic.scores(texts), matcher._lexical.scores(texts)
+    assert matcher._semantic is not None and matcher._bm25 is not None
+    semantic, lexical = matcher._semantic.scores(texts, None), matcher._bm25.scores(texts)
     ids = matcher.criteria
     shares = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0)
     none = np.array([not w for w in labels])

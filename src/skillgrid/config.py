@@ -59,6 +59,17 @@ class Settings(BaseSettings):
         description="How evidence suggestions are scored: auto (hybrid when the embeddings "
         "extra is installed, else lexical), lexical, embedding or hybrid.",
     )
+    suggestion_model: Path | None = Field(
+        default=None,
+        description="A directory holding model.onnx and tokenizer.json (any "
+        "sentence-transformers style ONNX export) for evidence suggestions; unset: the "
+        "packaged all-MiniLM-L6-v2.",
+    )
+    suggestion_learning: bool = Field(
+        default=True,
+        description="Whether evidence linked to a criterion (accepted suggestions among it) "
+        "helps rank that criterion in later suggestions, for ranking only; false turns it off.",
+    )
     trusted_proxies: Annotated[list[Network], NoDecode] = Field(
         default_factory=list,
         description="Addresses or networks of reverse proxies whose X-Forwarded-For and "

@@ -170,3 +170,15 @@ def test_unreachable_database_server_is_a_clear_error() -> None:
     result = runner.invoke(app, ["framework", "list"], env={"SKILLGRID_DATABASE_URL": url})
     assert result.exit_code == 1
     assert "check SKILLGRID_DATABASE_URL" in result.stderr
+
+
+def test_diff_names_criteria_whose_examples_changed(cli, tmp_path: Path) -> None:
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.write_text('Level,Ops\n1,"- Runs it.\n  - Example: Ran the cluster for a year"\n')
+    new.write_text('Level,Ops\n1,"- Runs it.\n  - Example: Kept the cluster up at 99.95%"\n')
+    result = cli("framework", "diff", str(old), str(new), "--exit-code")
+    assert result.exit_code == 1
+    assert "~ OPS.1.1 examples" in result.stdout
+    assert "+ Kept the cluster up at 99.95%" in result.stdout
+    as_json = json.loads(cli("framework", "diff", str(old), str(new), "--json").stdout)
+    assert as_json["examples"][0]["new"] == ["Kept the cluster up at 99.95%"]

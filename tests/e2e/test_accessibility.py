@@ -34,6 +34,7 @@ PAGES = [
     (MANAGER, f"{TEAM}?view=movement"),
     (ADMIN, "/admin"),
     (ADMIN, "/admin/audit"),
+    (ADMIN, "/ladders/sre/criteria/SEC.3.8"),  # with the examples form
     (ADMIN, "/insight?view=coverage"),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Self, TextIO
@@ -228,6 +229,14 @@ class FakeEvidenceRepository:
         stored = replace(evidence, id=len(self.items) + 1)
         self.items.append(stored)
         return stored
+
+    def statements_for(self, uids: Collection[str], each: int) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for item in reversed(self.items):
+            for uid in item.criteria & set(uids):
+                if len(found.setdefault(uid, [])) < each:
+                    found[uid].append(item.text or item.title)
+        return found
 
     def set_links(self, evidence_id: int, criteria: frozenset[str]) -> None:
         self.items = [

@@ -71,3 +71,30 @@ def test_cached_criterion_vectors_are_reused(network_off, tmp_path) -> None:
     assert cached.stat().st_mtime_ns == stamp
     text = ["Wrote the postmortem for the payment outage"]
     assert (first.scores(text) == second.scores(text)).all()
+
+
+def test_the_default_model_reads_the_tokenizer_shipped_inside_skillgrid() -> None:
+    import skillgrid
+
+    model, tokenizer = encoder.model_files()
+    assert tokenizer.is_relative_to(Path(skillgrid.__file__).parent / "data")
+    assert model.name == "model.onnx"
+
+
+def test_a_model_directory_replaces_the_packaged_model(network_off, tmp_path) -> None:
+    import shutil
+
+    model, tokenizer = encoder.model_files()
+    shutil.copyfile(model, tmp_path / "model.onnx")
+    shutil.copyfile(tokenizer, tmp_path / "tokenizer.json")
+    chosen = encoder.Encoder(tmp_path)
+    assert chosen.model_id != encoder.Encoder().model_id  # its own criterion-vector cache
+    texts = ["Set up BGP peering", "Baked cakes"]
+    assert abs(chosen.encode(texts) - encoder.Encoder().encode(texts)).max() < 1e-5
+
+
+def test_a_model_directory_without_its_files_is_refused_with_what_to_do(tmp_path) -> None:
+    import pytest
+
+    with pytest.raises(encoder.EmbeddingsUnavailable, match=r"model\.onnx is missing: give"):
+        encoder.Encoder(tmp_path).encode(["x"])

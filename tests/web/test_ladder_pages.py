@@ -72,3 +72,37 @@ def test_api_lists_and_returns_ladders(app_client) -> None:
     assert len(document["criteria"]) == 90
     assert app_client.get("/api/v1/frameworks/nope").status_code == 404
     assert app_client.get("/api/v1/frameworks/sre", params={"version": 0}).status_code == 422
+
+
+def test_an_admin_edits_a_criterion_s_examples_on_its_page(app_client) -> None:
+    from tests.web.conftest import as_
+
+    engineer_page = as_(app_client, "ana@x.org").get("/ladders/sre/criteria/PO.1.1")
+    assert "Turned the PRD into an RFC" not in engineer_page.text  # built-in ones stay private
+    assert "Save examples" not in engineer_page.text
+    admin = as_(app_client, "root@x.org")
+    page = admin.get("/ladders/sre/criteria/PO.1.1")
+    assert "Save examples" in page.text
+    csrf = page.context["user"].session.csrf_token
+    saved = admin.post(
+        "/admin/ladders/sre/criteria/PO.1.1/examples",
+        data={"examples": "Wrote the RFC for the quota service\n\nShipped it", "csrf_token": csrf},
+    )
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?version=2")
+    shown = as_(app_client, "ana@x.org").get("/ladders/sre/criteria/PO.1.1")
+    assert shown.context["criterion"].examples == (
+        "Wrote the RFC for the quota service",
+        "Shipped it",
+    )
+    assert "<li>Shipped it</li>" in shown.text
+
+
+def test_the_diff_page_names_criteria_whose_examples_changed(app_client, uow_factory) -> None:
+    from tests.unit.test_ladder_examples import LADDER
+
+    frameworks.import_framework(uow_factory(), LADDER.encode(), "o.yaml", "ops", actor=OPERATOR)
+    changed = LADDER.replace("Debugged a stale resolver cache during an incident", "Ran CoreDNS")
+    frameworks.import_framework(uow_factory(), changed.encode(), "o.yaml", "ops", actor=OPERATOR)
+    sign_in(app_client)
+    page = app_client.get("/ladders/ops/diff", params={"from": 1})
+    assert "NET.1.1</span> examples changed: 2 → 2" in page.text

@@ -169,6 +169,9 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
             "repeat_password": PASSWORD,
         },
         "POST /admin/cycles": {"name": "2027-H1", "ladder": "sre"},
+        "POST /admin/ladders/{ladder}/criteria/{criterion}/examples": {
+            "examples": "Wrote the design doc"
+        },
         "POST /admin/cycles/{cycle}/state": {"open": "true"},
         "POST /admin/accounts": {"email": "new@x.org", "password": PASSWORD},
     }

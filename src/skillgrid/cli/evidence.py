@@ -159,6 +159,8 @@ def evidence_suggest(
             top=top,
             backend=backend or config.suggestion_backend,
             cache_dir=config.cache_dir,
+            model=config.suggestion_model,
+            learn=config.suggestion_learning,
         )
     )
     _print_suggestions(found, as_json)
@@ -198,6 +200,8 @@ def evidence_from_git(
             top=top,
             backend=backend or config.suggestion_backend,
             cache_dir=config.cache_dir,
+            model=config.suggestion_model,
+            learn=config.suggestion_learning,
         )
     )
     _print_suggestions(found, as_json)

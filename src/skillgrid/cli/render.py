@@ -10,6 +10,8 @@ from rich.table import Table
 from skillgrid.cli.common import out
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from skillgrid.domain.diff import FrameworkDiff
     from skillgrid.domain.framework import Framework, VersionInfo
     from skillgrid.domain.leveling import LevelResult
@@ -187,8 +189,20 @@ def print_diff(diff: FrameworkDiff) -> None:
                 console.print(
                     f"    [red]- {escape(old.text)}[/red]\n    [green]+ {escape(new.text)}[/green]"
                 )
+    _print_examples_changed(console, diff)
     counts = ", ".join(f"{n} {kind.replace('_', '+')}" for kind, n in diff.counts().items() if n)
     console.print(f"Criteria: {counts or 'no change'}.")
+
+
+def _print_examples_changed(console: Console, diff: FrameworkDiff) -> None:
+    """Per criterion whose examples changed: the lines gone and the lines new."""
+    for change in diff.examples_changed:
+        if change.old and change.new:
+            console.print(f"[yellow]~ {change.new.id} examples[/yellow]")
+            for line in sorted(set(change.old.examples) - set(change.new.examples)):
+                console.print(f"    [red]- {escape(line)}[/red]")
+            for line in sorted(set(change.new.examples) - set(change.old.examples)):
+                console.print(f"    [green]+ {escape(line)}[/green]")
 
 
 def print_level_result(framework: Framework, result: LevelResult) -> None:

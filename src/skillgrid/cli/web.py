@@ -62,7 +62,7 @@ def _prepare_suggestions(uow: UnitOfWork, config: Settings) -> None:
     from skillgrid.services.suggestions import prepare
 
     try:
-        prepare(uow, config.suggestion_backend, config.cache_dir)
+        prepare(uow, config.suggestion_backend, config.cache_dir, config.suggestion_model)
     except Exception as error:  # suggestions are optional; serving is not
         err().print(f"Evidence suggestions not prepared ({error}); they will be on first use.")
 

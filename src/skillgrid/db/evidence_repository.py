@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
+from collections.abc import Collection
+
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from skillgrid.db.tables import EvidenceLinkRow, EvidenceRow, PersonRow
@@ -68,6 +70,30 @@ class SqlEvidenceRepository:
             evidence.criteria,
             row.id,
         )
+
+    def statements_for(self, uids: Collection[str], each: int) -> dict[str, list[str]]:
+        """Per criterion identity, the words of at most ``each`` evidence items linked to it
+        (newest first), anyone's: what the organisation taught the suggestions."""
+        newest = (
+            func.row_number()
+            .over(partition_by=EvidenceLinkRow.criterion_uid, order_by=EvidenceRow.id.desc())
+            .label("n")
+        )
+        linked = (
+            select(
+                EvidenceLinkRow.criterion_uid,
+                func.coalesce(EvidenceRow.text, EvidenceRow.title).label("words"),
+                newest,
+            )
+            .join(EvidenceRow, EvidenceRow.id == EvidenceLinkRow.evidence_id)
+            .where(EvidenceLinkRow.criterion_uid.in_(list(uids)))
+            .subquery()
+        )
+        found: dict[str, list[str]] = {}
+        query = select(linked.c.criterion_uid, linked.c.words).where(linked.c.n <= each)
+        for uid, words in self.session.execute(query.order_by(linked.c.criterion_uid, linked.c.n)):
+            found.setdefault(uid, []).append(words)
+        return found
 
     def set_links(self, evidence_id: int, criteria: frozenset[str]) -> None:
         self.session.execute(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -159,8 +161,7 @@ class SqlFrameworkRepository:
         self.session.add(version_row)
         self.session.flush()
         criteria = tuple(
-            c if c.uid else Criterion(c.track, c.level, c.position, c.text, str(uuid.uuid4()))
-            for c in framework.criteria
+            c if c.uid else replace(c, uid=str(uuid.uuid4())) for c in framework.criteria
         )
         new_uids: list[dict[str, object]] = [
             {"uid": c.uid, "framework_id": framework_row.id}
@@ -220,6 +221,7 @@ class SqlFrameworkRepository:
                         "position": c.position,
                         "text": c.text,
                         "change": changes.get(i, "added"),
+                        "examples": json.dumps(list(c.examples)) if c.examples else None,
                     }
                     for i, c in enumerate(criteria)
                 ],
@@ -262,6 +264,7 @@ class SqlFrameworkRepository:
                 CriterionRow.position,
                 CriterionRow.text,
                 CriterionRow.uid,
+                CriterionRow.examples,
             ).where(CriterionRow.version_id == row.id)
         ).all()
         return Framework(
@@ -270,7 +273,7 @@ class SqlFrameworkRepository:
             tuple(Level(lv.number, lv.title) for lv in levels),
             tuple(Track(t.key, t.name, t.description) for t in tracks),
             tuple(
-                Criterion(*values)
+                Criterion(*values[:5], tuple(json.loads(values[5])) if values[5] else ())
                 for values in sorted(criteria, key=lambda c: (order[c[0]], c[1], c[2]))
             ),
             row.version,

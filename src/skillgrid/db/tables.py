@@ -118,6 +118,7 @@ class CriterionRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     change: Mapped[str] = mapped_column(String(16))
+    examples: Mapped[str | None] = mapped_column(Text)  # a JSON list of strings
 
 
 class TeamRow(Base):
@@ -221,6 +222,8 @@ class EvidenceLinkRow(Base):
     """Evidence ↔ criterion identity (many to many)."""
 
     __tablename__ = "evidence_links"
+    # the learning loop reads the newest items linked to each criterion of a ladder (#15)
+    __table_args__ = (Index("ix_evidence_links_criterion", "criterion_uid", "evidence_id"),)
 
     evidence_id: Mapped[int] = mapped_column(
         ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True

@@ -22,6 +22,8 @@ class FrameworkDiff:
     tracks_removed: tuple[Track, ...]
     tracks_renamed: tuple[tuple[Track, Track], ...]
     criteria: tuple[CriterionChange, ...]
+    # criteria that continue (same identity or text) with other examples, whatever else changed
+    examples_changed: tuple[CriterionChange, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -34,6 +36,7 @@ class FrameworkDiff:
             or self.tracks_removed
             or self.tracks_renamed
             or self.criteria
+            or self.examples_changed
         )
 
     def of_kind(self, *kinds: Change) -> list[CriterionChange]:
@@ -68,6 +71,15 @@ class FrameworkDiff:
                 "renamed": [{"old": track(a), "new": track(b)} for a, b in self.tracks_renamed],
             },
             "criteria": [_change_dict(change) for change in self.criteria],
+            "examples": [
+                {
+                    "id": change.new.id,
+                    "old": list(change.old.examples),
+                    "new": list(change.new.examples),
+                }
+                for change in self.examples_changed
+                if change.old is not None and change.new is not None
+            ],
         }
 
 
@@ -95,6 +107,7 @@ def diff_frameworks(
     track_map = match_tracks(old, new)
     old_tracks = {track.key: track for track in old.tracks}
     continued = set(track_map.values())
+    changes = match_criteria(old, new)
     return FrameworkDiff(
         old_label=old_label,
         new_label=new_label,
@@ -114,7 +127,12 @@ def diff_frameworks(
             if t.key in track_map
             and (old_tracks[track_map[t.key]].name, track_map[t.key]) != (t.name, t.key)
         ),
-        criteria=tuple(
-            change for change in match_criteria(old, new) if change.kind != Change.UNCHANGED
+        criteria=tuple(change for change in changes if change.kind != Change.UNCHANGED),
+        examples_changed=tuple(
+            change
+            for change in changes
+            if change.old is not None
+            and change.new is not None
+            and change.old.examples != change.new.examples
         ),
     )

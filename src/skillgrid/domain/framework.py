@@ -52,7 +52,8 @@ class Criterion:
     """One expectation in a cell; ``position`` counts from 1 inside the cell.
 
     ``uid`` is the stable identity that follows the criterion across versions (``None``
-    until the criterion is stored).
+    until the criterion is stored). ``examples`` are short lines of typical work that
+    evidences it, as people write them; evidence suggestions match against them.
     """
 
     track: str
@@ -60,6 +61,7 @@ class Criterion:
     position: int
     text: str
     uid: str | None = None
+    examples: tuple[str, ...] = ()
     id: str = field(init=False, compare=False, repr=False)  # <TRACK_KEY>.<level>.<n>
 
     def __init__(
@@ -69,6 +71,7 @@ class Criterion:
         position: int,
         text: str,
         uid: str | None = None,
+        examples: tuple[str, ...] = (),
         _set: Any = object.__setattr__,
     ) -> None:
         # Written out because an import builds thousands: the generated frozen __init__
@@ -78,6 +81,7 @@ class Criterion:
         _set(self, "position", position)
         _set(self, "text", text)
         _set(self, "uid", uid)
+        _set(self, "examples", examples)
         _set(self, "id", f"{track}.{level}.{position}")  # read on every page: made once
 
 
@@ -138,7 +142,10 @@ class Framework:
             "title": self.title,
             "levels": [[level.number, level.title] for level in self.levels],
             "tracks": [[t.key, t.name, t.description] for t in self.tracks],
-            "criteria": [[c.track, c.level, c.position, c.text] for c in self.criteria],
+            "criteria": [
+                [c.track, c.level, c.position, c.text, *([list(c.examples)] if c.examples else [])]
+                for c in self.criteria
+            ],
         }
 
     def content_hash(self) -> str:
@@ -159,11 +166,14 @@ def build_framework(
     levels: list[Level],
     tracks: list[Track],
     cells: dict[tuple[str, int], list[str]],
+    examples: dict[tuple[str, int, int], tuple[str, ...]] | None = None,
 ) -> Framework:
-    """Assemble a framework from cell texts, numbering criteria inside each cell."""
+    """Assemble a framework from cell texts, numbering criteria inside each cell;
+    ``examples`` are keyed by (track key, level, position)."""
     numbers = [level.number for level in levels]
+    examples = examples or {}
     criteria = [
-        Criterion(key, number, position, text)
+        Criterion(key, number, position, text, None, examples.get((key, number, position), ()))
         for key in [track.key for track in tracks]
         for number in numbers
         for position, text in enumerate(cells.get((key, number), ()), 1)

@@ -23,6 +23,8 @@ _BULLETS = r"(?:[-*•◦▪‣·–—●○■□▫►▸✓✔✅➤→]|\d{
 MARKER = re.compile(rf"[^\S\r\n]*{_BULLETS}[^\S\r\n]+")
 MARKED_LINE = re.compile(rf"^{_BULLETS}[^\S\r\n]+(.*)$", re.MULTILINE)  # unindented
 INLINE_BULLET = re.compile(r"\s+•\s+")
+# a sub-bullet "- Example: …" under a criterion's bullet is an example of that criterion
+EXAMPLE_LINE = re.compile(rf"{_BULLETS}[^\S\r\n]+example:[^\S\r\n]*(\S.*)", re.IGNORECASE)
 PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "na", "tbd", "tbc", "none", "…", "..."})
 WHITESPACE_RUN = re.compile(r"\s+")
 DOTTED_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}", re.UNICODE)
@@ -104,6 +106,22 @@ def split_items(cell: str) -> list[str]:
     if cell.lstrip().startswith("•") and len(items) == 1:  # "• one • two" on one line
         items = INLINE_BULLET.split(items[0])
     return [item for item in items if item]
+
+
+def take_examples(item: str) -> tuple[str, tuple[str, ...]]:
+    """A list item's own text, and the examples written under it as sub-bullets starting
+    "Example:" (which :func:`split_items` kept as continuation lines)."""
+    if ":" not in item or "\n" not in item:
+        return item, ()
+    kept: list[str] = []
+    examples: list[str] = []
+    for line in item.split("\n"):
+        found = EXAMPLE_LINE.fullmatch(line.strip()) if kept else None
+        if found:
+            examples.append(found.group(1).strip())
+        else:
+            kept.append(line)
+    return "\n".join(kept), tuple(examples)
 
 
 def _line_items(lines: list[str]) -> list[str]:

@@ -25,7 +25,14 @@ def framework_document(framework: Framework) -> dict[str, Any]:
             for t in framework.tracks
         ],
         "criteria": [
-            {"id": c.id, "track": c.track, "level": c.level, "text": c.text, "uid": c.uid}
+            {
+                "id": c.id,
+                "track": c.track,
+                "level": c.level,
+                "text": c.text,
+                "uid": c.uid,
+                **({"examples": list(c.examples)} if c.examples else {}),
+            }
             for c in framework.criteria
         ],
     }

@@ -2,7 +2,8 @@
 
 A title line, a blank line, then a header (``Level`` and the track names) and one row per
 level. Every criterion is a ``- `` bullet, so the file reads back in list mode exactly;
-a criterion's own line breaks become indented continuation lines. Track keys are written
+a criterion's own line breaks become indented continuation lines, its examples indented
+``- Example: …`` sub-bullets. Track keys are written
 as ``Name [key: KEY]`` only when they differ from the keys derived from the names.
 """
 
@@ -24,9 +25,13 @@ def track_labels(framework: Framework) -> list[str]:
 
 
 def cell_items(framework: Framework, track: str, level: int) -> list[str]:
-    """Each criterion of a cell as a bullet item (continuation lines indented)."""
+    """Each criterion of a cell as a bullet item (continuation lines indented), its examples
+    as indented ``- Example: …`` sub-bullets."""
     return [
-        "- " + "\n  ".join(criterion.text.splitlines())
+        "\n  ".join(
+            ["- " + "\n  ".join(criterion.text.splitlines())]
+            + [f"- Example: {example}" for example in criterion.examples]
+        )
         for criterion in framework.cell(track, level)
     ]
 

@@ -19,6 +19,7 @@ from skillgrid.domain.splitting import (
     has_separators,
     split_cell,
     split_sentences,
+    take_examples,
 )
 from skillgrid.importers.labels import (
     is_number_label,
@@ -139,8 +140,15 @@ def build_from_grid(
         for level, at in zip(levels, level_index, strict=True)
     }
     mode = choose_mode(texts.values(), options.split)
-    cells = {cell: split_cell(text, mode) for cell, text in texts.items() if text}
-    framework = build_framework("", title, levels, tracks, cells)
+    cells: dict[tuple[str, int], list[str]] = {}
+    examples: dict[tuple[str, int, int], tuple[str, ...]] = {}
+    for (key, number), text in texts.items():
+        for position, item in enumerate(split_cell(text, mode) if text else [], 1):
+            criterion, lines = take_examples(item)
+            cells.setdefault((key, number), []).append(criterion)
+            if lines:
+                examples[(key, number, position)] = lines
+    framework = build_framework("", title, levels, tracks, cells, examples)
     warnings = _warnings(texts, mode, options, level_labels, track_labels, orientation)
     warnings += _trailing_notes(body)
     return ImportResult(framework, file_format, mode, orientation, warnings)

@@ -193,6 +193,7 @@ def _framework(document: dict[str, Any], source: str, options: ImportOptions) ->
     key_of = {name: key for key, name in zip(keys, names, strict=True)}
     key_of.update({raw.get("key") or key: key for key, raw in zip(keys, raw_tracks, strict=True)})
     cells: dict[tuple[str, int], list[str]] = {}
+    examples: dict[tuple[str, int, int], tuple[str, ...]] = {}
     for i, item in enumerate(document["criteria"]):
         key = key_of.get(item["track"])
         text = item["text"].strip()
@@ -215,10 +216,15 @@ def _framework(document: dict[str, Any], source: str, options: ImportOptions) ->
                 f"give 1 to {MAX_CELL_CHARS:,} characters",
             )
         else:
-            cells.setdefault((key, item["level"]), []).append(text)
+            cell = cells.setdefault((key, item["level"]), [])
+            cell.append(text)
+            if item.get("examples"):
+                lines = tuple(" ".join(line.split()) for line in item["examples"])
+                examples[(key, item["level"], len(cell))] = lines
     if problems:
         raise LadderError(problems)
-    return build_framework(document.get("name") or "", document.get("title"), levels, tracks, cells)
+    name, title = document.get("name") or "", document.get("title")
+    return build_framework(name, title, levels, tracks, cells, examples)
 
 
 def _duplicates(values: list[Any], where: str, field: str, problem: Any) -> None:

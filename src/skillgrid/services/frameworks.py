@@ -8,6 +8,7 @@ use them (``skillgrid report person`` must start fast).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -123,6 +124,63 @@ def _carry_identities(previous: Framework, new: Framework) -> tuple[Framework, d
             criteria[index] = replace(change.new, uid=change.old.uid)
         changes[index] = change.kind.value
     return replace(new, criteria=tuple(criteria)), changes
+
+
+MAX_EXAMPLES = 100  # per criterion, as the ladder schema allows
+MAX_EXAMPLE_CHARS = 1000
+
+
+def set_examples(
+    uow: UnitOfWork, name: str, criterion_id: str, examples: Sequence[str], *, actor: Actor
+) -> Framework:
+    """Store the next version of ``name`` in which criterion ``criterion_id`` of the newest
+    version has ``examples`` (blank lines dropped, spaces collapsed); identities carry over.
+    Nothing is stored when they are the same."""
+    require_admin(actor, "edit criterion examples")
+    from skillgrid.domain.errors import InputError, Problem
+    from skillgrid.services.audit import record
+
+    lines = tuple(" ".join(line.split()) for line in examples if line.strip())
+    problems = [
+        Problem(
+            f"example {n} has {len(line):,} characters",
+            f"keep each to {MAX_EXAMPLE_CHARS:,} characters",
+        )
+        for n, line in enumerate(lines, 1)
+        if len(line) > MAX_EXAMPLE_CHARS
+    ]
+    if len(lines) > MAX_EXAMPLES:
+        problems.append(Problem(f"{len(lines)} examples", f"give at most {MAX_EXAMPLES}"))
+    if problems:
+        raise InputError(problems)
+    with uow.write():
+        latest = get_framework_in(uow, name, None)
+        try:
+            old = latest.criterion(criterion_id).examples
+        except KeyError:
+            raise NotFound(f"{name} v{latest.version} has no criterion {criterion_id}") from None
+        if old == lines:
+            return latest
+        edited = replace(
+            latest,
+            version=None,
+            criteria=tuple(
+                replace(c, examples=lines) if c.id == criterion_id else c for c in latest.criteria
+            ),
+        )
+        framework, changes = _carry_identities(latest, edited)
+        stored = uow.frameworks.add(framework, changes, "web", "examples")
+        record(
+            uow,
+            actor,
+            "edit examples",
+            "framework",
+            name,
+            before={"version": latest.version, "criterion": criterion_id, "examples": list(old)},
+            after={"version": stored.version, "criterion": criterion_id, "examples": list(lines)},
+        )
+        uow.commit()
+    return stored
 
 
 def install_builtin(uow: UnitOfWork, name: str = "sre", *, actor: Actor) -> ImportOutcome:

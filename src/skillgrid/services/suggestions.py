@@ -1,9 +1,13 @@
 """Evidence suggestions: which criteria a piece of text demonstrates, and accepting them.
 
 ``suggest`` splits text into statements and ranks the criteria of one framework version for
-each (no database write). ``accept`` turns the statements a person accepted, with the criteria
-they chose, into evidence items of that person, all in one unit of work under the evidence
-permission rules (the owner or an admin). Accepted suggestions are evidence, never ratings.
+each (no database write). Unless ``learn`` is off, the evidence the organisation linked to
+each criterion (newest ``LEARNED_EACH``, anyone's) joins the criterion's examples for the
+ranking only: it is never shown, and it stops counting once the evidence is unlinked or
+deleted, because it is read with every suggestion. ``accept`` turns the statements a person
+accepted, with the criteria they chose, into evidence items of that person, all in one unit
+of work under the evidence permission rules (the owner or an admin). Accepted suggestions
+are evidence, never ratings.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ from skillgrid.domain.people import normal_email
 from skillgrid.domain.statements import Statement, split_statements
 from skillgrid.domain.suggestions import MAX_TOP, Suggested, rank
 from skillgrid.services.evidence import _may_write, add_evidence_in, uids_of
-from skillgrid.services.frameworks import get_framework, get_framework_in
+from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
 
 MAX_TEXT = 200_000  # characters of text to suggest for at once
 MAX_STATEMENTS = 500
 MAX_ACCEPTED = 500
+LEARNED_EACH = 20  # evidence items per criterion that teach the suggestions
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ def suggest(
     top: int = 3,
     backend: str = "auto",
     cache_dir: Path | None = None,
+    model: Path | None = None,
+    learn: bool = True,
 ) -> Suggestions:
     """Split ``text`` into statements and suggest up to ``top`` criteria for each."""
     if len(text) > MAX_TEXT:
@@ -70,6 +77,8 @@ def suggest(
         top=top,
         backend=backend,
         cache_dir=cache_dir,
+        model=model,
+        learn=learn,
     )
 
 
@@ -82,8 +91,11 @@ def suggest_statements(
     top: int = 3,
     backend: str = "auto",
     cache_dir: Path | None = None,
+    model: Path | None = None,
+    learn: bool = True,
 ) -> Suggestions:
-    """Suggest up to ``top`` criteria for each statement (e.g. one per commit)."""
+    """Suggest up to ``top`` criteria for each statement (e.g. one per commit); ``model`` is
+    a directory with model.onnx and tokenizer.json (None: the packaged one)."""
     from skillgrid.suggest.matcher import BACKENDS, matcher_for
 
     problems = []
@@ -101,14 +113,28 @@ def suggest_statements(
         problems.append(Problem(f"backend {backend!r}", f"use one of {', '.join(BACKENDS)}"))
     if problems:
         raise InputError(problems)
-    ladder = get_framework(uow, framework, version)
-    matcher = matcher_for(ladder, backend, cache_dir)
-    scores = matcher.scores([s.text for s in statements])
+    with uow:
+        ladder = get_framework_in(uow, framework, version)
+        learned = _learned(uow, ladder) if learn else {}
+    matcher = matcher_for(ladder, backend, cache_dir, model)
+    scores = matcher.scores([s.text for s in statements], learned)
     items = rank(statements, scores.tolist(), matcher.criteria, top, matcher.threshold)
     return Suggestions(ladder, matcher.backend, matcher.threshold, items)
 
 
-def prepare(uow: UnitOfWork, backend: str = "auto", cache_dir: Path | None = None) -> int:
+def _learned(uow: UnitOfWork, ladder: Framework) -> dict[str, list[str]]:
+    """Criterion id → the words of the evidence linked to it (its identity), newest first."""
+    ids = {c.uid: c.id for c in ladder.criteria if c.uid}
+    found = uow.evidence.statements_for(ids, LEARNED_EACH)
+    return {ids[uid]: words for uid, words in found.items()}
+
+
+def prepare(
+    uow: UnitOfWork,
+    backend: str = "auto",
+    cache_dir: Path | None = None,
+    model: Path | None = None,
+) -> int:
     """Compute (or read from the cache) the criterion vectors of every ladder's newest version,
     so the first suggestion after a start is quick; returns how many ladders."""
     from skillgrid.suggest.matcher import matcher_for
@@ -119,7 +145,7 @@ def prepare(uow: UnitOfWork, backend: str = "auto", cache_dir: Path | None = Non
             for info in uow.frameworks.latest_versions()
         ]
     for ladder in ladders:
-        matcher_for(ladder, backend, cache_dir)
+        matcher_for(ladder, backend, cache_dir, model)
     return len(ladders)
 
 

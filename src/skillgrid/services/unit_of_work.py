@@ -4,7 +4,7 @@ import, backup, restore, and the health checks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Self
 
@@ -81,6 +81,7 @@ class EvidenceRepository(Protocol):
     def for_person(self, email: str) -> list[Evidence]: ...
     def add(self, evidence: Evidence) -> Evidence: ...
     def set_links(self, evidence_id: int, criteria: frozenset[str]) -> None: ...
+    def statements_for(self, uids: Collection[str], each: int) -> dict[str, list[str]]: ...
 
 
 Slice = Sequence[str | None] | None  # team names (None in it: people on no team); None: all

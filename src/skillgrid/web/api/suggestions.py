@@ -67,7 +67,7 @@ def suggestions_json(found: Suggestions) -> dict[str, Any]:
 
 
 def run_suggest(request: Request, uow: Any, framework: str, text: str, **options: Any) -> Any:
-    """``suggest`` with the app's settings (backend, cache folder)."""
+    """``suggest`` with the app's settings (backend, cache folder, model, learning)."""
     from skillgrid.services.suggestions import suggest
 
     settings = request.app.state.settings
@@ -77,6 +77,8 @@ def run_suggest(request: Request, uow: Any, framework: str, text: str, **options
         text,
         backend=settings.suggestion_backend,
         cache_dir=settings.cache_dir,
+        model=settings.suggestion_model,
+        learn=settings.suggestion_learning,
         **options,
     )
 

@@ -176,6 +176,26 @@ def ladder_store(
         return RedirectResponse(f"/ladders/{name}", status_code=303)
 
 
+@router.post("/admin/ladders/{name}/criteria/{criterion_id}/examples")
+def criterion_examples(
+    request: Request,
+    user: CurrentUser,
+    name: str,
+    criterion_id: str,
+    examples: Annotated[str, Form(max_length=200_000)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """Store the criterion's examples (one a line) as the ladder's next version."""
+    from skillgrid.services.frameworks import set_examples
+
+    with user:
+        check_csrf(request, user, csrf_token)
+        stored = set_examples(user.uow, name, criterion_id, examples.splitlines(), actor=user.actor)
+        return RedirectResponse(
+            f"/ladders/{name}/criteria/{criterion_id}?version={stored.version}", status_code=303
+        )
+
+
 @router.post("/admin/cycles")
 def cycle_open(
     request: Request,
