@@ -156,3 +156,36 @@ def test_only_the_owner_or_an_admin_accepts_onto_evidence(app_client, uow_factor
     app_client.cookies.clear()
     sign_in(app_client, "root@x.org")  # an admin may
     assert app_client.post("/api/v1/people/ana@x.org/evidence/accept", json=item).status_code == 201
+
+
+def test_a_refused_accept_gives_back_the_review_with_every_choice_as_made(ana, uow_factory) -> None:
+    token = csrf(ana.get("/evidence/suggest").text)
+    review = ana.post("/evidence/suggest", data={"csrf_token": token, "text": BRAG})
+    statements = review.context["result"]["statements"]
+    form = {
+        "csrf_token": token,
+        "framework": "sre",
+        "version": "1",
+        "review": re.search(r"name=\"review\" value='([^']*)'", review.text).group(1),  # type: ignore[union-attr]
+        "statement-0": statements[0]["statement"],
+        "choice-0": "NET.3.5",
+        "statement-1": statements[1]["statement"],
+        "choice-1": "other",  # "change to" with no criterion chosen: not silently skipped
+        "other-1": "",
+        "statement-2": statements[2]["statement"],
+        "choice-2": "other",
+        "other-2": "SEC.1.3",
+    }
+    refused = ana.post("/evidence/accept", data=form)
+    assert refused.status_code == 422 and "statement 2 has no criterion" in refused.context["error"]
+    assert refused.context["result"]["statements"] == statements  # the review, not the text box
+    assert refused.context["chosen"] == {
+        "0": {"choice": "NET.3.5", "other": ""},
+        "1": {"choice": "other", "other": ""},
+        "2": {"choice": "other", "other": "SEC.1.3"},
+    }
+    page = refused.text
+    assert re.search(r'name="choice-0" value="NET.3.5"\s+checked', page)
+    assert re.search(r'name="choice-2" value="other"\s+checked', page)
+    assert re.search(r'<option value="SEC.1.3"\s+selected', page)
+    assert evidence_of(uow_factory) == []

@@ -4,6 +4,7 @@ evidence. Suggestions are evidence to accept, never ratings."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -38,6 +39,7 @@ def _render(request: Request, user: Any, uow: Any, **context: Any) -> Response:
             "result": None,
             "created": None,
             "error": None,
+            "chosen": None,
             **context,
         },
     )
@@ -109,27 +111,51 @@ def accept_page(request: Request, user: CurrentUser, form: FormFields) -> Respon
         framework = _field(form, "framework") or "sre"
         raw_version = _field(form, "version")
         version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else None
-        accepted, statements = [], []
+        accepted, statements, chosen = [], [], {}
         for index in range(MAX_FORM_STATEMENTS):
             statement = _field(form, f"statement-{index}")
             if not statement:
                 break
             statements.append(statement)
-            choice = _field(form, f"choice-{index}")
-            if choice == "other":
-                choice = _field(form, f"other-{index}")
-            if choice and choice != "skip":
-                accepted.append(Accepted(statement, (choice,)))
+            choice, other = _field(form, f"choice-{index}"), _field(form, f"other-{index}")
+            chosen[str(index)] = {"choice": choice, "other": other}
+            criterion = other if choice == "other" else choice
+            if choice == "other" or (choice and choice != "skip"):  # "change to" names one
+                accepted.append(Accepted(statement, (criterion,) if criterion else ()))
         try:
             stored = accept(user.uow, user.actor, user.email, framework, accepted, version)
-        except (InputError, NotFound) as error:  # the statements come back, to suggest again
+        except (InputError, NotFound) as error:  # the review comes back as it was answered
             text = "\n".join(f"- {statement}" for statement in statements)
+            again = _review_again(user.uow, form, framework, version, len(statements))
             response = _render(
-                request, user, user.uow, framework=framework, text=text, error=str(error)
+                request,
+                user,
+                user.uow,
+                framework=framework,
+                text=text,
+                error=str(error),
+                **({"chosen": chosen, **again} if again else {}),
             )
             response.status_code = 404 if isinstance(error, NotFound) else 422
             return response
         return _render(request, user, user.uow, framework=framework, text="", created=stored)
+
+
+def _review_again(
+    uow: Any, form: Any, framework: str, version: int | None, statements: int
+) -> dict[str, Any] | None:
+    """The review the form was made from (it carries it), to show again with the choices
+    made; None when it cannot be (the ladder gone, or a form not made by the page)."""
+    from skillgrid.services.frameworks import get_framework
+
+    try:
+        review = json.loads(form.get("review") or "")
+        ladder = get_framework(uow, framework, version)
+    except (ValueError, SkillGridError):
+        return None
+    if not isinstance(review, dict) or len(review.get("statements") or ()) != statements:
+        return None
+    return {"result": review, "criteria": [(c.id, c.text) for c in ladder.criteria]}
 
 
 def _field(form: Any, name: str) -> str:
