@@ -76,9 +76,7 @@ def add_person(uow: UnitOfWork, person: Person, *, actor: Actor) -> Person:
     with uow.write():
         if uow.people.get(person.email) is not None:
             raise Conflict(f"{person.email} is already on file; use `skillgrid person update`")
-        _check_references(uow, [person])
-        uow.people.save([person])
-        _record_people(uow, actor, [person], {})
+        store_person(uow, actor, person, None)
         uow.commit()
     return person
 
@@ -110,17 +108,48 @@ def update_person(
         )
         if manager is not None:
             updated = replace(updated, manager=check_email(manager) if manager else None)
-        updated = _checked(updated)
-        _check_references(uow, [updated])
-        uow.people.save([updated])
-        if updated.team != current.team:
-            uow.summaries.follow_teams([email])  # team reports count people where they are now
-        _record_people(uow, actor, [updated], {email: current})
-        if current.active and not updated.active:  # signed out everywhere, tokens stopped
-            uow.accounts.end_sessions_of(email)
-            uow.accounts.revoke_tokens_of(email)
+        updated = store_person(uow, actor, updated, current)
         uow.commit()
     return updated
+
+
+def store_person(uow: UnitOfWork, actor: Actor, person: Person, stored: Person | None) -> Person:
+    """Store one person added (``stored`` None) or changed from ``stored``, inside the
+    caller's open unit of work (the caller has asked the permissions and commits): checked,
+    recorded in the audit trail; a person deactivated is signed out everywhere and their
+    API tokens stop."""
+    person = _checked(person)
+    _check_references(uow, [person])
+    uow.people.save([person])
+    if stored is not None and person.team != stored.team:
+        uow.summaries.follow_teams([person.email])  # team reports count people where they are
+    _record_people(uow, actor, [person], {} if stored is None else {person.email: stored})
+    if stored is not None and stored.active and not person.active:
+        uow.accounts.end_sessions_of(person.email)
+        uow.accounts.revoke_tokens_of(person.email)
+    return person
+
+
+def ensure_team(uow: UnitOfWork, actor: Actor, name: str, source: str) -> str:
+    """The team ``name``, added (at the top, recorded as coming from ``source``) when it is
+    not on file yet, inside the caller's open unit of work."""
+    name = _team_name(name)
+    if name not in {team.name for team in uow.people.teams()}:
+        uow.people.add_team(Team(name))
+        record(uow, actor, "add", "team", name, after={"parent": None, "source": source})
+    return name
+
+
+def rename_team(uow: UnitOfWork, actor: Actor, old: str, new: str) -> str:
+    """Rename team ``old`` to ``new`` inside the caller's open unit of work (its people,
+    targets and results follow: they hold the team, not its name)."""
+    new = _team_name(new)
+    if new != old:
+        if new in {team.name for team in uow.people.teams()}:
+            raise Conflict(f"team {new!r} already exists: choose another name")
+        uow.people.rename_team(old, new)
+        record(uow, actor, "rename", "team", new, before={"name": old}, after={"name": new})
+    return new
 
 
 def import_people(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) -> PeopleImport:
