@@ -19,8 +19,8 @@ TOKEN_PREFIX = "sg_scim_"
 
 # the attributes a filter may name, per resource type, as stored (see ScimRecord)
 FILTERABLE = {
-    USER: {"username": "name", "externalid": "external_id", "id": "id"},
-    GROUP: {"displayname": "name", "externalid": "external_id", "id": "id"},
+    USER: {"userName": "name", "externalId": "external_id", "id": "id"},
+    GROUP: {"displayName": "name", "externalId": "external_id", "id": "id"},
 }
 _FILTER = re.compile(r'\s*([A-Za-z.:0-9]+)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*', re.IGNORECASE)
 
@@ -76,10 +76,10 @@ def parse_filter(kind: str, text: str | None) -> Equals | None:
     if text is None or not text.strip():
         return None
     found = _FILTER.fullmatch(text)
-    names = FILTERABLE[kind]
+    names = {name.lower(): column for name, column in FILTERABLE[kind].items()}
     attribute = found.group(1).lower().rsplit(":", 1)[-1] if found else ""
     if found is None or attribute not in names:
-        served = " or ".join(f'{name} eq "…"' for name in names)
+        served = " or ".join(f'{name} eq "…"' for name in FILTERABLE[kind])
         raise ScimError(
             400,
             f"filter {text!r} is not served: {kind} lists filter only on {served}",
