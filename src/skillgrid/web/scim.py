@@ -206,7 +206,7 @@ def _resource_routes(resources: str, kind: str) -> None:
             )
             return answer(found)
 
-    def create(provider: ProviderDep, body: Payload) -> Response:
+    def create(provider: ProviderDep, body: Payload = None) -> Response:
         with provider:
             made = scim.create(provider.uow, provider.actor, kind, body, provider.base_url)
             return answer(made.data, 201, made.etag)
@@ -225,7 +225,7 @@ def _resource_routes(resources: str, kind: str) -> None:
             return answer(one.data, etag=one.etag)
 
     def replace(
-        provider: ProviderDep, resource_id: str, body: Payload, if_match: IfMatch = None
+        provider: ProviderDep, resource_id: str, body: Payload = None, if_match: IfMatch = None
     ) -> Response:
         with provider:
             changed = scim.replace_resource(
@@ -234,7 +234,7 @@ def _resource_routes(resources: str, kind: str) -> None:
             return answer(changed.data, etag=changed.etag)
 
     def patch(
-        provider: ProviderDep, resource_id: str, body: Payload, if_match: IfMatch = None
+        provider: ProviderDep, resource_id: str, body: Payload = None, if_match: IfMatch = None
     ) -> Response:
         with provider:
             changed = scim.patch(
