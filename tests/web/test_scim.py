@@ -286,3 +286,22 @@ def test_a_body_that_is_not_a_user_is_refused_with_what_is_wrong(scim: TestClien
     )
     assert broken.status_code == 400
     assert broken.json()["schemas"] == [ERROR]
+
+
+def test_a_person_deactivated_over_scim_leaves_their_managers_team_and_comes_back(
+    app_client: TestClient, scim: TestClient
+) -> None:
+    root = as_(app_client, "root@x.org")
+
+    def team() -> list[str]:
+        return [p["email"] for p in root.get("/api/v1/team").json()["people"]]
+
+    assert "ana@x.org" in team()
+    ana_id = scim.post("/scim/v2/Users", json=user("ana@x.org")).json()["id"]
+    off = patch({"op": "replace", "path": "active", "value": False})
+    assert scim.patch(f"/scim/v2/Users/{ana_id}", json=off).status_code == 200
+    assert "ana@x.org" not in team()
+    assert "bo@x.org" in team()
+    on = patch({"op": "replace", "path": "active", "value": True})
+    assert scim.patch(f"/scim/v2/Users/{ana_id}", json=on).status_code == 200
+    assert "ana@x.org" in team()

@@ -93,10 +93,12 @@ def refusal(error: SkillGridError) -> ScimError:
 
 
 async def caller(request: Request) -> Provider:
-    """The bearer token and where the SCIM routes are (no I/O)."""
+    """The bearer token and where the SCIM routes are: at ``SKILLGRID_BASE_URL`` when it
+    is set, never at a Host header's say otherwise (no I/O)."""
     header = request.headers.get("authorization", "")
     bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
-    base_url = str(request.base_url).rstrip("/") + PREFIX
+    base = request.app.state.settings.base_url or str(request.base_url)
+    base_url = base.rstrip("/") + PREFIX
     return Provider(request.app.state.uow_factory(), bearer, base_url)
 
 
