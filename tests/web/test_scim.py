@@ -305,3 +305,18 @@ def test_a_person_deactivated_over_scim_leaves_their_managers_team_and_comes_bac
     on = patch({"op": "replace", "path": "active", "value": True})
     assert scim.patch(f"/scim/v2/Users/{ana_id}", json=on).status_code == 200
     assert "ana@x.org" in team()
+
+
+def test_locations_are_built_from_the_base_url_not_the_host_header(
+    database_url: str, uow_factory
+) -> None:
+    from skillgrid.config import Settings
+    from skillgrid.web.app import create_app
+
+    token = create_scim_token(uow_factory(), "entra", actor=OPERATOR)
+    app = create_app(Settings(database_url=database_url, base_url="https://skills.example.com/"))
+    with TestClient(app, headers={"authorization": f"Bearer {token}"}) as client:
+        made = client.post("/scim/v2/Users", json=user("kim@x.org"), headers={"host": "evil.test"})
+    assert (
+        made.headers["location"] == f"https://skills.example.com/scim/v2/Users/{made.json()['id']}"
+    )
