@@ -228,6 +228,14 @@ def test_a_group_is_a_team_and_its_members_the_people_in_it(scim: TestClient, uo
     assert [m["value"] for m in shown["members"]] == [lee_id]
     found = scim.get("/scim/v2/Groups", params={"filter": 'displayName eq "databases"'}).json()
     assert [g["id"] for g in found["Resources"]] == [group_id]
+    # Entra ID removes a member by value rather than by a path filter
+    entra = {"op": "Remove", "path": "members", "value": [{"value": lee_id}]}
+    assert scim.patch(f"/scim/v2/Groups/{group_id}", json=patch(entra)).status_code == 200
+    assert person(uow_factory, "lee@x.org").team is None
+    scim.patch(
+        f"/scim/v2/Groups/{group_id}",
+        json=patch({"op": "add", "path": "members", "value": [{"value": lee_id}]}),
+    )
     renamed = scim.patch(
         f"/scim/v2/Groups/{group_id}",
         json=patch({"op": "replace", "path": "displayName", "value": "Storage"}),
