@@ -114,20 +114,31 @@ def update_person(
 
 
 def store_person(uow: UnitOfWork, actor: Actor, person: Person, stored: Person | None) -> Person:
-    """Store one person added (``stored`` None) or changed from ``stored``, inside the
-    caller's open unit of work (the caller has asked the permissions and commits): checked,
-    recorded in the audit trail; a person deactivated is signed out everywhere and their
-    API tokens stop."""
-    person = _checked(person)
-    _check_references(uow, [person])
-    uow.people.save([person])
-    if stored is not None and person.team != stored.team:
-        uow.summaries.follow_teams([person.email])  # team reports count people where they are
-    _record_people(uow, actor, [person], {} if stored is None else {person.email: stored})
-    if stored is not None and stored.active and not person.active:
-        uow.accounts.end_sessions_of(person.email)
-        uow.accounts.revoke_tokens_of(person.email)
-    return person
+    """Store one person added (``stored`` None) or changed from ``stored``: see
+    :func:`store_people`."""
+    return store_people(uow, actor, [(person, stored)])[0]
+
+
+def store_people(
+    uow: UnitOfWork, actor: Actor, changes: list[tuple[Person, Person | None]]
+) -> list[Person]:
+    """Store people added (stored None) or changed from what was stored, inside the
+    caller's open unit of work (the caller has asked the permissions and commits): checked
+    together (one read of everyone, however many), recorded in the audit trail; a person
+    deactivated is signed out everywhere and their API tokens stop."""
+    people = [_checked(person) for person, _ in changes]
+    stored = {p.email: was for p, (_, was) in zip(people, changes, strict=True) if was}
+    _check_references(uow, people)
+    uow.people.save(people)
+    moved = [p.email for p in people if p.email in stored and p.team != stored[p.email].team]
+    uow.summaries.follow_teams(moved)  # team reports count people where they are now
+    _record_people(uow, actor, people, stored)
+    for person in people:
+        was = stored.get(person.email)
+        if was is not None and was.active and not person.active:
+            uow.accounts.end_sessions_of(person.email)
+            uow.accounts.revoke_tokens_of(person.email)
+    return people
 
 
 def ensure_team(uow: UnitOfWork, actor: Actor, name: str, source: str) -> str:

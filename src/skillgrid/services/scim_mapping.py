@@ -21,7 +21,7 @@ from scim2_models import Group, GroupMember, Resource
 from skillgrid.domain.assessments import Actor
 from skillgrid.domain.people import EMAIL, Person, normal_email
 from skillgrid.domain.scim import USER, ScimError, ScimRecord
-from skillgrid.services.people import ensure_team, rename_team, store_person
+from skillgrid.services.people import ensure_team, rename_team, store_people, store_person
 from skillgrid.services.scim_schema import Enterprise, Manager
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -106,15 +106,18 @@ def apply_group(uow: UnitOfWork, actor: Actor, group: Group, record: ScimRecord 
     else:
         team = rename_team(uow, actor, record.key, name)
     wanted = {_person_of(uow, m.value) for m in group.members or [] if m.value}
+    changes: list[tuple[Person, Person | None]] = []
     if record is not None:  # provisioned people it no longer lists leave it
         for _, email, _name in uow.scim.members(team):
             person = uow.people.get(email)
             if email not in wanted and person is not None:
-                store_person(uow, actor, replace(person, team=None), person)
+                changes.append((replace(person, team=None), person))
     for email in sorted(e for e in wanted if e is not None):
         person = uow.people.get(email)
         if person is not None and person.team != team:
-            store_person(uow, actor, replace(person, team=team), person)
+            changes.append((replace(person, team=team), person))
+    if changes:
+        store_people(uow, actor, changes)
     return team
 
 
