@@ -17,6 +17,7 @@ from skillgrid.cli import (
     leveling,
     operations,
     people,
+    scim,
     web,
 )
 from skillgrid.domain.assessments import OPERATOR
@@ -39,6 +40,7 @@ app.add_typer(insight.target_app, name="target")
 app.add_typer(insight.summary_app, name="summaries")
 app.add_typer(web.user_app, name="user")
 app.add_typer(audit.audit_app, name="audit")
+app.add_typer(scim.scim_app, name="scim")
 app.command("level")(leveling.level)
 app.command("serve")(web.serve)
 app.command("demo")(web.demo)

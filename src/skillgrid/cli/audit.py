@@ -25,8 +25,8 @@ def audit_list(
     entity: str | None = typer.Option(
         None,
         "--entity",
-        help="Only this kind: account, assessment, cycle, evidence, framework, person, target, "
-        "team, token.",
+        help="Only this kind: account, assessment, cycle, evidence, framework, person, "
+        "scim_token, target, team, token.",
     ),
     entity_id: str | None = typer.Option(
         None, "--id", help="Only this object, e.g. ana@x.org/2026-H2/self or a ladder name."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, literal, select
+from sqlalchemy import Select, bindparam, func, literal, select, update
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.tables import PersonRow, TeamRow
@@ -83,6 +83,9 @@ class SqlPeopleRepository:
         parent_id = self._team_id(team.parent) if team.parent else None
         self.session.add(TeamRow(name=team.name, parent_id=parent_id))
         self.session.flush()
+
+    def rename_team(self, old: str, new: str) -> None:
+        self.session.execute(update(TeamRow).where(TeamRow.name == old).values(name=new))
 
     def people(self) -> list[Person]:
         return [_person(row) for row in self.session.execute(_PEOPLE)]

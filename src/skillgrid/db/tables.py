@@ -28,6 +28,7 @@ from skillgrid.db.account_tables import (
     WebSessionRow,
 )
 from skillgrid.db.base import NAMING, Base
+from skillgrid.db.scim_tables import ScimResourceRow, ScimTokenRow
 
 
 class FrameworkRow(Base):
@@ -332,10 +333,12 @@ class AuditEntryRow(Base):
     after: Mapped[str | None] = mapped_column(Text)  # JSON
 
 
-__all__ = [  # the account tables are defined in account_tables; all are reached from here
+__all__ = [  # the account and SCIM tables are defined beside; all are reached from here
     "NAMING",
     "ApiTokenRow",
     "Base",
+    "ScimResourceRow",
+    "ScimTokenRow",
     "SignInFailureRow",
     "TrustedDeviceRow",
     "UserRow",

@@ -16,6 +16,7 @@ from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.insight_repository import SqlInsightRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
 from skillgrid.db.repositories import SqlFrameworkRepository
+from skillgrid.db.scim_repository import SqlScimRepository
 from skillgrid.db.sign_in_repository import SqlSignInRepository
 from skillgrid.db.summary_repository import SqlSummaryRepository
 from skillgrid.domain.errors import Conflict
@@ -80,6 +81,7 @@ class SqlAlchemyUnitOfWork:
         self.insight = SqlInsightRepository(self.session)
         self.summaries = SqlSummaryRepository(self.session)
         self.audit = SqlAuditRepository(self.session)
+        self.scim = SqlScimRepository(self.session)
 
     def _begin_writing(self) -> None:
         """A transaction that will write. On SQLite it takes the write lock as it begins: a

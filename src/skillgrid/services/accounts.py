@@ -175,13 +175,25 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(uow: UnitOfWork, email: str, name: str) -> tuple[int, str]:
-    """A personal API token for scripts: shown once, stored hashed, revocable."""
-    email = email.strip().lower()
+def new_token(prefix: str = "sg_") -> str:
+    """A random bearer token (256 bits) starting with ``prefix``, which says what it is
+    for; only its :func:`token_digest` is stored."""
+    return prefix + secrets.token_urlsafe(32)
+
+
+def token_name(name: str) -> str:
+    """A token's name, checked: 1 to 100 characters saying what it is for."""
     name = name.strip()
     if not name or len(name) > 100:
         raise AccountError("give the token a name of 1 to 100 characters (what it is for)")
-    token = "sg_" + secrets.token_urlsafe(32)
+    return name
+
+
+def create_token(uow: UnitOfWork, email: str, name: str) -> tuple[int, str]:
+    """A personal API token for scripts: shown once, stored hashed, revocable."""
+    email = email.strip().lower()
+    name = token_name(name)
+    token = new_token()
     with uow.write():
         if uow.accounts.get(email) is None:
             raise AccountError(f"no account {email}; add it with `skillgrid user add`")

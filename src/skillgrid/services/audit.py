@@ -33,6 +33,7 @@ ENTITIES = (
     "evidence",
     "framework",
     "person",
+    "scim_token",
     "target",
     "team",
     "token",

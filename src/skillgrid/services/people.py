@@ -76,9 +76,7 @@ def add_person(uow: UnitOfWork, person: Person, *, actor: Actor) -> Person:
     with uow.write():
         if uow.people.get(person.email) is not None:
             raise Conflict(f"{person.email} is already on file; use `skillgrid person update`")
-        _check_references(uow, [person])
-        uow.people.save([person])
-        _record_people(uow, actor, [person], {})
+        store_person(uow, actor, person, None)
         uow.commit()
     return person
 
@@ -110,17 +108,59 @@ def update_person(
         )
         if manager is not None:
             updated = replace(updated, manager=check_email(manager) if manager else None)
-        updated = _checked(updated)
-        _check_references(uow, [updated])
-        uow.people.save([updated])
-        if updated.team != current.team:
-            uow.summaries.follow_teams([email])  # team reports count people where they are now
-        _record_people(uow, actor, [updated], {email: current})
-        if current.active and not updated.active:  # signed out everywhere, tokens stopped
-            uow.accounts.end_sessions_of(email)
-            uow.accounts.revoke_tokens_of(email)
+        updated = store_person(uow, actor, updated, current)
         uow.commit()
     return updated
+
+
+def store_person(uow: UnitOfWork, actor: Actor, person: Person, stored: Person | None) -> Person:
+    """Store one person added (``stored`` None) or changed from ``stored``: see
+    :func:`store_people`."""
+    return store_people(uow, actor, [(person, stored)])[0]
+
+
+def store_people(
+    uow: UnitOfWork, actor: Actor, changes: list[tuple[Person, Person | None]]
+) -> list[Person]:
+    """Store people added (stored None) or changed from what was stored, inside the
+    caller's open unit of work (the caller has asked the permissions and commits): checked
+    together (one read of everyone, however many), recorded in the audit trail; a person
+    deactivated is signed out everywhere and their API tokens stop."""
+    people = [_checked(person) for person, _ in changes]
+    stored = {p.email: was for p, (_, was) in zip(people, changes, strict=True) if was}
+    _check_references(uow, people)
+    uow.people.save(people)
+    moved = [p.email for p in people if p.email in stored and p.team != stored[p.email].team]
+    uow.summaries.follow_teams(moved)  # team reports count people where they are now
+    _record_people(uow, actor, people, stored)
+    for person in people:
+        was = stored.get(person.email)
+        if was is not None and was.active and not person.active:
+            uow.accounts.end_sessions_of(person.email)
+            uow.accounts.revoke_tokens_of(person.email)
+    return people
+
+
+def ensure_team(uow: UnitOfWork, actor: Actor, name: str, source: str) -> str:
+    """The team ``name``, added (at the top, recorded as coming from ``source``) when it is
+    not on file yet, inside the caller's open unit of work."""
+    name = _team_name(name)
+    if name not in {team.name for team in uow.people.teams()}:
+        uow.people.add_team(Team(name))
+        record(uow, actor, "add", "team", name, after={"parent": None, "source": source})
+    return name
+
+
+def rename_team(uow: UnitOfWork, actor: Actor, old: str, new: str) -> str:
+    """Rename team ``old`` to ``new`` inside the caller's open unit of work (its people,
+    targets and results follow: they hold the team, not its name)."""
+    new = _team_name(new)
+    if new != old:
+        if new in {team.name for team in uow.people.teams()}:
+            raise Conflict(f"team {new!r} already exists: choose another name")
+        uow.people.rename_team(old, new)
+        record(uow, actor, "rename", "team", new, before={"name": old}, after={"name": new})
+    return new
 
 
 def import_people(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) -> PeopleImport:

@@ -135,12 +135,14 @@ class TeamView:
 
 
 def team_view(uow: UnitOfWork, actor: Actor, cycle: str | None = None) -> TeamView:
-    """Everyone below the actor (everyone for an admin) with their assessment states in the
-    cycle (the newest by default) and their official levels there, if finalized — read from
-    the stored official results, so a department of hundreds is a few statements."""
+    """Everyone active below the actor (everyone active for an admin) with their assessment
+    states in the cycle (the newest by default) and their official levels there, if
+    finalized — read from the stored official results, so a department of hundreds is a
+    few statements. Someone deactivated has left the team (their history stays)."""
     below = None if actor.is_admin else actor.email or ""
     with uow:
         people = uow.people.people() if below is None else uow.people.below(below)
+        people = [person for person in people if person.active]
         cycles = uow.assessments.cycles()
         chosen = next((c for c in cycles if c.name == cycle), cycles[-1] if cycles else None)
         if cycle is not None and (chosen is None or chosen.name != cycle):

@@ -22,12 +22,15 @@ from starlette.requests import ClientDisconnect
 from skillgrid.config import Settings
 from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
+from skillgrid.domain.scim import ScimError
 from skillgrid.logs import configure_logging
 from skillgrid.web.deps import CHANGE_PASSWORD, MustChangePassword, NotSignedIn, templates_of
 from skillgrid.web.etag import BodyETag
 from skillgrid.web.limits import ExpensiveRequests, Load, ShedLoad, TooBusy
 from skillgrid.web.metrics import DatabaseCollector, Metrics
 from skillgrid.web.request_log import RequestLog
+from skillgrid.web.scim import PREFIX as SCIM_PREFIX
+from skillgrid.web.scim import scim_error
 from skillgrid.web.security import MAX_BODY, LimitBody, SecurityHeaders
 
 
@@ -113,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def routers() -> list[tuple[str, APIRouter]]:
-    """Every router of the app with its prefix: the pages, then the JSON API."""
+    """Every router of the app with its prefix: the pages, the JSON API, then SCIM."""
     from skillgrid.web import metrics as health
     from skillgrid.web.api import audit as api_audit
     from skillgrid.web.api import frameworks as api_frameworks
@@ -137,7 +140,10 @@ def routers() -> list[tuple[str, APIRouter]]:
     # review week first (each router passed costs a request a few microseconds a route)
     pages = [people, assess, team, ladders, insight, health, auth, evidence, admin, audit]
     api = [api_people, api_frameworks, api_insight, api_suggestions, api_tokens, api_audit]
-    return [("", module.router) for module in pages] + [("/api/v1", m.router) for m in api]
+    from skillgrid.web import scim
+
+    found = [("", module.router) for module in pages] + [("/api/v1", m.router) for m in api]
+    return [*found, (scim.PREFIX, scim.router)]  # for identity providers, by SCIM token only
 
 
 def routes() -> list[tuple[str, APIRoute]]:
@@ -189,6 +195,8 @@ def _errors(app: FastAPI) -> None:
         return request.url.path.startswith("/api/")
 
     def page(request: Request, status: int, title: str, message: str) -> Response:
+        if request.url.path.startswith(SCIM_PREFIX):  # SCIM's own Error message
+            return scim_error(400 if status == 422 else status, message)
         if wants_json(request):
             return JSONResponse({"detail": message}, status_code=status)
         return templates_of(request).TemplateResponse(
@@ -217,6 +225,10 @@ def _errors(app: FastAPI) -> None:
         response = page(request, 429, "One moment", str(error))
         response.headers["Retry-After"] = str(error.retry_after)
         return response
+
+    @app.exception_handler(ScimError)
+    async def scim_refused(request: Request, error: ScimError) -> Response:
+        return scim_error(error.status, error.detail, error.scim_type)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, error: NotFound) -> Response:
