@@ -141,8 +141,13 @@ class CriterionDoc(Answer):
     level: int
     text: str
     uid: str = Field(description="The criterion's identity across versions.")
-    examples: list[str] | None = Field(
-        None, description="Lines of typical work that evidence it (none: it has none)."
+    # absent, never null, when there are none (as in a ladder file)
+    examples: Annotated[
+        list[str] | None, WithJsonSchema({"type": "array", "items": {"type": "string"}})
+    ] = Field(
+        None,
+        exclude_if=lambda found: found is None,
+        description="Lines of typical work that evidence it; left out when there are none.",
     )
 
 
