@@ -155,6 +155,9 @@ class FakeAssessmentRepository:
             replace(c, open=is_open) if c.name == name else c for c in self.cycle_list
         ]
 
+    def set_due(self, name: str, due: Any) -> None:
+        self.cycle_list = [replace(c, due=due) if c.name == name else c for c in self.cycle_list]
+
     def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
         return self.stored.get((person, cycle, rater))
 

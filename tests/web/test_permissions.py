@@ -185,6 +185,7 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
             "items": [{"statement": "Wrote the runbook", "criteria": ["PO.1.1"]}]
         },
         "POST /api/v1/tokens": {"name": "laptop"},
+        "PUT /api/v1/cycles/{cycle}/due": {"self": "2026-07-01", "close": "2026-07-31"},
     }
     if "/assessments/" in row.template and row.method == "PUT":
         return {"json": {"revision": 2, "ratings": MET}}

@@ -28,6 +28,7 @@ from skillgrid.db.account_tables import (
     WebSessionRow,
 )
 from skillgrid.db.base import NAMING, Base
+from skillgrid.db.notification_tables import DigestSentRow, WebhookDeliveryRow, WebhookRow
 
 
 class FrameworkRow(Base):
@@ -163,6 +164,10 @@ class CycleRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    self_due: Mapped[dt.date | None] = mapped_column(Date)
+    manager_due: Mapped[dt.date | None] = mapped_column(Date)
+    calibration_due: Mapped[dt.date | None] = mapped_column(Date)
+    close_due: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class AssessmentRow(Base):
@@ -333,8 +338,11 @@ __all__ = [  # the account tables are defined in account_tables; all are reached
     "NAMING",
     "ApiTokenRow",
     "Base",
+    "DigestSentRow",
     "SignInFailureRow",
     "TrustedDeviceRow",
     "UserRow",
     "WebSessionRow",
+    "WebhookDeliveryRow",
+    "WebhookRow",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -17,6 +18,7 @@ from skillgrid.web.api.models import (
     Me,
     RatingValue,
     StateChange,
+    StepValue,
     TeamView,
 )
 from skillgrid.web.api.params import NAME, TEXT, CycleFilter, CycleName, Email, Rater
@@ -96,10 +98,31 @@ def cycles(user: ApiUser) -> list[dict[str, Any]]:
     from skillgrid.services.cycles import list_cycles
 
     with user:
-        return [
-            {"name": c.name, "framework": c.framework, "version": c.version, "open": c.open}
-            for c in list_cycles(user.uow)
-        ]
+        return [_cycle_json(c) for c in list_cycles(user.uow)]
+
+
+@router.put("/cycles/{cycle}/due", response_model=CyclePublic)
+def put_due_dates(
+    user: ApiUser, cycle: CycleName, body: dict[StepValue, dt.date | None]
+) -> dict[str, Any]:
+    """Set a cycle's due dates; a step left out has none (admins)."""
+    from skillgrid.domain.assessments import STEPS
+    from skillgrid.services.cycles import set_due_dates
+
+    with user:
+        dates = {step: body.get(step) for step in STEPS}  # type: ignore[call-overload]
+        return _cycle_json(set_due_dates(user.uow, cycle, dates, actor=user.actor))
+
+
+def _cycle_json(c: Any) -> dict[str, Any]:
+    due = c.due.as_dict()
+    return {
+        "name": c.name,
+        "framework": c.framework,
+        "version": c.version,
+        "open": c.open,
+        "due": due,
+    }
 
 
 @router.get("/people/{email}/results", response_model=PersonResults)

@@ -1,0 +1,85 @@
+"""due dates on cycles, the digests sent each day, webhooks and their outbox (#16)
+
+Cycles get four optional due dates (self, manager, calibration, close), added in place
+(no table copy on SQLite). ``digests_sent`` keeps who got their reminder digest on which
+day; ``webhooks`` and ``webhook_deliveries`` (the outbox written with each change) carry
+events to other systems.
+
+Revision ID: 0018
+Revises: 0013
+Create Date: 2026-12-06 12:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0018"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+STEPS = ("self_due", "manager_due", "calibration_due", "close_due")
+
+
+def upgrade() -> None:
+    for column in STEPS:
+        op.add_column("cycles", sa.Column(column, sa.Date(), nullable=True))
+    op.create_table(
+        "digests_sent",
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("email", "day", name=op.f("pk_digests_sent")),
+    )
+    op.create_table(
+        "webhooks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("events", sa.Text(), nullable=False),
+        sa.Column("secret", sa.String(length=100), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks")),
+    )
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("webhook_id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(length=64), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_status", sa.Integer(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["webhook_id"],
+            ["webhooks.id"],
+            name=op.f("fk_webhook_deliveries_webhook_id_webhooks"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+    )
+    op.create_index(
+        "ix_webhook_deliveries_state_next_attempt_at",
+        "webhook_deliveries",
+        ["state", "next_attempt_at"],
+    )
+    op.create_index("ix_webhook_deliveries_webhook_id", "webhook_deliveries", ["webhook_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("webhook_deliveries")
+    op.drop_table("webhooks")
+    op.drop_table("digests_sent")
+    for column in STEPS:
+        with op.batch_alter_table("cycles") as batch:
+            batch.drop_column(column)
