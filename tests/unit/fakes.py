@@ -91,6 +91,7 @@ class FakeUnitOfWork:
         self.insight = FakeInsightRepository()
         self.summaries = FakeSummaryRepository()
         self.audit = FakeAuditRepository()
+        self.notifications = FakeNotificationRepository()
         self.frameworks.cycles = self.assessments.cycles  # the store joins them
         self.commits = 0
 
@@ -181,6 +182,13 @@ class FakeAssessmentRepository:
             ),
             key=lambda a: (a.person, a.rater),
         )
+
+    def states(self, cycle: str, below: Any = None) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for (person, at, rater), a in self.stored.items():
+            if at == cycle:
+                found.setdefault(person, {})[rater] = a.state.value
+        return found
 
     def finalized_people(self, cycle: str) -> list[str]:
         return sorted(
@@ -341,6 +349,20 @@ class FakeAuditRepository:
             if query.person in (None, e.person) and query.entity in (None, e.entity)
         ]
         return found[query.offset : query.offset + query.limit]
+
+
+class FakeNotificationRepository:
+    def __init__(self) -> None:
+        self.sent: set[tuple[str, Any]] = set()
+
+    def digests_sent(self, day: Any) -> set[str]:
+        return {email for email, sent_on in self.sent if sent_on == day}
+
+    def add_digests_sent(self, emails: Any, day: Any) -> None:
+        self.sent.update((email, day) for email in emails)
+
+    def remove_digests_sent(self, emails: Any, day: Any) -> None:
+        self.sent -= {(email, day) for email in emails}
 
 
 class FakeStorage:

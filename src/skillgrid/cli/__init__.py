@@ -15,6 +15,7 @@ from skillgrid.cli import (
     frameworks,
     insight,
     leveling,
+    notify,
     operations,
     people,
     web,
@@ -39,6 +40,7 @@ app.add_typer(insight.target_app, name="target")
 app.add_typer(insight.summary_app, name="summaries")
 app.add_typer(web.user_app, name="user")
 app.add_typer(audit.audit_app, name="audit")
+app.add_typer(notify.notify_app, name="notify")
 app.command("level")(leveling.level)
 app.command("serve")(web.serve)
 app.command("demo")(web.demo)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from skillgrid.config import Settings
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.services.reminders import Mailer
     from skillgrid.services.unit_of_work import Storage
 
 T = TypeVar("T")
@@ -41,6 +42,21 @@ def settings() -> Settings:
     from skillgrid.config import Settings
 
     return Settings()
+
+
+def mailer() -> Mailer | None:
+    """The configured mail server (None when SKILLGRID_SMTP_URL is unset)."""
+    config = settings()
+    if config.smtp_url is None:
+        return None
+    if not config.mail_from:
+        fail(
+            "SKILLGRID_SMTP_URL is set but SKILLGRID_MAIL_FROM is not: set it to the address "
+            "mail comes from, e.g. skillgrid@example.com"
+        )
+    from skillgrid.outbound.smtp import SmtpMailer
+
+    return SmtpMailer(config.smtp_url, config.mail_from)
 
 
 def database_location() -> str:
