@@ -48,3 +48,50 @@ def smtp_server() -> Iterator[MailServer]:
         yield mail
     finally:
         controller.stop()
+
+
+@dataclass
+class HookReceiver:
+    """What the HTTP receiver got: (headers, body) per POST. It answers 500 to the first
+    ``failures`` POSTs, then 204."""
+
+    port: int
+    failures: int = 0
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/skillgrid"
+
+
+@contextmanager
+def hook_receiver(failures: int = 0) -> Iterator[HookReceiver]:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    receiver = HookReceiver(0, failures)
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with lock:
+                receiver.received.append((dict(self.headers.items()), body))
+                failing = len(receiver.received) <= receiver.failures
+            self.send_response(500 if failing else 204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    receiver.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

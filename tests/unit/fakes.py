@@ -16,6 +16,7 @@ from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.people import Person, Team
 from skillgrid.domain.policies import Policy, Strict
+from skillgrid.domain.webhooks import Delivery, Webhook
 from skillgrid.services.unit_of_work import Outcome, TableCounts
 
 
@@ -354,6 +355,50 @@ class FakeAuditRepository:
 class FakeNotificationRepository:
     def __init__(self) -> None:
         self.sent: set[tuple[str, Any]] = set()
+        self.hooks: list[Webhook] = []
+        self.outbox: dict[int, Delivery] = {}
+        self.claims: dict[int, Any] = {}
+
+    def add_webhook(self, url: str, events: Any, secret: str) -> Webhook:
+        hook = Webhook(len(self.hooks) + 1, url, tuple(events), secret)
+        self.hooks.append(hook)
+        return hook
+
+    def webhooks(self) -> list[Webhook]:
+        return list(self.hooks)
+
+    def remove_webhook(self, webhook_id: int) -> None:
+        self.hooks = [hook for hook in self.hooks if hook.id != webhook_id]
+        self.outbox = {k: d for k, d in self.outbox.items() if d.webhook_id != webhook_id}
+
+    def add_deliveries(self, rows: Any, now: Any) -> list[int]:
+        ids = []
+        for hook, event, body in rows:
+            key = len(self.outbox) + 1
+            self.outbox[key] = Delivery(key, hook, event, body, "pending", 0, now, now)
+            ids.append(key)
+        return ids
+
+    def claim_deliveries(self, now: Any, until: Any, limit: int, only: Any) -> list[Any]:
+        hooks = {hook.id: hook for hook in self.hooks}
+        due = [
+            d
+            for d in self.outbox.values()
+            if d.state == "pending"
+            and d.next_attempt_at <= now
+            and (self.claims.get(d.id) is None or self.claims[d.id] < now)
+            and only in (None, d.id)
+        ][:limit]
+        self.claims.update({d.id: until for d in due})
+        return [(d, hooks[d.webhook_id]) for d in due]
+
+    def finish_delivery(self, delivery: Delivery) -> None:
+        self.outbox[delivery.id] = delivery
+        self.claims.pop(delivery.id, None)
+
+    def deliveries(self, webhook_id: Any, limit: int) -> list[Delivery]:
+        found = [d for d in self.outbox.values() if webhook_id in (None, d.webhook_id)]
+        return sorted(found, key=lambda d: -d.id)[:limit]
 
     def digests_sent(self, day: Any) -> set[str]:
         return {email for email, sent_on in self.sent if sent_on == day}

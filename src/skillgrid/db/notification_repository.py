@@ -1,14 +1,18 @@
-"""Reminders and webhooks in the database: the digests sent each day."""
+"""Reminders and webhooks in the database: the digests sent each day, the webhooks, and
+the outbox of their deliveries."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from skillgrid.db.tables import DigestSentRow
+from skillgrid.db.tables import DigestSentRow, WebhookDeliveryRow, WebhookRow
+from skillgrid.domain.webhooks import PENDING, Delivery, Webhook
+
+_D = WebhookDeliveryRow
 
 
 class SqlNotificationRepository:
@@ -17,9 +21,8 @@ class SqlNotificationRepository:
 
     def digests_sent(self, day: dt.date) -> set[str]:
         """Who was sent (or is being sent) their digest on ``day``."""
-        return set(
-            self.session.scalars(select(DigestSentRow.email).where(DigestSentRow.day == day))
-        )
+        query = select(DigestSentRow.email).where(DigestSentRow.day == day)
+        return set(self.session.scalars(query))
 
     def add_digests_sent(self, emails: Sequence[str], day: dt.date) -> None:
         if emails:
@@ -33,3 +36,110 @@ class SqlNotificationRepository:
                     DigestSentRow.day == day, DigestSentRow.email.in_(emails)
                 )
             )
+
+    def add_webhook(self, url: str, events: Sequence[str], secret: str) -> Webhook:
+        row = WebhookRow(url=url, events=" ".join(events), secret=secret)
+        self.session.add(row)
+        self.session.flush()
+        return Webhook(row.id, url, tuple(events), secret)
+
+    def webhooks(self) -> list[Webhook]:
+        rows = self.session.scalars(select(WebhookRow).order_by(WebhookRow.id))
+        return [_webhook(row) for row in rows]
+
+    def remove_webhook(self, webhook_id: int) -> None:
+        self.session.execute(delete(_D).where(_D.webhook_id == webhook_id))
+        self.session.execute(delete(WebhookRow).where(WebhookRow.id == webhook_id))
+
+    def add_deliveries(self, rows: Sequence[tuple[int, str, str]], now: dt.datetime) -> list[int]:
+        made = [
+            _D(
+                webhook_id=hook,
+                event=event,
+                body=body,
+                state=PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for hook, event, body in rows
+        ]
+        self.session.add_all(made)
+        self.session.flush()
+        return [row.id for row in made]
+
+    def claim_deliveries(
+        self, now: dt.datetime, until: dt.datetime, limit: int, only: int | None
+    ) -> list[tuple[Delivery, Webhook]]:
+        """Due pending deliveries no one holds, held till ``until``. PostgreSQL skips rows
+        another transaction is claiming (FOR UPDATE SKIP LOCKED); SQLite's writers take
+        turns, so the second sees the first's claim."""
+        query = (
+            select(_D, WebhookRow)
+            .join(WebhookRow, WebhookRow.id == _D.webhook_id)
+            .where(
+                _D.state == PENDING,
+                _D.next_attempt_at <= now,
+                or_(_D.claimed_until.is_(None), _D.claimed_until < now),
+            )
+            .order_by(_D.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=_D)
+        )
+        if only is not None:
+            query = query.where(_D.id == only)
+        found = self.session.execute(query).all()
+        if found:
+            ids = [row.id for row, _ in found]
+            self.session.execute(update(_D).where(_D.id.in_(ids)).values(claimed_until=until))
+        return [(_delivery(row), _webhook(hook)) for row, hook in found]
+
+    def finish_delivery(self, delivery: Delivery) -> None:
+        self.session.execute(
+            update(_D)
+            .where(_D.id == delivery.id)
+            .values(
+                state=delivery.state,
+                attempts=delivery.attempts,
+                next_attempt_at=delivery.next_attempt_at,
+                claimed_until=None,
+                last_status=delivery.last_status,
+                last_error=delivery.last_error,
+                delivered_at=delivery.delivered_at,
+            )
+        )
+
+    def deliveries(self, webhook_id: int | None, limit: int) -> list[Delivery]:
+        query = select(_D).order_by(_D.id.desc()).limit(limit)
+        if webhook_id is not None:
+            query = query.where(_D.webhook_id == webhook_id)
+        return [_delivery(row) for row in self.session.scalars(query)]
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite keeps no zone: what it stores is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
+
+
+def _webhook(row: WebhookRow) -> Webhook:
+    return Webhook(row.id, row.url, tuple(row.events.split()), row.secret)
+
+
+def _delivery(row: WebhookDeliveryRow) -> Delivery:
+    next_at, created = _utc(row.next_attempt_at), _utc(row.created_at)
+    assert next_at is not None and created is not None
+    return Delivery(
+        row.id,
+        row.webhook_id,
+        row.event,
+        row.body,
+        row.state,
+        row.attempts,
+        next_at,
+        created,
+        row.last_status,
+        row.last_error,
+        _utc(row.delivered_at),
+    )

@@ -45,6 +45,7 @@ from skillgrid.services.permissions import (
     may_view,
 )
 from skillgrid.services.unit_of_work import UnitOfWork
+from skillgrid.services.webhooks import emit
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,9 @@ def get_assessment(
         return assessment, context.framework
 
 
+_EVENTS = {"submit": "submitted", "finalize": "finalized", "reopen": "reopened"}
+
+
 def _transition(
     uow: UnitOfWork,
     actor: Actor,
@@ -248,6 +252,8 @@ def _transition(
             before={"state": context.current.state.value},
             after={"state": state.value},
         )
+        told = {"person": p.email, "cycle": cycle, "rater": context.rater, "by": actor.email}
+        emit(uow, f"assessment.{_EVENTS[action]}", {**told, "state": state.value})
         uow.commit()
     return saved
 

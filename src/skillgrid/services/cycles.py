@@ -15,6 +15,7 @@ from skillgrid.services.audit import record
 from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
+from skillgrid.services.webhooks import emit
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
 
@@ -47,6 +48,7 @@ def open_cycle(
         if cycle.due.any:
             after["due"] = cycle.due.as_dict()
         record(uow, actor, "open", "cycle", name, after=after)
+        emit(uow, "cycle.opened", {"cycle": name, **after})
         uow.commit()
     return cycle
 
@@ -68,6 +70,7 @@ def set_cycle_open(uow: UnitOfWork, name: str, is_open: bool, *, actor: Actor) -
                 before={"open": cycle.open},
                 after={"open": is_open},
             )
+            emit(uow, "cycle.opened" if is_open else "cycle.closed", {"cycle": name})
         uow.commit()
     return replace(cycle, open=is_open)
 
