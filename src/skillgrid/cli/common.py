@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
     from skillgrid.services.reminders import Mailer
     from skillgrid.services.unit_of_work import Storage
+    from skillgrid.services.webhooks import Poster
 
 T = TypeVar("T")
 
@@ -57,6 +58,13 @@ def mailer() -> Mailer | None:
     from skillgrid.outbound.smtp import SmtpMailer
 
     return SmtpMailer(config.smtp_url, config.mail_from)
+
+
+def poster() -> Poster:
+    """What posts webhook deliveries."""
+    from skillgrid.outbound.http import HttpPoster
+
+    return HttpPoster()
 
 
 def database_location() -> str:
