@@ -379,7 +379,12 @@ class FakeNotificationRepository:
             ids.append(key)
         return ids
 
-    def claim_deliveries(self, now: Any, until: Any, limit: int, only: Any) -> list[Any]:
+    def any_due(self, now: Any) -> bool:
+        return bool(self.claim_deliveries(now, now, 1_000_000, None, hold=False))
+
+    def claim_deliveries(
+        self, now: Any, until: Any, limit: int, only: Any, hold: bool = True
+    ) -> list[Any]:
         hooks = {hook.id: hook for hook in self.hooks}
         due = [
             d
@@ -389,7 +394,8 @@ class FakeNotificationRepository:
             and (self.claims.get(d.id) is None or self.claims[d.id] < now)
             and only in (None, d.id)
         ][:limit]
-        self.claims.update({d.id: until for d in due})
+        if hold:
+            self.claims.update({d.id: until for d in due})
         return [(d, hooks[d.webhook_id]) for d in due]
 
     def finish_delivery(self, delivery: Delivery) -> None:

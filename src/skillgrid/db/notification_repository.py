@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -68,6 +69,11 @@ class SqlNotificationRepository:
         self.session.flush()
         return [row.id for row in made]
 
+    def any_due(self, now: dt.datetime) -> bool:
+        """Whether some pending delivery is due and unclaimed."""
+        query = select(_D.id).where(*_due(now)).limit(1)
+        return self.session.execute(query).first() is not None
+
     def claim_deliveries(
         self, now: dt.datetime, until: dt.datetime, limit: int, only: int | None
     ) -> list[tuple[Delivery, Webhook]]:
@@ -77,11 +83,7 @@ class SqlNotificationRepository:
         query = (
             select(_D, WebhookRow)
             .join(WebhookRow, WebhookRow.id == _D.webhook_id)
-            .where(
-                _D.state == PENDING,
-                _D.next_attempt_at <= now,
-                or_(_D.claimed_until.is_(None), _D.claimed_until < now),
-            )
+            .where(*_due(now))
             .order_by(_D.id)
             .limit(limit)
             .with_for_update(skip_locked=True, of=_D)
@@ -114,6 +116,15 @@ class SqlNotificationRepository:
         if webhook_id is not None:
             query = query.where(_D.webhook_id == webhook_id)
         return [_delivery(row) for row in self.session.scalars(query)]
+
+
+def _due(now: dt.datetime) -> tuple[Any, ...]:
+    """Pending, due, and not held by another sender."""
+    return (
+        _D.state == PENDING,
+        _D.next_attempt_at <= now,
+        or_(_D.claimed_until.is_(None), _D.claimed_until < now),
+    )
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:

@@ -36,6 +36,7 @@ ENTITIES = (
     "target",
     "team",
     "token",
+    "webhook",
 )
 
 

@@ -176,6 +176,7 @@ class NotificationRepository(Protocol):
     def add_deliveries(
         self, rows: Sequence[tuple[int, str, str]], now: dt.datetime
     ) -> list[int]: ...
+    def any_due(self, now: dt.datetime) -> bool: ...
     def claim_deliveries(
         self, now: dt.datetime, until: dt.datetime, limit: int, only: int | None
     ) -> list[tuple[Delivery, Webhook]]:

@@ -134,6 +134,9 @@ def deliver_due(
     failure is tried again later, waiting twice as long each time, up to MAX_ATTEMPTS."""
     require_admin(actor, "deliver webhooks")
     start = now or _now()
+    with uow:  # a read first: most looks find nothing, and need no write lock
+        if not uow.notifications.any_due(start):
+            return []
     with uow.write():
         claimed = uow.notifications.claim_deliveries(start, start + LEASE, limit, only)
         uow.commit()

@@ -62,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from skillgrid.db.migrate import upgrade
         from skillgrid.db.storage import SqlStorage
         from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+        from skillgrid.outbound.http import HttpPoster
+        from skillgrid.web.deliveries import DeliveryWorker
 
         engine = make_engine(
             settings.database_url,
@@ -74,9 +76,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(factory)
         # the threads that run database work and templates: a few, since they share one GIL
         to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        app.state.poster = HttpPoster()
+        sender = DeliveryWorker(app.state.uow_factory, app.state.poster, settings.webhook_interval)
+        if settings.webhook_interval:
+            sender.start()
         if getattr(app.state, "settle_memory", False):
             settle_memory()
         yield
+        if settings.webhook_interval:
+            sender.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -121,6 +129,7 @@ def routers() -> list[tuple[str, APIRouter]]:
     from skillgrid.web.api import people as api_people
     from skillgrid.web.api import suggestions as api_suggestions
     from skillgrid.web.api import tokens as api_tokens
+    from skillgrid.web.api import webhooks as api_webhooks
     from skillgrid.web.pages import (
         admin,
         assess,
@@ -136,7 +145,15 @@ def routers() -> list[tuple[str, APIRouter]]:
     # Routes are matched in this order, one after another: the pages and answers of a
     # review week first (each router passed costs a request a few microseconds a route)
     pages = [people, assess, team, ladders, insight, health, auth, evidence, admin, audit]
-    api = [api_people, api_frameworks, api_insight, api_suggestions, api_tokens, api_audit]
+    api = [
+        api_people,
+        api_frameworks,
+        api_insight,
+        api_suggestions,
+        api_tokens,
+        api_audit,
+        api_webhooks,
+    ]
     return [("", module.router) for module in pages] + [("/api/v1", m.router) for m in api]
 
 
