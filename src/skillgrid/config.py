@@ -122,12 +122,12 @@ class Settings(BaseSettings):
         "(needed with SKILLGRID_SMTP_URL).",
     )
 
-    webhook_interval: float = Field(
+    outbox_interval: float = Field(
         default=5.0,
         ge=0,
         le=3600,
-        description="Seconds between an app process's looks for webhook deliveries that are "
-        "due (0: the app sends none; run `skillgrid webhook deliver` instead).",
+        description="Seconds between an app process's looks for webhook deliveries and event "
+        "mails that are due (0: the app sends none; run `skillgrid notify send` instead).",
     )
 
     @field_validator("smtp_url")

@@ -100,3 +100,43 @@ def test_a_mail_server_that_cannot_be_reached_is_named_and_nobody_is_marked_sent
     assert result.exit_code == 1 and "via smtp://127.0.0.1:" in result.stderr
     assert runner.invoke(app, ["notify", "due"], env=env).exit_code == 0
     assert len(mail.received) == 2  # the failed run claimed nobody
+
+
+def finalize_ana(env: dict[str, str], tmp_path: Path) -> None:
+    who = ["--person", "ana@x.org", "--cycle", "2026-H2", "--rater", "manager", "--as", "bo@x.org"]
+    for step in (
+        ["assess", "import", str(tmp_path / "ratings.csv"), *who],
+        ["assess", "submit", *who],
+        ["assess", "finalize", *who[:4], "--as", "bo@x.org"],
+    ):
+        result = runner.invoke(app, step, env=env)
+        assert result.exit_code == 0, (step, result.output)
+
+
+def test_event_mails_go_out_after_the_change_and_tell_the_person_concerned(
+    env, mail, tmp_path
+) -> None:
+    finalize_ana(env, tmp_path)
+    assert mail.received == []  # written with the change, sent by a sender
+    sent = runner.invoke(app, ["notify", "send"], env=env)
+    assert sent.exit_code == 0, sent.output
+    (ana,) = mail.to("ana@x.org")
+    assert ana["Subject"] == "SkillGrid: your 2026-H2 assessment is finalized"
+    assert "Bo finalized your manager assessment" in ana.get_payload(decode=True).decode()
+    (bo,) = mail.to("bo@x.org")  # Ana's self-assessment, submitted when the test began
+    assert bo["Subject"] == "SkillGrid: Ana submitted their self-assessment (2026-H2)"
+    assert len(mail.received) == 2  # Ed has no manager: his submission tells nobody
+
+
+def test_a_person_who_turned_event_mails_off_gets_none(env, mail, tmp_path) -> None:
+    off = runner.invoke(
+        app, ["notify", "events", "ana@x.org", "--off", "--as", "ana@x.org"], env=env
+    )
+    assert off.exit_code == 0 and "Event mails for ana@x.org: off." in off.output
+    refused = runner.invoke(
+        app, ["notify", "events", "ana@x.org", "--on", "--as", "bo@x.org"], env=env
+    )
+    assert refused.exit_code == 1 and "only they or an admin may" in refused.stderr
+    finalize_ana(env, tmp_path)
+    assert runner.invoke(app, ["notify", "send"], env=env).exit_code == 0
+    assert mail.to("ana@x.org") == [] and len(mail.to("bo@x.org")) == 1

@@ -358,6 +358,16 @@ class FakeNotificationRepository:
         self.hooks: list[Webhook] = []
         self.outbox: dict[int, Delivery] = {}
         self.claims: dict[int, Any] = {}
+        self.opt_outs: set[str] = set()
+
+    def opted_out(self, email: str) -> bool:
+        return email in self.opt_outs
+
+    def set_opted_out(self, email: str, opted_out: bool) -> None:
+        if opted_out:
+            self.opt_outs.add(email)
+        else:
+            self.opt_outs.discard(email)
 
     def add_webhook(self, url: str, events: Any, secret: str) -> Webhook:
         hook = Webhook(len(self.hooks) + 1, url, tuple(events), secret)
@@ -373,9 +383,11 @@ class FakeNotificationRepository:
 
     def add_deliveries(self, rows: Any, now: Any) -> list[int]:
         ids = []
-        for hook, event, body in rows:
+        for hook, recipient, event, body in rows:
             key = len(self.outbox) + 1
-            self.outbox[key] = Delivery(key, hook, event, body, "pending", 0, now, now)
+            self.outbox[key] = Delivery(
+                key, hook, event, body, "pending", 0, now, now, recipient=recipient
+            )
             ids.append(key)
         return ids
 
@@ -396,7 +408,7 @@ class FakeNotificationRepository:
         ][:limit]
         if hold:
             self.claims.update({d.id: until for d in due})
-        return [(d, hooks[d.webhook_id]) for d in due]
+        return [(d, hooks.get(d.webhook_id)) for d in due]
 
     def finish_delivery(self, delivery: Delivery) -> None:
         self.outbox[delivery.id] = delivery

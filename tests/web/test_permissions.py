@@ -201,6 +201,7 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
         },
         "POST /api/v1/tokens": {"name": "laptop"},
         "PUT /api/v1/cycles/{cycle}/due": {"self": "2026-07-01", "close": "2026-07-31"},
+        "PUT /api/v1/people/{person}/notifications": {"event_mails": False},
         "POST /api/v1/webhooks": {"url": "http://127.0.0.1:9/h", "events": ["cycle.closed"]},
     }
     if "/assessments/" in row.template and row.method == "PUT":

@@ -47,7 +47,7 @@ def test_the_app_sends_an_event_after_the_change_commits_without_the_request_wai
     assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", met)
     with hook_receiver() as receiver:
         webhooks.add_webhook(uow_factory(), receiver.url, ["assessment.submitted"], actor=OPERATOR)
-        settings = Settings(database_url=database_url, webhook_interval=0.1)
+        settings = Settings(database_url=database_url, outbox_interval=0.1)
         with TestClient(create_app(settings), follow_redirects=False) as client:
             ana = as_(client, "ana@x.org")
             path = "/api/v1/people/ana@x.org/assessments/2026-H2/self/submit"

@@ -18,9 +18,8 @@ if TYPE_CHECKING:
 
     from skillgrid.config import Settings
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
-    from skillgrid.services.reminders import Mailer
+    from skillgrid.services.outbox import Mailer, Poster
     from skillgrid.services.unit_of_work import Storage
-    from skillgrid.services.webhooks import Poster
 
 T = TypeVar("T")
 
@@ -47,17 +46,9 @@ def settings() -> Settings:
 
 def mailer() -> Mailer | None:
     """The configured mail server (None when SKILLGRID_SMTP_URL is unset)."""
-    config = settings()
-    if config.smtp_url is None:
-        return None
-    if not config.mail_from:
-        fail(
-            "SKILLGRID_SMTP_URL is set but SKILLGRID_MAIL_FROM is not: set it to the address "
-            "mail comes from, e.g. skillgrid@example.com"
-        )
-    from skillgrid.outbound.smtp import SmtpMailer
+    from skillgrid.outbound.smtp import mailer_of
 
-    return SmtpMailer(config.smtp_url, config.mail_from)
+    return run_service(lambda: mailer_of(settings()))
 
 
 def poster() -> Poster:

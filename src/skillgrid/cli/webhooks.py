@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import typer
@@ -24,6 +23,7 @@ def _delivery_json(d: Any) -> dict[str, Any]:
     return {
         "id": d.id,
         "webhook": d.webhook_id,
+        "recipient": d.recipient,
         "event": d.event,
         "state": d.state,
         "attempts": d.attempts,
@@ -35,7 +35,7 @@ def _delivery_json(d: Any) -> dict[str, Any]:
     }
 
 
-def _print_deliveries(found: list[Any], as_json: bool) -> None:
+def print_deliveries(found: list[Any], as_json: bool) -> None:
     rows = [_delivery_json(d) for d in found]
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -44,10 +44,14 @@ def _print_deliveries(found: list[Any], as_json: bool) -> None:
         status = row["last_status"] or "-"
         error = f"  {row['last_error']}" if row["last_error"] else ""
         out().print(
-            f"{row['id']}  hook {row['webhook']}  {row['event']}  {row['state']}  "
+            f"{row['id']}  {_to(row)}  {row['event']}  {row['state']}  "
             f"attempts {row['attempts']}  HTTP {status}{error}",
             markup=False,
         )
+
+
+def _to(row: dict[str, Any]) -> str:
+    return f"hook {row['webhook']}" if row["webhook"] else f"mail to {row['recipient']}"
 
 
 @webhook_app.command("add")
@@ -108,7 +112,7 @@ def webhook_test(webhook_id: int = typer.Argument(..., help="Webhook id (webhook
     from skillgrid.services.webhooks import send_test
 
     sent = with_database(lambda uow: send_test(uow, poster(), webhook_id, actor=OPERATOR))
-    _print_deliveries([sent], False)
+    print_deliveries([sent], False)
     if sent.state != "delivered":
         raise typer.Exit(1)
 
@@ -119,7 +123,8 @@ def webhook_log(
     limit: int = typer.Option(50, "--limit", min=1, max=1000, help="How many, newest first."),
     as_json: bool = AS_JSON,
 ) -> None:
-    """The delivery log, newest first: event, state, attempts, last answer or error.
+    """The delivery log (webhooks and event mails), newest first: state, attempts, last
+    answer or error.
 
     Example: skillgrid webhook log --webhook 3 --json
     """
@@ -128,24 +133,4 @@ def webhook_log(
     found = with_database(
         lambda uow: deliveries(uow, actor=OPERATOR, webhook_id=webhook_id, limit=limit)
     )
-    _print_deliveries(found, as_json)
-
-
-@webhook_app.command("deliver")
-def webhook_deliver(
-    watch: float = typer.Option(
-        0, "--watch", min=0, help="Keep going, looking again every this many seconds."
-    ),
-) -> None:
-    """Send the deliveries that are due (the web app does this too, every few seconds).
-
-    Example: skillgrid webhook deliver --watch 5
-    """
-    from skillgrid.services.webhooks import deliver_due
-
-    while True:
-        sent = with_database(lambda uow: deliver_due(uow, poster(), actor=OPERATOR))
-        _print_deliveries(sent, False)
-        if not watch:
-            return
-        time.sleep(watch)
+    print_deliveries(found, as_json)

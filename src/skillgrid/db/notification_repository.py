@@ -1,5 +1,5 @@
-"""Reminders and webhooks in the database: the digests sent each day, the webhooks, and
-the outbox of their deliveries."""
+"""Reminders, event mails and webhooks in the database: the digests sent each day, who
+wants no event mails, the webhooks, and the outbox of deliveries."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from skillgrid.db.tables import DigestSentRow, WebhookDeliveryRow, WebhookRow
+from skillgrid.db.tables import DeliveryRow, DigestSentRow, MailOptOutRow, WebhookRow
 from skillgrid.domain.webhooks import PENDING, Delivery, Webhook
 
-_D = WebhookDeliveryRow
+_D = DeliveryRow
 
 
 class SqlNotificationRepository:
@@ -38,6 +38,17 @@ class SqlNotificationRepository:
                 )
             )
 
+    def opted_out(self, email: str) -> bool:
+        return self.session.get(MailOptOutRow, email) is not None
+
+    def set_opted_out(self, email: str, opted_out: bool) -> None:
+        row = self.session.get(MailOptOutRow, email)
+        if opted_out and row is None:
+            self.session.add(MailOptOutRow(email=email))
+        elif not opted_out and row is not None:
+            self.session.delete(row)
+        self.session.flush()
+
     def add_webhook(self, url: str, events: Sequence[str], secret: str) -> Webhook:
         row = WebhookRow(url=url, events=" ".join(events), secret=secret)
         self.session.add(row)
@@ -52,10 +63,13 @@ class SqlNotificationRepository:
         self.session.execute(delete(_D).where(_D.webhook_id == webhook_id))
         self.session.execute(delete(WebhookRow).where(WebhookRow.id == webhook_id))
 
-    def add_deliveries(self, rows: Sequence[tuple[int, str, str]], now: dt.datetime) -> list[int]:
+    def add_deliveries(
+        self, rows: Sequence[tuple[int | None, str | None, str, str]], now: dt.datetime
+    ) -> list[int]:
         made = [
             _D(
                 webhook_id=hook,
+                recipient=recipient,
                 event=event,
                 body=body,
                 state=PENDING,
@@ -63,7 +77,7 @@ class SqlNotificationRepository:
                 next_attempt_at=now,
                 created_at=now,
             )
-            for hook, event, body in rows
+            for hook, recipient, event, body in rows
         ]
         self.session.add_all(made)
         self.session.flush()
@@ -76,13 +90,14 @@ class SqlNotificationRepository:
 
     def claim_deliveries(
         self, now: dt.datetime, until: dt.datetime, limit: int, only: int | None
-    ) -> list[tuple[Delivery, Webhook]]:
-        """Due pending deliveries no one holds, held till ``until``. PostgreSQL skips rows
-        another transaction is claiming (FOR UPDATE SKIP LOCKED); SQLite's writers take
-        turns, so the second sees the first's claim."""
+    ) -> list[tuple[Delivery, Webhook | None]]:
+        """Due pending deliveries no one holds, held till ``until``, each with its webhook
+        (None for an event mail). PostgreSQL skips rows another transaction is claiming
+        (FOR UPDATE SKIP LOCKED); SQLite's writers take turns, so the second sees the
+        first's claim."""
         query = (
             select(_D, WebhookRow)
-            .join(WebhookRow, WebhookRow.id == _D.webhook_id)
+            .outerjoin(WebhookRow, WebhookRow.id == _D.webhook_id)
             .where(*_due(now))
             .order_by(_D.id)
             .limit(limit)
@@ -94,7 +109,7 @@ class SqlNotificationRepository:
         if found:
             ids = [row.id for row, _ in found]
             self.session.execute(update(_D).where(_D.id.in_(ids)).values(claimed_until=until))
-        return [(_delivery(row), _webhook(hook)) for row, hook in found]
+        return [(_delivery(row), _webhook(hook) if hook else None) for row, hook in found]
 
     def finish_delivery(self, delivery: Delivery) -> None:
         self.session.execute(
@@ -112,6 +127,7 @@ class SqlNotificationRepository:
         )
 
     def deliveries(self, webhook_id: int | None, limit: int) -> list[Delivery]:
+        """The log, newest first: of one webhook, or all (event mails too)."""
         query = select(_D).order_by(_D.id.desc()).limit(limit)
         if webhook_id is not None:
             query = query.where(_D.webhook_id == webhook_id)
@@ -138,7 +154,7 @@ def _webhook(row: WebhookRow) -> Webhook:
     return Webhook(row.id, row.url, tuple(row.events.split()), row.secret)
 
 
-def _delivery(row: WebhookDeliveryRow) -> Delivery:
+def _delivery(row: DeliveryRow) -> Delivery:
     next_at, created = _utc(row.next_attempt_at), _utc(row.created_at)
     assert next_at is not None and created is not None
     return Delivery(
@@ -153,4 +169,5 @@ def _delivery(row: WebhookDeliveryRow) -> Delivery:
         row.last_status,
         row.last_error,
         _utc(row.delivered_at),
+        row.recipient,
     )

@@ -1,5 +1,5 @@
-"""Reminders and webhooks: the digests sent each day, the webhooks, and their outbox of
-deliveries (re-exported by ``skillgrid.db.tables``)."""
+"""Reminders, event mails and webhooks: the digests sent each day, who wants no event
+mails, the webhooks, and the outbox of deliveries (re-exported by ``skillgrid.db.tables``)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,15 @@ class DigestSentRow(Base):
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
 
 
+class MailOptOutRow(Base):
+    """A person who wants no event mails (reminder digests still come)."""
+
+    __tablename__ = "mail_opt_outs"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class WebhookRow(Base):
     """An address told about events; ``events`` space-separated; ``secret`` signs bodies."""
 
@@ -36,20 +45,22 @@ class WebhookRow(Base):
     )
 
 
-class WebhookDeliveryRow(Base):
-    """One event for one webhook: written in the transaction of the change (the outbox),
-    sent after it commits. ``state``: pending, delivered or failed (attempts used up).
-    A sender claims a row by setting ``claimed_until``; another leaves it alone till then."""
+class DeliveryRow(Base):
+    """One event for one webhook, or one event mail to ``recipient``: written in the
+    transaction of the change (the outbox), sent after it commits. ``state``: pending,
+    delivered or failed (attempts used up). A sender claims a row by setting
+    ``claimed_until``; another leaves it alone till then."""
 
-    __tablename__ = "webhook_deliveries"
+    __tablename__ = "deliveries"
     __table_args__ = (
-        Index("ix_webhook_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
-        Index("ix_webhook_deliveries_webhook_id", "webhook_id"),
+        Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_deliveries_webhook_id", "webhook_id"),
         {"info": {"exported": False}},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    recipient: Mapped[str | None] = mapped_column(String(320))  # an event mail's address
     event: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)  # JSON, sent byte for byte as signed
     state: Mapped[str] = mapped_column(String(16))

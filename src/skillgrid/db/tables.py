@@ -28,7 +28,12 @@ from skillgrid.db.account_tables import (
     WebSessionRow,
 )
 from skillgrid.db.base import NAMING, Base
-from skillgrid.db.notification_tables import DigestSentRow, WebhookDeliveryRow, WebhookRow
+from skillgrid.db.notification_tables import (
+    DeliveryRow,
+    DigestSentRow,
+    MailOptOutRow,
+    WebhookRow,
+)
 
 
 class FrameworkRow(Base):
@@ -338,11 +343,12 @@ __all__ = [  # the account tables are defined in account_tables; all are reached
     "NAMING",
     "ApiTokenRow",
     "Base",
+    "DeliveryRow",
     "DigestSentRow",
+    "MailOptOutRow",
     "SignInFailureRow",
     "TrustedDeviceRow",
     "UserRow",
     "WebSessionRow",
-    "WebhookDeliveryRow",
     "WebhookRow",
 ]

@@ -115,3 +115,52 @@ def digest_mail(digest: Digest, base_url: str | None) -> Mail:
     ]
     things = "thing waits" if digest.count == 1 else "things wait"
     return Mail(digest.email, f"SkillGrid: {digest.count} {things} for you", "\n".join(lines))
+
+
+MAILED_EVENTS = ("assessment.submitted", "assessment.finalized")
+
+
+def event_recipient(event: str, rater: str, person: str, manager: str | None) -> str | None:
+    """Who an event mail goes to: the manager when a self-assessment is submitted (it now
+    waits for their review); the person when their manager assessment is finalized (their
+    official result); nobody for other events."""
+    if event == "assessment.submitted" and rater == SELF:
+        return manager
+    if event == "assessment.finalized" and rater == MANAGER:
+        return person
+    return None
+
+
+def event_mail(
+    to: str, names: Mapping[str, str], event: Mapping[str, object], base_url: str | None
+) -> Mail:
+    """The mail about ``event`` (a webhook body: ``event`` and ``data``) for ``to``;
+    ``names`` maps emails to names; links to the pages when SkillGrid's address is known."""
+    data = event["data"]
+    assert isinstance(data, Mapping)
+    person, cycle = str(data["person"]), str(data["cycle"])
+    name = names.get(person, person)
+    by = names.get(str(data["by"]), str(data["by"])) if data.get("by") else "An admin"
+    if event["event"] == "assessment.finalized":
+        subject = f"SkillGrid: your {cycle} assessment is finalized"
+        text = (
+            f"{by} finalized your manager assessment in {cycle}: it is your official "
+            "result for the cycle."
+        )
+        path = f"people/{person}/growth"
+    else:
+        subject = f"SkillGrid: {name} submitted their self-assessment ({cycle})"
+        text = (
+            f"{name} ({person}) submitted their self-assessment in {cycle}; it waits for "
+            "your review."
+        )
+        path = f"people/{person}/assess/{cycle}/manager"
+    lines = [f"Hello {names.get(to, to)},", "", text]
+    if base_url:
+        lines += ["", f"{base_url}{path}"]
+    lines += [
+        "",
+        "You get mails like this about your own review cycle; to stop them: "
+        f"skillgrid notify events {to} --off (or ask an admin).",
+    ]
+    return Mail(to, subject, "\n".join(lines))

@@ -52,10 +52,11 @@ class Webhook:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One event for one webhook, and how sending it went so far."""
+    """One event for one webhook (or, with ``recipient``, one event mail), and how sending
+    it went so far."""
 
     id: int
-    webhook_id: int
+    webhook_id: int | None
     event: str
     body: str
     state: str
@@ -65,6 +66,7 @@ class Delivery:
     last_status: int | None = None
     last_error: str | None = None
     delivered_at: dt.datetime | None = None
+    recipient: str | None = None
 
 
 def check_url(url: str) -> str:

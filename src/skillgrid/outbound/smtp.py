@@ -8,8 +8,10 @@ import email.utils
 import smtplib
 import ssl
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from skillgrid.domain.errors import ConfigurationError
 from skillgrid.domain.reminders import Mail, MailError
 
 TIMEOUT = 30.0  # seconds for each step of talking to the mail server
@@ -65,3 +67,15 @@ class SmtpMailer:
         if self.user:
             server.login(self.user, self.password)
         return server
+
+
+def mailer_of(settings: Any) -> SmtpMailer | None:
+    """The mailer the settings describe; None when SKILLGRID_SMTP_URL is unset."""
+    if settings.smtp_url is None:
+        return None
+    if not settings.mail_from:
+        raise ConfigurationError(
+            "SKILLGRID_SMTP_URL is set but SKILLGRID_MAIL_FROM is not: set it to the address "
+            "mail comes from, e.g. skillgrid@example.com"
+        )
+    return SmtpMailer(settings.smtp_url, settings.mail_from)

@@ -36,6 +36,7 @@ from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import entity_id, record
 from skillgrid.services.cycles import cycle_in
 from skillgrid.services.evidence import add_evidence_in
+from skillgrid.services.outbox import emit
 from skillgrid.services.permissions import (
     may_edit,
     may_finalize,
@@ -45,7 +46,6 @@ from skillgrid.services.permissions import (
     may_view,
 )
 from skillgrid.services.unit_of_work import UnitOfWork
-from skillgrid.services.webhooks import emit
 
 
 @dataclass(frozen=True)

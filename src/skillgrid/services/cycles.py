@@ -13,9 +13,9 @@ from skillgrid.domain.framework import Framework
 from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import record
 from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.outbox import emit
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
-from skillgrid.services.webhooks import emit
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
 
 from skillgrid.domain.assessments import Actor
-from skillgrid.domain.errors import ConfigurationError
-from skillgrid.domain.reminders import Digest, Mail, MailError, digest_mail, pending_work
+from skillgrid.domain.errors import ConfigurationError, NotFound
+from skillgrid.domain.people import normal_email
+from skillgrid.domain.reminders import Digest, MailError, digest_mail, pending_work
+from skillgrid.services.audit import record
 from skillgrid.services.cycles import get_cycle_in
-from skillgrid.services.permissions import require_admin
+from skillgrid.services.outbox import Mailer
+from skillgrid.services.permissions import require_admin, require_self_or_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
 NOT_CONFIGURED = (
@@ -24,12 +26,6 @@ NOT_CONFIGURED = (
     "smtps://user:password@mail.example.com:465) and SKILLGRID_MAIL_FROM, or add --dry-run "
     "to see who would get what"
 )
-
-
-class Mailer(Protocol):
-    def send(self, mail: Mail) -> None:
-        """Hand ``mail`` to the mail server; :class:`MailError` when it cannot."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -96,3 +92,30 @@ def _digests(
         taken = uow.notifications.digests_sent(day)
     already = tuple(d.email for d in digests if d.email in taken)
     return [d for d in digests if d.email not in taken], already
+
+
+def set_event_mails(uow: UnitOfWork, person: str, wanted: bool, *, actor: Actor) -> bool:
+    """Turn a person's event mails (e.g. "your assessment is finalized") on or off; the
+    reminder digest is not an event mail. The person or an admin."""
+    email = normal_email(person)
+    require_self_or_admin(actor, email, "change the event mails")
+    with uow.write():
+        if uow.people.get(email) is None:
+            raise NotFound(f"no person {email}")
+        if uow.notifications.opted_out(email) == wanted:
+            uow.notifications.set_opted_out(email, not wanted)
+            record(
+                uow, actor, "mails", "person", email, person=email, after={"event_mails": wanted}
+            )
+        uow.commit()
+    return wanted
+
+
+def event_mails_wanted(uow: UnitOfWork, person: str, *, actor: Actor) -> bool:
+    """Whether the person gets event mails (the person or an admin asks)."""
+    email = normal_email(person)
+    require_self_or_admin(actor, email, "read the event mail setting")
+    with uow:
+        if uow.people.get(email) is None:
+            raise NotFound(f"no person {email}")
+        return not uow.notifications.opted_out(email)

@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from skillgrid.db.storage import SqlStorage
         from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
         from skillgrid.outbound.http import HttpPoster
+        from skillgrid.outbound.smtp import mailer_of
         from skillgrid.web.deliveries import DeliveryWorker
 
         engine = make_engine(
@@ -77,13 +78,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the threads that run database work and templates: a few, since they share one GIL
         to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         app.state.poster = HttpPoster()
-        sender = DeliveryWorker(app.state.uow_factory, app.state.poster, settings.webhook_interval)
-        if settings.webhook_interval:
+        sender = DeliveryWorker(
+            app.state.uow_factory,
+            settings.outbox_interval,
+            app.state.poster,
+            mailer_of(settings),
+            settings.base_url,
+        )
+        if settings.outbox_interval:
             sender.start()
         if getattr(app.state, "settle_memory", False):
             settle_memory()
         yield
-        if settings.webhook_interval:
+        if settings.outbox_interval:
             sender.stop()
         engine.dispose()
 

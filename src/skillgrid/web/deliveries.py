@@ -1,6 +1,7 @@
-"""The app's webhook sender: a thread of its own that sends due deliveries every few
-seconds, so a request never waits for a receiver and the event loop never blocks. Each app
-process runs one; they share the work through the claims in the database."""
+"""The app's sender: a thread of its own that sends due deliveries (webhook posts, event
+mails) every few seconds, so a request never waits for a receiver or a mail server and the
+event loop never blocks. Each app process runs one; they share the work through the claims
+in the database."""
 
 from __future__ import annotations
 
@@ -11,12 +12,20 @@ from typing import Any
 
 from skillgrid.domain.assessments import OPERATOR
 
-log = logging.getLogger("skillgrid.webhooks")
+log = logging.getLogger("skillgrid.outbox")
 
 
 class DeliveryWorker:
-    def __init__(self, make_uow: Callable[[], Any], poster: Any, interval: float) -> None:
-        self.make_uow, self.poster, self.interval = make_uow, poster, interval
+    def __init__(
+        self,
+        make_uow: Callable[[], Any],
+        interval: float,
+        poster: Any,
+        mailer: Any = None,
+        base_url: str | None = None,
+    ) -> None:
+        self.make_uow, self.interval = make_uow, interval
+        self.poster, self.mailer, self.base_url = poster, mailer, base_url
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="skillgrid-webhooks", daemon=True)
 
@@ -28,14 +37,22 @@ class DeliveryWorker:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        from skillgrid.services.webhooks import deliver_due
+        from skillgrid.services.outbox import deliver_due
 
         while not self._stop.wait(self.interval):
             try:
-                for sent in deliver_due(self.make_uow(), self.poster, actor=OPERATOR):
+                found = deliver_due(
+                    self.make_uow(),
+                    self.poster,
+                    actor=OPERATOR,
+                    mailer=self.mailer,
+                    base_url=self.base_url,
+                )
+                for sent in found:
                     log.info(
-                        "webhook delivery %s: %s after %s attempt(s)%s",
+                        "delivery %s (%s): %s after %s attempt(s)%s",
                         sent.id,
+                        sent.event,
                         sent.state,
                         sent.attempts,
                         f" ({sent.last_error})" if sent.last_error else "",

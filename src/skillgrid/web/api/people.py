@@ -125,6 +125,32 @@ def _cycle_json(c: Any) -> dict[str, Any]:
     }
 
 
+class NotificationSettings(BaseModel):
+    event_mails: bool = Field(
+        ...,
+        description="Mails about the person's own review (e.g. 'your assessment is finalized').",
+    )
+
+
+@router.get("/people/{email}/notifications", response_model=NotificationSettings)
+def get_notifications(user: ApiUser, email: Email) -> dict[str, Any]:
+    """Whether the person gets event mails (the person or an admin)."""
+    from skillgrid.services.reminders import event_mails_wanted
+
+    with user:
+        return {"event_mails": event_mails_wanted(user.uow, email, actor=user.actor)}
+
+
+@router.put("/people/{email}/notifications", response_model=NotificationSettings)
+def put_notifications(user: ApiUser, email: Email, body: NotificationSettings) -> dict[str, Any]:
+    """Turn the person's event mails on or off (the person or an admin)."""
+    from skillgrid.services.reminders import set_event_mails
+
+    with user:
+        wanted = set_event_mails(user.uow, email, body.event_mails, actor=user.actor)
+        return {"event_mails": wanted}
+
+
 @router.get("/people/{email}/results", response_model=PersonResults)
 def results(user: ApiUser, email: Email, cycle: CycleFilter = None) -> dict[str, Any]:
     """A person's official result (latest or in a cycle), ratings beside it, history."""

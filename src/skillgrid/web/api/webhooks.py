@@ -40,7 +40,8 @@ class WebhookCreated(WebhookPublic):
 
 class DeliveryPublic(Answer):
     id: int
-    webhook: int
+    webhook: int | None = Field(description="The webhook; null for an event mail.")
+    recipient: str | None = Field(description="An event mail's address; null for a webhook.")
     event: str
     state: Literal["pending", "delivered", "failed"]
     attempts: int
@@ -59,6 +60,7 @@ def _delivery(d: Any) -> dict[str, Any]:
     return {
         "id": d.id,
         "webhook": d.webhook_id,
+        "recipient": d.recipient,
         "event": d.event,
         "state": d.state,
         "attempts": d.attempts,
@@ -114,7 +116,8 @@ def log(
     webhook: int | None = Query(None, ge=1, le=2**31 - 1, description="Only this webhook."),
     limit: int = Query(50, ge=1, le=1000),
 ) -> list[dict[str, Any]]:
-    """The delivery log, newest first: state, attempts, last answer or error (admins)."""
+    """The delivery log (webhooks and event mails), newest first: state, attempts, last
+    answer or error (admins)."""
     from skillgrid.services.webhooks import deliveries
 
     with user:

@@ -1,9 +1,9 @@
-"""due dates on cycles, the digests sent each day, webhooks and their outbox (#16)
+"""due dates on cycles, reminders, event mails, webhooks and their outbox (#16)
 
 Cycles get four optional due dates (self, manager, calibration, close), added in place
 (no table copy on SQLite). ``digests_sent`` keeps who got their reminder digest on which
-day; ``webhooks`` and ``webhook_deliveries`` (the outbox written with each change) carry
-events to other systems.
+day; ``mail_opt_outs`` who wants no event mails; ``webhooks`` and ``deliveries`` (the
+outbox written with each change: webhook posts and event mails) carry events out.
 
 Revision ID: 0018
 Revises: 0013
@@ -33,6 +33,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("email", "day", name=op.f("pk_digests_sent")),
     )
     op.create_table(
+        "mail_opt_outs",
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column(
+            "at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("email", name=op.f("pk_mail_opt_outs")),
+    )
+    op.create_table(
         "webhooks",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("url", sa.Text(), nullable=False),
@@ -47,9 +58,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks")),
     )
     op.create_table(
-        "webhook_deliveries",
+        "deliveries",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("webhook_id", sa.Integer(), nullable=False),
+        sa.Column("webhook_id", sa.Integer(), nullable=True),
+        sa.Column("recipient", sa.String(length=320), nullable=True),
         sa.Column("event", sa.String(length=64), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
@@ -63,22 +75,21 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["webhook_id"],
             ["webhooks.id"],
-            name=op.f("fk_webhook_deliveries_webhook_id_webhooks"),
+            name=op.f("fk_deliveries_webhook_id_webhooks"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
     )
     op.create_index(
-        "ix_webhook_deliveries_state_next_attempt_at",
-        "webhook_deliveries",
-        ["state", "next_attempt_at"],
+        "ix_deliveries_state_next_attempt_at", "deliveries", ["state", "next_attempt_at"]
     )
-    op.create_index("ix_webhook_deliveries_webhook_id", "webhook_deliveries", ["webhook_id"])
+    op.create_index("ix_deliveries_webhook_id", "deliveries", ["webhook_id"])
 
 
 def downgrade() -> None:
-    op.drop_table("webhook_deliveries")
+    op.drop_table("deliveries")
     op.drop_table("webhooks")
+    op.drop_table("mail_opt_outs")
     op.drop_table("digests_sent")
     for column in STEPS:
         with op.batch_alter_table("cycles") as batch:
