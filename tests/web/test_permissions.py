@@ -186,6 +186,7 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
         "POST /admin/cycles": {"name": "2027-H1", "ladder": "sre"},
         "POST /admin/cycles/{cycle}/state": {"open": "true"},
         "POST /admin/accounts": {"email": "new@x.org", "password": PASSWORD},
+        "POST /admin/webhooks": {"url": "http://127.0.0.1:9/h", "events": "cycle.closed"},
     }
     files: dict[str, dict[str, Any]] = {
         "POST /admin/ladders/preview": {"file": ("platform.tsv", LADDER)},

@@ -147,11 +147,12 @@ def routers() -> list[tuple[str, APIRouter]]:
         ladders,
         people,
         team,
+        webhooks,
     )
 
     # Routes are matched in this order, one after another: the pages and answers of a
     # review week first (each router passed costs a request a few microseconds a route)
-    pages = [people, assess, team, ladders, insight, health, auth, evidence, admin, audit]
+    pages = [people, assess, team, ladders, insight, health, auth, evidence, admin, audit, webhooks]
     api = [
         api_people,
         api_frameworks,
