@@ -69,7 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(
             settings.database_url,
             busy_timeout_ms=settings.sqlite_busy_timeout_ms,
-            pool_size=settings.web_threads,  # a connection for each thread: none waits
+            # a connection for each thread, and the outbox sender's: none waits
+            pool_size=settings.web_threads + (1 if settings.outbox_interval else 0),
         )
         upgrade(engine)
         factory = make_session_factory(engine)
