@@ -73,6 +73,10 @@ def check_url(url: str) -> str:
     """An http(s) address with a host."""
     value = url.strip()
     parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 (a port past 65535 is refused here, not when sending)
+    except ValueError:
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookError(
             f"{url!r} is not a web address to post to: give one like "

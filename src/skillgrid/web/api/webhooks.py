@@ -24,7 +24,12 @@ WebhookId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class WebhookCreate(BaseModel):
-    url: str = Field(..., min_length=8, max_length=2000, pattern=r"^https?://[^\s]+$")
+    url: str = Field(
+        ...,
+        max_length=2000,
+        pattern=r"^https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[1-9][0-9]{0,3})?(/[^\s]*)?$",
+        description="Where to POST: an http or https address.",
+    )
     events: list[EventValue] = Field(..., min_length=1, max_length=20)
 
 
