@@ -30,7 +30,8 @@ def test_assess_review_finalize_and_see_the_level(page_for, server) -> None:
     ana.locator("input[name='evidence-title-PO.1.1']").fill("Design doc: billing service")
     ana.locator("input[name='evidence-url-PO.1.1']").fill("https://docs.example/billing")
     shot(ana, "self-assessment")
-    ana.get_by_role("button", name="Save and submit").click()
+    ana.get_by_text("Save and submit…").click()  # it asks first
+    ana.get_by_role("button", name="Yes, save and submit").click()
     ana.wait_for_load_state()
     assert "submitted" in ana.locator(".meta").first.inner_text()
     assert ana.get_by_role("link", name="Design doc: billing service").is_visible()
@@ -42,9 +43,11 @@ def test_assess_review_finalize_and_see_the_level(page_for, server) -> None:
         criterion(bo, cid).get_by_label("Meets").check()
     criterion(bo, "CW.1.2").get_by_label("Developing").check()
     shot(bo, "manager-review")
-    bo.get_by_role("button", name="Save and submit").click()
+    bo.get_by_text("Save and submit…").click()
+    bo.get_by_role("button", name="Yes, save and submit").click()
     bo.wait_for_load_state()
-    bo.get_by_role("button", name="Finalize").click()
+    bo.get_by_text("Finalize…").click()
+    bo.get_by_role("button", name="Yes, finalize").click()
     bo.wait_for_load_state()
     assert "finalized" in bo.locator(".meta").first.inner_text()
 
@@ -65,7 +68,8 @@ def test_assess_review_finalize_and_see_the_level(page_for, server) -> None:
     shot(bo, "insight-overview")
     bo.get_by_role("link", name="Coverage").click()
     bo.wait_for_load_state()
-    assert "missed by 2" in bo.content()
+    assert "Based on 1 of 2 people finalized in 2026-H2" in bo.locator(".based-on").inner_text()
+    assert "not yet reviewed: 2 short so far" in bo.content()  # Cy is not reviewed: no gap yet
     bo.get_by_text("what they lack", exact=True).first.click()
     shot(bo, "insight-coverage")
     assert bo.get_by_role("link", name="CW.1.2").first.is_visible(), bo.content()
@@ -83,12 +87,13 @@ def test_link_existing_evidence_to_another_criterion(page_for, server) -> None:
     cy.goto(f"{server}/people/cy@x.org/assess/2026-H2/self")
     criterion(cy, "PO.1.1").get_by_text("Add evidence").click()
     cy.locator("input[name='evidence-title-PO.1.1']").fill("Postmortem: cache stampede")
-    cy.get_by_role("button", name="Save draft").click()
-    cy.wait_for_load_state()
+    cy.get_by_role("button", name="Save draft").click()  # saved in place, no page load
+    cy.locator("#save-state", has_text="Saved at").wait_for(timeout=5000)
+    cy.reload()
     cw = criterion(cy, "CW.1.1")
     cw.get_by_text("Link existing evidence (1)").click()
     cw.get_by_label("Postmortem: cache stampede").check()  # the autosave script saves it
-    cy.locator(".status", has_text="Draft saved").wait_for(timeout=5000)
+    cy.locator("#save-state", has_text="Saved at").wait_for(timeout=5000)
     shot(cy, "link-existing-evidence")
     cy.reload()
     linked = criterion(cy, "CW.1.1").locator("ul.evidence").first

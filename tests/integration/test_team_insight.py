@@ -370,3 +370,18 @@ def test_names_that_look_like_formulas_stay_text_in_csv_and_xlsx_reports(org) ->
     written = {cell.value: cell.data_type for cell in cells if cell.value in FORMULA_NAMES.values()}
     assert written == dict.fromkeys(FORMULA_NAMES.values(), "s")
     assert not [cell for cell in cells if cell.data_type == "f"]
+
+
+def test_reports_say_what_they_rest_on_and_unreviewed_is_not_a_miss(org) -> None:
+    from skillgrid.reports.team import report_data, report_markdown
+
+    early = insight.team_report(org(), OPERATOR, "Infra", "C1")  # Mia and Max not reviewed
+    assert early.based_on == (2, 4)
+    markdown = report_markdown(early)
+    assert "Based on 2 of 4 people finalized in C1." in markdown
+    assert "not yet reviewed: 3 short so far, and 2 people not finalized yet" in markdown
+    data = report_data(early)
+    assert data["based_on"] == {"finalized": 2, "reviewable": 4}
+    assert {t["team"]: t["unreviewed"] for t in data["coverage"]["targets"]}["Infra"] == 2
+    done = report_markdown(insight.team_report(org(), OPERATOR, "Infra", "C2"))
+    assert "reviewed and below target: missed by 1" in done

@@ -13,7 +13,7 @@ from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.people import Person, Role
 from skillgrid.domain.policies import parse_policy
-from skillgrid.services import assessments, cycles, evidence, frameworks, people
+from skillgrid.services import assessments, cycles, evidence, frameworks, people, review_form
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_assessment_services import ANA, BO, PEOPLE
 
@@ -129,7 +129,7 @@ def test_evidence_is_recorded_without_its_text(uow) -> None:
 
 
 def test_evidence_from_the_review_form_is_recorded_with_the_ratings(uow) -> None:
-    assessments.save_review(
+    review_form.save_review(
         uow,
         ANA,
         "ana@x.org",

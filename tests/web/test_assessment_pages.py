@@ -70,7 +70,13 @@ def test_a_stale_form_is_a_conflict_not_a_lost_update(app_client, uow_factory) -
     first = app_client.get(url).text
     app_client.post(url, data=form_of(first, {"PO.1.1": "meets"}, "save"))
     stale = app_client.post(url, data=form_of(first, {"PO.1.1": "exceeds"}, "save"))
-    assert stale.status_code == 409 and "Reload the page and retry" in stale.text
+    assert stale.status_code == 409 and stale.template.name == "assess.html"
+    assert "someone else saved" in stale.context["refused"]["PO.1.1"]  # beside it
+    assert stale.context["conflict"] and "Nothing was saved" in stale.text
+    assert line(stale, "PO.1.1").shown.rating == "exceeds"  # what was typed, not lost
+    assert line(stale, "PO.1.1").entry.rating.value == "meets"  # still what is stored
+    again = app_client.post(url, data=form_of(stale.text, {"PO.1.1": "exceeds"}, "save"))
+    assert again.status_code == 303
 
 
 def test_an_engineer_cannot_open_a_colleague_s_assessment(app_client, uow_factory) -> None:

@@ -158,3 +158,36 @@ def test_a_team_name_with_a_slash_has_its_pages_and_api(client, org) -> None:  #
     sign_in(client, "root@x.org")
     assert client.get("/insight/Ops/Net?view=coverage").status_code == 200
     assert client.get("/insight/" + "x" * 300).status_code == 404
+
+
+def test_numbers_say_what_they_rest_on_and_unreviewed_is_not_a_gap(client) -> None:
+    sign_in(client, "root@x.org")
+    early = client.get("/insight/Infra?view=coverage&cycle=C1")  # Mia and Max not reviewed
+    report = early.context["report"]
+    assert early.template.name == "insight.html" and report.based_on == (2, 4)
+    assert "Based on <strong>2 of 4 people finalized</strong> in C1" in early.text
+    ops = next(c for c in report.coverage if c.target.team == "Infra")
+    assert ops.pending and ops.unreviewed == 2
+    assert "not yet reviewed: 3 short so far, and 2 people not finalized yet" in early.text
+    assert "reviewed and below target" not in early.text
+    done = client.get("/insight/Infra?view=coverage&cycle=C2")
+    assert done.context["report"].based_on == (4, 4)
+    assert "reviewed and below target: missed by 1" in done.text
+    overview = client.get("/insight/Infra?cycle=C1")
+    assert ">2 of 4</td>" in overview.text  # the heatmap's people: finalized of all
+    api = client.get("/api/v1/teams/Infra/report?cycle=C1", headers=bearer(client, "root@x.org"))
+    assert api.json()["based_on"] == {"finalized": 2, "reviewable": 4}
+
+
+def test_a_refused_target_keeps_its_input_and_removing_one_asks_first(client) -> None:
+    sign_in(client, "root@x.org")
+    page = client.get("/insight/Net?view=coverage")
+    assert '<details class="confirm" id="confirm-remove-all-1">' in page.text
+    assert "Removing the target of Net (1 at Code ≥ 2)" in page.text
+    csrf = client.cookies.get("skillgrid_csrf") or _csrf(page.text)
+    form = {"team": "Net", "framework": "tiny", "track": "DNS", "level": "2", "people": "4"}
+    refused = client.post("/insight/targets", data={**form, "back": "Net", "csrf_token": csrf})
+    assert refused.status_code == 422 and refused.template.name == "insight.html"
+    assert "DNS" in refused.context["target_error"]
+    assert refused.context["typed"] == {"team": "Net", "track": "DNS", "level": 2, "people": 4}
+    assert 'id="t-people" name="people" type="number" min="1" value="4"' in refused.text

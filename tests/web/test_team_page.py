@@ -31,3 +31,27 @@ def test_an_engineer_s_team_page_is_empty(app_client, uow_factory) -> None:
     sign_in(app_client, "ana@x.org")
     page = app_client.get("/team")
     assert page.context["rows"] == () and "Nobody reports to you" in page.text
+
+
+def test_the_team_page_says_states_as_the_assessment_page_does_and_what_levels_rest_on(
+    app_client, uow_factory
+) -> None:
+    from skillgrid.services import people
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    more = b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,engineer\n"
+    people.import_people(uow_factory(), more, "more.csv", actor=OPERATOR)
+    entries = {"PO.1.1": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", entries)
+    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    sign_in(app_client, "bo@x.org")
+    page = app_client.get("/team")
+    assert (page.context["finalized"], page.context["reviewable"]) == (0, 2)
+    assert "based on <strong>0 of 2 people finalized</strong> in 2026-H2" in page.text
+    assert "2 not yet reviewed" in page.text
+    assert ">waiting for you to finalize</a>" in page.text  # Ana's manager assessment
+    assert ">not started</a>" in page.text  # Cy's, as its own page says
+    review = app_client.get("/people/cy@x.org/assess/2026-H2/manager")
+    assert review.context["state_words"] == "not started"
+    assert 'class="num none"' not in page.text  # nobody reviewed yet is not a gap

@@ -102,15 +102,20 @@ class SqlPeopleRepository:
         """Everyone below ``email`` in the management chain, by email."""
         return [_person(row) for row in self.session.execute(_BELOW, {"below": email})]
 
-    def team_sizes(self, teams: Sequence[str] | None = None) -> dict[str | None, int]:
+    def team_sizes(
+        self, teams: Sequence[str] | None = None, reviewable: bool = False
+    ) -> dict[str | None, int]:
         """Team name → how many people it has (None: people on no team); of the teams
-        named only, when given."""
+        named only, when given; ``reviewable``: only the active people with a manager (those
+        who can have an official result)."""
         query = (
             select(_teams.c.name, func.count())
             .select_from(_people)
             .outerjoin(_teams, _teams.c.id == _people.c.team_id)
             .group_by(_teams.c.name)
         )
+        if reviewable:
+            query = query.where(_people.c.active.is_(True), _people.c.manager_id.is_not(None))
         if teams is not None:
             query = query.where(_teams.c.name.in_(list(teams)))
         return {name: count for name, count in self.session.execute(query)}  # noqa: C416

@@ -184,6 +184,24 @@ class Coverage:
     holders: int
     holder_names: tuple[str, ...]
     closest: tuple[Candidate, ...] = ()
+    unreviewed: int = 0  # people of the team with no official result in the cycle yet
+
+    @property
+    def pending(self) -> bool:
+        """Missed so far, with people not yet reviewed: not (yet) a skills gap."""
+        return not self.met and self.unreviewed > 0
+
+    @property
+    def verdict(self) -> str:
+        """Met, not yet known (people not yet reviewed), or missed by people reviewed: the
+        words every page and report uses."""
+        if self.pending:
+            people = "person" if self.unreviewed == 1 else "people"
+            return (
+                f"not yet reviewed: {self.shortfall} short so far, and {self.unreviewed} "
+                f"{people} not finalized yet"
+            )
+        return "met" if self.met else f"reviewed and below target: missed by {self.shortfall}"
 
     @property
     def met(self) -> bool:

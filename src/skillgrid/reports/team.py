@@ -15,10 +15,12 @@ from skillgrid.services.insight import TeamCounts, TeamReport
 
 def report_data(report: TeamReport) -> dict[str, Any]:
     framework = report.framework
+    finalized, reviewable = report.based_on
     return {
         "team": report.team,
         "teams": list(report.teams),
         "cycle": report.cycle.name if report.cycle else None,
+        "based_on": {"finalized": finalized, "reviewable": reviewable},
         "framework": (
             {
                 "name": framework.name,
@@ -96,6 +98,7 @@ def _coverage(c: Coverage, texts: dict[str, str]) -> dict[str, Any]:
         "holders": c.holders,
         "met": c.met,
         "shortfall": c.shortfall,
+        "unreviewed": c.unreviewed,
         "single_point_of_failure": c.single_point_of_failure,
         "no_slack": c.no_slack,
         "holder_names": list(c.holder_names),
@@ -144,11 +147,17 @@ def report_markdown(report: TeamReport) -> str:
         f"Ladder: {framework.name} v{framework.version}. Teams: {', '.join(report.teams) or '—'}.",
         "",
     ]
-    lines += ["## Coverage", ""]
+    finalized, reviewable = report.based_on
+    lines += [
+        f"Based on {finalized} of {reviewable} people finalized in {report.cycle.name}.",
+        "",
+        "## Coverage",
+        "",
+    ]
     if not report.coverage:
         lines += ["No targets set (skillgrid target set TEAM TRACK LEVEL PEOPLE).", ""]
     for c in report.coverage:
-        state = "met" if c.met else f"MISSED by {c.shortfall}"
+        state = c.verdict
         extra = " — single point of failure" if c.single_point_of_failure else ""
         holders = f" ({', '.join(c.holder_names)})" if c.holder_names else ""
         track = names.get(c.target.track, c.target.track)
@@ -228,7 +237,7 @@ def report_rows(report: TeamReport) -> list[list[object]]:
     """Every figure of the report as one tidy table (a row per number)."""
     rows: list[list[object]] = []
     for c in report.coverage:
-        detail = "met" if c.met else f"missed by {c.shortfall}"
+        detail = c.verdict
         if c.single_point_of_failure:
             detail += "; single point of failure"
         rows.append(

@@ -29,19 +29,16 @@ from skillgrid.domain.assessments import (
 )
 from skillgrid.domain.audit import RATE, rating_changes
 from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
-from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.people import Person, normal_email
 from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import entity_id, record
 from skillgrid.services.cycles import cycle_in
-from skillgrid.services.evidence import add_evidence_in
 from skillgrid.services.outbox import emit
 from skillgrid.services.permissions import (
     may_edit,
     may_finalize,
     may_invite,
-    may_manage_evidence,
     may_read,
     may_view,
 )
@@ -319,13 +316,19 @@ def _check_revision(current: Assessment, revision: int | None) -> None:
         )
 
 
-def _to_uids(framework: Framework, entries: Mapping[str, Entry]) -> dict[str, Entry]:
-    uids = {c.id: c.uid for c in framework.criteria}
-    problems = [
+def unknown_criteria(framework: Framework, criteria: Collection[str]) -> list[Problem]:
+    """A problem for each criterion id the ladder version does not have."""
+    uids = {c.id for c in framework.criteria}
+    return [
         Problem(f"unknown criterion {cid!r}", f"use an id of {framework.name} v{framework.version}")
-        for cid in entries
+        for cid in criteria
         if cid not in uids
     ]
+
+
+def _to_uids(framework: Framework, entries: Mapping[str, Entry]) -> dict[str, Entry]:
+    uids = {c.id: c.uid for c in framework.criteria}
+    problems = unknown_criteria(framework, entries.keys())
     for cid, entry in entries.items():
         try:
             check_entry(cid, entry)
@@ -334,43 +337,6 @@ def _to_uids(framework: Framework, entries: Mapping[str, Entry]) -> dict[str, En
     if problems:
         raise InputError(problems)
     return {str(uids[cid]): entry for cid, entry in entries.items()}
-
-
-def save_review(
-    uow: UnitOfWork,
-    actor: Actor,
-    person: str,
-    cycle: str,
-    rater: str,
-    entries: Mapping[str, Entry],
-    new_evidence: list[tuple[str, str, str]],
-    *,
-    revision: int | None,
-    links: Mapping[str, Collection[int]] | None = None,
-) -> Assessment:
-    """What the assessment page saves, in one transaction: every rating of the form (the
-    ones left blank are no longer rated), new evidence items, each linked to its criterion,
-    added for the person, and which of the person's existing items are linked to each
-    criterion whose picker the form held (``links``: criterion id → evidence numbers)."""
-    from skillgrid.domain.evidence import check_evidence
-    from skillgrid.services.evidence import relink_in, uids_of
-
-    with uow.write():
-        context = assessment_context(uow, person, cycle, rater, actor)
-        owner = context.person.email
-        if (new_evidence or links) and not may_manage_evidence(actor, owner):
-            raise Forbidden("only the person (or an admin) adds and links their evidence")
-        items = []
-        for cid, title, url in new_evidence:
-            item = check_evidence(Evidence(owner, title, url or None))
-            items.append(replace(item, criteria=frozenset(uids_of(context.framework, [cid]))))
-        saved = rate_in(uow, actor, context, entries, revision, replace_all=True)
-        if links:
-            relink_in(uow, actor, owner, context.framework, links)
-        for item in items:
-            add_evidence_in(uow, actor, item, context.framework)
-        uow.commit()
-    return saved
 
 
 def invite_peer(uow: UnitOfWork, actor: Actor, person: str, cycle: str, peer: str) -> Assessment:

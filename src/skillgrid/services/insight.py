@@ -6,7 +6,7 @@ teams made of their own reports; an admin sees the org)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from skillgrid.domain.assessments import Actor, Cycle
 from skillgrid.domain.errors import NotFound
@@ -66,6 +66,14 @@ class TeamReport:
     movement: tuple[Move, ...] = ()
     criteria: dict[str, str] = field(default_factory=dict)  # id → text of lacking criteria
     children: tuple[str, ...] = ()  # the teams right below (the top teams for the org)
+    # team (None: the org) → (people finalized in the cycle, people who can be): what the
+    # numbers rest on
+    reviewed: dict[str | None, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def based_on(self) -> tuple[int, int]:
+        """(finalized, reviewable) of the report's team or org."""
+        return self.reviewed.get(self.team, (0, 0))
 
     def heatmap(self) -> tuple[TeamCounts, ...]:
         """The team (or org) itself and each team right below it, rolled up."""
@@ -133,7 +141,7 @@ def team_report(
         top = len(framework.levels)
         keys = [t.key for t in framework.tracks]
         rolled: dict[str | None, Counts] = {}
-        if "distribution" in sections:
+        if sections & {"distribution", "coverage"}:  # coverage says how many were reviewed
             direct = _direct_counts(uow.insight.level_counts(chosen.name, slice_), keys, top)
             rolled = _roll_up(direct, names, tree, keys, top)
             if team is None:  # the org: everyone, people on no team too
@@ -156,6 +164,12 @@ def team_report(
         if "coverage" in sections:
             targets = uow.insight.targets(chosen.framework)
             coverage, criteria = of_targets(uow, chosen, framework, names, tree, slice_, targets)
+        reviewed = _reviewed(uow, rolled, names, tree, slice_, team)
+        coverage = [
+            replace(c, unreviewed=max(0, reviewable - finalized))
+            for c in coverage
+            for finalized, reviewable in [reviewed.get(c.target.team, (0, 0))]
+        ]
         org_deltas = org_levels = Spread(0, 0.0, 0.0)
         calibration = []
         if "calibration" in sections:
@@ -183,7 +197,30 @@ def team_report(
         movement=tuple(sorted(movement, key=lambda m: (m.track or "", not m.up, m.name))),
         criteria=criteria,
         children=children,
+        reviewed=reviewed,
     )
+
+
+def _reviewed(
+    uow: UnitOfWork,
+    rolled: dict[str | None, Counts],
+    names: Sequence[str],
+    tree: dict[str | None, list[str]],
+    slice_: Sequence[str | None] | None,
+    team: str | None,
+) -> dict[str | None, tuple[int, int]]:
+    """Team (None: the org) → (finalized, reviewable), each with the teams below it."""
+    if not rolled:
+        return {}
+    sizes = uow.people.team_sizes(
+        [n for n in slice_ if n is not None] if slice_ is not None else None, reviewable=True
+    )
+    heads: dict[str | None, int] = {}
+    for name in reversed(names):  # every team before the teams below it
+        heads[name] = sizes.get(name, 0) + sum(heads.get(c, 0) for c in tree.get(name, ()))
+    if team is None:
+        heads[None] = sum(sizes.values())
+    return {name: (sum(rolled[name][None]), heads.get(name, 0)) for name in rolled}
 
 
 def _choose_cycle(uow: UnitOfWork, cycles: Sequence[Cycle], name: str | None) -> Cycle | None:

@@ -110,6 +110,16 @@ class TeamView:
         return len(self.framework.levels) if self.framework else 0
 
     @property
+    def reviewable(self) -> int:
+        """People who can have an official result: active, with a manager to finalize it."""
+        return sum(1 for row in self.rows if row.person.active and row.person.manager)
+
+    @property
+    def finalized(self) -> int:
+        """People with an official result in the cycle: what levels and coverage rest on."""
+        return sum(1 for row in self.rows if row.official is not None)
+
+    @property
     def coverage(self) -> dict[str, list[int]]:
         """Track key → how many people reached each level 1..top (officially)."""
         if self.framework is None:

@@ -103,6 +103,10 @@ class TargetCoverage(Answer):
     holders: int = Field(description="People at the level or above.")
     met: bool
     shortfall: int
+    unreviewed: int = Field(
+        description="People of the team with no official result in the cycle yet: a miss "
+        "while this is above 0 is not yet known, not a skills gap."
+    )
     single_point_of_failure: bool = Field(description="Met by exactly one person.")
     no_slack: bool = Field(description="Met exactly: one holder leaving makes it a miss.")
     holder_names: list[str]
@@ -183,12 +187,20 @@ class Movement(Answer):
     moves: list[Move]
 
 
+class BasedOn(Answer):
+    """What the numbers rest on: official results only."""
+
+    finalized: int = Field(description="People with an official result in the cycle.")
+    reviewable: int = Field(description="Active people with a manager: who can have one.")
+
+
 class TeamReportPublic(Answer):
     """Coverage against targets, distribution, calibration and movement."""
 
     team: str | None = Field(description="Null: the whole organisation.")
     teams: list[str] = Field(description="The team and every team below it.")
     cycle: str | None = Field(description="Null: no cycle with results yet.")
+    based_on: BasedOn
     framework: ReportLadder | None
     coverage: Coverage
     distribution: Distribution

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from skillgrid.domain.errors import InputError, Problem
+from skillgrid.domain.accounts import MIN_PASSWORD
+from skillgrid.domain.assessments import Forbidden
+from skillgrid.domain.errors import InputError, Problem, SkillGridError
 from skillgrid.domain.framework import LADDER_NAME
-from skillgrid.web.deps import CurrentUser, check_csrf, templates_of
+from skillgrid.web.deps import Caller, CurrentUser, check_csrf, templates_of
 from skillgrid.web.limits import expensive
 
 router = APIRouter(include_in_schema=False)
@@ -40,25 +43,57 @@ def _back(section: str) -> Response:
 
 @router.get("/admin")
 def admin_page(request: Request, user: CurrentUser) -> Response:
+    with user:
+        return _admin(request, user)
+
+
+def _admin(
+    request: Request,
+    user: Caller,
+    errors: Mapping[str, str] | None = None,
+    typed: Mapping[str, str] | None = None,
+) -> Response:
+    """The page; after a refused form, its error beside it and what was typed in it (422)."""
     from skillgrid.services.accounts import list_users
     from skillgrid.services.cycles import list_cycles
     from skillgrid.services.frameworks import list_frameworks
     from skillgrid.services.people import list_people, list_teams
 
-    with user:
-        return templates_of(request).TemplateResponse(
-            request,
-            "admin.html",
-            {
-                "user": user,
-                "ladders": list_frameworks(user.uow),
-                "cycles": list_cycles(user.uow),
-                "teams": list_teams(user.uow, user.actor),
-                "people": list_people(user.uow, user.actor),
-                "accounts": list_users(user.uow, user.actor),
-                "ladder_name": LADDER_NAME,
-            },
-        )
+    return templates_of(request).TemplateResponse(
+        request,
+        "admin.html",
+        {
+            "user": user,
+            "ladders": list_frameworks(user.uow),
+            "cycles": list_cycles(user.uow),
+            "teams": list_teams(user.uow, user.actor),
+            "people": list_people(user.uow, user.actor),
+            "accounts": list_users(user.uow, user.actor),
+            "ladder_name": LADDER_NAME,
+            "min_password": MIN_PASSWORD,
+            "errors": errors or {},
+            "typed": typed or {},
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+def _kept(
+    request: Request,
+    user: Caller,
+    section: str,
+    typed: Mapping[str, str],
+    act: Callable[[], Response],
+) -> Response:
+    """``act()``'s answer; if the rules refuse it, the admin page again with the reason
+    beside the form of ``section`` and what was typed in it (a file must be chosen again:
+    browsers never fill one in)."""
+    try:
+        return act()
+    except SkillGridError as error:
+        if isinstance(error, Forbidden) or not user.actor.is_admin:
+            raise  # everyone else gets the page's 404, as before
+        return _admin(request, user, {section: str(error)}, typed)
 
 
 @router.post("/admin/ladders/preview")
@@ -75,8 +110,7 @@ def ladder_preview(
     from skillgrid.importers import ImportOptions
     from skillgrid.services.frameworks import import_framework
 
-    with user:
-        check_csrf(request, user, csrf_token)
+    def preview() -> Response:
         data = _read(file)
         source = file.filename or "upload"
         with expensive(request, user.email):
@@ -101,6 +135,10 @@ def ladder_preview(
                 "payload": base64.b64encode(data).decode(),
             },
         )
+
+    with user:
+        check_csrf(request, user, csrf_token)
+        return _kept(request, user, "ladders", {"ladder_name": name, "split": split}, preview)
 
 
 @router.post("/admin/ladders/store")
@@ -148,10 +186,13 @@ def cycle_open(
 ) -> Response:
     from skillgrid.services.cycles import open_cycle
 
-    with user:
-        check_csrf(request, user, csrf_token)
+    def opened() -> Response:
         open_cycle(user.uow, name, ladder, actor=user.actor)
         return _back("cycles")
+
+    with user:
+        check_csrf(request, user, csrf_token)
+        return _kept(request, user, "cycles", {"cycle_name": name, "ladder": ladder}, opened)
 
 
 @router.post("/admin/cycles/{name}/state")
@@ -164,10 +205,13 @@ def cycle_state(
 ) -> Response:
     from skillgrid.services.cycles import set_cycle_open
 
-    with user:
-        check_csrf(request, user, csrf_token)
+    def changed() -> Response:
         set_cycle_open(user.uow, name, open, actor=user.actor)
         return _back("cycles")
+
+    with user:
+        check_csrf(request, user, csrf_token)
+        return _kept(request, user, "cycles", {}, changed)
 
 
 @router.post("/admin/people")
@@ -179,11 +223,14 @@ def people_upload(
 ) -> Response:
     from skillgrid.services.people import import_people
 
-    with user:
-        check_csrf(request, user, csrf_token)
+    def imported() -> Response:
         with expensive(request, user.email):
             import_people(user.uow, _read(file), file.filename or "people.csv", actor=user.actor)
         return _back("people")
+
+    with user:
+        check_csrf(request, user, csrf_token)
+        return _kept(request, user, "people", {}, imported)
 
 
 @router.post("/admin/accounts")
@@ -197,7 +244,11 @@ def account_add(
 ) -> Response:
     from skillgrid.services.accounts import add_user
 
-    with user:
-        check_csrf(request, user, csrf_token)
+    def added() -> Response:
         add_user(user.uow, email, password, admin=admin, actor=user.actor)
         return _back("accounts")
+
+    with user:
+        check_csrf(request, user, csrf_token)
+        typed = {"account_email": email, "account_admin": "true" if admin else ""}
+        return _kept(request, user, "accounts", typed, added)  # never the password

@@ -5,6 +5,7 @@ or ticking the person's existing ones: ticked is linked, unticked is not); save 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from skillgrid.domain.assessments import Entry
+from skillgrid.domain.errors import Conflict
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Level
 from skillgrid.services.reviews import ReviewView
-from skillgrid.web.deps import CurrentUser, FormFields, check_csrf, templates_of
+from skillgrid.web.deps import Caller, CurrentUser, FormFields, check_csrf, templates_of
+from skillgrid.web.words import AUTHOR, FINALIZER, OTHER, PERSON, state_words, submit_consequence
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELD = 5000
@@ -30,28 +33,99 @@ def assess_page(
     request: Request, user: CurrentUser, email: str, cycle: str, rater: str
 ) -> Response:
     from skillgrid.services.reviews import review_view
-    from skillgrid.web.pages.audit import changes
 
     with user:
         view = review_view(user.uow, user.actor, email, cycle, rater)
-        return templates_of(request).TemplateResponse(
-            request,
-            "assess.html",
-            {
-                "user": user,
-                "view": view,
-                "history": [(entry, changes(entry)) for entry in view.history],
-                "cells": cells(view),
-                "open_levels": view.open_levels(),
-                "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
-            },
-        )
+        return _render(request, user, view)
+
+
+def _render(
+    request: Request,
+    user: Caller,
+    view: ReviewView,
+    refused: Mapping[str, str] | None = None,
+    typed: Mapping[str, Typed] | None = None,
+    status: int = 422,
+) -> Response:
+    """The page; after a save that refused some criteria, each shows what the person typed
+    and why it was not saved (``status``), its level unfolded."""
+    from skillgrid.web.pages.audit import changes
+
+    refused = refused or {}
+    found = cells(view, refused, typed or {})
+    open_levels = view.open_levels() | {
+        cell.level.number
+        for track in found.values()
+        for cell in track
+        if any(line.error for line in cell.lines)
+    }
+    return templates_of(request).TemplateResponse(
+        request,
+        "assess.html",
+        {
+            "user": user,
+            "view": view,
+            "history": [(entry, changes(entry)) for entry in view.history],
+            "cells": found,
+            "open_levels": open_levels,
+            "refused": refused,
+            "conflict": status == 409,
+            "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
+            "state_words": state_words(_state(view), view.assessment.rater, _reader(view, user)),
+            "submit_note": submit_consequence(
+                view.assessment.rater, view.person.name, view.cycle.name
+            ),
+            "saved_note": last_saved(view, user.email),
+        },
+        status_code=status if refused else 200,
+    )
+
+
+def _state(view: ReviewView) -> str | None:
+    """The assessment's state, None when nothing was ever stored (not started)."""
+    a = view.assessment
+    return None if a.revision == 0 and not a.entries else a.state.value
+
+
+def _reader(view: ReviewView, user: Caller) -> str:
+    if view.can_finalize:
+        return FINALIZER
+    if view.can_edit:
+        return AUTHOR
+    return PERSON if user.email == view.person.email else OTHER
+
+
+def last_saved(view: ReviewView, email: str) -> str:
+    """What the last stored change was and when (UTC), for the page's sticky bar."""
+    if not view.history:
+        return "Nothing saved yet." if view.can_edit else ""
+    last = view.history[0]
+    when = last.at.strftime("%Y-%m-%d %H:%M UTC") if last.at else "earlier"
+    who = "you" if last.actor == email else last.actor
+    what = [key for key in {**(last.before or {}), **(last.after or {})} if key != "state"]
+    done = {"rate": "saved", "submit": "submitted", "finalize": "finalized"}.get(
+        last.action, last.action
+    )
+    shown = ", ".join(what[:3]) + (f" and {len(what) - 3} more" if len(what) > 3 else "")
+    return f"Last {done} {when} by {who}" + (f": {shown}." if shown else ".")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What the form held for one criterion (shown again when it was not saved)."""
+
+    rating: str = ""
+    reason: str = ""
+    comment: str = ""
+    title: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
 class Line:
     """One criterion on the page: its rating, the other raters' beside it (and who differs),
-    the evidence linked to it and, where the person may link more, the rest."""
+    the evidence linked to it and, where the person may link more, the rest; after a refused
+    save, what the person typed and why it was not saved."""
 
     criterion: Criterion
     entry: Entry | None
@@ -59,6 +133,8 @@ class Line:
     differ: tuple[str, ...]
     linked: tuple[Evidence, ...]
     unlinked: tuple[Evidence, ...]
+    shown: Typed = Typed()  # the values in the fields: stored, or typed when refused
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,27 +147,45 @@ class Cell:
         return sum(1 for line in self.lines if line.entry is not None)
 
 
-def cells(view: ReviewView) -> dict[str, list[Cell]]:
+def cells(
+    view: ReviewView,
+    refused: Mapping[str, str] | None = None,
+    typed: Mapping[str, Typed] | None = None,
+) -> dict[str, list[Cell]]:
     """Track key → its non-empty cells, each criterion with what the page shows of it."""
     evidence = view.evidence
     found: dict[str, list[Cell]] = {}
+    refused, typed = refused or {}, typed or {}
     for track in view.framework.tracks:
         found[track.key] = [
-            Cell(level, tuple(_line(view, c, evidence) for c in items))
+            Cell(level, tuple(_line(view, c, evidence, refused, typed) for c in items))
             for level in view.framework.levels
             if (items := view.framework.cell(track.key, level.number))
         ]
     return found
 
 
-def _line(view: ReviewView, criterion: Criterion, evidence: tuple[Evidence, ...]) -> Line:
+def _line(
+    view: ReviewView,
+    criterion: Criterion,
+    evidence: tuple[Evidence, ...],
+    refused: Mapping[str, str],
+    typed: Mapping[str, Typed],
+) -> Line:
     uid = criterion.uid or ""  # a stored ladder's criteria all have one
     entry = view.assessment.entries.get(uid)
     others = tuple((a.rater, a.entries[uid]) for a in view.others if uid in a.entries)
     differ = tuple(r for r, given in others if entry is None or given.rating != entry.rating)
     linked = tuple(e for e in evidence if uid in e.criteria)
     unlinked = () if not view.can_link_evidence else tuple(e for e in evidence if e not in linked)
-    return Line(criterion, entry, others, differ, linked, unlinked)
+    error = refused.get(criterion.id)
+    if error is not None and criterion.id in typed:
+        shown = typed[criterion.id]
+    elif entry is not None:
+        shown = Typed(entry.rating.value, entry.reason or "", entry.comment or "")
+    else:
+        shown = Typed()
+    return Line(criterion, entry, others, differ, linked, unlinked, shown, error)
 
 
 @router.post("/people/{email}/assess/{cycle}/{rater}")
@@ -104,36 +198,120 @@ def assess_save(
     rater: str,
 ) -> Response:
     """Save the ratings (and new evidence), then submit or finalize when asked. The service
-    decides who may do what; the form says which criteria it holds."""
-    from skillgrid.services import assessments
+    decides who may do what; the form says which criteria it holds. A criterion the rules
+    refuse keeps the person's input beside the reason, the others are saved, and nothing is
+    submitted or finalized; with JavaScript the answer is JSON the page shows in place. A
+    save that someone else's overtook (a stale revision) shows the person's input again
+    over what is stored now, to save again or change."""
+    from skillgrid.services.reviews import review_view
 
     with user:
         check_csrf(request, user, _text(form, "csrf_token"))
-        action = _text(form, "action") or "save"
-        revision = _revision(_text(form, "revision") or "0")
-        saved = None
-        if action in ("save", "submit"):
-            entries, evidence, links = _read_form(form)
-            saved = assessments.save_review(
-                user.uow,
-                user.actor,
-                email,
-                cycle,
-                rater,
-                entries,
-                evidence,
-                revision=revision,
-                links=links,
+        try:
+            return _save(request, user, form, email, cycle, rater)
+        except Conflict:
+            if request.headers.get("x-requested-with") == "fetch":
+                raise  # the page's script says so; its Save draft then comes here without it
+            view = review_view(user.uow, user.actor, email, cycle, rater)
+            kept = _not_stored(view, _typed(form, _changed(form)))
+            return _render(request, user, view, dict.fromkeys(kept, CHANGED), kept, 409)
+
+
+CHANGED = (
+    "someone else saved this assessment meanwhile, so this was not saved; what you typed "
+    "is shown here over what they saved — save again to keep it"
+)
+
+
+def _named(form: Any) -> list[str]:
+    """The criteria the form holds a rating or new evidence for."""
+    named = (key.split("-", 1)[1] for key in form if key.startswith(FIELDS))
+    return list(dict.fromkeys(cid.removeprefix("title-").removeprefix("links-") for cid in named))
+
+
+def _changed(form: Any) -> list[str]:
+    """The criteria changed on the page: as its script tracked them (``changed``), or
+    without it, those with anything typed (a blank one may just be one never rated)."""
+    tracked = [v for v in form.getlist("changed") if isinstance(v, str)]
+    if tracked:
+        return tracked[:MAX_CHANGED]
+    fields = ("rating", "reason", "comment", "evidence-title")
+    return [cid for cid in _named(form) if any(_text(form, f"{f}-{cid}") for f in fields)]
+
+
+MAX_CHANGED = 2000
+
+
+def _not_stored(view: ReviewView, typed: Mapping[str, Typed]) -> dict[str, Typed]:
+    """The criteria whose typed rating, reason or comment (or new evidence) is not what is
+    stored now."""
+    ids = {c.id: c.uid for c in view.framework.criteria}
+    found = {}
+    for cid, given in typed.items():
+        if cid not in ids:
+            continue
+        entry = view.assessment.entries.get(ids[cid] or "")
+        stored = (entry.rating.value, entry.reason or "", entry.comment or "") if entry else None
+        if given.title or (given.rating, given.reason, given.comment) != (stored or ("", "", "")):
+            found[cid] = given
+    return found
+
+
+def _save(
+    request: Request, user: Caller, form: Any, email: str, cycle: str, rater: str
+) -> Response:
+    """The save itself (inside the route's unit of work)."""
+    from skillgrid.services import assessments
+    from skillgrid.services.review_form import save_review
+    from skillgrid.services.reviews import review_view
+
+    action = _text(form, "action") or "save"
+    revision = _revision(_text(form, "revision") or "0")
+    saved, refused, added = None, {}, []
+    entries, evidence, links = _read_form(form)
+    if action in ("save", "submit") or entries or evidence or links:
+        # finalize also keeps the changes made since the last save
+        done = save_review(
+            user.uow,
+            user.actor,
+            email,
+            cycle,
+            rater,
+            entries,
+            evidence,
+            revision=revision,
+            links=links,
+        )
+        saved, refused, revision = done.assessment, dict(done.refused), done.assessment.revision
+        added = [
+            {"criterion": cid, "id": item.id, "title": item.title, "url": item.url}
+            for cid, item in done.added
+        ]
+    if not refused and action == "submit":
+        saved = assessments.submit(user.uow, user.actor, email, cycle, rater, revision)
+    elif not refused and action == "finalize":
+        saved = assessments.finalize(user.uow, user.actor, email, cycle, rater, revision)
+    if request.headers.get("x-requested-with") == "fetch":
+        body = {"revision": saved.revision if saved else revision, "saved": True}
+        return JSONResponse({**body, "refused": refused, "added": added})
+    if refused:
+        view = review_view(user.uow, user.actor, email, cycle, rater)
+        return _render(request, user, view, refused, _typed(form, refused))
+    page = _page(saved.person, cycle, saved.rater) if saved else _page(email, cycle, rater)
+    return RedirectResponse(page, status_code=303)
+
+
+def _typed(form: Any, criteria: Iterable[str]) -> dict[str, Typed]:
+    """What the form held for each of ``criteria``, to show it again."""
+    return {
+        cid: Typed(
+            *(
+                _text(form, f"{field}-{cid}")
+                for field in ("rating", "reason", "comment", "evidence-title", "evidence-url")
             )
-            revision = saved.revision
-        if action == "submit":
-            saved = assessments.submit(user.uow, user.actor, email, cycle, rater, revision)
-        elif action == "finalize":
-            saved = assessments.finalize(user.uow, user.actor, email, cycle, rater, revision)
-        if request.headers.get("x-requested-with") == "fetch":
-            return JSONResponse({"revision": saved.revision if saved else revision, "saved": True})
-        page = _page(saved.person, cycle, saved.rater) if saved else _page(email, cycle, rater)
-        return RedirectResponse(page, status_code=303)
+        )
+        for cid in criteria
+    }
 
 
 def _revision(raw: str) -> int:
@@ -162,8 +340,7 @@ def _read_form(
     from skillgrid.domain.errors import InputError, Problem
     from skillgrid.importers.ratings import parse_rating
 
-    named = (key.split("-", 1)[1] for key in form if key.startswith(FIELDS))
-    criteria = dict.fromkeys(cid.removeprefix("title-").removeprefix("links-") for cid in named)
+    criteria = _named(form)
     entries: dict[str, Any] = {}
     evidence: list[tuple[str, str, str]] = []
     links: dict[str, set[int]] = {}

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from skillgrid.domain.errors import InputError, Problem
+from skillgrid.domain.errors import InputError, NotFound, Problem, SkillGridError
 from skillgrid.web.api.suggestions import run_suggest, suggestions_json
 from skillgrid.web.deps import (
     CsrfField,
@@ -32,7 +32,14 @@ def _render(request: Request, user: Any, uow: Any, **context: Any) -> Response:
     return templates_of(request).TemplateResponse(
         request,
         "evidence_suggest.html",
-        {"user": user, "ladders": ladders, "result": None, "created": None, **context},
+        {
+            "user": user,
+            "ladders": ladders,
+            "result": None,
+            "created": None,
+            "error": None,
+            **context,
+        },
     )
 
 
@@ -54,8 +61,15 @@ def suggest_review(
     """Suggest criteria for each statement of the pasted text or the uploaded file."""
     with user:
         check_csrf(request, user, csrf_token)
-        with expensive(request, user.email):
-            text, found = _suggest(request, user.uow, framework, text, file)
+        try:
+            with expensive(request, user.email):
+                text, found = _suggest(request, user.uow, framework, text, file)
+        except SkillGridError as error:  # the text stays, the reason beside it
+            response = _render(
+                request, user, user.uow, framework=framework, text=text, error=str(error)
+            )
+            response.status_code = 404 if isinstance(error, NotFound) else 422
+            return response
         criteria = [(c.id, c.text) for c in found.framework.criteria]
         return _render(
             request,
@@ -95,17 +109,26 @@ def accept_page(request: Request, user: CurrentUser, form: FormFields) -> Respon
         framework = _field(form, "framework") or "sre"
         raw_version = _field(form, "version")
         version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else None
-        accepted = []
+        accepted, statements = [], []
         for index in range(MAX_FORM_STATEMENTS):
             statement = _field(form, f"statement-{index}")
             if not statement:
                 break
+            statements.append(statement)
             choice = _field(form, f"choice-{index}")
             if choice == "other":
                 choice = _field(form, f"other-{index}")
             if choice and choice != "skip":
                 accepted.append(Accepted(statement, (choice,)))
-        stored = accept(user.uow, user.actor, user.email, framework, accepted, version)
+        try:
+            stored = accept(user.uow, user.actor, user.email, framework, accepted, version)
+        except (InputError, NotFound) as error:  # the statements come back, to suggest again
+            text = "\n".join(f"- {statement}" for statement in statements)
+            response = _render(
+                request, user, user.uow, framework=framework, text=text, error=str(error)
+            )
+            response.status_code = 404 if isinstance(error, NotFound) else 422
+            return response
         return _render(request, user, user.uow, framework=framework, text="", created=stored)
 
 

@@ -64,6 +64,8 @@ def _page(
     team: str | None,
     cycle: str | None,
     view: str,
+    target_error: str | None = None,
+    typed: dict[str, object] | None = None,
 ) -> Response:
     """One view of the report at a time: each is a few reads, even for the whole org."""
     from skillgrid.services.cycles import list_cycles
@@ -94,12 +96,16 @@ def _page(
                 "targets": len(report.coverage),
                 "missed": len(missed),
                 "fragile": len(fragile),
+                "pending": sum(1 for c in missed if c.pending),
             },
             "chart": chart,
             "history": history,
             "cycles": list_cycles(user.uow),
             "tracks": {t.key: t.name for t in report.framework.tracks} if report.framework else {},
+            "target_error": target_error,
+            "typed": typed or {},
         },
+        status_code=422 if target_error else 200,
     )
 
 
@@ -116,12 +122,18 @@ def target_set(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Add or change a team's target (admins)."""
-    from skillgrid.domain.insight import Target
+    from skillgrid.domain.insight import Target, TargetError
     from skillgrid.services.targets import set_target
 
     with user:
         check_csrf(request, user, csrf_token)
-        set_target(user.uow, Target(team, framework, track, level, people), actor=user.actor)
+        try:
+            set_target(user.uow, Target(team, framework, track, level, people), actor=user.actor)
+        except (TargetError, NotFound) as error:
+            if not user.actor.is_admin:
+                raise
+            typed = {"team": team, "track": track, "level": level, "people": people}
+            return _page(request, user, back or None, None, "coverage", str(error), typed)
         return _coverage_of(back)
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from skillgrid.web.deps import CurrentUser, templates_of
+from skillgrid.web.words import state_words
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,5 +33,8 @@ def team_page(
                 "top": view.top,
                 "coverage": view.coverage,
                 "cycles": view.cycles,
+                "finalized": view.finalized,
+                "reviewable": view.reviewable,
+                "state_words": state_words,
             },
         )

@@ -1,37 +1,170 @@
-// Progressive enhancement: save the assessment form as a draft shortly after each change.
-// Without JavaScript the "Save draft" button does the same.
+// Progressive enhancement of the assessment form; without JavaScript its buttons do the same
+// by a full page load. With it: each change is saved shortly after it is made and the page
+// stays where it is; a criterion the server refuses shows why beside it and keeps what was
+// typed; Enter in a field does not send the whole page; leaving with changes not yet saved
+// asks first.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch) { return; }
-  var status = form.querySelector(".status");
+  var status = form.querySelector("#save-state");
   var timer = null;
+  var inflight = 0;
+  var leaving = false;
+  var dirty = {};  // criterion id → true: changed here and not yet saved
+
   function say(text) { if (status) { status.textContent = text; } }
-  function save() {
+  function names(ids) { return ids.join(", "); }
+  function criterionOf(node) {
+    var fieldset = node.closest ? node.closest("fieldset.criterion") : null;
+    return fieldset ? fieldset.id.slice(2) : null;  // id="c-PO.1.1"
+  }
+  function fieldsetOf(cid) { return document.getElementById("c-" + cid); }
+
+  function showError(cid, why) {
+    var fieldset = fieldsetOf(cid);
+    if (!fieldset) { return; }
+    var note = document.getElementById("err-" + cid);
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "error field-error";
+      note.id = "err-" + cid;
+      fieldset.insertBefore(note, fieldset.querySelector(".ratings"));
+    }
+    note.textContent = "Not saved: " + why;
+    fieldset.classList.add("invalid");
+    fieldset.setAttribute("aria-describedby", note.id);
+    var fold = fieldset.closest("details");
+    if (fold) { fold.open = true; }
+  }
+  function clearError(cid) {
+    var fieldset = fieldsetOf(cid);
+    var note = document.getElementById("err-" + cid);
+    if (note) { note.remove(); }
+    if (fieldset) { fieldset.classList.remove("invalid"); fieldset.removeAttribute("aria-describedby"); }
+  }
+
+  function linkAdded(item) {
+    // the new item joins the criterion's ticked evidence (ticked is linked), its fields empty
+    var fieldset = fieldsetOf(item.criterion);
+    if (!fieldset) { return; }
+    var list = fieldset.querySelector("ul.evidence");
+    if (!list || list.closest(".link-evidence")) {
+      list = document.createElement("ul");
+      list.className = "evidence";
+      list.setAttribute("aria-label", "Evidence for " + item.criterion + " (untick to unlink)");
+      fieldset.insertBefore(list, fieldset.querySelector(".link-evidence, .add-evidence"));
+    }
+    var li = document.createElement("li");
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.name = "evidence-link-" + item.criterion; box.value = item.id; box.checked = true;
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + item.title + " (added)"));
+    li.appendChild(label);
+    list.appendChild(li);
+    ["evidence-title-", "evidence-url-"].forEach(function (prefix) {
+      var input = form.querySelector("input[name='" + prefix + item.criterion + "']");
+      if (input) { input.value = ""; }
+    });
+  }
+
+  // explicit: the person pressed save (focus goes to a refused criterion); unloading: the
+  // page is being left, so the request must outlive it (keepalive: bodies up to 64 KB)
+  function save(explicit, unloading) {
+    if (timer) { clearTimeout(timer); timer = null; }
+    var sent = Object.keys(dirty);
+    dirty = {};
     var data = new FormData(form);
     data.set("action", "save");
+    inflight += 1;
+    say("Saving…");
     // not form.action: the buttons named "action" shadow that property
-    fetch(form.getAttribute("action"), { method: "POST", body: data, headers: { "X-Requested-With": "fetch" } })
+    return fetch(form.getAttribute("action"), {
+      method: "POST", body: data, keepalive: !!unloading, headers: { "X-Requested-With": "fetch" }
+    })
       .then(function (response) {
-        if (response.status === 409) { say("Changed meanwhile elsewhere: reload the page and retry."); return null; }
-        if (!response.ok) { say("Not saved (" + response.status + "): use Save draft to see why."); return null; }
-        return response.json();
+        if (response.ok) { return response.json(); }
+        sent.forEach(function (cid) { dirty[cid] = true; });
+        if (response.status === 409 && explicit) {
+          // the page again, with the changes made here shown over the stored ones
+          Object.keys(dirty).forEach(function (cid) {
+            var changed = document.createElement("input");
+            changed.type = "hidden"; changed.name = "changed"; changed.value = cid;
+            form.appendChild(changed);
+          });
+          leaving = true;
+          form.submit();
+        } else if (response.status === 409) {
+          say("Not saved: someone else saved this assessment meanwhile. Save draft shows your changes over theirs, to save again.");
+        } else {
+          say("Not saved (" + response.status + "): your changes are still on this page. Use the save button to see why.");
+        }
+        return null;
       })
       .then(function (body) {
         if (!body) { return; }
         form.querySelector("input[name=revision]").value = body.revision;
-        var added = form.querySelectorAll("input[name^='evidence-title-']");
-        if (Array.prototype.some.call(added, function (input) { return input.value; })) {
-          window.location.reload();  // show the new evidence where it belongs
-          return;
+        var refused = Object.keys(body.refused || {});
+        refused.forEach(function (cid) { dirty[cid] = true; showError(cid, body.refused[cid]); });
+        var saved = sent.filter(function (cid) { return refused.indexOf(cid) < 0; });
+        saved.forEach(clearError);
+        (body.added || []).forEach(linkAdded);
+        var when = new Date().toLocaleTimeString();
+        var text = saved.length ? "Saved at " + when + ": " + names(saved) + "." : "Saved at " + when + ".";
+        if (refused.length) {
+          text += " Not saved: " + names(refused) + " — the reason is beside each.";
+          if (explicit) {
+            var first = fieldsetOf(refused[0]);
+            var control = first && first.querySelector("input:not([type=hidden]), textarea");
+            if (control) { control.focus(); }
+          }
         }
-        say("Draft saved at " + new Date().toLocaleTimeString());
+        say(text);
       })
-      .catch(function () { say("Not saved: the server did not answer. Use Save draft."); });
+      .catch(function () {
+        sent.forEach(function (cid) { dirty[cid] = true; });
+        say("Not saved: the server did not answer. Your changes are still on this page; try the save button.");
+      })
+      .then(function () { inflight -= 1; });
   }
-  form.addEventListener("change", function () {
-    say("Saving…");
+
+  function changed(event) {
+    var cid = criterionOf(event.target);
+    if (!cid) { return; }
+    dirty[cid] = true;
+    say("Changed: " + names(Object.keys(dirty)) + " — saving…");
     if (timer) { clearTimeout(timer); }
-    timer = setTimeout(save, 700);
+    timer = setTimeout(function () { save(false); }, 700);
+  }
+  form.addEventListener("change", changed);
+  form.addEventListener("input", function (event) {
+    var cid = criterionOf(event.target);
+    if (cid) { dirty[cid] = true; }
+  });
+
+  // Enter in a field neither sends the page nor moves it; buttons and folds keep Enter
+  form.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target.tagName === "INPUT" && target.type !== "submit") {
+      event.preventDefault();
+    }
+  });
+
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (button && button.value === "save") {  // save in place: the page stays where it is
+      event.preventDefault();
+      save(true);
+      return;
+    }
+    leaving = true;  // submit and finalize carry the changes with them
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (leaving || (!Object.keys(dirty).length && !inflight && !timer)) { return; }
+    if (timer) { save(false, true); }  // it goes on should the person leave anyway
+    event.preventDefault();
+    event.returnValue = "";
   });
 })();
