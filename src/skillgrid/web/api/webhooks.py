@@ -20,6 +20,7 @@ EventValue = Literal[
     "cycle.opened",
     "cycle.closed",
 ]
+PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
 WebhookId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -27,7 +28,7 @@ class WebhookCreate(BaseModel):
     url: str = Field(
         ...,
         max_length=2000,
-        pattern=r"^https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[1-9][0-9]{0,3})?(/[^\s]*)?$",
+        pattern=rf"^https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:{PORT})?(/[^\s]*)?$",
         description="Where to POST: an http or https address.",
     )
     events: list[EventValue] = Field(..., min_length=1, max_length=20)
