@@ -421,8 +421,10 @@ class FakeNotificationRepository:
     def digests_sent(self, day: Any) -> set[str]:
         return {email for email, sent_on in self.sent if sent_on == day}
 
-    def add_digests_sent(self, emails: Any, day: Any) -> None:
-        self.sent.update((email, day) for email in emails)
+    def claim_digests(self, emails: Any, day: Any) -> list[str]:
+        fresh = [email for email in emails if (email, day) not in self.sent]
+        self.sent.update((email, day) for email in fresh)
+        return fresh
 
     def remove_digests_sent(self, emails: Any, day: Any) -> None:
         self.sent -= {(email, day) for email in emails}

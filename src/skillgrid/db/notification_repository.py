@@ -25,10 +25,24 @@ class SqlNotificationRepository:
         query = select(DigestSentRow.email).where(DigestSentRow.day == day)
         return set(self.session.scalars(query))
 
-    def add_digests_sent(self, emails: Sequence[str], day: dt.date) -> None:
-        if emails:
-            rows = [{"email": email, "day": day} for email in emails]
-            self.session.execute(insert(DigestSentRow), rows)
+    def claim_digests(self, emails: Sequence[str], day: dt.date) -> list[str]:
+        """Record that these people are sent their digest on ``day``; those someone else
+        recorded first (another run) are left out of the answer. PostgreSQL: ON CONFLICT DO
+        NOTHING, so a run at the same moment waits for this one and then skips them;
+        SQLite's writers take turns, so a look first is enough."""
+        if not emails:
+            return []
+        rows = [{"email": email, "day": day} for email in emails]
+        if self.session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+
+            statement = upsert(DigestSentRow).values(rows).on_conflict_do_nothing()
+            return list(self.session.scalars(statement.returning(DigestSentRow.email)))
+        taken = self.digests_sent(day)
+        fresh = [row for row in rows if row["email"] not in taken]
+        if fresh:
+            self.session.execute(insert(DigestSentRow), fresh)
+        return [str(row["email"]) for row in fresh]
 
     def remove_digests_sent(self, emails: Sequence[str], day: dt.date) -> None:
         if emails:

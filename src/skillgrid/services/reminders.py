@@ -59,11 +59,11 @@ def send_due_digests(
     if dry_run or not digests:
         return DigestRun(tuple(digests), already, (), dry_run)
     assert mailer is not None
-    with uow.write():
-        taken = uow.notifications.digests_sent(day)  # again: another run may have sent some
-        digests = [d for d in digests if d.email not in taken]
-        uow.notifications.add_digests_sent([d.email for d in digests], day)
+    with uow.write():  # claimed before sending: another run the same day skips them
+        claimed = set(uow.notifications.claim_digests([d.email for d in digests], day))
         uow.commit()
+    already += tuple(d.email for d in digests if d.email not in claimed)
+    digests = [d for d in digests if d.email in claimed]
     sent, failed = [], []
     for digest in digests:
         try:
