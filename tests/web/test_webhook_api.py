@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 
@@ -58,3 +59,24 @@ def test_the_app_sends_an_event_after_the_change_commits_without_the_request_wai
         (headers, body), *_ = receiver.received
     assert headers["X-SkillGrid-Event"] == "assessment.submitted"
     assert json.loads(body)["data"]["by"] == "ana@x.org"
+
+
+def test_the_apps_sender_goes_on_batch_after_batch_while_they_come_back_full() -> None:
+    from skillgrid.services import webhooks
+    from skillgrid.web.deliveries import DeliveryWorker
+    from tests.unit.fakes import FakeUnitOfWork
+
+    class Receiver:
+        def __init__(self) -> None:
+            self.posts = 0
+
+        def post(self, url: str, body: bytes, headers: object) -> int:
+            self.posts += 1
+            return 204
+
+    uow, receiver = FakeUnitOfWork(), Receiver()
+    hook = webhooks.add_webhook(uow, "https://x.org/h", ["cycle.closed"], actor=OPERATOR)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    uow.notifications.add_deliveries([(hook.id, None, "cycle.closed", "{}")] * 25, now)
+    DeliveryWorker(lambda: uow, 5, receiver)._send_all()
+    assert receiver.posts == 25

@@ -94,7 +94,7 @@ def notify_send(
     Example: skillgrid notify send --watch 5
     """
     from skillgrid.cli.webhooks import print_deliveries
-    from skillgrid.services.outbox import deliver_due
+    from skillgrid.services.outbox import BATCH, deliver_due
 
     sender, address = mailer(), settings().base_url
     while True:
@@ -102,6 +102,8 @@ def notify_send(
             lambda uow: deliver_due(uow, poster(), actor=OPERATOR, mailer=sender, base_url=address)
         )
         print_deliveries(sent, False)
+        if len(sent) == BATCH:
+            continue  # a full batch: more may be due (a burst of events)
         if not watch:
             return
         time.sleep(watch)

@@ -42,8 +42,11 @@ from skillgrid.domain.webhooks import (
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
-LEASE = dt.timedelta(minutes=2)  # longer than a POST or a mail may take
-BATCH = 20
+# A sender holds what it claimed for LEASE: far longer than a batch can take (BATCH sends,
+# each bounded by the poster's 10 s or the mailer's 30 s a step), so no other sender takes
+# a row while it is being sent; a sender that died gives its rows up when LEASE ends.
+LEASE = dt.timedelta(minutes=10)
+BATCH = 10
 NO_MAIL = "mail is not configured: set SKILLGRID_SMTP_URL and SKILLGRID_MAIL_FROM"
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from skillgrid.domain.assessments import OPERATOR
+from skillgrid.services.outbox import BATCH, deliver_due
 
 log = logging.getLogger("skillgrid.outbox")
 
@@ -37,25 +38,30 @@ class DeliveryWorker:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        from skillgrid.services.outbox import deliver_due
-
         while not self._stop.wait(self.interval):
             try:
-                found = deliver_due(
-                    self.make_uow(),
-                    self.poster,
-                    actor=OPERATOR,
-                    mailer=self.mailer,
-                    base_url=self.base_url,
-                )
-                for sent in found:
-                    log.info(
-                        "delivery %s (%s): %s after %s attempt(s)%s",
-                        sent.id,
-                        sent.event,
-                        sent.state,
-                        sent.attempts,
-                        f" ({sent.last_error})" if sent.last_error else "",
-                    )
+                self._send_all()
             except Exception:  # the next round tries again; the app goes on serving
-                log.exception("sending webhook deliveries failed")
+                log.exception("sending webhook deliveries and event mails failed")
+
+    def _send_all(self) -> None:
+        """Batch after batch while batches come back full (a burst of events)."""
+        while not self._stop.is_set():
+            found = deliver_due(
+                self.make_uow(),
+                self.poster,
+                actor=OPERATOR,
+                mailer=self.mailer,
+                base_url=self.base_url,
+            )
+            for sent in found:
+                log.info(
+                    "delivery %s (%s): %s after %s attempt(s)%s",
+                    sent.id,
+                    sent.event,
+                    sent.state,
+                    sent.attempts,
+                    f" ({sent.last_error})" if sent.last_error else "",
+                )
+            if len(found) < BATCH:
+                return
