@@ -121,6 +121,41 @@ class Settings(BaseSettings):
         "with Retry-After.",
     )
 
+    smtp_url: str | None = Field(
+        default=None,
+        description="The mail server for reminders: smtp://host:25 (STARTTLS when offered) or "
+        "smtps://user:password@host:465 (TLS); a user and password in it log in. Unset: "
+        "no mail is sent.",
+    )
+    mail_from: str | None = Field(
+        default=None,
+        description="The address SkillGrid's mail comes from, e.g. skillgrid@example.com "
+        "(needed with SKILLGRID_SMTP_URL).",
+    )
+
+    outbox_interval: float = Field(
+        default=5.0,
+        ge=0,
+        le=3600,
+        description="Seconds between an app process's looks for webhook deliveries and event "
+        "mails that are due (0: the app sends none; run `skillgrid notify send` instead).",
+    )
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        """smtp:// or smtps:// with a host."""
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(
+                "not a mail server address (the password, if any, is not repeated here): give "
+                "one like "
+                "smtp://mail.example.com:25 or smtps://user:password@mail.example.com:465"
+            )
+        return value.strip()
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _networks(cls, value: Any) -> Any:

@@ -39,6 +39,12 @@ def test_metrics_count_requests_by_route_and_read_the_database(app_client) -> No
 def test_every_web_thread_has_a_pooled_connection_so_none_waits_for_one(
     database_url: str,
 ) -> None:
-    app = create_app(Settings(database_url=database_url, web_threads=24))
+    app = create_app(Settings(database_url=database_url, web_threads=24, outbox_interval=0))
     with TestClient(app):
         assert app.state.storage.engine.pool.size() == 24  # SQLAlchemy's default would keep 5
+
+
+def test_the_outbox_sender_has_a_pooled_connection_of_its_own(database_url: str) -> None:
+    app = create_app(Settings(database_url=database_url, web_threads=24, outbox_interval=5))
+    with TestClient(app):
+        assert app.state.storage.engine.pool.size() == 25

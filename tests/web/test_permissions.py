@@ -23,7 +23,15 @@ from skillgrid.config import Settings
 from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.leveling import Rating
-from skillgrid.services import accounts, assessments, cycles, evidence, frameworks, people
+from skillgrid.services import (
+    accounts,
+    assessments,
+    cycles,
+    evidence,
+    frameworks,
+    people,
+    webhooks,
+)
 from skillgrid.web.app import create_app, routes
 from tests.web.conftest import PASSWORD
 
@@ -117,6 +125,12 @@ def spare_token(make: Callable[[], Any]) -> str:
     return str(accounts.create_token(make(), "ana@x.org", "to revoke")[0])
 
 
+def spare_webhook(make: Callable[[], Any]) -> str:
+    """A webhook made for one request (to a port where nothing listens)."""
+    hook = webhooks.add_webhook(make(), "http://127.0.0.1:9/hook", ["cycle.closed"], actor=OPERATOR)
+    return str(hook.id)
+
+
 def values(make: Callable[[], Any]) -> dict[str, Callable[[], str]]:
     return {
         "person": lambda: "ana@x.org",
@@ -128,6 +142,7 @@ def values(make: Callable[[], Any]) -> dict[str, Callable[[], str]]:
         "team": lambda: "SRE",
         "track": lambda: "PO",
         "token": lambda: spare_token(make),
+        "webhook": lambda: spare_webhook(make),
     }
 
 
@@ -174,6 +189,7 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
         },
         "POST /admin/cycles/{cycle}/state": {"open": "true"},
         "POST /admin/accounts": {"email": "new@x.org", "password": PASSWORD},
+        "POST /admin/webhooks": {"url": "http://127.0.0.1:9/h", "events": "cycle.closed"},
     }
     files: dict[str, dict[str, Any]] = {
         "POST /admin/ladders/preview": {"file": ("platform.tsv", LADDER)},
@@ -188,6 +204,9 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
             "items": [{"statement": "Wrote the runbook", "criteria": ["PO.1.1"]}]
         },
         "POST /api/v1/tokens": {"name": "laptop"},
+        "PUT /api/v1/cycles/{cycle}/due": {"self": "2026-07-01", "close": "2026-07-31"},
+        "PUT /api/v1/people/{person}/notifications": {"event_mails": False},
+        "POST /api/v1/webhooks": {"url": "http://127.0.0.1:9/h", "events": ["cycle.closed"]},
     }
     if "/assessments/" in row.template and row.method == "PUT":
         return {"json": {"revision": 2, "ratings": MET}}
@@ -258,10 +277,11 @@ class Caller:
 def test_the_table_names_every_route_and_only_routes() -> None:
     rows = table()
     assert len({row.request for row in rows}) == len(rows), "a request named twice"
-    make: Callable[[], Any] = lambda: None  # noqa: E731 ({token} is not made here)
+    make: Callable[[], Any] = lambda: None  # noqa: E731 ({token}, {webhook} not made here)
     hit: dict[str, str] = {}
     for row in rows:
-        path = concrete(row.template.replace("{token}", "1"), make).split("?")[0]
+        template = row.template.replace("{token}", "1").replace("{webhook}", "1")
+        path = concrete(template, make).split("?")[0]
         for template, route in routes():  # the first route that answers it, as the app does
             if row.method in (route.methods or ()) and _matches(template, path):
                 hit[row.request] = f"{row.method} {template}"

@@ -15,10 +15,12 @@ from skillgrid.cli import (
     frameworks,
     insight,
     leveling,
+    notify,
     operations,
     people,
     scim,
     web,
+    webhooks,
 )
 from skillgrid.domain.assessments import OPERATOR
 
@@ -41,6 +43,8 @@ app.add_typer(insight.summary_app, name="summaries")
 app.add_typer(web.user_app, name="user")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(scim.scim_app, name="scim")
+app.add_typer(notify.notify_app, name="notify")
+app.add_typer(webhooks.webhook_app, name="webhook")
 app.command("level")(leveling.level)
 app.command("serve")(web.serve)
 app.command("demo")(web.demo)

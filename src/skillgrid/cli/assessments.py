@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -19,7 +21,9 @@ from skillgrid.cli.common import (
 from skillgrid.domain.assessments import OPERATOR
 
 cycle_app = typer.Typer(
-    rich_markup_mode=None, help="Review cycles: open, close, list.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Review cycles: open, close, list, due dates.",
+    no_args_is_help=True,
 )
 assess_app = typer.Typer(
     rich_markup_mode=None,
@@ -46,6 +50,36 @@ class ReportFormat(StrEnum):
     pdf = "pdf"
 
 
+def _due_option(step: str) -> Any:
+    return typer.Option(
+        None, f"--{step}-due", help=f"When the {step} step is due, YYYY-MM-DD (none: no date)."
+    )
+
+
+SELF_DUE, MANAGER_DUE = _due_option("self"), _due_option("manager")
+CALIBRATION_DUE, CLOSE_DUE = _due_option("calibration"), _due_option("close")
+
+
+def _due_dates(**given: str | None) -> dict[str, dt.date | None]:
+    """The due dates given on the command line, by step (``none`` clears one)."""
+    dates: dict[str, dt.date | None] = {}
+    for step, value in given.items():
+        if value is None:
+            continue
+        if value.strip().lower() == "none":
+            dates[step] = None
+            continue
+        try:
+            dates[step] = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            fail(f"--{step}-due {value}: give a date as YYYY-MM-DD (or none to clear it)")
+    return dates
+
+
+def _due_text(due: dict[str, str | None]) -> str:
+    return ", ".join(f"{step} {day}" for step, day in due.items() if day) or "no due dates"
+
+
 def _actor(email: str | None):  # type: ignore[no-untyped-def]
     from skillgrid.services.people import actor_for
 
@@ -57,15 +91,51 @@ def cycle_open(
     name: str = typer.Argument(..., help="Cycle name, e.g. 2026-H2."),
     framework: str = typer.Option(..., "--framework", help="Ladder name."),
     version: int | None = typer.Option(None, "--version", help="Ladder version (default: newest)."),
+    self_due: str | None = SELF_DUE,
+    manager_due: str | None = MANAGER_DUE,
+    calibration_due: str | None = CALIBRATION_DUE,
+    close_due: str | None = CLOSE_DUE,
 ) -> None:
-    """Open a review cycle pinned to one version of a ladder.
+    """Open a review cycle pinned to one version of a ladder, with due dates if given.
 
-    Example: skillgrid cycle open 2026-H2 --framework sre
+    Example: skillgrid cycle open 2026-H2 --framework sre --close-due 2026-07-31
     """
+    from skillgrid.domain.assessments import DueDates
     from skillgrid.services.cycles import open_cycle
 
-    cycle = with_database(lambda uow: open_cycle(uow, name, framework, version, actor=OPERATOR))
-    out().print(f"Opened cycle {cycle.name} on {cycle.framework} v{cycle.version}.")
+    given = _due_dates(
+        self=self_due, manager=manager_due, calibration=calibration_due, close=close_due
+    )
+    cycle = with_database(
+        lambda uow: open_cycle(
+            uow, name, framework, version, actor=OPERATOR, due=DueDates.of(given)
+        )
+    )
+    out().print(
+        f"Opened cycle {cycle.name} on {cycle.framework} v{cycle.version} "
+        f"({_due_text(cycle.due.as_dict())})."
+    )
+
+
+@cycle_app.command("due")
+def cycle_due(
+    name: str = typer.Argument(..., help="Cycle name."),
+    self_due: str | None = SELF_DUE,
+    manager_due: str | None = MANAGER_DUE,
+    calibration_due: str | None = CALIBRATION_DUE,
+    close_due: str | None = CLOSE_DUE,
+) -> None:
+    """Change a cycle's due dates: the steps named change (none clears one), others stay.
+
+    Example: skillgrid cycle due 2026-H2 --manager-due 2026-07-15 --calibration-due none
+    """
+    from skillgrid.services.cycles import set_due_dates
+
+    given = _due_dates(
+        self=self_due, manager=manager_due, calibration=calibration_due, close=close_due
+    )
+    cycle = with_database(lambda uow: set_due_dates(uow, name, given, actor=OPERATOR))
+    out().print(f"Cycle {cycle.name}: {_due_text(cycle.due.as_dict())}.")
 
 
 @cycle_app.command("close")
@@ -94,15 +164,21 @@ def cycle_reopen(name: str = typer.Argument(..., help="Cycle name.")) -> None:
 
 @cycle_app.command("list")
 def cycle_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """List cycles, oldest first, with their ladder version and whether they are open.
+    """List cycles, oldest first: ladder version, open or closed, due dates.
 
     Example: skillgrid cycle list --json
     """
     from skillgrid.services.cycles import list_cycles
 
     cycles = with_database(list_cycles)
-    rows = [
-        {"name": c.name, "framework": c.framework, "version": c.version, "open": c.open}
+    rows: list[dict[str, Any]] = [
+        {
+            "name": c.name,
+            "framework": c.framework,
+            "version": c.version,
+            "open": c.open,
+            "due": c.due.as_dict(),
+        }
         for c in cycles
     ]
     if as_json:
@@ -110,7 +186,8 @@ def cycle_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
         return
     for row in rows:
         state = "open" if row["open"] else "closed"
-        out().print(f"{row['name']}  {row['framework']} v{row['version']}  {state}")
+        due = f"  due: {_due_text(row['due'])}" if any(row["due"].values()) else ""
+        out().print(f"{row['name']}  {row['framework']} v{row['version']}  {state}{due}")
 
 
 @assess_app.command("import")

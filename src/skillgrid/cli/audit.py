@@ -26,7 +26,7 @@ def audit_list(
         None,
         "--entity",
         help="Only this kind: account, assessment, cycle, evidence, framework, person, "
-        "scim_token, target, team, token.",
+        "scim_token, target, team, token, webhook.",
     ),
     entity_id: str | None = typer.Option(
         None, "--id", help="Only this object, e.g. ana@x.org/2026-H2/self or a ladder name."

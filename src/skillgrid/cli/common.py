@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from skillgrid.config import Settings
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.services.outbox import Mailer, Poster
     from skillgrid.services.unit_of_work import Storage
 
 T = TypeVar("T")
@@ -41,6 +42,20 @@ def settings() -> Settings:
     from skillgrid.config import Settings
 
     return Settings()
+
+
+def mailer() -> Mailer | None:
+    """The configured mail server (None when SKILLGRID_SMTP_URL is unset)."""
+    from skillgrid.outbound.smtp import mailer_of
+
+    return run_service(lambda: mailer_of(settings()))
+
+
+def poster() -> Poster:
+    """What posts webhook deliveries."""
+    from skillgrid.outbound.http import HttpPoster
+
+    return HttpPoster()
 
 
 def database_location() -> str:

@@ -16,7 +16,7 @@ from skillgrid.db.tables import (
     PersonRow,
     RatingRow,
 )
-from skillgrid.domain.assessments import Assessment, Cycle, Entry, State
+from skillgrid.domain.assessments import Assessment, Cycle, DueDates, Entry, State
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.leveling import Rating
 
@@ -53,8 +53,9 @@ _STATES = (
 )
 _STATES_BELOW = _STATES.where(_assessments.c.person_id.in_(BELOW))
 _versions, _ladders = FrameworkVersionRow.__table__, FrameworkRow.__table__
+DUE = (_cycles.c.self_due, _cycles.c.manager_due, _cycles.c.calibration_due, _cycles.c.close_due)
 _CYCLES = (
-    select(_cycles.c.name, _ladders.c.name, _versions.c.version, _cycles.c.open)
+    select(_cycles.c.name, _ladders.c.name, _versions.c.version, _cycles.c.open, *DUE)
     .join(_versions, _versions.c.id == _cycles.c.version_id)
     .join(_ladders, _ladders.c.id == _versions.c.framework_id)
     .order_by(_cycles.c.created_at, _cycles.c.id)
@@ -73,7 +74,10 @@ class SqlAssessmentRepository:
         self.session = session
 
     def cycles(self) -> list[Cycle]:
-        return [Cycle(*row) for row in self.session.execute(_CYCLES)]
+        return [
+            Cycle(name, ladder, version, bool(is_open), DueDates(*due))
+            for name, ladder, version, is_open, *due in self.session.execute(_CYCLES)
+        ]
 
     def add_cycle(self, cycle: Cycle) -> None:
         version_id = self.session.scalar(
@@ -82,8 +86,18 @@ class SqlAssessmentRepository:
             .where(FrameworkRow.name == cycle.framework)
             .where(FrameworkVersionRow.version == cycle.version)
         )
-        self.session.add(CycleRow(name=cycle.name, version_id=version_id, open=cycle.open))
+        self.session.add(
+            CycleRow(
+                name=cycle.name, version_id=version_id, open=cycle.open, **due_columns(cycle.due)
+            )
+        )
         self.session.flush()
+
+    def set_due(self, name: str, due: DueDates) -> None:
+        """Replace a cycle's due dates."""
+        self.session.execute(
+            update(CycleRow).where(CycleRow.name == name).values(**due_columns(due))
+        )
 
     def move_cycle(self, name: str, version: int) -> None:
         """Pin a cycle to another version of its ladder."""
@@ -370,3 +384,8 @@ class SqlAssessmentRepository:
         cycle_id = self.session.scalar(select(CycleRow.id).where(CycleRow.name == assessment.cycle))
         assert person_id is not None and cycle_id is not None
         return person_id, cycle_id
+
+
+def due_columns(due: DueDates) -> dict[str, object]:
+    """The cycles columns that hold ``due``."""
+    return {f"{step}_due": day for step, day in due.steps().items()}

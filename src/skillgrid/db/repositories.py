@@ -21,7 +21,7 @@ from skillgrid.db.tables import (
     LevelRow,
     TrackRow,
 )
-from skillgrid.domain.assessments import Cycle
+from skillgrid.domain.assessments import Cycle, DueDates
 from skillgrid.domain.framework import Criterion, Framework, Level, Track, VersionInfo
 from skillgrid.domain.policies import Policy, Strict, policy_from_settings, policy_settings
 
@@ -58,6 +58,10 @@ _CYCLE_LADDERS = (
     select(
         _cycles.c.name,
         _cycles.c.open,
+        _cycles.c.self_due,
+        _cycles.c.manager_due,
+        _cycles.c.calibration_due,
+        _cycles.c.close_due,
         _ladders.c.name,
         _ladders.c.policy,
         _ladders.c.policy_tables,
@@ -92,9 +96,11 @@ class SqlFrameworkRepository:
         policy, in one statement (versions already read come from memory)."""
         found = []
         for row in self.session.execute(_CYCLE_LADDERS):
-            name, is_open, ladder, policy, tables, *stored = row
+            name, is_open, due_self, due_manager, due_calibration, due_close, *rest = row
+            ladder, policy, tables, *stored = rest
             version = self._load(ladder, VersionRow(*stored))
-            cycle = Cycle(name, ladder, version.version or 0, bool(is_open))
+            due = (due_self, due_manager, due_calibration, due_close)
+            cycle = Cycle(name, ladder, version.version or 0, bool(is_open), DueDates(*due))
             found.append((cycle, version, policy_from_settings(policy, tables)))
         return found
 

@@ -28,6 +28,12 @@ from skillgrid.db.account_tables import (
     WebSessionRow,
 )
 from skillgrid.db.base import NAMING, Base
+from skillgrid.db.notification_tables import (
+    DeliveryRow,
+    DigestSentRow,
+    MailOptOutRow,
+    WebhookRow,
+)
 from skillgrid.db.scim_tables import ScimResourceRow, ScimTokenRow
 
 
@@ -165,6 +171,10 @@ class CycleRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    self_due: Mapped[dt.date | None] = mapped_column(Date)
+    manager_due: Mapped[dt.date | None] = mapped_column(Date)
+    calibration_due: Mapped[dt.date | None] = mapped_column(Date)
+    close_due: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class AssessmentRow(Base):
@@ -337,10 +347,14 @@ __all__ = [  # the account and SCIM tables are defined beside; all are reached f
     "NAMING",
     "ApiTokenRow",
     "Base",
+    "DeliveryRow",
+    "DigestSentRow",
+    "MailOptOutRow",
     "ScimResourceRow",
     "ScimTokenRow",
     "SignInFailureRow",
     "TrustedDeviceRow",
     "UserRow",
     "WebSessionRow",
+    "WebhookRow",
 ]

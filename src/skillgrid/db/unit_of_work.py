@@ -14,6 +14,7 @@ from skillgrid.db.audit_repository import SqlAuditRepository
 from skillgrid.db.engine import WRITES
 from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.insight_repository import SqlInsightRepository
+from skillgrid.db.notification_repository import SqlNotificationRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
 from skillgrid.db.repositories import SqlFrameworkRepository
 from skillgrid.db.scim_repository import SqlScimRepository
@@ -82,6 +83,7 @@ class SqlAlchemyUnitOfWork:
         self.summaries = SqlSummaryRepository(self.session)
         self.audit = SqlAuditRepository(self.session)
         self.scim = SqlScimRepository(self.session)
+        self.notifications = SqlNotificationRepository(self.session)
 
     def _begin_writing(self) -> None:
         """A transaction that will write. On SQLite it takes the write lock as it begins: a

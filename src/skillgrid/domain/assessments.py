@@ -9,6 +9,7 @@ shown beside it and never feed it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -39,6 +40,56 @@ class State(StrEnum):
     FINALIZED = "finalized"
 
 
+STEPS = ("self", "manager", "calibration", "close")  # a cycle's steps, in order
+
+
+@dataclass(frozen=True, slots=True)
+class DueDates:
+    """When a cycle's steps are due, each optional: self-assessments (``self_``), manager
+    reviews, calibration, and the close, which comes after every other due date."""
+
+    self_: dt.date | None = None
+    manager: dt.date | None = None
+    calibration: dt.date | None = None
+    close: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.close is None:
+            return
+        for step, due in self.steps().items():
+            if step != "close" and due is not None and due > self.close:
+                raise AssessmentError(
+                    f"the {step} due date {due.isoformat()} is after the close "
+                    f"{self.close.isoformat()}: the close comes last — move one of them"
+                )
+
+    @classmethod
+    def of(cls, steps: Mapping[str, dt.date | None]) -> DueDates:
+        """From step names (``self``, ``manager``, ``calibration``, ``close``)."""
+        unknown = sorted(set(steps) - set(STEPS))
+        if unknown:
+            raise AssessmentError(
+                f"no step {unknown[0]!r} in a cycle: due dates are for {', '.join(STEPS)}"
+            )
+        return cls(*(steps.get(step) for step in STEPS))
+
+    def steps(self) -> dict[str, dt.date | None]:
+        """Step name → due date (or None), in order."""
+        return dict(
+            zip(STEPS, (self.self_, self.manager, self.calibration, self.close), strict=True)
+        )
+
+    def as_dict(self) -> dict[str, str | None]:
+        """Step name → ISO date (or None), in order: how JSON and the audit trail show them."""
+        return {
+            step: None if day is None else day.isoformat() for step, day in self.steps().items()
+        }
+
+    @property
+    def any(self) -> bool:
+        return any(day is not None for day in self.steps().values())
+
+
 @dataclass(frozen=True, slots=True)
 class Cycle:
     """A named review period pinned to one version of a ladder."""
@@ -47,6 +98,7 @@ class Cycle:
     framework: str
     version: int
     open: bool = True
+    due: DueDates = DueDates()
 
 
 @dataclass(frozen=True, slots=True)

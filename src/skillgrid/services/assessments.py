@@ -34,6 +34,7 @@ from skillgrid.domain.people import Person, normal_email
 from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import entity_id, record
 from skillgrid.services.cycles import cycle_in
+from skillgrid.services.outbox import emit
 from skillgrid.services.permissions import (
     may_edit,
     may_finalize,
@@ -204,6 +205,9 @@ def get_assessment(
         return assessment, context.framework
 
 
+_EVENTS = {"submit": "submitted", "finalize": "finalized", "reopen": "reopened"}
+
+
 def _transition(
     uow: UnitOfWork,
     actor: Actor,
@@ -245,6 +249,8 @@ def _transition(
             before={"state": context.current.state.value},
             after={"state": state.value},
         )
+        told = {"person": p.email, "cycle": cycle, "rater": context.rater, "by": actor.email}
+        emit(uow, f"assessment.{_EVENTS[action]}", {**told, "state": state.value})
         uow.commit()
     return saved
 

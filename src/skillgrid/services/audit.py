@@ -37,6 +37,7 @@ ENTITIES = (
     "target",
     "team",
     "token",
+    "webhook",
 )
 
 

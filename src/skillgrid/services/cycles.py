@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from skillgrid.domain.assessments import Actor, AssessmentError, Cycle, State
+from skillgrid.domain.assessments import Actor, AssessmentError, Cycle, DueDates, State
 from skillgrid.domain.errors import Conflict, NotFound
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import record
 from skillgrid.services.frameworks import get_framework_in
+from skillgrid.services.outbox import emit
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -24,8 +27,10 @@ def open_cycle(
     version: int | None = None,
     *,
     actor: Actor,
+    due: DueDates | None = None,
 ) -> Cycle:
-    """Open a cycle (e.g. ``2026-H2``) on a ladder version (the newest by default)."""
+    """Open a cycle (e.g. ``2026-H2``) on a ladder version (the newest by default), with
+    due dates for its steps if given."""
     require_admin(actor, "open cycles")
     name = name.strip()
     if not _NAME.fullmatch(name):
@@ -37,16 +42,13 @@ def open_cycle(
             raise Conflict(f"cycle {name!r} already exists")
         ladder = get_framework_in(uow, framework, version)
         assert ladder.version is not None
-        cycle = Cycle(name, framework, ladder.version)
+        cycle = Cycle(name, framework, ladder.version, due=due or DueDates())
         uow.assessments.add_cycle(cycle)
-        record(
-            uow,
-            actor,
-            "open",
-            "cycle",
-            name,
-            after={"framework": framework, "version": ladder.version, "open": True},
-        )
+        after: dict[str, object] = {"framework": framework, "version": ladder.version, "open": True}
+        if cycle.due.any:
+            after["due"] = cycle.due.as_dict()
+        record(uow, actor, "open", "cycle", name, after=after)
+        emit(uow, "cycle.opened", {"cycle": name, **after})
         uow.commit()
     return cycle
 
@@ -68,8 +70,33 @@ def set_cycle_open(uow: UnitOfWork, name: str, is_open: bool, *, actor: Actor) -
                 before={"open": cycle.open},
                 after={"open": is_open},
             )
+            emit(uow, "cycle.opened" if is_open else "cycle.closed", {"cycle": name})
         uow.commit()
-    return Cycle(cycle.name, cycle.framework, cycle.version, is_open)
+    return replace(cycle, open=is_open)
+
+
+def set_due_dates(
+    uow: UnitOfWork, name: str, changes: Mapping[str, dt.date | None], *, actor: Actor
+) -> Cycle:
+    """Change a cycle's due dates: each step named (``self``, ``manager``, ``calibration``,
+    ``close``) gets its date, or none for None; steps not named keep theirs."""
+    require_admin(actor, "set due dates of cycles")
+    with uow.write():
+        cycle = get_cycle_in(uow, name)
+        due = DueDates.of({**cycle.due.steps(), **changes})
+        if cycle.due != due:
+            uow.assessments.set_due(name, due)
+            record(
+                uow,
+                actor,
+                "due",
+                "cycle",
+                name,
+                before={"due": cycle.due.as_dict()},
+                after={"due": due.as_dict()},
+            )
+        uow.commit()
+    return replace(cycle, due=due)
 
 
 def list_cycles(uow: UnitOfWork) -> list[Cycle]:

@@ -82,6 +82,13 @@ def require_own_account(actor: Actor, account: str, doing: str) -> None:
         raise Forbidden(f"{who} may not {doing} of {account}: only its holder may")
 
 
+def require_self_or_admin(actor: Actor, person: str, doing: str) -> None:
+    """A person's own settings (such as event mails): the person, or an admin."""
+    if not (actor.is_admin or actor.email == person):
+        who = actor.email or "this caller"
+        raise Forbidden(f"{who} may not {doing} of {person}: only they or an admin may")
+
+
 def require_admin(actor: Actor, doing: str) -> None:
     """Ladders, cycles, people, teams, accounts, targets, the whole audit trail and the
     org-wide report are an admin's (or the operator's)."""

@@ -65,11 +65,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from skillgrid.db.migrate import upgrade
         from skillgrid.db.storage import SqlStorage
         from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+        from skillgrid.outbound.http import HttpPoster
+        from skillgrid.outbound.smtp import mailer_of
+        from skillgrid.web.deliveries import DeliveryWorker
 
         engine = make_engine(
             settings.database_url,
             busy_timeout_ms=settings.sqlite_busy_timeout_ms,
-            pool_size=settings.web_threads,  # a connection for each thread: none waits
+            # a connection for each thread, and the outbox sender's: none waits
+            pool_size=settings.web_threads + (1 if settings.outbox_interval else 0),
         )
         upgrade(engine)
         factory = make_session_factory(engine)
@@ -77,9 +81,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.uow_factory = lambda: SqlAlchemyUnitOfWork(factory)
         # the threads that run database work and templates: a few, since they share one GIL
         to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        app.state.poster = HttpPoster()
+        sender = DeliveryWorker(
+            app.state.uow_factory,
+            settings.outbox_interval,
+            app.state.poster,
+            mailer_of(settings),
+            settings.base_url,
+        )
+        if settings.outbox_interval:
+            sender.start()
         if getattr(app.state, "settle_memory", False):
             settle_memory()
         yield
+        if settings.outbox_interval:
+            sender.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -124,6 +140,7 @@ def routers() -> list[tuple[str, APIRouter]]:
     from skillgrid.web.api import people as api_people
     from skillgrid.web.api import suggestions as api_suggestions
     from skillgrid.web.api import tokens as api_tokens
+    from skillgrid.web.api import webhooks as api_webhooks
     from skillgrid.web.pages import (
         admin,
         assess,
@@ -134,12 +151,21 @@ def routers() -> list[tuple[str, APIRouter]]:
         ladders,
         people,
         team,
+        webhooks,
     )
 
     # Routes are matched in this order, one after another: the pages and answers of a
     # review week first (each router passed costs a request a few microseconds a route)
-    pages = [people, assess, team, ladders, insight, health, auth, evidence, admin, audit]
-    api = [api_people, api_frameworks, api_insight, api_suggestions, api_tokens, api_audit]
+    pages = [people, assess, team, ladders, insight, health, auth, evidence, admin, audit, webhooks]
+    api = [
+        api_people,
+        api_frameworks,
+        api_insight,
+        api_suggestions,
+        api_tokens,
+        api_audit,
+        api_webhooks,
+    ]
     from skillgrid.web import scim
 
     found = [("", module.router) for module in pages] + [("/api/v1", m.router) for m in api]

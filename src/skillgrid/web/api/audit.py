@@ -16,7 +16,16 @@ from skillgrid.web.deps import ApiUser
 
 router = APIRouter(tags=["audit"], responses=ERRORS, route_class=StrictJsonRoute)
 Entity = Literal[
-    "account", "assessment", "cycle", "evidence", "framework", "person", "target", "team", "token"
+    "account",
+    "assessment",
+    "cycle",
+    "evidence",
+    "framework",
+    "person",
+    "target",
+    "team",
+    "token",
+    "webhook",
 ]
 
 

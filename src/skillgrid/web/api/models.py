@@ -45,11 +45,18 @@ class Me(Answer):
     role: RoleValue
 
 
+StepValue = Literal["self", "manager", "calibration", "close"]
+
+
 class CyclePublic(Answer):
     name: str
     framework: str
     version: int
     open: bool
+    due: dict[StepValue, dt.date | None] = Field(
+        description="When each step is due (self-assessments, manager reviews, calibration, "
+        "the close), or null."
+    )
 
 
 class RatingGiven(Answer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -17,6 +18,7 @@ from skillgrid.web.api.models import (
     Me,
     RatingValue,
     StateChange,
+    StepValue,
     TeamView,
 )
 from skillgrid.web.api.params import NAME, TEXT, CycleFilter, CycleName, Email, Rater
@@ -96,10 +98,57 @@ def cycles(user: ApiUser) -> list[dict[str, Any]]:
     from skillgrid.services.cycles import list_cycles
 
     with user:
-        return [
-            {"name": c.name, "framework": c.framework, "version": c.version, "open": c.open}
-            for c in list_cycles(user.uow)
-        ]
+        return [_cycle_json(c) for c in list_cycles(user.uow)]
+
+
+@router.put("/cycles/{cycle}/due", response_model=CyclePublic)
+def put_due_dates(
+    user: ApiUser, cycle: CycleName, body: dict[StepValue, dt.date | None]
+) -> dict[str, Any]:
+    """Set a cycle's due dates; a step left out has none (admins)."""
+    from skillgrid.domain.assessments import STEPS
+    from skillgrid.services.cycles import set_due_dates
+
+    with user:
+        dates = {step: body.get(step) for step in STEPS}  # type: ignore[call-overload]
+        return _cycle_json(set_due_dates(user.uow, cycle, dates, actor=user.actor))
+
+
+def _cycle_json(c: Any) -> dict[str, Any]:
+    due = c.due.as_dict()
+    return {
+        "name": c.name,
+        "framework": c.framework,
+        "version": c.version,
+        "open": c.open,
+        "due": due,
+    }
+
+
+class NotificationSettings(BaseModel):
+    event_mails: bool = Field(
+        ...,
+        description="Mails about the person's own review (e.g. 'your assessment is finalized').",
+    )
+
+
+@router.get("/people/{email}/notifications", response_model=NotificationSettings)
+def get_notifications(user: ApiUser, email: Email) -> dict[str, Any]:
+    """Whether the person gets event mails (the person or an admin)."""
+    from skillgrid.services.reminders import event_mails_wanted
+
+    with user:
+        return {"event_mails": event_mails_wanted(user.uow, email, actor=user.actor)}
+
+
+@router.put("/people/{email}/notifications", response_model=NotificationSettings)
+def put_notifications(user: ApiUser, email: Email, body: NotificationSettings) -> dict[str, Any]:
+    """Turn the person's event mails on or off (the person or an admin)."""
+    from skillgrid.services.reminders import set_event_mails
+
+    with user:
+        wanted = set_event_mails(user.uow, email, body.event_mails, actor=user.actor)
+        return {"event_mails": wanted}
 
 
 @router.get("/people/{email}/results", response_model=PersonResults)

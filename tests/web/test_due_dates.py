@@ -1,0 +1,49 @@
+"""Due dates over the API and on the pages where the cycle is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from skillgrid.domain.assessments import OPERATOR, DueDates
+from skillgrid.services import cycles
+from tests.web.conftest import as_
+
+
+def test_an_admin_sets_due_dates_over_the_api_and_every_caller_reads_them(
+    app_client, uow_factory
+) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    body = {"self": "2026-07-01", "close": "2026-07-31"}
+    answer = as_(app_client, "root@x.org").put("/api/v1/cycles/2026-H2/due", json=body)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["due"] == {
+        "self": "2026-07-01",
+        "manager": None,
+        "calibration": None,
+        "close": "2026-07-31",
+    }
+    listed = as_(app_client, "ana@x.org").get("/api/v1/cycles").json()
+    assert listed[0]["due"]["close"] == "2026-07-31"
+    refused = app_client.put("/api/v1/cycles/2026-H2/due", json={"self": "2026-07-02"})
+    assert refused.status_code == 403
+
+
+def test_a_close_before_another_step_is_answered_422_with_the_reason(
+    app_client, uow_factory
+) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    body = {"manager": "2026-08-01", "close": "2026-07-31"}
+    answer = as_(app_client, "root@x.org").put("/api/v1/cycles/2026-H2/due", json=body)
+    assert answer.status_code == 422
+    assert "manager due date 2026-08-01 is after the close" in answer.json()["detail"]
+
+
+def test_the_pages_that_show_the_cycle_show_its_due_dates(app_client, uow_factory) -> None:
+    due = DueDates(self_=dt.date(2026, 7, 1), manager=dt.date(2026, 7, 15))
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR, due=due)
+    ana = as_(app_client, "ana@x.org")
+    for page in ("/people/ana@x.org/growth", "/people/ana@x.org/assess/2026-H2/self"):
+        html = ana.get(page).text
+        assert '<time datetime="2026-07-01">' in html and "manager" in html, page
+    admin = as_(app_client, "root@x.org").get("/admin").text
+    assert '<time datetime="2026-07-15">' in admin
