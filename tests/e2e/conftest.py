@@ -52,6 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     people.import_people(uow(), PEOPLE, "people.csv", actor=OPERATOR)
     for email in ("ana@x.org", "bo@x.org", "cy@x.org"):
         accounts.add_user(uow(), email, PASSWORD, actor=OPERATOR)
+    accounts.add_user(uow(), "root@x.org", PASSWORD, admin=True, actor=OPERATOR)
     cycles.open_cycle(uow(), "2026-H2", "sre", actor=OPERATOR)
     from skillgrid.domain.insight import Target
     from skillgrid.services import targets

@@ -18,6 +18,7 @@ ENGINEER, MANAGER, ADMIN = "eli@example.com", "bo@example.com", "admin@example.c
 TEAM = "/insight/SRE%20Platform"
 PAGES = [
     (None, "/login"),
+    (ENGINEER, "/"),
     (ENGINEER, f"/people/{ENGINEER}/growth"),
     (ENGINEER, f"/people/{ENGINEER}/assess/2026-H2/self"),
     (ENGINEER, "/ladders"),
@@ -25,6 +26,7 @@ PAGES = [
     (ENGINEER, "/ladders/sre/criteria/SEC.3.8"),
     (ENGINEER, "/evidence/suggest"),
     (ENGINEER, "/no-such-page"),
+    (MANAGER, "/"),
     (MANAGER, "/team"),
     (MANAGER, f"/people/{ENGINEER}/assess/2026-H2/manager"),
     (MANAGER, "/insight"),
@@ -32,6 +34,7 @@ PAGES = [
     (MANAGER, f"{TEAM}?view=coverage"),
     (MANAGER, f"{TEAM}?view=calibration"),
     (MANAGER, f"{TEAM}?view=movement"),
+    (ADMIN, "/"),
     (ADMIN, "/admin"),
     (ADMIN, "/admin/audit"),
     (ADMIN, "/ladders/sre/criteria/SEC.3.8"),  # with the examples form

@@ -134,3 +134,14 @@ def test_a_closed_cycle_sends_nothing_unless_named(uow) -> None:
 def test_only_an_admin_sends_reminders(uow) -> None:
     with pytest.raises(Forbidden):
         send_due_digests(uow, Outbox(), actor=BO, today=DAY)
+
+
+def test_a_review_s_stage_is_how_far_it_has_got() -> None:
+    from skillgrid.domain.reminders import stage
+
+    assert stage({}) == "not started"
+    assert stage({"self": "draft"}) == "draft"
+    assert stage({"manager": "draft"}) == "draft"
+    assert stage({"self": "submitted", "manager": "draft"}) == "submitted"
+    assert stage({"manager": "submitted"}) == "submitted"
+    assert stage({"self": "draft", "manager": "finalized"}) == "finalized"

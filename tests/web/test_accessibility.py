@@ -23,6 +23,7 @@ TEAM = "/insight/SRE%20Platform"
 PAGES = {
     None: ["/login", "/no-such-page"],
     ENGINEER: [
+        "/",
         f"/people/{ENGINEER}/growth",
         f"/people/{ENGINEER}/assess/2026-H2/self",
         f"/people/{ENGINEER}/assess/2026-H1/manager",
@@ -36,6 +37,7 @@ PAGES = {
         "/people/ana@example.com/growth",  # not hers to see: the 404 page
     ],
     MANAGER: [
+        "/",
         "/team",
         "/team?cycle=2026-H1",
         f"/people/{ENGINEER}/growth",
@@ -47,6 +49,7 @@ PAGES = {
         f"{TEAM}?view=movement",
     ],
     ADMIN: [
+        "/",
         "/admin",
         "/admin/audit",
         "/insight",

@@ -81,8 +81,7 @@ def pending_work(people: Sequence[Person], cycles: Sequence[tuple[Cycle, States]
             reviews = tuple(
                 (report.name, report.email)
                 for report in reports
-                if states.get(report.email, {}).get(SELF) in DONE
-                and states.get(report.email, {}).get(MANAGER) != State.FINALIZED.value
+                if waits_for_manager(states.get(report.email, {}))
             )
             item = CycleWork(cycle, mine.get(SELF) not in DONE, reviews)
             if item.count:
@@ -90,6 +89,26 @@ def pending_work(people: Sequence[Person], cycles: Sequence[tuple[Cycle, States]
         if work:
             digests.append(Digest(person.email, person.name, tuple(work)))
     return digests
+
+
+STAGES = ("not started", "draft", "submitted", "finalized")
+
+
+def stage(states: Mapping[str, str]) -> str:
+    """How far a person's review has got in a cycle (one of ``STAGES``): finalized when the
+    manager assessment is, submitted when either assessment is, draft when one is begun."""
+    manager, own = states.get(MANAGER), states.get(SELF)
+    if manager == State.FINALIZED.value:
+        return "finalized"
+    if State.SUBMITTED.value in (manager, own):
+        return "submitted"
+    return "draft" if manager or own else "not started"
+
+
+def waits_for_manager(states: Mapping[str, str]) -> bool:
+    """The self-assessment is submitted and the manager assessment not finalized: the
+    person waits for their manager's review."""
+    return states.get(SELF) in DONE and states.get(MANAGER) != State.FINALIZED.value
 
 
 def digest_mail(digest: Digest, base_url: str | None) -> Mail:

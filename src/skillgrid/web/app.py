@@ -147,6 +147,7 @@ def routers() -> list[tuple[str, APIRouter]]:
         audit,
         auth,
         evidence,
+        home,
         insight,
         ladders,
         people,
@@ -156,7 +157,8 @@ def routers() -> list[tuple[str, APIRouter]]:
 
     # Routes are matched in this order, one after another: the pages and answers of a
     # review week first (each router passed costs a request a few microseconds a route)
-    pages = [people, assess, team, ladders, insight, health, auth, evidence, admin, audit, webhooks]
+    pages = [people, assess, team, home, ladders, insight, health, auth]
+    pages += [evidence, admin, audit, webhooks]
     api = [
         api_people,
         api_frameworks,

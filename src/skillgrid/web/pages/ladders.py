@@ -4,7 +4,7 @@ criterion, and the diff between versions. Every signed-in person sees the ladder
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from skillgrid.web.deps import CurrentUser, templates_of
 
@@ -13,18 +13,6 @@ router = APIRouter(include_in_schema=False)
 
 def render(request: Request, template: str, context: dict[str, object]) -> Response:
     return templates_of(request).TemplateResponse(request, template, context)
-
-
-@router.get("/")
-def home(user: CurrentUser) -> Response:
-    from skillgrid.services.frameworks import list_frameworks
-
-    with user:
-        names = [info.name for info in list_frameworks(user.uow)]
-        target = (
-            "/ladders/sre" if "sre" in names else (f"/ladders/{names[0]}" if names else "/ladders")
-        )
-        return RedirectResponse(target, status_code=303)
 
 
 @router.get("/ladders")
