@@ -36,6 +36,7 @@
     fieldset.setAttribute("aria-describedby", note.id);
     var fold = fieldset.closest("details");
     if (fold) { fold.open = true; }
+    fieldset.closest("section.track").hidden = false;  // also when another track is shown
   }
   function clearError(cid) {
     var fieldset = fieldsetOf(cid);
@@ -166,5 +167,113 @@
     if (timer) { save(false, true); }  // it goes on should the person leave anyway
     event.preventDefault();
     event.returnValue = "";
+  });
+})();
+
+
+// Assessing one track at a time: the track list shows each track's progress and, with
+// JavaScript, shows only the track picked (or all, as at first); "rate the rest" gives the unrated criteria of a
+// level one rating; j / k move to the next / previous criterion (arrow keys then choose).
+(function () {
+  "use strict";
+  var nav = document.querySelector("nav.track-nav");
+  if (!nav) { return; }
+  var form = nav.closest("form");
+  var sections = Array.prototype.slice.call(form.querySelectorAll("section.track"));
+  var links = Array.prototype.slice.call(nav.querySelectorAll("a[data-track]"));
+  var editable = form.hasAttribute("data-autosave");
+
+  function rated(fieldset) { return !!fieldset.querySelector(".ratings input:checked"); }
+  function count() {
+    links.forEach(function (link) {
+      var section = document.getElementById("track-" + link.dataset.track);
+      var all = section.querySelectorAll("fieldset.criterion");
+      var done = Array.prototype.filter.call(all, rated).length;
+      link.querySelector(".progress").textContent = done + " of " + all.length;
+    });
+    form.querySelectorAll("details > summary .meta").forEach(function (meta) {
+      var fold = meta.closest("details");
+      var all = fold.querySelectorAll("fieldset.criterion");
+      var done = Array.prototype.filter.call(all, rated).length;
+      meta.textContent = "(" + done + " of " + all.length + " rated)";
+    });
+  }
+  function show(key) {  // null: every track
+    sections.forEach(function (section) { section.hidden = key !== null && section.dataset.track !== key; });
+    links.concat([every]).forEach(function (link) {
+      var current = (link.dataset.track || null) === key;
+      if (current) { link.setAttribute("aria-current", "true"); } else { link.removeAttribute("aria-current"); }
+    });
+  }
+  var every = document.createElement("a");
+  every.href = "#"; every.textContent = "All tracks";
+  var item = document.createElement("li");
+  item.appendChild(every);
+  nav.querySelector("ul").appendChild(item);
+  nav.addEventListener("click", function (event) {
+    var link = event.target.closest("a");
+    if (!link) { return; }
+    event.preventDefault();
+    show(link.dataset.track || null);
+    var section = link.dataset.track ? document.getElementById("track-" + link.dataset.track) : sections[0];
+    section.scrollIntoView({ block: "start" });
+  });
+  var keys = document.createElement("p");
+  keys.className = "meta keys";
+  keys.textContent = "Keys: j / k next / previous criterion; the arrow keys choose its rating.";
+  nav.appendChild(keys);
+  show(null);  // every track until the person picks one
+  form.addEventListener("change", count);
+
+  if (editable) {
+    form.querySelectorAll("details").forEach(function (fold) {
+      if (!fold.querySelector("fieldset.criterion") || fold.closest("fieldset")) { return; }
+      var row = document.createElement("p");
+      row.className = "rate-rest";
+      var choice = document.createElement("select");
+      choice.setAttribute("aria-label", "Rating for the unrated criteria of this level");
+      [["meets", "Meets"], ["developing", "Developing"], ["not_yet", "Not yet"], ["exceeds", "Exceeds"]].forEach(function (pair) {
+        var option = document.createElement("option");
+        option.value = pair[0]; option.textContent = pair[1];
+        choice.appendChild(option);
+      });
+      var button = document.createElement("button");
+      button.type = "button"; button.className = "quiet";
+      button.textContent = "Rate the rest of this level";
+      button.addEventListener("click", function () {
+        fold.querySelectorAll("fieldset.criterion").forEach(function (fieldset) {
+          if (rated(fieldset)) { return; }
+          var radio = fieldset.querySelector(".ratings input[value='" + choice.value + "']");
+          if (radio && !radio.disabled) {
+            radio.checked = true;
+            radio.dispatchEvent(new Event("change", { bubbles: true }));
+          }
+        });
+      });
+      row.appendChild(document.createTextNode("Unrated here: "));
+      row.appendChild(choice);
+      row.appendChild(document.createTextNode(" "));
+      row.appendChild(button);
+      fold.insertBefore(row, fold.querySelector("fieldset.criterion"));
+    });
+  }
+
+  form.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if ((event.key !== "j" && event.key !== "k") || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (target.tagName === "TEXTAREA" || target.tagName === "SELECT" ||
+        (target.tagName === "INPUT" && target.type !== "radio" && target.type !== "checkbox")) { return; }
+    var all = Array.prototype.filter.call(form.querySelectorAll("fieldset.criterion"), function (f) {
+      return !f.closest("section").hidden;
+    });
+    var here = all.indexOf(target.closest("fieldset.criterion"));
+    var next = all[event.key === "j" ? here + 1 : (here < 0 ? 0 : here - 1)];
+    if (!next) { return; }
+    event.preventDefault();
+    var fold = next.closest("details");
+    if (fold) { fold.open = true; }
+    var radio = next.querySelector(".ratings input:checked") || next.querySelector(".ratings input");
+    radio.focus();
+    next.scrollIntoView({ block: "center" });
   });
 })();
