@@ -22,7 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from skillgrid.db.account_tables import (
     ApiTokenRow,
+    PendingSsoRow,
     SignInFailureRow,
+    SignInLinkRow,
     TrustedDeviceRow,
     UserRow,
     WebSessionRow,
@@ -333,7 +335,9 @@ __all__ = [  # the account tables are defined in account_tables; all are reached
     "NAMING",
     "ApiTokenRow",
     "Base",
+    "PendingSsoRow",
     "SignInFailureRow",
+    "SignInLinkRow",
     "TrustedDeviceRow",
     "UserRow",
     "WebSessionRow",
