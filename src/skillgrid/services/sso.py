@@ -309,7 +309,7 @@ def _admit(
     if person is not None and not person.active:
         raise SsoRefused(
             "inactive",
-            f"{email} is marked as having left, so SkillGrid does not sign them in",
+            f"the person {email} is marked as having left, so SkillGrid does not sign them in",
             status=403,
             email=email,
             ask=_whom_to_ask(uow, policy),
