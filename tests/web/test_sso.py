@@ -28,7 +28,7 @@ from tests.oidc_provider import (
     running,
     sign_in_at,
 )
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, sign_in
 
 APP = "http://testserver"
 PEOPLE = (
@@ -113,6 +113,12 @@ def changed(url: str, **params: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def session_csrf(client: TestClient) -> str:
+    """The signed-in session's CSRF token, from a page's sign-out form."""
+    page = client.get("/me", follow_redirects=True).text
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
 def trail(uow_factory, email: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:  # type: ignore[no-untyped-def]
     """(actor, action, after) of the audit entries about ``email`` (or all), oldest first."""
     entries = audit.list_audit(uow_factory(), OPERATOR, AuditQuery(person=email, limit=500))
@@ -170,9 +176,7 @@ def test_an_existing_account_signs_in_and_keeps_its_password(client, provider) -
     assert sso(client, provider, "ana").status_code == 303
     assert "ana@x.org" in client.get("/me", follow_redirects=True).text
     client.cookies.clear()
-    client.get("/login")
-    form = {"email": "ana@x.org", "password": PASSWORD, "csrf_token": client.cookies["skillgrid_login_csrf"]}
-    assert client.post("/login", data=form).status_code == 303
+    assert sign_in(client, "ana@x.org").status_code == 303
 
 
 def test_an_unknown_email_is_refused_with_whom_to_ask(client, provider, uow_factory) -> None:
@@ -241,8 +245,8 @@ def test_the_admin_group_gives_and_takes_the_admin_right(client, provider, uow_f
     with uow_factory() as uow:
         assert uow.accounts.get("root@x.org").is_admin  # type: ignore[union-attr]
         assert not uow.accounts.get("bo@x.org").is_admin  # type: ignore[union-attr]
-    change = [after for actor, action, after in trail(uow_factory, "bo@x.org") if action == "change"]
-    assert change == [{"admin": False, "via": "sso"}]
+    changes = [after for _, action, after in trail(uow_factory, "bo@x.org") if action == "change"]
+    assert changes == [{"admin": False, "via": "sso"}]
 
 
 def test_without_admin_values_sign_on_leaves_the_admin_right_alone(
@@ -350,9 +354,7 @@ def test_signing_out_ends_the_session_and_the_provider_s(client, provider) -> No
     import httpx2
 
     assert sso(client, provider, "bo").status_code == 303
-    page = client.get("/me", follow_redirects=True).text
-    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
-    answer = client.post("/logout", data={"csrf_token": csrf})
+    answer = client.post("/logout", data={"csrf_token": session_csrf(client)})
     assert answer.status_code == 303
     ending = answer.headers["location"]
     assert ending.startswith(f"{provider.issuer}/session/end?")
@@ -373,10 +375,8 @@ def test_signing_out_ends_the_session_and_the_provider_s(client, provider) -> No
 
 
 def test_a_password_session_signs_out_here_only(client) -> None:
-    client.get("/login")
-    form = {"email": "ana@x.org", "password": PASSWORD, "csrf_token": client.cookies["skillgrid_login_csrf"]}
-    client.post("/login", data=form)
-    csrf = client.get("/me", follow_redirects=True).text.split('name="csrf_token" value="')[1].split('"')[0]
+    sign_in(client, "ana@x.org")
+    csrf = session_csrf(client)
     assert client.post("/logout", data={"csrf_token": csrf}).headers["location"] == "/login"
 
 
@@ -394,7 +394,5 @@ def test_with_passwords_off_only_sso_signs_in(make_app, provider) -> None:
 def test_an_account_made_by_sso_has_no_password_to_sign_in_with(client, provider) -> None:
     sso(client, provider, "bo")
     client.cookies.clear()
-    client.get("/login")
-    for password in ("", "x" * 12):
-        form = {"email": "bo@x.org", "password": password, "csrf_token": client.cookies["skillgrid_login_csrf"]}
-        assert client.post("/login", data=form).status_code in (401, 422)
+    for password in ("", "a long passphrase"):
+        assert sign_in(client, "bo@x.org", password).status_code in (401, 422)
