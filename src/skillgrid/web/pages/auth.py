@@ -121,7 +121,9 @@ def logout(
 ) -> Response:
     """End the session here and in the database; a session that signed in through the
     identity provider goes on to the provider's end-session endpoint, when it has one, which
-    sends the browser back to the sign-in page."""
+    sends the browser back to the sign-in page. It goes there from a page that refreshes to
+    it, not by a redirect: the sign-out form may post only to this site (the CSP's
+    ``form-action 'self'``), and a browser holds a form's redirects to that too."""
     from skillgrid.services.accounts import sign_out
     from skillgrid.services.sso import end_session_url
 
@@ -133,7 +135,11 @@ def logout(
     ending = None
     if sso is not None and settings.base_url:
         ending = end_session_url(sso.provider, id_token, come_back_to=settings.base_url + "login")
-    response = RedirectResponse(ending or "/login", status_code=303)
+    if ending is None:
+        response: Response = RedirectResponse("/login", status_code=303)
+    else:
+        page = {"user": None, "ending": ending}
+        response = templates_of(request).TemplateResponse(request, "signed_out.html", page)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
