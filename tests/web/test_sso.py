@@ -397,3 +397,15 @@ def test_an_account_made_by_sso_has_no_password_to_sign_in_with(client, provider
     client.cookies.clear()
     for password in ("", "a long passphrase"):
         assert sign_in(client, "bo@x.org", password).status_code in (401, 422)
+
+
+def test_an_account_made_by_sso_has_no_password_to_change(client, provider) -> None:
+    sso(client, provider, "bo")
+    form = {
+        "csrf_token": session_csrf(client),
+        "current_password": "anything at all",
+        "new_password": "four unrelated words here",
+        "repeat_password": "four unrelated words here",
+    }
+    answer = client.post("/account/password", data=form)
+    assert answer.status_code == 422 and "signs in with SSO and has no password" in answer.text

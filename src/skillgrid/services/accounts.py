@@ -123,6 +123,13 @@ def change_password(
     if new != repeat:
         raise AccountError("the new password and its repeat differ: type the same one twice")
     check_password_rules(new, email, common_passwords())
+    with uow:
+        account = uow.accounts.get(email)
+    if account is not None and not account.has_password:
+        raise AccountError(
+            "this account signs in with SSO and has no password to change: an admin can give "
+            "it one with `skillgrid user add`"
+        )
     try:
         check_password(uow, Attempt(email, current, address), address_limit=address_limit)
     except SignInError:
