@@ -409,3 +409,15 @@ def test_an_account_made_by_sso_has_no_password_to_change(client, provider) -> N
     }
     answer = client.post("/account/password", data=form)
     assert answer.status_code == 422 and "signs in with SSO and has no password" in answer.text
+
+
+def test_the_sso_pages_pass_the_html_checks(make_app, provider) -> None:
+    from tests.web.html_checks import page_problems
+
+    client = make_app(password_sign_in=False)
+    pages = [client.get("/login"), sso(client, provider, "zed")]  # sign-in, refused
+    sso(client, provider, "bo")
+    pages.append(client.post("/logout", data={"csrf_token": session_csrf(client)}))
+    pages.append(client.get("/auth/link/some-token"))
+    for page in pages:
+        assert page_problems(page.text) == [], page.text
