@@ -84,11 +84,11 @@ def prepare(url: str, engineers: int, seed: int = 7) -> Week:
         teams = uow.people.teams()
     criteria = {c.id: str(c.uid) for c in framework.criteria}
     chosen = _sample(rng, everyone, engineers)
-    with make() as uow:
+    with make().write() as uow:
         users = _sign_in(uow, [*chosen, ADMIN])
         uow.commit()
     week = _week(users, everyone, teams, chosen, list(criteria))
-    with make() as uow:
+    with make().write() as uow:
         uow.assessments.add_many(_assessments(rng, week, criteria))
         uow.commit()
     engine.dispose()

@@ -27,13 +27,14 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from skillgrid.domain.accounts import AccountHolder, WebSession
-from skillgrid.domain.assessments import Assessment, Cycle, Entry, State, may_read, may_view
+from skillgrid.domain.assessments import Assessment, Cycle, Entry, State
 from skillgrid.domain.framework import Criterion, Framework, Level, Track
 from skillgrid.domain.insight import Summary, stored_result, unpack_ids
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.people import Person, Role
 from skillgrid.domain.policies import policy_from_settings
 from skillgrid.services.growth import Growth, StoredResult
+from skillgrid.services.permissions import may_read, may_view
 from skillgrid.services.results import level_assessment
 from skillgrid.web.deps import SignedIn
 from skillgrid.web.pages.people import growth_context
@@ -180,7 +181,7 @@ def growth_page(request: Request) -> Response:
     view = read_growth(actor, request.path_params["email"].lower())
     if view is None:
         return PlainTextResponse("not found", status_code=404)
-    user = SignedIn(actor, signed[0], "")
+    user = SignedIn(actor, signed[0].email, signed[0])
     return HTMLResponse(page.render({"user": user, "request": request, **growth_context(view)}))
 
 

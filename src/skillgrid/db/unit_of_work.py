@@ -20,6 +20,7 @@ from skillgrid.db.sign_in_repository import SqlSignInRepository
 from skillgrid.db.summary_repository import SqlSummaryRepository
 from skillgrid.domain.errors import Conflict
 
+AUTOCOMMIT_READS = {"isolation_level": "AUTOCOMMIT"}
 CONCURRENT_CHANGE = (
     "someone else changed the same data at the same moment; nothing was stored — run the "
     "command again"
@@ -29,10 +30,15 @@ CONCURRENT_CHANGE = (
 class SqlAlchemyUnitOfWork:
     """A session per use case, rolled back unless committed.
 
-    Re-entrant: a ``with`` inside an open one joins its transaction, so the web layer can
-    check who is calling and run the use case in one transaction (one connection, one
-    round of BEGIN and ROLLBACK). A use case that writes inside a transaction that has only
-    read ends it and begins one that takes the write lock (see :meth:`write`)."""
+    Re-entrant: a ``with`` inside an open one joins it, so the web layer can check who is
+    calling and run the use case on one connection. Only a use case that said it writes
+    (``with uow.write():``) may commit; one that writes inside a unit of work that has only
+    read ends it and begins a transaction of its own (see :meth:`write`).
+
+    Reads: on SQLite in one transaction (one snapshot for all the statements); on
+    PostgreSQL without one (autocommit). READ COMMITTED, PostgreSQL's level, gives each
+    statement its own snapshot inside a transaction too, so autocommit reads see the same
+    data and save the BEGIN and ROLLBACK round trips a request."""
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -50,15 +56,21 @@ class SqlAlchemyUnitOfWork:
     def __enter__(self) -> Self:
         writes, self.writes = self.writes, False
         if self._depth == 0:
-            self._open()
-        self._depth += 1
-        if writes and not self._writing:
+            self._open(writes)
+        elif writes and not self._writing:
+            self.session.rollback()  # it only read: nothing is lost
             self._begin_writing()
+        self._depth += 1
         return self
 
-    def _open(self) -> None:
+    def _open(self, writes: bool) -> None:
         self.session = self.session_factory()
-        self._writing = False
+        if writes:
+            self._begin_writing()
+        else:
+            self._writing = False
+            if self.session.get_bind().dialect.name != "sqlite":
+                self.session.connection(execution_options=AUTOCOMMIT_READS)
         self.frameworks = SqlFrameworkRepository(self.session)
         self.people = SqlPeopleRepository(self.session)
         self.assessments = SqlAssessmentRepository(self.session)
@@ -70,12 +82,10 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditRepository(self.session)
 
     def _begin_writing(self) -> None:
-        """On SQLite, a transaction that read cannot take the write lock later (it is
-        refused at once when another writer committed since), so the one open ends and one
-        that begins with the lock starts; PostgreSQL locks rows as it writes."""
-        if self.session.get_bind().dialect.name == "sqlite":
-            self.session.rollback()  # it only read: nothing is lost
-            self.session.connection(execution_options={WRITES: True})
+        """A transaction that will write. On SQLite it takes the write lock as it begins: a
+        transaction that read cannot take it later (it is refused at once when another
+        writer committed since). PostgreSQL locks rows as it writes."""
+        self.session.connection(execution_options={WRITES: True})
         self._writing = True
 
     def __exit__(
@@ -96,6 +106,8 @@ class SqlAlchemyUnitOfWork:
             raise Conflict(CONCURRENT_CHANGE) from exc
 
     def commit(self) -> None:
+        if not self._writing:  # a bug: its statements may have been committed one by one
+            raise RuntimeError("a use case commits only inside `with uow.write():`")
         try:
             self.session.commit()
         except (IntegrityError, OperationalError) as error:

@@ -204,7 +204,7 @@ def _load_chunk(
         made.append(Assessment(p.email, cycle, MANAGER, state, official))
         if finalized:
             results.append((p.email, made[-1], made[-2], p.manager))
-    with make() as uow:
+    with make().write() as uow:
         policy = uow.frameworks.policy("sre")
         uow.assessments.add_many(made)
         uow.summaries.save_summaries(

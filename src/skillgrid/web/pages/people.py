@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/me")
 def me(user: CurrentUser) -> Response:
-    with user, user:
+    with user:
         return RedirectResponse(f"/people/{user.email}/growth", status_code=303)
 
 
@@ -25,11 +25,10 @@ def growth_page(request: Request, user: CurrentUser, email: str) -> Response:
     from skillgrid.services.growth import growth
 
     with user:
-        with user:
-            view = growth(user.uow, user.actor, email)
-        return templates_of(request).TemplateResponse(
-            request, "growth.html", {"user": user, **growth_context(view)}
-        )
+        view = growth(user.uow, user.actor, email)
+    return templates_of(request).TemplateResponse(
+        request, "growth.html", {"user": user, **growth_context(view)}
+    )
 
 
 def growth_context(view: Growth) -> dict[str, object]:
