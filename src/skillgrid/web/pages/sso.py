@@ -39,7 +39,12 @@ def _redirect_uri(request: Request) -> str:
 
 
 @router.get("/auth/oidc/login")
-def sso_login(request: Request, uow: UowDep, user: MaybeUser, next: str = "/") -> Response:
+def sso_login(
+    request: Request,
+    uow: UowDep,
+    user: MaybeUser,
+    next: Annotated[str, Query(max_length=500)] = "/",
+) -> Response:
     """Send the browser to the identity provider to sign in ("Sign in with SSO")."""
     sso = _configured(request)
     if user is not None:
