@@ -7,10 +7,10 @@ import ipaddress
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -155,6 +155,122 @@ class Settings(BaseSettings):
                 "smtp://mail.example.com:25 or smtps://user:password@mail.example.com:465"
             )
         return value.strip()
+
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="The identity provider's issuer URL (OpenID Connect), e.g. "
+        "https://company.okta.com; its endpoints come from the discovery document. Set it "
+        'to offer "Sign in with SSO" (it needs SKILLGRID_BASE_URL and the client id).',
+    )
+    oidc_client_id: str | None = Field(
+        default=None, description="The client id SkillGrid is registered with at the provider."
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        description="The client secret from the provider (none: a public client with PKCE).",
+    )
+    oidc_scopes: str = Field(
+        default="openid email profile",
+        description="Scopes asked for; add the one that releases groups where the provider "
+        "needs it (e.g. groups for Okta).",
+    )
+    oidc_email_claim: str = Field(
+        default="email", description="The ID token claim matched with a person's email."
+    )
+    oidc_require_verified_email: bool = Field(
+        default=True,
+        description="Sign in only when the ID token says email_verified is true.",
+    )
+    oidc_admin_claim: str = Field(
+        default="groups", description="The ID token claim that can make an admin."
+    )
+    oidc_admin_values: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Values of the admin claim that make an admin, comma-separated (e.g. "
+        "skillgrid-admins); each SSO sign-in then sets the admin right. None: SSO never "
+        "changes it.",
+    )
+    oidc_create_people: bool = Field(
+        default=False,
+        description="An email the provider vouches for that matches no person becomes a "
+        "person (an engineer on no team); by default it is refused.",
+    )
+    oidc_contact: str | None = Field(
+        default=None,
+        description="Whom someone refused should ask (e.g. the People team, "
+        "people@example.com); by default the page names SkillGrid's admins.",
+    )
+    oidc_clock_skew_seconds: int = Field(
+        default=60,
+        ge=0,
+        le=300,
+        description="Seconds of clock difference with the provider allowed when checking "
+        "the ID token's times.",
+    )
+    password_sign_in: bool = Field(
+        default=True,
+        description="Passwords sign in on the sign-in page; false leaves only single sign-on "
+        "(and one-time links for admins: skillgrid user sign-in-link).",
+    )
+
+    @field_validator("oidc_admin_values", mode="before")
+    @classmethod
+    def _values(cls, value: Any) -> Any:
+        """``a, b`` → ["a", "b"]."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer(cls, value: str | None) -> str | None:
+        """https (http only on this machine, for tests), a host, no query or fragment."""
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+        if (
+            not parts.hostname
+            or parts.query
+            or parts.fragment
+            or not (parts.scheme == "https" or (parts.scheme == "http" and local))
+        ):
+            raise ValueError(
+                f"{value!r} is not an issuer URL: give the provider's issuer exactly as its "
+                "discovery document names it, e.g. https://company.okta.com (https)"
+            )
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _sign_in(self) -> Self:
+        """Single sign-on needs its client id and the site's address (the redirect URI is
+        built from it); turning passwords off needs single sign-on."""
+        if self.oidc_issuer is not None:
+            missing = [
+                name
+                for name, value in (
+                    ("SKILLGRID_OIDC_CLIENT_ID", self.oidc_client_id),
+                    ("SKILLGRID_BASE_URL", self.base_url),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(
+                    f"SKILLGRID_OIDC_ISSUER is set but {' and '.join(missing)} "
+                    f"{'are' if len(missing) > 1 else 'is'} not: the "
+                    "client id comes from the provider, and the redirect URI is "
+                    "SKILLGRID_BASE_URL followed by auth/oidc/callback"
+                )
+        elif not self.password_sign_in:
+            raise ValueError(
+                "SKILLGRID_PASSWORD_SIGN_IN=false needs single sign-on "
+                "(SKILLGRID_OIDC_ISSUER): nobody could sign in otherwise"
+            )
+        return self
+
+    @property
+    def sso_enabled(self) -> bool:
+        return self.oidc_issuer is not None
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -26,7 +26,7 @@ PEOPLE = (
 )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -34,6 +34,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(organisation(tmp_path_factory)) as base:
+        yield base
+
+
+def organisation(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file with the SRE ladder, Bo managing Ana and Cy (each with an account and
+    ``PASSWORD``), an open cycle and a team target: its URL."""
     from skillgrid.db.engine import make_engine, make_session_factory
     from skillgrid.db.migrate import upgrade
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
@@ -59,8 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     targets.set_target(uow(), Target("SRE", "sre", "CW", 1, 2), actor=OPERATOR)
     engine.dispose()
-    with serving(url) as base:
-        yield base
+    return url
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +79,10 @@ def demo_server(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @contextlib.contextmanager
-def serving(url: str) -> Iterator[str]:
-    """uvicorn on a free loopback port over the database at ``url``; its base address."""
-    port = _free_port()
+def serving(url: str, port: int | None = None, **env: str) -> Iterator[str]:
+    """uvicorn on a loopback port (a free one unless given) over the database at ``url``,
+    with more settings in ``env``; its base address."""
+    port = port or free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -90,7 +97,7 @@ def serving(url: str) -> Iterator[str]:
             "--log-level",
             "warning",
         ],
-        env={**os.environ, "SKILLGRID_DATABASE_URL": url},
+        env={**os.environ, "SKILLGRID_DATABASE_URL": url, **env},
     )
     for _ in range(100):
         try:

@@ -14,7 +14,11 @@ if TYPE_CHECKING:
     from skillgrid.config import Settings
     from skillgrid.services.unit_of_work import UnitOfWork
 
-user_app = typer.Typer(rich_markup_mode=None, help="Accounts: add, list.", no_args_is_help=True)
+user_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Accounts: add, list, and one-time sign-in links for admins.",
+    no_args_is_help=True,
+)
 
 
 def serve(
@@ -109,6 +113,31 @@ def user_list() -> None:
 
     for account in with_database(lambda uow: list_users(uow, OPERATOR)):
         out().print(f"{account.email}{'  admin' if account.is_admin else ''}")
+
+
+@user_app.command("sign-in-link")
+def user_sign_in_link(
+    email: str = typer.Argument(..., help="The admin account to sign in as."),
+    minutes: int = typer.Option(15, "--minutes", min=1, max=60, help="How long it is valid."),
+) -> None:
+    """Print a one-time sign-in link for an admin account (break glass: when single sign-on
+    fails and SKILLGRID_PASSWORD_SIGN_IN is false). It works once, for --minutes; making and
+    using it are in the audit trail. The address starts with SKILLGRID_BASE_URL.
+
+    Example: skillgrid user sign-in-link root@example.com --minutes 10
+    """
+    from skillgrid.services.sign_in_links import PATH, create_sign_in_link
+
+    token = with_database(
+        lambda uow: create_sign_in_link(uow, email, minutes=minutes, actor=OPERATOR)
+    )
+    base = settings().base_url
+    link = (base.rstrip("/") if base else "") + PATH + token
+    out().print(link, soft_wrap=True)
+    err().print(
+        f"Valid for {minutes} minute{'s' if minutes != 1 else ''}, once."
+        + ("" if base else " Set SKILLGRID_BASE_URL to print the whole address.")
+    )
 
 
 def demo(

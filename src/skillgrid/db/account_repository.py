@@ -69,6 +69,7 @@ class SqlAccountRepository:
                 created_at=now,
                 expires_at=web_session.expires_at,
                 must_change_password=web_session.must_change_password,
+                id_token=web_session.id_token,
             )
         )
         self.session.flush()
@@ -89,8 +90,20 @@ class SqlAccountRepository:
         row = self.session.execute(_TOKEN_HOLDER, {"token_hash": token_hash}).first()
         return _holder(row) if row is not None else None
 
-    def end_session(self, token_hash: str) -> None:
-        self.session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == token_hash))
+    def end_session(self, token_hash: str) -> str | None:
+        """End one session: the ID token it signed in with through the identity provider
+        (None for any other sign-in)."""
+        ended = self.session.execute(
+            delete(WebSessionRow)
+            .where(WebSessionRow.token_hash == token_hash)
+            .returning(WebSessionRow.id_token)
+        ).first()
+        return ended[0] if ended is not None else None
+
+    def admins(self) -> list[str]:
+        """The emails of the admin accounts."""
+        found = select(UserRow.email).where(UserRow.is_admin.is_(True)).order_by(UserRow.email)
+        return list(self.session.scalars(found))
 
     def end_sessions_of(self, email: str, keep: str | None = None) -> None:
         """End every session of the account but the one whose token hash is ``keep``."""

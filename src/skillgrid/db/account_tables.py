@@ -1,11 +1,11 @@
-"""Accounts, sign-in sessions, sign-in counters, trusted browsers and API tokens (re-exported
-by ``skillgrid.db.tables``)."""
+"""Accounts, sign-in sessions, sign-in counters, trusted browsers, pending single sign-ons,
+one-time sign-in links and API tokens (re-exported by ``skillgrid.db.tables``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, false, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from skillgrid.db.base import Base
@@ -42,6 +42,9 @@ class WebSessionRow(Base):
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # signed in through the identity provider: its ID token, the hint its end-session
+    # endpoint asks for at sign-out (read only then)
+    id_token: Mapped[str | None] = mapped_column(Text)
 
 
 class SignInFailureRow(Base):
@@ -75,6 +78,38 @@ class TrustedDeviceRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     last_used_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PendingSsoRow(Base):
+    """A sign-in sent to the identity provider and not back yet (10 minutes at most): the
+    hash of its ``state``, the hash of the browser cookie it belongs to, and the nonce and
+    PKCE verifier that the answer must match. Taken (deleted) when the answer comes, so each
+    is used once, by whichever app process the answer reaches."""
+
+    __tablename__ = "pending_sso"
+    __table_args__ = ({"info": {"exported": False}},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(200))
+    next_path: Mapped[str] = mapped_column(String(500))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SignInLinkRow(Base):
+    """A one-time sign-in link for an admin (``skillgrid user sign-in-link``, the way in
+    when single sign-on fails and passwords are off): only the token's SHA-256 is stored;
+    used once, or expired."""
+
+    __tablename__ = "sign_in_links"
+    __table_args__ = ({"info": {"exported": False}},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class ApiTokenRow(Base):

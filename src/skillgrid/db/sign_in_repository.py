@@ -1,4 +1,5 @@
-"""Failed sign-ins and trusted browsers, in the database so every process counts the same."""
+"""Failed sign-ins, trusted browsers, sign-ins waiting for the identity provider and one-time
+sign-in links: in the database, so every process counts and finds the same."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import hashlib
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from skillgrid.db.tables import SignInFailureRow, TrustedDeviceRow, UserRow
+from skillgrid.db.tables import (
+    PendingSsoRow,
+    SignInFailureRow,
+    SignInLinkRow,
+    TrustedDeviceRow,
+    UserRow,
+)
+from skillgrid.domain.accounts import PendingSso
 
 
 class SqlSignInRepository:
@@ -111,6 +119,63 @@ class SqlSignInRepository:
         """A new password: no browser stays trusted."""
         user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
         self.session.execute(delete(TrustedDeviceRow).where(TrustedDeviceRow.user_id == user_id))
+
+    def add_pending_sso(self, pending: PendingSso, now: dt.datetime) -> None:
+        """Keep a sign-in sent to the identity provider (and drop those expired by ``now``)."""
+        self.session.execute(delete(PendingSsoRow).where(PendingSsoRow.expires_at <= now))
+        self.session.add(
+            PendingSsoRow(
+                state_hash=pending.state_hash,
+                browser_hash=pending.browser_hash,
+                nonce=pending.nonce,
+                code_verifier=pending.code_verifier,
+                next_path=pending.next_path,
+                expires_at=pending.expires_at,
+            )
+        )
+        self.session.flush()
+
+    def take_pending_sso(self, state_hash: str) -> PendingSso | None:
+        """The sign-in whose state hashes to ``state_hash``, deleted as it is read: whoever
+        takes it first (of any process) has it, and nobody after."""
+        row = self.session.execute(
+            delete(PendingSsoRow)
+            .where(PendingSsoRow.state_hash == state_hash)
+            .returning(
+                PendingSsoRow.browser_hash,
+                PendingSsoRow.nonce,
+                PendingSsoRow.code_verifier,
+                PendingSsoRow.next_path,
+                PendingSsoRow.expires_at,
+            )
+        ).first()
+        if row is None:
+            return None
+        browser, nonce, verifier, next_path, expires = row
+        return PendingSso(state_hash, browser, nonce, verifier, next_path, _aware(expires))
+
+    def add_sign_in_link(
+        self, email: str, token_hash: str, expires_at: dt.datetime, now: dt.datetime
+    ) -> None:
+        """Keep a one-time sign-in link for the account (and drop links expired by ``now``)."""
+        self.session.execute(delete(SignInLinkRow).where(SignInLinkRow.expires_at <= now))
+        user_id = self.session.scalar(select(UserRow.id).where(UserRow.email == email))
+        self.session.add(
+            SignInLinkRow(token_hash=token_hash, user_id=user_id, expires_at=expires_at)
+        )
+        self.session.flush()
+
+    def take_sign_in_link(self, token_hash: str) -> tuple[str, dt.datetime] | None:
+        """The account of a one-time link and when it expires, deleted as it is read."""
+        row = self.session.execute(
+            delete(SignInLinkRow)
+            .where(SignInLinkRow.token_hash == token_hash)
+            .returning(SignInLinkRow.user_id, SignInLinkRow.expires_at)
+        ).first()
+        if row is None:
+            return None
+        email = self.session.scalar(select(UserRow.email).where(UserRow.id == row[0]))
+        return (email, _aware(row[1])) if email is not None else None
 
 
 def _lock_key(kind: str, name: str) -> int:

@@ -22,7 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from skillgrid.db.account_tables import (
     ApiTokenRow,
+    PendingSsoRow,
     SignInFailureRow,
+    SignInLinkRow,
     TrustedDeviceRow,
     UserRow,
     WebSessionRow,
@@ -350,9 +352,11 @@ __all__ = [  # the account and SCIM tables are defined beside; all are reached f
     "DeliveryRow",
     "DigestSentRow",
     "MailOptOutRow",
+    "PendingSsoRow",
     "ScimResourceRow",
     "ScimTokenRow",
     "SignInFailureRow",
+    "SignInLinkRow",
     "TrustedDeviceRow",
     "UserRow",
     "WebSessionRow",

@@ -14,6 +14,7 @@ MIN_PASSWORD = 12
 MAX_PASSWORD = 1000
 ADVICE = "choose a longer passphrase, e.g. four unrelated words"
 SESSION_LIFETIME = dt.timedelta(hours=12)
+NO_PASSWORD = ""  # the hash of an account made by single sign-on: no password signs it in
 
 
 class AccountError(SkillGridError):
@@ -31,6 +32,11 @@ class Account:
     password_hash: str
     is_admin: bool = False
 
+    @property
+    def has_password(self) -> bool:
+        """False for an account made by single sign-on (until an admin gives it one)."""
+        return self.password_hash != NO_PASSWORD
+
 
 @dataclass(frozen=True, slots=True)
 class WebSession:
@@ -41,6 +47,21 @@ class WebSession:
     csrf_token: str
     expires_at: dt.datetime
     must_change_password: bool = False  # signed in with a password the rules now refuse
+    id_token: str | None = None  # signed in through the identity provider: its ID token
+
+
+@dataclass(frozen=True, slots=True)
+class PendingSso:
+    """A sign-in sent to the identity provider, until its answer comes back: the hashes of
+    its ``state`` and of the browser's cookie, the ``nonce`` and PKCE ``code_verifier``
+    the answer must match, and the page to go on to."""
+
+    state_hash: str
+    browser_hash: str
+    nonce: str
+    code_verifier: str
+    next_path: str
+    expires_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)

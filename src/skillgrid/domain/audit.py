@@ -1,8 +1,10 @@
 """The audit trail: who changed what, when, from what to what.
 
-An entry names the actor (a person's email, ``cli/operator`` for the local operator, or
-``web/anonymous`` for a failed sign-in), the action, the entity (type and id), the person
-it concerns (for who may read it) and the changed fields before and after. Secrets are
+An entry names the actor (a person's email, ``cli/operator`` for the local operator,
+``web/anonymous`` for a failed sign-in, or ``web/sso`` for an account or person that single
+sign-on made, or an admin right it changed, on the identity provider's word), the action,
+the entity (type and id), the person it concerns (for who may read it) and the changed
+fields before and after. Secrets are
 never recorded (passwords, password hashes, tokens, session ids); personal text (evidence
 text, rating comments) is recorded only as having changed, as :data:`PERSONAL_TEXT`.
 
@@ -24,6 +26,7 @@ from skillgrid.domain.assessments import Actor
 
 OPERATOR_NAME = "cli/operator"
 ANONYMOUS = "web/anonymous"  # a failed sign-in: whoever tried is not known
+SSO_ACTOR = "web/sso"  # what single sign-on made on the identity provider's word
 PERSONAL_TEXT = "[personal text]"
 CHANGED_TEXT = "[personal text, changed]"
 RATE = "rate"

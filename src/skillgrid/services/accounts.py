@@ -16,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from skillgrid.domain.accounts import (
+    SESSION_LIFETIME,
     Account,
     AccountError,
     SignInError,
@@ -122,6 +123,13 @@ def change_password(
     if new != repeat:
         raise AccountError("the new password and its repeat differ: type the same one twice")
     check_password_rules(new, email, common_passwords())
+    with uow:
+        account = uow.accounts.get(email)
+    if account is not None and not account.has_password:
+        raise AccountError(
+            "this account signs in with SSO and has no password to change: an admin can give "
+            "it one with `skillgrid user add`"
+        )
     try:
         check_password(uow, Attempt(email, current, address), address_limit=address_limit)
     except SignInError:
@@ -151,10 +159,31 @@ def list_users(uow: UnitOfWork, actor: Actor) -> list[Account]:
         return uow.accounts.all()
 
 
-def sign_out(uow: UnitOfWork, token: str) -> None:
+def sign_out(uow: UnitOfWork, token: str) -> str | None:
+    """End the session of a cookie token: the ID token it signed in with through the
+    identity provider, for the provider's end-session endpoint (None for other sessions)."""
     with uow.write():
-        uow.accounts.end_session(token_digest(token))
+        id_token = uow.accounts.end_session(token_digest(token))
         uow.commit()
+    return id_token
+
+
+def open_session(
+    uow: UnitOfWork,
+    email: str,
+    now: dt.datetime,
+    *,
+    must_change_password: bool = False,
+    id_token: str | None = None,
+) -> tuple[str, WebSession]:
+    """In an open unit of work that writes: a new session of ``email`` (expired ones are
+    purged), as the cookie's token and the session stored under its hash."""
+    token = secrets.token_urlsafe(32)
+    csrf, expires = secrets.token_urlsafe(32), now + SESSION_LIFETIME
+    session = WebSession(token_digest(token), email, csrf, expires, must_change_password, id_token)
+    uow.accounts.purge_expired(now)
+    uow.accounts.add_session(session, now)
+    return token, session
 
 
 def session_caller(

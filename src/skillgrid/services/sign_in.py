@@ -19,7 +19,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from skillgrid.domain.accounts import SESSION_LIFETIME, Account, SignInError, WebSession
+from skillgrid.domain.accounts import Account, SignInError, WebSession
 from skillgrid.domain.audit import ANONYMOUS, AuditEntry
 from skillgrid.domain.people import Person
 from skillgrid.domain.throttle import (
@@ -34,6 +34,7 @@ from skillgrid.domain.throttle import (
     address_wait,
 )
 from skillgrid.services.accounts import (
+    open_session,
     password_hasher,
     password_weakness,
     token_digest,
@@ -175,11 +176,7 @@ def _start_session(
         kept = attempt.device if trusted and attempt.device else secrets.token_urlsafe(32)
         uow.sign_ins.trust_device(email, token_digest(kept), now)
         uow.sign_ins.prune_devices(email, now - DEVICE_LIFETIME, DEVICES_PER_ACCOUNT)
-        token = secrets.token_urlsafe(32)
-        csrf, expires = secrets.token_urlsafe(32), now + SESSION_LIFETIME
-        session = WebSession(token_digest(token), email, csrf, expires, must_change_password=weak)
-        uow.accounts.purge_expired(now)
-        uow.accounts.add_session(session, now)
+        token, session = open_session(uow, email, now, must_change_password=weak)
         after = {"address": attempt.address, "browser": "trusted" if trusted else "new"}
         if weak:
             after["password"] = "must change"
@@ -189,12 +186,14 @@ def _start_session(
 
 
 def _password_right(account: Account | None, person: Person | None, password: str) -> bool:
-    """Whether the password signs this account in; the same argon2 work either way, so the
-    time taken says nothing about which emails have accounts."""
+    """Whether the password signs this account in (an account made by single sign-on has
+    none); the same argon2 work either way, so the time taken says nothing about which
+    emails have accounts."""
     from argon2.exceptions import VerifyMismatchError
 
     hasher = password_hasher()
-    if account is None or (person is not None and not person.active):
+    inactive = person is not None and not person.active
+    if account is None or not account.has_password or inactive:
         hasher.hash(password)
         return False
     try:

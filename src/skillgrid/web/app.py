@@ -24,7 +24,13 @@ from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
 from skillgrid.domain.scim import ScimError
 from skillgrid.logs import configure_logging
-from skillgrid.web.deps import CHANGE_PASSWORD, MustChangePassword, NotSignedIn, templates_of
+from skillgrid.web.deps import (
+    CHANGE_PASSWORD,
+    MustChangePassword,
+    NotSignedIn,
+    Sso,
+    templates_of,
+)
 from skillgrid.web.etag import BodyETag
 from skillgrid.web.limits import ExpensiveRequests, Load, ShedLoad, TooBusy
 from skillgrid.web.metrics import DatabaseCollector, Metrics
@@ -107,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.sso = single_sign_on(settings)
     app.state.templates = templates()
     app.state.metrics = Metrics()
     app.state.expensive = ExpensiveRequests(settings.expensive_per_account)
@@ -131,6 +138,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def single_sign_on(settings: Settings) -> Sso | None:
+    """The identity provider client and the policy, where single sign-on is configured.
+    Nothing is fetched here: the provider's discovery document is read on first use."""
+    if settings.oidc_issuer is None or settings.oidc_client_id is None:
+        return None
+    from skillgrid.oidc import OidcClient
+    from skillgrid.services.sso import SsoPolicy
+
+    secret = settings.oidc_client_secret
+    provider = OidcClient(
+        settings.oidc_issuer,
+        settings.oidc_client_id,
+        secret.get_secret_value() if secret is not None else None,
+        scopes=settings.oidc_scopes,
+        leeway=settings.oidc_clock_skew_seconds,
+    )
+    policy = SsoPolicy(
+        email_claim=settings.oidc_email_claim,
+        require_verified_email=settings.oidc_require_verified_email,
+        admin_claim=settings.oidc_admin_claim,
+        admin_values=frozenset(settings.oidc_admin_values),
+        create_people=settings.oidc_create_people,
+        contact=settings.oidc_contact,
+    )
+    return Sso(provider, policy)
+
+
 def routers() -> list[tuple[str, APIRouter]]:
     """Every router of the app with its prefix: the pages, the JSON API, then SCIM."""
     from skillgrid.web import metrics as health
@@ -151,13 +185,14 @@ def routers() -> list[tuple[str, APIRouter]]:
         insight,
         ladders,
         people,
+        sso,
         team,
         webhooks,
     )
 
     # Routes are matched in this order, one after another: the pages and answers of a
     # review week first (each router passed costs a request a few microseconds a route)
-    pages = [people, assess, team, home, ladders, insight, health, auth]
+    pages = [people, assess, team, home, ladders, insight, health, auth, sso]
     pages += [evidence, admin, audit, webhooks]
     api = [
         api_people,

@@ -23,6 +23,7 @@ from starlette.datastructures import FormData
 
 from skillgrid.domain.accounts import WebSession
 from skillgrid.domain.assessments import Actor
+from skillgrid.services.sso import IdentityProvider, SsoPolicy
 from skillgrid.services.unit_of_work import UnitOfWork
 from skillgrid.web.security import same
 
@@ -41,6 +42,20 @@ class NotSignedIn(Exception):
 class MustChangePassword(Exception):
     """A page was asked for by a session that must change its password first (it signed in
     with a password the rules refuse): the app sends it to the change page."""
+
+
+@dataclass(frozen=True)
+class Sso:
+    """Single sign-on as the app is configured: the identity provider and the policy."""
+
+    provider: IdentityProvider
+    policy: SsoPolicy
+
+
+def sso_of(request: Request) -> Sso | None:
+    """Single sign-on, or None where it is not configured (set by create_app)."""
+    found: Sso | None = request.app.state.sso
+    return found
 
 
 def templates_of(request: Request) -> Jinja2Templates:

@@ -2,7 +2,9 @@
 address and per account (domain/throttle.py): a throttled attempt answers 429 with
 Retry-After, as the sign-in page or, for a client that asks for JSON, as
 ``{"detail", "retry_after"}``. A session that signed in with a password the rules refuse
-reaches only the change page and sign-out until it changes the password."""
+reaches only the change page and sign-out until it changes the password. With
+``SKILLGRID_PASSWORD_SIGN_IN=false`` the page offers single sign-on only and a posted
+password is refused (403); single sign-on itself is in :mod:`skillgrid.web.pages.sso`."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from skillgrid.domain.accounts import ADVICE, MIN_PASSWORD, AccountError, SignInError
+from skillgrid.domain.accounts import ADVICE, MIN_PASSWORD, AccountError, SignInError, WebSession
 from skillgrid.domain.throttle import DEVICE_LIFETIME, Throttled
 from skillgrid.web.deps import (
     CHANGE_PASSWORD,
@@ -23,6 +25,7 @@ from skillgrid.web.deps import (
     MaybeUser,
     UowDep,
     check_csrf,
+    sso_of,
     templates_of,
 )
 from skillgrid.web.security import new_token, same
@@ -30,13 +33,14 @@ from skillgrid.web.security import new_token, same
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("skillgrid.sign_in")
 DEVICE_COOKIE = "skillgrid_device"  # the trusted-browser token, sent to /login only
+PASSWORDS_OFF = "Passwords do not sign in here: sign in with SSO."
 
 
 @router.get("/login")
 async def login_page(request: Request, user: MaybeUser, next: str = "/") -> Response:
     """The sign-in form."""
     if user is not None:
-        return RedirectResponse(_safe(next), status_code=303)
+        return RedirectResponse(safe_next(next), status_code=303)
     return _form(request, next, None)
 
 
@@ -53,9 +57,11 @@ def login(
     from skillgrid.services.sign_in import Attempt, sign_in
     from skillgrid.web.client import client_address
 
+    settings = request.app.state.settings
+    if not settings.password_sign_in:
+        return _form(request, next, PASSWORDS_OFF, 403)
     if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
         return _form(request, next, "The form was out of date: please sign in again.", 403)
-    settings = request.app.state.settings
     address = client_address(request.scope, settings.trusted_proxies)
     attempt = Attempt(email, password, address, request.cookies.get(DEVICE_COOKIE))
     try:
@@ -64,16 +70,8 @@ def login(
         return _throttled(request, error, next, email)
     except SignInError as error:
         return _form(request, next, str(error).capitalize() + ".", 401, email)
-    response = RedirectResponse(_safe(next), status_code=303)
-    secure = _secure(request)
-    response.set_cookie(
-        SESSION_COOKIE,
-        new.token,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-        expires=new.session.expires_at,
-    )
+    response = session_started(request, safe_next(next), new.token, new.session)
+    secure = secure_cookies(request)
     response.set_cookie(
         DEVICE_COOKIE,
         new.device,
@@ -82,6 +80,21 @@ def login(
         httponly=True,
         samesite="lax",
         secure=secure,
+    )
+    return response
+
+
+def session_started(request: Request, to: str, token: str, session: WebSession) -> Response:
+    """A redirect to ``to`` that sets the session cookie (HttpOnly, SameSite=Lax, Secure
+    when the browser talks https) and drops the sign-in form's CSRF cookie."""
+    response = RedirectResponse(to, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        expires=session.expires_at,
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
@@ -106,15 +119,29 @@ def logout(
     user: AnySessionUser,
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """End the session here and in the database."""
+    """End the session here and in the database; a session that signed in through the
+    identity provider goes on to the provider's end-session endpoint, when it has one, which
+    sends the browser back to the sign-in page. It goes there from a page that refreshes to
+    it, not by a redirect: the sign-out form may post only to this site (the CSP's
+    ``form-action 'self'``), and a browser holds a form's redirects to that too."""
     from skillgrid.services.accounts import sign_out
+    from skillgrid.services.sso import end_session_url
 
     with user:
         check_csrf(request, user, csrf_token)
-        sign_out(user.uow, user.token)
-        response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie(SESSION_COOKIE)
-        return response
+        id_token = sign_out(user.uow, user.token)
+    sso = sso_of(request)
+    settings = request.app.state.settings
+    ending = None
+    if sso is not None and settings.base_url:
+        ending = end_session_url(sso.provider, id_token, come_back_to=settings.base_url + "login")
+    if ending is None:
+        response: Response = RedirectResponse("/login", status_code=303)
+    else:
+        page = {"user": None, "ending": ending}
+        response = templates_of(request).TemplateResponse(request, "signed_out.html", page)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
 
 
 @router.get(CHANGE_PASSWORD)
@@ -161,7 +188,7 @@ def change_password(
             return response
         except AccountError as error:
             return _password_form(request, user, next, _sentence(error), 422)
-        return RedirectResponse(_safe(next), status_code=303)
+        return RedirectResponse(safe_next(next), status_code=303)
 
 
 def _sentence(error: Exception) -> str:
@@ -180,7 +207,7 @@ def _password_form(
         {
             "user": user,
             "must_change": bool(session and session.must_change_password),
-            "next": _safe(next),
+            "next": safe_next(next),
             "error": error,
             "min_length": MIN_PASSWORD,
             "advice": ADVICE,
@@ -193,10 +220,19 @@ def _form(
     request: Request, next: str, error: str | None, status: int = 200, email: str = ""
 ) -> Response:
     token = new_token()
+    settings = request.app.state.settings
     response = templates_of(request).TemplateResponse(
         request,
         "login.html",
-        {"csrf_token": token, "next": _safe(next), "error": error, "email": email, "user": None},
+        {
+            "csrf_token": token,
+            "next": safe_next(next),
+            "error": error,
+            "email": email,
+            "user": None,
+            "sso": settings.sso_enabled,
+            "passwords": settings.password_sign_in,
+        },
         status_code=status,
     )
     response.set_cookie(
@@ -204,18 +240,18 @@ def _form(
         token,
         httponly=True,
         samesite="lax",
-        secure=_secure(request),
+        secure=secure_cookies(request),
         max_age=3600,
     )
     return response
 
 
-def _secure(request: Request) -> bool:
+def secure_cookies(request: Request) -> bool:
     """Cookies are Secure when the browser talks https: the site is https (its base URL),
     or this request came over https (directly, or as a trusted proxy says)."""
     return request.app.state.settings.served_over_https or request.url.scheme == "https"
 
 
-def _safe(next: str) -> str:
+def safe_next(next: str) -> str:
     """Only redirect inside this site."""
     return next if next.startswith("/") and not next.startswith("//") else "/"
