@@ -34,3 +34,24 @@ def test_an_unknown_event_is_refused_with_the_choices_and_nothing_is_stored(app_
     refused = admin.post("/admin/webhooks", data=form)
     assert refused.status_code == 422 and "the events are" in refused.text
     assert "No webhooks yet." in admin.get("/admin/webhooks").text
+
+
+def test_a_refused_webhook_comes_back_with_what_was_typed_beside_the_reason(app_client) -> None:
+    admin = as_(app_client, "root@x.org")
+    token = csrf(admin.get("/admin/webhooks").text)
+    form = {"csrf_token": token, "url": "ftp://relay.example/h", "events": ["cycle.opened"]}
+    refused = admin.post("/admin/webhooks", data=form)
+    assert refused.status_code == 422 and refused.template.name == "webhooks.html"
+    assert refused.context["error"] and 'aria-describedby="webhook-error"' in refused.text
+    assert 'value="ftp://relay.example/h"' in refused.text
+    assert 'value="cycle.opened" checked' in refused.text
+
+
+def test_removing_a_webhook_asks_first_saying_what_stops(app_client) -> None:
+    admin = as_(app_client, "root@x.org")
+    token = csrf(admin.get("/admin/webhooks").text)
+    form = {"csrf_token": token, "url": "https://relay.example/h", "events": ["cycle.opened"]}
+    admin.post("/admin/webhooks", data=form)
+    page = admin.get("/admin/webhooks").text
+    assert '<details class="confirm"' in page and "Yes, remove" in page
+    assert "https://relay.example/h gets no more events" in page

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from skillgrid.domain.errors import InputError
+from skillgrid.domain.webhooks import WebhookError
 from skillgrid.web.deps import CurrentUser, check_csrf, templates_of
 
 router = APIRouter(include_in_schema=False)
@@ -15,7 +17,7 @@ Csrf = Annotated[str, Form(max_length=100)]
 PAGE = "/admin/webhooks"
 
 
-def _page(request: Request, user: Any, created: Any = None) -> Response:
+def _page(request: Request, user: Any, created: Any = None, **refused: Any) -> Response:
     from skillgrid.domain.webhooks import EVENTS
     from skillgrid.services.webhooks import deliveries, list_webhooks
 
@@ -28,7 +30,11 @@ def _page(request: Request, user: Any, created: Any = None) -> Response:
             "log": deliveries(user.uow, actor=user.actor, limit=50),
             "events": EVENTS,
             "created": created,
+            "error": None,
+            "typed": {"url": "", "events": []},
+            **refused,
         },
+        status_code=422 if refused else 200,
     )
 
 
@@ -51,7 +57,14 @@ def webhook_add(
 
     with user:
         check_csrf(request, user, csrf_token)
-        created = add_webhook(user.uow, url, events, actor=user.actor)
+        try:
+            created = add_webhook(user.uow, url, events, actor=user.actor)
+        except (
+            WebhookError,
+            InputError,
+        ) as error:  # what was typed comes back, the reason beside it
+            typed = {"url": url, "events": events}
+            return _page(request, user, error=str(error), typed=typed)
         return _page(request, user, created)
 
 
