@@ -207,6 +207,10 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
         "PUT /api/v1/cycles/{cycle}/due": {"self": "2026-07-01", "close": "2026-07-31"},
         "PUT /api/v1/people/{person}/notifications": {"event_mails": False},
         "POST /api/v1/webhooks": {"url": "http://127.0.0.1:9/h", "events": ["cycle.closed"]},
+        "POST /api/v1/people": {"email": "new@x.org", "name": "New Person"},
+        "PATCH /api/v1/people/{person}": {"name": "Ana Lima"},
+        "POST /api/v1/teams": {"name": "Edge", "parent": "SRE"},
+        "POST /api/v1/cycles": {"name": "2027-H1"},
     }
     if "/assessments/" in row.template and row.method == "PUT":
         return {"json": {"revision": 2, "ratings": MET}}

@@ -41,6 +41,7 @@ class State(StrEnum):
 
 
 STEPS = ("self", "manager", "calibration", "close")  # a cycle's steps, in order
+CYCLE_NAME = r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}"  # e.g. 2026-H2; also in the API schema
 
 
 @dataclass(frozen=True, slots=True)

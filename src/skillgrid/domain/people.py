@@ -9,7 +9,9 @@ from enum import StrEnum
 
 from skillgrid.domain.errors import SkillGridError
 
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# no space or control character (classes JSON Schema's regexes read alike): the API's too
+EMAIL_PATTERN = r"[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+"
+EMAIL = re.compile(EMAIL_PATTERN)
 
 
 class PeopleError(SkillGridError):

@@ -7,7 +7,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from skillgrid.domain.assessments import Actor, AssessmentError, Cycle, DueDates, State
+from skillgrid.domain.assessments import (
+    CYCLE_NAME,
+    Actor,
+    AssessmentError,
+    Cycle,
+    DueDates,
+    State,
+)
 from skillgrid.domain.errors import Conflict, NotFound
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.policies import Policy
@@ -17,7 +24,7 @@ from skillgrid.services.outbox import emit
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
+_NAME = re.compile(CYCLE_NAME)
 
 
 def open_cycle(

@@ -62,11 +62,32 @@ def list_teams(uow: UnitOfWork, actor: Actor) -> list[tuple[Team, int]]:
         return [(team, counts.get(team.name, 0)) for team in uow.people.teams()]
 
 
-def list_people(uow: UnitOfWork, actor: Actor, team: str | None = None) -> list[Person]:
-    """Everyone (or one team's people), by email (admins)."""
+def list_people(
+    uow: UnitOfWork,
+    actor: Actor,
+    team: str | None = None,
+    *,
+    manager: str | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+    matching: str | None = None,
+) -> list[Person]:
+    """Everyone, by email, or those on ``team``, under ``manager`` (directly), of ``role``,
+    (in)active, or whose name or email holds ``matching`` (any case) — all that are given
+    (admins)."""
     require_admin(actor, "list everyone")
+    text = matching.casefold() if matching else None
+    boss = normal_email(manager) if manager else None
     with uow:
-        return [p for p in uow.people.people() if team is None or p.team == team]
+        return [
+            p
+            for p in uow.people.people()
+            if (team is None or p.team == team)
+            and (boss is None or p.manager == boss)
+            and (role is None or p.role is role)
+            and (active is None or p.active is active)
+            and (text is None or text in p.email or text in p.name.casefold())
+        ]
 
 
 def add_person(uow: UnitOfWork, person: Person, *, actor: Actor) -> Person:

@@ -168,6 +168,7 @@ def single_sign_on(settings: Settings) -> Sso | None:
 def routers() -> list[tuple[str, APIRouter]]:
     """Every router of the app with its prefix: the pages, the JSON API, then SCIM."""
     from skillgrid.web import metrics as health
+    from skillgrid.web.api import admin as api_admin
     from skillgrid.web.api import audit as api_audit
     from skillgrid.web.api import frameworks as api_frameworks
     from skillgrid.web.api import insight as api_insight
@@ -202,6 +203,7 @@ def routers() -> list[tuple[str, APIRouter]]:
         api_tokens,
         api_audit,
         api_webhooks,
+        api_admin,
     ]
     from skillgrid.web import scim
 

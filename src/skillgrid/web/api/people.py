@@ -98,7 +98,7 @@ def cycles(user: ApiUser) -> list[dict[str, Any]]:
     from skillgrid.services.cycles import list_cycles
 
     with user:
-        return [_cycle_json(c) for c in list_cycles(user.uow)]
+        return [cycle_json(c) for c in list_cycles(user.uow)]
 
 
 @router.put("/cycles/{cycle}/due", response_model=CyclePublic)
@@ -111,10 +111,10 @@ def put_due_dates(
 
     with user:
         dates = {step: body.get(step) for step in STEPS}  # type: ignore[call-overload]
-        return _cycle_json(set_due_dates(user.uow, cycle, dates, actor=user.actor))
+        return cycle_json(set_due_dates(user.uow, cycle, dates, actor=user.actor))
 
 
-def _cycle_json(c: Any) -> dict[str, Any]:
+def cycle_json(c: Any) -> dict[str, Any]:
     due = c.due.as_dict()
     return {
         "name": c.name,

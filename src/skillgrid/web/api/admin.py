@@ -1,0 +1,205 @@
+"""The admin side of the API: people (list with filters and paging, add, change,
+deactivate), teams and review cycles — the same use cases as the admin page and the CLI,
+under the same permission rules (admins; everyone else gets 403)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from skillgrid.domain.assessments import CYCLE_NAME
+from skillgrid.domain.framework import LADDER_NAME
+from skillgrid.domain.people import EMAIL_PATTERN, Person, Role
+from skillgrid.web.api.errors import ERRORS
+from skillgrid.web.api.json_body import StrictJsonRoute
+from skillgrid.web.api.models import Answer, CyclePublic, StepValue
+from skillgrid.web.api.params import NAME, CycleName
+from skillgrid.web.api.people import cycle_json
+from skillgrid.web.deps import ApiUser
+
+router = APIRouter(tags=["administration"], responses=ERRORS, route_class=StrictJsonRoute)
+
+RoleValue = Literal["engineer", "manager", "admin"]
+Line = Annotated[str, Field(min_length=1, max_length=200, pattern=NAME)]
+EmailField = Annotated[str, Field(max_length=320, pattern=f"^{EMAIL_PATTERN}$")]
+Email = Annotated[
+    str, Path(max_length=320, pattern=f"^{EMAIL_PATTERN}$", description="A person's email.")
+]
+
+
+class PersonPublic(Answer):
+    email: str
+    name: str
+    team: str | None
+    manager: str | None = Field(description="The manager's email.")
+    role: RoleValue
+    active: bool = Field(description="False: deactivated (history kept, cannot sign in).")
+
+
+class PeoplePage(Answer):
+    items: list[PersonPublic]
+    total: int = Field(description="People matching the filters, on every page.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page (none: last).")
+
+
+class PersonCreate(BaseModel):
+    email: EmailField
+    name: Line
+    team: Line | None = None
+    manager: EmailField | None = Field(None, description="The manager's email.")
+    role: RoleValue = "engineer"
+
+
+class PersonUpdate(BaseModel):
+    """What to change; a field left out keeps its value. ``active: false`` deactivates:
+    the person's sessions end and API tokens stop at once; their history stays."""
+
+    name: Line | None = None
+    team: str | None = Field(None, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    manager: str | None = Field(
+        None, max_length=320, pattern=f"^({EMAIL_PATTERN})?$", description='"": no manager.'
+    )
+    role: RoleValue | None = None
+    active: bool | None = None
+
+
+class TeamCreate(BaseModel):
+    name: Line
+    parent: Line | None = Field(None, description="The team it belongs to.")
+
+
+class TeamPublic(Answer):
+    name: str
+    parent: str | None
+
+
+class CycleCreate(BaseModel):
+    name: Annotated[str, Field(max_length=100, pattern=f"^{CYCLE_NAME}$")]
+    framework: Annotated[str, Field(max_length=100, pattern=f"^{LADDER_NAME}$")] = "sre"
+    version: int | None = Field(None, ge=1, le=2**31 - 1, description="Default: the newest.")
+    due: dict[StepValue, dt.date | None] = Field(
+        default_factory=dict, description="Due dates of its steps (the close last)."
+    )
+
+
+@router.get("/people", response_model=PeoplePage)
+def people(
+    user: ApiUser,
+    team: Annotated[str | None, Query(max_length=200, pattern=NAME)] = None,
+    manager: Annotated[str | None, Query(max_length=320, pattern=NAME)] = None,
+    role: RoleValue | None = None,
+    active: bool | None = None,
+    q: Annotated[
+        str | None, Query(max_length=200, pattern=NAME, description="In the name or email.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> dict[str, Any]:
+    """People by email, filtered and a page at a time (admins)."""
+    from skillgrid.services.people import list_people
+
+    with user:
+        found = list_people(
+            user.uow,
+            user.actor,
+            team,
+            manager=manager,
+            role=Role(role) if role else None,
+            active=active,
+            matching=q,
+        )
+    page = found[offset : offset + limit]
+    more = offset + limit < len(found)
+    return {
+        "items": [_person_json(p) for p in page],
+        "total": len(found),
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if more else None,
+    }
+
+
+@router.post("/people", status_code=201, response_model=PersonPublic)
+def add_person(user: ApiUser, body: PersonCreate) -> dict[str, Any]:
+    """Add a person; the email must be new, the team and the manager must exist (admins)."""
+    from skillgrid.services.people import add_person as add
+
+    person = Person(body.email, body.name, body.team, body.manager, Role(body.role))
+    with user:
+        return _person_json(add(user.uow, person, actor=user.actor))
+
+
+@router.patch("/people/{email}", response_model=PersonPublic)
+def change_person(user: ApiUser, email: Email, body: PersonUpdate) -> dict[str, Any]:
+    """Change what is given of a person, or deactivate them (``active: false``) (admins)."""
+    from skillgrid.services.people import update_person
+
+    with user:
+        changed = update_person(
+            user.uow,
+            email,
+            name=body.name,
+            team=body.team,
+            manager=body.manager,
+            role=Role(body.role) if body.role else None,
+            active=body.active,
+            actor=user.actor,
+        )
+        return _person_json(changed)
+
+
+@router.post("/teams", status_code=201, response_model=TeamPublic)
+def add_team(user: ApiUser, body: TeamCreate) -> dict[str, Any]:
+    """Add a team, at the top or inside ``parent`` (admins)."""
+    from skillgrid.services.people import add_team as add
+
+    with user:
+        team = add(user.uow, body.name, body.parent, actor=user.actor)
+        return {"name": team.name, "parent": team.parent}
+
+
+@router.post("/cycles", status_code=201, response_model=CyclePublic)
+def open_cycle(user: ApiUser, body: CycleCreate) -> dict[str, Any]:
+    """Open a review cycle on a ladder version, with due dates if given (admins)."""
+    from skillgrid.domain.assessments import DueDates
+    from skillgrid.services.cycles import open_cycle as open_
+
+    due = DueDates.of({str(step): day for step, day in body.due.items()})
+    with user:
+        cycle = open_(user.uow, body.name, body.framework, body.version, actor=user.actor, due=due)
+        return cycle_json(cycle)
+
+
+@router.post("/cycles/{cycle}/close", response_model=CyclePublic)
+def close_cycle(user: ApiUser, cycle: CycleName) -> dict[str, Any]:
+    """Close a cycle: it takes no more ratings (admins)."""
+    return _set_open(user, cycle, False)
+
+
+@router.post("/cycles/{cycle}/reopen", response_model=CyclePublic)
+def reopen_cycle(user: ApiUser, cycle: CycleName) -> dict[str, Any]:
+    """Open a closed cycle again (admins)."""
+    return _set_open(user, cycle, True)
+
+
+def _set_open(user: Any, cycle: str, is_open: bool) -> dict[str, Any]:
+    from skillgrid.services.cycles import set_cycle_open
+
+    with user:
+        return cycle_json(set_cycle_open(user.uow, cycle, is_open, actor=user.actor))
+
+
+def _person_json(p: Person) -> dict[str, Any]:
+    return {
+        "email": p.email,
+        "name": p.name,
+        "team": p.team,
+        "manager": p.manager,
+        "role": p.role.value,
+        "active": p.active,
+    }
