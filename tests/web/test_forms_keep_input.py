@@ -124,3 +124,16 @@ def test_accepting_nothing_gives_the_statements_back_to_suggest_again(app_client
     assert refused.status_code == 422 and refused.template.name == "evidence_suggest.html"
     assert "nothing was accepted" in refused.context["error"]
     assert refused.context["text"] == "- Ran the DNS migration"
+
+
+def test_refused_criterion_examples_come_back_as_typed_beside_the_reason(app_client) -> None:
+    token = admin(app_client)
+    typed = "Wrote the design doc\n" + "x" * 5000
+    refused = app_client.post(
+        "/admin/ladders/sre/criteria/PO.1.1/examples",
+        data={"csrf_token": token, "examples": typed},
+    )
+    assert refused.status_code == 422 and refused.template.name == "criterion.html"
+    assert "example 2 has 5,000 characters" in refused.context["error"]
+    assert refused.context["typed"] == typed and "Wrote the design doc" in refused.text
+    assert 'aria-describedby="examples-error"' in refused.text

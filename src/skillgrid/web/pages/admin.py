@@ -187,10 +187,18 @@ def criterion_examples(
 ) -> Response:
     """Store the criterion's examples (one a line) as the ladder's next version."""
     from skillgrid.services.frameworks import set_examples
+    from skillgrid.web.pages.ladders import criterion_page
 
     with user:
         check_csrf(request, user, csrf_token)
-        stored = set_examples(user.uow, name, criterion_id, examples.splitlines(), actor=user.actor)
+        try:
+            stored = set_examples(
+                user.uow, name, criterion_id, examples.splitlines(), actor=user.actor
+            )
+        except InputError as error:  # what was typed comes back, the reason beside it
+            response = criterion_page(request, user, name, criterion_id, None, examples, error)
+            response.status_code = 422
+            return response
         return RedirectResponse(
             f"/ladders/{name}/criteria/{criterion_id}?version={stored.version}", status_code=303
         )

@@ -3,6 +3,8 @@ criterion, and the diff between versions. Every signed-in person sees the ladder
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -59,25 +61,40 @@ def criterion(
     criterion_id: str,
     version: int | None = Query(None, ge=1, le=2**31 - 1),
 ) -> Response:
+    with user:
+        return criterion_page(request, user, name, criterion_id, version)
+
+
+def criterion_page(
+    request: Request,
+    user: Any,
+    name: str,
+    criterion_id: str,
+    version: int | None,
+    typed: str | None = None,
+    error: Exception | None = None,
+) -> Response:
+    """One criterion of a ladder version; ``typed`` and ``error``: examples refused."""
     from skillgrid.domain.errors import NotFound
     from skillgrid.services.frameworks import get_framework
 
-    with user:
-        framework = get_framework(user.uow, name, version)
-        try:
-            found = framework.criterion(criterion_id)
-        except KeyError:
-            raise NotFound(f"{name} v{framework.version} has no criterion {criterion_id}") from None
-        return render(
-            request,
-            "criterion.html",
-            {
-                "user": user,
-                "framework": framework,
-                "criterion": found,
-                "track": framework.track(found.track),
-            },
-        )
+    framework = get_framework(user.uow, name, version)
+    try:
+        found = framework.criterion(criterion_id)
+    except KeyError:
+        raise NotFound(f"{name} v{framework.version} has no criterion {criterion_id}") from None
+    return render(
+        request,
+        "criterion.html",
+        {
+            "user": user,
+            "framework": framework,
+            "criterion": found,
+            "track": framework.track(found.track),
+            "typed": typed,
+            "error": str(error) if error else None,
+        },
+    )
 
 
 @router.get("/ladders/{name}/diff")
