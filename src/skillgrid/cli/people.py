@@ -120,17 +120,9 @@ def person_list(
 
     people = with_database(lambda uow: list_people(uow, OPERATOR, team))
     if as_json:
-        rows = [
-            {
-                "email": p.email,
-                "name": p.name,
-                "team": p.team,
-                "manager": p.manager,
-                "role": p.role.value,
-                "active": p.active,
-            }
-            for p in people
-        ]
+        from skillgrid.services.audit import person_fields
+
+        rows = [{"email": p.email, **person_fields(p)} for p in people]
         print(json.dumps(rows, indent=2))
         return
     table = Table("Email", "Name", "Team", "Manager", "Role", "Active")

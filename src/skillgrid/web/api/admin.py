@@ -195,11 +195,6 @@ def _set_open(user: Any, cycle: str, is_open: bool) -> dict[str, Any]:
 
 
 def _person_json(p: Person) -> dict[str, Any]:
-    return {
-        "email": p.email,
-        "name": p.name,
-        "team": p.team,
-        "manager": p.manager,
-        "role": p.role.value,
-        "active": p.active,
-    }
+    from skillgrid.services.audit import person_fields
+
+    return {"email": p.email, **person_fields(p)}
