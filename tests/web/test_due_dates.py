@@ -47,3 +47,29 @@ def test_the_pages_that_show_the_cycle_show_its_due_dates(app_client, uow_factor
         assert '<time datetime="2026-07-01">' in html and "manager" in html, page
     admin = as_(app_client, "root@x.org").get("/admin").text
     assert '<time datetime="2026-07-15">' in admin
+
+
+def test_an_admin_sets_due_dates_on_the_admin_page_and_a_refusal_keeps_them(
+    app_client, uow_factory
+) -> None:
+    from skillgrid.domain.assessments import OPERATOR
+    from skillgrid.services import cycles
+    from tests.web.conftest import as_
+    from tests.web.test_admin_pages import csrf
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    admin = as_(app_client, "root@x.org")
+    token = csrf(admin.get("/admin").text)
+    form = {"csrf_token": token, "self": "2026-07-01", "close": "2026-07-31"}
+    assert admin.post("/admin/cycles/2026-H2/due", data=form).status_code == 303
+    due = cycles.list_cycles(uow_factory())[0].due
+    assert (due.self_.isoformat(), due.close.isoformat()) == ("2026-07-01", "2026-07-31")
+    page = admin.get("/admin").text
+    assert 'name="self" value="2026-07-01"' in page
+    late = {"csrf_token": token, "self": "2026-08-15", "close": "2026-07-31"}
+    refused = admin.post("/admin/cycles/2026-H2/due", data=late)
+    assert refused.status_code == 422 and "is after the close" in refused.text
+    assert 'name="self" value="2026-08-15"' in refused.text  # as typed, beside the reason
+    assert cycles.list_cycles(uow_factory())[0].due == due  # nothing changed
+    bad = {"csrf_token": token, "manager": "soon"}
+    assert admin.post("/admin/cycles/2026-H2/due", data=bad).status_code == 422

@@ -67,6 +67,7 @@ def test_a_manager_s_queue_puts_reports_waiting_for_review_first(app_client, uow
     ]
     assert home.waiting == 1 and "(1 waiting for you)" in page.text
     assert 'href="/people/cy@x.org/assess/2026-H2/manager"' in page.text
+    assert 'href="/insight/SRE?view=calibration"' in page.text
     submitted(uow_factory, "cy@x.org", "manager")
     assessments.finalize(uow_factory(), OPERATOR, "cy@x.org", "2026-H2")
     assert app_client.get("/").context["home"].waiting == 0

@@ -188,6 +188,7 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
             "examples": "Wrote the design doc"
         },
         "POST /admin/cycles/{cycle}/state": {"open": "true"},
+        "POST /admin/cycles/{cycle}/due": {"self": "2026-07-01", "close": "2026-07-31"},
         "POST /admin/accounts": {"email": "new@x.org", "password": PASSWORD},
         "POST /admin/webhooks": {"url": "http://127.0.0.1:9/h", "events": "cycle.closed"},
     }

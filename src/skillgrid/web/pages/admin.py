@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Annotated
 
@@ -221,6 +222,45 @@ def cycle_open(
     with user:
         check_csrf(request, user, csrf_token)
         return _kept(request, user, "cycles", {"cycle_name": name, "ladder": ladder}, opened)
+
+
+@router.post("/admin/cycles/{name}/due")
+def cycle_due(
+    request: Request,
+    user: CurrentUser,
+    name: str,
+    csrf_token: Csrf = "",
+    self_: Annotated[str, Form(alias="self", max_length=10)] = "",
+    manager: Annotated[str, Form(max_length=10)] = "",
+    calibration: Annotated[str, Form(max_length=10)] = "",
+    close: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Set a cycle's due dates (an empty field: none)."""
+    from skillgrid.services.cycles import set_due_dates
+
+    typed = {"self": self_, "manager": manager, "calibration": calibration, "close": close}
+
+    def changed() -> Response:
+        set_due_dates(user.uow, name, _dates(typed), actor=user.actor)
+        return _back("cycles")
+
+    with user:
+        check_csrf(request, user, csrf_token)
+        kept = {f"due-{name}-{step}": day for step, day in typed.items()}
+        return _kept(request, user, f"due-{name}", kept, changed)
+
+
+def _dates(typed: Mapping[str, str]) -> dict[str, dt.date | None]:
+    """Step → date from the form's YYYY-MM-DD fields (empty: none)."""
+    found: dict[str, dt.date | None] = {}
+    for step, text in typed.items():
+        try:
+            found[step] = dt.date.fromisoformat(text.strip()) if text.strip() else None
+        except ValueError:
+            raise InputError(
+                [Problem(f"the {step} due date {text!r} is not a date", "give YYYY-MM-DD")]
+            ) from None
+    return found
 
 
 @router.post("/admin/cycles/{name}/state")
