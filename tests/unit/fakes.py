@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import replace
-from pathlib import Path
-from typing import Any, Self, TextIO
+from typing import Any, Self
 
 from skillgrid.domain.assessments import Assessment, Cycle
 from skillgrid.domain.audit import AuditEntry, AuditQuery, AuditScope
@@ -17,8 +15,7 @@ from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework, VersionInfo
 from skillgrid.domain.people import Person, Team
 from skillgrid.domain.policies import Policy, Strict
-from skillgrid.domain.webhooks import Delivery, Webhook
-from skillgrid.services.unit_of_work import Outcome, TableCounts
+from tests.unit.fake_notifications import FakeNotificationRepository
 
 
 class FakeFrameworkRepository:
@@ -359,130 +356,3 @@ class FakeAuditRepository:
             if query.person in (None, e.person) and query.entity in (None, e.entity)
         ]
         return found[query.offset : query.offset + query.limit]
-
-
-class FakeNotificationRepository:
-    def __init__(self) -> None:
-        self.sent: set[tuple[str, Any]] = set()
-        self.hooks: list[Webhook] = []
-        self.outbox: dict[int, Delivery] = {}
-        self.claims: dict[int, Any] = {}
-        self.opt_outs: set[str] = set()
-
-    def opted_out(self, email: str) -> bool:
-        return email in self.opt_outs
-
-    def set_opted_out(self, email: str, opted_out: bool) -> None:
-        if opted_out:
-            self.opt_outs.add(email)
-        else:
-            self.opt_outs.discard(email)
-
-    def add_webhook(self, url: str, events: Any, secret: str) -> Webhook:
-        hook = Webhook(len(self.hooks) + 1, url, tuple(events), secret)
-        self.hooks.append(hook)
-        return hook
-
-    def webhooks(self) -> list[Webhook]:
-        return list(self.hooks)
-
-    def remove_webhook(self, webhook_id: int) -> None:
-        self.hooks = [hook for hook in self.hooks if hook.id != webhook_id]
-        self.outbox = {k: d for k, d in self.outbox.items() if d.webhook_id != webhook_id}
-
-    def add_deliveries(self, rows: Any, now: Any) -> list[int]:
-        ids = []
-        for hook, recipient, event, body in rows:
-            key = len(self.outbox) + 1
-            self.outbox[key] = Delivery(
-                key, hook, event, body, "pending", 0, now, now, recipient=recipient
-            )
-            ids.append(key)
-        return ids
-
-    def any_due(self, now: Any) -> bool:
-        return bool(self.claim_deliveries(now, now, 1_000_000, None, hold=False))
-
-    def claim_deliveries(
-        self, now: Any, until: Any, limit: int, only: Any, hold: bool = True
-    ) -> list[Any]:
-        hooks = {hook.id: hook for hook in self.hooks}
-        due = [
-            d
-            for d in self.outbox.values()
-            if d.state == "pending"
-            and d.next_attempt_at <= now
-            and (self.claims.get(d.id) is None or self.claims[d.id] < now)
-            and only in (None, d.id)
-        ][:limit]
-        if hold:
-            self.claims.update({d.id: until for d in due})
-        return [(d, hooks.get(d.webhook_id)) for d in due]
-
-    def finish_delivery(self, delivery: Delivery) -> None:
-        self.outbox[delivery.id] = delivery
-        self.claims.pop(delivery.id, None)
-
-    def deliveries(self, webhook_id: Any, limit: int) -> list[Delivery]:
-        found = [d for d in self.outbox.values() if webhook_id in (None, d.webhook_id)]
-        return sorted(found, key=lambda d: -d.id)[:limit]
-
-    def digests_sent(self, day: Any) -> set[str]:
-        return {email for email, sent_on in self.sent if sent_on == day}
-
-    def claim_digests(self, emails: Any, day: Any) -> list[str]:
-        fresh = [email for email in emails if (email, day) not in self.sent]
-        self.sent.update((email, day) for email in fresh)
-        return fresh
-
-    def remove_digests_sent(self, emails: Any, day: Any) -> None:
-        self.sent -= {(email, day) for email in emails}
-
-
-class FakeStorage:
-    """The database as a whole, in memory: an export is the JSON of ``tables``, and what
-    each call did is kept in ``calls``."""
-
-    newest_revision = "0012"
-
-    def __init__(self, tables: dict[str, int] | None = None) -> None:
-        self.tables = dict(tables or {})
-        self.at: str | None = self.newest_revision
-        self.in_use = 0
-        self.calls: list[tuple[str, object]] = []
-        self.files: dict[Path, str] = {}
-
-    def revision(self) -> str | None:
-        return self.at
-
-    def connections_in_use(self) -> int:
-        return self.in_use
-
-    def export(self, out: TextIO) -> TableCounts:
-        self.calls.append(("export", out))
-        out.write(json.dumps(self.tables))
-        return TableCounts(dict(self.tables))
-
-    def export_file(self, path: Path) -> TableCounts:
-        self.calls.append(("export_file", path))
-        self.files[path] = json.dumps(self.tables)
-        return TableCounts(dict(self.tables))
-
-    def load(self, source: TextIO, *, replace: bool) -> TableCounts:
-        self.calls.append(("load", replace))
-        if self.tables and not replace:
-            raise Conflict("the database is not empty")
-        self.tables = json.loads(source.read())
-        return TableCounts(dict(self.tables))
-
-    def backup(self, path: Path, *, as_json: bool) -> Outcome:
-        self.calls.append(("backup", as_json))
-        self.files[path] = json.dumps(self.tables)
-        return Outcome("json" if as_json else "sqlite", path, revision=self.newest_revision)
-
-    def restore(self, path: Path, *, force: bool) -> Outcome:
-        self.calls.append(("restore", force))
-        if self.tables and not force:
-            raise Conflict("the database is not empty")
-        self.tables = json.loads(self.files[path])
-        return Outcome("json", path, TableCounts(dict(self.tables)), self.newest_revision)

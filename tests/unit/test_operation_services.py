@@ -12,7 +12,8 @@ from skillgrid.domain.assessments import OPERATOR, Actor, Assessment, Cycle, For
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.people import Role
 from skillgrid.services import operations
-from tests.unit.fakes import FakeStorage, FakeUnitOfWork
+from tests.unit.fake_storage import FakeStorage
+from tests.unit.fakes import FakeUnitOfWork
 
 ADMIN = Actor("ada@x.org", Role.ADMIN)
 MANAGER = Actor("bo@x.org", Role.MANAGER)
