@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -19,26 +20,10 @@ webhook_app = typer.Typer(
 AS_JSON = typer.Option(False, "--json", help="Print JSON.")
 
 
-def _delivery_json(d: Any) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "webhook": d.webhook_id,
-        "recipient": d.recipient,
-        "event": d.event,
-        "state": d.state,
-        "attempts": d.attempts,
-        "last_status": d.last_status,
-        "last_error": d.last_error,
-        "created_at": d.created_at.isoformat(),
-        "next_attempt_at": d.next_attempt_at.isoformat(),
-        "delivered_at": d.delivered_at.isoformat() if d.delivered_at else None,
-    }
-
-
 def print_deliveries(found: list[Any], as_json: bool) -> None:
-    rows = [_delivery_json(d) for d in found]
+    rows = [d.fields() for d in found]
     if as_json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(rows, indent=2, default=dt.datetime.isoformat))
         return
     for row in rows:
         status = row["last_status"] or "-"

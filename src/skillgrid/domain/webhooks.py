@@ -68,6 +68,22 @@ class Delivery:
     delivered_at: dt.datetime | None = None
     recipient: str | None = None
 
+    def fields(self) -> dict[str, object]:
+        """What the API and the CLI show of a delivery (not its body)."""
+        return {
+            "id": self.id,
+            "webhook": self.webhook_id,
+            "recipient": self.recipient,
+            "event": self.event,
+            "state": self.state,
+            "attempts": self.attempts,
+            "last_status": self.last_status,
+            "last_error": self.last_error,
+            "created_at": self.created_at,
+            "next_attempt_at": self.next_attempt_at,
+            "delivered_at": self.delivered_at,
+        }
+
 
 def check_url(url: str) -> str:
     """An http(s) address with a host."""

@@ -63,19 +63,7 @@ def _hook(hook: Any) -> dict[str, Any]:
 
 
 def _delivery(d: Any) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "webhook": d.webhook_id,
-        "recipient": d.recipient,
-        "event": d.event,
-        "state": d.state,
-        "attempts": d.attempts,
-        "last_status": d.last_status,
-        "last_error": d.last_error,
-        "created_at": d.created_at,
-        "next_attempt_at": d.next_attempt_at,
-        "delivered_at": d.delivered_at,
-    }
+    return dict(d.fields())
 
 
 @router.get("/webhooks", response_model=list[WebhookPublic])
