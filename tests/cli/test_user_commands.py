@@ -44,3 +44,31 @@ def test_user_add_refuses_a_weak_password_and_adds_no_account(
     )
     assert added.exit_code == 0, added.output
     assert "dee.lima.cardoso@x.org" in runner.invoke(app, ["user", "list"], env=env).stdout
+
+
+def test_user_sso_unlink_unlinks_an_account_and_names_one_that_is_not_linked(
+    database_url: str, uow_factory
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    env = {"SKILLGRID_DATABASE_URL": database_url}
+    made = runner.invoke(
+        app,
+        ["user", "add", "ana@x.org", "--password-stdin"],
+        input="correct horse battery\n",
+        env=env,
+    )
+    assert made.exit_code == 0, made.output
+    with uow_factory().write() as uow:
+        uow.sign_ins.link_identity(
+            "ana@x.org", "https://idp.example", "a-1", dt.datetime.now(dt.UTC)
+        )
+        uow.commit()
+    done = runner.invoke(app, ["user", "sso-unlink", "ana@x.org"], env=env)
+    assert done.exit_code == 0, done.output
+    assert "Unlinked ana@x.org from subject a-1 at https://idp.example." in done.stdout
+    with uow_factory() as uow:
+        assert uow.sign_ins.identity_of("ana@x.org") is None
+    again = runner.invoke(app, ["user", "sso-unlink", "ana@x.org"], env=env)
+    assert again.exit_code != 0
+    assert "ana@x.org is not linked to an identity at the provider" in again.stderr

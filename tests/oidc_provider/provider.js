@@ -19,6 +19,8 @@ const ACCOUNTS = {
   admin: { email: 'root@x.org', email_verified: true, groups: ['staff', 'skillgrid-admins'] },
   unverified: { email: 'ana@x.org', email_verified: false, groups: [] },
   stranger: { email: 'stranger@elsewhere.org', email_verified: true, groups: [] },
+  // another identity at the provider given an address someone else signed in with before
+  impostor: { email: 'bo@x.org', email_verified: true, groups: [] },
   noemail: { groups: [] },
 };
 

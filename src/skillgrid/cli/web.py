@@ -140,6 +140,23 @@ def user_sign_in_link(
     )
 
 
+@user_app.command("sso-unlink")
+def user_sso_unlink(
+    email: str = typer.Argument(..., help="The account to unlink."),
+) -> None:
+    """Unlink an account from the identity at the identity provider it signs in as. An
+    account is linked by its first single sign-on, and only that identity signs it in after:
+    unlink it when a person's identity there really changed (an account re-made at the
+    provider); their next sign-in links the identity they come with. In the audit trail.
+
+    Example: skillgrid user sso-unlink ana@example.com
+    """
+    from skillgrid.services.sso_claims import unlink_identity
+
+    issuer, subject = with_database(lambda uow: unlink_identity(uow, email, actor=OPERATOR))
+    out().print(f"Unlinked {email} from subject {subject} at {issuer}.", soft_wrap=True)
+
+
 def demo(
     size: int | None = typer.Option(
         None, "--people", min=10, help="Build a synthetic organisation of this many people."

@@ -1,11 +1,23 @@
 """Accounts, sign-in sessions, sign-in counters, trusted browsers, pending single sign-ons,
-one-time sign-in links and API tokens (re-exported by ``skillgrid.db.tables``)."""
+identities at the identity provider, one-time sign-in links and API tokens (re-exported by
+``skillgrid.db.tables``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, func
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from skillgrid.db.base import Base
@@ -96,6 +108,20 @@ class PendingSsoRow(Base):
     code_verifier: Mapped[str] = mapped_column(String(200))
     next_path: Mapped[str] = mapped_column(String(500))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SsoIdentityRow(Base):
+    """The identity at the identity provider (the ID token's ``iss`` and ``sub``) that an
+    account is linked to by its first single sign-on: only it signs the account in."""
+
+    __tablename__ = "sso_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    linked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SignInLinkRow(Base):

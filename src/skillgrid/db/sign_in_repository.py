@@ -1,5 +1,6 @@
-"""Failed sign-ins, trusted browsers, sign-ins waiting for the identity provider and one-time
-sign-in links: in the database, so every process counts and finds the same."""
+"""Failed sign-ins, trusted browsers, sign-ins waiting for the identity provider, the
+identities accounts are linked to there, and one-time sign-in links: in the database, so
+every process counts and finds the same."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from skillgrid.db.tables import (
     PendingSsoRow,
     SignInFailureRow,
     SignInLinkRow,
+    SsoIdentityRow,
     TrustedDeviceRow,
     UserRow,
 )
@@ -177,13 +179,42 @@ class SqlSignInRepository:
         email = self.session.scalar(select(UserRow.email).where(UserRow.id == row[0]))
         return (email, _aware(row[1])) if email is not None else None
 
+    def identity_of(self, email: str) -> tuple[str, str] | None:
+        """The (issuer, subject) the account of ``email`` is linked to, if any."""
+        found = self.session.execute(
+            select(SsoIdentityRow.issuer, SsoIdentityRow.subject)
+            .join(UserRow, UserRow.id == SsoIdentityRow.user_id)
+            .where(UserRow.email == email)
+        ).first()
+        return (found[0], found[1]) if found is not None else None
 
-def _lock_key(kind: str, name: str) -> int:
-    """A signed 64-bit advisory-lock key for one address or account."""
-    digest = hashlib.sha256(f"skillgrid sign-in {kind} {name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    def identity_holder(self, issuer: str, subject: str) -> str | None:
+        """The email of the account linked to this identity, if any."""
+        return self.session.scalar(
+            select(UserRow.email)
+            .join(SsoIdentityRow, SsoIdentityRow.user_id == UserRow.id)
+            .where(SsoIdentityRow.issuer == issuer, SsoIdentityRow.subject == subject)
+        )
+
+    def link_identity(self, email: str, issuer: str, subject: str, now: dt.datetime) -> None:
+        """Link the account of ``email`` to this identity, in place of any other."""
+        self.unlink_identity(email)
+        user_id = self.session.scalar(select(UserRow.id).where(UserRow.email == email))
+        row = SsoIdentityRow(user_id=user_id, issuer=issuer, subject=subject, linked_at=now)
+        self.session.add(row)
+        self.session.flush()
+
+    def unlink_identity(self, email: str) -> None:
+        user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
+        self.session.execute(delete(SsoIdentityRow).where(SsoIdentityRow.user_id == user_id))
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
     """SQLite returns naive datetimes; everything SkillGrid stores is UTC."""
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def _lock_key(kind: str, name: str) -> int:
+    """A signed 64-bit advisory-lock key for one address or account."""
+    digest = hashlib.sha256(f"skillgrid sign-in {kind} {name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)

@@ -12,12 +12,14 @@ token's signature, issuer, audience, expiry and nonce); the settings come in as 
   provider must say the email is verified (``email_verified``). An email that matches a
   person, or an existing account, signs in; the account is made just in time (without a
   password). A person marked as having left is refused; an unknown email is refused with
-  whom to ask, or becomes a person when the policy says so.
+  whom to ask, or becomes a person when the policy says so. The account is linked to the
+  provider's identity (``iss`` and ``sub``) it first signs in as, and only that identity
+  signs it in afterwards (:mod:`skillgrid.services.sso_claims`).
 - With admin values configured, each sign-in sets the account's admin right from the
   admin claim (e.g. ``groups`` holding ``skillgrid-admins``); without, it never changes it.
 - Every sign-in and every refusal after the provider answered is in the audit trail, with
-  the client address; what the provider sent is never stored beyond the session's ID token
-  (the hint its end-session endpoint asks for at sign-out).
+  the client address; what the provider sent is never stored beyond the account's link
+  and the session's ID token (the hint its end-session endpoint asks for at sign-out).
 """
 
 from __future__ import annotations
@@ -31,26 +33,21 @@ from typing import Any, Protocol
 
 from skillgrid.domain.accounts import NO_PASSWORD, Account, PendingSso, WebSession
 from skillgrid.domain.audit import ANONYMOUS, SSO_ACTOR, AuditEntry
-from skillgrid.domain.errors import SkillGridError
-from skillgrid.domain.people import EMAIL, Person, normal_email
+from skillgrid.domain.people import Person
 from skillgrid.services.accounts import open_session, token_digest
 from skillgrid.services.audit import person_fields
+from skillgrid.services.sso_claims import (
+    SsoPolicy,
+    SsoRefused,
+    check_link,
+    identity,
+    name_of,
+    wants_admin,
+)
 from skillgrid.services.unit_of_work import UnitOfWork
 
 PENDING_LIFETIME = dt.timedelta(minutes=10)
 _BROWSER = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
-
-
-@dataclass(frozen=True)
-class SsoPolicy:
-    """What the settings say about single sign-on (``SKILLGRID_OIDC_*``)."""
-
-    email_claim: str = "email"
-    require_verified_email: bool = True
-    admin_claim: str = "groups"
-    admin_values: frozenset[str] = frozenset()  # none: sign-on never changes admin rights
-    create_people: bool = False
-    contact: str | None = None  # whom a refused person should ask
 
 
 @dataclass(frozen=True)
@@ -84,25 +81,6 @@ class IdentityProvider(Protocol):
     ) -> IdToken: ...
 
     def end_session_url(self, *, id_token: str, post_logout_redirect_uri: str) -> str | None: ...
-
-
-class SsoRefused(SkillGridError):
-    """A single sign-on that signs nobody in: ``reason`` (for the audit trail), a message
-    for the person, ``ask`` (whom to ask, when asking someone helps) and ``status``: 403 when
-    the provider vouched for someone SkillGrid will not let in, 400 for an answer that fails
-    a check, 502 when the provider cannot be reached."""
-
-    def __init__(
-        self,
-        reason: str,
-        message: str,
-        *,
-        status: int = 400,
-        email: str | None = None,
-        ask: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.reason, self.status, self.email, self.ask = reason, status, email, ask
 
 
 @dataclass(frozen=True)
@@ -206,40 +184,6 @@ def end_session_url(
     return provider.end_session_url(id_token=id_token, post_logout_redirect_uri=come_back_to)
 
 
-def identity(claims: Mapping[str, Any], policy: SsoPolicy) -> str:
-    """The email the ID token vouches for, normalised; :class:`SsoRefused` (403) when the
-    claim is missing, is no email, or is not verified while the policy asks it to be."""
-    value = claims.get(policy.email_claim)
-    if not isinstance(value, str) or not EMAIL.fullmatch(normal_email(value)):
-        raise SsoRefused(
-            "no_email",
-            f"the identity provider sent no email in the {policy.email_claim!r} claim: ask "
-            "its administrators to release it to SkillGrid",
-            status=403,
-        )
-    email = normal_email(value)
-    verified = claims.get("email_verified")
-    if policy.require_verified_email and verified not in (True, "true"):
-        raise SsoRefused(
-            "email_unverified",
-            f"the identity provider does not say that {email} is verified: verify the email "
-            "there, or ask its administrators to",
-            status=403,
-            email=email,
-        )
-    return email
-
-
-def wants_admin(claims: Mapping[str, Any], policy: SsoPolicy) -> bool | None:
-    """Whether the admin claim makes an admin; None when no admin values are configured
-    (then single sign-on leaves admin rights as they are)."""
-    if not policy.admin_values:
-        return None
-    value = claims.get(policy.admin_claim)
-    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return any(isinstance(v, str) and v in policy.admin_values for v in values)
-
-
 def _taken(
     uow: UnitOfWork, callback: Callback, browser: str | None, now: dt.datetime
 ) -> PendingSso:
@@ -323,7 +267,7 @@ def _admit(
                 email=email,
                 ask=_whom_to_ask(uow, policy),
             )
-        person = Person(email, _name(token.claims, email))
+        person = Person(email, name_of(token.claims, email))
         uow.people.save([person])
         _record(uow, "add", "person", email, None, {**person_fields(person), "via": "sso"})
     admin = wants_admin(token.claims, policy)
@@ -336,6 +280,7 @@ def _admit(
         account = replace(account, is_admin=admin)
         uow.accounts.save(account)
         _record(uow, "change", "account", email, before, {"admin": admin, "via": "sso"})
+    check_link(uow, email, token.claims, now)  # a refusal undoes all of the above
     session_token, session = open_session(uow, email, now, id_token=token.raw)
     after = {"address": address, "via": "sso", "subject": str(token.claims.get("sub"))}
     uow.audit.add(AuditEntry(email, "sign_in", "account", email, email, None, after))
@@ -372,14 +317,3 @@ def _whom_to_ask(uow: UnitOfWork, policy: SsoPolicy) -> str:
         return "Ask whoever runs SkillGrid to add you as a person."
     named = ", ".join(admins[:5]) + (" …" if len(admins) > 5 else "")
     return f"Ask a SkillGrid admin to add you as a person: {named}."
-
-
-def _name(claims: Mapping[str, Any], email: str) -> str:
-    """A new person's name: the ``name`` claim, else given and family names, else the part
-    of the email before the @."""
-    name = claims.get("name")
-    if isinstance(name, str) and name.strip():
-        return name.strip()[:200]
-    parts = [claims.get("given_name"), claims.get("family_name")]
-    joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
-    return joined[:200] or email.partition("@")[0]

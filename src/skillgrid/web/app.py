@@ -144,7 +144,7 @@ def single_sign_on(settings: Settings) -> Sso | None:
     if settings.oidc_issuer is None or settings.oidc_client_id is None:
         return None
     from skillgrid.oidc import OidcClient
-    from skillgrid.services.sso import SsoPolicy
+    from skillgrid.services.sso_claims import SsoPolicy
 
     secret = settings.oidc_client_secret
     provider = OidcClient(

@@ -23,7 +23,8 @@ from starlette.datastructures import FormData
 
 from skillgrid.domain.accounts import WebSession
 from skillgrid.domain.assessments import Actor
-from skillgrid.services.sso import IdentityProvider, SsoPolicy
+from skillgrid.services.sso import IdentityProvider
+from skillgrid.services.sso_claims import SsoPolicy
 from skillgrid.services.unit_of_work import UnitOfWork
 from skillgrid.web.security import same
 

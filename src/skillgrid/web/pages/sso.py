@@ -15,7 +15,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from skillgrid.services.sso import Callback, SsoRefused, finish, start
+from skillgrid.services.sso import Callback, finish, start
+from skillgrid.services.sso_claims import SsoRefused
 from skillgrid.web.deps import LOGIN_CSRF_COOKIE, MaybeUser, Sso, UowDep, sso_of, templates_of
 from skillgrid.web.pages.auth import safe_next, secure_cookies, session_started
 from skillgrid.web.security import new_token, same
