@@ -62,6 +62,8 @@ SEMANTIC_422 = {
     # a body that is no ladder file: refused with each problem where it is in the file
     "POST /api/v1/frameworks/{name}/preview": ('"problems":',),
     "POST /api/v1/frameworks/{name}/versions": ('"problems":',),
+    # a body that is no people file, or a sync that would deactivate too many
+    "POST /api/v1/people/sync": ('"problems":', "would deactivate"),
 }
 
 

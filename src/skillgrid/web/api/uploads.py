@@ -70,11 +70,13 @@ def media_charset(request: Request) -> str | None:
     return None
 
 
-def file_request_body(description: str, example: str) -> dict[str, Any]:
-    """The OpenAPI ``requestBody`` of a route that takes a file as its body, with a CSV
-    ``example``."""
+def file_request_body(
+    description: str, example: str, kinds: tuple[str, ...] = tuple(MEDIA_TYPES)
+) -> dict[str, Any]:
+    """The OpenAPI ``requestBody`` of a route that takes a file of one of the media
+    ``kinds`` (or application/octet-stream) as its body, with a CSV ``example``."""
     binary = {"schema": {"type": "string", "format": "binary"}}
-    kinds = ["application/octet-stream", *MEDIA_TYPES]
+    kinds = ("application/octet-stream", *kinds)
     return {
         "requestBody": {
             "required": True,
