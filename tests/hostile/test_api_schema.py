@@ -59,6 +59,11 @@ SEMANTIC_422 = {
     "PATCH /api/v1/people/{email}": ("no team", "no manager", "not on file", "manage"),
     "POST /api/v1/teams": ("no team", "no parent", "not on file"),
     "PUT /api/v1/targets": ("has no track", "no team"),  # the ladder's tracks, the teams
+    # a body that is no ladder file: refused with each problem where it is in the file
+    "POST /api/v1/frameworks/{name}/preview": ('"problems":',),
+    "POST /api/v1/frameworks/{name}/versions": ('"problems":',),
+    # a body that is no people file, or a sync that would deactivate too many
+    "POST /api/v1/people/sync": ('"problems":', "would deactivate"),
 }
 
 

@@ -219,6 +219,10 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
         return {"json": {"revision": 2}}
     if row.request in json_bodies:
         return {"json": json_bodies[row.request]}
+    if row.template.startswith("/api/v1/frameworks/platform/"):  # a file as the body
+        return {"content": LADDER, "params": {"filename": "platform.tsv"}}
+    if row.template.startswith("/api/v1/people/sync"):  # everyone, as on file: a dry run
+        return {"content": PEOPLE}  # (params= would replace the row's query)
     sent: dict[str, Any] = {}
     if row.request in forms or (row.method == "POST" and not row.template.startswith("/api/")):
         sent["data"] = {**forms.get(row.request, {}), "csrf_token": csrf}

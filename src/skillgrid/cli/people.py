@@ -104,6 +104,68 @@ def person_import(
     out().print(f"Imported {result.added} new and {result.updated} updated people{teams}.")
 
 
+@person_app.command("sync")
+def person_sync(
+    path: str = typer.Argument(
+        ..., help="The HR system's export: CSV with header name,email,team,manager_email,role."
+    ),
+    deactivate_missing: bool = typer.Option(
+        False,
+        "--deactivate-missing",
+        help="Deactivate everyone active who is not in the file (sessions and API tokens "
+        "end at once, history stays); never the person running it (--as).",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print exactly what would happen; change nothing."
+    ),
+    max_deactivate: int | None = typer.Option(
+        None,
+        "--max-deactivate",
+        min=0,
+        help="Deactivate at most this many (default: refuse more than 5 that are also "
+        "more than 10% of the active people).",
+    ),
+    allow_mass: bool = typer.Option(
+        False, "--allow-mass-deactivation", help="Deactivate however many the file leaves out."
+    ),
+    as_json: bool = JSON_OUT,
+    acting: str | None = ACTING,
+) -> None:
+    """Make the people on file what an HR export says: people in the file are added or
+    changed as `person import` does, and reactivated if inactive; missing teams are
+    created. With --deactivate-missing, everyone active who is not in the file is
+    deactivated. All or nothing: a bad row anywhere (its row and column are named) changes
+    nothing, and so does a run that would deactivate too many (see --max-deactivate); a
+    dry run exits 1 when the real run would be refused.
+
+    Example: skillgrid person sync hr-export.csv --deactivate-missing --dry-run
+    """
+    from skillgrid.cli.assessments import _actor
+    from skillgrid.cli.render import print_sync
+    from skillgrid.services.people_sync import Safety, sync_people
+
+    data, source = read_input(path)
+    actor = _actor(acting)
+    safety = Safety(max_deactivate, allow_mass)
+    outcome = with_database(
+        lambda uow: sync_people(
+            uow,
+            data,
+            source,
+            deactivate_missing=deactivate_missing,
+            dry_run=dry_run,
+            safety=safety,
+            actor=actor,
+        )
+    )
+    if as_json:
+        print(json.dumps(outcome.to_dict(), indent=2))
+    else:
+        print_sync(outcome)
+    if outcome.plan.refused:  # a dry run that the real run would refuse
+        raise typer.Exit(1)
+
+
 @person_app.command("list")
 def person_list(
     team: str | None = typer.Option(None, "--team", help="Only this team's people."),

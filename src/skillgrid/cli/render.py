@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from skillgrid.domain.leveling import LevelResult
     from skillgrid.importers import ImportResult
     from skillgrid.services.frameworks import ImportOutcome
+    from skillgrid.services.people_sync import SyncOutcome
 
 
 def _shape(framework: Framework) -> str:
@@ -231,3 +232,54 @@ def print_level_result(framework: Framework, result: LevelResult) -> None:
             console.print(f"  [cyan]{criterion_id}[/cyan] {escape(text)}")
     if result.not_applicable:
         console.print(f"Counted as met (n/a): {', '.join(result.not_applicable)}")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "—" if value is None else escape(str(value))
+
+
+def print_sync(outcome: SyncOutcome) -> None:
+    """What ``person sync`` did or, on a dry run, would do: a table of each kind of change,
+    then one line of counts."""
+    from skillgrid.services.people_sync import KEPT_REASON
+
+    plan = outcome.plan
+    if plan.added:
+        added = Table("Email", "Name", "Team", "Manager", "Role", title="Added")
+        for p in plan.added:
+            added.add_row(*map(_shown, (p.email, p.name, p.team, p.manager, p.role.value)))
+        out().print(added)
+    if plan.changed:
+        changed = Table("Email", "Field", "Was", "Becomes", title="Changed")
+        for change in plan.changed:
+            for n, field in enumerate(change.fields):
+                email = _shown(change.person.email) if n == 0 else ""
+                changed.add_row(email, field.field, _shown(field.old), _shown(field.new))
+        out().print(changed)
+    if plan.deactivated:
+        gone = Table("Email", "Name", "Team", title="Deactivated (not in the file)")
+        for p in plan.deactivated:
+            gone.add_row(*map(_shown, (p.email, p.name, p.team)))
+        out().print(gone)
+    for email in plan.kept:
+        out().print(f"Kept active: {escape(email)} — {KEPT_REASON}.", soft_wrap=True)
+    reactivated = f" ({len(plan.reactivated)} reactivated)" if plan.reactivated else ""
+    teams = f"; teams created: {', '.join(plan.teams_created)}" if plan.teams_created else ""
+    verbs = (
+        ("Added", "changed", "deactivated")
+        if outcome.applied
+        else ("Would add", "change", "deactivate")
+    )
+    out().print(
+        f"{verbs[0]} {len(plan.added)}, {verbs[1]} {len(plan.changed)}{reactivated}, "
+        f"{verbs[2]} {len(plan.deactivated)}; {plan.unchanged} unchanged{escape(teams)}.",
+        soft_wrap=True,
+    )
+    if not outcome.applied:
+        out().print("Dry run: nothing was changed.")
+    if plan.refused:
+        from skillgrid.cli.common import error_line
+
+        error_line(f"a real run would be refused: {plan.refused}")

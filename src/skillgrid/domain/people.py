@@ -18,6 +18,10 @@ class PeopleError(SkillGridError):
     """A person or team that cannot be stored as given."""
 
 
+class MassDeactivation(SkillGridError):
+    """A sync would deactivate more people than it may without being told it may."""
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     MANAGER = "manager"

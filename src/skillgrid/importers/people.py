@@ -6,7 +6,8 @@ person appears once; every problem is reported with its row and column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from skillgrid.domain.errors import InputError, Problem
 from skillgrid.domain.people import EMAIL, Person, Role, normal_email
@@ -20,11 +21,14 @@ HINT = "start the file with the header name,email,team,manager_email,role"
 
 @dataclass(frozen=True)
 class PeopleFile:
-    """People read from a file, the columns it has, and who had no role written."""
+    """People read from a file, the columns it has, and who had no role written; where each
+    person is (email → row) and each column is (name → column), counting from 1."""
 
     people: list[Person]
     columns: frozenset[str]
     blank_roles: frozenset[str]
+    rows: Mapping[str, int] = field(default_factory=dict)
+    column_numbers: Mapping[str, int] = field(default_factory=dict)
 
 
 def read_people(data: bytes, source: str) -> PeopleFile:
@@ -51,7 +55,13 @@ def read_people(data: bytes, source: str) -> PeopleFile:
         for row in rows[1:]
         if role_at is None or not row.get(role_at).strip()
     }
-    return PeopleFile(people, frozenset(column), frozenset(blank))
+    return PeopleFile(
+        people,
+        frozenset(column),
+        frozenset(blank),
+        dict(first_row),
+        {name: at + 1 for name, at in column.items()},
+    )
 
 
 def _read_row(

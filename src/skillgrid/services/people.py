@@ -149,7 +149,7 @@ def store_people(
     deactivated is signed out everywhere and their API tokens stop."""
     people = [_checked(person) for person, _ in changes]
     stored = {p.email: was for p, (_, was) in zip(people, changes, strict=True) if was}
-    _check_references(uow, people)
+    check_references(uow, people)
     uow.people.save(people)
     moved = [p.email for p in people if p.email in stored and p.team != stored[p.email].team]
     uow.summaries.follow_teams(moved)  # team reports count people where they are now
@@ -196,10 +196,10 @@ def import_people(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) ->
     read = read_people(data, source)
     with uow.write():
         known = {p.email: p for p in uow.people.people()}
-        people = [_merged(person, known.get(person.email), read) for person in read.people]
+        people = [merged_from_file(person, known.get(person.email), read) for person in read.people]
         teams = {team.name for team in uow.people.teams()}
         missing_teams = sorted({p.team for p in people if p.team and p.team not in teams})
-        _check_references(uow, people, extra_teams=set(missing_teams))
+        check_references(uow, people, extra_teams=set(missing_teams))
         for name in missing_teams:
             uow.people.add_team(Team(name))
             record(uow, actor, "add", "team", name, after={"parent": None, "source": source})
@@ -236,7 +236,9 @@ def _record_people(
         )
 
 
-def _merged(person: Person, stored: Person | None, read: PeopleFile) -> Person:
+def merged_from_file(person: Person, stored: Person | None, read: PeopleFile) -> Person:
+    """``person`` as a file gives them, over what is stored of them: a column the file
+    does not have (or a blank role) keeps what is stored, and so does the active flag."""
     if stored is None:
         return person
     return replace(
@@ -258,7 +260,7 @@ def _checked(person: Person) -> Person:
     return replace(person, email=email, name=person.name.strip(), manager=manager)
 
 
-def _check_references(
+def check_references(
     uow: UnitOfWork, changed: list[Person], extra_teams: set[str] | None = None
 ) -> None:
     """Teams and managers exist (or arrive with ``changed``) and no one manages themselves

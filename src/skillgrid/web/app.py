@@ -305,6 +305,9 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def bad_input(request: Request, error: InputError) -> Response:
+        if wants_json(request):  # each problem where it is (a file's row and column), too
+            problems = [problem.to_dict() for problem in error.problems]
+            return JSONResponse({"detail": str(error), "problems": problems}, status_code=422)
         return page(request, 422, "Please check the input", str(error))
 
     @app.exception_handler(Forbidden)

@@ -16,6 +16,9 @@ from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 RETRY_AFTER = 5  # seconds: expensive requests take about that long at most
+# An uploaded file (a ladder, a people list): far past any real one, well under the body
+# limit (web/security.py MAX_BODY), which leaves room for a form around it.
+MAX_UPLOAD = 5 * 1024 * 1024
 
 
 class TooBusy(Exception):

@@ -1,13 +1,13 @@
 """The admin side of the API: people (list with filters and paging, add, change,
-deactivate), teams and review cycles — the same use cases as the admin page and the CLI,
-under the same permission rules (admins; everyone else gets 403)."""
+deactivate, sync from an HR export), teams and review cycles — the same use cases as the
+admin page and the CLI, under the same permission rules (admins; everyone else gets 403)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from skillgrid.domain.assessments import CYCLE_NAME
@@ -18,7 +18,9 @@ from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import Answer, CyclePublic, StepValue
 from skillgrid.web.api.params import NAME, CycleName
 from skillgrid.web.api.people import cycle_json
+from skillgrid.web.api.uploads import FileBody, FileName, file_request_body
 from skillgrid.web.deps import ApiUser
+from skillgrid.web.limits import expensive
 
 router = APIRouter(tags=["administration"], responses=ERRORS, route_class=StrictJsonRoute)
 
@@ -66,6 +68,49 @@ class PersonUpdate(BaseModel):
     )
     role: RoleValue | None = None
     active: bool | None = None
+
+
+class FieldChangePublic(Answer):
+    field: Literal["name", "team", "manager", "role", "active"]
+    old: str | bool | None
+    new: str | bool | None
+
+
+class PersonChanges(Answer):
+    email: str
+    reactivated: bool = Field(description="True: inactive until now, active again.")
+    changes: list[FieldChangePublic]
+
+
+class KeptPublic(Answer):
+    email: str
+    reason: str
+
+
+class PeopleSync(Answer):
+    """What a sync did or, on a dry run, would do."""
+
+    applied: bool = Field(description="False: a dry run, nothing changed.")
+    added: list[PersonPublic]
+    changed: list[PersonChanges]
+    deactivated: list[PersonPublic] = Field(description="As they were: active until now.")
+    kept: list[KeptPublic] = Field(
+        description="Active, not in the file, kept active: the caller never deactivates themself."
+    )
+    unchanged: int
+    teams_created: list[str]
+    active_before: int = Field(description="Active people before the sync.")
+    refused: str | None = Field(
+        description="A dry run: why the real run would be refused (too many deactivated)."
+    )
+
+
+PEOPLE_FILE = file_request_body(
+    "The HR export as it is: CSV with the header name,email,team,manager_email,role "
+    "(team, manager_email and role may be left out), up to 5 MB.",
+    "name,email,team,manager_email,role\nAna Lima,ana@example.com,SRE,,engineer\n",
+    kinds=("text/csv",),
+)
 
 
 class TeamCreate(BaseModel):
@@ -151,6 +196,48 @@ def change_person(user: ApiUser, email: Email, body: PersonUpdate) -> dict[str, 
             actor=user.actor,
         )
         return _person_json(changed)
+
+
+@router.post("/people/sync", response_model=PeopleSync, openapi_extra=PEOPLE_FILE)
+def sync_people(
+    request: Request,
+    user: ApiUser,
+    data: FileBody,
+    filename: FileName = None,
+    deactivate_missing: Annotated[
+        bool, Query(description="Deactivate everyone active who is not in the file.")
+    ] = False,
+    dry_run: Annotated[bool, Query(description="Answer the plan; change nothing.")] = False,
+    max_deactivate: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=2**31 - 1,
+            description="Deactivate at most this many (default: refuse more than 5 that "
+            "are also more than 10% of the active people).",
+        ),
+    ] = None,
+    allow_mass_deactivation: Annotated[
+        bool, Query(description="Deactivate however many the file leaves out.")
+    ] = False,
+) -> dict[str, Any]:
+    """Make the people on file what an HR export says, as ``skillgrid person sync`` does:
+    added, changed, reactivated and (``deactivate_missing``) deactivated; all or nothing
+    (admins)."""
+    from skillgrid.services.people_sync import Safety, sync_people
+
+    safety = Safety(max_deactivate, allow_mass_deactivation)
+    with user, expensive(request, user.email):
+        outcome = sync_people(
+            user.uow,
+            data,
+            filename or "people.csv",
+            deactivate_missing=deactivate_missing,
+            dry_run=dry_run,
+            safety=safety,
+            actor=user.actor,
+        )
+    return outcome.to_dict()
 
 
 @router.post("/teams", status_code=201, response_model=TeamPublic)

@@ -17,10 +17,9 @@ from skillgrid.domain.assessments import Forbidden
 from skillgrid.domain.errors import InputError, Problem, SkillGridError
 from skillgrid.domain.framework import LADDER_NAME
 from skillgrid.web.deps import Caller, CurrentUser, check_csrf, templates_of
-from skillgrid.web.limits import expensive
+from skillgrid.web.limits import MAX_UPLOAD, expensive
 
 router = APIRouter(include_in_schema=False)
-MAX_UPLOAD = 5 * 1024 * 1024
 Csrf = Annotated[str, Form(max_length=100)]
 
 
