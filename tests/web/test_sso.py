@@ -282,7 +282,9 @@ def test_after_an_admin_unlinks_the_account_the_next_identity_is_linked(
 
     assert sso(client, provider, "bo").status_code == 303
     assert unlink_identity(uow_factory(), "bo@x.org", actor=OPERATOR) == (provider.issuer, "bo")
-    assert ("cli/operator", "unlink_identity") in [(a, b) for a, b, _ in trail(uow_factory, "bo@x.org")]
+    assert ("cli/operator", "unlink_identity") in [
+        (a, b) for a, b, _ in trail(uow_factory, "bo@x.org")
+    ]
     assert sso(make_app(), provider, "impostor").status_code == 303
     assert linked(uow_factory, "bo@x.org") == (provider.issuer, "impostor")
     with pytest.raises(NotFound):
