@@ -114,7 +114,7 @@ def create_invitation(
         name = _invitable(uow, email, admin)
         uow.invitations.save(invitation, token_digest(token))
         after = {"admin": admin, "expires_at": invitation.expires_at.isoformat(timespec="seconds")}
-        record(uow, actor, "invite", "invitation", email, person=email, after=after)
+        record(uow, actor, "invite", "account", email, person=email, after=after)
         uow.commit()
     issued = Issued(invitation, site.link(token), emailed=False)
     if send is False or not site.mails:
@@ -178,7 +178,7 @@ def revoke_invitation(uow: UnitOfWork, email: str, *, actor: Actor) -> None:
     with uow.write():
         if not uow.invitations.remove(email):
             raise NotFound(f"no pending invitation for {email}: used, revoked, or never made")
-        record(uow, actor, "revoke_invitation", "invitation", email, person=email)
+        record(uow, actor, "revoke_invitation", "account", email, person=email)
         uow.commit()
 
 
@@ -233,7 +233,7 @@ def accept_invitation(
         uow.sign_ins.forget_devices_of(found.email)
         session_token, session = open_session(uow, found.email, now)
         after = {"password": "set", "admin": admin, "address": address}
-        entry = AuditEntry(found.email, "accept_invitation", "invitation", found.email, found.email)
+        entry = AuditEntry(found.email, "accept_invitation", "account", found.email, found.email)
         uow.audit.add(replace(entry, after=after))
         after = {"address": address, "via": "invitation"}
         uow.audit.add(
@@ -268,6 +268,6 @@ def _refused(uow: UnitOfWork, email: str, reason: str, address: str) -> None:
     after = {"reason": reason, "address": address}
     with uow.write():
         uow.audit.add(
-            AuditEntry(ANONYMOUS, "invitation_refused", "invitation", email, email, None, after)
+            AuditEntry(ANONYMOUS, "invitation_refused", "account", email, email, None, after)
         )
         uow.commit()
