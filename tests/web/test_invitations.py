@@ -16,6 +16,7 @@ from skillgrid.services import accounts, audit
 from skillgrid.services.invitations import Site, create_invitation
 from skillgrid.web.app import create_app
 from tests.web.conftest import as_
+from tests.web.html_checks import page_problems
 from tests.web.test_password_change import another_browser, csrf_of
 
 NEW = "quiet otter maps the harbour"
@@ -48,11 +49,13 @@ def test_an_invited_person_chooses_a_password_and_lands_on_their_home(app_client
     assert made.context["invited"].invitation.email == "bo@x.org"  # type: ignore[attr-defined]
     assert "not emailed" in made.text and "SKILLGRID_BASE_URL" in made.text
     path = link_of(made.text)
+    assert page_problems(made.text) == []
     again = admin.get("/admin")
     assert "bo@x.org" in again.text and path not in again.text  # listed; the link shown once
     browser = another_browser(app_client)
     page = browser.get(path)
     assert page.template.name == "invite.html" and 'value="bo@x.org"' in page.text  # type: ignore[attr-defined]
+    assert page_problems(page.text) == []
     forged = browser.post(
         path, data={"csrf_token": "forged", "new_password": NEW, "repeat_password": NEW}
     )
@@ -60,6 +63,7 @@ def test_an_invited_person_chooses_a_password_and_lands_on_their_home(app_client
     refused = choose(browser, path, "short one", "short one")
     assert refused.status_code == 422 and "at least 12 characters" in refused.text
     assert "short one" not in refused.text and 'aria-invalid="true"' in refused.text
+    assert page_problems(refused.text) == []
     differ = choose(browser, path, NEW, NEW + "!")
     assert differ.status_code == 422 and "differ" in differ.text and NEW not in differ.text
     used = choose(browser, path, NEW)
@@ -68,6 +72,7 @@ def test_an_invited_person_chooses_a_password_and_lands_on_their_home(app_client
     assert home.status_code == 200 and home.context["user"].email == "bo@x.org"  # type: ignore[attr-defined]
     gone = browser.get(path)
     assert gone.status_code == 404 and "ask an admin for a new invitation" in gone.text
+    assert page_problems(gone.text) == []
     assert "bo@x.org" not in admin.get("/admin").context["invitations"]  # type: ignore[attr-defined]
 
 
