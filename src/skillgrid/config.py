@@ -123,7 +123,7 @@ class Settings(BaseSettings):
 
     smtp_url: str | None = Field(
         default=None,
-        description="The mail server for reminders: smtp://host:25 (STARTTLS when offered) or "
+        description="The mail server for reminders, event mails and invitations: smtp://host:25 (STARTTLS when offered) or "
         "smtps://user:password@host:465 (TLS); a user and password in it log in. Unset: "
         "no mail is sent.",
     )
