@@ -164,3 +164,39 @@ def test_the_api_invites_lists_and_revokes_for_admins_only(app_client, uow_facto
     )
     assert client.get("/api/v1/invitations", headers=theirs).status_code == 403
     assert client.delete("/api/v1/invitations/bo@x.org", headers=theirs).status_code == 403
+
+
+def test_with_mail_configured_the_api_mails_the_link_and_says_when_it_could_not(
+    database_url, uow_factory, app_client
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.receivers import free_port, smtp_server
+
+    _, admin = accounts.create_token(uow_factory(), "root@x.org", "hr script")
+    headers = {"Authorization": f"Bearer {admin}"}
+    base = "https://skills.x.org/"
+    with smtp_server() as mail:
+        settings = Settings(
+            database_url=database_url,
+            base_url=base,
+            smtp_url=mail.url,
+            mail_from="skillgrid@x.org",
+            outbox_interval=0,
+        )
+        with TestClient(create_app(settings), follow_redirects=False) as client:
+            page = client.post("/api/v1/invitations", json={"email": "bo@x.org"}, headers=headers)
+    assert page.status_code == 201, page.text
+    body = page.json()
+    assert body["emailed"] is True and body["link"].startswith(base + "auth/invite/")
+    (sent,) = mail.to("bo@x.org")
+    assert sent["Subject"] == "SkillGrid: choose your password"
+    assert body["link"] in sent.get_payload()
+    down = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
+    settings = Settings(
+        database_url=database_url, base_url=base, smtp_url=down, mail_from="skillgrid@x.org"
+    )
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        failed = client.post("/api/v1/invitations", json={"email": "bo@x.org"}, headers=headers)
+        assert failed.status_code == 201 and failed.json()["emailed"] is False
+        assert "check SKILLGRID_SMTP_URL" in failed.json()["mail_error"]
+        listed = client.get("/api/v1/invitations", headers=headers).json()
+    assert [i["email"] for i in listed] == ["bo@x.org"]  # the invitation stands
