@@ -213,14 +213,7 @@ def accept_invitation(
     account the refusal is in the audit trail."""
     now = now or dt.datetime.now(dt.UTC)
     digest = token_digest(token)
-    with uow:
-        found = uow.invitations.find(digest)
-    if found is None:
-        raise InvitationRefused(SSO_ONLY if not password_sign_in else UNUSABLE)
-    refusal = _refusal(uow, found, now, password_sign_in)
-    if refusal is not None:
-        _refused(uow, found.email, refusal[0], address)
-        raise InvitationRefused(refusal[1])
+    found = _usable(uow, digest, now, password_sign_in, address)
     check_new_password(found.email, new, repeat)
     password_hash = hash_password(new)  # argon2 takes a while: never inside a write
     with uow.write():
@@ -232,15 +225,32 @@ def accept_invitation(
         uow.accounts.end_sessions_of(found.email)  # a new password: other sessions end
         uow.sign_ins.forget_devices_of(found.email)
         session_token, session = open_session(uow, found.email, now)
-        after = {"password": "set", "admin": admin, "address": address}
-        entry = AuditEntry(found.email, "accept_invitation", "account", found.email, found.email)
-        uow.audit.add(replace(entry, after=after))
-        after = {"address": address, "via": "invitation"}
-        uow.audit.add(
-            AuditEntry(found.email, "sign_in", "account", found.email, found.email, None, after)
-        )
+        email, used = found.email, {"password": "set", "admin": admin, "address": address}
+        uow.audit.add(AuditEntry(email, "accept_invitation", "account", email, email, None, used))
+        signed = {"address": address, "via": "invitation"}
+        uow.audit.add(AuditEntry(email, "sign_in", "account", email, email, None, signed))
         uow.commit()
     return session_token, session
+
+
+def _usable(
+    uow: UnitOfWork, digest: str, now: dt.datetime, password_sign_in: bool, address: str
+) -> Invitation:
+    """The invitation of ``digest`` if it may be used now; else :class:`InvitationRefused`,
+    recorded in the audit trail when the invitation names an account."""
+    with uow:
+        found = uow.invitations.find(digest)
+    if found is None:
+        raise InvitationRefused(SSO_ONLY if not password_sign_in else UNUSABLE)
+    refusal = _refusal(uow, found, now, password_sign_in)
+    if refusal is not None:
+        after = {"reason": refusal[0], "address": address}
+        entry = AuditEntry(ANONYMOUS, "invitation_refused", "account", found.email, found.email)
+        with uow.write():
+            uow.audit.add(replace(entry, after=after))
+            uow.commit()
+        raise InvitationRefused(refusal[1])
+    return found
 
 
 def _refusal(
@@ -262,12 +272,3 @@ def _refusal(
     if person is None and not invitation.is_admin:
         return "not a person", f"{invitation.email} is not a person in the organisation"
     return None
-
-
-def _refused(uow: UnitOfWork, email: str, reason: str, address: str) -> None:
-    after = {"reason": reason, "address": address}
-    with uow.write():
-        uow.audit.add(
-            AuditEntry(ANONYMOUS, "invitation_refused", "account", email, email, None, after)
-        )
-        uow.commit()
