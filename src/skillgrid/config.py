@@ -123,9 +123,9 @@ class Settings(BaseSettings):
 
     smtp_url: str | None = Field(
         default=None,
-        description="The mail server for reminders: smtp://host:25 (STARTTLS when offered) or "
-        "smtps://user:password@host:465 (TLS); a user and password in it log in. Unset: "
-        "no mail is sent.",
+        description="The mail server for reminders, event mails and invitations: "
+        "smtp://host:25 (STARTTLS when offered) or smtps://user:password@host:465 (TLS); a "
+        "user and password in it log in. Unset: no mail is sent.",
     )
     mail_from: str | None = Field(
         default=None,

@@ -64,6 +64,8 @@ SEMANTIC_422 = {
     "POST /api/v1/frameworks/{name}/versions": ('"problems":',),
     # a body that is no people file, or a sync that would deactivate too many
     "POST /api/v1/people/sync": ('"problems":', "would deactivate"),
+    # someone not on file (unless an admin), an account with a password, no mail server
+    "POST /api/v1/invitations": ("not a person", "has a password", "mail is not configured"),
 }
 
 

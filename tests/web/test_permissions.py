@@ -125,6 +125,18 @@ def spare_token(make: Callable[[], Any]) -> str:
     return str(accounts.create_token(make(), "ana@x.org", "to revoke")[0])
 
 
+def spare_invitation(make: Callable[[], Any]) -> str:
+    """Someone invited (as an admin account) for one request: the email (revoking it is
+    what is asked)."""
+    import uuid
+
+    from skillgrid.services.invitations import Site, create_invitation
+
+    email = f"invitee-{uuid.uuid4().hex[:8]}@x.org"
+    create_invitation(make(), email, Site(True), admin=True, actor=OPERATOR)
+    return email
+
+
 def spare_webhook(make: Callable[[], Any]) -> str:
     """A webhook made for one request (to a port where nothing listens)."""
     hook = webhooks.add_webhook(make(), "http://127.0.0.1:9/hook", ["cycle.closed"], actor=OPERATOR)
@@ -143,6 +155,7 @@ def values(make: Callable[[], Any]) -> dict[str, Callable[[], str]]:
         "track": lambda: "PO",
         "token": lambda: spare_token(make),
         "webhook": lambda: spare_webhook(make),
+        "invitee": lambda: spare_invitation(make),
     }
 
 
@@ -190,6 +203,8 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
         "POST /admin/cycles/{cycle}/state": {"open": "true"},
         "POST /admin/cycles/{cycle}/due": {"self": "2026-07-01", "close": "2026-07-31"},
         "POST /admin/accounts": {"email": "new@x.org", "password": PASSWORD},
+        "POST /admin/invitations": {"email": "invitee@x.org", "admin": "true"},
+        "POST /auth/invite/{token}": {"new_password": PASSWORD, "repeat_password": PASSWORD},
         "POST /admin/webhooks": {"url": "http://127.0.0.1:9/h", "events": "cycle.closed"},
     }
     files: dict[str, dict[str, Any]] = {
@@ -212,6 +227,7 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
         "PATCH /api/v1/people/{person}": {"name": "Ana Lima"},
         "POST /api/v1/teams": {"name": "Edge", "parent": "SRE"},
         "POST /api/v1/cycles": {"name": "2027-H1"},
+        "POST /api/v1/invitations": {"email": "invitee@x.org", "admin": True},
     }
     if "/assessments/" in row.template and row.method == "PUT":
         return {"json": {"revision": 2, "ratings": MET}}
@@ -290,6 +306,7 @@ def test_the_table_names_every_route_and_only_routes() -> None:
     hit: dict[str, str] = {}
     for row in rows:
         template = row.template.replace("{token}", "1").replace("{webhook}", "1")
+        template = template.replace("{invitee}", "invitee@x.org")
         path = concrete(template, make).split("?")[0]
         for template, route in routes():  # the first route that answers it, as the app does
             if row.method in (route.methods or ()) and _matches(template, path):

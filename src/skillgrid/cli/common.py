@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from skillgrid.config import Settings
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.services.invitations import Site
     from skillgrid.services.outbox import Mailer, Poster
     from skillgrid.services.unit_of_work import Storage
 
@@ -49,6 +50,14 @@ def mailer() -> Mailer | None:
     from skillgrid.outbound.smtp import mailer_of
 
     return run_service(lambda: mailer_of(settings()))
+
+
+def invitation_site() -> Site:
+    """What invitations depend on, from the settings (the mail server only when mailing)."""
+    from skillgrid.services.invitations import Site
+
+    config = settings()
+    return Site(config.password_sign_in, config.base_url, mailer())
 
 
 def poster() -> Poster:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 user_app = typer.Typer(
     rich_markup_mode=None,
-    help="Accounts: add, list, and one-time sign-in links for admins.",
+    help="Accounts: add, invite, list, and one-time sign-in links for admins.",
     no_args_is_help=True,
 )
 
@@ -155,6 +155,88 @@ def user_sso_unlink(
 
     issuer, subject = with_database(lambda uow: unlink_identity(uow, email, actor=OPERATOR))
     out().print(f"Unlinked {email} from subject {subject} at {issuer}.", soft_wrap=True)
+
+
+@user_app.command("invite")
+def user_invite(
+    email: str = typer.Argument(..., help="The person to invite (a person on file, or --admin)."),
+    admin: bool = typer.Option(False, "--admin", help="Make it an administrator account."),
+    days: int = typer.Option(7, "--days", min=1, max=30, help="How long the link is valid."),
+    send: bool | None = typer.Option(
+        None,
+        "--send/--no-send",
+        help="Email the link (default: when mail is configured: SKILLGRID_SMTP_URL, "
+        "SKILLGRID_MAIL_FROM and SKILLGRID_BASE_URL).",
+        show_default=False,
+    ),
+) -> None:
+    """Invite someone to choose their own password: prints a one-time link (and emails it
+    when mail is configured). The link works once, for --days; inviting again replaces it.
+    Only a person on file who has not left, or an admin account; not an account that has
+    a password. The address starts with SKILLGRID_BASE_URL.
+
+    Example: skillgrid user invite ana@example.com --days 3
+    """
+    from skillgrid.cli.common import fail, invitation_site
+    from skillgrid.services.invitations import create_invitation
+
+    site = invitation_site()
+    issued = with_database(
+        lambda uow: create_invitation(
+            uow, email, site, admin=admin, days=days, send=send, actor=OPERATOR
+        )
+    )
+    out().print(issued.link, soft_wrap=True)
+    until = issued.invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    kind = "an admin account" if admin else "an account"
+    said = (
+        f"Invites {issued.invitation.email} to {kind}: valid for {days} days, once (until {until})."
+    )
+    if site.base_url is None:
+        said += " Set SKILLGRID_BASE_URL to print the whole address."
+    if issued.emailed:
+        said += f" Emailed to {issued.invitation.email}."
+    elif issued.mail_error is None:
+        why = "--no-send" if send is False else "mail is not configured"
+        said += f" Not emailed ({why}): hand them the link."
+    err().print(said, soft_wrap=True)
+    if issued.mail_error is not None:
+        fail(f"not emailed: {issued.mail_error}; hand them the link above")
+
+
+@user_app.command("invitations")
+def user_invitations() -> None:
+    """List the invitations not used yet, with when each expires.
+
+    Example: skillgrid user invitations
+    """
+    import datetime as dt
+
+    from skillgrid.services.invitations import list_invitations
+
+    found = with_database(lambda uow: list_invitations(uow, OPERATOR))
+    now = dt.datetime.now(dt.UTC)
+    for invitation in found:
+        state = "expired" if invitation.expired(now) else "expires"
+        when = invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        admin = "  admin" if invitation.is_admin else ""
+        out().print(f"{invitation.email}{admin}  {state} {when}  by {invitation.created_by}")
+    if not found:
+        out().print("No pending invitations.")
+
+
+@user_app.command("revoke-invitation")
+def user_revoke_invitation(
+    email: str = typer.Argument(..., help="Whose invitation to withdraw."),
+) -> None:
+    """Withdraw an invitation: its link stops working.
+
+    Example: skillgrid user revoke-invitation ana@example.com
+    """
+    from skillgrid.services.invitations import revoke_invitation
+
+    with_database(lambda uow: revoke_invitation(uow, email, actor=OPERATOR))
+    out().print(f"Revoked the invitation of {email.strip().lower()}.")
 
 
 def demo(

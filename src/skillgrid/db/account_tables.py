@@ -1,6 +1,6 @@
 """Accounts, sign-in sessions, sign-in counters, trusted browsers, pending single sign-ons,
-identities at the identity provider, one-time sign-in links and API tokens (re-exported by
-``skillgrid.db.tables``)."""
+identities at the identity provider, one-time sign-in links, invitations and API tokens
+(re-exported by ``skillgrid.db.tables``)."""
 
 from __future__ import annotations
 
@@ -136,6 +136,24 @@ class SignInLinkRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class InvitationRow(Base):
+    """An invitation to choose a password (``skillgrid user invite``, the admin page, the
+    API): one per email, the account made when it is used. Only the token's SHA-256 is
+    stored; using it deletes the row. Exported and backed up like API tokens (a pending
+    invitation still works on the new database); ``created_by`` is the audit trail's name
+    of the admin who made it."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ApiTokenRow(Base):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from skillgrid.db.account_tables import (
     ApiTokenRow,
+    InvitationRow,
     PendingSsoRow,
     SignInFailureRow,
     SignInLinkRow,
@@ -352,6 +353,7 @@ __all__ = [  # the account and SCIM tables are defined beside; all are reached f
     "Base",
     "DeliveryRow",
     "DigestSentRow",
+    "InvitationRow",
     "MailOptOutRow",
     "PendingSsoRow",
     "ScimResourceRow",

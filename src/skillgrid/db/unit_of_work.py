@@ -14,6 +14,7 @@ from skillgrid.db.audit_repository import SqlAuditRepository
 from skillgrid.db.engine import WRITES
 from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.insight_repository import SqlInsightRepository
+from skillgrid.db.invitation_repository import SqlInvitationRepository
 from skillgrid.db.notification_repository import SqlNotificationRepository
 from skillgrid.db.people_repository import SqlPeopleRepository
 from skillgrid.db.repositories import SqlFrameworkRepository
@@ -79,6 +80,7 @@ class SqlAlchemyUnitOfWork:
         self.evidence = SqlEvidenceRepository(self.session)
         self.accounts = SqlAccountRepository(self.session)
         self.sign_ins = SqlSignInRepository(self.session)
+        self.invitations = SqlInvitationRepository(self.session)
         self.insight = SqlInsightRepository(self.session)
         self.summaries = SqlSummaryRepository(self.session)
         self.audit = SqlAuditRepository(self.session)

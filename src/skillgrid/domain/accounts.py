@@ -15,6 +15,8 @@ MAX_PASSWORD = 1000
 ADVICE = "choose a longer passphrase, e.g. four unrelated words"
 SESSION_LIFETIME = dt.timedelta(hours=12)
 NO_PASSWORD = ""  # the hash of an account made by single sign-on: no password signs it in
+INVITATION_DAYS = 7  # how long an invitation is valid unless told otherwise
+MAX_INVITATION_DAYS = 30
 
 
 class AccountError(SkillGridError):
@@ -24,6 +26,10 @@ class AccountError(SkillGridError):
 class SignInError(SkillGridError):
     """Wrong email or password (one message for both: it says nothing about which emails
     have accounts)."""
+
+
+class InvitationRefused(SkillGridError):
+    """An invitation that cannot be used: unknown, used, expired, or its person has left."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,22 @@ class WebSession:
     expires_at: dt.datetime
     must_change_password: bool = False  # signed in with a password the rules now refuse
     id_token: str | None = None  # signed in through the identity provider: its ID token
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """An invitation to choose a password for the account ``email`` (made when it is
+    used, an admin account if ``is_admin``), until ``expires_at``; its token is only in the
+    link, the table holds the token's SHA-256."""
+
+    email: str
+    is_admin: bool
+    expires_at: dt.datetime
+    created_by: str
+    created_at: dt.datetime
+
+    def expired(self, now: dt.datetime) -> bool:
+        return self.expires_at <= now
 
 
 @dataclass(frozen=True, slots=True)

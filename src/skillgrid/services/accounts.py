@@ -62,6 +62,14 @@ def password_weakness(password: str, email: str) -> str | None:
     return password_problem(password, email, common_passwords())
 
 
+def check_new_password(email: str, new: str, repeat: str) -> None:
+    """Raise :class:`AccountError` unless ``new`` equals ``repeat`` and meets the rules for
+    the account ``email``."""
+    if new != repeat:
+        raise AccountError("the new password and its repeat differ: type the same one twice")
+    check_password_rules(new, email, common_passwords())
+
+
 def add_user(
     uow: UnitOfWork,
     email: str,
@@ -120,9 +128,7 @@ def change_password(
     from skillgrid.services.sign_in import Attempt, check_password
 
     require_own_account(actor, email, "change the password")
-    if new != repeat:
-        raise AccountError("the new password and its repeat differ: type the same one twice")
-    check_password_rules(new, email, common_passwords())
+    check_new_password(email, new, repeat)
     with uow:
         account = uow.accounts.get(email)
     if account is not None and not account.has_password:

@@ -14,7 +14,13 @@ if TYPE_CHECKING:  # annotations only: importing this module costs nearly nothin
     from types import TracebackType
     from typing import TextIO
 
-    from skillgrid.domain.accounts import Account, AccountHolder, PendingSso, WebSession
+    from skillgrid.domain.accounts import (
+        Account,
+        AccountHolder,
+        Invitation,
+        PendingSso,
+        WebSession,
+    )
     from skillgrid.domain.assessments import Assessment, Cycle, DueDates, Entry
     from skillgrid.domain.audit import AuditEntry, AuditQuery, AuditScope
     from skillgrid.domain.evidence import Evidence
@@ -180,6 +186,17 @@ class SignInRepository(Protocol):
     def unlink_identity(self, email: str) -> None: ...
 
 
+class InvitationRepository(Protocol):
+    def save(self, invitation: Invitation, token_hash: str) -> None: ...
+    def find(self, token_hash: str) -> Invitation | None: ...
+    def take(self, token_hash: str) -> bool:
+        """Delete the invitation of ``token_hash``; False if it is gone already."""
+        ...
+
+    def pending(self) -> list[Invitation]: ...
+    def remove(self, email: str) -> bool: ...
+
+
 class AuditRepository(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
     def find(self, query: AuditQuery, scope: AuditScope | None) -> list[AuditEntry]: ...
@@ -249,6 +266,8 @@ class UnitOfWork(Protocol):
     def insight(self) -> InsightRepository: ...
     @property
     def sign_ins(self) -> SignInRepository: ...
+    @property
+    def invitations(self) -> InvitationRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
     @property

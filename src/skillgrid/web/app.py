@@ -93,11 +93,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the threads that run database work and templates: a few, since they share one GIL
         to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         app.state.poster = HttpPoster()
+        app.state.mailer = mailer_of(settings)  # event mails, and invitations sent at once
         sender = DeliveryWorker(
             app.state.uow_factory,
             settings.outbox_interval,
             app.state.poster,
-            mailer_of(settings),
+            app.state.mailer,
             settings.base_url,
         )
         if settings.outbox_interval:
@@ -177,6 +178,7 @@ def routers() -> list[tuple[str, APIRouter]]:
     from skillgrid.web.api import audit as api_audit
     from skillgrid.web.api import frameworks as api_frameworks
     from skillgrid.web.api import insight as api_insight
+    from skillgrid.web.api import invitations as api_invitations
     from skillgrid.web.api import people as api_people
     from skillgrid.web.api import suggestions as api_suggestions
     from skillgrid.web.api import tokens as api_tokens
@@ -189,6 +191,7 @@ def routers() -> list[tuple[str, APIRouter]]:
         evidence,
         home,
         insight,
+        invitations,
         ladders,
         people,
         sso,
@@ -199,7 +202,7 @@ def routers() -> list[tuple[str, APIRouter]]:
     # Routes are matched in this order, one after another: the pages and answers of a
     # review week first (each router passed costs a request a few microseconds a route)
     pages = [people, assess, team, home, ladders, insight, health, auth, sso]
-    pages += [evidence, admin, audit, webhooks]
+    pages += [evidence, admin, audit, webhooks, invitations]
     api = [
         api_people,
         api_frameworks,
@@ -209,6 +212,7 @@ def routers() -> list[tuple[str, APIRouter]]:
         api_audit,
         api_webhooks,
         api_admin,
+        api_invitations,
     ]
     from skillgrid.web import scim
 

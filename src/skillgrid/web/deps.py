@@ -23,6 +23,7 @@ from starlette.datastructures import FormData
 
 from skillgrid.domain.accounts import WebSession
 from skillgrid.domain.assessments import Actor
+from skillgrid.services.invitations import Site
 from skillgrid.services.sso import IdentityProvider
 from skillgrid.services.sso_claims import SsoPolicy
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -57,6 +58,14 @@ def sso_of(request: Request) -> Sso | None:
     """Single sign-on, or None where it is not configured (set by create_app)."""
     found: Sso | None = request.app.state.sso
     return found
+
+
+def site_of(request: Request) -> Site:
+    """What invitations depend on, as the app is configured (the mail server, set when the
+    app starts)."""
+    settings = request.app.state.settings
+    mailer = getattr(request.app.state, "mailer", None)
+    return Site(settings.password_sign_in, settings.base_url, mailer)
 
 
 def templates_of(request: Request) -> Jinja2Templates:

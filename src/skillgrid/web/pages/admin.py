@@ -9,14 +9,15 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.accounts import MIN_PASSWORD
 from skillgrid.domain.assessments import Forbidden
 from skillgrid.domain.errors import InputError, Problem, SkillGridError
 from skillgrid.domain.framework import LADDER_NAME
-from skillgrid.web.deps import Caller, CurrentUser, check_csrf, templates_of
+from skillgrid.services.invitations import Issued
+from skillgrid.web.deps import Caller, CurrentUser, check_csrf, site_of, templates_of
 from skillgrid.web.limits import MAX_UPLOAD, expensive
 
 router = APIRouter(include_in_schema=False)
@@ -52,11 +53,14 @@ def _admin(
     user: Caller,
     errors: Mapping[str, str] | None = None,
     typed: Mapping[str, str] | None = None,
+    invited: Issued | None = None,
 ) -> Response:
-    """The page; after a refused form, its error beside it and what was typed in it (422)."""
+    """The page; after a refused form, its error beside it and what was typed in it (422);
+    after an invitation, its link (shown only then)."""
     from skillgrid.services.accounts import list_users
     from skillgrid.services.cycles import list_cycles
     from skillgrid.services.frameworks import list_frameworks
+    from skillgrid.services.invitations import list_invitations
     from skillgrid.services.people import list_people, list_teams
 
     return templates_of(request).TemplateResponse(
@@ -69,6 +73,10 @@ def _admin(
             "teams": list_teams(user.uow, user.actor),
             "people": list_people(user.uow, user.actor),
             "accounts": list_users(user.uow, user.actor),
+            "invitations": list_invitations(user.uow, user.actor),
+            "invited": invited,
+            "mails": site_of(request).mails,
+            "now": dt.datetime.now(dt.UTC),
             "ladder_name": LADDER_NAME,
             "min_password": MIN_PASSWORD,
             "errors": errors or {},
@@ -319,3 +327,51 @@ def account_add(
         check_csrf(request, user, csrf_token)
         typed = {"account_email": email, "account_admin": "true" if admin else ""}
         return _kept(request, user, "accounts", typed, added)  # never the password
+
+
+@router.post("/admin/invitations")
+def invitation_add(
+    request: Request,
+    user: CurrentUser,
+    email: Annotated[str, Form(max_length=320)],
+    admin: Annotated[bool, Form()] = False,
+    send: Annotated[bool, Form()] = False,
+    csrf_token: Csrf = "",
+) -> Response:
+    """Invite someone to choose their password: the page again, with the link shown once
+    (and mailed when the box is ticked)."""
+    from skillgrid.services.invitations import create_invitation
+
+    def invited() -> Response:
+        issued = create_invitation(
+            user.uow, email, site_of(request), admin=admin, send=send, actor=user.actor
+        )
+        return _admin(request, user, invited=issued)
+
+    with user:
+        check_csrf(request, user, csrf_token)
+        typed = {
+            "invite_email": email,
+            "invite_admin": "true" if admin else "",
+            "invite_send": "true" if send else "",
+        }
+        return _kept(request, user, "invitations", typed, invited)
+
+
+@router.post("/admin/invitations/{email}/revoke")
+def invitation_revoke(
+    request: Request,
+    user: CurrentUser,
+    email: Annotated[str, Path(max_length=320)],
+    csrf_token: Csrf = "",
+) -> Response:
+    """Withdraw an invitation: its link stops working."""
+    from skillgrid.services.invitations import revoke_invitation
+
+    def revoked() -> Response:
+        revoke_invitation(user.uow, email, actor=user.actor)
+        return _back("invitations")
+
+    with user:
+        check_csrf(request, user, csrf_token)
+        return _kept(request, user, "invitations", {}, revoked)

@@ -1,0 +1,125 @@
+"""The page an invitation's link opens (:mod:`skillgrid.services.invitations`): the invited
+person chooses their password, twice, and is signed in on their home. The form is
+CSRF-protected as the sign-in form is (a cookie and a field that must match); after a
+refusal it shows why, and keeps nothing of the password. A link that cannot be used gets a
+page that says to ask an admin for a new invitation (with password sign-in off: to sign in
+through SSO). The link previewer that fetches the page uses nothing up."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi.responses import Response
+
+from skillgrid.domain.accounts import ADVICE, MIN_PASSWORD, AccountError, InvitationRefused
+from skillgrid.services.invitations import PATH, SSO_ONLY
+from skillgrid.web.deps import LOGIN_CSRF_COOKIE, UowDep, templates_of
+from skillgrid.web.pages.auth import secure_cookies, session_started
+from skillgrid.web.security import new_token, same
+
+router = APIRouter(include_in_schema=False)
+log = logging.getLogger("skillgrid.sign_in")
+Token = Annotated[str, Path(max_length=100)]
+Password = Annotated[str, Form(max_length=1000)]
+
+
+@router.get(PATH + "{token}")
+def invitation_page(request: Request, uow: UowDep, token: Token) -> Response:
+    """The form that chooses the invited account's password."""
+    return _form(request, uow, token, None)
+
+
+@router.post(PATH + "{token}")
+def choose_password(
+    request: Request,
+    uow: UowDep,
+    token: Token,
+    new_password: Password,
+    repeat_password: Password,
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Set the password, use the invitation up, sign the person in on their home."""
+    from skillgrid.services.invitations import accept_invitation
+    from skillgrid.web.client import client_address
+
+    if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
+        raise HTTPException(403, "the form is out of date or not from this site: reload and retry")
+    address = client_address(request.scope, request.app.state.settings.trusted_proxies)
+    try:
+        session_token, session = accept_invitation(
+            uow,
+            token,
+            new_password,
+            repeat_password,
+            address=address,
+            password_sign_in=_passwords(request),
+        )
+    except InvitationRefused as refusal:
+        log.warning("invitation refused: %s", refusal)
+        return _refused(request, refusal)
+    except AccountError as error:
+        return _form(request, uow, token, str(error), 422)
+    return session_started(request, "/", session_token, session)
+
+
+def _passwords(request: Request) -> bool:
+    return bool(request.app.state.settings.password_sign_in)
+
+
+def _form(
+    request: Request, uow: UowDep, token: str, error: str | None, status: int = 200
+) -> Response:
+    """The form (a fresh CSRF cookie with it); after a refusal the reason, no password.
+    For an invitation that cannot be used, the page that says why."""
+    from skillgrid.services.invitations import invitation_for
+
+    try:
+        invitation = invitation_for(uow, token, password_sign_in=_passwords(request))
+    except InvitationRefused as refusal:
+        return _refused(request, refusal)
+    form = new_token()
+    message = error[:1].upper() + error[1:] + "." if error else None
+    response = templates_of(request).TemplateResponse(
+        request,
+        "invite.html",
+        {
+            "user": None,
+            "invitation": invitation,
+            "token": token,
+            "csrf_token": form,
+            "error": message,
+            "min_length": MIN_PASSWORD,
+            "advice": ADVICE,
+        },
+        status_code=status,
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        form,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        max_age=3600,
+    )
+    return response
+
+
+def _refused(request: Request, refusal: InvitationRefused) -> Response:
+    """The page that says why the invitation cannot be used: 403 when passwords are off
+    or the person has left, 404 for a link that is unknown, used or expired."""
+    message = str(refusal)
+    sso_only = message == SSO_ONLY
+    status = 403 if sso_only or "left" in message else 404
+    return templates_of(request).TemplateResponse(
+        request,
+        "invite_refused.html",
+        {
+            "user": None,
+            "message": message[:1].upper() + message[1:] + ".",
+            "sso_only": sso_only,
+            "sso": request.app.state.settings.sso_enabled,
+        },
+        status_code=status,
+    )
