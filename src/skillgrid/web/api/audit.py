@@ -22,11 +22,12 @@ Entity = Literal[
     "evidence",
     "framework",
     "person",
+    "scim_token",
     "target",
     "team",
     "token",
     "webhook",
-]
+]  # services.audit.ENTITIES, as a type (a test keeps the two equal)
 
 
 class AuditEntryPublic(Answer):
