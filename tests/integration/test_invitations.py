@@ -191,3 +191,18 @@ def test_a_revoked_invitation_no_longer_works(org) -> None:  # type: ignore[no-u
     with pytest.raises(NotFound, match="no pending invitation"):
         revoke_invitation(org(), "ana@x.org", actor=OPERATOR)
     assert actions(org, "ana@x.org")[-1][:2] == ("cli/operator", "revoke_invitation")
+
+
+def test_a_password_an_admin_gave_after_the_invitation_is_not_overwritten_by_it(org) -> None:  # type: ignore[no-untyped-def]
+    token = token_of(create_invitation(org(), "ana@x.org", SITE, actor=OPERATOR).link)
+    accounts.add_user(org(), "ana@x.org", "an admin typed this one", actor=OPERATOR)
+    with pytest.raises(InvitationRefused, match="has a password already"):
+        invitation_for(org(), token)
+    with pytest.raises(InvitationRefused, match="has a password already"):
+        accept_invitation(org(), token, NEW, NEW, address=ADDRESS)
+    assert actions(org, "ana@x.org")[-1][1:] == (
+        "invitation_refused",
+        {"reason": "has a password", "address": ADDRESS},
+    )
+    signed_in = sign_in(org(), Attempt("ana@x.org", "an admin typed this one", ADDRESS))
+    assert signed_in is not None

@@ -191,8 +191,11 @@ def invitation_for(
         raise InvitationRefused(SSO_ONLY)
     with uow:
         found = uow.invitations.find(token_digest(token))
-    if found is None or found.expired(now or dt.datetime.now(dt.UTC)):
+    if found is None:
         raise InvitationRefused(UNUSABLE)
+    refusal = _refusal(uow, found, now or dt.datetime.now(dt.UTC), password_sign_in)
+    if refusal is not None:
+        raise InvitationRefused(refusal[1])
     return found
 
 
@@ -263,7 +266,12 @@ def _refusal(
     if invitation.expired(now):
         return "expired", UNUSABLE
     with uow:
-        person = uow.people.get(invitation.email)
+        person, account = uow.people.get(invitation.email), uow.accounts.get(invitation.email)
+    if account is not None and account.has_password:  # given one since the invitation
+        return "has a password", (
+            f"{invitation.email} has a password already: sign in with it, or ask an admin "
+            "to reset it"
+        )
     if person is not None and not person.active:
         return "left the organisation", (
             f"{invitation.email} is marked as having left the organisation: no invitation "
