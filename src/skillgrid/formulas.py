@@ -40,8 +40,16 @@ def unescape_formula(text: str) -> str:
 
 
 def escape_row(row: Iterable[T]) -> list[T | str]:
-    """A row for ``csv.writer`` with each cell through :func:`escape_formula`."""
-    return [escape_formula(value) for value in row]
+    """A row for ``csv.writer`` with each cell through :func:`escape_formula`, its line
+    breaks written as line feeds: ``csv.writer`` quotes a cell holding a line feed but not
+    one holding only a carriage return, which a reader then takes for the end of the row."""
+    return [escape_formula(_line_feeds(value)) for value in row]
+
+
+def _line_feeds(value: T) -> T | str:
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def store_as_text(sheet: Any) -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skillgrid.formulas import TRIGGERS, escape_formula, unescape_formula
+from skillgrid.formulas import TRIGGERS, escape_formula, escape_row, unescape_formula
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,19 @@ def test_writing_then_reading_gives_back_the_text_and_starts_no_formula(text: st
     written = escape_formula(text)
     assert not written.startswith(TRIGGERS)
     assert unescape_formula(written) == text
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [("x\ry", "x\ny"), ("a\r\nb", "a\nb"), ("a\nb", "a\nb"), ("\rlate", "\nlate")],
+)
+def test_a_cell_holding_a_carriage_return_stays_one_cell_of_one_row(cell: str, read: str) -> None:
+    """csv.writer quotes a cell holding a line feed, not one holding only a carriage return,
+    which a reader then takes for the end of the row: line breaks are written as line feeds."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(escape_row(["name", cell, "end"]))
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert rows == [["name", read, "end"]]
