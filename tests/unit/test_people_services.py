@@ -132,3 +132,15 @@ def test_reimport_keeps_what_the_file_does_not_say() -> None:
     blank_role = b"name,email,team,manager_email,role\nBo Chen,bo@example.com,SRE,,\n"
     services.import_people(uow, blank_role, "p.csv", actor=OPERATOR)
     assert uow.people.get("bo@example.com").role is Role.MANAGER  # type: ignore[union-attr]
+
+
+def test_a_tab_separated_export_is_read_as_the_same_people() -> None:
+    from_csv, from_tsv = FakeUnitOfWork(), FakeUnitOfWork()
+    services.import_people(from_csv, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    tsv = PEOPLE_CSV.replace(b",", b"\t")
+    services.import_people(from_tsv, tsv, "people.tsv", actor=OPERATOR)
+    assert from_tsv.people.people() == from_csv.people.people()
+    with pytest.raises(InputError, match=r"x\.tsv, row 3, column 2"):  # its row and column
+        services.import_people(
+            FakeUnitOfWork(), tsv.replace(b"ana@", b"ana "), "x.tsv", actor=OPERATOR
+        )

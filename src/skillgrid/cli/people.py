@@ -13,7 +13,9 @@ from skillgrid.cli.common import out, read_input, with_database
 from skillgrid.domain.assessments import OPERATOR
 
 person_app = typer.Typer(
-    rich_markup_mode=None, help="People: add, update, import from CSV, list.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="People: add, update, import from CSV or TSV, sync, list.",
+    no_args_is_help=True,
 )
 team_app = typer.Typer(
     rich_markup_mode=None,
@@ -90,9 +92,11 @@ def person_update(
 
 @person_app.command("import")
 def person_import(
-    path: str = typer.Argument(..., help="CSV with header name,email,team,manager_email,role."),
+    path: str = typer.Argument(
+        ..., help="CSV (TSV when named .tsv) with header name,email,team,manager_email,role."
+    ),
 ) -> None:
-    """Add or update people from a CSV file; missing teams are created. All or nothing.
+    """Add or update people from a CSV or TSV file; missing teams are created. All or nothing.
 
     Example: skillgrid person import people.csv
     """
@@ -107,7 +111,9 @@ def person_import(
 @person_app.command("sync")
 def person_sync(
     path: str = typer.Argument(
-        ..., help="The HR system's export: CSV with header name,email,team,manager_email,role."
+        ...,
+        help="The HR system's export: CSV (TSV when named .tsv) with header "
+        "name,email,team,manager_email,role.",
     ),
     deactivate_missing: bool = typer.Option(
         False,

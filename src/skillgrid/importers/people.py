@@ -1,4 +1,5 @@
-"""People files: CSV with header ``name,email,team,manager_email,role``.
+"""People files: CSV (or, named ``.tsv`` or ``.tab``, tab-separated) with header
+``name,email,team,manager_email,role``.
 
 ``team``, ``manager_email`` and ``role`` may be empty (role defaults to engineer). Each
 person appears once; every problem is reported with its row and column.
@@ -32,8 +33,9 @@ class PeopleFile:
 
 
 def read_people(data: bytes, source: str) -> PeopleFile:
-    """The people of a CSV file, or an InputError listing every problem."""
-    rows = [row for row in parse_rows(decode(data, source), ",", source) if row.filled()]
+    """The people of a CSV (or TSV) file, or an InputError listing every problem."""
+    delimiter = "\t" if source.lower().endswith((".tsv", ".tab")) else ","
+    rows = [row for row in parse_rows(decode(data, source), delimiter, source) if row.filled()]
     if not rows:
         raise InputError([Problem("the people file is empty", HINT, source)])
     header = [cell.strip().lower() for cell in rows[0].cells]
