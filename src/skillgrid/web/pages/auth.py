@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from skillgrid.domain.accounts import ADVICE, MIN_PASSWORD, AccountError, SignInError, WebSession
@@ -82,6 +82,16 @@ def login(
         secure=secure,
     )
     return response
+
+
+def signed_out_form(request: Request, csrf_token: str) -> str:
+    """The client's address, for a form posted before anyone is signed in (a one-time link,
+    an invitation) whose CSRF token matches the sign-in form's cookie; 403 otherwise."""
+    from skillgrid.web.client import client_address
+
+    if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
+        raise HTTPException(403, "the form is out of date or not from this site: reload and retry")
+    return client_address(request.scope, request.app.state.settings.trusted_proxies)
 
 
 def session_started(request: Request, to: str, token: str, session: WebSession) -> Response:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 
 from skillgrid.domain.accounts import ADVICE, MIN_PASSWORD, AccountError, InvitationRefused
 from skillgrid.services.invitations import PATH, SSO_ONLY
 from skillgrid.web.deps import LOGIN_CSRF_COOKIE, UowDep, templates_of
-from skillgrid.web.pages.auth import secure_cookies, session_started
-from skillgrid.web.security import new_token, same
+from skillgrid.web.pages.auth import secure_cookies, session_started, signed_out_form
+from skillgrid.web.security import new_token
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("skillgrid.sign_in")
@@ -42,11 +42,8 @@ def choose_password(
 ) -> Response:
     """Set the password, use the invitation up, sign the person in on their home."""
     from skillgrid.services.invitations import accept_invitation
-    from skillgrid.web.client import client_address
 
-    if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
-        raise HTTPException(403, "the form is out of date or not from this site: reload and retry")
-    address = client_address(request.scope, request.app.state.settings.trusted_proxies)
+    address = signed_out_form(request, csrf_token)
     try:
         session_token, session = accept_invitation(
             uow,

@@ -18,8 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from skillgrid.services.sso import Callback, finish, start
 from skillgrid.services.sso_claims import SsoRefused
 from skillgrid.web.deps import LOGIN_CSRF_COOKIE, MaybeUser, Sso, UowDep, sso_of, templates_of
-from skillgrid.web.pages.auth import safe_next, secure_cookies, session_started
-from skillgrid.web.security import new_token, same
+from skillgrid.web.pages.auth import safe_next, secure_cookies, session_started, signed_out_form
+from skillgrid.web.security import new_token
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("skillgrid.sign_in")
@@ -149,11 +149,8 @@ def use_link(
     """Sign in with a one-time link: once, within its minutes, as the admin it names."""
     from skillgrid.domain.accounts import SignInError
     from skillgrid.services.sign_in_links import use_sign_in_link
-    from skillgrid.web.client import client_address
 
-    if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
-        raise HTTPException(403, "the form is out of date or not from this site: reload and retry")
-    address = client_address(request.scope, request.app.state.settings.trusted_proxies)
+    address = signed_out_form(request, csrf_token)
     try:
         session_token, session = use_sign_in_link(uow, token, address=address)
     except SignInError as error:
