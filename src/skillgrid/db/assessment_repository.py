@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import ScalarSelect, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from skillgrid.db.people_repository import BELOW
@@ -237,20 +237,21 @@ class SqlAssessmentRepository:
         rating is written again.
 
         Raises Conflict when someone stored another revision meanwhile."""
-        key = self._ids(assessment)
+        person, cycle = _ids(assessment)
         if assessment.revision == 0:
-            row = AssessmentRow(
-                person_id=key[0],
-                cycle_id=key[1],
-                rater=assessment.rater,
-                state=assessment.state.value,
-                revision=1,
-            )
-            self.session.add(row)
-            self.session.flush()
-            assessment_id = row.id
+            assessment_id = self.session.execute(
+                insert(AssessmentRow)
+                .values(
+                    person_id=person,
+                    cycle_id=cycle,
+                    rater=assessment.rater,
+                    state=assessment.state.value,
+                    revision=1,
+                )
+                .returning(AssessmentRow.id)
+            ).scalar_one()
         else:
-            assessment_id = self._update(assessment, key)
+            assessment_id = self._update(assessment, person, cycle)
         self._write_ratings(assessment_id, assessment.entries, stored)
         return Assessment(
             assessment.person,
@@ -358,11 +359,13 @@ class SqlAssessmentRepository:
                 entries[assessment_id][uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
         return entries
 
-    def _update(self, assessment: Assessment, key: tuple[int, int]) -> int:
+    def _update(
+        self, assessment: Assessment, person: ScalarSelect[int], cycle: ScalarSelect[int]
+    ) -> int:
         result = self.session.execute(
             update(AssessmentRow)
-            .where(AssessmentRow.person_id == key[0])
-            .where(AssessmentRow.cycle_id == key[1])
+            .where(AssessmentRow.person_id == person)
+            .where(AssessmentRow.cycle_id == cycle)
             .where(AssessmentRow.rater == assessment.rater)
             .where(AssessmentRow.revision == assessment.revision)
             .values(state=assessment.state.value, revision=assessment.revision + 1)
@@ -377,13 +380,13 @@ class SqlAssessmentRepository:
             )
         return assessment_id
 
-    def _ids(self, assessment: Assessment) -> tuple[int, int]:
-        person_id = self.session.scalar(
-            select(PersonRow.id).where(PersonRow.email == assessment.person)
-        )
-        cycle_id = self.session.scalar(select(CycleRow.id).where(CycleRow.name == assessment.cycle))
-        assert person_id is not None and cycle_id is not None
-        return person_id, cycle_id
+
+def _ids(assessment: Assessment) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
+    """The ids of the assessment's person and cycle, as subqueries of the statement that
+    writes it (no round trip of their own: an autosave is a few statements)."""
+    person = select(PersonRow.id).where(PersonRow.email == assessment.person)
+    cycle = select(CycleRow.id).where(CycleRow.name == assessment.cycle)
+    return person.scalar_subquery(), cycle.scalar_subquery()
 
 
 def due_columns(due: DueDates) -> dict[str, object]:
