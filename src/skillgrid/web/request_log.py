@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -34,7 +34,7 @@ class RequestLog:
             await self.app(scope, receive, send)
             return
         given = dict(scope.get("headers", [])).get(b"x-request-id", b"")
-        rid = given.decode() if SANE.fullmatch(given) else uuid.uuid4().hex
+        rid = given.decode() if SANE.fullmatch(given) else secrets.token_hex(16)
         token = request_id.set(rid)
         started, status = time.perf_counter(), 500
         responded = False
