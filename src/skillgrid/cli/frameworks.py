@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ import typer
 
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.splitting import SplitMode
+from skillgrid.exporters import ExportFormat
 from skillgrid.importers import Format, Orientation
 
 if TYPE_CHECKING:
@@ -32,16 +32,6 @@ app = typer.Typer(
     help="Ladders: import, validate, list, show, diff and export.",
     no_args_is_help=True,
 )
-
-
-class ExportAs(StrEnum):
-    yaml = "yaml"
-    json = "json"
-    csv = "csv"
-    tsv = "tsv"
-    md = "md"
-    xlsx = "xlsx"
-    html = "html"
 
 
 FORMAT = typer.Option(
@@ -274,7 +264,7 @@ def _side(ref: str) -> StoredLadder | LadderFile:
 @app.command()
 def export(
     name: str = typer.Argument(..., help="Ladder name."),
-    export_format: ExportAs = typer.Option(
+    export_format: ExportFormat = typer.Option(
         ..., "--format", help="yaml, json, csv, tsv, md, xlsx or html."
     ),
     version: int | None = typer.Option(None, "--version", help="Version (default: newest)."),
@@ -288,14 +278,11 @@ def export(
 
     Example: skillgrid framework export sre --format xlsx --output sre.xlsx
     """
-
-    from skillgrid.exporters import ExportFormat
     from skillgrid.services.frameworks import export as export_service
 
-    chosen = ExportFormat(export_format.value)
-    if chosen.is_binary and output is None:
+    if export_format.is_binary and output is None:
         fail("xlsx is binary: give --output FILE")
-    data = with_database(lambda uow: export_service(uow, name, chosen, version))
+    data = with_database(lambda uow: export_service(uow, name, export_format, version))
     write_output(data, output)
 
 
