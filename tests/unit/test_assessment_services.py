@@ -187,7 +187,7 @@ def test_export_then_import_keeps_every_rating(uow) -> None:
     assessments.rate(uow, ANA, "ana@x.org", "2026-H2", "self", entries(ratings))
     text = assessment_files.export_ratings(uow, ANA, "ana@x.org", "2026-H2", "self")
     assessment_files.import_ratings(
-        uow, CY if False else OPERATOR, "cy@x.org", "2026-H2", "self", text.encode(), "ana.csv"
+        uow, OPERATOR, "cy@x.org", "2026-H2", "self", text.encode(), "ana.csv"
     )
     again = assessment_files.export_ratings(uow, OPERATOR, "cy@x.org", "2026-H2", "self")
     assert again == text

@@ -60,14 +60,9 @@ def test_the_trail_has_no_write_paths(org) -> None:  # noqa: F811
 def test_every_kind_of_entry_the_services_record_is_served(org, uow_factory) -> None:  # noqa: F811
     """The API's entity list is the services' list: an entry about a SCIM token (or any
     kind added later) is answered, not a 500 from the answer's model."""
-    from typing import get_args
-
     from skillgrid.domain.assessments import OPERATOR
-    from skillgrid.services.audit import ENTITIES
     from skillgrid.services.scim_tokens import create_scim_token
-    from skillgrid.web.api.audit import Entity
 
-    assert set(get_args(Entity)) == set(ENTITIES)
     create_scim_token(uow_factory(), "okta", actor=OPERATOR)
     answer = as_(org, "root@x.org").get(AUDIT, params={"entity": "scim_token"})
     assert answer.status_code == 200, answer.text

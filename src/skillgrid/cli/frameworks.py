@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 from skillgrid.domain.assessments import OPERATOR
+from skillgrid.domain.splitting import SplitMode
+from skillgrid.exporters import ExportFormat
+from skillgrid.importers import Format, Orientation
 
 if TYPE_CHECKING:
     from skillgrid.importers import ImportOptions
@@ -32,36 +34,6 @@ app = typer.Typer(
 )
 
 
-class FileFormat(StrEnum):
-    tsv = "tsv"
-    csv = "csv"
-    xlsx = "xlsx"
-    md = "md"
-    yaml = "yaml"
-    json = "json"
-
-
-class LevelsAs(StrEnum):
-    rows = "rows"
-    columns = "columns"
-
-
-class Split(StrEnum):
-    auto = "auto"
-    lines = "lines"
-    sentences = "sentences"
-
-
-class ExportAs(StrEnum):
-    yaml = "yaml"
-    json = "json"
-    csv = "csv"
-    tsv = "tsv"
-    md = "md"
-    xlsx = "xlsx"
-    html = "html"
-
-
 FORMAT = typer.Option(
     None, "--format", help="File format; by default from the extension or content."
 )
@@ -70,7 +42,7 @@ LEVELS_AS = typer.Option(
 )
 SHEET = typer.Option(None, "--sheet", help="XLSX: the worksheet to read (default: the first).")
 SPLIT = typer.Option(
-    Split.auto,
+    SplitMode.AUTO,
     "--split",
     help="Cells to criteria: 'lines' (one per line/bullet), 'sentences', or 'auto'.",
 )
@@ -79,21 +51,16 @@ JSON_OUT = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
 def _options(
-    file_format: FileFormat | None,
-    levels_as: LevelsAs | None,
+    file_format: Format | None,
+    levels_as: Orientation | None,
     sheet: str | None,
-    split: Split,
+    split: SplitMode,
     encoding: str | None,
 ) -> ImportOptions:
-    from skillgrid.domain.splitting import SplitMode
-    from skillgrid.importers import Format, ImportOptions, Orientation
+    from skillgrid.importers import ImportOptions
 
     return ImportOptions(
-        format=Format(file_format.value) if file_format else None,
-        levels_as=Orientation(levels_as.value) if levels_as else None,
-        sheet=sheet,
-        split=SplitMode(split.value),
-        encoding=encoding,
+        format=file_format, levels_as=levels_as, sheet=sheet, split=split, encoding=encoding
     )
 
 
@@ -103,10 +70,10 @@ def import_(
         ..., help="Ladder file (tsv, csv, xlsx, md, yaml, json); - for stdin."
     ),
     name: str = typer.Option(..., "--name", help="Name to store the ladder under, e.g. 'sre'."),
-    file_format: FileFormat | None = FORMAT,
-    levels_as: LevelsAs | None = LEVELS_AS,
+    file_format: Format | None = FORMAT,
+    levels_as: Orientation | None = LEVELS_AS,
     sheet: str | None = SHEET,
-    split: Split = SPLIT,
+    split: SplitMode = SPLIT,
     encoding: str | None = ENCODING,
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Show the split cell by cell; store nothing."
@@ -137,10 +104,10 @@ def import_(
 @app.command()
 def validate(
     path: str = typer.Argument(..., help="Ladder file to check; - for stdin."),
-    file_format: FileFormat | None = FORMAT,
-    levels_as: LevelsAs | None = LEVELS_AS,
+    file_format: Format | None = FORMAT,
+    levels_as: Orientation | None = LEVELS_AS,
     sheet: str | None = SHEET,
-    split: Split = SPLIT,
+    split: SplitMode = SPLIT,
     encoding: str | None = ENCODING,
     as_json: bool = JSON_OUT,
 ) -> None:
@@ -252,10 +219,10 @@ def diff(
     exit_code: bool = typer.Option(
         False, "--exit-code", help="Exit 1 when there are differences (for CI)."
     ),
-    file_format: FileFormat | None = FORMAT,
-    levels_as: LevelsAs | None = LEVELS_AS,
+    file_format: Format | None = FORMAT,
+    levels_as: Orientation | None = LEVELS_AS,
     sheet: str | None = SHEET,
-    split: Split = SPLIT,
+    split: SplitMode = SPLIT,
     encoding: str | None = ENCODING,
 ) -> None:
     """What changed between two versions: criteria added, removed, reworded, moved; tracks
@@ -297,7 +264,7 @@ def _side(ref: str) -> StoredLadder | LadderFile:
 @app.command()
 def export(
     name: str = typer.Argument(..., help="Ladder name."),
-    export_format: ExportAs = typer.Option(
+    export_format: ExportFormat = typer.Option(
         ..., "--format", help="yaml, json, csv, tsv, md, xlsx or html."
     ),
     version: int | None = typer.Option(None, "--version", help="Version (default: newest)."),
@@ -311,14 +278,11 @@ def export(
 
     Example: skillgrid framework export sre --format xlsx --output sre.xlsx
     """
-
-    from skillgrid.exporters import ExportFormat
     from skillgrid.services.frameworks import export as export_service
 
-    chosen = ExportFormat(export_format.value)
-    if chosen.is_binary and output is None:
+    if export_format.is_binary and output is None:
         fail("xlsx is binary: give --output FILE")
-    data = with_database(lambda uow: export_service(uow, name, chosen, version))
+    data = with_database(lambda uow: export_service(uow, name, export_format, version))
     write_output(data, output)
 
 

@@ -4,13 +4,13 @@ reporting to whom."""
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 
 import typer
 
 from skillgrid.cli.assessments import ACTING
 from skillgrid.cli.common import out, read_input, with_database
 from skillgrid.domain.assessments import OPERATOR
+from skillgrid.domain.people import Role
 
 person_app = typer.Typer(
     rich_markup_mode=None,
@@ -24,12 +24,6 @@ team_app = typer.Typer(
 )
 
 
-class RoleChoice(StrEnum):
-    admin = "admin"
-    manager = "manager"
-    engineer = "engineer"
-
-
 JSON_OUT = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
@@ -39,18 +33,16 @@ def person_add(
     name: str = typer.Option(..., "--name", help="Full name."),
     team: str | None = typer.Option(None, "--team", help="Team name (must exist)."),
     manager: str | None = typer.Option(None, "--manager", help="Manager's email (on file)."),
-    role: RoleChoice = typer.Option(
-        RoleChoice.engineer, "--role", help="admin, manager or engineer."
-    ),
+    role: Role = typer.Option(Role.ENGINEER, "--role", help="admin, manager or engineer."),
 ) -> None:
     """Add a person.
 
     Example: skillgrid person add ana@example.com --name "Ana Lima" --team SRE --manager bo@x.org
     """
-    from skillgrid.domain.people import Person, Role
+    from skillgrid.domain.people import Person
     from skillgrid.services.people import add_person
 
-    person = Person(email, name, team, manager, Role(role.value))
+    person = Person(email, name, team, manager, role)
     added = with_database(lambda uow: add_person(uow, person, actor=OPERATOR))
     out().print(f"Added {added.email} ({added.role.value}).")
 
@@ -63,7 +55,7 @@ def person_update(
     manager: str | None = typer.Option(
         None, "--manager", help="New manager's email ('' for none)."
     ),
-    role: RoleChoice | None = typer.Option(None, "--role", help="New role."),
+    role: Role | None = typer.Option(None, "--role", help="New role."),
     active: bool | None = typer.Option(None, "--active/--inactive", help="Mark active or not."),
 ) -> None:
     """Change a person's name, team, manager, role or active flag; a management cycle is
@@ -71,10 +63,8 @@ def person_update(
 
     Example: skillgrid person update ana@example.com --manager cy@example.com
     """
-    from skillgrid.domain.people import Role
     from skillgrid.services.people import update_person
 
-    chosen_role = Role(role.value) if role else None
     updated = with_database(
         lambda uow: update_person(
             uow,
@@ -82,7 +72,7 @@ def person_update(
             name=name,
             team=team,
             manager=manager,
-            role=chosen_role,
+            role=role,
             active=active,
             actor=OPERATOR,
         )

@@ -36,13 +36,6 @@ def _config() -> Config:
     return config
 
 
-def head_revision() -> str | None:
-    """The newest migration, as Alembic sees the migration scripts."""
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(_config()).get_current_head()
-
-
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
     with engine.connect() as connection:

@@ -156,8 +156,8 @@ class Framework:
     def same_content(self, other: Framework) -> bool:
         return self.content() == other.content()
 
-    def renamed(self, name: str, version: int | None = None) -> Framework:
-        return replace(self, name=name, version=version)
+    def renamed(self, name: str) -> Framework:
+        return replace(self, name=name, version=None)
 
 
 def build_framework(

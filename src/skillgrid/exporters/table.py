@@ -36,7 +36,7 @@ def cell_items(framework: Framework, track: str, level: int) -> list[str]:
     ]
 
 
-def table_rows(framework: Framework, item_separator: str = "\n") -> list[list[str]]:
+def table_rows(framework: Framework) -> list[list[str]]:
     """Title, blank line, header and level rows: the grid the table importers read back."""
     rows: list[list[str]] = []
     if framework.title:
@@ -44,8 +44,7 @@ def table_rows(framework: Framework, item_separator: str = "\n") -> list[list[st
     rows.append([CORNER, *track_labels(framework)])
     for level in framework.levels:
         cells = [
-            item_separator.join(cell_items(framework, track.key, level.number))
-            for track in framework.tracks
+            "\n".join(cell_items(framework, track.key, level.number)) for track in framework.tracks
         ]
         rows.append([level.label, *cells])
     return rows

@@ -192,14 +192,11 @@ def open_session(
     return token, session
 
 
-def session_caller(
-    uow: UnitOfWork, token: str, now: dt.datetime | None = None
-) -> tuple[WebSession, Actor] | None:
+def session_caller(uow: UnitOfWork, token: str) -> tuple[WebSession, Actor] | None:
     """The live session a cookie token belongs to and who it acts as (one unit of work),
     or None."""
-    now = now or dt.datetime.now(dt.UTC)
     with uow:
-        found = uow.accounts.session_holder(token_digest(token), now)
+        found = uow.accounts.session_holder(token_digest(token), dt.datetime.now(dt.UTC))
     if found is None:
         return None
     actor = found[1].acting_as()

@@ -175,16 +175,11 @@ def finalize(
 
 
 def reopen(
-    uow: UnitOfWork,
-    actor: Actor,
-    person: str,
-    cycle: str,
-    rater: str = MANAGER,
-    revision: int | None = None,
+    uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str = MANAGER
 ) -> Assessment:
     """Take a finalized assessment back to submitted to correct it (admins only; the
     official result it made is withdrawn until it is finalized again)."""
-    return _transition(uow, actor, person, cycle, rater, "reopen", revision)
+    return _transition(uow, actor, person, cycle, rater, "reopen", None)
 
 
 def get_assessment(

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal, get_args
 
 from skillgrid.domain.assessments import Actor, Assessment
 from skillgrid.domain.audit import (
@@ -26,7 +26,7 @@ from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
 MAX_PAGE = 500
-ENTITIES = (
+Entity = Literal[
     "account",
     "assessment",
     "cycle",
@@ -38,7 +38,8 @@ ENTITIES = (
     "team",
     "token",
     "webhook",
-)
+]  # what an entry is about: the API's answers and filters take this type
+ENTITIES: tuple[str, ...] = get_args(Entity)
 
 
 def record(

@@ -182,9 +182,7 @@ def revoke_invitation(uow: UnitOfWork, email: str, *, actor: Actor) -> None:
         uow.commit()
 
 
-def invitation_for(
-    uow: UnitOfWork, token: str, *, password_sign_in: bool = True, now: dt.datetime | None = None
-) -> Invitation:
+def invitation_for(uow: UnitOfWork, token: str, *, password_sign_in: bool = True) -> Invitation:
     """The usable invitation of a link's token (to show its page), or
     :class:`InvitationRefused` saying why there is none."""
     if not password_sign_in:
@@ -193,7 +191,7 @@ def invitation_for(
         found = uow.invitations.find(token_digest(token))
     if found is None:
         raise InvitationRefused(UNUSABLE)
-    refusal = _refusal(uow, found, now or dt.datetime.now(dt.UTC), password_sign_in)
+    refusal = _refusal(uow, found, dt.datetime.now(dt.UTC), password_sign_in)
     if refusal is not None:
         raise InvitationRefused(refusal[1])
     return found
@@ -207,14 +205,13 @@ def accept_invitation(
     *,
     address: str,
     password_sign_in: bool = True,
-    now: dt.datetime | None = None,
 ) -> tuple[str, WebSession]:
     """Use an invitation: the account gets the password ``new`` (equal to ``repeat``, within
     the rules: :class:`AccountError` otherwise, and the invitation stays), the invitation is
     used up, and a new session signs the person in (its cookie token and the session). An
     invitation that cannot be used raises :class:`InvitationRefused`; when it names an
     account the refusal is in the audit trail."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
     digest = token_digest(token)
     found = _usable(uow, digest, now, password_sign_in, address)
     check_new_password(found.email, new, repeat)

@@ -92,14 +92,13 @@ def check_password(
     uow: UnitOfWork,
     attempt: Attempt,
     *,
-    now: dt.datetime | None = None,
     address_limit: int = ADDRESS_LIMIT,
 ) -> None:
     """Check a password as :func:`sign_in` does, without starting a session: throttled, and a
     wrong one counts (and is audited) as a failed sign-in, so a stolen session cookie gets no
     more guesses at the password than the sign-in form gives. Raises :class:`Throttled` or
     :class:`SignInError`. The change-password page checks the current password so."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
     email = attempt.email.strip().lower()
     key = account_key(email)
     trusted = _checked(uow, attempt, email, key, now, address_limit)

@@ -62,13 +62,11 @@ def create_sign_in_link(
     return token
 
 
-def use_sign_in_link(
-    uow: UnitOfWork, token: str, *, address: str, now: dt.datetime | None = None
-) -> tuple[str, WebSession]:
+def use_sign_in_link(uow: UnitOfWork, token: str, *, address: str) -> tuple[str, WebSession]:
     """Sign in with a one-time link (it is used up, whatever happens next): a new session's
     cookie token and the session. Raises :class:`SignInError` for a link that is unknown,
     used, expired, or whose account is no longer an admin or has left."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
     with uow.write():
         found = uow.sign_ins.take_sign_in_link(token_digest(token))
         uow.commit()

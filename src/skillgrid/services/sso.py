@@ -156,11 +156,10 @@ def finish(
     browser: str | None,
     redirect_uri: str,
     address: str,
-    now: dt.datetime | None = None,
 ) -> SsoSignIn:
     """Complete a sign-in from the provider's answer: a new session, or
     :class:`SsoRefused` (recorded in the audit trail, as the sign-in is)."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
     try:
         pending = _taken(uow, callback, browser, now)
         token = _exchanged(provider, callback, pending, redirect_uri)

@@ -5,7 +5,7 @@ demand."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from skillgrid.domain.assessments import MANAGER, SELF, Assessment, Cycle, State
 from skillgrid.domain.framework import Framework
@@ -63,24 +63,16 @@ def _official_and_self(
     return official, mine
 
 
-def rebuild_summaries(
-    uow: UnitOfWork,
-    framework: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> int:
+def rebuild_summaries(uow: UnitOfWork, framework: str | None = None) -> int:
     """Recompute every stored summary (of one ladder's cycles, or all) from the ratings, in
     one transaction; the manager each was stored under is kept. Returns how many."""
     with uow.write():
-        done = rebuild_in(uow, framework, progress)
+        done = rebuild_in(uow, framework)
         uow.commit()
     return done
 
 
-def rebuild_in(
-    uow: UnitOfWork,
-    framework: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> int:
+def rebuild_in(uow: UnitOfWork, framework: str | None = None) -> int:
     """:func:`rebuild_summaries` inside the caller's transaction (a policy change, say)."""
     cycles = [c for c in uow.assessments.cycles() if framework in (None, c.framework)]
     before = uow.summaries.stored_managers()
@@ -96,8 +88,6 @@ def rebuild_in(
                 uow.summaries.save_summaries(cycle.name, rows)
                 done += len(rows)
                 rows = []
-                if progress:
-                    progress(done)
         uow.summaries.save_summaries(cycle.name, rows)
         done += len(rows)
     return done

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import Field
 
+from skillgrid.services.audit import Entity
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import Answer
@@ -15,19 +16,6 @@ from skillgrid.web.api.params import NAME
 from skillgrid.web.deps import ApiUser
 
 router = APIRouter(tags=["audit"], responses=ERRORS, route_class=StrictJsonRoute)
-Entity = Literal[
-    "account",
-    "assessment",
-    "cycle",
-    "evidence",
-    "framework",
-    "person",
-    "scim_token",
-    "target",
-    "team",
-    "token",
-    "webhook",
-]  # services.audit.ENTITIES, as a type (a test keeps the two equal)
 
 
 class AuditEntryPublic(Answer):
