@@ -99,10 +99,10 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]
         yield server, port
     finally:
         if server.poll() is None:
-            server.kill()
-            for pid in _workers(server.pid):
+            for pid in _workers(server.pid):  # before their parent goes: then they are init's
                 os.kill(pid, signal.SIGKILL)
-            server.wait()
+            server.kill()
+        server.wait()
 
 
 def test_each_worker_listens_on_a_socket_of_its_own_and_all_of_them_answer(
@@ -154,3 +154,14 @@ def test_serve_refuses_a_port_another_program_listens_on_before_migrating(
         "another --port\n"
     )
     assert not database.exists()
+
+
+def test_workers_stop_by_themselves_when_their_supervisor_is_killed(
+    two_workers: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    server, port = two_workers
+    workers = _until(lambda: len(_workers(server.pid)) == 2 and _workers(server.pid))
+    server.kill()  # SIGKILL: the supervisor stops nothing itself
+    server.wait()
+    _until(lambda: not any(Path(f"/proc/{pid}/fd").exists() for pid in workers), seconds=45)
+    assert not _listening_sockets(port)

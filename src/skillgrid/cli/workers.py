@@ -13,8 +13,10 @@ from __future__ import annotations
 import errno
 import logging
 import multiprocessing
+import os
 import signal
 import socket
+import threading
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -104,9 +106,13 @@ def _stop(workers: list[BaseProcess]) -> None:
 def _serve(options: dict[str, Any]) -> None:
     """One worker: a socket of its own bound to the shared address, then uvicorn on it.
     Uvicorn listens on it only once the app has started, so no connection waits in the
-    queue of a worker still starting (a replacement, a slow start)."""
+    queue of a worker still starting (a replacement, a slow start). A worker whose
+    supervisor has gone (killed, crashed) stops too, instead of serving on unsupervised."""
     import uvicorn
 
+    supervisor = multiprocessing.parent_process()
+    if supervisor is not None:
+        threading.Thread(target=_stop_after, args=(supervisor,), daemon=True).start()
     host, port = options["host"], options["port"]
     bound = socket.socket(_family(host), socket.SOCK_STREAM)
     try:
@@ -118,6 +124,12 @@ def _serve(options: dict[str, Any]) -> None:
         log.error("worker cannot listen on %s:%s: %s", host, port, error)
         raise SystemExit(STARTUP_FAILURE) from None
     uvicorn.Server(uvicorn.Config(**options)).run(sockets=[bound])
+
+
+def _stop_after(supervisor: BaseProcess) -> None:
+    supervisor.join()  # returns once the supervisor has exited, however it ended
+    log.warning("the supervisor has gone; worker %s stops", os.getpid())
+    os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown
 
 
 def _family(host: str) -> socket.AddressFamily:
