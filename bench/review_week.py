@@ -149,11 +149,16 @@ async def load(args: argparse.Namespace, backend: str, port: int, pid: int, week
         print(
             f"\n{args.rate:.0f} req/s for {args.seconds:.0f} s ({backend}, {args.workers} workers)"
         )
+        before = {worker: cpu_seconds([worker]) for worker in workers(pid)}
         stats = await loop.run(args.rate, args.seconds, args.warmup)
+        spent = {worker: cpu_seconds([worker]) - cpu for worker, cpu in before.items()}
     finally:
         pool.close()
     _report.table(stats)
     _report.summary(stats, args.rate, backend)
+    total = sum(spent.values()) or 1.0
+    shares = " / ".join(f"{cpu / total:.0%}" for cpu in spent.values())
+    print(f"the workers' shares of the server's CPU (a balanced spread is even): {shares}")
     _report.worst_seconds(stats)
     _report.verdict(stats, args.rate, args.seconds, backend)
     return _report.passes(stats)
