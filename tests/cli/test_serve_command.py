@@ -3,6 +3,7 @@ address shown without the password, and a database it cannot use refused in one 
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,22 @@ def test_serve_refuses_a_database_migrated_by_a_newer_skillgrid(
     assert refused.exit_code == 1 and served == []
     assert "schema revision 9999, which this SkillGrid does not know" in refused.stderr
     assert "Traceback" not in refused.output
+
+
+def test_serve_refuses_a_port_another_program_listens_on_before_migrating(
+    tmp_path: Path, served: list[dict[str, Any]]
+) -> None:
+    database = tmp_path / "untouched.sqlite"
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        refused = runner.invoke(
+            app,
+            ["serve", "--port", str(port), "--workers", "2"],
+            env={"SKILLGRID_DATABASE_URL": f"sqlite:///{database}", "NO_COLOR": "1"},
+        )
+    assert refused.exit_code == 1 and served == []
+    assert refused.stderr == (
+        f"error: port {port} on 127.0.0.1 is in use by another program: stop it or choose "
+        "another --port\n"
+    )
+    assert not database.exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -32,40 +32,57 @@ def serve(
     """
     import uvicorn
 
-    from skillgrid.cli.workers import PortUnavailable, check_port, run_workers
     from skillgrid.logs import configure_logging
 
     config = settings()
     configure_logging(config.log_level, config.log_format)  # uvicorn's own lines too
-    try:
-        check_port(host, port)  # before anything is migrated
-    except PortUnavailable as error:
-        fail(str(error))
+    _check_port(host, port)  # before anything is migrated
     # migrated once, before several workers start; a database that cannot be reached or
     # migrated is one error line and exit 1
     with_database(lambda uow: _prepare_suggestions(uow, config))
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     err().print(f"SkillGrid on http://{shown}:{port}/ (database {database_location()})")
-    options: dict[str, Any] = {
-        "app": "skillgrid.web.app:serving_app",
-        "factory": True,
-        "host": host,
-        "port": port,
+    uvicorn.run(
+        "skillgrid.web.app:serving_app",
+        factory=True,
+        host=host,
+        port=port,
+        # one listening socket for all workers: an idle worker accepts first, which held
+        # more of the review-week load than a socket each (SO_REUSEPORT; performance.md)
+        workers=workers,
         # uvloop: on the review-week mix (open loop, 200 req/s) it answered with p99 85 ms
         # where asyncio's own loop took 1.7 s, for less CPU (docs/performance.md)
-        "loop": "uvloop",
+        loop="uvloop",
         # X-Forwarded-For/-Proto only from SKILLGRID_TRUSTED_PROXIES (uvicorn would
         # otherwise believe 127.0.0.1); the app reads them by the same setting
-        "proxy_headers": bool(config.trusted_proxies),
-        "forwarded_allow_ips": ",".join(str(n) for n in config.trusted_proxies) or None,
-        "log_config": None,  # the app configures logging (SKILLGRID_LOG_*) in each worker
-        "access_log": False,  # the app logs every request once, with its request id
-        "server_header": False,  # no "server: uvicorn" banner
-    }
-    if workers == 1:
-        uvicorn.run(**options)
-    else:  # a socket each, not uvicorn's shared one (cli/workers.py says why)
-        raise typer.Exit(run_workers(options, workers))
+        proxy_headers=bool(config.trusted_proxies),
+        forwarded_allow_ips=",".join(str(n) for n in config.trusted_proxies) or None,
+        log_config=None,  # the app configures logging (SKILLGRID_LOG_*) in each worker
+        access_log=False,  # the app logs every request once, with its request id
+        server_header=False,  # no "server: uvicorn" banner
+    )
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, in one line, an address another program listens on (or that cannot be
+    listened on at all), before the database is migrated."""
+    import errno
+    import socket
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.create_server((host, port), family=family):
+            pass
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            fail(
+                f"port {port} on {host} is in use by another program: stop it or choose "
+                "another --port"
+            )
+        fail(
+            f"cannot listen on {host}:{port} ({error.strerror or error}): check --host and "
+            "--port (ports below 1024 need privileges)"
+        )
 
 
 def _prepare_suggestions(uow: UnitOfWork, config: Settings) -> None:
