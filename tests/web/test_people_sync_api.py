@@ -110,3 +110,27 @@ def test_only_admins_sync_people(app_client, database_url) -> None:
     refused = ana.post(SYNC, content=WITHOUT_ANA, headers=CSV)
     assert refused.status_code == 403
     assert table_snapshot(database_url) == before
+
+
+def test_the_content_type_says_the_format_a_workbook_or_tab_separated(app_client) -> None:
+    from tests.unit.test_people_workbooks import workbook
+
+    admin = as_(app_client, "root@x.org")
+    rows = [line.split(",") for line in WITHOUT_ANA.decode().splitlines()]
+    sent = {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": workbook(rows),
+        "text/tab-separated-values": WITHOUT_ANA.replace(b",", b"\t"),
+    }
+    for kind, body in sent.items():
+        answer = admin.post(
+            SYNC, params={"dry_run": "true"}, content=body, headers={"content-type": kind}
+        )
+        assert answer.status_code == 200, (kind, answer.text)
+        assert [p["email"] for p in answer.json()["added"]] == ["dee@x.org"]
+    answer = admin.post(
+        SYNC,
+        params={"dry_run": "true", "filename": "hr.csv"},
+        content=WITHOUT_ANA.replace(b",", b"\t"),
+        headers={"content-type": "text/tab-separated-values"},
+    )
+    assert answer.status_code == 200, answer.text  # the Content-Type over the name

@@ -14,7 +14,7 @@ from skillgrid.domain.people import Role
 
 person_app = typer.Typer(
     rich_markup_mode=None,
-    help="People: add, update, import from CSV or TSV, sync, list.",
+    help="People: add, update, import from CSV, TSV or XLSX, sync, list.",
     no_args_is_help=True,
 )
 team_app = typer.Typer(
@@ -83,10 +83,13 @@ def person_update(
 @person_app.command("import")
 def person_import(
     path: str = typer.Argument(
-        ..., help="CSV (TSV when named .tsv) with header name,email,team,manager_email,role."
+        ...,
+        help="CSV, TSV (named .tsv) or XLSX (its first sheet) with header "
+        "name,email,team,manager_email,role.",
     ),
 ) -> None:
-    """Add or update people from a CSV or TSV file; missing teams are created. All or nothing.
+    """Add or update people from a CSV, TSV or XLSX file; missing teams are created. All or
+    nothing.
 
     Example: skillgrid person import people.csv
     """
@@ -102,8 +105,8 @@ def person_import(
 def person_sync(
     path: str = typer.Argument(
         ...,
-        help="The HR system's export: CSV (TSV when named .tsv) with header "
-        "name,email,team,manager_email,role.",
+        help="The HR system's export: CSV, TSV (named .tsv) or XLSX (its first sheet) with "
+        "header name,email,team,manager_email,role.",
     ),
     deactivate_missing: bool = typer.Option(
         False,

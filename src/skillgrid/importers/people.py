@@ -1,4 +1,5 @@
-"""People files: CSV (or, named ``.tsv`` or ``.tab``, tab-separated) with header
+"""People files: CSV, tab-separated (named ``.tsv`` or ``.tab``) or an Excel workbook (named
+``.xlsx``, or any file that is one: the sheet it opens on), with header
 ``name,email,team,manager_email,role``.
 
 ``team``, ``manager_email`` and ``role`` may be empty (role defaults to engineer). Each
@@ -17,6 +18,7 @@ from skillgrid.importers.grid import GridRow
 from skillgrid.importers.text import decode
 
 COLUMNS = ("name", "email", "team", "manager_email", "role")
+ZIP = b"PK\x03\x04"  # how an XLSX workbook (a zip archive) begins
 HINT = "start the file with the header name,email,team,manager_email,role"
 
 
@@ -33,9 +35,8 @@ class PeopleFile:
 
 
 def read_people(data: bytes, source: str) -> PeopleFile:
-    """The people of a CSV (or TSV) file, or an InputError listing every problem."""
-    delimiter = "\t" if source.lower().endswith((".tsv", ".tab")) else ","
-    rows = [row for row in parse_rows(decode(data, source), delimiter, source) if row.filled()]
+    """The people of a CSV, TSV or XLSX file, or an InputError listing every problem."""
+    rows, source = _rows(data, source)
     if not rows:
         raise InputError([Problem("the people file is empty", HINT, source)])
     header = [cell.strip().lower() for cell in rows[0].cells]
@@ -64,6 +65,33 @@ def read_people(data: bytes, source: str) -> PeopleFile:
         dict(first_row),
         {name: at + 1 for name, at in column.items()},
     )
+
+
+def _rows(data: bytes, source: str) -> tuple[list[GridRow], str]:
+    """The file's rows that hold anything, and the name its problems give it (a workbook's
+    names its sheet). A workbook is known by its name or, whatever its name, its content."""
+    if source.lower().endswith(".xlsx") or data.startswith(ZIP):
+        from skillgrid.importers.xlsx import read_sheet
+
+        sheet = read_sheet(data, source)
+        if sheet.merged:
+            first = sheet.merged[0]
+            hint = "unmerge them and write each person's team, manager and role in their row"
+            raise InputError(
+                [
+                    Problem(
+                        f"merged cells {first.coord}",
+                        hint,
+                        sheet.where,
+                        first.min_row,
+                        first.min_col,
+                    )
+                ]
+            )
+        return [row for row in sheet.rows if row.filled()], sheet.where
+    delimiter = "\t" if source.lower().endswith((".tsv", ".tab")) else ","
+    rows = parse_rows(decode(data, source), delimiter, source)
+    return [row for row in rows if row.filled()], source
 
 
 def _read_row(

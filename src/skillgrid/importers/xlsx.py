@@ -12,6 +12,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from skillgrid.domain.errors import LadderError, Problem
@@ -20,8 +21,21 @@ from skillgrid.importers.options import Format, ImportOptions, ImportResult
 from skillgrid.importers.xlsx_extent import Extent, check_unpacked_size, sheet_extent
 
 
-def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
-    """Read a ladder from one worksheet; merged cells in or below the header are refused."""
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet read within its extent: its rows, the name problems give it, its title,
+    the workbook's other sheets and its merged ranges."""
+
+    rows: list[GridRow]
+    where: str
+    title: str
+    others: list[str]
+    merged: tuple[Any, ...]
+
+
+def read_sheet(data: bytes, source: str, name: str | None = None) -> Sheet:
+    """The rows of the sheet called ``name`` (default: the one the workbook opens on),
+    measured before its cells are walked."""
     import openpyxl  # heavy: imported only when a workbook is read
 
     with _readable(source):
@@ -31,24 +45,29 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
         )
     try:
-        sheet = _chosen_sheet(workbook, options, source)
+        sheet = _chosen_sheet(workbook, name, source)
         where = f"{source} [{sheet.title}]"
         with _readable(source):
             extent = sheet_extent(archive, sheet.title, where)
             rows = _rows(sheet, extent)
-        title = sheet.title
         others = [ws.title for ws in workbook.worksheets if ws is not sheet]
+        return Sheet(rows, where, sheet.title, others, extent.merged)
     finally:
         workbook.close()
-    _refuse_merged_cells(extent.merged, rows, where)
+
+
+def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
+    """Read a ladder from one worksheet; merged cells in or below the header are refused."""
+    sheet = read_sheet(data, source, options.sheet)
+    _refuse_merged_cells(sheet.merged, sheet.rows, sheet.where)
     try:
-        return build_from_grid(rows, where, Format.XLSX, options, strict_width=False)
+        return build_from_grid(sheet.rows, sheet.where, Format.XLSX, options, strict_width=False)
     except LadderError as error:
-        if options.sheet or not others:
+        if options.sheet or not sheet.others:
             raise
-        names = ", ".join(repr(name) for name in others)
+        names = ", ".join(repr(name) for name in sheet.others)
         hint = Problem(
-            f"read sheet {title!r}; the workbook also has {names}",
+            f"read sheet {sheet.title!r}; the workbook also has {names}",
             "if the ladder is on another sheet, name it with --sheet",
             source,
         )
@@ -75,21 +94,21 @@ def _readable(source: str) -> Iterator[None]:
         ) from None
 
 
-def _chosen_sheet(workbook: Any, options: ImportOptions, source: str) -> Any:
-    if options.sheet is None:
+def _chosen_sheet(workbook: Any, name: str | None, source: str) -> Any:
+    if name is None:
         return _default_sheet(workbook, source)
-    if options.sheet not in workbook.sheetnames:
+    if name not in workbook.sheetnames:
         names = ", ".join(repr(name) for name in workbook.sheetnames)
         raise LadderError(
             [
                 Problem(
-                    f"no sheet named {options.sheet!r}",
+                    f"no sheet named {name!r}",
                     f"the workbook has: {names}; pass one of them to --sheet",
                     source,
                 )
             ]
         )
-    return workbook[options.sheet]
+    return workbook[name]
 
 
 def _rows(sheet: Any, extent: Extent) -> list[GridRow]:
@@ -113,7 +132,7 @@ def _default_sheet(workbook: Any, source: str) -> Any:
     raise LadderError(
         [
             Problem(
-                "the workbook has no worksheet (only charts)", "save the ladder as a sheet", source
+                "the workbook has no worksheet (only charts)", "save the table as a sheet", source
             )
         ]
     )

@@ -18,7 +18,7 @@ from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import Answer, CyclePublic, StepValue
 from skillgrid.web.api.params import NAME, CycleName
 from skillgrid.web.api.people import cycle_json
-from skillgrid.web.api.uploads import FileBody, FileName, file_request_body
+from skillgrid.web.api.uploads import FileBody, FileName, file_request_body, media_format
 from skillgrid.web.deps import ApiUser
 from skillgrid.web.limits import expensive
 
@@ -106,10 +106,16 @@ class PeopleSync(Answer):
 
 
 PEOPLE_FILE = file_request_body(
-    "The HR export as it is: CSV with the header name,email,team,manager_email,role "
-    "(team, manager_email and role may be left out), up to 5 MB.",
+    "The HR export as it is: CSV, TSV or XLSX (the sheet it opens on) with the header "
+    "name,email,team,manager_email,role (team, manager_email and role may be left out), "
+    "up to 5 MB. The format is the Content-Type's, else the filename's extension, else "
+    "CSV (a workbook is known by its content).",
     "name,email,team,manager_email,role\nAna Lima,ana@example.com,SRE,,engineer\n",
-    kinds=("text/csv",),
+    kinds=(
+        "text/csv",
+        "text/tab-separated-values",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
 )
 
 
@@ -231,13 +237,23 @@ def sync_people(
         outcome = sync_people(
             user.uow,
             data,
-            filename or "people.csv",
+            _people_file_name(request, filename),
             deactivate_missing=deactivate_missing,
             dry_run=dry_run,
             safety=safety,
             actor=user.actor,
         )
     return outcome.to_dict()
+
+
+def _people_file_name(request: Request, filename: str | None) -> str:
+    """The file's name as the importer reads its format from it: the Content-Type's
+    format, where it names one, as the extension."""
+    name = filename or "people.csv"
+    kind = media_format(request)
+    if kind not in ("csv", "tsv", "xlsx"):
+        return name
+    return f"{name.rsplit('.', 1)[0] if '.' in name else name}.{kind}"
 
 
 @router.post("/teams", status_code=201, response_model=TeamPublic)
