@@ -6,7 +6,7 @@ import pytest
 
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.errors import InputError
-from skillgrid.domain.people import Person, Role
+from skillgrid.domain.people import Person, Role, Team
 from skillgrid.services import people as services
 from tests.conftest import table_snapshot
 from tests.unit.test_people_services import PEOPLE_CSV
@@ -62,3 +62,23 @@ def test_the_chain_above_lists_managers_nearest_first(uow_factory) -> None:
         assert uow.people.chain_above("ana@x.org") == ["mo@x.org", "lead@x.org", "head@x.org"]
         assert uow.people.chain_above("head@x.org") == []
         assert uow.people.chain_above("nobody@x.org") == []
+
+
+def test_a_person_with_their_chain_comes_in_one_statement_as_the_two_reads_say(
+    uow_factory,
+) -> None:
+    people = [
+        Person("head@x.org", "Head", None, None, Role.MANAGER),
+        Person("lead@x.org", "Lead", "SRE", "head@x.org", Role.MANAGER, active=False),
+        Person("ana@x.org", "Ana", "SRE", "lead@x.org"),
+    ]
+    with uow_factory().write() as uow:
+        uow.people.add_team(Team("SRE"))
+        uow.people.save(people)
+        uow.commit()
+    with uow_factory() as uow:
+        for email in ("ana@x.org", "lead@x.org", "head@x.org", "nobody@x.org"):
+            together = uow.people.with_chain(email)
+            assert together == (uow.people.get(email), uow.people.chain_above(email))
+        assert uow.people.with_chain("ana@x.org") == (people[2], ["lead@x.org", "head@x.org"])
+        assert uow.people.with_chain("nobody@x.org") == (None, [])

@@ -127,6 +127,10 @@ class FakePeopleRepository:
     def get(self, email: str) -> Person | None:
         return self.by_email.get(email)
 
+    def with_chain(self, email: str) -> tuple[Person | None, list[str]]:
+        found = self.get(email)
+        return found, self.chain_above(email) if found is not None else []
+
     def chain_above(self, email: str) -> list[str]:
         chain: list[str] = []
         current = self.by_email[email].manager if email in self.by_email else None

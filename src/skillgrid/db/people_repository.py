@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, literal, select, update
+from sqlalchemy import Select, bindparam, func, literal, null, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.tables import PersonRow, TeamRow
@@ -47,6 +47,13 @@ _chain = _first.union_all(
 _CHAIN_ABOVE = (
     select(_people.c.email).join(_chain, _people.c.id == _chain.c.id).order_by(_chain.c.depth)
 )
+# the person (depth 0) and each manager up the chain (depth 1, 2, …), in one round trip
+_WITH_CHAIN = union_all(
+    _PERSON.order_by(None).add_columns(literal(0).label("depth")),
+    select(_people.c.email, *(null() for _ in range(5)), _chain.c.depth).join(
+        _chain, _people.c.id == _chain.c.id
+    ),
+).order_by("depth")
 
 
 def below_ids(manager: object) -> Select[tuple[int]]:
@@ -126,6 +133,14 @@ class SqlPeopleRepository:
     def get(self, email: str) -> Person | None:
         row = self.session.execute(_PERSON, {"email": email}).first()
         return _person(row) if row is not None else None
+
+    def with_chain(self, email: str) -> tuple[Person | None, list[str]]:
+        """The person and their managers (nearest first), in one statement: every page
+        about a person asks both."""
+        rows = self.session.execute(_WITH_CHAIN, {"email": email}).all()
+        if not rows or rows[0][-1] != 0:
+            return None, []
+        return _person(rows[0][:-1]), [row[0] for row in rows[1:]]
 
     def chain_above(self, email: str) -> list[str]:
         """The person's manager, their manager, and so on up (nearest first), in one

@@ -257,12 +257,12 @@ def assessment_context(
     same 'no person' answer whether or not the person, cycle or rater exists; a peer sees
     the person only once invited to rate them."""
     email = normal_email(person)
-    found = uow.people.get(email)
+    found, chain = uow.people.with_chain(email)
     hidden = NotFound(f"no person {email}")
     if found is None:
         raise hidden
     checked = check_rater(rater, email)
-    above = tuple(uow.people.chain_above(email))
+    above = tuple(chain)
     sees = actor.is_admin or may_view(actor, email, above)
     peer = checked not in (SELF, MANAGER) and actor.email == checked
     if not (sees or peer):

@@ -191,7 +191,8 @@ def uids_of(framework: Framework, criteria: Iterable[str]) -> list[str]:
 
 
 def _may_read(uow: UnitOfWork, actor: Actor, owner: str) -> None:
-    if uow.people.get(owner) is None or not may_view(actor, owner, uow.people.chain_above(owner)):
+    found, above = uow.people.with_chain(owner)
+    if found is None or not may_view(actor, owner, above):
         raise NotFound(f"no person {owner}")
 
 

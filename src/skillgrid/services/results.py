@@ -172,8 +172,7 @@ def visible_person(uow: UnitOfWork, actor: Actor, email: str) -> tuple[Person, l
     open unit of work); NotFound otherwise (nothing says the person exists)."""
     from skillgrid.services.permissions import may_view
 
-    found = uow.people.get(email)
-    above = uow.people.chain_above(email) if found is not None else []
+    found, above = uow.people.with_chain(email)
     if found is None or not may_view(actor, email, above):
         raise NotFound(f"no person {email}")
     return found, above
