@@ -129,9 +129,9 @@ class FakePeopleRepository:
 
     def with_chain(self, email: str) -> tuple[Person | None, list[str]]:
         found = self.get(email)
-        return found, self.chain_above(email) if found is not None else []
+        return found, self._chain_above(email) if found is not None else []
 
-    def chain_above(self, email: str) -> list[str]:
+    def _chain_above(self, email: str) -> list[str]:
         chain: list[str] = []
         current = self.by_email[email].manager if email in self.by_email else None
         while current is not None:

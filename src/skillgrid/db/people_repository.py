@@ -44,9 +44,6 @@ _chain = _first.union_all(
     .join(_first, _people.c.id == _first.c.id)
     .where(_first.c.depth < 1000)  # a loop in the chain stops here
 )
-_CHAIN_ABOVE = (
-    select(_people.c.email).join(_chain, _people.c.id == _chain.c.id).order_by(_chain.c.depth)
-)
 # the person (depth 0) and each manager up the chain (depth 1, 2, …), in one round trip
 _WITH_CHAIN = union_all(
     _PERSON.order_by(None).add_columns(literal(0).label("depth")),
@@ -141,11 +138,6 @@ class SqlPeopleRepository:
         if not rows or rows[0][-1] != 0:
             return None, []
         return _person(rows[0][:-1]), [row[0] for row in rows[1:]]
-
-    def chain_above(self, email: str) -> list[str]:
-        """The person's manager, their manager, and so on up (nearest first), in one
-        statement."""
-        return list(self.session.scalars(_CHAIN_ABOVE, {"email": email}))
 
     def save(self, people: list[Person]) -> None:
         """Insert or update ``people`` by email; managers may be among them."""

@@ -74,20 +74,11 @@ def _rows(data: bytes, source: str) -> tuple[list[GridRow], str]:
         from skillgrid.importers.xlsx import read_sheet
 
         sheet = read_sheet(data, source)
-        if sheet.merged:
+        if sheet.merged:  # a merged team reads as blank below its first row
             first = sheet.merged[0]
             hint = "unmerge them and write each person's team, manager and role in their row"
-            raise InputError(
-                [
-                    Problem(
-                        f"merged cells {first.coord}",
-                        hint,
-                        sheet.where,
-                        first.min_row,
-                        first.min_col,
-                    )
-                ]
-            )
+            where = (sheet.where, first.min_row, first.min_col)
+            raise InputError([Problem(f"merged cells {first.coord}", hint, *where)])
         return [row for row in sheet.rows if row.filled()], sheet.where
     delimiter = "\t" if source.lower().endswith((".tsv", ".tab")) else ","
     rows = parse_rows(decode(data, source), delimiter, source)

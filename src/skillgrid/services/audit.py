@@ -155,7 +155,7 @@ def audit_trail(uow: UnitOfWork, actor: Actor, query: AuditQuery) -> list[AuditE
 
 def _above(uow: UnitOfWork, actor: Actor, person: str | None) -> bool:
     """Whether the actor is above ``person`` in the management chain."""
-    return person is not None and actor.email in uow.people.chain_above(person)
+    return person is not None and actor.email in uow.people.with_chain(person)[1]
 
 
 def parse_since(text: str | None) -> dt.datetime | None:
