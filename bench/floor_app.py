@@ -17,6 +17,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 
@@ -42,14 +43,15 @@ from skillgrid.web.pages.people import growth_context
 SESSION = """SELECT u.email, u.is_admin, p.role, p.active, s.csrf_token, s.expires_at
 FROM web_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN people p ON p.email = u.email
 WHERE s.token_hash = :token AND s.expires_at > :now"""
-PERSON = """SELECT p.email, p.name, t.name, m.email, p.role, p.active FROM people p
-LEFT JOIN teams t ON t.id = p.team_id LEFT JOIN people m ON m.id = p.manager_id
-WHERE p.email = :email"""
-CHAIN = """WITH RECURSIVE chain(id, depth) AS (
+WITH_CHAIN = """WITH RECURSIVE chain(id, depth) AS (
   SELECT manager_id, 1 FROM people WHERE email = :email
   UNION ALL SELECT p.manager_id, c.depth + 1 FROM people p JOIN chain c ON p.id = c.id
   WHERE c.depth < 1000)
-SELECT p.email FROM people p JOIN chain c ON p.id = c.id ORDER BY c.depth"""
+SELECT p.email, p.name, t.name, m.email, p.role, p.active, 0 AS depth FROM people p
+LEFT JOIN teams t ON t.id = p.team_id LEFT JOIN people m ON m.id = p.manager_id
+WHERE p.email = :email
+UNION ALL SELECT p.email, NULL, NULL, NULL, NULL, NULL, c.depth
+FROM people p JOIN chain c ON p.id = c.id ORDER BY depth"""
 CYCLES = """SELECT c.name, f.name, v.version, c.open, f.policy, f.policy_tables, v.id
 FROM cycles c JOIN framework_versions v ON v.id = c.version_id
 JOIN frameworks f ON f.id = v.framework_id ORDER BY c.created_at, c.id"""
@@ -58,10 +60,14 @@ FROM official_results r JOIN cycles c ON c.id = r.cycle_id
 JOIN official_tracks t ON t.cycle_id = r.cycle_id AND t.person_id = r.person_id
 WHERE r.person_id = (SELECT id FROM people WHERE email = :email)
 ORDER BY c.created_at, c.id"""
-HEADERS = """SELECT c.name, a.state, a.revision FROM assessments a
-JOIN cycles c ON c.id = a.cycle_id
+HISTORY = """SELECT c.name, a.state, a.revision, CAST(c.created_at AS TEXT), c.id,
+NULL, NULL, NULL, NULL, NULL FROM assessments a JOIN cycles c ON c.id = a.cycle_id
 WHERE a.person_id = (SELECT id FROM people WHERE email = :email) AND a.rater = 'self'
-ORDER BY c.created_at, c.id"""
+UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, r.criterion_uid, r.rating, r.reason, r.comment,
+r.needs_review FROM ratings r WHERE r.assessment_id = (
+  SELECT a.id FROM assessments a JOIN cycles c ON c.id = a.cycle_id
+  WHERE a.person_id = (SELECT id FROM people WHERE email = :email) AND a.rater = 'self'
+  ORDER BY c.created_at DESC, c.id DESC LIMIT 1)"""
 RATINGS = """SELECT r.criterion_uid, r.rating, r.reason, r.comment, r.needs_review
 FROM assessments a JOIN cycles c ON c.id = a.cycle_id
 JOIN ratings r ON r.assessment_id = a.id
@@ -125,9 +131,11 @@ def _ladder(version_id: int, name: str, version: int) -> Framework:
 
 
 def read_growth(actor: Any, email: str) -> Growth | None:
-    found = rows(PERSON, email=email)
-    above = [row[0] for row in rows(CHAIN, email=email)]
-    if not found or not may_view(actor, email, above):
+    found = rows(WITH_CHAIN, email=email)
+    if not found or found[0][-1] != 0:
+        return None
+    above = [row[0] for row in found[1:]]
+    if not may_view(actor, email, above):
         return None
     person = Person(*found[0][:4], Role(found[0][4]), bool(found[0][5]))
     cycles, frames, policies = {}, {}, {}
@@ -139,22 +147,33 @@ def read_growth(actor: Any, email: str) -> Growth | None:
         StoredResult(cycles[name], frames[name], stored_result(frames[name], s, policies[name]))
         for name, s in _summaries(email)
     )
-    readable = [
-        Assessment(email, name, "self", State(state), {}, revision)
-        for name, state, revision in rows(HEADERS, email=email)
-    ]
-    readable = [a for a in readable if may_read(actor, a, person.manager, above)]
+    headers, newest = [], {}
+    for name, state, revision, *order, uid, rating, reason, comment, review in rows(
+        HISTORY, email=email
+    ):
+        if name is not None:
+            headers.append((order, name, state, revision))
+        else:
+            newest[uid] = _entry(rating, reason, comment, review)
+    headers.sort(key=lambda header: header[0])
+    every = [Assessment(email, n, "self", State(s), {}, r) for _, n, s, r in headers]
+    every[-1:] = [replace(a, entries=newest) for a in every[-1:]]
+    readable = [a for a in every if may_read(actor, a, person.manager, above)]
     self_cycle = readable[-1].cycle if readable else None
     self_result = None
     if self_cycle is not None:
-        entries = {
-            uid: Entry(Rating(rating), reason, comment, bool(review))
-            for uid, rating, reason, comment, review in rows(RATINGS, email=email, cycle=self_cycle)
-        }
+        entries = readable[-1].entries
+        if readable[-1] is not every[-1]:  # read without its ratings
+            found = rows(RATINGS, email=email, cycle=self_cycle)
+            entries = {uid: _entry(*entry) for uid, *entry in found}
         latest = Assessment(email, self_cycle, "self", State.DRAFT, entries)
         self_result = level_assessment(frames[self_cycle], latest, policies[self_cycle])
     open_cycles = tuple(c for c in cycles.values() if c.open)
     return Growth(person, history, self_cycle, self_result, open_cycles)
+
+
+def _entry(rating: str, reason: str | None, comment: str | None, review: Any) -> Entry:
+    return Entry(Rating(rating), reason, comment, bool(review))
 
 
 def _summaries(email: str) -> Iterator[tuple[str, Summary]]:

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from skillgrid.domain.assessments import OPERATOR, Entry, State
+from skillgrid.domain.assessments import OPERATOR, Actor, Entry, State
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.leveling import Rating
+from skillgrid.domain.people import Role
 from skillgrid.services import assessments, cycles, frameworks, operations, people, results
 from tests.unit.test_assessment_services import BO, PEOPLE, entries
 from tests.unit.test_leveling import MAC, through
@@ -156,3 +157,20 @@ def test_a_save_changes_dropped_and_changed_ratings_and_keeps_the_rest(ready) ->
     by_id = {c.uid: c.id for c in ladder.criteria}
     assert {by_id[uid]: e.rating for uid, e in stored.entries.items()} == second
     assert stored.entries[ladder.criterion("NET.2.3").uid].reason  # unchanged, kept whole
+
+
+def test_a_history_reads_every_cycle_and_the_newest_one_s_ratings(ready) -> None:
+    ana = Actor("ana@x.org", Role.ENGINEER)
+    cycles.open_cycle(ready(), "2027-H1", "sre", actor=OPERATOR)
+    assessments.rate(ready(), ana, "ana@x.org", "2026-H2", "self", entries(through(2)))
+    assessments.rate(ready(), ana, "ana@x.org", "2027-H1", "self", entries(through(1)))
+    with ready() as uow:
+        found = uow.assessments.history("ana@x.org", "self")
+        newest = uow.assessments.get("ana@x.org", "2027-H1", "self")
+        assert uow.assessments.history("cy@x.org", "self") == []
+    assert [(a.cycle, a.state, a.revision) for a in found] == [
+        ("2026-H2", State.DRAFT, 1),
+        ("2027-H1", State.DRAFT, 1),
+    ]
+    assert found[0].entries == {}  # an older one: its header only
+    assert found[1] == newest and len(newest.entries) == len(through(1))

@@ -8,9 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from skillgrid.domain.assessments import Actor
+from skillgrid.domain.assessments import SELF, Actor
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.people import Role
+from skillgrid.services.assessments import rate
 from skillgrid.services.growth import growth
 from skillgrid.services.results import person_report
 from tests.organisation import ANA, build_organisation
@@ -51,3 +52,15 @@ def test_growth_of_someone_the_viewer_may_not_see_is_not_found(uow_factory) -> N
     build_organisation(uow_factory)
     with pytest.raises(NotFound, match=r"no person ana@x\.org"):
         growth(uow_factory(), Actor("cy@x.org", Role.ENGINEER), ANA)
+
+
+@pytest.mark.postgres
+def test_a_manager_sees_the_submitted_self_assessment_under_a_newer_draft(uow_factory) -> None:
+    build_organisation(uow_factory)
+    before = growth(uow_factory(), BO, ANA)
+    assert before.self_cycle == "2025-H2" and before.self_result is not None
+    ana = Actor(ANA, Role.ENGINEER)
+    rate(uow_factory(), ana, ANA, "2026-H2", SELF, {})  # her draft, newer than what Bo reads
+    assert growth(uow_factory(), ana, ANA).self_cycle == "2026-H2"
+    after = growth(uow_factory(), BO, ANA)
+    assert (after.self_cycle, after.self_result) == (before.self_cycle, before.self_result)

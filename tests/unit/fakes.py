@@ -103,6 +103,9 @@ class FakeUnitOfWork:
     def write(self) -> Self:
         return self
 
+    def snapshot(self) -> Self:
+        return self
+
     def commit(self) -> None:
         self.commits += 1
 
@@ -218,6 +221,10 @@ class FakeAssessmentRepository:
 
     def headers(self, person: str, rater: str) -> list[Assessment]:
         return [replace(a, entries={}) for a in self.for_person(person, rater=rater)]
+
+    def history(self, person: str, rater: str) -> list[Assessment]:
+        found = self.headers(person, rater)
+        return found[:-1] + self.for_person(person, rater=rater)[-1:]
 
     def save(self, assessment: Assessment, stored: Any = None) -> Assessment:
         key = (assessment.person, assessment.cycle, assessment.rater)

@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import ScalarSelect, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    ScalarSelect,
+    String,
+    bindparam,
+    delete,
+    func,
+    insert,
+    null,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from skillgrid.db.people_repository import BELOW
@@ -26,16 +40,15 @@ _RATINGS = {rating.value: rating for rating in Rating}
 _assessments, _cycles, _people = AssessmentRow.__table__, CycleRow.__table__, PersonRow.__table__
 _ratings = RatingRow.__table__
 _PERSON_ID = select(_people.c.id).where(_people.c.email == bindparam("person")).scalar_subquery()
+_ENTRY = (  # a rating as an Entry is made of it, after its criterion's uid
+    _ratings.c.criterion_uid,
+    _ratings.c.rating,
+    _ratings.c.reason,
+    _ratings.c.comment,
+    _ratings.c.needs_review,
+)
 _ONE = (
-    select(
-        _assessments.c.state,
-        _assessments.c.revision,
-        _ratings.c.criterion_uid,
-        _ratings.c.rating,
-        _ratings.c.reason,
-        _ratings.c.comment,
-        _ratings.c.needs_review,
-    )
+    select(_assessments.c.state, _assessments.c.revision, *_ENTRY)
     .select_from(_assessments)
     .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
     .outerjoin(_ratings, _ratings.c.assessment_id == _assessments.c.id)
@@ -52,6 +65,30 @@ _STATES = (
     .where(_cycles.c.name == bindparam("cycle"))
 )
 _STATES_BELOW = _STATES.where(_assessments.c.person_id.in_(BELOW))
+_NEWEST = (
+    select(_assessments.c.id)
+    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
+    .where(_assessments.c.person_id == _PERSON_ID, _assessments.c.rater == bindparam("rater"))
+    .order_by(_cycles.c.created_at.desc(), _cycles.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_HISTORY: CompoundSelect[Any] = (
+    union_all(  # the headers (cycle named), then the newest one's ratings (cycle null)
+        select(
+            _cycles.c.name,
+            _assessments.c.state,
+            _assessments.c.revision,
+            type_coerce(_cycles.c.created_at, String),  # the order only: not parsed
+            _cycles.c.id,
+            *(null() for _ in _ENTRY),
+        )
+        .select_from(_assessments)
+        .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
+        .where(_assessments.c.person_id == _PERSON_ID, _assessments.c.rater == bindparam("rater")),
+        select(*(null() for _ in range(5)), *_ENTRY).where(_ratings.c.assessment_id == _NEWEST),
+    )
+)
 _versions, _ladders = FrameworkVersionRow.__table__, FrameworkRow.__table__
 DUE = (_cycles.c.self_due, _cycles.c.manager_due, _cycles.c.calibration_due, _cycles.c.close_due)
 _CYCLES = (
@@ -228,6 +265,35 @@ class SqlAssessmentRepository:
         return [
             Assessment(person, cycle, rater, State(state), {}, revision)
             for cycle, state, revision in rows
+        ]
+
+    def history(self, person: str, rater: str) -> list[Assessment]:
+        """A person's assessments by one rater, oldest cycle first: the newest with its
+        ratings, the others with their states and revisions only (``entries`` empty), in
+        one statement."""
+        headers, entries = [], {}
+        for (
+            cycle,
+            state,
+            revision,
+            *order,
+            uid,
+            rating,
+            reason,
+            comment,
+            needs_review,
+        ) in self.session.execute(_HISTORY, {"person": person, "rater": rater}):
+            if cycle is not None:
+                headers.append((order, cycle, State(state), revision))
+            else:
+                entries[uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
+        headers.sort(key=lambda header: header[0])
+        return [
+            Assessment(person, cycle, rater, state, {}, revision)
+            for _, cycle, state, revision in headers[:-1]
+        ] + [
+            Assessment(person, cycle, rater, state, entries, revision)
+            for _, cycle, state, revision in headers[-1:]
         ]
 
     def save(self, assessment: Assessment, stored: Mapping[str, Entry] | None = None) -> Assessment:

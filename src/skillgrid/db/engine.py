@@ -115,9 +115,11 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def on_begin(connection: Any) -> None:
         # a transaction that will write takes the write lock at once (BEGIN IMMEDIATE,
         # waiting up to the busy timeout): one that read first and wrote after another
-        # writer committed would be refused at once, however long the timeout
-        writes = connection.get_execution_options().get(WRITES, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        # writer committed would be refused at once, however long the timeout. Reads that
+        # said so run statement by statement (READS): no BEGIN, and the ROLLBACK is free
+        options = connection.get_execution_options()
+        if not options.get(READS, False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITES) else "BEGIN")
 
 
 def _use_wal(cursor: Any, busy_timeout_ms: int) -> None:
@@ -136,6 +138,7 @@ def _use_wal(cursor: Any, busy_timeout_ms: int) -> None:
 
 
 WRITES = "skillgrid_writes"  # execution option: the transaction will write
+READS = "skillgrid_reads"  # execution option (SQLite): it only reads, each statement on its own
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from skillgrid.db.account_repository import SqlAccountRepository
 from skillgrid.db.assessment_repository import SqlAssessmentRepository
 from skillgrid.db.audit_repository import SqlAuditRepository
-from skillgrid.db.engine import WRITES
+from skillgrid.db.engine import READS, WRITES
 from skillgrid.db.evidence_repository import SqlEvidenceRepository
 from skillgrid.db.insight_repository import SqlInsightRepository
 from skillgrid.db.invitation_repository import SqlInvitationRepository
@@ -23,7 +23,11 @@ from skillgrid.db.sign_in_repository import SqlSignInRepository
 from skillgrid.db.summary_repository import SqlSummaryRepository
 from skillgrid.domain.errors import Conflict
 
-AUTOCOMMIT_READS = {"isolation_level": "AUTOCOMMIT"}
+# reads run statement by statement, outside a transaction: no BEGIN and no ROLLBACK
+STATEMENT_BY_STATEMENT: dict[str, dict[str, object]] = {"sqlite": {READS: True}}
+AUTOCOMMIT_READS: dict[str, object] = {"isolation_level": "AUTOCOMMIT"}  # other databases
+# one moment for every statement (SQLite's plain BEGIN gives one)
+ONE_MOMENT: dict[str, object] = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
 CONCURRENT_CHANGE = (
     "someone else changed the same data at the same moment; nothing was stored — run the "
     "command again"
@@ -38,14 +42,17 @@ class SqlAlchemyUnitOfWork:
     (``with uow.write():``) may commit; one that writes inside a unit of work that has only
     read ends it and begins a transaction of its own (see :meth:`write`).
 
-    Reads: on SQLite in one transaction (one snapshot for all the statements); on
-    PostgreSQL without one (autocommit). READ COMMITTED, PostgreSQL's level, gives each
-    statement its own snapshot inside a transaction too, so autocommit reads see the same
-    data and save the BEGIN and ROLLBACK round trips a request."""
+    Reads run outside a transaction, each statement seeing the data as it is when it runs:
+    autocommit on PostgreSQL, no BEGIN on SQLite. READ COMMITTED, PostgreSQL's level, gives
+    each statement its own snapshot inside a transaction too, so such reads see what they
+    would have seen, and save a BEGIN and a ROLLBACK a request (a round trip each on
+    PostgreSQL, and on SQLite a third of what a unit of work costs beside its queries).
+    A use case that must see one moment across its statements says so
+    (``with uow.snapshot():``)."""
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
-        self.writes = False  # the next ``with`` writes
+        self._next = "reads"  # what the next ``with`` does: reads, writes or snapshot
         self._depth = 0
         self._writing = False  # the open transaction holds the write lock
 
@@ -53,27 +60,38 @@ class SqlAlchemyUnitOfWork:
         """For ``with uow.write():`` — a use case that will write. On SQLite its transaction
         takes the write lock when it begins, so writers wait for each other in turn (up to
         the busy timeout) instead of failing when another committed since they read."""
-        self.writes = True
+        self._next = "writes"
+        return self
+
+    def snapshot(self) -> Self:
+        """For ``with uow.snapshot():`` — a use case that only reads, and must see one
+        moment of the data across its statements (a check that compares two tables while
+        others write): one transaction, REPEATABLE READ on PostgreSQL."""
+        self._next = "snapshot"
         return self
 
     def __enter__(self) -> Self:
-        writes, self.writes = self.writes, False
+        mode, self._next = self._next, "reads"
         if self._depth == 0:
-            self._open(writes)
-        elif writes and not self._writing:
+            self._open(mode)
+        elif mode == "writes" and not self._writing:
             self.session.rollback()  # it only read: nothing is lost
             self._begin_writing()
         self._depth += 1
         return self
 
-    def _open(self, writes: bool) -> None:
+    def _open(self, mode: str) -> None:
         self.session = self.session_factory()
-        if writes:
+        self._writing = False
+        if mode == "writes":
             self._begin_writing()
         else:
-            self._writing = False
-            if self.session.get_bind().dialect.name != "sqlite":
-                self.session.connection(execution_options=AUTOCOMMIT_READS)
+            dialect = self.session.get_bind().dialect.name
+            if mode == "snapshot":
+                options = {} if dialect == "sqlite" else ONE_MOMENT
+            else:
+                options = STATEMENT_BY_STATEMENT.get(dialect, AUTOCOMMIT_READS)
+            self.session.connection(execution_options=options)
         self.frameworks = SqlFrameworkRepository(self.session)
         self.people = SqlPeopleRepository(self.session)
         self.assessments = SqlAssessmentRepository(self.session)
@@ -102,8 +120,7 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         self._depth -= 1
         if self._depth == 0:
-            self.session.rollback()
-            self.session.close()
+            self.session.close()  # rolls back what was not committed
             self._writing = False
         elif exc is not None:  # the outer block goes on only to end: leave it nothing half-done
             self.session.rollback()

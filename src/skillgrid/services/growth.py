@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from skillgrid.domain.assessments import SELF, Actor, Cycle
+from skillgrid.domain.assessments import SELF, Actor, Assessment, Cycle
 from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person, normal_email
 from skillgrid.services.permissions import may_read
@@ -60,20 +60,17 @@ def growth(uow: UnitOfWork, actor: Actor, person: str) -> Growth:
         found, above = visible_person(uow, actor, email)
         ladders = Ladders(uow)
         history = stored_history(ladders, email)
-        readable = [
-            a
-            for a in uow.assessments.headers(email, SELF)
-            if may_read(actor, a, found.manager, above)
-        ]
-        self_cycle = readable[-1].cycle if readable else None
-        self_result = _leveled_self(uow, ladders, email, self_cycle) if self_cycle else None
+        self_history = uow.assessments.history(email, SELF)
+        readable = [a for a in self_history if may_read(actor, a, found.manager, above)]
+        latest = readable[-1] if readable else None
+        if latest is not None and latest is not self_history[-1]:  # read without ratings
+            latest = uow.assessments.get(email, latest.cycle, SELF)
+    self_result = _leveled(ladders, latest) if latest else None
     open_cycles = tuple(cycle for cycle in ladders.cycles.values() if cycle.open)
+    self_cycle = latest.cycle if latest else None
     return Growth(found, history, self_cycle, self_result, open_cycles)
 
 
-def _leveled_self(uow: UnitOfWork, ladders: Ladders, email: str, cycle: str) -> LevelResult | None:
-    assessment = uow.assessments.get(email, cycle, SELF)
-    if assessment is None:
-        return None
-    framework, policy = ladders.of(cycle)
+def _leveled(ladders: Ladders, assessment: Assessment) -> LevelResult:
+    framework, policy = ladders.of(assessment.cycle)
     return level_assessment(framework, assessment, policy)

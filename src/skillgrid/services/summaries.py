@@ -95,8 +95,8 @@ def rebuild_in(uow: UnitOfWork, framework: str | None = None) -> int:
 
 def check_summaries(uow: UnitOfWork) -> list[str]:
     """Where stored summaries differ from a recomputation (empty: all consistent); reads the
-    ratings 500 people at a time."""
-    with uow:
+    ratings 500 people at a time, all at one moment (the app may be writing meanwhile)."""
+    with uow.snapshot():
         stored = {key: summary for key, (summary, _) in uow.summaries.summaries().items()}
         expected: set[tuple[str, str]] = set()
         problems = []

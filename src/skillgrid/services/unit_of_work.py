@@ -78,6 +78,7 @@ class AssessmentRepository(Protocol):
         self, person: str, cycle: str | None = None, rater: str | None = None
     ) -> list[Assessment]: ...
     def headers(self, person: str, rater: str) -> list[Assessment]: ...
+    def history(self, person: str, rater: str) -> list[Assessment]: ...
     def drafts(self, names: Sequence[str]) -> set[str]: ...
     def save(
         self, assessment: Assessment, stored: Mapping[str, Entry] | None = None
@@ -288,6 +289,12 @@ class UnitOfWork(Protocol):
 
     def write(self) -> Self:
         """This unit of work, for a use case that will write (``with uow.write():``)."""
+        ...
+
+    def snapshot(self) -> Self:
+        """This unit of work, for a use case that reads and must see one moment of the data
+        across its statements (``with uow.snapshot():``); other reads see each statement's
+        own moment."""
         ...
 
 
