@@ -14,7 +14,6 @@ from skillgrid.domain.insight import Summary, stored_result
 from skillgrid.domain.leveling import SCALE, LevelResult, Rating, level
 from skillgrid.domain.people import Person, normal_email
 from skillgrid.domain.policies import Policy, PolicyError, parse_policy
-from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
 
 
@@ -110,12 +109,13 @@ def person_report(
     chosen = parse_policy(policy) if policy else None
     with uow:
         found, _ = visible_person(uow, actor, email)
+        ladders = Ladders(uow)
         if chosen is None:
-            history = stored_history(Ladders(uow), email)
+            history = stored_history(ladders, email)
             shown = _shown(email, [item.cycle.name for item in history], cycle)
-            current = _history(uow, uow.assessments.for_person(email, shown), None)
+            current = _history(ladders, uow.assessments.for_person(email, shown), None)
         else:
-            current = _history(uow, uow.assessments.for_person(email), chosen)
+            current = _history(ladders, uow.assessments.for_person(email), chosen)
             history = tuple(StoredResult(r.cycle, r.framework, r.result) for r in current)
             shown = _shown(email, [item.cycle.name for item in history], cycle)
         evidence = uow.evidence.for_person(email)
@@ -179,24 +179,26 @@ def visible_person(uow: UnitOfWork, actor: Actor, email: str) -> tuple[Person, l
 
 
 def _history(
-    uow: UnitOfWork, assessments: list[Assessment], policy: Policy | None
+    ladders: Ladders, assessments: list[Assessment], policy: Policy | None
 ) -> list[CycleResult]:
+    """Each cycle (oldest first) in which one of ``assessments`` is the finalized manager
+    assessment, leveled by ``policy`` or, when None, by its ladder's."""
     by_cycle: dict[str, list[Assessment]] = {}
     for assessment in assessments:
         by_cycle.setdefault(assessment.cycle, []).append(assessment)
     results = []
-    for cycle in uow.assessments.cycles():
+    for cycle in ladders.cycles.values():
         assessments = by_cycle.get(cycle.name, [])
         official = next(
             (a for a in assessments if a.rater == MANAGER and a.state is State.FINALIZED), None
         )
         if official is None:
             continue
-        framework = get_framework_in(uow, cycle.framework, cycle.version)
+        framework, ladder_policy = ladders.of(cycle.name)
         others = tuple(  # drafts are their authors' own: only handed-over ratings show
             a for a in assessments if a.rater != MANAGER and a.state is not State.DRAFT
         )
-        rule = policy or uow.frameworks.policy(cycle.framework)
+        rule = policy or ladder_policy
         try:
             result = level_assessment(framework, official, rule)
         except PolicyError as error:
