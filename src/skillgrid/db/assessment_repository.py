@@ -73,21 +73,19 @@ _NEWEST = (
     .limit(1)
     .scalar_subquery()
 )
-_HISTORY: CompoundSelect[Any] = (
-    union_all(  # the headers (cycle named), then the newest one's ratings (cycle null)
-        select(
-            _cycles.c.name,
-            _assessments.c.state,
-            _assessments.c.revision,
-            type_coerce(_cycles.c.created_at, String),  # the order only: not parsed
-            _cycles.c.id,
-            *(null() for _ in _ENTRY),
-        )
-        .select_from(_assessments)
-        .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
-        .where(_assessments.c.person_id == _PERSON_ID, _assessments.c.rater == bindparam("rater")),
-        select(*(null() for _ in range(5)), *_ENTRY).where(_ratings.c.assessment_id == _NEWEST),
-    )
+_HEADER = (  # an assessment's header, and what orders it (the time as text: compared only)
+    _cycles.c.name,
+    _assessments.c.state,
+    _assessments.c.revision,
+    type_coerce(_cycles.c.created_at, String),
+    _cycles.c.id,
+)
+_HISTORY: CompoundSelect[Any] = union_all(  # every header, then the newest one's ratings
+    select(*_HEADER, *(null() for _ in _ENTRY))
+    .select_from(_assessments)
+    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
+    .where(_assessments.c.person_id == _PERSON_ID, _assessments.c.rater == bindparam("rater")),
+    select(*(null() for _ in _HEADER), *_ENTRY).where(_ratings.c.assessment_id == _NEWEST),
 )
 _versions, _ladders = FrameworkVersionRow.__table__, FrameworkRow.__table__
 DUE = (_cycles.c.self_due, _cycles.c.manager_due, _cycles.c.calibration_due, _cycles.c.close_due)
@@ -272,28 +270,18 @@ class SqlAssessmentRepository:
         ratings, the others with their states and revisions only (``entries`` empty), in
         one statement."""
         headers, entries = [], {}
-        for (
-            cycle,
-            state,
-            revision,
-            *order,
-            uid,
-            rating,
-            reason,
-            comment,
-            needs_review,
-        ) in self.session.execute(_HISTORY, {"person": person, "rater": rater}):
+        for row in self.session.execute(_HISTORY, {"person": person, "rater": rater}):
+            cycle, state, revision, created, cycle_id = row[:5]
             if cycle is not None:
-                headers.append((order, cycle, State(state), revision))
+                headers.append(((created, cycle_id), cycle, State(state), revision))
             else:
+                uid, rating, reason, comment, needs_review = row[5:]
                 entries[uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
         headers.sort(key=lambda header: header[0])
+        newest = len(headers) - 1
         return [
-            Assessment(person, cycle, rater, state, {}, revision)
-            for _, cycle, state, revision in headers[:-1]
-        ] + [
-            Assessment(person, cycle, rater, state, entries, revision)
-            for _, cycle, state, revision in headers[-1:]
+            Assessment(person, cycle, rater, state, entries if i == newest else {}, revision)
+            for i, (_, cycle, state, revision) in enumerate(headers)
         ]
 
     def save(self, assessment: Assessment, stored: Mapping[str, Entry] | None = None) -> Assessment:
