@@ -22,18 +22,22 @@ from skillgrid.domain.insight import OfficialLevels, Summary, pack_ids, unpack_i
 Ids = tuple[str, ...]
 
 _CYCLE = select(CycleRow.id).where(CycleRow.name == bindparam("cycle")).scalar_subquery()
-_LEVELS = (
-    select(OfficialTrackRow.person_id, OfficialTrackRow.track_key, OfficialTrackRow.level).where(
-        OfficialTrackRow.cycle_id == _CYCLE
-    ),
-    select(OfficialResultRow.person_id, PersonRow.email, OfficialResultRow.overall)
+_LEVELS = (  # everyone's official levels in a cycle: a row a person and track
+    select(
+        PersonRow.email,
+        OfficialResultRow.overall,
+        OfficialTrackRow.track_key,
+        OfficialTrackRow.level,
+    )
     .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
-    .where(OfficialResultRow.cycle_id == _CYCLE),
+    .outerjoin(
+        OfficialTrackRow,
+        (OfficialTrackRow.cycle_id == OfficialResultRow.cycle_id)
+        & (OfficialTrackRow.person_id == OfficialResultRow.person_id),
+    )
+    .where(OfficialResultRow.cycle_id == _CYCLE)
 )
-_LEVELS_BELOW = (
-    _LEVELS[0].where(OfficialTrackRow.person_id.in_(BELOW)),
-    _LEVELS[1].where(OfficialResultRow.person_id.in_(BELOW)),
-)
+_LEVELS_BELOW = _LEVELS.where(OfficialResultRow.person_id.in_(BELOW))
 # A growth page reads one person's results across cycles: one statement, built once.
 _results, _tracks = OfficialResultRow.__table__, OfficialTrackRow.__table__
 _cycles, _people = CycleRow.__table__, PersonRow.__table__
@@ -252,15 +256,18 @@ class SqlSummaryRepository:
 
     def levels(self, cycle: str, below: str | None = None) -> dict[str, OfficialLevels]:
         """Everyone's stored official levels in a cycle, by email; of the people below the
-        manager ``below`` only, when given."""
-        params = {"cycle": cycle, "below": below}
-        tracks: dict[int, dict[str, int]] = {}
-        query, results = _LEVELS if below is None else _LEVELS_BELOW
-        for person, key, level in self.session.execute(query, params):
-            tracks.setdefault(person, {})[key] = level
+        manager ``below`` only, when given (one statement)."""
+        query = _LEVELS if below is None else _LEVELS_BELOW
+        overall: dict[str, int] = {}
+        tracks: dict[str, dict[str, int]] = {}
+        for email, level, key, track_level in self.session.execute(
+            query, {"cycle": cycle, "below": below}
+        ):
+            overall[email] = level
+            if key is not None:
+                tracks.setdefault(email, {})[key] = track_level
         return {
-            email: OfficialLevels(overall, tracks.get(person, {}))
-            for person, email, overall in self.session.execute(results, params)
+            email: OfficialLevels(level, tracks.get(email, {})) for email, level in overall.items()
         }
 
     def cycles_with_results(self) -> list[str]:

@@ -16,7 +16,6 @@ from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person
 from skillgrid.services.assessments import assessment_context
 from skillgrid.services.audit import entity_id, readable
-from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.permissions import (
     may_edit,
     may_finalize,
@@ -24,7 +23,7 @@ from skillgrid.services.permissions import (
     may_read,
     may_view,
 )
-from skillgrid.services.results import level_assessment
+from skillgrid.services.results import Ladders, level_assessment
 from skillgrid.services.unit_of_work import UnitOfWork
 
 HISTORY = 50  # changes of an assessment shown on its page, newest first
@@ -143,13 +142,14 @@ def team_view(uow: UnitOfWork, actor: Actor, cycle: str | None = None) -> TeamVi
     with uow:
         people = uow.people.people() if below is None else uow.people.below(below)
         people = [person for person in people if person.active]
-        cycles = uow.assessments.cycles()
+        ladders = Ladders(uow)
+        cycles = list(ladders.cycles.values())
         chosen = next((c for c in cycles if c.name == cycle), cycles[-1] if cycles else None)
         if cycle is not None and (chosen is None or chosen.name != cycle):
             raise NotFound(f"no cycle {cycle!r}")
         if chosen is None:
             return TeamView(None, (), None, tuple(TeamRow(p, {}, None) for p in people))
-        framework = get_framework_in(uow, chosen.framework, chosen.version)
+        framework, _ = ladders.of(chosen.name)
         states = uow.assessments.states(chosen.name, below)
         levels = uow.summaries.levels(chosen.name, below)
     rows = tuple(TeamRow(p, states.get(p.email, {}), levels.get(p.email)) for p in people)
