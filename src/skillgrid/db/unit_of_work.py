@@ -23,10 +23,7 @@ from skillgrid.db.sign_in_repository import SqlSignInRepository
 from skillgrid.db.summary_repository import SqlSummaryRepository
 from skillgrid.domain.errors import Conflict
 
-# reads run statement by statement, outside a transaction: no BEGIN and no ROLLBACK
-STATEMENT_BY_STATEMENT: dict[str, dict[str, object]] = {"sqlite": {READS: True}}
-AUTOCOMMIT_READS: dict[str, object] = {"isolation_level": "AUTOCOMMIT"}  # other databases
-# one moment for every statement (SQLite's plain BEGIN gives one)
+AUTOCOMMIT_READS: dict[str, object] = {"isolation_level": "AUTOCOMMIT"}
 ONE_MOMENT: dict[str, object] = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
 CONCURRENT_CHANGE = (
     "someone else changed the same data at the same moment; nothing was stored — run the "
@@ -86,11 +83,11 @@ class SqlAlchemyUnitOfWork:
         if mode == "writes":
             self._begin_writing()
         else:
-            dialect = self.session.get_bind().dialect.name
-            if mode == "snapshot":
-                options = {} if dialect == "sqlite" else ONE_MOMENT
-            else:
-                options = STATEMENT_BY_STATEMENT.get(dialect, AUTOCOMMIT_READS)
+            sqlite = self.session.get_bind().dialect.name == "sqlite"
+            if mode == "snapshot":  # one moment for every statement: SQLite's BEGIN gives one
+                options = {} if sqlite else ONE_MOMENT
+            else:  # statement by statement, outside a transaction: no BEGIN, no ROLLBACK
+                options = {READS: True} if sqlite else AUTOCOMMIT_READS
             self.session.connection(execution_options=options)
         self.frameworks = SqlFrameworkRepository(self.session)
         self.people = SqlPeopleRepository(self.session)
