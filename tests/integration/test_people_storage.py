@@ -82,3 +82,51 @@ def test_a_person_with_their_chain_comes_in_one_statement_as_the_two_reads_say(
             assert together[0] == uow.people.get(email)
         assert uow.people.with_chain("ana@x.org") == (people[2], ["lead@x.org", "head@x.org"])
         assert uow.people.with_chain("nobody@x.org") == (None, [])
+
+
+def test_a_person_with_everyone_below_comes_in_one_statement_as_the_two_reads_say(
+    uow_factory,
+) -> None:
+    people = [
+        Person("head@x.org", "Head", None, None, Role.MANAGER),
+        Person("lead@x.org", "Lead", "SRE", "head@x.org", Role.MANAGER),
+        Person("ana@x.org", "Ana", "SRE", "lead@x.org"),
+        Person("eli@x.org", "Eli", "Web", "head@x.org", active=False),
+        Person("solo@x.org", "Solo", "Web", None),
+    ]
+    with uow_factory().write() as uow:
+        uow.people.add_team(Team("SRE"))
+        uow.people.add_team(Team("Web"))
+        uow.people.save(people)
+        uow.commit()
+    with uow_factory() as uow:
+        for email in ("head@x.org", "lead@x.org", "ana@x.org", "nobody@x.org"):
+            me = [p for p in [uow.people.get(email)] if p is not None]
+            expected = sorted(me + uow.people.below(email), key=lambda p: p.email)
+            assert sorted(uow.people.with_below(email), key=lambda p: p.email) == expected
+        assert {p.email for p in uow.people.with_below("head@x.org")} == {
+            "head@x.org",
+            "lead@x.org",
+            "ana@x.org",
+            "eli@x.org",
+        }
+
+
+def test_team_sizes_count_everyone_and_those_who_can_be_reviewed(uow_factory) -> None:
+    """Reviewable: active, with a manager (who can have an official result)."""
+    people = [
+        Person("head@x.org", "Head", "SRE", None, Role.MANAGER),  # no manager
+        Person("ana@x.org", "Ana", "SRE", "head@x.org"),
+        Person("eli@x.org", "Eli", "SRE", "head@x.org", active=False),
+        Person("mo@x.org", "Mo", "Web", "head@x.org"),
+        Person("free@x.org", "Free", None, "head@x.org"),
+    ]
+    with uow_factory().write() as uow:
+        uow.people.add_team(Team("SRE"))
+        uow.people.add_team(Team("Web"))
+        uow.people.add_team(Team("Empty"))
+        uow.people.save(people)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.people.team_sizes() == {"SRE": (3, 1), "Web": (1, 1), None: (1, 1)}
+        assert uow.people.team_sizes(["Web", "Empty"]) == {"Web": (1, 1)}

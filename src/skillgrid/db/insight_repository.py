@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Select, and_, case, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from skillgrid.db.summary_repository import cycle_ids
 from skillgrid.db.tables import (
+    CycleRow,
     FrameworkRow,
     OfficialResultRow,
     OfficialTrackRow,
@@ -33,6 +33,7 @@ class SqlInsightRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._names: dict[int, str] | None = None
+        self._cycles: dict[str, int] | None = None
 
     # targets ---------------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ class SqlInsightRepository:
     ) -> list[tuple[str | None, str | None, int, int]]:
         """(team, track, level, people) in a cycle (of some teams only, when given), track
         None for the overall level: the distribution of every team comes from these."""
-        ids = cycle_ids(self.session, [cycle])
+        ids = self._cycle_ids([cycle])
         if not ids:
             return []
         names = self._team_names()
@@ -126,7 +127,7 @@ class SqlInsightRepository:
 
     def overall_counts(self, cycles: Sequence[str], teams: Teams) -> list[tuple[str, int, int]]:
         """(cycle, overall level, people) over a slice of the org, for several cycles."""
-        ids = cycle_ids(self.session, cycles)
+        ids = self._cycle_ids(cycles)
         names = {v: k for k, v in ids.items()}
         if not ids:
             return []
@@ -144,7 +145,7 @@ class SqlInsightRepository:
     ) -> dict[tuple[str | None, str], list[tuple[int, int, str]]]:
         """(team, track) → (level, person id, unmet criterion ids) of everyone in a slice of
         the org on the given tracks: what coverage is computed from."""
-        ids = cycle_ids(self.session, [cycle])
+        ids = self._cycle_ids([cycle])
         keys = sorted(set(tracks))
         if not ids or not keys:
             return {}
@@ -178,7 +179,7 @@ class SqlInsightRepository:
 
     def manager_ratings(self, cycle: str, teams: Teams) -> list[ManagerRatings]:
         """Per manager (as stored on finalize): their reports' levels and (manager − self)."""
-        ids = cycle_ids(self.session, [cycle])
+        ids = self._cycle_ids([cycle])
         if not ids:
             return []
         result = OfficialResultRow
@@ -237,7 +238,7 @@ class SqlInsightRepository:
 
     def moves(self, before: str, after: str, teams: Teams) -> list[Move]:
         """People whose track or overall level differs between two cycles."""
-        ids = cycle_ids(self.session, [before, after])
+        ids = self._cycle_ids([before, after])
         if len(ids) < 2:
             return []
         a, b = aliased(OfficialTrackRow), aliased(OfficialTrackRow)
@@ -307,6 +308,13 @@ class SqlInsightRepository:
         if self._names is None:
             self._names = dict(self._core(select(TeamRow.id, TeamRow.name)).all())
         return self._names
+
+    def _cycle_ids(self, cycles: Iterable[str]) -> dict[str, int]:
+        """Cycle name → id of the cycles named that exist; every cycle's read once per unit
+        of work (a report asks for the same few in each of its reads)."""
+        if self._cycles is None:
+            self._cycles = dict(self._core(select(CycleRow.name, CycleRow.id)).all())
+        return {name: self._cycles[name] for name in cycles if name in self._cycles}
 
     def _team_framework(self, team: str, framework: str) -> tuple[int, int]:
         team_id = self.session.scalar(select(TeamRow.id).where(TeamRow.name == team))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, literal, null, select, union_all, update
+from sqlalchemy import Select, and_, bindparam, case, func, literal, null, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.tables import PersonRow, TeamRow
@@ -74,6 +74,11 @@ def below_ids(manager: object) -> Select[tuple[int]]:
 
 BELOW = below_ids(bindparam("below"))  # the ids below the manager given as ``below``
 _BELOW = _PEOPLE.where(_people.c.id.in_(BELOW))
+# the person (given as ``below``) and everyone below them, in one round trip
+_WITH_BELOW = union_all(
+    _PEOPLE.order_by(None).where(_people.c.email == bindparam("below")),
+    _BELOW.order_by(None),
+)
 
 
 class SqlPeopleRepository:
@@ -109,23 +114,24 @@ class SqlPeopleRepository:
         """Everyone below ``email`` in the management chain, by email."""
         return [_person(row) for row in self.session.execute(_BELOW, {"below": email})]
 
-    def team_sizes(
-        self, teams: Sequence[str] | None = None, reviewable: bool = False
-    ) -> dict[str | None, int]:
-        """Team name → how many people it has (None: people on no team); of the teams
-        named only, when given; ``reviewable``: only the active people with a manager (those
-        who can have an official result)."""
+    def with_below(self, email: str) -> list[Person]:
+        """The person (when there is one) and everyone below them in the management chain."""
+        return [_person(row) for row in self.session.execute(_WITH_BELOW, {"below": email})]
+
+    def team_sizes(self, teams: Sequence[str] | None = None) -> dict[str | None, tuple[int, int]]:
+        """Team name → (people on it, of them the active ones with a manager: those who can
+        have an official result), None for people on no team; of the teams named only, when
+        given."""
+        reviewable = and_(_people.c.active.is_(True), _people.c.manager_id.is_not(None))
         query = (
-            select(_teams.c.name, func.count())
+            select(_teams.c.name, func.count(), func.count(case((reviewable, 1))))
             .select_from(_people)
             .outerjoin(_teams, _teams.c.id == _people.c.team_id)
             .group_by(_teams.c.name)
         )
-        if reviewable:
-            query = query.where(_people.c.active.is_(True), _people.c.manager_id.is_not(None))
         if teams is not None:
             query = query.where(_teams.c.name.in_(list(teams)))
-        return {name: count for name, count in self.session.execute(query)}  # noqa: C416
+        return {name: (people, can) for name, people, can in self.session.execute(query)}
 
     def get(self, email: str) -> Person | None:
         row = self.session.execute(_PERSON, {"email": email}).first()

@@ -57,6 +57,7 @@ class TeamReport:
     previous: Cycle | None
     framework: Framework | None
     teams: tuple[str, ...]  # the team and every team below it
+    cycles: tuple[Cycle, ...] = ()  # every cycle, oldest first (to pick another)
     coverage: tuple[Coverage, ...] = ()
     distribution: tuple[TeamCounts, ...] = ()  # the team (rolled up), then each team in it
     history: tuple[tuple[str, TeamCounts], ...] = ()  # overall levels per cycle of the ladder
@@ -133,7 +134,7 @@ def team_report(
         cycles = uow.assessments.cycles()
         chosen = _choose_cycle(uow, cycles, cycle)
         if chosen is None:
-            return TeamReport(team, None, None, None, tuple(names))
+            return TeamReport(team, None, None, None, tuple(names), tuple(cycles))
         framework = get_framework_in(uow, chosen.framework, chosen.version)
         same = [c for c in cycles if c.framework == chosen.framework]
         previous = _previous(same, chosen, since)
@@ -164,7 +165,7 @@ def team_report(
         if "coverage" in sections:
             targets = uow.insight.targets(chosen.framework)
             coverage, criteria = of_targets(uow, chosen, framework, names, tree, slice_, targets)
-        reviewed = _reviewed(uow, rolled, names, tree, slice_, team)
+        reviewed = _reviewed(reach, rolled, names, tree, team)
         coverage = [
             replace(c, unreviewed=max(0, reviewable - finalized))
             for c in coverage
@@ -188,6 +189,7 @@ def team_report(
         previous=previous,
         framework=framework,
         teams=tuple(names),
+        cycles=tuple(cycles),
         coverage=tuple(coverage),
         distribution=distribution,
         history=history,
@@ -202,24 +204,22 @@ def team_report(
 
 
 def _reviewed(
-    uow: UnitOfWork,
+    reach: org_tree.Reach,
     rolled: dict[str | None, Counts],
     names: Sequence[str],
     tree: dict[str | None, list[str]],
-    slice_: Sequence[str | None] | None,
     team: str | None,
 ) -> dict[str | None, tuple[int, int]]:
     """Team (None: the org) → (finalized, reviewable), each with the teams below it."""
     if not rolled:
         return {}
-    sizes = uow.people.team_sizes(
-        [n for n in slice_ if n is not None] if slice_ is not None else None, reviewable=True
-    )
     heads: dict[str | None, int] = {}
     for name in reversed(names):  # every team before the teams below it
-        heads[name] = sizes.get(name, 0) + sum(heads.get(c, 0) for c in tree.get(name, ()))
+        heads[name] = reach.reviewable.get(name, 0) + sum(
+            heads.get(c, 0) for c in tree.get(name, ())
+        )
     if team is None:
-        heads[None] = sum(sizes.values())
+        heads[None] = sum(reach.reviewable.values())
     return {name: (sum(rolled[name][None]), heads.get(name, 0)) for name in rolled}
 
 

@@ -37,13 +37,15 @@ def subtree(team: str | None, tree: dict[str | None, list[str]]) -> list[str]:
 
 @dataclass(frozen=True)
 class Reach:
-    """What part of the org an actor reaches: the head count of every team, and of each
-    team the people who are the actor or below them (for an admin: everyone)."""
+    """What part of the org an actor reaches: the head count of every team (and of those,
+    who can be reviewed: active, with a manager), and of each team the people who are the
+    actor or below them (for an admin: everyone)."""
 
     actor: Actor
     sizes: dict[str | None, int]
     mine: Counter[str | None] = field(default_factory=Counter)
     people: frozenset[str] = frozenset()  # the actor and everyone below them
+    reviewable: dict[str | None, int] = field(default_factory=dict)
 
     def may_see(self, teams: Sequence[str] | None) -> bool:
         """Admins see every team and the org; anyone else a team whose people are all
@@ -82,12 +84,11 @@ def subtree_totals(tree: dict[str | None, list[str]], reach: Reach) -> dict[str,
 def reach(uow: UnitOfWork, actor: Actor, teams: Sequence[str] | None = None) -> Reach:
     """The actor's reach (over the teams named, or all), read inside an open unit of work:
     the head counts per team and the people below the actor (not everyone in the org)."""
-    sizes = uow.people.team_sizes(teams)
+    heads = uow.people.team_sizes(teams)
+    sizes = {team: people for team, (people, _) in heads.items()}
+    reviewable = {team: can for team, (_, can) in heads.items()}
     if actor.is_admin or actor.email is None:
-        return Reach(actor, sizes)
-    found = uow.people.below(actor.email)
-    me = uow.people.get(actor.email)
-    if me is not None:
-        found.append(me)
+        return Reach(actor, sizes, reviewable=reviewable)
+    found = uow.people.with_below(actor.email)
     mine = Counter(person.team for person in found)
-    return Reach(actor, sizes, mine, frozenset(person.email for person in found))
+    return Reach(actor, sizes, mine, frozenset(p.email for p in found), reviewable)

@@ -68,7 +68,6 @@ def _page(
     typed: dict[str, object] | None = None,
 ) -> Response:
     """One view of the report at a time: each is a few reads, even for the whole org."""
-    from skillgrid.services.cycles import list_cycles
     from skillgrid.services.insight import team_report
     from skillgrid.web.charts import stacked_bars
 
@@ -100,7 +99,7 @@ def _page(
             },
             "chart": chart,
             "history": history,
-            "cycles": list_cycles(user.uow),
+            "cycles": report.cycles,
             "tracks": {t.key: t.name for t in report.framework.tracks} if report.framework else {},
             "target_error": target_error,
             "typed": typed or {},
