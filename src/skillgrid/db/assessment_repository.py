@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -47,17 +47,18 @@ _ENTRY = (  # a rating as an Entry is made of it, after its criterion's uid
     _ratings.c.comment,
     _ratings.c.needs_review,
 )
-_ONE = (
-    select(_assessments.c.state, _assessments.c.revision, *_ENTRY)
+_OF_PERSON = (  # a person's assessments, oldest cycle first, a row per rating (or one of nulls)
+    select(
+        _cycles.c.name, _assessments.c.rater, _assessments.c.state, _assessments.c.revision, *_ENTRY
+    )
     .select_from(_assessments)
     .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
     .outerjoin(_ratings, _ratings.c.assessment_id == _assessments.c.id)
-    .where(
-        _assessments.c.person_id == _PERSON_ID,
-        _cycles.c.name == bindparam("cycle"),
-        _assessments.c.rater == bindparam("rater"),
-    )
+    .where(_assessments.c.person_id == _PERSON_ID)
+    .order_by(_cycles.c.created_at, _cycles.c.id, _assessments.c.rater)
 )
+_IN_CYCLE = _OF_PERSON.where(_cycles.c.name == bindparam("cycle"))
+_ONE = _IN_CYCLE.where(_assessments.c.rater == bindparam("rater"))
 _STATES = (
     select(_people.c.email, _assessments.c.rater, _assessments.c.state)
     .join(_people, _people.c.id == _assessments.c.person_id)
@@ -209,37 +210,16 @@ class SqlAssessmentRepository:
     def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
         """One assessment with its ratings, in one statement."""
         params = {"person": person, "cycle": cycle, "rater": rater}
-        rows = self.session.execute(_ONE, params).all()
-        if not rows:
-            return None
-        entries = {
-            uid: Entry(_RATINGS[rating], reason, comment, needs_review)
-            for _, _, uid, rating, reason, comment, needs_review in rows
-            if uid is not None
-        }
-        return Assessment(person, cycle, rater, State(rows[0][0]), entries, rows[0][1])
+        found = _assessments_in(person, self.session.execute(_ONE, params))
+        return found[0] if found else None
 
-    def for_person(
-        self, person: str, cycle: str | None = None, rater: str | None = None
-    ) -> list[Assessment]:
-        """A person's assessments (in one cycle, by one rater), oldest cycle first."""
-        query = (
-            select(AssessmentRow, CycleRow.name)
-            .join(CycleRow, CycleRow.id == AssessmentRow.cycle_id)
-            .join(PersonRow, PersonRow.id == AssessmentRow.person_id)
-            .where(PersonRow.email == person)
-            .order_by(CycleRow.created_at, CycleRow.id, AssessmentRow.rater)
-        )
-        if cycle is not None:
-            query = query.where(CycleRow.name == cycle)
-        if rater is not None:
-            query = query.where(AssessmentRow.rater == rater)
-        found = list(self.session.execute(query))
-        entries = self._entries([row.id for row, _ in found])
-        return [
-            Assessment(person, name, row.rater, State(row.state), entries[row.id], row.revision)
-            for row, name in found
-        ]
+    def for_person(self, person: str, cycle: str | None = None) -> list[Assessment]:
+        """A person's assessments (in one cycle) with their ratings, oldest cycle first, in
+        one statement."""
+        if cycle is None:
+            return _assessments_in(person, self.session.execute(_OF_PERSON, {"person": person}))
+        params = {"person": person, "cycle": cycle}
+        return _assessments_in(person, self.session.execute(_IN_CYCLE, params))
 
     def drafts(self, names: Sequence[str]) -> set[str]:
         """Of these assessments, named as the audit trail names them (``person/cycle/rater``),
@@ -433,6 +413,20 @@ class SqlAssessmentRepository:
                 "nothing was stored — reload it and apply your change again"
             )
         return assessment_id
+
+
+def _assessments_in(person: str, rows: Iterable[Any]) -> list[Assessment]:
+    """The assessments in rows of ``_OF_PERSON``, in their order."""
+    found: dict[tuple[str, str], dict[str, Entry]] = {}
+    assessments = []
+    for cycle, rater, state, revision, uid, rating, reason, comment, needs_review in rows:
+        entries = found.get((cycle, rater))
+        if entries is None:
+            entries = found[(cycle, rater)] = {}
+            assessments.append(Assessment(person, cycle, rater, State(state), entries, revision))
+        if uid is not None:
+            entries[uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
+    return assessments
 
 
 def _ids(assessment: Assessment) -> tuple[ScalarSelect[int], ScalarSelect[int]]:

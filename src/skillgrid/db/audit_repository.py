@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from skillgrid.db.people_repository import BELOW
@@ -34,46 +36,83 @@ class SqlAuditRepository:
 
     def find(self, query: AuditQuery, scope: AuditScope | None) -> list[AuditEntry]:
         """Entries matching ``query`` within ``scope`` (None: all), newest first."""
-        statement = select(AuditEntryRow)
-        if query.person is not None:
-            statement = statement.where(AuditEntryRow.person == query.person)
-        if query.entity is not None:
-            statement = statement.where(AuditEntryRow.entity == query.entity)
-        if query.entity_id is not None:
-            statement = statement.where(AuditEntryRow.entity_id == query.entity_id)
-        if query.since is not None:
-            statement = statement.where(AuditEntryRow.at >= query.since)
+        filters = {
+            "person": query.person,
+            "entity": query.entity,
+            "entity_id": query.entity_id,
+            "since": query.since,
+        }
+        given = tuple(name for name, value in filters.items() if value is not None)
+        statement = _finder(given, scoped=scope is not None)
+        params: dict[str, object] = {name: filters[name] for name in given}
+        params |= {"limit": query.limit, "offset": query.offset}
         if scope is not None:
-            own = and_(
-                AuditEntryRow.person == scope.me,
-                or_(AuditEntryRow.action != RATE, AuditEntryRow.actor == scope.me),
-            )
-            people = PersonRow.__table__
-            below = select(people.c.email).where(people.c.id.in_(BELOW))
-            statement = statement.where(or_(own, AuditEntryRow.person.in_(below)))
-        statement = (
-            statement.order_by(AuditEntryRow.at.desc(), AuditEntryRow.id.desc())
-            .limit(query.limit)
-            .offset(query.offset)
-        )
-        params = {"below": scope.me if scope is not None else None}
-        return [_entry(row) for row in self.session.scalars(statement, params)]
+            params["below"] = scope.me
+        return [_entry(*row) for row in self.session.execute(statement, params)]
+
+
+_audit = AuditEntryRow.__table__
+_COLUMNS = (
+    _audit.c.actor,
+    _audit.c.action,
+    _audit.c.entity,
+    _audit.c.entity_id,
+    _audit.c.person,
+    _audit.c.before,
+    _audit.c.after,
+    _audit.c.at,
+    _audit.c.id,
+)
+_people = PersonRow.__table__
+_OWN = and_(  # about ``me`` (given as ``below``): rating changes only when they made them
+    _audit.c.person == bindparam("below"),
+    or_(_audit.c.action != RATE, _audit.c.actor == bindparam("below")),
+)
+_SCOPE = or_(_OWN, _audit.c.person.in_(select(_people.c.email).where(_people.c.id.in_(BELOW))))
+
+
+@functools.cache
+def _finder(given: tuple[str, ...], scoped: bool) -> Select[Any]:
+    """The statement for one combination of filters (the values are bound), built once."""
+    statement = select(*_COLUMNS)
+    for name in given:  # the filters are named after their columns, but for "since"
+        if name == "since":
+            statement = statement.where(_audit.c.at >= bindparam(name))
+        else:
+            statement = statement.where(_audit.c[name] == bindparam(name))
+    if scoped:
+        statement = statement.where(_SCOPE)
+    return (
+        statement.order_by(_audit.c.at.desc(), _audit.c.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
 
 
 def _dump(value: dict[str, object] | None) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, default=str)
 
 
-def _entry(row: AuditEntryRow) -> AuditEntry:
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC)  # SQLite keeps no zone
+def _entry(
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    person: str | None,
+    before: str | None,
+    after: str | None,
+    at: dt.datetime,
+    id_: int,
+) -> AuditEntry:
+    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)  # SQLite keeps no zone
     return AuditEntry(
-        row.actor,
-        row.action,
-        row.entity,
-        row.entity_id,
-        row.person,
-        json.loads(row.before) if row.before else None,
-        json.loads(row.after) if row.after else None,
+        actor,
+        action,
+        entity,
+        entity_id,
+        person,
+        json.loads(before) if before else None,
+        json.loads(after) if after else None,
         at,
-        row.id,
+        id_,
     )

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from skillgrid.db.tables import EvidenceLinkRow, EvidenceRow, PersonRow
 from skillgrid.domain.evidence import Evidence
+
+_evidence, _links = EvidenceRow.__table__, EvidenceLinkRow.__table__
+_OF_PERSON = (  # a person's evidence, a row per criterion it is linked to (or one of nulls)
+    select(
+        _evidence.c.id,
+        _evidence.c.title,
+        _evidence.c.url,
+        _evidence.c.date,
+        _evidence.c.text,
+        _evidence.c.source,
+        _links.c.criterion_uid,
+    )
+    .join(PersonRow, PersonRow.id == _evidence.c.person_id)
+    .outerjoin(_links, _links.c.evidence_id == _evidence.c.id)
+    .where(PersonRow.email == bindparam("email"))
+    .order_by(_evidence.c.date.desc().nulls_last(), _evidence.c.id.desc())
+)
 
 
 class SqlEvidenceRepository:
@@ -16,34 +34,17 @@ class SqlEvidenceRepository:
         self.session = session
 
     def for_person(self, email: str) -> list[Evidence]:
-        """A person's evidence, newest first (by date, then by entry)."""
-        rows = list(
-            self.session.scalars(
-                select(EvidenceRow)
-                .join(PersonRow, PersonRow.id == EvidenceRow.person_id)
-                .where(PersonRow.email == email)
-                .order_by(EvidenceRow.date.desc().nulls_last(), EvidenceRow.id.desc())
-            )
-        )
-        links: dict[int, set[str]] = {row.id: set() for row in rows}
-        if rows:
-            for link in self.session.scalars(
-                select(EvidenceLinkRow).where(EvidenceLinkRow.evidence_id.in_(list(links)))
-            ):
-                links[link.evidence_id].add(link.criterion_uid)
-        return [
-            Evidence(
-                email,
-                row.title,
-                row.url,
-                row.date,
-                row.text,
-                row.source,
-                frozenset(links[row.id]),
-                row.id,
-            )
-            for row in rows
-        ]
+        """A person's evidence, newest first (by date, then by entry), in one statement."""
+        found: dict[int, tuple[Evidence, set[str]]] = {}
+        for id_, title, url, date, text, source, uid in self.session.execute(
+            _OF_PERSON, {"email": email}
+        ):
+            item = found.get(id_)
+            if item is None:
+                item = found[id_] = (Evidence(email, title, url, date, text, source, id=id_), set())
+            if uid is not None:
+                item[1].add(uid)
+        return [replace(item, criteria=frozenset(uids)) for item, uids in found.values()]
 
     def add(self, evidence: Evidence) -> Evidence:
         person_id = self.session.scalar(
