@@ -210,16 +210,18 @@ class SqlAssessmentRepository:
     def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
         """One assessment with its ratings, in one statement."""
         params = {"person": person, "cycle": cycle, "rater": rater}
-        found = _assessments_in(person, self.session.execute(_ONE, params))
+        found = _assessments_in(person, self.session.execute(_ONE, params).all())
         return found[0] if found else None
 
     def for_person(self, person: str, cycle: str | None = None) -> list[Assessment]:
         """A person's assessments (in one cycle) with their ratings, oldest cycle first, in
         one statement."""
         if cycle is None:
-            return _assessments_in(person, self.session.execute(_OF_PERSON, {"person": person}))
+            return _assessments_in(
+                person, self.session.execute(_OF_PERSON, {"person": person}).all()
+            )
         params = {"person": person, "cycle": cycle}
-        return _assessments_in(person, self.session.execute(_IN_CYCLE, params))
+        return _assessments_in(person, self.session.execute(_IN_CYCLE, params).all())
 
     def drafts(self, names: Sequence[str]) -> set[str]:
         """Of these assessments, named as the audit trail names them (``person/cycle/rater``),
@@ -416,7 +418,8 @@ class SqlAssessmentRepository:
 
 
 def _assessments_in(person: str, rows: Iterable[Any]) -> list[Assessment]:
-    """The assessments in rows of ``_OF_PERSON``, in their order."""
+    """The assessments in rows of ``_OF_PERSON`` (fetched at once: hundreds of ratings), in
+    their order."""
     found: dict[tuple[str, str], dict[str, Entry]] = {}
     assessments = []
     for cycle, rater, state, revision, uid, rating, reason, comment, needs_review in rows:

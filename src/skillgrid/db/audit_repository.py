@@ -48,7 +48,7 @@ class SqlAuditRepository:
         params |= {"limit": query.limit, "offset": query.offset}
         if scope is not None:
             params["below"] = scope.me
-        return [_entry(*row) for row in self.session.execute(statement, params)]
+        return [_entry(*row) for row in self.session.execute(statement, params).all()]
 
 
 _audit = AuditEntryRow.__table__

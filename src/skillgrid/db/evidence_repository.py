@@ -36,9 +36,8 @@ class SqlEvidenceRepository:
     def for_person(self, email: str) -> list[Evidence]:
         """A person's evidence, newest first (by date, then by entry), in one statement."""
         found: dict[int, tuple[Evidence, set[str]]] = {}
-        for id_, title, url, date, text, source, uid in self.session.execute(
-            _OF_PERSON, {"email": email}
-        ):
+        rows = self.session.execute(_OF_PERSON, {"email": email}).all()
+        for id_, title, url, date, text, source, uid in rows:
             item = found.get(id_)
             if item is None:
                 item = found[id_] = (Evidence(email, title, url, date, text, source, id=id_), set())
