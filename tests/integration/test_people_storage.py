@@ -130,3 +130,28 @@ def test_team_sizes_count_everyone_and_those_who_can_be_reviewed(uow_factory) ->
     with uow_factory() as uow:
         assert uow.people.team_sizes() == {"SRE": (3, 1), "Web": (1, 1), None: (1, 1)}
         assert uow.people.team_sizes(["Web", "Empty"]) == {"Web": (1, 1)}
+
+
+def test_a_team_comes_with_every_team_below_it_and_nothing_else(uow_factory) -> None:
+    tree = [
+        Team("Org"),
+        Team("Infra", "Org"),
+        Team("Net", "Infra"),
+        Team("Edge", "Net"),
+        Team("Web", "Org"),
+    ]
+    with uow_factory().write() as uow:
+        for team in tree:
+            uow.people.add_team(team)
+        uow.commit()
+    with uow_factory() as uow:
+        assert sorted(uow.people.team_and_below("Infra"), key=lambda t: t.name) == [
+            Team("Edge", "Net"),
+            Team("Infra", "Org"),
+            Team("Net", "Infra"),
+        ]
+        assert uow.people.team_and_below("Edge") == [Team("Edge", "Net")]
+        assert sorted(t.name for t in uow.people.team_and_below("Org")) == sorted(
+            t.name for t in uow.people.teams()
+        )
+        assert uow.people.team_and_below("Nowhere") == []

@@ -4,10 +4,22 @@ over ratings."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Select, and_, case, delete, func, or_, select
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.tables import (
@@ -97,48 +109,15 @@ class SqlInsightRepository:
     ) -> list[tuple[str | None, str | None, int, int]]:
         """(team, track, level, people) in a cycle (of some teams only, when given), track
         None for the overall level: the distribution of every team comes from these."""
-        ids = self._cycle_ids([cycle])
-        if not ids:
-            return []
-        names = self._team_names()
-        track = OfficialTrackRow
-        tracks = (
-            select(track.team_id, track.track_key, track.level, func.count())
-            .where(track.cycle_id == ids[cycle])
-            .group_by(track.team_id, track.track_key, track.level)
-        )
-        result = OfficialResultRow
-        overall = (
-            select(result.team_id, result.overall, func.count())
-            .where(result.cycle_id == ids[cycle])
-            .group_by(result.team_id, result.overall)
-        )
-        tracks = self._in_teams(tracks, track.team_id, teams)
-        overall = self._in_teams(overall, result.team_id, teams)
-        rows: list[tuple[str | None, str | None, int, int]] = [
-            (names.get(team) if team is not None else None, key, level, n)
-            for team, key, level, n in self._core(tracks)
-        ]
-        rows.extend(
-            (names.get(team) if team is not None else None, None, level, n)
-            for team, level, n in self._core(overall)
-        )
-        return rows
+        shape, params = _slice_of(teams)
+        rows = self.session.execute(_level_counts(shape), {"cycle": cycle, **params}).all()
+        return [(team, key, level, n) for team, key, level, n in rows]
 
     def overall_counts(self, cycles: Sequence[str], teams: Teams) -> list[tuple[str, int, int]]:
         """(cycle, overall level, people) over a slice of the org, for several cycles."""
-        ids = self._cycle_ids(cycles)
-        names = {v: k for k, v in ids.items()}
-        if not ids:
-            return []
-        result = OfficialResultRow
-        overall = (
-            select(result.cycle_id, result.overall, func.count())
-            .where(result.cycle_id.in_(list(ids.values())))
-            .group_by(result.cycle_id, result.overall)
-        )
-        overall = self._in_teams(overall, result.team_id, teams)
-        return [(names[c], level, n) for c, level, n in self._core(overall)]
+        shape, params = _slice_of(teams)
+        rows = self.session.execute(_overall_counts(shape), {"cycles": list(cycles), **params})
+        return [(cycle, level, n) for cycle, level, n in rows.all()]
 
     def track_levels(
         self, cycle: str, tracks: Iterable[str], teams: Teams
@@ -297,11 +276,10 @@ class SqlInsightRepository:
     def _in_teams(self, query: Select, column: Any, teams: Teams) -> Select:  # type: ignore[type-arg]
         if teams is None:
             return query
-        named = {name: i for i, name in self._team_names().items()}
-        ids = [named[t] for t in teams if t is not None and t in named]
-        if None in teams:
-            return query.where(or_(column.in_(ids), column.is_(None)))
-        return query.where(column.in_(ids))
+        named = column.in_(
+            select(TeamRow.id).where(TeamRow.name.in_([t for t in teams if t is not None]))
+        )
+        return query.where(or_(named, column.is_(None)) if None in teams else named)
 
     def _team_names(self) -> dict[int, str]:
         """Team id → name, read once per unit of work."""
@@ -323,3 +301,59 @@ class SqlInsightRepository:
         )
         assert team_id is not None and framework_id is not None
         return team_id, framework_id
+
+
+# The reads every team page makes, built once per kind of slice (values bound): the whole
+# org, some teams, or some teams and the people on no team.
+_tracks, _results = OfficialTrackRow.__table__, OfficialResultRow.__table__
+_teams, _cycles = TeamRow.__table__, CycleRow.__table__
+_CYCLE_ID = select(_cycles.c.id).where(_cycles.c.name == bindparam("cycle")).scalar_subquery()
+_TEAM_IDS = select(_teams.c.id).where(_teams.c.name.in_(bindparam("teams", expanding=True)))
+Slice = Literal["org", "teams", "teams and no team"]
+
+
+def _slice_of(teams: Teams) -> tuple[Slice, dict[str, list[str]]]:
+    if teams is None:
+        return "org", {}
+    named = {"teams": [t for t in teams if t is not None]}
+    return ("teams and no team" if None in teams else "teams"), named
+
+
+def _in_slice(column: Any, shape: Slice) -> tuple[Any, ...]:
+    """The condition that ``column`` (a team id) is in the slice (none for the org)."""
+    if shape == "org":
+        return ()
+    if shape == "teams":
+        return (column.in_(_TEAM_IDS),)
+    return (or_(column.in_(_TEAM_IDS), column.is_(None)),)
+
+
+@functools.cache
+def _level_counts(shape: Slice) -> Select[Any]:
+    tracks = (
+        select(_tracks.c.team_id, _tracks.c.track_key, _tracks.c.level, func.count().label("n"))
+        .where(_tracks.c.cycle_id == _CYCLE_ID, *_in_slice(_tracks.c.team_id, shape))
+        .group_by(_tracks.c.team_id, _tracks.c.track_key, _tracks.c.level)
+    )
+    overall = (
+        select(_results.c.team_id, null(), _results.c.overall, func.count())
+        .where(_results.c.cycle_id == _CYCLE_ID, *_in_slice(_results.c.team_id, shape))
+        .group_by(_results.c.team_id, _results.c.overall)
+    )
+    counted = union_all(tracks, overall).subquery()
+    return select(_teams.c.name, *list(counted.c)[1:]).outerjoin(
+        _teams, _teams.c.id == counted.c.team_id
+    )
+
+
+@functools.cache
+def _overall_counts(shape: Slice) -> Select[Any]:
+    return (
+        select(_cycles.c.name, _results.c.overall, func.count())
+        .join(_cycles, _cycles.c.id == _results.c.cycle_id)
+        .where(
+            _cycles.c.name.in_(bindparam("cycles", expanding=True)),
+            *_in_slice(_results.c.team_id, shape),
+        )
+        .group_by(_cycles.c.name, _results.c.overall)
+    )

@@ -34,6 +34,27 @@ _TEAMS = (
     .outerjoin(_parents, _parents.c.id == _teams.c.parent_id)
     .order_by(_teams.c.name)
 )
+_reviewable = and_(_people.c.active.is_(True), _people.c.manager_id.is_not(None))
+_TEAM_SIZES = (
+    select(_teams.c.name, func.count(), func.count(case((_reviewable, 1))))
+    .select_from(_people)
+    .outerjoin(_teams, _teams.c.id == _people.c.team_id)
+    .group_by(_teams.c.name)
+)
+_NAMED_TEAM_SIZES = _TEAM_SIZES.where(_teams.c.name.in_(bindparam("teams", expanding=True)))
+_top = (  # the team named ``team``, with its parent
+    select(_teams.c.id, _teams.c.name, _parents.c.name.label("parent"), literal(0).label("depth"))
+    .outerjoin(_parents, _parents.c.id == _teams.c.parent_id)
+    .where(_teams.c.name == bindparam("team"))
+    .cte("subtree", recursive=True)
+)
+_inner = _teams.alias("inner")
+_subtree = _top.union_all(
+    select(_inner.c.id, _inner.c.name, _top.c.name, _top.c.depth + 1)
+    .join(_top, _inner.c.parent_id == _top.c.id)
+    .where(_top.c.depth < 1000)  # a loop stops here
+)
+_TEAM_AND_BELOW = select(_subtree.c.name, _subtree.c.parent)
 _first = (
     select(_people.c.manager_id.label("id"), literal(1).label("depth"))
     .where(_people.c.email == bindparam("email"))
@@ -86,7 +107,13 @@ class SqlPeopleRepository:
         self.session = session
 
     def teams(self) -> list[Team]:
-        return [Team(name, parent) for name, parent in self.session.execute(_TEAMS)]
+        return [Team(name, parent) for name, parent in self.session.execute(_TEAMS).all()]
+
+    def team_and_below(self, team: str) -> list[Team]:
+        """The team and every team below it (none when there is no such team): a report on
+        one team reads its part of the tree, not the whole org's."""
+        rows = self.session.execute(_TEAM_AND_BELOW, {"team": team}).all()
+        return [Team(name, parent) for name, parent in rows]
 
     def add_team(self, team: Team) -> None:
         parent_id = self._team_id(team.parent) if team.parent else None
@@ -122,16 +149,11 @@ class SqlPeopleRepository:
         """Team name → (people on it, of them the active ones with a manager: those who can
         have an official result), None for people on no team; of the teams named only, when
         given."""
-        reviewable = and_(_people.c.active.is_(True), _people.c.manager_id.is_not(None))
-        query = (
-            select(_teams.c.name, func.count(), func.count(case((reviewable, 1))))
-            .select_from(_people)
-            .outerjoin(_teams, _teams.c.id == _people.c.team_id)
-            .group_by(_teams.c.name)
-        )
-        if teams is not None:
-            query = query.where(_teams.c.name.in_(list(teams)))
-        return {name: (people, can) for name, people, can in self.session.execute(query)}
+        if teams is None:
+            rows = self.session.execute(_TEAM_SIZES)
+        else:
+            rows = self.session.execute(_NAMED_TEAM_SIZES, {"teams": list(teams)})
+        return {name: (people, can) for name, people, can in rows.all()}
 
     def get(self, email: str) -> Person | None:
         row = self.session.execute(_PERSON, {"email": email}).first()

@@ -117,9 +117,9 @@ def team_report(
     with official results), with movement since ``since`` (by default the cycle before on
     the same ladder)."""
     with uow:
-        teams = uow.people.teams()
+        teams = uow.people.teams() if team is None else uow.people.team_and_below(team)
         tree = org_tree.children(teams)
-        if team is not None and team not in {t.name for t in teams}:
+        if team is not None and not teams:
             raise NotFound(f"no team {team!r}")
         names = (
             org_tree.subtree(team, tree)
