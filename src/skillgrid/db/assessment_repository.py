@@ -252,7 +252,7 @@ class SqlAssessmentRepository:
         ratings, the others with their states and revisions only (``entries`` empty), in
         one statement."""
         headers, entries = [], {}
-        for row in self.session.execute(_HISTORY, {"person": person, "rater": rater}):
+        for row in self.session.execute(_HISTORY, {"person": person, "rater": rater}).all():
             cycle, state, revision, created, cycle_id = row[:5]
             if cycle is not None:
                 headers.append(((created, cycle_id), cycle, State(state), revision))

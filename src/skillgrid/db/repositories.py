@@ -95,7 +95,7 @@ class SqlFrameworkRepository:
         """Every cycle, oldest first, with the ladder version it is on and the ladder's
         policy, in one statement (versions already read come from memory)."""
         found = []
-        for row in self.session.execute(_CYCLE_LADDERS):
+        for row in self.session.execute(_CYCLE_LADDERS).all():
             name, is_open, due_self, due_manager, due_calibration, due_close, *rest = row
             ladder, policy, tables, *stored = rest
             version = self._load(ladder, VersionRow(*stored))

@@ -244,7 +244,7 @@ class SqlSummaryRepository:
     def of_person(self, email: str) -> list[tuple[str, Summary]]:
         """A person's stored official results, oldest cycle first: (cycle, summary)."""
         found: dict[str, tuple[tuple[str, int, int, int], dict[str, int], dict[str, Ids]]] = {}
-        rows = self.session.execute(_OF_PERSON, {"email": email})
+        rows = self.session.execute(_OF_PERSON, {"email": email}).all()
         for cycle, policy, overall, top, gaps, key, level, missing in rows:
             _, tracks, unmet = found.setdefault(cycle, ((policy, overall, top, gaps), {}, {}))
             tracks[key] = level
