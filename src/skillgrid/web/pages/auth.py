@@ -229,21 +229,26 @@ def _password_form(
 def _form(
     request: Request, next: str, error: str | None, status: int = 200, email: str = ""
 ) -> Response:
-    token = new_token()
     settings = request.app.state.settings
+    page = {
+        "next": safe_next(next),
+        "error": error,
+        "email": email,
+        "sso": settings.sso_enabled,
+        "passwords": settings.password_sign_in,
+    }
+    return signed_out_page(request, "login.html", page, status)
+
+
+def signed_out_page(
+    request: Request, template: str, context: dict[str, object], status: int = 200
+) -> Response:
+    """A page whose form is posted before anyone is signed in (sign-in, a one-time link, an
+    invitation), with a fresh CSRF token in the form and in a cookie (HttpOnly, SameSite=Lax,
+    an hour) that the post must match (:func:`signed_out_form`)."""
+    token = new_token()
     response = templates_of(request).TemplateResponse(
-        request,
-        "login.html",
-        {
-            "csrf_token": token,
-            "next": safe_next(next),
-            "error": error,
-            "email": email,
-            "user": None,
-            "sso": settings.sso_enabled,
-            "passwords": settings.password_sign_in,
-        },
-        status_code=status,
+        request, template, {**context, "user": None, "csrf_token": token}, status_code=status
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,

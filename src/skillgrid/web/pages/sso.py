@@ -17,9 +17,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.services.sso import Callback, finish, start
 from skillgrid.services.sso_claims import SsoRefused
-from skillgrid.web.deps import LOGIN_CSRF_COOKIE, MaybeUser, Sso, UowDep, sso_of, templates_of
-from skillgrid.web.pages.auth import safe_next, secure_cookies, session_started, signed_out_form
-from skillgrid.web.security import new_token
+from skillgrid.web.deps import MaybeUser, Sso, UowDep, sso_of, templates_of
+from skillgrid.web.pages.auth import (
+    safe_next,
+    secure_cookies,
+    session_started,
+    signed_out_form,
+    signed_out_page,
+)
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("skillgrid.sign_in")
@@ -124,19 +129,7 @@ def _refused(request: Request, refusal: SsoRefused) -> Response:
 def link_page(request: Request, token: str) -> Response:
     """A one-time sign-in link (break glass): a button that uses it, so that a link
     previewer fetching the page does not use it up."""
-    form = new_token()
-    response = templates_of(request).TemplateResponse(
-        request, "sign_in_link.html", {"user": None, "token": token, "csrf_token": form}
-    )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        form,
-        httponly=True,
-        samesite="lax",
-        secure=secure_cookies(request),
-        max_age=3600,
-    )
-    return response
+    return signed_out_page(request, "sign_in_link.html", {"token": token})
 
 
 @router.post("/auth/link/{token}")
