@@ -224,5 +224,6 @@ CurrentUser = Annotated[Caller, Depends(page_caller)]
 AnySessionUser = Annotated[Caller, Depends(any_page_caller)]
 ApiUser = Annotated[Caller, Depends(api_caller)]
 MaybeUser = Annotated[SignedIn | None, Depends(signed_in_or_none)]
+Csrf = Annotated[str, Form(max_length=100)]  # a form's CSRF token field (default "")
 CsrfField = Annotated[str | None, Form()]
 FormFields = Annotated[FormData, Depends(form_fields)]

@@ -17,11 +17,10 @@ from skillgrid.domain.assessments import Forbidden
 from skillgrid.domain.errors import InputError, Problem, SkillGridError
 from skillgrid.domain.framework import LADDER_NAME
 from skillgrid.services.invitations import Issued
-from skillgrid.web.deps import Caller, CurrentUser, check_csrf, site_of, templates_of
+from skillgrid.web.deps import Caller, Csrf, CurrentUser, check_csrf, site_of, templates_of
 from skillgrid.web.limits import MAX_UPLOAD, expensive
 
 router = APIRouter(include_in_schema=False)
-Csrf = Annotated[str, Form(max_length=100)]
 
 
 def _read(upload: UploadFile) -> bytes:

@@ -22,6 +22,7 @@ from skillgrid.web.deps import (
     SESSION_COOKIE,
     AnySessionUser,
     Caller,
+    Csrf,
     MaybeUser,
     UowDep,
     check_csrf,
@@ -50,7 +51,7 @@ def login(
     uow: UowDep,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Check the password and start a session (cookie: HttpOnly, SameSite=Lax)."""
@@ -127,7 +128,7 @@ def _throttled(request: Request, error: Throttled, next: str, email: str) -> Res
 def logout(
     request: Request,
     user: AnySessionUser,
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """End the session here and in the database; a session that signed in through the
     identity provider goes on to the provider's end-session endpoint, when it has one, which
@@ -168,7 +169,7 @@ def change_password(
     current_password: Annotated[str, Form(max_length=1000)],
     new_password: Annotated[str, Form(max_length=1000)],
     repeat_password: Annotated[str, Form(max_length=1000)],
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Change the password, end the account's other sessions, go on to ``next``. The current

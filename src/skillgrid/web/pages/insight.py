@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import NotFound
-from skillgrid.web.deps import Caller, CurrentUser, check_csrf, templates_of
+from skillgrid.web.deps import Caller, Csrf, CurrentUser, check_csrf, templates_of
 from skillgrid.web.limits import expensive
 
 router = APIRouter(include_in_schema=False)
@@ -119,7 +119,7 @@ def target_set(
     level: Annotated[int, Form(ge=1, le=100)],
     people: Annotated[int, Form(ge=1, le=100_000)],
     back: Annotated[str, Form(max_length=200)] = "",
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """Add or change a team's target (admins)."""
     from skillgrid.domain.insight import Target, TargetError
@@ -145,7 +145,7 @@ def target_remove(
     framework: Annotated[str, Form(min_length=1, max_length=100)],
     track: Annotated[str, Form(min_length=1, max_length=200)],
     back: Annotated[str, Form(max_length=200)] = "",
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """Remove a team's target (admins)."""
     from skillgrid.services.targets import remove_target

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from skillgrid.domain.accounts import ADVICE, MIN_PASSWORD, AccountError, InvitationRefused
 from skillgrid.services.invitations import PATH, SSO_ONLY
-from skillgrid.web.deps import UowDep, templates_of
+from skillgrid.web.deps import Csrf, UowDep, templates_of
 from skillgrid.web.pages.auth import session_started, signed_out_form, signed_out_page
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +37,7 @@ def choose_password(
     token: Token,
     new_password: Password,
     repeat_password: Password,
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """Set the password, use the invitation up, sign the person in on their home."""
     from skillgrid.services.invitations import accept_invitation

@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.services.sso import Callback, finish, start
 from skillgrid.services.sso_claims import SsoRefused
-from skillgrid.web.deps import MaybeUser, Sso, UowDep, sso_of, templates_of
+from skillgrid.web.deps import Csrf, MaybeUser, Sso, UowDep, sso_of, templates_of
 from skillgrid.web.pages.auth import (
     safe_next,
     secure_cookies,
@@ -137,7 +137,7 @@ def use_link(
     request: Request,
     uow: UowDep,
     token: str,
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """Sign in with a one-time link: once, within its minutes, as the admin it names."""
     from skillgrid.domain.accounts import SignInError

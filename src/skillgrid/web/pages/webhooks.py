@@ -10,10 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import InputError
 from skillgrid.domain.webhooks import WebhookError
-from skillgrid.web.deps import CurrentUser, check_csrf, templates_of
+from skillgrid.web.deps import Csrf, CurrentUser, check_csrf, templates_of
 
 router = APIRouter(include_in_schema=False)
-Csrf = Annotated[str, Form(max_length=100)]
 PAGE = "/admin/webhooks"
 
 
