@@ -194,17 +194,18 @@ def change_password(
             )
         except Throttled as error:
             log.warning("password change throttled per %s for %d s", error.scope, error.retry_after)
-            response = _password_form(request, user, next, _sentence(error), 429)
+            response = _password_form(request, user, next, sentence(error), 429)
             response.headers["Retry-After"] = str(error.retry_after)
             return response
         except AccountError as error:
-            return _password_form(request, user, next, _sentence(error), 422)
+            return _password_form(request, user, next, sentence(error), 422)
         return RedirectResponse(safe_next(next), status_code=303)
 
 
-def _sentence(error: Exception) -> str:
-    message = str(error)
-    return message[:1].upper() + message[1:]
+def sentence(message: object) -> str:
+    """A message with its first letter upper case (the rest as written, unlike capitalize)."""
+    text = str(message)
+    return text[:1].upper() + text[1:]
 
 
 def _password_form(

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from skillgrid.domain.accounts import ADVICE, MIN_PASSWORD, AccountError, InvitationRefused
 from skillgrid.services.invitations import PATH, SSO_ONLY
 from skillgrid.web.deps import Csrf, UowDep, templates_of
-from skillgrid.web.pages.auth import session_started, signed_out_form, signed_out_page
+from skillgrid.web.pages.auth import sentence, session_started, signed_out_form, signed_out_page
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("skillgrid.sign_in")
@@ -75,7 +75,7 @@ def _form(
         invitation = invitation_for(uow, token, password_sign_in=_passwords(request))
     except InvitationRefused as refusal:
         return _refused(request, refusal)
-    message = error[:1].upper() + error[1:] + "." if error else None
+    message = sentence(error) + "." if error else None
     page = {
         "invitation": invitation,
         "token": token,
@@ -97,7 +97,7 @@ def _refused(request: Request, refusal: InvitationRefused) -> Response:
         "invite_refused.html",
         {
             "user": None,
-            "message": message[:1].upper() + message[1:] + ".",
+            "message": sentence(message) + ".",
             "sso_only": sso_only,
             "sso": request.app.state.settings.sso_enabled,
         },

@@ -21,6 +21,7 @@ from skillgrid.web.deps import Csrf, MaybeUser, Sso, UowDep, sso_of, templates_o
 from skillgrid.web.pages.auth import (
     safe_next,
     secure_cookies,
+    sentence,
     session_started,
     signed_out_form,
     signed_out_page,
@@ -111,13 +112,12 @@ def sso_callback(
 
 
 def _refused(request: Request, refusal: SsoRefused) -> Response:
-    message = str(refusal)
     return templates_of(request).TemplateResponse(
         request,
         "sso_refused.html",
         {
             "user": None,
-            "message": message[:1].upper() + message[1:] + ".",
+            "message": sentence(refusal) + ".",
             "ask": refusal.ask,
             "passwords": request.app.state.settings.password_sign_in,
         },
