@@ -211,7 +211,7 @@ def signed_in_or_none(request: Request) -> SignedIn | None:
     return SignedIn(found[1], found[0].email, found[0], token or "") if found else None
 
 
-def check_csrf(request: Request, user: Caller | SignedIn, csrf_token: str | None) -> None:
+def check_csrf(user: Caller | SignedIn, csrf_token: str | None) -> None:
     """The form's CSRF token is the session's (API calls with a token need none)."""
     session = user.session
     if session is None or not same(csrf_token, session.csrf_token):

@@ -98,7 +98,7 @@ def _posted(
     beside the form of ``section`` and what was typed in it (a file must be chosen again:
     browsers never fill one in)."""
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             return act()
         except SkillGridError as error:
@@ -168,7 +168,7 @@ def ladder_store(
     from skillgrid.services.frameworks import import_framework
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             data = base64.b64decode(payload, validate=True)
         except binascii.Error:
@@ -201,7 +201,7 @@ def criterion_examples(
     from skillgrid.web.pages.ladders import criterion_page
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             stored = set_examples(
                 user.uow, name, criterion_id, examples.splitlines(), actor=user.actor

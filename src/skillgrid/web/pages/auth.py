@@ -139,7 +139,7 @@ def logout(
     from skillgrid.services.sso import end_session_url
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         id_token = sign_out(user.uow, user.token)
     sso = sso_of(request)
     settings = request.app.state.settings
@@ -179,7 +179,7 @@ def change_password(
 
     settings = request.app.state.settings
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             change_password(
                 user.uow,

@@ -126,7 +126,7 @@ def target_set(
     from skillgrid.services.targets import set_target
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             set_target(user.uow, Target(team, framework, track, level, people), actor=user.actor)
         except (TargetError, NotFound) as error:
@@ -139,7 +139,6 @@ def target_set(
 
 @router.post("/insight/targets/remove")
 def target_remove(
-    request: Request,
     user: CurrentUser,
     team: Annotated[str, Form(min_length=1, max_length=200)],
     framework: Annotated[str, Form(min_length=1, max_length=100)],
@@ -151,7 +150,7 @@ def target_remove(
     from skillgrid.services.targets import remove_target
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         remove_target(user.uow, team, framework, track, actor=user.actor)
         return _coverage_of(back)
 

@@ -55,7 +55,7 @@ def webhook_add(
     from skillgrid.services.webhooks import add_webhook
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             created = add_webhook(user.uow, url, events, actor=user.actor)
         except (
@@ -75,18 +75,16 @@ def webhook_test(
     from skillgrid.services.webhooks import send_test
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         send_test(user.uow, request.app.state.poster, webhook_id, actor=user.actor)
         return RedirectResponse(PAGE + "#log", status_code=303)
 
 
 @router.post(PAGE + "/{webhook_id}/remove")
-def webhook_remove(
-    request: Request, user: CurrentUser, webhook_id: int, csrf_token: Csrf = ""
-) -> Response:
+def webhook_remove(user: CurrentUser, webhook_id: int, csrf_token: Csrf = "") -> Response:
     from skillgrid.services.webhooks import remove_webhook
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         remove_webhook(user.uow, webhook_id, actor=user.actor)
         return RedirectResponse(PAGE, status_code=303)
