@@ -188,12 +188,16 @@ class Caller:
         return self.signed_in.token
 
 
+def bearer_of(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer TOKEN`` header (any case), or None."""
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
 def _caller(api: bool, flagged_ok: bool = False):  # type: ignore[no-untyped-def]
     async def caller(request: Request) -> Caller:
-        header = request.headers.get("authorization", "")
-        bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
         cookie = request.cookies.get(SESSION_COOKIE)
-        return Caller(request.app.state.uow_factory(), cookie, bearer, api, flagged_ok)
+        return Caller(request.app.state.uow_factory(), cookie, bearer_of(request), api, flagged_ok)
 
     return caller
 
