@@ -35,6 +35,7 @@ report_app = typer.Typer(rich_markup_mode=None, help="Reports.", no_args_is_help
 PERSON = typer.Option(..., "--person", help="Email of the person assessed.")
 CYCLE = typer.Option(..., "--cycle", help="Cycle name, e.g. 2026-H2.")
 RATER = typer.Option("self", "--rater", help="self, manager or a peer's email.")
+OFFICIAL_RATER = typer.Option("manager", "--rater", help="Usually manager (the official one).")
 ACTING = typer.Option(
     None,
     "--as",
@@ -267,7 +268,7 @@ def assess_submit(
 def assess_finalize(
     person: str = PERSON,
     cycle: str = CYCLE,
-    rater: str = typer.Option("manager", "--rater", help="Usually manager (the official one)."),
+    rater: str = OFFICIAL_RATER,
     acting: str | None = ACTING,
 ) -> None:
     """Finalize an assessment (submitted → finalized, read-only): the person's manager or an
@@ -286,7 +287,7 @@ def assess_finalize(
 def assess_reopen(
     person: str = PERSON,
     cycle: str = CYCLE,
-    rater: str = typer.Option("manager", "--rater", help="Usually manager (the official one)."),
+    rater: str = OFFICIAL_RATER,
     acting: str | None = ACTING,
 ) -> None:
     """Take a finalized assessment back to submitted to correct it (admins only). A reopened

@@ -4,6 +4,7 @@ criteria a text (a brag document, a git history) demonstrates."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from skillgrid.cli.assessments import ACTING, _actor
 from skillgrid.cli.common import out, settings, with_database
 
 if TYPE_CHECKING:
+    from skillgrid.domain.statements import Statement
     from skillgrid.services.suggestions import Suggestions
 
 evidence_app = typer.Typer(
@@ -149,21 +151,7 @@ def evidence_suggest(
     from skillgrid.services.suggestions import suggest
 
     body = run_service(lambda: _read_text(file, text))
-    config = settings()
-    found = with_database(
-        lambda uow: suggest(
-            uow,
-            framework,
-            body,
-            version=version,
-            top=top,
-            backend=backend or config.suggestion_backend,
-            cache_dir=config.cache_dir,
-            model=config.suggestion_model,
-            learn=config.suggestion_learning,
-        )
-    )
-    _print_suggestions(found, as_json)
+    _print_suggestions(_suggested(suggest, framework, body, version, top, backend), as_json)
 
 
 @evidence_app.command("from-git")
@@ -190,12 +178,26 @@ def evidence_from_git(
 
     commits = run_service(lambda: read_commits(path, author, since))
     statements = [commit_statement(c) for c in commits]
+    found = _suggested(suggest_statements, framework, statements, version, top, backend)
+    _print_suggestions(found, as_json)
+
+
+def _suggested(
+    suggest: Callable[..., Suggestions],
+    framework: str,
+    given: str | list[Statement],
+    version: int | None,
+    top: int,
+    backend: str | None,
+) -> Suggestions:
+    """``suggest`` (for a text, or for statements) as the settings say: their backend unless
+    ``--backend`` is given, their cache folder, model and learning."""
     config = settings()
-    found = with_database(
-        lambda uow: suggest_statements(
+    return with_database(
+        lambda uow: suggest(
             uow,
             framework,
-            statements,
+            given,
             version=version,
             top=top,
             backend=backend or config.suggestion_backend,
@@ -204,7 +206,6 @@ def evidence_from_git(
             learn=config.suggestion_learning,
         )
     )
-    _print_suggestions(found, as_json)
 
 
 def _read_text(file: Path | None, text: str | None) -> str:

@@ -162,24 +162,17 @@ class SqlSummaryRepository:
 
     def team_drift(self) -> list[tuple[str, str]]:
         """(person, cycle) of stored summaries whose team is not the person's team now."""
-        result = OfficialResultRow
-        query = (
-            select(PersonRow.email, CycleRow.name)
-            .select_from(result)
-            .join(PersonRow, PersonRow.id == result.person_id)
-            .join(CycleRow, CycleRow.id == result.cycle_id)
-            .where(result.team_id.is_distinct_from(PersonRow.team_id))
-        )
-        tracks = (
-            select(PersonRow.email, CycleRow.name)
-            .select_from(OfficialTrackRow)
-            .join(PersonRow, PersonRow.id == OfficialTrackRow.person_id)
-            .join(CycleRow, CycleRow.id == OfficialTrackRow.cycle_id)
-            .where(OfficialTrackRow.team_id.is_distinct_from(PersonRow.team_id))
-        )
-        found = {tuple(row) for row in self.session.execute(query)}
-        found |= {tuple(row) for row in self.session.execute(tracks)}
-        return sorted(found)  # type: ignore[arg-type]
+        found: set[tuple[str, str]] = set()
+        for stored in (OfficialResultRow, OfficialTrackRow):  # a summary, its track levels
+            query = (
+                select(PersonRow.email, CycleRow.name)
+                .select_from(stored)
+                .join(PersonRow, PersonRow.id == stored.person_id)
+                .join(CycleRow, CycleRow.id == stored.cycle_id)
+                .where(stored.team_id.is_distinct_from(PersonRow.team_id))
+            )
+            found |= {(email, cycle) for email, cycle in self.session.execute(query)}
+        return sorted(found)
 
     def stored_managers(self) -> dict[tuple[str, str], str | None]:
         """(person, cycle) → the manager each stored summary was stored under."""

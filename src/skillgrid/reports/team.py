@@ -170,7 +170,7 @@ def report_markdown(report: TeamReport) -> str:
                 f"{cid} {report.criteria.get(cid, '')}".strip() for cid in p.lacking
             )
             lines.append(f"  - closest: {p.name} (level {p.level}, {p.unmet} unmet): {lacking}")
-    lines += ["", "## Distribution", "", _md_table(report, report.distribution, names), ""]
+    lines += ["", "## Distribution", "", _md_table(report.distribution, names), ""]
     if len(report.history) > 1:
         lines += ["### Over cycles", ""]
         head = ["Cycle", "People", *[f"L{i}" for i in report.levels]]
@@ -216,7 +216,7 @@ def report_markdown(report: TeamReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _md_table(report: TeamReport, rows: tuple[TeamCounts, ...], names: dict[str, str]) -> str:
+def _md_table(rows: tuple[TeamCounts, ...], names: dict[str, str]) -> str:
     head = ["Team", "People", "Overall (mean)", *[f"{k} (mean)" for k in names]]
     out = [_row(head), _row(["---"] * len(head))]
     for c in rows:

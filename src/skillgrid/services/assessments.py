@@ -92,7 +92,7 @@ def rate_in(
     (who may edit, open cycle, not finalized, the revision read)."""
     person = context.person
     allowed = may_edit(actor, context.rater, person.email, person.manager)
-    _require(uow, allowed, actor, "edit", context)
+    _require(allowed, actor, "edit", context)
     if not context.cycle.open:
         raise StateError(f"cycle {context.cycle.name} is closed: no more ratings")
     if context.current is None and context.rater not in (SELF, MANAGER):
@@ -227,7 +227,7 @@ def _transition(
             allowed = actor.is_admin
         else:
             allowed = may_edit(actor, context.rater, p.email, p.manager)
-        _require(uow, allowed, actor, action, context)
+        _require(allowed, actor, action, context)
         if context.current is None:
             raise AssessmentError(f"there is no {context.rater} assessment of {p.email} in {cycle}")
         _check_revision(context.current, revision)
@@ -283,7 +283,7 @@ def assessment_context(
     return Context(found, the_cycle, framework, checked, current, above, policy)
 
 
-def _require(uow: UnitOfWork, allowed: bool, actor: Actor, action: str, context: Context) -> None:
+def _require(allowed: bool, actor: Actor, action: str, context: Context) -> None:
     """Refuse an action: 'not found' to someone who may not even see the person (no hint
     that they exist), 'not allowed' with who may to someone who may see them."""
     if not allowed:
@@ -342,7 +342,7 @@ def invite_peer(uow: UnitOfWork, actor: Actor, person: str, cycle: str, peer: st
         if context.rater in (SELF, MANAGER):
             raise AssessmentError("invite a peer by email; self and manager need no invitation")
         inviter = may_invite(actor, context.person.email, context.above)
-        _require(uow, inviter, actor, "invite a peer for", context)
+        _require(inviter, actor, "invite a peer for", context)
         if context.current is not None:
             return context.current
         invited = uow.assessments.save(Assessment(context.person.email, cycle, context.rater))

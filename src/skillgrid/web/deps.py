@@ -188,12 +188,16 @@ class Caller:
         return self.signed_in.token
 
 
+def bearer_of(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer TOKEN`` header (any case), or None."""
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
 def _caller(api: bool, flagged_ok: bool = False):  # type: ignore[no-untyped-def]
     async def caller(request: Request) -> Caller:
-        header = request.headers.get("authorization", "")
-        bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
         cookie = request.cookies.get(SESSION_COOKIE)
-        return Caller(request.app.state.uow_factory(), cookie, bearer, api, flagged_ok)
+        return Caller(request.app.state.uow_factory(), cookie, bearer_of(request), api, flagged_ok)
 
     return caller
 
@@ -211,7 +215,7 @@ def signed_in_or_none(request: Request) -> SignedIn | None:
     return SignedIn(found[1], found[0].email, found[0], token or "") if found else None
 
 
-def check_csrf(request: Request, user: Caller | SignedIn, csrf_token: str | None) -> None:
+def check_csrf(user: Caller | SignedIn, csrf_token: str | None) -> None:
     """The form's CSRF token is the session's (API calls with a token need none)."""
     session = user.session
     if session is None or not same(csrf_token, session.csrf_token):
@@ -224,5 +228,6 @@ CurrentUser = Annotated[Caller, Depends(page_caller)]
 AnySessionUser = Annotated[Caller, Depends(any_page_caller)]
 ApiUser = Annotated[Caller, Depends(api_caller)]
 MaybeUser = Annotated[SignedIn | None, Depends(signed_in_or_none)]
+Csrf = Annotated[str, Form(max_length=100)]  # a form's CSRF token field (default "")
 CsrfField = Annotated[str | None, Form()]
 FormFields = Annotated[FormData, Depends(form_fields)]

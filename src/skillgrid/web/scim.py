@@ -18,6 +18,7 @@ from skillgrid.domain.errors import Conflict, NotFound, SkillGridError
 from skillgrid.domain.scim import GROUP, USER, ScimError
 from skillgrid.services.unit_of_work import UnitOfWork
 from skillgrid.web.api.json_body import StrictJsonRoute
+from skillgrid.web.deps import bearer_of
 
 PREFIX = "/scim/v2"
 MEDIA_TYPE = "application/scim+json"
@@ -95,11 +96,9 @@ def refusal(error: SkillGridError) -> ScimError:
 async def caller(request: Request) -> Provider:
     """The bearer token and where the SCIM routes are: at ``SKILLGRID_BASE_URL`` when it
     is set, never at a Host header's say otherwise (no I/O)."""
-    header = request.headers.get("authorization", "")
-    bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
     base = request.app.state.settings.base_url or str(request.base_url)
     base_url = base.rstrip("/") + PREFIX
-    return Provider(request.app.state.uow_factory(), bearer, base_url)
+    return Provider(request.app.state.uow_factory(), bearer_of(request), base_url)
 
 
 ProviderDep = Annotated[Provider, Depends(caller)]

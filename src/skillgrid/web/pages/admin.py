@@ -17,11 +17,10 @@ from skillgrid.domain.assessments import Forbidden
 from skillgrid.domain.errors import InputError, Problem, SkillGridError
 from skillgrid.domain.framework import LADDER_NAME
 from skillgrid.services.invitations import Issued
-from skillgrid.web.deps import Caller, CurrentUser, check_csrf, site_of, templates_of
+from skillgrid.web.deps import Caller, Csrf, CurrentUser, check_csrf, site_of, templates_of
 from skillgrid.web.limits import MAX_UPLOAD, expensive
 
 router = APIRouter(include_in_schema=False)
-Csrf = Annotated[str, Form(max_length=100)]
 
 
 def _read(upload: UploadFile) -> bytes:
@@ -86,22 +85,26 @@ def _admin(
     )
 
 
-def _kept(
+def _posted(
     request: Request,
     user: Caller,
+    csrf_token: str,
     section: str,
     typed: Mapping[str, str],
     act: Callable[[], Response],
 ) -> Response:
-    """``act()``'s answer; if the rules refuse it, the admin page again with the reason
+    """A form of the page posted: in the request's unit of work, once its CSRF token is
+    checked, ``act()``'s answer; if the rules refuse it, the admin page again with the reason
     beside the form of ``section`` and what was typed in it (a file must be chosen again:
     browsers never fill one in)."""
-    try:
-        return act()
-    except SkillGridError as error:
-        if isinstance(error, Forbidden) or not user.actor.is_admin:
-            raise  # everyone else gets the page's 404, as before
-        return _admin(request, user, {section: str(error)}, typed)
+    with user:
+        check_csrf(user, csrf_token)
+        try:
+            return act()
+        except SkillGridError as error:
+            if isinstance(error, Forbidden) or not user.actor.is_admin:
+                raise  # everyone else gets the page's 404, as before
+            return _admin(request, user, {section: str(error)}, typed)
 
 
 @router.post("/admin/ladders/preview")
@@ -144,9 +147,9 @@ def ladder_preview(
             },
         )
 
-    with user:
-        check_csrf(request, user, csrf_token)
-        return _kept(request, user, "ladders", {"ladder_name": name, "split": split}, preview)
+    return _posted(
+        request, user, csrf_token, "ladders", {"ladder_name": name, "split": split}, preview
+    )
 
 
 @router.post("/admin/ladders/store")
@@ -165,7 +168,7 @@ def ladder_store(
     from skillgrid.services.frameworks import import_framework
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             data = base64.b64decode(payload, validate=True)
         except binascii.Error:
@@ -198,7 +201,7 @@ def criterion_examples(
     from skillgrid.web.pages.ladders import criterion_page
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             stored = set_examples(
                 user.uow, name, criterion_id, examples.splitlines(), actor=user.actor
@@ -226,9 +229,9 @@ def cycle_open(
         open_cycle(user.uow, name, ladder, actor=user.actor)
         return _back("cycles")
 
-    with user:
-        check_csrf(request, user, csrf_token)
-        return _kept(request, user, "cycles", {"cycle_name": name, "ladder": ladder}, opened)
+    return _posted(
+        request, user, csrf_token, "cycles", {"cycle_name": name, "ladder": ladder}, opened
+    )
 
 
 @router.post("/admin/cycles/{name}/due")
@@ -251,10 +254,8 @@ def cycle_due(
         set_due_dates(user.uow, name, _dates(typed), actor=user.actor)
         return _back("cycles")
 
-    with user:
-        check_csrf(request, user, csrf_token)
-        kept = {f"due-{name}-{step}": day for step, day in typed.items()}
-        return _kept(request, user, f"due-{name}", kept, changed)
+    kept = {f"due-{name}-{step}": day for step, day in typed.items()}
+    return _posted(request, user, csrf_token, f"due-{name}", kept, changed)
 
 
 def _dates(typed: Mapping[str, str]) -> dict[str, dt.date | None]:
@@ -284,9 +285,7 @@ def cycle_state(
         set_cycle_open(user.uow, name, open, actor=user.actor)
         return _back("cycles")
 
-    with user:
-        check_csrf(request, user, csrf_token)
-        return _kept(request, user, "cycles", {}, changed)
+    return _posted(request, user, csrf_token, "cycles", {}, changed)
 
 
 @router.post("/admin/people")
@@ -303,9 +302,7 @@ def people_upload(
             import_people(user.uow, _read(file), file.filename or "people.csv", actor=user.actor)
         return _back("people")
 
-    with user:
-        check_csrf(request, user, csrf_token)
-        return _kept(request, user, "people", {}, imported)
+    return _posted(request, user, csrf_token, "people", {}, imported)
 
 
 @router.post("/admin/accounts")
@@ -323,10 +320,8 @@ def account_add(
         add_user(user.uow, email, password, admin=admin, actor=user.actor)
         return _back("accounts")
 
-    with user:
-        check_csrf(request, user, csrf_token)
-        typed = {"account_email": email, "account_admin": "true" if admin else ""}
-        return _kept(request, user, "accounts", typed, added)  # never the password
+    typed = {"account_email": email, "account_admin": "true" if admin else ""}
+    return _posted(request, user, csrf_token, "accounts", typed, added)  # never the password
 
 
 @router.post("/admin/invitations")
@@ -348,14 +343,12 @@ def invitation_add(
         )
         return _admin(request, user, invited=issued)
 
-    with user:
-        check_csrf(request, user, csrf_token)
-        typed = {
-            "invite_email": email,
-            "invite_admin": "true" if admin else "",
-            "invite_send": "true" if send else "",
-        }
-        return _kept(request, user, "invitations", typed, invited)
+    typed = {
+        "invite_email": email,
+        "invite_admin": "true" if admin else "",
+        "invite_send": "true" if send else "",
+    }
+    return _posted(request, user, csrf_token, "invitations", typed, invited)
 
 
 @router.post("/admin/invitations/{email}/revoke")
@@ -372,6 +365,4 @@ def invitation_revoke(
         revoke_invitation(user.uow, email, actor=user.actor)
         return _back("invitations")
 
-    with user:
-        check_csrf(request, user, csrf_token)
-        return _kept(request, user, "invitations", {}, revoked)
+    return _posted(request, user, csrf_token, "invitations", {}, revoked)

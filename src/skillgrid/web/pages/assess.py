@@ -206,7 +206,7 @@ def assess_save(
     from skillgrid.services.reviews import review_view
 
     with user:
-        check_csrf(request, user, _text(form, "csrf_token"))
+        check_csrf(user, _text(form, "csrf_token"))
         try:
             return _save(request, user, form, email, cycle, rater)
         except Conflict:

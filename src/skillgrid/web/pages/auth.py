@@ -22,6 +22,7 @@ from skillgrid.web.deps import (
     SESSION_COOKIE,
     AnySessionUser,
     Caller,
+    Csrf,
     MaybeUser,
     UowDep,
     check_csrf,
@@ -50,7 +51,7 @@ def login(
     uow: UowDep,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Check the password and start a session (cookie: HttpOnly, SameSite=Lax)."""
@@ -127,7 +128,7 @@ def _throttled(request: Request, error: Throttled, next: str, email: str) -> Res
 def logout(
     request: Request,
     user: AnySessionUser,
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """End the session here and in the database; a session that signed in through the
     identity provider goes on to the provider's end-session endpoint, when it has one, which
@@ -138,7 +139,7 @@ def logout(
     from skillgrid.services.sso import end_session_url
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         id_token = sign_out(user.uow, user.token)
     sso = sso_of(request)
     settings = request.app.state.settings
@@ -168,7 +169,7 @@ def change_password(
     current_password: Annotated[str, Form(max_length=1000)],
     new_password: Annotated[str, Form(max_length=1000)],
     repeat_password: Annotated[str, Form(max_length=1000)],
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Change the password, end the account's other sessions, go on to ``next``. The current
@@ -178,7 +179,7 @@ def change_password(
 
     settings = request.app.state.settings
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             change_password(
                 user.uow,
@@ -193,17 +194,18 @@ def change_password(
             )
         except Throttled as error:
             log.warning("password change throttled per %s for %d s", error.scope, error.retry_after)
-            response = _password_form(request, user, next, _sentence(error), 429)
+            response = _password_form(request, user, next, sentence(error), 429)
             response.headers["Retry-After"] = str(error.retry_after)
             return response
         except AccountError as error:
-            return _password_form(request, user, next, _sentence(error), 422)
+            return _password_form(request, user, next, sentence(error), 422)
         return RedirectResponse(safe_next(next), status_code=303)
 
 
-def _sentence(error: Exception) -> str:
-    message = str(error)
-    return message[:1].upper() + message[1:]
+def sentence(message: object) -> str:
+    """A message with its first letter upper case (the rest as written, unlike capitalize)."""
+    text = str(message)
+    return text[:1].upper() + text[1:]
 
 
 def _password_form(
@@ -229,21 +231,26 @@ def _password_form(
 def _form(
     request: Request, next: str, error: str | None, status: int = 200, email: str = ""
 ) -> Response:
-    token = new_token()
     settings = request.app.state.settings
+    page = {
+        "next": safe_next(next),
+        "error": error,
+        "email": email,
+        "sso": settings.sso_enabled,
+        "passwords": settings.password_sign_in,
+    }
+    return signed_out_page(request, "login.html", page, status)
+
+
+def signed_out_page(
+    request: Request, template: str, context: dict[str, object], status: int = 200
+) -> Response:
+    """A page whose form is posted before anyone is signed in (sign-in, a one-time link, an
+    invitation), with a fresh CSRF token in the form and in a cookie (HttpOnly, SameSite=Lax,
+    an hour) that the post must match (:func:`signed_out_form`)."""
+    token = new_token()
     response = templates_of(request).TemplateResponse(
-        request,
-        "login.html",
-        {
-            "csrf_token": token,
-            "next": safe_next(next),
-            "error": error,
-            "email": email,
-            "user": None,
-            "sso": settings.sso_enabled,
-            "passwords": settings.password_sign_in,
-        },
-        status_code=status,
+        request, template, {**context, "user": None, "csrf_token": token}, status_code=status
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,

@@ -62,7 +62,7 @@ def suggest_review(
 ) -> Response:
     """Suggest criteria for each statement of the pasted text or the uploaded file."""
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             with expensive(request, user.email):
                 text, found = _suggest(request, user.uow, framework, text, file)
@@ -107,7 +107,7 @@ def accept_page(request: Request, user: CurrentUser, form: FormFields) -> Respon
     from skillgrid.services.suggestions import Accepted, accept
 
     with user:
-        check_csrf(request, user, _field(form, "csrf_token"))
+        check_csrf(user, _field(form, "csrf_token"))
         framework = _field(form, "framework") or "sre"
         raw_version = _field(form, "version")
         version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else None

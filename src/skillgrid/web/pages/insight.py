@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import NotFound
-from skillgrid.web.deps import Caller, CurrentUser, check_csrf, templates_of
+from skillgrid.web.deps import Caller, Csrf, CurrentUser, check_csrf, templates_of
 from skillgrid.web.limits import expensive
 
 router = APIRouter(include_in_schema=False)
@@ -118,14 +118,14 @@ def target_set(
     level: Annotated[int, Form(ge=1, le=100)],
     people: Annotated[int, Form(ge=1, le=100_000)],
     back: Annotated[str, Form(max_length=200)] = "",
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """Add or change a team's target (admins)."""
     from skillgrid.domain.insight import Target, TargetError
     from skillgrid.services.targets import set_target
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             set_target(user.uow, Target(team, framework, track, level, people), actor=user.actor)
         except (TargetError, NotFound) as error:
@@ -138,19 +138,18 @@ def target_set(
 
 @router.post("/insight/targets/remove")
 def target_remove(
-    request: Request,
     user: CurrentUser,
     team: Annotated[str, Form(min_length=1, max_length=200)],
     framework: Annotated[str, Form(min_length=1, max_length=100)],
     track: Annotated[str, Form(min_length=1, max_length=200)],
     back: Annotated[str, Form(max_length=200)] = "",
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """Remove a team's target (admins)."""
     from skillgrid.services.targets import remove_target
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         remove_target(user.uow, team, framework, track, actor=user.actor)
         return _coverage_of(back)
 

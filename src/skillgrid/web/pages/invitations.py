@@ -15,9 +15,8 @@ from fastapi.responses import Response
 
 from skillgrid.domain.accounts import ADVICE, MIN_PASSWORD, AccountError, InvitationRefused
 from skillgrid.services.invitations import PATH, SSO_ONLY
-from skillgrid.web.deps import LOGIN_CSRF_COOKIE, UowDep, templates_of
-from skillgrid.web.pages.auth import secure_cookies, session_started, signed_out_form
-from skillgrid.web.security import new_token
+from skillgrid.web.deps import Csrf, UowDep, templates_of
+from skillgrid.web.pages.auth import sentence, session_started, signed_out_form, signed_out_page
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("skillgrid.sign_in")
@@ -38,7 +37,7 @@ def choose_password(
     token: Token,
     new_password: Password,
     repeat_password: Password,
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """Set the password, use the invitation up, sign the person in on their home."""
     from skillgrid.services.invitations import accept_invitation
@@ -76,31 +75,15 @@ def _form(
         invitation = invitation_for(uow, token, password_sign_in=_passwords(request))
     except InvitationRefused as refusal:
         return _refused(request, refusal)
-    form = new_token()
-    message = error[:1].upper() + error[1:] + "." if error else None
-    response = templates_of(request).TemplateResponse(
-        request,
-        "invite.html",
-        {
-            "user": None,
-            "invitation": invitation,
-            "token": token,
-            "csrf_token": form,
-            "error": message,
-            "min_length": MIN_PASSWORD,
-            "advice": ADVICE,
-        },
-        status_code=status,
-    )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        form,
-        httponly=True,
-        samesite="lax",
-        secure=secure_cookies(request),
-        max_age=3600,
-    )
-    return response
+    message = sentence(error) + "." if error else None
+    page = {
+        "invitation": invitation,
+        "token": token,
+        "error": message,
+        "min_length": MIN_PASSWORD,
+        "advice": ADVICE,
+    }
+    return signed_out_page(request, "invite.html", page, status)
 
 
 def _refused(request: Request, refusal: InvitationRefused) -> Response:
@@ -114,7 +97,7 @@ def _refused(request: Request, refusal: InvitationRefused) -> Response:
         "invite_refused.html",
         {
             "user": None,
-            "message": message[:1].upper() + message[1:] + ".",
+            "message": sentence(message) + ".",
             "sso_only": sso_only,
             "sso": request.app.state.settings.sso_enabled,
         },

@@ -12,14 +12,20 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.services.sso import Callback, finish, start
 from skillgrid.services.sso_claims import SsoRefused
-from skillgrid.web.deps import LOGIN_CSRF_COOKIE, MaybeUser, Sso, UowDep, sso_of, templates_of
-from skillgrid.web.pages.auth import safe_next, secure_cookies, session_started, signed_out_form
-from skillgrid.web.security import new_token
+from skillgrid.web.deps import Csrf, MaybeUser, Sso, UowDep, sso_of, templates_of
+from skillgrid.web.pages.auth import (
+    safe_next,
+    secure_cookies,
+    sentence,
+    session_started,
+    signed_out_form,
+    signed_out_page,
+)
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("skillgrid.sign_in")
@@ -106,13 +112,12 @@ def sso_callback(
 
 
 def _refused(request: Request, refusal: SsoRefused) -> Response:
-    message = str(refusal)
     return templates_of(request).TemplateResponse(
         request,
         "sso_refused.html",
         {
             "user": None,
-            "message": message[:1].upper() + message[1:] + ".",
+            "message": sentence(refusal) + ".",
             "ask": refusal.ask,
             "passwords": request.app.state.settings.password_sign_in,
         },
@@ -124,19 +129,7 @@ def _refused(request: Request, refusal: SsoRefused) -> Response:
 def link_page(request: Request, token: str) -> Response:
     """A one-time sign-in link (break glass): a button that uses it, so that a link
     previewer fetching the page does not use it up."""
-    form = new_token()
-    response = templates_of(request).TemplateResponse(
-        request, "sign_in_link.html", {"user": None, "token": token, "csrf_token": form}
-    )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        form,
-        httponly=True,
-        samesite="lax",
-        secure=secure_cookies(request),
-        max_age=3600,
-    )
-    return response
+    return signed_out_page(request, "sign_in_link.html", {"token": token})
 
 
 @router.post("/auth/link/{token}")
@@ -144,7 +137,7 @@ def use_link(
     request: Request,
     uow: UowDep,
     token: str,
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    csrf_token: Csrf = "",
 ) -> Response:
     """Sign in with a one-time link: once, within its minutes, as the admin it names."""
     from skillgrid.domain.accounts import SignInError

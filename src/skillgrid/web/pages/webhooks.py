@@ -10,10 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.errors import InputError
 from skillgrid.domain.webhooks import WebhookError
-from skillgrid.web.deps import CurrentUser, check_csrf, templates_of
+from skillgrid.web.deps import Csrf, CurrentUser, check_csrf, templates_of
 
 router = APIRouter(include_in_schema=False)
-Csrf = Annotated[str, Form(max_length=100)]
 PAGE = "/admin/webhooks"
 
 
@@ -56,7 +55,7 @@ def webhook_add(
     from skillgrid.services.webhooks import add_webhook
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         try:
             created = add_webhook(user.uow, url, events, actor=user.actor)
         except (
@@ -76,18 +75,16 @@ def webhook_test(
     from skillgrid.services.webhooks import send_test
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         send_test(user.uow, request.app.state.poster, webhook_id, actor=user.actor)
         return RedirectResponse(PAGE + "#log", status_code=303)
 
 
 @router.post(PAGE + "/{webhook_id}/remove")
-def webhook_remove(
-    request: Request, user: CurrentUser, webhook_id: int, csrf_token: Csrf = ""
-) -> Response:
+def webhook_remove(user: CurrentUser, webhook_id: int, csrf_token: Csrf = "") -> Response:
     from skillgrid.services.webhooks import remove_webhook
 
     with user:
-        check_csrf(request, user, csrf_token)
+        check_csrf(user, csrf_token)
         remove_webhook(user.uow, webhook_id, actor=user.actor)
         return RedirectResponse(PAGE, status_code=303)
