@@ -12,6 +12,8 @@ from typing import Any
 import typer
 
 from skillgrid.cli.common import (
+    ACTING,
+    actor_as,
     fail,
     out,
     read_input,
@@ -36,12 +38,6 @@ PERSON = typer.Option(..., "--person", help="Email of the person assessed.")
 CYCLE = typer.Option(..., "--cycle", help="Cycle name, e.g. 2026-H2.")
 RATER = typer.Option("self", "--rater", help="self, manager or a peer's email.")
 OFFICIAL_RATER = typer.Option("manager", "--rater", help="Usually manager (the official one).")
-ACTING = typer.Option(
-    None,
-    "--as",
-    help="Act as this person (their role and place decide what is allowed); "
-    "by default the local operator, an admin.",
-)
 
 
 class ReportFormat(StrEnum):
@@ -79,12 +75,6 @@ def _due_dates(**given: str | None) -> dict[str, dt.date | None]:
 
 def _due_text(due: dict[str, str | None]) -> str:
     return ", ".join(f"{step} {day}" for step, day in due.items() if day) or "no due dates"
-
-
-def _actor(email: str | None):  # type: ignore[no-untyped-def]
-    from skillgrid.services.people import actor_for
-
-    return with_database(lambda uow: actor_for(uow, email))
 
 
 @cycle_app.command("open")
@@ -206,7 +196,7 @@ def assess_import(
     from skillgrid.services.assessment_files import import_ratings
 
     data, source = read_input(path)
-    actor = _actor(acting)
+    actor = actor_as(acting)
     saved = with_database(
         lambda uow: import_ratings(uow, actor, person, cycle, rater, data, source)
     )
@@ -230,7 +220,7 @@ def assess_invite(
     """
     from skillgrid.services.assessments import invite_peer
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     invited = with_database(lambda uow: invite_peer(uow, actor, person, cycle, peer))
     out().print(f"Invited {invited.rater} to review {invited.person} in {invited.cycle}.")
 
@@ -245,7 +235,7 @@ def assess_export(
     """
     from skillgrid.services.assessment_files import export_ratings
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     sys.stdout.write(with_database(lambda uow: export_ratings(uow, actor, person, cycle, rater)))
 
 
@@ -259,7 +249,7 @@ def assess_submit(
     """
     from skillgrid.services.assessments import submit
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     saved = with_database(lambda uow: submit(uow, actor, person, cycle, rater))
     out().print(f"Submitted the {saved.rater} assessment of {saved.person} in {saved.cycle}.")
 
@@ -278,7 +268,7 @@ def assess_finalize(
     """
     from skillgrid.services.assessments import finalize
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     saved = with_database(lambda uow: finalize(uow, actor, person, cycle, rater))
     out().print(f"Finalized the {saved.rater} assessment of {saved.person} in {saved.cycle}.")
 
@@ -297,7 +287,7 @@ def assess_reopen(
     """
     from skillgrid.services.assessments import reopen
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     saved = with_database(lambda uow: reopen(uow, actor, person, cycle, rater))
     out().print(f"Reopened the {saved.rater} assessment of {saved.person} in {saved.cycle}.")
 

@@ -6,8 +6,7 @@ import json
 
 import typer
 
-from skillgrid.cli.assessments import ACTING, _actor
-from skillgrid.cli.common import out, run_service, with_database
+from skillgrid.cli.common import ACTING, actor_as, out, run_service, with_database
 
 audit_app = typer.Typer(
     rich_markup_mode=None,
@@ -43,7 +42,7 @@ def audit_list(
     from skillgrid.domain.audit import AuditQuery
     from skillgrid.services.audit import list_audit, parse_since
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     query = AuditQuery(
         person=person,
         entity=entity,

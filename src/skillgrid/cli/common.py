@@ -18,11 +18,19 @@ if TYPE_CHECKING:
 
     from skillgrid.config import Settings
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.domain.assessments import Actor
     from skillgrid.services.invitations import Site
     from skillgrid.services.outbox import Mailer, Poster
     from skillgrid.services.unit_of_work import Storage
 
 T = TypeVar("T")
+
+ACTING = typer.Option(
+    None,
+    "--as",
+    help="Act as this person (their role and place decide what is allowed); "
+    "by default the local operator, an admin.",
+)
 
 
 @cache
@@ -83,6 +91,14 @@ def with_database(call: Callable[[SqlAlchemyUnitOfWork], T]) -> T:
     """Run ``call`` with a unit of work on the configured database (migrated to the newest
     schema first), turning errors into exit 1; the engine is disposed afterwards."""
     return with_units(lambda make: call(make()))
+
+
+def actor_as(email: str | None) -> Actor:
+    """Who a command acts as: the person given with ``--as`` (their role decides), or the
+    local operator, an admin."""
+    from skillgrid.services.people import actor_for
+
+    return with_database(lambda uow: actor_for(uow, email))
 
 
 def with_units(call: Callable[[Callable[[], SqlAlchemyUnitOfWork]], T]) -> T:

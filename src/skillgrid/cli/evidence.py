@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from skillgrid.cli.assessments import ACTING, _actor
-from skillgrid.cli.common import out, settings, with_database
+from skillgrid.cli.common import ACTING, actor_as, out, settings, with_database
 
 if TYPE_CHECKING:
     from skillgrid.domain.statements import Statement
@@ -47,7 +46,7 @@ def evidence_add(
     from skillgrid.domain.evidence import Evidence
     from skillgrid.services.evidence import add_evidence, parse_date
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     from skillgrid.cli.common import run_service
 
     item = Evidence(person, title, url, run_service(lambda: parse_date(date)), text, source)
@@ -73,7 +72,7 @@ def evidence_link(
     """
     from skillgrid.services.evidence import link_evidence
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     item = with_database(
         lambda uow: link_evidence(uow, actor, person, evidence_id, criterion, framework, version)
     )
@@ -97,7 +96,7 @@ def evidence_list(
     from skillgrid.services.evidence import criterion_ids, list_evidence
     from skillgrid.services.frameworks import get_framework
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     items = with_database(lambda uow: list_evidence(uow, actor, person))
     ladder = with_database(lambda uow: get_framework(uow, framework, version))
     rows: list[dict[str, Any]] = [

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import typer
 
-from skillgrid.cli.assessments import ACTING, _actor
-from skillgrid.cli.common import out, with_database, write_output
+from skillgrid.cli.common import ACTING, actor_as, out, with_database, write_output
 from skillgrid.cli.people import JSON_OUT, team_app
 from skillgrid.domain.assessments import OPERATOR
 
@@ -60,7 +59,7 @@ def team_report(
 
     if report_format is TeamFormat.xlsx and output is None:
         fail("xlsx is binary: give --output FILE")
-    actor = _actor(acting)
+    actor = actor_as(acting)
     report = with_database(lambda uow: build(uow, actor, team, cycle, since))
     if report_format is TeamFormat.xlsx:
         data = render.report_xlsx(report)

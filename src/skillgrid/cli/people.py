@@ -7,8 +7,7 @@ import json
 
 import typer
 
-from skillgrid.cli.assessments import ACTING
-from skillgrid.cli.common import out, read_input, with_database
+from skillgrid.cli.common import ACTING, actor_as, out, read_input, with_database
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.people import Role
 
@@ -139,12 +138,11 @@ def person_sync(
 
     Example: skillgrid person sync hr-export.csv --deactivate-missing --dry-run
     """
-    from skillgrid.cli.assessments import _actor
     from skillgrid.cli.render import print_sync
     from skillgrid.services.people_sync import Safety, sync_people
 
     data, source = read_input(path)
-    actor = _actor(acting)
+    actor = actor_as(acting)
     safety = Safety(max_deactivate, allow_mass)
     outcome = with_database(
         lambda uow: sync_people(
@@ -224,10 +222,9 @@ def team_list(as_json: bool = JSON_OUT, acting: str | None = ACTING) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from skillgrid.cli.assessments import _actor
     from skillgrid.services.insight import list_teams
 
-    actor = _actor(acting)
+    actor = actor_as(acting)
     teams = with_database(lambda uow: list_teams(uow, actor))
     if as_json:
         rows = [
