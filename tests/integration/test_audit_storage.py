@@ -137,3 +137,12 @@ def test_postgresql_refuses_to_edit_or_delete_the_trail(ready, database_url: str
                 connection.execute(text(statement))
     finally:
         engine.dispose()
+
+
+def test_an_entry_recorded_in_a_unit_of_work_is_found_in_it(uow_factory) -> None:
+    from skillgrid.domain.audit import AuditEntry
+
+    with uow_factory().write() as uow:
+        uow.audit.add(AuditEntry("operator", "note", "ladder", "sre", None))
+        found = uow.audit.find(AuditQuery(entity="ladder", entity_id="sre"), None)
+        assert [(e.action, e.entity_id) for e in found] == [("note", "sre")]

@@ -155,3 +155,25 @@ def test_a_team_comes_with_every_team_below_it_and_nothing_else(uow_factory) -> 
             t.name for t in uow.people.teams()
         )
         assert uow.people.team_and_below("Nowhere") == []
+
+
+def test_a_loop_in_the_team_tree_ends_the_walk_below_a_team(uow_factory, database_url) -> None:
+    """The app never makes one; a hand-edited database or an old restore might."""
+    from sqlalchemy import create_engine, text
+
+    with uow_factory().write() as uow:
+        uow.people.add_team(Team("A"))
+        uow.people.add_team(Team("B", "A"))
+        uow.commit()
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE teams SET parent_id = (SELECT id FROM teams WHERE name = 'B') "
+                "WHERE name = 'A'"
+            )
+        )
+    engine.dispose()
+    with uow_factory() as uow:
+        found = uow.people.team_and_below("A")
+        assert sorted(found, key=lambda t: t.name) == [Team("A", "B"), Team("B", "A")]

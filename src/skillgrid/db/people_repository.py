@@ -43,16 +43,14 @@ _TEAM_SIZES = (
 )
 _NAMED_TEAM_SIZES = _TEAM_SIZES.where(_teams.c.name.in_(bindparam("teams", expanding=True)))
 _top = (  # the team named ``team``, with its parent
-    select(_teams.c.id, _teams.c.name, _parents.c.name.label("parent"), literal(0).label("depth"))
+    select(_teams.c.id, _teams.c.name, _parents.c.name.label("parent"))
     .outerjoin(_parents, _parents.c.id == _teams.c.parent_id)
     .where(_teams.c.name == bindparam("team"))
     .cte("subtree", recursive=True)
 )
 _inner = _teams.alias("inner")
-_subtree = _top.union_all(
-    select(_inner.c.id, _inner.c.name, _top.c.name, _top.c.depth + 1)
-    .join(_top, _inner.c.parent_id == _top.c.id)
-    .where(_top.c.depth < 1000)  # a loop stops here
+_subtree = _top.union(  # not UNION ALL: a team met again (a loop) ends the walk
+    select(_inner.c.id, _inner.c.name, _top.c.name).join(_top, _inner.c.parent_id == _top.c.id)
 )
 _TEAM_AND_BELOW = select(_subtree.c.name, _subtree.c.parent)
 _first = (
