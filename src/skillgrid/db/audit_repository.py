@@ -48,20 +48,13 @@ class SqlAuditRepository:
         params |= {"limit": query.limit, "offset": query.offset}
         if scope is not None:
             params["below"] = scope.me
-        return [_entry(*row) for row in self.session.execute(statement, params).all()]
+        return [_entry(row) for row in self.session.execute(statement, params).all()]
 
 
 _audit = AuditEntryRow.__table__
-_COLUMNS = (
-    _audit.c.actor,
-    _audit.c.action,
-    _audit.c.entity,
-    _audit.c.entity_id,
-    _audit.c.person,
-    _audit.c.before,
-    _audit.c.after,
-    _audit.c.at,
-    _audit.c.id,
+_COLUMNS = tuple(  # as AuditEntry takes them
+    _audit.c[name]
+    for name in ("actor", "action", "entity", "entity_id", "person", "before", "after", "at", "id")
 )
 _people = PersonRow.__table__
 _OWN = and_(  # about ``me`` (given as ``below``): rating changes only when they made them
@@ -93,26 +86,9 @@ def _dump(value: dict[str, object] | None) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, default=str)
 
 
-def _entry(
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: str,
-    person: str | None,
-    before: str | None,
-    after: str | None,
-    at: dt.datetime,
-    id_: int,
-) -> AuditEntry:
+def _entry(row: Any) -> AuditEntry:
+    """An entry from a row of ``_COLUMNS``."""
+    actor, action, entity, entity_id, person, before, after, at, id_ = row
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)  # SQLite keeps no zone
-    return AuditEntry(
-        actor,
-        action,
-        entity,
-        entity_id,
-        person,
-        json.loads(before) if before else None,
-        json.loads(after) if after else None,
-        at,
-        id_,
-    )
+    changes = (json.loads(before) if before else None, json.loads(after) if after else None)
+    return AuditEntry(actor, action, entity, entity_id, person, *changes, at, id_)
