@@ -80,3 +80,22 @@ def test_the_apps_sender_goes_on_batch_after_batch_while_they_come_back_full() -
     uow.notifications.add_deliveries([(hook.id, None, "cycle.closed", "{}")] * 25, now)
     DeliveryWorker(lambda: uow, 5, receiver)._send_all()
     assert receiver.posts == 25
+
+
+def test_event_mails_with_no_mail_server_are_logged_as_one_line_not_one_each(caplog) -> None:
+    """A demo or a first start holds a hundred event mails; without a mail server each
+    fails at once, and the log says so once a round, not a hundred times."""
+    from skillgrid.web.deliveries import DeliveryWorker
+    from tests.unit.fakes import FakeUnitOfWork
+
+    uow = FakeUnitOfWork()
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    mails = [(None, "ana@x.org", "assessment.submitted", '{"names": {}}')] * 23
+    uow.notifications.add_deliveries(mails, now)
+    with caplog.at_level("INFO", logger="skillgrid.outbox"):
+        DeliveryWorker(lambda: uow, 5, poster=None)._send_all()
+    lines = [r.getMessage() for r in caplog.records if r.name == "skillgrid.outbox"]
+    assert lines == [
+        "23 event mails not sent: mail is not configured: set SKILLGRID_SMTP_URL and "
+        "SKILLGRID_MAIL_FROM"
+    ]

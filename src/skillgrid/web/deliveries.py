@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from skillgrid.domain.assessments import OPERATOR
-from skillgrid.services.outbox import BATCH, deliver_due
+from skillgrid.services.outbox import BATCH, NO_MAIL, deliver_due
 
 log = logging.getLogger("skillgrid.outbox")
 
@@ -45,7 +45,9 @@ class DeliveryWorker:
                 log.exception("sending webhook deliveries and event mails failed")
 
     def _send_all(self) -> None:
-        """Batch after batch while batches come back full (a burst of events)."""
+        """Batch after batch while batches come back full (a burst of events); event mails
+        that no mail server could take are logged in one line at the end."""
+        unsent = 0
         while not self._stop.is_set():
             found = deliver_due(
                 self.make_uow(),
@@ -55,6 +57,9 @@ class DeliveryWorker:
                 base_url=self.base_url,
             )
             for sent in found:
+                if sent.last_error == NO_MAIL:
+                    unsent += 1
+                    continue
                 log.info(
                     "delivery %s (%s): %s after %s attempt(s)%s",
                     sent.id,
@@ -64,4 +69,6 @@ class DeliveryWorker:
                     f" ({sent.last_error})" if sent.last_error else "",
                 )
             if len(found) < BATCH:
-                return
+                break
+        if unsent:
+            log.info("%s event mail%s not sent: %s", unsent, "s" if unsent > 1 else "", NO_MAIL)
