@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from skillgrid.db.people_repository import BELOW
+from skillgrid.db.people_repository import is_below
 from skillgrid.db.tables import (
     AssessmentRow,
     CycleRow,
@@ -65,7 +65,7 @@ _STATES = (
     .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
     .where(_cycles.c.name == bindparam("cycle"))
 )
-_STATES_BELOW = _STATES.where(_assessments.c.person_id.in_(BELOW))
+_STATES_BELOW = _STATES.where(is_below(_assessments.c.person_id))
 _NEWEST = (
     select(_assessments.c.id)
     .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)

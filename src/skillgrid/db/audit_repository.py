@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from skillgrid.db.people_repository import BELOW
+from skillgrid.db.people_repository import is_below
 from skillgrid.db.tables import AuditEntryRow, PersonRow
 from skillgrid.domain.audit import RATE, AuditEntry, AuditQuery, AuditScope
 
@@ -61,7 +61,7 @@ _OWN = and_(  # about ``me`` (given as ``below``): rating changes only when they
     _audit.c.person == bindparam("below"),
     or_(_audit.c.action != RATE, _audit.c.actor == bindparam("below")),
 )
-_SCOPE = or_(_OWN, _audit.c.person.in_(select(_people.c.email).where(_people.c.id.in_(BELOW))))
+_SCOPE = or_(_OWN, _audit.c.person.in_(select(_people.c.email).where(is_below(_people.c.id))))
 
 
 @functools.cache

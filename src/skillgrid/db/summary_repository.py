@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from skillgrid.db.people_repository import BELOW
+from skillgrid.db.people_repository import is_below
 from skillgrid.db.tables import (
     AssessmentRow,
     CycleRow,
@@ -37,7 +37,7 @@ _LEVELS = (  # everyone's official levels in a cycle: a row a person and track
     )
     .where(OfficialResultRow.cycle_id == _CYCLE)
 )
-_LEVELS_BELOW = _LEVELS.where(OfficialResultRow.person_id.in_(BELOW))
+_LEVELS_BELOW = _LEVELS.where(is_below(OfficialResultRow.person_id))
 # A growth page reads one person's results across cycles: one statement, built once.
 _results, _tracks = OfficialResultRow.__table__, OfficialTrackRow.__table__
 _cycles, _people = CycleRow.__table__, PersonRow.__table__

@@ -56,6 +56,7 @@ class Context:
     current: Assessment | None
     above: tuple[str, ...]  # the person's managers, nearest first
     policy: Policy  # the ladder's leveling rule
+    others: tuple[Assessment, ...] = ()  # the other raters' in the cycle, when asked for
 
 
 def rate(
@@ -251,11 +252,12 @@ def _transition(
 
 
 def assessment_context(
-    uow: UnitOfWork, person: str, cycle: str, rater: str, actor: Actor
+    uow: UnitOfWork, person: str, cycle: str, rater: str, actor: Actor, *, others: bool = False
 ) -> Context:
-    """Everything an assessment action needs. Someone who may not see the person gets the
-    same 'no person' answer whether or not the person, cycle or rater exists; a peer sees
-    the person only once invited to rate them."""
+    """Everything an assessment action needs (with ``others``, the other raters'
+    assessments in the cycle too, read in the same statement). Someone who may not see the
+    person gets the same 'no person' answer whether or not the person, cycle or rater
+    exists; a peer sees the person only once invited to rate them."""
     email = normal_email(person)
     found, chain = uow.people.with_chain(email)
     hidden = NotFound(f"no person {email}")
@@ -273,14 +275,19 @@ def assessment_context(
         if not sees:
             raise hidden from None
         raise
-    current = uow.assessments.get(email, cycle, checked)
+    if others:
+        every = uow.assessments.for_person(email, cycle)
+        current = next((a for a in every if a.rater == checked), None)
+    else:
+        every, current = [], uow.assessments.get(email, cycle, checked)
     if not sees and current is None:  # naming oneself as a peer proves nothing
         raise hidden
     if checked == MANAGER and found.manager is None:
         raise AssessmentError(f"{email} has no manager on file to write a manager assessment")
     if checked not in (SELF, MANAGER) and uow.people.get(checked) is None:
         raise NotFound(f"no person {checked} to rate {email} as a peer")
-    return Context(found, the_cycle, framework, checked, current, above, policy)
+    rest = tuple(a for a in every if a is not current)
+    return Context(found, the_cycle, framework, checked, current, above, policy, rest)
 
 
 def _require(allowed: bool, actor: Actor, action: str, context: Context) -> None:

@@ -51,7 +51,7 @@ class ReviewView:
 
 def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str) -> ReviewView:
     with uow:
-        context = assessment_context(uow, person, cycle, rater, actor)
+        context = assessment_context(uow, person, cycle, rater, actor, others=True)
         p = context.person
         above = context.above
         assessment = context.current or Assessment(p.email, cycle, context.rater)
@@ -59,10 +59,8 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
             raise NotFound(f"no {context.rater} assessment of {p.email} in {cycle} for you")
         others = tuple(
             a
-            for a in uow.assessments.for_person(p.email, cycle)
-            if a.rater != context.rater
-            and a.state is not State.DRAFT
-            and may_read(actor, a, p.manager, above)
+            for a in context.others
+            if a.state is not State.DRAFT and may_read(actor, a, p.manager, above)
         )
         evidence = (
             tuple(uow.evidence.for_person(p.email)) if may_view(actor, p.email, above) else ()
