@@ -143,6 +143,32 @@ def test_calibration_compares_manager_and_self_ratings(org) -> None:
     assert report.org_levels.n == 6
 
 
+def test_a_team_s_calibration_is_judged_against_the_whole_org(org) -> None:
+    """The org's figures are every manager's results added up, whichever team is shown."""
+    from skillgrid.domain.insight import org_spreads
+
+    with org() as uow:
+        every_manager = uow.insight.manager_ratings("C2", None)
+        pooled = uow.insight.pooled_ratings("C2")
+    assert {m.email for m in every_manager} == {"boss@x.org", "mia@x.org", "ann@x.org"}
+    deltas, levels = org_spreads(every_manager)
+    assert (pooled.reports, pooled.compared) == (6, 16)
+    assert (pooled.report_means.n, pooled.level.n) == (deltas.n, levels.n) == (2, 6)
+    assert pooled.report_means.total == pytest.approx(deltas.total) == -1.5
+    assert pooled.report_means.squares == pytest.approx(deltas.squares)
+    assert (pooled.level.total, pooled.level.squares) == (levels.total, levels.squares)
+    for team in ("Net", "Apps", None):
+        report = insight.team_report(org(), OPERATOR, team)
+        assert (report.org_deltas, report.org_levels) == org_spreads([pooled])
+
+
+def test_a_team_s_report_reads_the_targets_of_its_teams_only(org) -> None:
+    with org() as uow:
+        assert {t.team for t in uow.insight.targets("tiny", ["Net", "Apps"])} == {"Net", "Apps"}
+        assert uow.insight.targets("tiny", []) == []
+    assert [c.target.team for c in insight.team_report(org(), OPERATOR, "Net").coverage] == ["Net"]
+
+
 def test_movement_between_cycles(org) -> None:
     report = insight.team_report(org(), OPERATOR, "Net")
     assert report.previous is not None and report.previous.name == "C1"

@@ -328,8 +328,12 @@ class FakeInsightRepository:
     def __init__(self) -> None:
         self.target_list: list[Any] = []
 
-    def targets(self, framework: str | None = None) -> list[Any]:
-        return [t for t in self.target_list if framework in (None, t.framework)]
+    def targets(self, framework: str | None = None, teams: Any = None) -> list[Any]:
+        return [
+            t
+            for t in self.target_list
+            if framework in (None, t.framework) and (teams is None or t.team in teams)
+        ]
 
     def target_counts(self) -> dict[str, int]:
         found: dict[str, int] = {}

@@ -5,7 +5,7 @@ over ratings."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -49,7 +49,10 @@ class SqlInsightRepository:
 
     # targets ---------------------------------------------------------------------------
 
-    def targets(self, framework: str | None = None) -> list[Target]:
+    def targets(
+        self, framework: str | None = None, teams: Collection[str] | None = None
+    ) -> list[Target]:
+        """The targets (on one ladder; of these teams), by team, ladder and track."""
         query = (
             select(
                 TeamRow.name,
@@ -64,6 +67,8 @@ class SqlInsightRepository:
         )
         if framework is not None:
             query = query.where(FrameworkRow.name == framework)
+        if teams is not None:
+            query = query.where(TeamRow.name.in_(teams))
         return [Target(*row) for row in self.session.execute(query)]
 
     def target_counts(self) -> dict[str, int]:
@@ -163,22 +168,8 @@ class SqlInsightRepository:
             return []
         result = OfficialResultRow
         manager = aliased(PersonRow)
-        report_mean = case(
-            (result.delta_n > 0, result.delta_sum * 1.0 / result.delta_n), else_=None
-        )
         sums = (
-            select(
-                result.manager_id,
-                func.count(),
-                func.sum(result.overall),
-                func.sum(result.overall * result.overall),
-                func.sum(result.delta_n),
-                func.sum(result.delta_sum),
-                func.sum(result.delta_squares),
-                func.count(report_mean),
-                func.sum(report_mean),
-                func.sum(report_mean * report_mean),
-            )
+            select(result.manager_id, *_RATING_SUMS)
             .where(result.cycle_id == ids[cycle], result.manager_id.is_not(None))
             .group_by(result.manager_id)
         )
@@ -188,32 +179,17 @@ class SqlInsightRepository:
             .join(grouped, grouped.c.manager_id == manager.id)
             .order_by(manager.name, manager.email)
         )
-        rows: list[tuple[Any, ...]] = list(self._core(query))
-        return [
-            ManagerRatings(
-                email,
-                name,
-                reports,
-                Spread(reports, float(level_sum or 0), float(level_squares or 0)),
-                int(n or 0),
-                Spread(int(n or 0), float(total or 0), float(squares or 0)),
-                Spread(int(means or 0), float(mean_sum or 0), float(mean_squares or 0)),
-            )
-            for (
-                email,
-                name,
-                _,
-                reports,
-                level_sum,
-                level_squares,
-                n,
-                total,
-                squares,
-                means,
-                mean_sum,
-                mean_squares,
-            ) in rows
-        ]
+        return [_ratings(email, name, figures) for email, name, _, *figures in self._core(query)]
+
+    def pooled_ratings(self, cycle: str) -> ManagerRatings:
+        """Every manager's results in the cycle added up as one (the org, to calibrate
+        against): one row, where adding up ``manager_ratings`` would read one a manager."""
+        ids = self._cycle_ids([cycle])
+        result = OfficialResultRow
+        query = select(*_RATING_SUMS).where(
+            result.cycle_id == ids.get(cycle), result.manager_id.is_not(None)
+        )
+        return _ratings("", "the org", self._core(query).one())
 
     def moves(self, before: str, after: str, teams: Teams) -> list[Move]:
         """People whose track or overall level differs between two cycles."""
@@ -356,4 +332,40 @@ def _overall_counts(shape: Slice) -> Select[Any]:
             *_in_slice(_results.c.team_id, shape),
         )
         .group_by(_cycles.c.name, _results.c.overall)
+    )
+
+
+_REPORT_MEAN = case(
+    (
+        OfficialResultRow.delta_n > 0,
+        OfficialResultRow.delta_sum * 1.0 / OfficialResultRow.delta_n,
+    ),
+    else_=None,
+)
+# what a manager's finalized results add up to: reports, their levels, (manager − self) per
+# rating and per report
+_RATING_SUMS = (
+    func.count(),
+    func.sum(OfficialResultRow.overall),
+    func.sum(OfficialResultRow.overall * OfficialResultRow.overall),
+    func.sum(OfficialResultRow.delta_n),
+    func.sum(OfficialResultRow.delta_sum),
+    func.sum(OfficialResultRow.delta_squares),
+    func.count(_REPORT_MEAN),
+    func.sum(_REPORT_MEAN),
+    func.sum(_REPORT_MEAN * _REPORT_MEAN),
+)
+
+
+def _ratings(email: str, name: str, sums: Sequence[Any]) -> ManagerRatings:
+    """A manager's figures from the ``_RATING_SUMS`` of their reports' results."""
+    reports, level_sum, level_squares, n, total, squares, means, mean_sum, mean_squares = sums
+    return ManagerRatings(
+        email,
+        name,
+        reports,
+        Spread(reports, float(level_sum or 0), float(level_squares or 0)),
+        int(n or 0),
+        Spread(int(n or 0), float(total or 0), float(squares or 0)),
+        Spread(int(means or 0), float(mean_sum or 0), float(mean_squares or 0)),
     )

@@ -163,7 +163,7 @@ def team_report(
         coverage: list[Coverage] = []
         criteria: dict[str, str] = {}
         if "coverage" in sections:
-            targets = uow.insight.targets(chosen.framework)
+            targets = uow.insight.targets(chosen.framework, names if team else None)
             coverage, criteria = of_targets(uow, chosen, framework, names, tree, slice_, targets)
         reviewed = _reviewed(reach, rolled, names, tree, team)
         coverage = [
@@ -174,7 +174,7 @@ def team_report(
         org_deltas = org_levels = Spread(0, 0.0, 0.0)
         calibration = []
         if "calibration" in sections:
-            org_deltas, org_levels = org_spreads(uow.insight.manager_ratings(chosen.name, None))
+            org_deltas, org_levels = org_spreads([uow.insight.pooled_ratings(chosen.name)])
             calibration = [  # a manager sees their own chain's managers only
                 Calibration(m, flags_against(m, org_deltas, org_levels))
                 for m in uow.insight.manager_ratings(chosen.name, slice_)
@@ -196,7 +196,7 @@ def team_report(
         org_deltas=org_deltas,
         org_levels=org_levels,
         calibration=tuple(calibration),
-        movement=tuple(sorted(movement, key=lambda m: (m.track or "", not m.up, m.name))),
+        movement=tuple(sorted(movement, key=lambda m: (m.track or "", not m.up, m.name, m.email))),
         criteria=criteria,
         children=children,
         reviewed=reviewed,
