@@ -9,7 +9,7 @@ import pytest
 
 from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.leveling import Rating
-from skillgrid.services import accounts, assessments, cycles, people
+from skillgrid.services import accounts, assessments, cycles, frameworks, people
 from tests.web.conftest import PASSWORD, as_
 
 BASE = "/api/v1/people/ana@x.org"
@@ -115,6 +115,19 @@ def test_stale_revisions_and_bad_bodies(org) -> None:
     assert no_reason.status_code == 422
     assert client.put(url, json={"ratings": {}}).status_code == 422
     assert client.get(f"{BASE}/assessments/2099/self").status_code == 404
+
+
+def test_an_assessment_s_ratings_come_in_the_ladder_s_order_whatever_order_they_were_saved(
+    org, uow_factory
+) -> None:
+    ladder = [c.id for c in frameworks.get_framework(uow_factory(), "sre").criteria]
+    chosen = ladder[::7]
+    client = as_(org, "ana@x.org")
+    url = f"{BASE}/assessments/2026-H2/self"
+    revision = client.get(url).json()["revision"]
+    ratings = {cid: {"rating": "meets"} for cid in reversed(chosen)}
+    assert client.put(url, json={"revision": revision, "ratings": ratings}).status_code == 200
+    assert list(client.get(url).json()["ratings"]) == chosen
 
 
 def test_finalized_is_read_only_over_the_api(org) -> None:

@@ -64,7 +64,8 @@ class EvidenceLinks(BaseModel):
 
 
 def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
-    ids = {c.uid: c.id for c in framework.criteria}
+    """The assessment as the API answers it, its ratings in the ladder's order."""
+    entries = assessment.entries
     return {
         "person": assessment.person,
         "cycle": assessment.cycle,
@@ -73,14 +74,14 @@ def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
         "revision": assessment.revision,
         "framework": {"name": framework.name, "version": framework.version},
         "ratings": {
-            ids[uid]: {
+            c.id: {
                 "rating": e.rating.value,
                 "reason": e.reason,
                 "comment": e.comment,
                 "needs_review": e.needs_review,
             }
-            for uid, e in assessment.entries.items()
-            if uid in ids
+            for c in framework.criteria
+            if (e := entries.get(c.uid)) is not None
         },
     }
 
