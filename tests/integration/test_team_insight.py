@@ -20,7 +20,7 @@ import pytest
 
 from skillgrid.domain.assessments import OPERATOR, Actor, Entry
 from skillgrid.domain.errors import InputError, NotFound
-from skillgrid.domain.insight import Target, TargetError
+from skillgrid.domain.insight import Spread, Target, TargetError
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.people import Role
 from skillgrid.domain.policies import parse_policy
@@ -145,13 +145,18 @@ def test_calibration_compares_manager_and_self_ratings(org) -> None:
 
 def test_a_team_s_calibration_is_judged_against_the_whole_org(org) -> None:
     """The org's figures are every manager's results added up, whichever team is shown."""
-    from skillgrid.domain.insight import org_spreads
-
     with org() as uow:
         every_manager = uow.insight.manager_ratings("C2", None)
         pooled = uow.insight.pooled_ratings("C2")
     assert {m.email for m in every_manager} == {"boss@x.org", "mia@x.org", "ann@x.org"}
-    deltas, levels = org_spreads(every_manager)
+    deltas, levels = (
+        Spread(
+            sum(s.n for s in spreads),
+            sum(s.total for s in spreads),
+            sum(s.squares for s in spreads),
+        )
+        for spreads in ([m.report_means for m in every_manager], [m.level for m in every_manager])
+    )
     assert (pooled.reports, pooled.compared) == (6, 16)
     assert (pooled.report_means.n, pooled.level.n) == (deltas.n, levels.n) == (2, 6)
     assert pooled.report_means.total == pytest.approx(deltas.total) == -1.5
@@ -159,7 +164,7 @@ def test_a_team_s_calibration_is_judged_against_the_whole_org(org) -> None:
     assert (pooled.level.total, pooled.level.squares) == (levels.total, levels.squares)
     for team in ("Net", "Apps", None):
         report = insight.team_report(org(), OPERATOR, team)
-        assert (report.org_deltas, report.org_levels) == org_spreads([pooled])
+        assert (report.org_deltas, report.org_levels) == (pooled.report_means, pooled.level)
 
 
 def test_a_team_s_report_reads_the_targets_of_its_teams_only(org) -> None:

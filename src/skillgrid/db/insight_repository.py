@@ -335,22 +335,17 @@ def _overall_counts(shape: Slice) -> Select[Any]:
     )
 
 
-_REPORT_MEAN = case(
-    (
-        OfficialResultRow.delta_n > 0,
-        OfficialResultRow.delta_sum * 1.0 / OfficialResultRow.delta_n,
-    ),
-    else_=None,
-)
+_official = OfficialResultRow.__table__.c
+_REPORT_MEAN = case((_official.delta_n > 0, _official.delta_sum * 1.0 / _official.delta_n))
 # what a manager's finalized results add up to: reports, their levels, (manager − self) per
 # rating and per report
 _RATING_SUMS = (
     func.count(),
-    func.sum(OfficialResultRow.overall),
-    func.sum(OfficialResultRow.overall * OfficialResultRow.overall),
-    func.sum(OfficialResultRow.delta_n),
-    func.sum(OfficialResultRow.delta_sum),
-    func.sum(OfficialResultRow.delta_squares),
+    func.sum(_official.overall),
+    func.sum(_official.overall * _official.overall),
+    func.sum(_official.delta_n),
+    func.sum(_official.delta_sum),
+    func.sum(_official.delta_squares),
     func.count(_REPORT_MEAN),
     func.sum(_REPORT_MEAN),
     func.sum(_REPORT_MEAN * _REPORT_MEAN),

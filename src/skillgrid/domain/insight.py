@@ -8,7 +8,7 @@ Reports read stored summaries (one per person and cycle), never the ratings them
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from skillgrid.domain.errors import SkillGridError
@@ -274,21 +274,6 @@ class Calibration:
 Z = 2.0
 MIN_STEP = 0.25
 MIN_REPORTS = 3
-
-
-def org_spreads(managers: Sequence[ManagerRatings]) -> tuple[Spread, Spread]:
-    """The org's spread of per-report (manager − self) means, and of official levels."""
-    deltas = Spread(
-        sum(m.report_means.n for m in managers),
-        sum(m.report_means.total for m in managers),
-        sum(m.report_means.squares for m in managers),
-    )
-    levels = Spread(
-        sum(m.level.n for m in managers),
-        sum(m.level.total for m in managers),
-        sum(m.level.squares for m in managers),
-    )
-    return deltas, levels
 
 
 def flags_against(manager: ManagerRatings, deltas: Spread, levels: Spread) -> tuple[str, ...]:

@@ -18,7 +18,6 @@ from skillgrid.domain.insight import (
     Spread,
     TargetError,
     flags_against,
-    org_spreads,
 )
 from skillgrid.services import org_tree
 from skillgrid.services.coverage import of_targets
@@ -174,7 +173,8 @@ def team_report(
         org_deltas = org_levels = Spread(0, 0.0, 0.0)
         calibration = []
         if "calibration" in sections:
-            org_deltas, org_levels = org_spreads([uow.insight.pooled_ratings(chosen.name)])
+            org = uow.insight.pooled_ratings(chosen.name)
+            org_deltas, org_levels = org.report_means, org.level
             calibration = [  # a manager sees their own chain's managers only
                 Calibration(m, flags_against(m, org_deltas, org_levels))
                 for m in uow.insight.manager_ratings(chosen.name, slice_)
