@@ -21,7 +21,7 @@ examples, encode, score, rank) as a ratio to the raw model's encode of the same 
 in the same run (target ≥ 0.8).
 
 Run: PYTHONPATH=src python bench/suggestion_ladders.py [--part dev|held-out|both] [--no-speed]
-     [--ladder snowflake|monzo|sre …] [--model DIR]
+     [--ladder snowflake|monzo|dropbox|codecademy|sre …] [--model DIR]
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from skillgrid.suggest import encoder as encoding
 
 DATA = Path(__file__).parents[1] / "tests" / "data"
 SETS = DATA / "suggest"
-LADDERS = ("snowflake", "monzo")
+LADDERS = ("snowflake", "monzo", "dropbox", "codecademy")
 PERSON = Actor("eval@x.org", Role.ENGINEER)
 Labelled = list[tuple[str, set[str]]]
 
@@ -207,7 +207,7 @@ def throughput(bench: Bench, runs: int = 3) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--part", choices=("dev", "held-out", "both"), default="dev")
-    parser.add_argument("--ladder", action="append", help="snowflake, monzo or sre (repeat)")
+    parser.add_argument("--ladder", action="append", help=f"one of {', '.join(LADDERS)} or sre")
     parser.add_argument("--no-speed", action="store_true", help="skip the throughput run")
     parser.add_argument("--model", type=Path, help="a model directory (model.onnx, tokenizer.json)")
     args = parser.parse_args()
