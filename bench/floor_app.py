@@ -32,7 +32,7 @@ from skillgrid.domain.assessments import Assessment, Cycle, Entry, State
 from skillgrid.domain.framework import Criterion, Framework, Level, Track
 from skillgrid.domain.insight import Summary, stored_result, unpack_ids
 from skillgrid.domain.leveling import Rating
-from skillgrid.domain.people import Person, Role
+from skillgrid.domain.people import Person, Role, url_segment
 from skillgrid.domain.policies import policy_from_settings
 from skillgrid.services.growth import Growth, StoredResult
 from skillgrid.services.permissions import may_read, may_view
@@ -189,6 +189,7 @@ folder = resources.files("skillgrid.web").joinpath("templates")
 templates = Environment(
     loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(), auto_reload=False
 )
+templates.filters["segment"] = url_segment  # as SkillGrid's pages have it
 page = templates.get_template("growth.html")
 
 

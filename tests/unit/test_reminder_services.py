@@ -145,3 +145,14 @@ def test_a_review_s_stage_is_how_far_it_has_got() -> None:
     assert stage({"self": "submitted", "manager": "draft"}) == "submitted"
     assert stage({"manager": "submitted"}) == "submitted"
     assert stage({"self": "draft", "manager": "finalized"}) == "finalized"
+
+
+def test_a_mail_s_link_to_an_email_with_url_characters_opens_that_person_s_page() -> None:
+    from skillgrid.domain.reminders import event_mail
+
+    event = {
+        "event": "assessment.submitted",
+        "data": {"person": "jo#ops@x.org", "cycle": "2026-H2", "by": "jo#ops@x.org"},
+    }
+    mail = event_mail("bo@x.org", {}, event, "https://sk.example/")
+    assert "https://sk.example/people/jo%23ops@x.org/assess/2026-H2/manager" in mail.text

@@ -6,11 +6,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import quote
 
 from skillgrid.domain.errors import SkillGridError
 
-# no space or control character (classes JSON Schema's regexes read alike): the API's too
-EMAIL_PATTERN = r"[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+"
+# no space, control character or "/" (classes JSON Schema's regexes read alike): the API's
+# too. A "/" could not stand in one segment of a web address: servers decode %2F before they
+# route, so /people/a%2Fb@x.org/growth would name no page
+EMAIL_PATTERN = r"[^@/\x00-\x20\x7f]+@[^@/\x00-\x20\x7f]+\.[^@/\x00-\x20\x7f]+"
 EMAIL = re.compile(EMAIL_PATTERN)
 
 
@@ -56,9 +59,18 @@ def normal_email(email: str) -> str:
 def check_email(email: str) -> str:
     """The normalised email, or a PeopleError saying what is wrong with it."""
     normal = normal_email(email)
+    if "/" in normal:
+        raise PeopleError(f"{email!r}: SkillGrid cannot use an email holding '/' in its links")
     if not EMAIL.fullmatch(normal):
         raise PeopleError(f"{email!r} is not an email address (name@example.com)")
     return normal
+
+
+def url_segment(text: str) -> str:
+    """``text`` as one segment of a web address path: an email may hold ``#``, ``?`` or
+    ``%``, which would otherwise end the path or change it (``jo#ops@x.org`` →
+    ``jo%23ops@x.org``)."""
+    return quote(text, safe="@+")
 
 
 def manager_cycle(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from skillgrid.domain.assessments import MANAGER, SELF, Cycle, State
 from skillgrid.domain.errors import SkillGridError
-from skillgrid.domain.people import Person
+from skillgrid.domain.people import Person, url_segment
 
 States = Mapping[str, Mapping[str, str]]  # person → rater → state, in one cycle
 DONE = (State.SUBMITTED.value, State.FINALIZED.value)
@@ -123,10 +123,10 @@ def digest_mail(digest: Digest, base_url: str | None) -> Mail:
         due = ", ".join(f"{step} {day}" for step, day in cycle.due.as_dict().items() if day)
         lines += ["", f"Cycle {cycle.name}" + (f" (due: {due})" if due else "")]
         if item.own_self:
-            path = f"people/{digest.email}/assess/{cycle.name}/self"
+            path = f"people/{url_segment(digest.email)}/assess/{cycle.name}/self"
             lines.append(f"- your self-assessment, not submitted yet{link(path)}")
         for name, email in item.reviews:
-            path = f"people/{email}/assess/{cycle.name}/manager"
+            path = f"people/{url_segment(email)}/assess/{cycle.name}/manager"
             lines.append(f"- {name} ({email}) waits for your review{link(path)}")
     lines += [
         "",
@@ -166,14 +166,14 @@ def event_mail(
             f"{by} finalized your manager assessment in {cycle}: it is your official "
             "result for the cycle."
         )
-        path = f"people/{person}/growth"
+        path = f"people/{url_segment(person)}/growth"
     else:
         subject = f"SkillGrid: {name} submitted their self-assessment ({cycle})"
         text = (
             f"{name} ({person}) submitted their self-assessment in {cycle}; it waits for "
             "your review."
         )
-        path = f"people/{person}/assess/{cycle}/manager"
+        path = f"people/{url_segment(person)}/assess/{cycle}/manager"
     lines = [f"Hello {names.get(to, to)},", "", text]
     if base_url:
         lines += ["", f"{base_url}{path}"]

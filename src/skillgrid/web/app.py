@@ -22,6 +22,7 @@ from starlette.requests import ClientDisconnect
 from skillgrid.config import Settings
 from skillgrid.domain.assessments import Forbidden, StateError
 from skillgrid.domain.errors import Conflict, InputError, NotFound, SkillGridError
+from skillgrid.domain.people import url_segment
 from skillgrid.domain.scim import ScimError
 from skillgrid.logs import configure_logging
 from skillgrid.web.deps import (
@@ -255,6 +256,8 @@ def templates() -> Jinja2Templates:
     folder = resources.files("skillgrid.web").joinpath("templates")
     found = Jinja2Templates(directory=str(folder))
     found.env.auto_reload = False
+    # an email or team name as one segment of a link's path (Jinja's urlencode keeps "/")
+    found.env.filters["segment"] = url_segment
     return found
 
 

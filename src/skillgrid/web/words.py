@@ -6,6 +6,15 @@ from __future__ import annotations
 
 MANAGER, SELF = "manager", "self"
 
+# a rating as the assessment page's choices name it
+RATING_WORDS = {
+    "not_yet": "Not yet",
+    "developing": "Developing",
+    "meets": "Meets",
+    "exceeds": "Exceeds",
+    "n/a": "N/A",
+}
+
 # who reads: the author (who may still edit), the one who finalizes, the person assessed
 # reading someone else's assessment of them, anyone else
 AUTHOR, FINALIZER, PERSON, OTHER = "author", "finalizer", "person", "other"

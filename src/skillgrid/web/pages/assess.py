@@ -16,16 +16,25 @@ from skillgrid.domain.assessments import Entry
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Level
+from skillgrid.domain.people import url_segment
 from skillgrid.services.reviews import ReviewView
 from skillgrid.web.deps import Caller, CurrentUser, FormFields, check_csrf, templates_of
-from skillgrid.web.words import AUTHOR, FINALIZER, OTHER, PERSON, state_words, submit_consequence
+from skillgrid.web.words import (
+    AUTHOR,
+    FINALIZER,
+    OTHER,
+    PERSON,
+    RATING_WORDS,
+    state_words,
+    submit_consequence,
+)
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELD = 5000
 
 
 def _page(email: str, cycle: str, rater: str) -> str:
-    return f"/people/{email}/assess/{cycle}/{rater}"
+    return f"/people/{url_segment(email)}/assess/{cycle}/{rater}"
 
 
 @router.get("/people/{email}/assess/{cycle}/{rater}")

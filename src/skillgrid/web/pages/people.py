@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
+from skillgrid.domain.people import url_segment
 from skillgrid.services.growth import Growth
 from skillgrid.web.charts import Series, radar
 from skillgrid.web.deps import CurrentUser, templates_of
@@ -17,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/me")
 def me(user: CurrentUser) -> Response:
     with user:
-        return RedirectResponse(f"/people/{user.email}/growth", status_code=303)
+        return RedirectResponse(f"/people/{url_segment(user.email)}/growth", status_code=303)
 
 
 @router.get("/people/{email}/growth")
