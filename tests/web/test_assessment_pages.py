@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from skillgrid.domain.assessments import OPERATOR
+from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.evidence import Evidence
-from skillgrid.services import accounts, cycles, evidence
+from skillgrid.domain.leveling import Rating
+from skillgrid.services import accounts, assessments, cycles, evidence
 from tests.unit.test_leveling import sre, through
 from tests.web.conftest import PASSWORD, sign_in
 
@@ -53,7 +54,7 @@ def test_self_assessment_review_and_finalize(app_client, uow_factory) -> None:
     sign_in(app_client, "bo@x.org")
     review = "/people/ana@x.org/assess/2026-H2/manager"
     page = app_client.get(review).text
-    assert "self: <strong>meets</strong>" in page
+    assert "self: <strong>Meets</strong>" in page
     theirs = dict(mine, **{"NET.1.1": "developing"})
     app_client.post(review, data=form_of(page, theirs, "submit"))
     page = app_client.get(review).text
@@ -174,3 +175,29 @@ def test_a_form_naming_a_criterion_the_ladder_lacks_is_refused_and_stores_nothin
     refused = app_client.post(url, data=data)
     assert refused.status_code == 422 and "PO.9.9" in refused.text
     assert table_snapshot(database_url) == before
+
+
+def test_the_review_shows_the_self_rating_its_n_a_reason_and_differs_only_where_both_rated(
+    app_client, uow_factory
+) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    own = {
+        "PO.1.1": Entry(Rating.NOT_APPLICABLE, reason="no design docs in this team"),
+        "PO.2.1": Entry(Rating.NOT_YET),
+        "NET.1.1": Entry(Rating.MEETS),
+    }
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", own)
+    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self")
+    theirs = {"PO.2.1": Entry(Rating.NOT_YET), "NET.1.1": Entry(Rating.DEVELOPING)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", theirs)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    sign_in(app_client, "bo@x.org")
+    page = app_client.get("/people/ana@x.org/assess/2026-H2/manager")
+    assert "self: <strong>N/A</strong> (reason: no design docs in this team)" in page.text
+    assert "self: <strong>Not yet</strong>" in page.text
+    lines = {line.criterion.id: line for cell in page.context["cells"].values() for c in cell
+             for line in c.lines}  # fmt: skip
+    assert lines["NET.1.1"].differ == ("self",)  # both rated, apart
+    assert lines["PO.2.1"].differ == ()  # both rated alike
+    assert lines["PO.1.1"].differ == ()  # not rated by the manager yet: still to do
+    assert page.text.count('class="differs-note"') == 1

@@ -85,6 +85,7 @@ def _render(
                 view.assessment.rater, view.person.name, view.cycle.name
             ),
             "saved_note": last_saved(view, user.email),
+            "rating_words": RATING_WORDS,
         },
         status_code=status if refused else 200,
     )
@@ -184,7 +185,8 @@ def _line(
     uid = criterion.uid or ""  # a stored ladder's criteria all have one
     entry = view.assessment.entries.get(uid)
     others = tuple((a.rater, a.entries[uid]) for a in view.others if uid in a.entries)
-    differ = tuple(r for r, given in others if entry is None or given.rating != entry.rating)
+    # a criterion not rated here yet differs from nobody: it is simply still to do
+    differ = tuple(r for r, given in others if entry and given.rating != entry.rating)
     linked = tuple(e for e in evidence if uid in e.criteria)
     unlinked = () if not view.can_link_evidence else tuple(e for e in evidence if e not in linked)
     error = refused.get(criterion.id)
