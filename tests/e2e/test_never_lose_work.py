@@ -166,10 +166,11 @@ def test_a_save_overtaken_by_another_tab_keeps_the_input_to_save_again(page_for,
     criterion(first, "NET.1.2").get_by_label("Meets").check()
     first.locator("#save-state").filter(has_text="Saved at").wait_for(timeout=5000)
     criterion(second, "NET.1.3").get_by_label("Exceeds").check()
-    second.locator("#save-state").filter(has_text="someone else saved").wait_for(timeout=5000)
+    overtaken = second.locator("#save-state").filter(has_text="saved elsewhere meanwhile")
+    overtaken.wait_for(timeout=5000)
     second.get_by_role("button", name="Save draft").click()
     second.wait_for_load_state()
-    assert "someone else saved" in second.locator("p[id='err-NET.1.3']").inner_text()
+    assert "saved elsewhere meanwhile" in second.locator("p[id='err-NET.1.3']").inner_text()
     assert criterion(second, "NET.1.3").get_by_label("Exceeds").is_checked()  # kept
     shot(second, "overtaken-save")
     assert criterion(second, "NET.1.2").get_by_label("Meets").is_checked()  # theirs, shown
@@ -177,3 +178,29 @@ def test_a_save_overtaken_by_another_tab_keeps_the_input_to_save_again(page_for,
     second.locator("#save-state").filter(has_text="Saved at").wait_for(timeout=5000)
     second.reload()
     assert criterion(second, "NET.1.3").get_by_label("Exceeds").is_checked()
+
+
+def test_a_save_after_the_cycle_closed_says_so_in_place(page_for, server) -> None:
+    ana = page_for("ana@x.org")
+    ana.goto(f"{server}/people/ana@x.org/assess/2026-H2/self")
+    ana.evaluate(MARK)
+    admin = page_for("root@x.org")
+    try:
+        admin.goto(f"{server}/admin")
+        admin.get_by_text("Close 2026-H2…").click()
+        admin.get_by_role("button", name="Yes, close 2026-H2").click()
+        admin.wait_for_load_state()
+
+        criterion(ana, "NET.1.4").get_by_label("Developing").check()
+        status = ana.locator("#save-state")
+        status.filter(has_text="is closed").wait_for(timeout=5000)
+        assert "saved elsewhere" not in status.inner_text()
+        ana.get_by_role("button", name="Save draft").click()  # still said in place
+        status.filter(has_text="is closed").wait_for(timeout=5000)
+        assert ana.evaluate(STAYED)
+        shot(ana, "save-after-the-cycle-closed")
+    finally:
+        admin.goto(f"{server}/admin")
+        admin.get_by_text("Reopen 2026-H2…").click()
+        admin.get_by_role("button", name="Yes, reopen 2026-H2").click()
+        admin.wait_for_load_state()

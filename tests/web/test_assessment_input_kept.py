@@ -135,3 +135,25 @@ def test_submit_and_finalize_ask_first_and_say_what_happens(app_client, uow_fact
     )
     assert '<details class="confirm" id="confirm-submit">' in page.text
     assert 'class="danger" name="action" value="submit">Yes, save and submit</button>' in page.text
+
+
+def test_autosave_says_why_a_save_was_refused_and_tells_an_overtaken_save_apart(
+    app_client, uow_factory
+) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    as_(app_client, "ana@x.org")
+    page = app_client.get(URL).text
+    fetch = {"X-Requested-With": "fetch"}
+    app_client.post(URL, data=form_of(page, {"PO.1.1": "meets"}, "save"), headers=fetch)
+    stale = app_client.post(URL, data=form_of(page, {"PO.1.1": "exceeds"}, "save"), headers=fetch)
+    assert stale.status_code == 409 and stale.json()["title"] == "Changed meanwhile"
+    assert "reload it and apply your change again" in stale.json()["detail"]
+
+    cycles.set_cycle_open(uow_factory(), "2026-H2", False, actor=OPERATOR)
+    page = app_client.get(URL).text
+    closed = app_client.post(URL, data=form_of(page, {"PO.1.1": "exceeds"}, "save"), headers=fetch)
+    assert closed.status_code == 409 and closed.json() == {
+        "title": "Not possible now",
+        "detail": "cycle 2026-H2 is closed: no more ratings",
+    }
+    assert stored(uow_factory) == ("draft", {"PO.1.1": "meets"})

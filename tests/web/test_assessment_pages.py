@@ -72,7 +72,7 @@ def test_a_stale_form_is_a_conflict_not_a_lost_update(app_client, uow_factory) -
     app_client.post(url, data=form_of(first, {"PO.1.1": "meets"}, "save"))
     stale = app_client.post(url, data=form_of(first, {"PO.1.1": "exceeds"}, "save"))
     assert stale.status_code == 409 and stale.template.name == "assess.html"
-    assert "someone else saved" in stale.context["refused"]["PO.1.1"]  # beside it
+    assert "saved elsewhere meanwhile" in stale.context["refused"]["PO.1.1"]  # beside it
     assert stale.context["conflict"] and "Nothing was saved" in stale.text
     assert line(stale, "PO.1.1").shown.rating == "exceeds"  # what was typed, not lost
     assert line(stale, "PO.1.1").entry.rating.value == "meets"  # still what is stored

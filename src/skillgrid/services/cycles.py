@@ -46,7 +46,7 @@ def open_cycle(
         )
     with uow.write():
         if any(cycle.name == name for cycle in uow.assessments.cycles()):
-            raise Conflict(f"cycle {name!r} already exists")
+            raise Conflict(f"cycle {name!r} already exists: choose another name")
         ladder = get_framework_in(uow, framework, version)
         assert ladder.version is not None
         cycle = Cycle(name, framework, ladder.version, due=due or DueDates())

@@ -42,7 +42,7 @@ def add_team(uow: UnitOfWork, name: str, parent: str | None = None, *, actor: Ac
     with uow.write():
         existing = {team.name for team in uow.people.teams()}
         if name in existing:
-            raise Conflict(f"team {name!r} already exists")
+            raise Conflict(f"team {name!r} already exists: choose another name")
         if parent is not None and parent not in existing:
             raise NotFound(f"no team {parent!r} to put {name!r} in; add it first")
         team = Team(name, parent)

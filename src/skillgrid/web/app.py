@@ -276,6 +276,10 @@ def _errors(app: FastAPI) -> None:
             return scim_error(400 if status == 422 else status, message)
         if wants_json(request):
             return JSONResponse({"detail": message}, status_code=status)
+        if request.headers.get("x-requested-with") == "fetch":
+            # the page's own script (an autosave): it says why in place, and a save that
+            # someone else's overtook ("Changed meanwhile") apart from one the state refuses
+            return JSONResponse({"title": title, "detail": message}, status_code=status)
         return templates_of(request).TemplateResponse(
             request,
             "error.html",
@@ -313,7 +317,7 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(Conflict)
     async def conflict(request: Request, error: Conflict) -> Response:
-        return page(request, 409, "Changed meanwhile", f"{error} Reload the page and retry.")
+        return page(request, 409, "Changed meanwhile", str(error))
 
     @app.exception_handler(InputError)
     async def bad_input(request: Request, error: InputError) -> Response:

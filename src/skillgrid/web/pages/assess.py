@@ -229,8 +229,8 @@ def assess_save(
 
 
 CHANGED = (
-    "someone else saved this assessment meanwhile, so this was not saved; what you typed "
-    "is shown here over what they saved — save again to keep it"
+    "this assessment was saved elsewhere meanwhile (another tab or person), so this was not "
+    "saved; what you typed is shown here over that save — save again to keep it"
 )
 
 

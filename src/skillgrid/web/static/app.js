@@ -87,21 +87,27 @@
       .then(function (response) {
         if (response.ok) { return response.json(); }
         sent.forEach(function (cid) { dirty[cid] = true; });
-        if (response.status === 409 && explicit) {
-          // the page again, with the changes made here shown over the stored ones
-          Object.keys(dirty).forEach(function (cid) {
-            var changed = document.createElement("input");
-            changed.type = "hidden"; changed.name = "changed"; changed.value = cid;
-            form.appendChild(changed);
-          });
-          leaving = true;
-          form.submit();
-        } else if (response.status === 409) {
-          say("Not saved: someone else saved this assessment meanwhile. Save draft shows your changes over theirs, to save again.");
-        } else {
-          say("Not saved (" + response.status + "): your changes are still on this page. Use the save button to see why.");
-        }
-        return null;
+        // the server says why (title and detail); a proxy's or a limit's answer may not
+        return response.json().catch(function () { return {}; }).then(function (refusal) {
+          var overtaken = response.status === 409 && refusal.title === "Changed meanwhile";
+          if (overtaken && explicit) {
+            // the page again, with the changes made here shown over the stored ones
+            Object.keys(dirty).forEach(function (cid) {
+              var changed = document.createElement("input");
+              changed.type = "hidden"; changed.name = "changed"; changed.value = cid;
+              form.appendChild(changed);
+            });
+            leaving = true;
+            form.submit();
+          } else if (overtaken) {
+            say("Not saved: this assessment was saved elsewhere meanwhile (another tab or person). Save draft shows your changes over that save, to save again.");
+          } else if (refusal.detail) {
+            say("Not saved: " + String(refusal.detail).replace(/\.$/, "") + ". Your changes are still on this page.");
+          } else {
+            say("Not saved (" + response.status + "): your changes are still on this page. Use the save button to see why.");
+          }
+          return null;
+        });
       })
       .then(function (body) {
         if (!body) { return; }
