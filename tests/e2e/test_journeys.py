@@ -99,3 +99,15 @@ def test_link_existing_evidence_to_another_criterion(page_for, server) -> None:
     linked = criterion(cy, "CW.1.1").locator("ul.evidence").first
     assert linked.get_by_label("Postmortem: cache stampede").is_checked()
     assert criterion(cy, "PO.1.1").get_by_label("Postmortem: cache stampede").is_checked()
+
+
+def test_back_after_signing_out_shows_no_personal_page(page_for, server) -> None:
+    # a shared machine: the next person at it presses Back
+    ana = page_for("ana@x.org")
+    ana.goto(f"{server}/people/ana@x.org/growth")
+    assert "ana@x.org" in ana.content()
+    ana.get_by_role("button", name="Sign out").click()
+    ana.wait_for_url(f"{server}/login**")
+    ana.go_back()
+    ana.wait_for_load_state()
+    assert "/login" in ana.url and "ana@x.org ·" not in ana.content()

@@ -152,6 +152,9 @@ def logout(
         page = {"user": None, "ending": ending}
         response = templates_of(request).TemplateResponse(request, "signed_out.html", page)
     response.delete_cookie(SESSION_COOKIE)
+    # the browser forgets the pages it kept (its cache and its back/forward cache): Back
+    # on a shared machine shows the sign-in page, not the last person's growth
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 
