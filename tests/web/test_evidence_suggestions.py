@@ -189,3 +189,23 @@ def test_a_refused_accept_gives_back_the_review_with_every_choice_as_made(ana, u
     assert re.search(r'name="choice-2" value="other"\s+checked', page)
     assert re.search(r'<option value="SEC.1.3"\s+selected', page)
     assert evidence_of(uow_factory) == []
+
+
+def test_evidence_from_text_is_for_the_ladder_version_of_the_open_cycle(ana, uow_factory) -> None:
+    import yaml
+
+    from skillgrid.exporters import ExportFormat
+    from skillgrid.services import cycles, frameworks
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)  # on v1
+    written = yaml.safe_load(frameworks.export(uow_factory(), "sre", ExportFormat.YAML))
+    written["criteria"][0]["text"] = "Writes design documents for whole systems."
+    newer = yaml.safe_dump(written).encode()
+    frameworks.import_framework(uow_factory(), newer, "sre.yaml", "sre", actor=OPERATOR)
+    assert frameworks.get_framework(uow_factory(), "sre").version == 2
+
+    form = ana.get("/evidence/suggest")
+    assert form.context["framework"] == "sre"
+    review = ana.post("/evidence/suggest", data={"csrf_token": csrf(form.text), "text": BRAG})
+    assert review.context["result"]["framework"] == {"name": "sre", "version": 1}
+    assert 'name="version" value="1"' in review.text  # and the accepted items link to it

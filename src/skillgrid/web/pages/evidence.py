@@ -48,7 +48,23 @@ def _render(request: Request, user: Any, uow: Any, **context: Any) -> Response:
 @router.get("/evidence/suggest")
 def suggest_page(request: Request, user: CurrentUser) -> Response:
     with user:
-        return _render(request, user, user.uow, framework="sre", text="")
+        under_review = _under_review(user.uow)
+        # no open cycle: the list's first ladder
+        framework = next(iter(under_review), "")
+        return _render(request, user, user.uow, framework=framework, text="")
+
+
+def _under_review(uow: Any) -> dict[str, int]:
+    """Ladder → the version its newest open cycle is pinned to, newest cycle first: what
+    people gather evidence for, and what their assessment pages link it to (a newer version
+    of the ladder may name other criteria)."""
+    from skillgrid.services.cycles import list_cycles
+
+    found: dict[str, int] = {}
+    for cycle in reversed(list_cycles(uow)):
+        if cycle.open:
+            found.setdefault(cycle.framework, cycle.version)
+    return found
 
 
 @router.post("/evidence/suggest")
@@ -98,7 +114,9 @@ def _suggest(
             raise InputError(
                 [Problem(f"{file.filename} is not UTF-8 text", "upload a .md or .txt file")]
             ) from None
-    return text, run_suggest(request, uow, framework, text)
+    return text, run_suggest(
+        request, uow, framework, text, version=_under_review(uow).get(framework)
+    )
 
 
 @router.post("/evidence/accept")
