@@ -38,11 +38,17 @@ def test_rate_the_rest_of_a_level_rates_only_the_unrated_and_is_saved(page_for, 
     for cid in ("SEC.1.2", "SEC.1.3"):
         assert level.locator(f"fieldset[id='c-{cid}']").get_by_label("Developing").is_checked()
     shot(cy, "rate-the-rest")
+    expect(level.locator("p.rate-rest")).to_be_hidden()  # nothing left to rate here
     expect(cy.locator("#save-state")).to_contain_text("Saved at")
     cy.reload()
     again = cy.locator("section#track-SEC details").first
     assert again.locator("fieldset[id='c-SEC.1.3']").get_by_label("Developing").is_checked()
     assert again.locator("fieldset[id='c-SEC.1.1']").get_by_label("Exceeds").is_checked()
+    expect(again.locator("p.rate-rest")).to_be_hidden()
+    cy.get_by_text("Save and submit…").click()  # what submitting leaves unrated, counted now
+    note = cy.locator("#confirm-submit-note")
+    expect(note).to_contain_text(" criteria are not rated yet; a criterion left unrated")
+    assert not note.inner_text().startswith("90 of")
 
 
 def test_j_and_k_move_between_criteria_and_open_their_level(page_for, server) -> None:

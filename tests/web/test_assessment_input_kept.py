@@ -135,6 +135,9 @@ def test_submit_and_finalize_ask_first_and_say_what_happens(app_client, uow_fact
     )
     assert '<details class="confirm" id="confirm-submit">' in page.text
     assert 'class="danger" name="action" value="submit">Yes, save and submit</button>' in page.text
+    assert "90 of 90 criteria are not rated yet" in page.text  # said before, not found after
+    app_client.post(URL, data=form_of(page.text, {"PO.1.1": "meets"}, "save"))
+    assert "89 of 90 criteria are not rated yet" in app_client.get(URL).text
 
 
 def test_autosave_says_why_a_save_was_refused_and_tells_an_overtaken_save_apart(

@@ -68,7 +68,11 @@ def test_a_manager_s_queue_puts_reports_waiting_for_review_first(app_client, uow
     assert home.waiting == 1 and "(1 waiting for you)" in page.text
     assert 'href="/people/cy@x.org/assess/2026-H2/manager"' in page.text
     assert 'href="/insight/SRE?view=calibration"' in page.text
-    submitted(uow_factory, "cy@x.org", "manager")
+    assert "<strong>waiting for your review</strong>" in page.text
+    submitted(uow_factory, "cy@x.org", "manager")  # the review is written: it waits to be final
+    page = app_client.get("/").text
+    assert "<strong>waiting for you to finalize</strong>" in page
+    assert "waiting for your review" not in page
     assessments.finalize(uow_factory(), OPERATOR, "cy@x.org", "2026-H2")
     assert app_client.get("/").context["home"].waiting == 0
 

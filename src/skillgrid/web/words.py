@@ -39,6 +39,16 @@ def state_words(state: str | None, rater: str, reader: str) -> str:
     return "submitted"
 
 
+def unrated_words(unrated: int, total: int) -> str:
+    """Said before submitting an assessment with criteria left unrated (the page's script
+    says the same as they change: static/app.js ``unratedWords``)."""
+    verb = "is" if unrated == 1 else "are"
+    return (
+        f"{unrated} of {total} criteria {verb} not rated yet; "
+        "a criterion left unrated counts as not met."
+    )
+
+
 def submit_consequence(rater: str, person: str, cycle: str) -> str:
     """What submitting an assessment does, said before it is done."""
     if rater == SELF:

@@ -27,6 +27,7 @@ from skillgrid.web.words import (
     RATING_WORDS,
     state_words,
     submit_consequence,
+    unrated_words,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -86,6 +87,7 @@ def _render(
             ),
             "saved_note": last_saved(view, user.email),
             "rating_words": RATING_WORDS,
+            "unrated_words": unrated_words,
         },
         status_code=status if refused else 200,
     )

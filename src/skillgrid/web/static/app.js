@@ -190,7 +190,18 @@
   var editable = form.hasAttribute("data-autosave");
 
   function rated(fieldset) { return !!fieldset.querySelector(".ratings input:checked"); }
+  function unratedWords(unrated, total) {  // as words.py unrated_words says it
+    return unrated + " of " + total + " criteria " + (unrated === 1 ? "is" : "are") +
+      " not rated yet; a criterion left unrated counts as not met.";
+  }
   function count() {
+    var every = form.querySelectorAll("fieldset.criterion");
+    var unrated = every.length - Array.prototype.filter.call(every, rated).length;
+    var note = document.getElementById("confirm-submit-note");
+    if (note) { note.textContent = unrated ? unratedWords(unrated, every.length) : ""; note.hidden = !unrated; }
+    form.querySelectorAll("p.rate-rest").forEach(function (row) {  // a level all rated needs none
+      row.hidden = Array.prototype.every.call(row.closest("details").querySelectorAll("fieldset.criterion"), rated);
+    });
     links.forEach(function (link) {
       var section = document.getElementById("track-" + link.dataset.track);
       var all = section.querySelectorAll("fieldset.criterion");
@@ -262,6 +273,7 @@
       row.appendChild(button);
       fold.insertBefore(row, fold.querySelector("fieldset.criterion"));
     });
+    count();  // levels rated in full show no "rate the rest"
   }
 
   form.addEventListener("keydown", function (event) {
