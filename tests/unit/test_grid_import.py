@@ -199,3 +199,12 @@ def test_a_footnote_under_the_table_is_pointed_out() -> None:
     result = read("Level,Ops,Dev\n1,a,b\n2,c,d\nLast reviewed by the guild in 2024,,\n")
     assert len(result.framework.levels) == 3
     assert any("row 4" in w and "a note" in w for w in result.warnings)
+
+
+def test_bold_markdown_labels_are_read_without_their_asterisks() -> None:
+    text = "| Axis | **1** | 2 |\n|---|---|---|\n| **Technology** | **Adopts**: learns | b |\n"
+    framework = read(text, "ladder.md").framework
+    assert [t.name for t in framework.tracks] == ["Technology"]
+    assert [lv.number for lv in framework.levels] == [1, 2]
+    assert framework.criteria[0].text == "**Adopts**: learns"
+
