@@ -208,3 +208,10 @@ def test_bold_markdown_labels_are_read_without_their_asterisks() -> None:
     assert [lv.number for lv in framework.levels] == [1, 2]
     assert framework.criteria[0].text == "**Adopts**: learns"
 
+
+def test_level_like_header_outweighs_a_level_corner_over_track_rows() -> None:
+    text = "Level,IC1,IC2,IC3\nCoding,a,b,c\nSystem Design,d,e,f\n"
+    result = read(text)
+    assert result.levels_as is Orientation.COLUMNS
+    assert [t.name for t in result.framework.tracks] == ["Coding", "System Design"]
+    assert any("'Level'" in w and "--levels-as rows" in w for w in result.warnings)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.keys import assign_keys, split_key_suffix
 
-CORNER = "Level"
+CORNER = "Level ↓"
 
 
 def track_labels(framework: Framework) -> list[str]:

@@ -26,6 +26,7 @@ from skillgrid.importers.labels import (
     level_order,
     looks_like_levels,
     orientation_hint,
+    points_down,
 )
 from skillgrid.importers.options import (
     MAX_CELL_CHARS,
@@ -123,7 +124,8 @@ def build_from_grid(
     corner = header.cells[0].strip()
     column_labels = [Labelled(header.get(i).strip(), header.number, i + 1) for i in range(1, width)]
     row_labels = [Labelled(row.get(0).strip(), row.number, 1) for row in body]
-    orientation = options.levels_as or _detect_orientation(corner, row_labels, column_labels)
+    orientation, overruled = _detect_orientation(corner, row_labels, column_labels)
+    orientation = options.levels_as or orientation
     if orientation is Orientation.ROWS:
         level_labels, track_labels = row_labels, column_labels
     else:
@@ -150,6 +152,7 @@ def build_from_grid(
                 examples[(key, number, position)] = lines
     framework = build_framework("", title, levels, tracks, cells, examples)
     warnings = _warnings(texts, mode, options, level_labels, track_labels, orientation)
+    warnings += () if options.levels_as or overruled is None else (overruled,)
     warnings += _trailing_notes(body)
     return ImportResult(framework, file_format, mode, orientation, warnings)
 
@@ -277,13 +280,29 @@ def _check_body(
 
 def _detect_orientation(
     corner: str, row_labels: list[Labelled], column_labels: list[Labelled]
-) -> Orientation:
-    hint = orientation_hint(corner)
-    if hint is not None:
-        return Orientation.ROWS if hint == "levels" else Orientation.COLUMNS
+) -> tuple[Orientation, str | None]:
+    """Which axis holds levels: the corner cell says, unless its word (no arrow) is
+    contradicted by the labels plainly (all of one axis read as levels, none of the other),
+    as in "Level | IC1 | IC2" over rows of tracks; then the labels win, and a warning says so."""
     by_rows = looks_like_levels([label.text for label in row_labels])
     by_columns = looks_like_levels([label.text for label in column_labels])
-    return Orientation.COLUMNS if by_columns > by_rows else Orientation.ROWS
+    by_labels = Orientation.COLUMNS if by_columns > by_rows else Orientation.ROWS
+    hint = orientation_hint(corner)
+    if hint is None:
+        return by_labels, None
+    hinted = Orientation.ROWS if hint == "levels" else Orientation.COLUMNS
+    if hinted is by_labels or points_down(corner) or {by_rows, by_columns} != {0.0, 1.0}:
+        return hinted, None
+    levels = column_labels if by_labels is Orientation.COLUMNS else row_labels
+    where, other = (
+        ("header row", "rows") if by_labels is Orientation.COLUMNS else ("first column", "columns")
+    )
+    shown = ", ".join(label.text for label in levels[:3])
+    return by_labels, (
+        f"the corner cell {corner!r} reads as if the {other} were levels, but the {where}'s "
+        f"labels ({shown} …) read as levels and the others do not, so levels were read as "
+        f"{by_labels.value}; if that is wrong, import with --levels-as {other}"
+    )
 
 
 def _axis_words(orientation: Orientation, is_levels: bool) -> tuple[str, str]:

@@ -88,6 +88,11 @@ def orientation_hint(corner: str) -> str | None:
     return None
 
 
+def points_down(corner: str) -> bool:
+    """Whether the corner cell says with an arrow which labels run down ("Levels ↓")."""
+    return _ARROW_DOWN.search(corner) is not None
+
+
 def looks_like_levels(labels: list[str]) -> float:
     """The share of labels that read like levels: numbers, "Senior …", "Engineer II"."""
     if not labels:
