@@ -7,8 +7,7 @@ each (track, level) cell is split into criteria by :mod:`skillgrid.domain.splitt
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.domain.framework import Level, Track, build_framework
@@ -21,6 +20,7 @@ from skillgrid.domain.splitting import (
     split_sentences,
     take_examples,
 )
+from skillgrid.importers.asides import description_index, set_aside_rows, stray_labels
 from skillgrid.importers.labels import (
     is_number_label,
     level_order,
@@ -121,27 +121,55 @@ def build_from_grid(
     _check_body(header, body, width, strict_width, problems)
     problems.raise_if_any()
 
-    corner = header.cells[0].strip()
+    orientation, overruled = _orientation(header, body, width, options)
+    by_rows = orientation is Orientation.ROWS
+    body, asides = set_aside_rows(body, tracks_in_rows=not by_rows)
     column_labels = [Labelled(header.get(i).strip(), header.number, i + 1) for i in range(1, width)]
     row_labels = [Labelled(row.get(0).strip(), row.number, 1) for row in body]
-    orientation, overruled = _detect_orientation(corner, row_labels, column_labels)
-    orientation = options.levels_as or orientation
-    if orientation is Orientation.ROWS:
-        level_labels, track_labels = row_labels, column_labels
-    else:
-        level_labels, track_labels = column_labels, row_labels
-
+    level_labels, track_labels = (
+        (row_labels, column_labels) if by_rows else (column_labels, row_labels)
+    )
+    described = description_index(level_labels)
+    places = [i for i in range(len(level_labels)) if i != described]
+    level_labels = [level_labels[i] for i in places]
     levels, level_index = _levels(level_labels, orientation, problems)
     tracks = _tracks(track_labels, orientation, options, problems)
     problems.raise_if_any()
 
-    by_rows = orientation is Orientation.ROWS
+    def cell(track: int, place: int) -> str:
+        return body[place].get(track + 1) if by_rows else body[track].get(place + 1)
+
+    if described is not None:
+        tracks = [
+            replace(track, description=cell(t, described).strip() or None)
+            for t, track in enumerate(tracks)
+        ]
     texts = {
-        (track.key, level.number): body[at if by_rows else t].get((t if by_rows else at) + 1)
+        (track.key, level.number): cell(t, places[at])
         for t, track in enumerate(tracks)
         for level, at in zip(levels, level_index, strict=True)
     }
     mode = choose_mode(texts.values(), options.split)
+    framework = build_framework("", title, levels, tracks, *_criteria(texts, mode))
+    warnings = _warnings(texts, mode, options, level_labels, track_labels, orientation)
+    warnings += (*asides, *([] if options.levels_as or overruled is None else [overruled]))
+    return ImportResult(framework, file_format, mode, orientation, warnings)
+
+
+def _orientation(
+    header: GridRow, body: list[GridRow], width: int, options: ImportOptions
+) -> tuple[Orientation, str | None]:
+    """The orientation said or detected, and a warning when the labels overruled the corner."""
+    column_labels = [Labelled(header.get(i).strip(), header.number, i + 1) for i in range(1, width)]
+    row_labels = [Labelled(row.get(0).strip(), row.number, 1) for row in body]
+    detected, overruled = _detect_orientation(header.cells[0].strip(), row_labels, column_labels)
+    return options.levels_as or detected, overruled
+
+
+def _criteria(
+    texts: dict[tuple[str, int], str], mode: SplitMode
+) -> tuple[dict[tuple[str, int], list[str]], dict[tuple[str, int, int], tuple[str, ...]]]:
+    """Each cell's criteria, and the examples written under them."""
     cells: dict[tuple[str, int], list[str]] = {}
     examples: dict[tuple[str, int, int], tuple[str, ...]] = {}
     for (key, number), text in texts.items():
@@ -150,30 +178,7 @@ def build_from_grid(
             cells.setdefault((key, number), []).append(criterion)
             if lines:
                 examples[(key, number, position)] = lines
-    framework = build_framework("", title, levels, tracks, cells, examples)
-    warnings = _warnings(texts, mode, options, level_labels, track_labels, orientation)
-    warnings += () if options.levels_as or overruled is None else (overruled,)
-    warnings += _trailing_notes(body)
-    return ImportResult(framework, file_format, mode, orientation, warnings)
-
-
-def _trailing_notes(body: list[GridRow]) -> tuple[str, ...]:
-    """Rows at the end of the table with a label and nothing else: often a footnote."""
-    notes = []
-    for row in reversed(body):
-        if row.filled() != 1:
-            break
-        notes.append(
-            f"row {row.number} ({row.get(0).strip()[:40]!r}) has a label and nothing else, so "
-            "it was read as an empty level or track; if it is a note, remove it from the file"
-        )
-    return tuple(reversed(notes))
-
-
-_NOT_LADDER = re.compile(
-    r"notes?|comments?|remarks?|descriptions?|summary|overview|examples?|definitions?",
-    re.IGNORECASE,
-)
+    return cells, examples
 
 
 def _warnings(
@@ -196,14 +201,9 @@ def _warnings(
                 "cell(s) of several sentences are kept as one criterion each; if each sentence "
                 "is a criterion, import with --split sentences"
             )
-    for what, labels in (("level", level_labels), ("track", track_labels)):
-        where = "column" if (what == "track") == (orientation is Orientation.ROWS) else "row"
-        for label in labels:
-            if _NOT_LADDER.fullmatch(label.text):
-                found.append(
-                    f"the {where} {label.text!r} (row {label.row}, column {label.column}) was "
-                    f"read as a {what}; if it is not part of the ladder, remove it from the file"
-                )
+    by_rows = orientation is Orientation.ROWS
+    found += stray_labels(level_labels, "level", "row" if by_rows else "column")
+    found += stray_labels(track_labels, "track", "column" if by_rows else "row")
     return tuple(found)
 
 

@@ -143,6 +143,11 @@ def level_order(labels: list[str]) -> tuple[list[int], Gap | None]:
     return (indices[::-1] if descending else indices), None
 
 
+def is_plain_number(label: str) -> bool:
+    """Whether a label is just a number ("3", "3.0"), as numbered levels are written."""
+    return _INTEGER.fullmatch(label) is not None
+
+
 def is_number_label(label: str, number: int) -> bool:
     """Whether a level label is just the level's number ("2", "2.0")."""
     return _INTEGER.fullmatch(label) is not None and int(float(label)) == number
