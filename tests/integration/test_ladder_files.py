@@ -128,3 +128,29 @@ def test_xlsx_error_on_the_first_sheet_points_to_the_others(tmp_path: Path) -> N
     )
     with pytest.raises(LadderError, match="also has 'Ladder' — if the ladder is on another sheet"):
         read_ladder(data, "book.xlsx")
+
+
+def test_xlsx_opening_on_a_notes_sheet_reads_the_first_sheet_with_a_table(tmp_path: Path) -> None:
+    data = _workbook(
+        tmp_path / "book.xlsx",
+        [
+            ("Read me", [["How to use this ladder"], ["Levels are cumulative."]], "visible"),
+            ("Old", [["Level", "Ops"], [1, "old"]], "hidden"),
+            ("Matrix", [["Level", "Ops"], [1, "Runs it"]], "visible"),
+        ],
+        active=0,
+    )
+    result = read_ladder(data, "book.xlsx")
+    assert [c.text for c in result.framework.criteria] == ["Runs it"]
+    assert any("'Read me'" in w and "'Matrix'" in w and "--sheet" in w for w in result.warnings)
+
+
+def test_xlsx_spacer_column_between_labels_and_levels_is_skipped(tmp_path: Path) -> None:
+    data = _workbook(
+        tmp_path / "book.xlsx",
+        [("Matrix", [["Competency", None, "L1", "L2"], ["Craft", None, "a", "b"]], "visible")],
+        active=0,
+    )
+    framework = read_ladder(data, "book.xlsx").framework
+    assert [lv.title for lv in framework.levels] == ["L1", "L2"]
+    assert [c.text for c in framework.criteria] == ["a", "b"]

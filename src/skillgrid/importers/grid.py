@@ -64,32 +64,41 @@ class Labelled:
 
 
 class _Problems:
-    """Problems found so far; columns are counted in the stripped grid and reported as the
-    source shows them (``offset`` empty columns were cut off on the left)."""
+    """Problems found so far; columns are counted in the grid without its empty columns and
+    reported as the source shows them (``kept`` holds each kept column's source index)."""
 
-    def __init__(self, source: str, offset: int = 0) -> None:
+    def __init__(self, source: str, kept: tuple[int, ...] = ()) -> None:
         self.source = source
-        self.offset = offset
+        self.kept = kept
         self.items: list[Problem] = []
 
     def add(self, message: str, hint: str, row: int | None = None, col: int | None = None) -> None:
-        column = None if col is None else col + self.offset
-        self.items.append(Problem(message, hint, self.source, row, column))
+        self.items.append(Problem(message, hint, self.source, row, self._column(col)))
+
+    def _column(self, col: int | None) -> int | None:
+        if col is None or not self.kept:
+            return col
+        if col <= len(self.kept):
+            return self.kept[col - 1] + 1
+        return self.kept[-1] + 1 + col - len(self.kept)  # past the last kept column
 
     def raise_if_any(self) -> None:
         if self.items:
             raise LadderError(self.items)
 
 
-def _strip_empty_columns(rows: list[GridRow]) -> tuple[list[GridRow], int]:
-    """Cut columns that are empty in every row off the left (a table starting at B3)."""
-    if any(row.cells and row.cells[0].strip() for row in rows):
-        return rows, 0
-    filled = [next((i for i, cell in enumerate(row.cells) if cell.strip()), None) for row in rows]
-    offset = min((i for i in filled if i is not None), default=0)
-    if not offset:
-        return rows, 0
-    return [GridRow(row.number, row.cells[offset:]) for row in rows], offset
+def _strip_empty_columns(rows: list[GridRow]) -> tuple[list[GridRow], tuple[int, ...]]:
+    """Cut the columns that are empty in every row: a table starting at B3, a narrow spacer
+    column between the labels and the levels. A row keeps its own length (a short row is
+    still short)."""
+    width = max((len(row.cells) for row in rows), default=0)
+    kept = tuple(i for i in range(width) if any(row.get(i).strip() for row in rows))
+    if all(i == at for at, i in enumerate(kept)):
+        return rows, ()
+    cut = [
+        GridRow(row.number, tuple(row.cells[i] for i in kept if i < len(row.cells))) for row in rows
+    ]
+    return cut, kept
 
 
 def find_header(rows: list[GridRow]) -> int | None:
@@ -106,8 +115,8 @@ def build_from_grid(
     strict_width: bool = True,
 ) -> ImportResult:
     """Read a ladder from ``rows``; raise :class:`LadderError` listing every problem."""
-    rows, offset = _strip_empty_columns(rows)
-    problems = _Problems(source, offset)
+    rows, kept = _strip_empty_columns(rows)
+    problems = _Problems(source, kept)
     _check_cell_sizes(rows, problems)
     problems.raise_if_any()
     header_index = find_header(rows)
