@@ -195,7 +195,50 @@ def test_yaml_words_like_on_and_numbers_like_1_10_stay_text() -> None:
     assert framework.criteria[0].text == "off"
 
 
-def test_a_footnote_under_the_table_is_pointed_out() -> None:
+def test_a_footnote_under_the_table_is_left_out_and_pointed_out() -> None:
     result = read("Level,Ops,Dev\n1,a,b\n2,c,d\nLast reviewed by the guild in 2024,,\n")
-    assert len(result.framework.levels) == 3
+    assert len(result.framework.levels) == 2
     assert any("row 4" in w and "a note" in w for w in result.warnings)
+
+
+def test_bold_markdown_labels_are_read_without_their_asterisks() -> None:
+    text = "| Axis | **1** | 2 |\n|---|---|---|\n| **Technology** | **Adopts**: learns | b |\n"
+    framework = read(text, "ladder.md").framework
+    assert [t.name for t in framework.tracks] == ["Technology"]
+    assert [lv.number for lv in framework.levels] == [1, 2]
+    assert framework.criteria[0].text == "**Adopts**: learns"
+
+
+def test_level_like_header_outweighs_a_level_corner_over_track_rows() -> None:
+    text = "Level,IC1,IC2,IC3\nCoding,a,b,c\nSystem Design,d,e,f\n"
+    result = read(text)
+    assert result.levels_as is Orientation.COLUMNS
+    assert [t.name for t in result.framework.tracks] == ["Coding", "System Design"]
+    assert any("'Level'" in w and "--levels-as rows" in w for w in result.warnings)
+
+
+def test_a_label_only_row_between_tracks_is_a_heading_not_a_track() -> None:
+    text = (
+        "Competency,Junior,Senior\nTechnical,,\nCoding,a,b\nDesign,c,d\n"
+        "Behavioural,,\nOwnership,e,f\n"
+    )
+    result = read(text)
+    assert [t.name for t in result.framework.tracks] == ["Coding", "Design", "Ownership"]
+    assert any("row 2" in w and "'Technical'" in w and "heading" in w for w in result.warnings)
+
+
+def test_a_footnote_does_not_stop_levels_written_highest_first_being_reversed() -> None:
+    text = "Level,Ops\nL2 / Senior,b\nL1 / Junior,a\n* Levels are cumulative.,\n"
+    framework = read(text).framework
+    assert [lv.title for lv in framework.levels] == ["L1 / Junior", "L2 / Senior"]
+
+
+def test_a_description_column_gives_the_tracks_descriptions() -> None:
+    text = 'Theme,Summary,Junior,Senior\nDelivery,"Gets things\ndone.",Ships it.,Leads it.\n'
+    result = read(text)
+    assert [lv.title for lv in result.framework.levels] == ["Junior", "Senior"]
+    assert [(t.name, t.description) for t in result.framework.tracks] == [
+        ("Delivery", "Gets things\ndone.")
+    ]
+    assert [c.text for c in result.framework.criteria] == ["Ships it.", "Leads it."]
+    assert result.warnings == ()

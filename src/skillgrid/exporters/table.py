@@ -12,7 +12,10 @@ from __future__ import annotations
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.keys import assign_keys, split_key_suffix
 
-CORNER = "Level"
+CORNER = "Level ↓"
+# A row with a label and nothing else reads back as a note or heading, not a level: a level
+# without criteria gets this placeholder (which reads as "no criteria") in its first cell.
+EMPTY_LEVEL = "-"
 
 
 def track_labels(framework: Framework) -> list[str]:
@@ -46,5 +49,7 @@ def table_rows(framework: Framework) -> list[list[str]]:
         cells = [
             "\n".join(cell_items(framework, track.key, level.number)) for track in framework.tracks
         ]
+        if cells and not any(cells):
+            cells[0] = EMPTY_LEVEL
         rows.append([level.label, *cells])
     return rows

@@ -7,8 +7,7 @@ each (track, level) cell is split into criteria by :mod:`skillgrid.domain.splitt
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.domain.framework import Level, Track, build_framework
@@ -21,11 +20,13 @@ from skillgrid.domain.splitting import (
     split_sentences,
     take_examples,
 )
+from skillgrid.importers.asides import description_index, set_aside_rows, stray_labels
 from skillgrid.importers.labels import (
     is_number_label,
     level_order,
     looks_like_levels,
     orientation_hint,
+    points_down,
 )
 from skillgrid.importers.options import (
     MAX_CELL_CHARS,
@@ -63,32 +64,41 @@ class Labelled:
 
 
 class _Problems:
-    """Problems found so far; columns are counted in the stripped grid and reported as the
-    source shows them (``offset`` empty columns were cut off on the left)."""
+    """Problems found so far; columns are counted in the grid without its empty columns and
+    reported as the source shows them (``kept`` holds each kept column's source index)."""
 
-    def __init__(self, source: str, offset: int = 0) -> None:
+    def __init__(self, source: str, kept: tuple[int, ...] = ()) -> None:
         self.source = source
-        self.offset = offset
+        self.kept = kept
         self.items: list[Problem] = []
 
     def add(self, message: str, hint: str, row: int | None = None, col: int | None = None) -> None:
-        column = None if col is None else col + self.offset
-        self.items.append(Problem(message, hint, self.source, row, column))
+        self.items.append(Problem(message, hint, self.source, row, self._column(col)))
+
+    def _column(self, col: int | None) -> int | None:
+        if col is None or not self.kept:
+            return col
+        if col <= len(self.kept):
+            return self.kept[col - 1] + 1
+        return self.kept[-1] + 1 + col - len(self.kept)  # past the last kept column
 
     def raise_if_any(self) -> None:
         if self.items:
             raise LadderError(self.items)
 
 
-def _strip_empty_columns(rows: list[GridRow]) -> tuple[list[GridRow], int]:
-    """Cut columns that are empty in every row off the left (a table starting at B3)."""
-    if any(row.cells and row.cells[0].strip() for row in rows):
-        return rows, 0
-    filled = [next((i for i, cell in enumerate(row.cells) if cell.strip()), None) for row in rows]
-    offset = min((i for i in filled if i is not None), default=0)
-    if not offset:
-        return rows, 0
-    return [GridRow(row.number, row.cells[offset:]) for row in rows], offset
+def _strip_empty_columns(rows: list[GridRow]) -> tuple[list[GridRow], tuple[int, ...]]:
+    """Cut the columns that are empty in every row: a table starting at B3, a narrow spacer
+    column between the labels and the levels. A row keeps its own length (a short row is
+    still short)."""
+    width = max((len(row.cells) for row in rows), default=0)
+    kept = tuple(i for i in range(width) if any(row.get(i).strip() for row in rows))
+    if all(i == at for at, i in enumerate(kept)):
+        return rows, ()
+    cut = [
+        GridRow(row.number, tuple(row.cells[i] for i in kept if i < len(row.cells))) for row in rows
+    ]
+    return cut, kept
 
 
 def find_header(rows: list[GridRow]) -> int | None:
@@ -105,8 +115,8 @@ def build_from_grid(
     strict_width: bool = True,
 ) -> ImportResult:
     """Read a ladder from ``rows``; raise :class:`LadderError` listing every problem."""
-    rows, offset = _strip_empty_columns(rows)
-    problems = _Problems(source, offset)
+    rows, kept = _strip_empty_columns(rows)
+    problems = _Problems(source, kept)
     _check_cell_sizes(rows, problems)
     problems.raise_if_any()
     header_index = find_header(rows)
@@ -120,26 +130,55 @@ def build_from_grid(
     _check_body(header, body, width, strict_width, problems)
     problems.raise_if_any()
 
-    corner = header.cells[0].strip()
+    orientation, overruled = _orientation(header, body, width, options)
+    by_rows = orientation is Orientation.ROWS
+    body, asides = set_aside_rows(body, tracks_in_rows=not by_rows)
     column_labels = [Labelled(header.get(i).strip(), header.number, i + 1) for i in range(1, width)]
     row_labels = [Labelled(row.get(0).strip(), row.number, 1) for row in body]
-    orientation = options.levels_as or _detect_orientation(corner, row_labels, column_labels)
-    if orientation is Orientation.ROWS:
-        level_labels, track_labels = row_labels, column_labels
-    else:
-        level_labels, track_labels = column_labels, row_labels
-
+    level_labels, track_labels = (
+        (row_labels, column_labels) if by_rows else (column_labels, row_labels)
+    )
+    described = description_index(level_labels)
+    places = [i for i in range(len(level_labels)) if i != described]
+    level_labels = [level_labels[i] for i in places]
     levels, level_index = _levels(level_labels, orientation, problems)
     tracks = _tracks(track_labels, orientation, options, problems)
     problems.raise_if_any()
 
-    by_rows = orientation is Orientation.ROWS
+    def cell(track: int, place: int) -> str:
+        return body[place].get(track + 1) if by_rows else body[track].get(place + 1)
+
+    if described is not None:
+        tracks = [
+            replace(track, description=cell(t, described).strip() or None)
+            for t, track in enumerate(tracks)
+        ]
     texts = {
-        (track.key, level.number): body[at if by_rows else t].get((t if by_rows else at) + 1)
+        (track.key, level.number): cell(t, places[at])
         for t, track in enumerate(tracks)
         for level, at in zip(levels, level_index, strict=True)
     }
     mode = choose_mode(texts.values(), options.split)
+    framework = build_framework("", title, levels, tracks, *_criteria(texts, mode))
+    warnings = _warnings(texts, mode, options, level_labels, track_labels, orientation)
+    warnings += (*asides, *([] if options.levels_as or overruled is None else [overruled]))
+    return ImportResult(framework, file_format, mode, orientation, warnings)
+
+
+def _orientation(
+    header: GridRow, body: list[GridRow], width: int, options: ImportOptions
+) -> tuple[Orientation, str | None]:
+    """The orientation said or detected, and a warning when the labels overruled the corner."""
+    column_labels = [Labelled(header.get(i).strip(), header.number, i + 1) for i in range(1, width)]
+    row_labels = [Labelled(row.get(0).strip(), row.number, 1) for row in body]
+    detected, overruled = _detect_orientation(header.cells[0].strip(), row_labels, column_labels)
+    return options.levels_as or detected, overruled
+
+
+def _criteria(
+    texts: dict[tuple[str, int], str], mode: SplitMode
+) -> tuple[dict[tuple[str, int], list[str]], dict[tuple[str, int, int], tuple[str, ...]]]:
+    """Each cell's criteria, and the examples written under them."""
     cells: dict[tuple[str, int], list[str]] = {}
     examples: dict[tuple[str, int, int], tuple[str, ...]] = {}
     for (key, number), text in texts.items():
@@ -148,29 +187,7 @@ def build_from_grid(
             cells.setdefault((key, number), []).append(criterion)
             if lines:
                 examples[(key, number, position)] = lines
-    framework = build_framework("", title, levels, tracks, cells, examples)
-    warnings = _warnings(texts, mode, options, level_labels, track_labels, orientation)
-    warnings += _trailing_notes(body)
-    return ImportResult(framework, file_format, mode, orientation, warnings)
-
-
-def _trailing_notes(body: list[GridRow]) -> tuple[str, ...]:
-    """Rows at the end of the table with a label and nothing else: often a footnote."""
-    notes = []
-    for row in reversed(body):
-        if row.filled() != 1:
-            break
-        notes.append(
-            f"row {row.number} ({row.get(0).strip()[:40]!r}) has a label and nothing else, so "
-            "it was read as an empty level or track; if it is a note, remove it from the file"
-        )
-    return tuple(reversed(notes))
-
-
-_NOT_LADDER = re.compile(
-    r"notes?|comments?|remarks?|descriptions?|summary|overview|examples?|definitions?",
-    re.IGNORECASE,
-)
+    return cells, examples
 
 
 def _warnings(
@@ -193,14 +210,9 @@ def _warnings(
                 "cell(s) of several sentences are kept as one criterion each; if each sentence "
                 "is a criterion, import with --split sentences"
             )
-    for what, labels in (("level", level_labels), ("track", track_labels)):
-        where = "column" if (what == "track") == (orientation is Orientation.ROWS) else "row"
-        for label in labels:
-            if _NOT_LADDER.fullmatch(label.text):
-                found.append(
-                    f"the {where} {label.text!r} (row {label.row}, column {label.column}) was "
-                    f"read as a {what}; if it is not part of the ladder, remove it from the file"
-                )
+    by_rows = orientation is Orientation.ROWS
+    found += stray_labels(level_labels, "level", "row" if by_rows else "column")
+    found += stray_labels(track_labels, "track", "column" if by_rows else "row")
     return tuple(found)
 
 
@@ -277,13 +289,29 @@ def _check_body(
 
 def _detect_orientation(
     corner: str, row_labels: list[Labelled], column_labels: list[Labelled]
-) -> Orientation:
-    hint = orientation_hint(corner)
-    if hint is not None:
-        return Orientation.ROWS if hint == "levels" else Orientation.COLUMNS
+) -> tuple[Orientation, str | None]:
+    """Which axis holds levels: the corner cell says, unless its word (no arrow) is
+    contradicted by the labels plainly (all of one axis read as levels, none of the other),
+    as in "Level | IC1 | IC2" over rows of tracks; then the labels win, and a warning says so."""
     by_rows = looks_like_levels([label.text for label in row_labels])
     by_columns = looks_like_levels([label.text for label in column_labels])
-    return Orientation.COLUMNS if by_columns > by_rows else Orientation.ROWS
+    by_labels = Orientation.COLUMNS if by_columns > by_rows else Orientation.ROWS
+    hint = orientation_hint(corner)
+    if hint is None:
+        return by_labels, None
+    hinted = Orientation.ROWS if hint == "levels" else Orientation.COLUMNS
+    if hinted is by_labels or points_down(corner) or {by_rows, by_columns} != {0.0, 1.0}:
+        return hinted, None
+    levels = column_labels if by_labels is Orientation.COLUMNS else row_labels
+    where, other = (
+        ("header row", "rows") if by_labels is Orientation.COLUMNS else ("first column", "columns")
+    )
+    shown = ", ".join(label.text for label in levels[:3])
+    return by_labels, (
+        f"the corner cell {corner!r} reads as if the {other} were levels, but the {where}'s "
+        f"labels ({shown} …) read as levels and the others do not, so levels were read as "
+        f"{by_labels.value}; if that is wrong, import with --levels-as {other}"
+    )
 
 
 def _axis_words(orientation: Orientation, is_levels: bool) -> tuple[str, str]:

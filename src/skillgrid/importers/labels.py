@@ -88,6 +88,11 @@ def orientation_hint(corner: str) -> str | None:
     return None
 
 
+def points_down(corner: str) -> bool:
+    """Whether the corner cell says with an arrow which labels run down ("Levels ↓")."""
+    return _ARROW_DOWN.search(corner) is not None
+
+
 def looks_like_levels(labels: list[str]) -> float:
     """The share of labels that read like levels: numbers, "Senior …", "Engineer II"."""
     if not labels:
@@ -136,6 +141,11 @@ def level_order(labels: list[str]) -> tuple[list[int], Gap | None]:
         and all(a[1] > b[1] for a, b in itertools.pairwise(ranks))
     )
     return (indices[::-1] if descending else indices), None
+
+
+def is_plain_number(label: str) -> bool:
+    """Whether a label is just a number ("3", "3.0"), as numbered levels are written."""
+    return _INTEGER.fullmatch(label) is not None
 
 
 def is_number_label(label: str, number: int) -> bool:

@@ -12,7 +12,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from skillgrid.domain.errors import LadderError, Problem
@@ -24,13 +24,14 @@ from skillgrid.importers.xlsx_extent import Extent, check_unpacked_size, sheet_e
 @dataclass(frozen=True)
 class Sheet:
     """One worksheet read within its extent: its rows, the name problems give it, its title,
-    the workbook's other sheets and its merged ranges."""
+    the workbook's other sheets, its merged ranges and the workbook's visible sheets."""
 
     rows: list[GridRow]
     where: str
     title: str
     others: list[str]
     merged: tuple[Any, ...]
+    visible: list[str]
 
 
 def read_sheet(data: bytes, source: str, name: str | None = None) -> Sheet:
@@ -51,7 +52,8 @@ def read_sheet(data: bytes, source: str, name: str | None = None) -> Sheet:
             extent = sheet_extent(archive, sheet.title, where)
             rows = _rows(sheet, extent)
         others = [ws.title for ws in workbook.worksheets if ws is not sheet]
-        return Sheet(rows, where, sheet.title, others, extent.merged)
+        visible = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
+        return Sheet(rows, where, sheet.title, others, extent.merged, visible)
     finally:
         workbook.close()
 
@@ -59,9 +61,12 @@ def read_sheet(data: bytes, source: str, name: str | None = None) -> Sheet:
 def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
     """Read a ladder from one worksheet; merged cells in or below the header are refused."""
     sheet = read_sheet(data, source, options.sheet)
+    skipped = None
+    if options.sheet is None and find_header(sheet.rows) is None:
+        skipped, sheet = sheet.title, _first_table(data, source, sheet)
     _refuse_merged_cells(sheet.merged, sheet.rows, sheet.where)
     try:
-        return build_from_grid(sheet.rows, sheet.where, Format.XLSX, options, strict_width=False)
+        result = build_from_grid(sheet.rows, sheet.where, Format.XLSX, options, strict_width=False)
     except LadderError as error:
         if options.sheet or not sheet.others:
             raise
@@ -72,6 +77,26 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
             source,
         )
         raise LadderError([*error.problems, hint]) from None
+    if skipped is None:
+        return result
+    note = (
+        f"sheet {skipped!r}, which the workbook opens on, holds no table, so sheet "
+        f"{sheet.title!r} was read; to read another, name it with --sheet"
+    )
+    return replace(result, warnings=(note, *result.warnings))
+
+
+def _first_table(data: bytes, source: str, opened: Sheet) -> Sheet:
+    """The first other visible sheet with a table on it (a workbook that opens on a notes
+    sheet); ``opened`` itself when none has one, so its error is the one given."""
+    for name in (name for name in opened.visible if name != opened.title):
+        try:
+            sheet = read_sheet(data, source, name)
+        except LadderError:
+            continue  # past a limit: not the ladder, or not one to read unasked
+        if find_header(sheet.rows) is not None:
+            return sheet
+    return opened
 
 
 @contextmanager
