@@ -25,6 +25,7 @@ PAGES = [
     (ENGINEER, "/ladders/sre"),
     (ENGINEER, "/ladders/sre/criteria/SEC.3.8"),
     (ENGINEER, "/evidence/suggest"),
+    (ENGINEER, "/account/tokens"),
     (ENGINEER, "/no-such-page"),
     (MANAGER, "/"),
     (MANAGER, "/team"),

@@ -34,6 +34,7 @@ PAGES = {
         "/ladders/sre/diff?from=1&to=2",
         "/evidence/suggest",
         "/account/password",
+        "/account/tokens",
         "/people/ana@example.com/growth",  # not hers to see: the 404 page
     ],
     MANAGER: [

@@ -197,13 +197,14 @@ def routers() -> list[tuple[str, APIRouter]]:
         people,
         sso,
         team,
+        tokens,
         webhooks,
     )
 
     # Routes are matched in this order, one after another: the pages and answers of a
     # review week first (each router passed costs a request a few microseconds a route)
     pages = [people, assess, team, home, ladders, insight, health, auth, sso]
-    pages += [evidence, admin, audit, webhooks, invitations]
+    pages += [evidence, admin, audit, webhooks, invitations, tokens]
     api = [
         api_people,
         api_frameworks,
