@@ -85,11 +85,6 @@ class Criterion:
         _set(self, "id", f"{track}.{level}.{position}")  # read on every page: made once
 
 
-def criterion_id(track: str, level: int, position: int) -> str:
-    """The id naming a criterion's place in one version: ``<TRACK_KEY>.<level>.<n>``."""
-    return f"{track}.{level}.{position}"
-
-
 @dataclass(frozen=True, slots=True)
 class Framework:
     """A career ladder: ordered levels and tracks, and criteria ordered by track, level, n."""
