@@ -117,12 +117,12 @@ def validate(
     """
     from skillgrid.cli.render import print_summary
     from skillgrid.domain.errors import LadderError
-    from skillgrid.services.frameworks import read_file
+    from skillgrid.importers import read_ladder
 
     data, source = read_input(path)
     options = _options(file_format, levels_as, sheet, split, encoding)
     try:
-        result = read_file(data, source, options)
+        result = read_ladder(data, source, options)
     except LadderError as error:
         if as_json:
             print(

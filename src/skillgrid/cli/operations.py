@@ -131,7 +131,5 @@ def _tell(message: str) -> None:
     err().print(escape(message), soft_wrap=True)
 
 
-def _counts(counts: TableCounts | None) -> str:
-    if counts is None:
-        return "nothing"
+def _counts(counts: TableCounts) -> str:
     return f"{counts.total:,} rows in {len(counts.rows)} tables"

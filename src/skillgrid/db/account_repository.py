@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from skillgrid.db.base import aware
 from skillgrid.db.tables import ApiTokenRow, PersonRow, UserRow, WebSessionRow
 from skillgrid.domain.accounts import Account, AccountHolder, WebSession
 from skillgrid.domain.people import Role
@@ -82,7 +83,7 @@ class SqlAccountRepository:
         if row is None:
             return None
         holder = _holder(row[3:])
-        expires = _aware(row[1]) or now
+        expires = aware(row[1])
         return WebSession(token_hash, holder.email, row[0], expires, bool(row[2])), holder
 
     def token_holder(self, token_hash: str) -> AccountHolder | None:
@@ -138,7 +139,7 @@ class SqlAccountRepository:
             .where(UserRow.email == email)
             .order_by(ApiTokenRow.id)
         )
-        return [(i, n, _aware(c) or c, r) for i, n, c, r in rows]
+        return [(i, n, aware(c), r) for i, n, c, r in rows]
 
     def revoke_token(self, email: str, token_id: int) -> bool:
         user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
@@ -163,10 +164,3 @@ def _holder(values: Sequence[Any]) -> AccountHolder:
     """(email, is_admin, role, active) of an account and its person record, if any."""
     email, is_admin, role, active = values
     return AccountHolder(email, bool(is_admin), Role(role) if role else None, active is not False)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite returns naive datetimes; everything SkillGrid stores is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value

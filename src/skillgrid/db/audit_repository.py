@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from skillgrid.db.base import aware
 from skillgrid.db.people_repository import is_below
 from skillgrid.db.tables import AuditEntryRow, PersonRow
 from skillgrid.domain.audit import RATE, AuditEntry, AuditQuery, AuditScope
@@ -89,6 +90,5 @@ def _dump(value: dict[str, object] | None) -> str | None:
 def _entry(row: Any) -> AuditEntry:
     """An entry from a row of ``_COLUMNS``."""
     actor, action, entity, entity_id, person, before, after, at, id_ = row
-    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)  # SQLite keeps no zone
     changes = (json.loads(before) if before else None, json.loads(after) if after else None)
-    return AuditEntry(actor, action, entity, entity_id, person, *changes, at, id_)
+    return AuditEntry(actor, action, entity, entity_id, person, *changes, aware(at), id_)

@@ -1,6 +1,9 @@
-"""The declarative base every SkillGrid table derives from, with its naming convention."""
+"""The declarative base every SkillGrid table derives from, with its naming convention, and
+how a stored moment reads back."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -16,3 +19,8 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def aware(value: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes; everything SkillGrid stores is UTC."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value

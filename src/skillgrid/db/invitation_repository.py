@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from skillgrid.db.base import aware
 from skillgrid.db.tables import InvitationRow
 from skillgrid.domain.accounts import Invitation
 
@@ -62,10 +61,5 @@ class SqlInvitationRepository:
 
 def _invitation(row: InvitationRow) -> Invitation:
     return Invitation(
-        row.email, row.is_admin, _aware(row.expires_at), row.created_by, _aware(row.created_at)
+        row.email, row.is_admin, aware(row.expires_at), row.created_by, aware(row.created_at)
     )
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes; everything SkillGrid stores is UTC."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from skillgrid.db.base import aware
 from skillgrid.db.tables import DeliveryRow, DigestSentRow, MailOptOutRow, WebhookRow
 from skillgrid.domain.webhooks import PENDING, Delivery, Webhook
 
@@ -157,20 +158,11 @@ def _due(now: dt.datetime) -> tuple[Any, ...]:
     )
 
 
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite keeps no zone: what it stores is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=dt.UTC)
-
-
 def _webhook(row: WebhookRow) -> Webhook:
     return Webhook(row.id, row.url, tuple(row.events.split()), row.secret)
 
 
 def _delivery(row: DeliveryRow) -> Delivery:
-    next_at, created = _utc(row.next_attempt_at), _utc(row.created_at)
-    assert next_at is not None and created is not None
     return Delivery(
         row.id,
         row.webhook_id,
@@ -178,10 +170,10 @@ def _delivery(row: DeliveryRow) -> Delivery:
         row.body,
         row.state,
         row.attempts,
-        next_at,
-        created,
+        aware(row.next_attempt_at),
+        aware(row.created_at),
         row.last_status,
         row.last_error,
-        _utc(row.delivered_at),
+        aware(row.delivered_at) if row.delivered_at else None,
         row.recipient,
     )

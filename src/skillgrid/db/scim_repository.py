@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from skillgrid.db.base import aware
 from skillgrid.db.tables import PersonRow, ScimResourceRow, ScimTokenRow, TeamRow
 from skillgrid.domain.scim import USER, Equals, ScimRecord, ScimToken
 
@@ -28,7 +29,7 @@ class SqlScimRepository:
                 ScimTokenRow.name
             )
         )
-        return [ScimToken(name, _aware(created), bool(revoked)) for name, created, revoked in rows]
+        return [ScimToken(name, aware(created), bool(revoked)) for name, created, revoked in rows]
 
     def has_token(self, name: str) -> bool:
         query = select(ScimTokenRow.id).where(ScimTokenRow.name == name)
@@ -144,10 +145,5 @@ def _records(kind: str) -> Select[*tuple[Any, ...]]:
 def _record(kind: str, row: Any) -> ScimRecord:
     rid, key, name, external, payload, created, modified, version = row
     return ScimRecord(
-        rid, kind, key, name, external, payload, _aware(created), _aware(modified), version
+        rid, kind, key, name, external, payload, aware(created), aware(modified), version
     )
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes; everything SkillGrid stores is UTC."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value

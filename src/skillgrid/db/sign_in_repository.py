@@ -10,6 +10,7 @@ import hashlib
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from skillgrid.db.base import aware
 from skillgrid.db.tables import (
     PendingSsoRow,
     SignInFailureRow,
@@ -56,7 +57,7 @@ class SqlSignInRepository:
             .where(SignInFailureRow.at > since)
             .order_by(SignInFailureRow.at)
         )
-        return [_aware(at) for at in rows]
+        return [aware(at) for at in rows]
 
     def add_failure(self, at: dt.datetime, address: str, account: str, device: str | None) -> None:
         self.session.add(SignInFailureRow(at=at, address=address, account=account, device=device))
@@ -154,7 +155,7 @@ class SqlSignInRepository:
         if row is None:
             return None
         browser, nonce, verifier, next_path, expires = row
-        return PendingSso(state_hash, browser, nonce, verifier, next_path, _aware(expires))
+        return PendingSso(state_hash, browser, nonce, verifier, next_path, aware(expires))
 
     def add_sign_in_link(
         self, email: str, token_hash: str, expires_at: dt.datetime, now: dt.datetime
@@ -177,7 +178,7 @@ class SqlSignInRepository:
         if row is None:
             return None
         email = self.session.scalar(select(UserRow.email).where(UserRow.id == row[0]))
-        return (email, _aware(row[1])) if email is not None else None
+        return (email, aware(row[1])) if email is not None else None
 
     def identity_of(self, email: str) -> tuple[str, str] | None:
         """The (issuer, subject) the account of ``email`` is linked to, if any."""
@@ -207,11 +208,6 @@ class SqlSignInRepository:
     def unlink_identity(self, email: str) -> None:
         user_id = select(UserRow.id).where(UserRow.email == email).scalar_subquery()
         self.session.execute(delete(SsoIdentityRow).where(SsoIdentityRow.user_id == user_id))
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes; everything SkillGrid stores is UTC."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def _lock_key(kind: str, name: str) -> int:

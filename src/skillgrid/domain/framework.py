@@ -18,12 +18,11 @@ LADDER_NAME = r"[A-Za-z0-9][A-Za-z0-9._\-]{0,99}"  # valid in Python and in HTML
 _LADDER_NAME = re.compile(LADDER_NAME)
 
 
-def check_ladder_name(name: str) -> str:
-    """``name``, or an InputError saying what a ladder's name may be."""
+def check_ladder_name(name: str) -> None:
+    """Nothing for a good ``name``, or an InputError saying what a ladder's name may be."""
     if not _LADDER_NAME.fullmatch(name):
         what = "use letters, digits, '.', '_' or '-' (100 at most), starting with a letter or digit"
         raise InputError([Problem(f"ladder name {name[:120]!r}", what)])
-    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +82,6 @@ class Criterion:
         _set(self, "uid", uid)
         _set(self, "examples", examples)
         _set(self, "id", f"{track}.{level}.{position}")  # read on every page: made once
-
-
-def criterion_id(track: str, level: int, position: int) -> str:
-    """The id naming a criterion's place in one version: ``<TRACK_KEY>.<level>.<n>``."""
-    return f"{track}.{level}.{position}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,6 @@ from skillgrid.services.outbox import emit
 from skillgrid.services.permissions import (
     may_edit,
     may_finalize,
-    may_invite,
     may_read,
     may_view,
 )
@@ -348,7 +347,7 @@ def invite_peer(uow: UnitOfWork, actor: Actor, person: str, cycle: str, peer: st
         context = assessment_context(uow, person, cycle, peer, actor)
         if context.rater in (SELF, MANAGER):
             raise AssessmentError("invite a peer by email; self and manager need no invitation")
-        inviter = may_invite(actor, context.person.email, context.above)
+        inviter = may_view(actor, context.person.email, context.above)
         _require(inviter, actor, "invite a peer for", context)
         if context.current is not None:
             return context.current

@@ -79,9 +79,7 @@ def entity_id(assessment: Assessment) -> str:
     return f"{assessment.person}/{assessment.cycle}/{assessment.rater}"
 
 
-def person_fields(person: Person | None) -> dict[str, Any]:
-    if person is None:
-        return {}
+def person_fields(person: Person) -> dict[str, Any]:
     return {
         "name": person.name,
         "team": person.team,

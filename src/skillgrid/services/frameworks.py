@@ -38,13 +38,6 @@ class ImportOutcome:
     diff: FrameworkDiff | None
 
 
-def read_file(data: bytes, source: str, options: ImportOptions | None = None) -> ImportResult:
-    """Read and validate a ladder file without storing anything."""
-    from skillgrid.importers import read_ladder
-
-    return read_ladder(data, source, options)
-
-
 def import_framework(
     uow: UnitOfWork,
     data: bytes,

@@ -64,11 +64,6 @@ def may_finalize(actor: Actor, rater: str, person: str, manager: str | None) -> 
     return actor.is_admin or (actor.email is not None and actor.email == manager)
 
 
-def may_invite(actor: Actor, person: str, chain_above: Collection[str]) -> bool:
-    """Who asks a colleague for a peer review: the person, anyone above them, or an admin."""
-    return may_view(actor, person, chain_above)
-
-
 def may_manage_evidence(actor: Actor, owner: str) -> bool:
     """Who adds a person's evidence and links it to criteria: the person or an admin."""
     return actor.is_admin or (actor.email is not None and actor.email == owner)

@@ -36,7 +36,6 @@ class DigestRun:
     sent: tuple[Digest, ...]
     already: tuple[str, ...]
     failed: tuple[tuple[str, str], ...]
-    dry_run: bool
 
 
 def send_due_digests(
@@ -57,7 +56,7 @@ def send_due_digests(
     day = today or dt.datetime.now(dt.UTC).date()
     digests, already = _digests(uow, cycle, day)
     if dry_run or not digests:
-        return DigestRun(tuple(digests), already, (), dry_run)
+        return DigestRun(tuple(digests), already, ())
     assert mailer is not None
     with uow.write():  # claimed before sending: another run the same day skips them
         claimed = set(uow.notifications.claim_digests([d.email for d in digests], day))
@@ -75,7 +74,7 @@ def send_due_digests(
         with uow.write():
             uow.notifications.remove_digests_sent([email for email, _ in failed], day)
             uow.commit()
-    return DigestRun(tuple(sent), already, tuple(failed), False)
+    return DigestRun(tuple(sent), already, tuple(failed))
 
 
 def _digests(

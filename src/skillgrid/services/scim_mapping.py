@@ -57,7 +57,7 @@ def user_name(user: Any) -> str:
     )
 
 
-def apply_user(uow: UnitOfWork, actor: Actor, user: Any, before: Any | None, email: str) -> Person:
+def apply_user(uow: UnitOfWork, actor: Actor, user: Any, before: Any | None, email: str) -> None:
     """Store what ``user`` changes of the person ``email`` (compared with ``before``, the
     resource as it was; None: newly provisioned)."""
     stored = uow.people.get(email)
@@ -75,7 +75,6 @@ def apply_user(uow: UnitOfWork, actor: Actor, user: Any, before: Any | None, ema
         person = replace(person, manager=_person_of(uow, _manager_id(new)))
     if person != stored:
         store_person(uow, actor, person, stored)
-    return person
 
 
 def show_user(uow: UnitOfWork, record: ScimRecord, user: Any, base_url: str) -> None:

@@ -40,7 +40,6 @@ from scim2_models.urn import URN
 from skillgrid.domain.scim import GROUP, MAX_COUNT, USER
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
-MEDIA_TYPE = "application/scim+json"
 # What identity providers send that the RFCs' strict reading refuses: attributes we do not
 # publish (dropped), Entra ID's ``remove`` with a value and its filters on emails that
 # match nothing yet (``emails[type eq "work"].value``: the entry is made)
