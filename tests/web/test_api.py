@@ -130,6 +130,32 @@ def test_an_assessment_s_ratings_come_in_the_ladder_s_order_whatever_order_they_
     assert list(client.get(url).json()["ratings"]) == chosen
 
 
+def test_a_put_answers_with_its_own_write_even_when_another_lands_right_after(
+    org, uow_factory, monkeypatch
+) -> None:
+    # the answer's revision is what the client sends next: were it another writer's, the
+    # client would overwrite that writer's ratings without a conflict (a lost update)
+    client = as_(org, "ana@x.org")
+    url = f"{BASE}/assessments/2026-H2/self"
+    revision = client.get(url).json()["revision"]
+    real = assessments.rate
+
+    def then_another(*args, **kwargs):  # type: ignore[no-untyped-def]
+        saved = real(*args, **kwargs)
+        other = {"NET.1.1": Entry(Rating.EXCEEDS)}
+        real(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", other)
+        return saved
+
+    monkeypatch.setattr(assessments, "rate", then_another)
+    body = {"revision": revision, "ratings": {"PO.1.1": {"rating": "meets"}}}
+    mine = client.put(url, json=body).json()
+    assert mine["revision"] == revision + 1
+    assert mine["ratings"] == {
+        "PO.1.1": {"rating": "meets", "reason": None, "comment": None, "needs_review": False}
+    }
+    assert client.get(url).json()["revision"] == revision + 2  # the other write, after
+
+
 def test_finalized_is_read_only_over_the_api(org) -> None:
     client = as_(org, "bo@x.org")
     assert (

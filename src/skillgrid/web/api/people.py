@@ -176,17 +176,20 @@ def get_assessment(user: ApiUser, email: Email, cycle: CycleName, rater: Rater) 
 def put_assessment(
     user: ApiUser, email: Email, cycle: CycleName, rater: Rater, body: AssessmentUpdate
 ) -> dict[str, Any]:
-    """Replace the ratings; 409 when the revision is not the current one."""
+    """Replace the ratings; 409 when the revision is not the current one. The answer is the
+    assessment as this write left it: its revision is the one to send next (read again
+    after the commit, it could be another writer's, whose ratings the next write would then
+    overwrite unseen)."""
     from skillgrid.domain.assessments import Entry
     from skillgrid.domain.leveling import Rating
-    from skillgrid.services.assessments import get_assessment as read
-    from skillgrid.services.assessments import rate
+    from skillgrid.services import assessments
+    from skillgrid.services.cycles import cycle_in
 
     with user:
         entries = {
             cid: Entry(Rating(r.rating), r.reason, r.comment) for cid, r in body.ratings.items()
         }
-        rate(
+        saved = assessments.rate(
             user.uow,
             user.actor,
             email,
@@ -196,8 +199,8 @@ def put_assessment(
             revision=body.revision,
             replace_all=True,
         )
-        assessment, framework = read(user.uow, user.actor, email, cycle, rater)
-        return _assessment_json(assessment, framework)
+        _, framework, _ = cycle_in(user.uow, cycle)  # the ladder version the cycle is on
+        return _assessment_json(saved, framework)
 
 
 @router.post(
