@@ -142,6 +142,22 @@ def _unique_key_loader() -> Any:
 def _validate_schema(document: Any, source: str) -> None:
     import jsonschema
 
+    if isinstance(document, dict) and not {"tracks", "criteria"} & document.keys():
+        # another tool's document (its own levels, themes, competencies …): one problem that
+        # says so, where the schema would list every field of it that differs from ours
+        keys = ", ".join(repr(key) for key in list(document)[:6]) or "no keys"
+        raise LadderError(
+            [
+                Problem(
+                    f"not a SkillGrid ladder document: it has {keys}, and no 'tracks' or "
+                    "'criteria'",
+                    "export the ladder from its tool as a table (CSV, XLSX or Markdown, levels "
+                    "× tracks), or write it in SkillGrid's YAML (docs/formats.md)",
+                    source,
+                )
+            ]
+        )
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     if errors:
