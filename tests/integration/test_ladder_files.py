@@ -166,3 +166,14 @@ def test_xlsx_spacer_column_between_labels_and_levels_is_skipped(tmp_path: Path)
     framework = read_ladder(data, "book.xlsx").framework
     assert [lv.title for lv in framework.levels] == ["L1", "L2"]
     assert [c.text for c in framework.criteria] == ["a", "b"]
+
+
+def test_a_category_merged_down_the_first_column_is_refused_saying_which_column_to_delete() -> None:
+    from skillgrid.domain.errors import LadderError
+
+    path = DATA / "ladders" / "unseen" / "acme_sub_competencies.xlsx"
+    with pytest.raises(LadderError) as refused:
+        read_ladder(path.read_bytes(), path.name)
+    problem = refused.value.problems[0]
+    assert problem.message.startswith("merged cells A") and problem.column == 1
+    assert "delete the first column" in problem.hint

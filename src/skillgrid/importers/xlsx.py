@@ -187,11 +187,17 @@ def _refuse_merged_cells(ranges: tuple[Any, ...], rows: list[GridRow], where: st
         if merged.max_row < header_row:
             continue  # a title merged across the top of the sheet is fine
         place = "header" if merged.min_row <= header_row else "table"
+        grouping = place == "table" and merged.max_col == 1 and merged.max_row > merged.min_row
         problems.append(
             Problem(
                 f"merged cells {merged.coord} in the {place}",
-                "unmerge them and give each column its own track or level, and each cell "
-                "its own criteria",
+                # a category merged down the first column, over the rows that are tracks
+                "a label merged down the first column groups the rows beside it: when the "
+                "next column names each row's track, delete the first column (write 'Group: "
+                "track' to keep the group); otherwise unmerge it and label each row"
+                if grouping
+                else "unmerge them and give each column its own track or level, and each "
+                "cell its own criteria",
                 where,
                 merged.min_row,
                 merged.min_col,
