@@ -100,6 +100,7 @@ def test_leaving_with_unsaved_changes_asks_first(page_for, server) -> None:
 def test_save_draft_keeps_the_page_where_it_was_and_says_what_and_when(page_for, server) -> None:
     cy = page_for("cy@x.org")
     cy.goto(f"{server}/people/cy@x.org/assess/2026-H2/self")
+    rated = int(cy.locator("#rated-count").inner_text())
     target = criterion(cy, "SRE.1.4")
     target.scroll_into_view_if_needed()
     target.get_by_label("Developing").check()
@@ -112,6 +113,9 @@ def test_save_draft_keeps_the_page_where_it_was_and_says_what_and_when(page_for,
     assert cy.evaluate(STAYED) and cy.evaluate("() => window.scrollY") == top
     assert status.is_visible()  # in the sticky bar, wherever the page is scrolled
     shot(cy, "saved-in-the-sticky-bar")
+    # the header says what is stored now, not what was when the page opened
+    assert cy.locator("#rated-count").inner_text() == str(rated + 1)
+    assert "not started" not in cy.locator("#state-words").inner_text()
 
 
 def test_finalize_asks_first_naming_what_happens(page_for, server) -> None:

@@ -58,6 +58,7 @@ def test_autosave_answers_which_criteria_were_refused_and_why(app_client, uow_fa
     assert answer.status_code == 200
     body = answer.json()
     assert list(body["refused"]) == ["CW.1.1"] and body["revision"] == 1
+    assert (body["rated"], body["level"]) == (1, 0)  # for the page's header: PO.1.1 only
     assert stored(uow_factory) == ("draft", {"PO.1.1": "meets"})
 
 

@@ -25,6 +25,7 @@ from skillgrid.services.assessments import (
 )
 from skillgrid.services.evidence import add_evidence_in
 from skillgrid.services.permissions import may_manage_evidence
+from skillgrid.services.results import level_assessment
 from skillgrid.services.unit_of_work import UnitOfWork
 
 
@@ -37,6 +38,7 @@ class ReviewSaved:
     assessment: Assessment
     refused: Mapping[str, str]
     added: tuple[tuple[str, Evidence], ...] = ()  # (criterion id, the new item as stored)
+    level: int = 0  # the overall level the assessment gives now, by the ladder's rule
 
 
 def save_review(
@@ -86,7 +88,8 @@ def save_review(
             if cid not in refused  # a criterion refused is kept whole as it was
         )
         uow.commit()
-    return ReviewSaved(saved, refused, added)
+    overall = level_assessment(context.framework, saved, context.policy).overall
+    return ReviewSaved(saved, refused, added, overall)
 
 
 def _checked_evidence(

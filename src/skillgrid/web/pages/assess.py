@@ -82,6 +82,11 @@ def _render(
             "conflict": status == 409,
             "action": _page(view.person.email, view.cycle.name, view.assessment.rater),
             "state_words": state_words(_state(view), view.assessment.rater, _reader(view, user)),
+            # what a save makes of an assessment not started: a draft (the page's script
+            # says it once the first autosave is stored)
+            "after_save_words": state_words(
+                _state(view) or "draft", view.assessment.rater, _reader(view, user)
+            ),
             "submit_note": submit_consequence(
                 view.assessment.rater, view.person.name, view.cycle.name
             ),
@@ -280,7 +285,7 @@ def _save(
 
     action = _text(form, "action") or "save"
     revision = _revision(_text(form, "revision") or "0")
-    saved, refused, added = None, {}, []
+    saved, refused, added, level = None, {}, [], None
     entries, evidence, links = _read_form(form)
     if action in ("save", "submit") or entries or evidence or links:
         # finalize also keeps the changes made since the last save
@@ -296,6 +301,7 @@ def _save(
             links=links,
         )
         saved, refused, revision = done.assessment, dict(done.refused), done.assessment.revision
+        level = done.level
         added = [
             {"criterion": cid, "id": item.id, "title": item.title, "url": item.url}
             for cid, item in done.added
@@ -306,7 +312,9 @@ def _save(
         saved = assessments.finalize(user.uow, user.actor, email, cycle, rater, revision)
     if request.headers.get("x-requested-with") == "fetch":
         body = {"revision": saved.revision if saved else revision, "saved": True}
-        return JSONResponse({**body, "refused": refused, "added": added})
+        # what the page's header says of the assessment as it now stands
+        now = {"rated": len(saved.entries), "level": level} if saved and level is not None else {}
+        return JSONResponse({**body, "refused": refused, "added": added, **now})
     if refused:
         view = review_view(user.uow, user.actor, email, cycle, rater)
         return _render(request, user, view, refused, _typed(form, refused))

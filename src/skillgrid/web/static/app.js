@@ -117,6 +117,14 @@
         var saved = sent.filter(function (cid) { return refused.indexOf(cid) < 0; });
         saved.forEach(clearError);
         (body.added || []).forEach(linkAdded);
+        if (typeof body.rated === "number") {  // the header, as the assessment now stands
+          var state = document.getElementById("state-words");
+          if (state) { state.textContent = state.dataset.afterSave; }
+          var ratedCount = document.getElementById("rated-count");
+          if (ratedCount) { ratedCount.textContent = body.rated; }
+          var levelSoFar = document.getElementById("level-so-far");
+          if (levelSoFar) { levelSoFar.textContent = body.level; }
+        }
         var when = new Date().toLocaleTimeString();
         var text = saved.length ? "Saved at " + when + ": " + names(saved) + "." : "Saved at " + when + ".";
         if (refused.length) {
