@@ -39,6 +39,7 @@ def test_a_cycle_from_ratings_to_the_official_report(tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "no person ana@x.org" in refused.stderr
     refused = run("assess", "finalize", *who, "--as", "ana@x.org")  # herself: not allowed
     assert refused.exit_code == 1 and "may not finalize" in refused.stderr
+    assert "(act as them with --as)" in refused.stderr  # the command line's own way out
     assert run("assess", "finalize", *who, "--as", "bo@x.org").exit_code == 0
     again = run("assess", "import", str(mine), *who, "--rater", "manager")
     assert again.exit_code == 1 and "read-only" in again.stderr

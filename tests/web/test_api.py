@@ -55,6 +55,8 @@ def test_access_matrix(org, who) -> None:
     assert client.put(f"{BASE}/assessments/2026-H2/self", json=body).status_code == write_self
     final = client.post(f"{BASE}/assessments/2026-H2/manager/finalize", json={"revision": 2})
     assert final.status_code == finalize
+    if finalize == 403:  # said for an API client: no command-line option in it
+        assert "may not finalize" in final.json()["detail"] and "--as" not in final.text
 
 
 def test_results_follow_the_management_chain(org) -> None:

@@ -147,12 +147,15 @@ def _engine(*, migrate: bool) -> Iterator[Engine]:
 def run_service(call: Callable[[], T]) -> T:
     """Run a service call; a SkillGrid error (or an unreachable database) becomes a clear
     message on stderr and exit code 1."""
+    from skillgrid.domain.assessments import Forbidden
     from skillgrid.domain.errors import InputError, SkillGridError
 
     try:
         return call()
     except InputError as error:
         fail_with_problems(error)
+    except Forbidden as error:  # on the command line, one may act as someone who may
+        fail(f"{error} (act as them with --as)")
     except SkillGridError as error:
         fail(str(error))
     except Exception as error:

@@ -305,7 +305,7 @@ def _require(allowed: bool, actor: Actor, action: str, context: Context) -> None
         }.get(action, "its author or an admin")
         raise Forbidden(
             f"{who} may not {action} the {context.rater} assessment of {context.person.email}: "
-            f"only {who_may} may (act as them with --as)"
+            f"only {who_may} may"
         )
 
 
