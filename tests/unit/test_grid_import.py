@@ -242,3 +242,14 @@ def test_a_description_column_gives_the_tracks_descriptions() -> None:
     ]
     assert [c.text for c in result.framework.criteria] == ["Ships it.", "Leads it."]
     assert result.warnings == ()
+
+
+def test_a_table_of_links_or_yes_and_no_reads_but_asks_whether_it_is_the_ladder() -> None:
+    index = (
+        "| Level | Senior | Position |\n|---|---|---|\n| 1 | No | [Junior](junior.md) |\n"
+        "| 2 | No | [Developer](developer.md) |\n| 3 | Yes | [Senior](senior.md) |\n"
+    )
+    warned = read(index, "ladder.md").warnings
+    assert len(warned) == 1 and "6 of 6 criteria are a bare link or a yes or no" in warned[0]
+    skills = "Level,Cloud,Data\n1,Kubernetes,SQL\n2,Terraform,Kafka\n"  # a word each: fine
+    assert read(skills).warnings == ()

@@ -1,5 +1,6 @@
 """Rows and columns of a table that hold no level or track: a heading over a group of
-tracks, a note under the table, a column (or row) describing each track."""
+tracks, a note under the table, a column (or row) describing each track; and a table whose
+cells hold no criteria at all (an index of links, a table of yes and no)."""
 
 from __future__ import annotations
 
@@ -64,4 +65,26 @@ def stray_labels(labels: list[Labelled], what: str, where: str) -> list[str]:
         f"{what}; if it is not part of the ladder, remove it from the file"
         for label in labels
         if _NOT_LADDER.fullmatch(label.text)
+    ]
+
+
+# a cell that is only a link, or a mark of yes or no: it says nothing anyone does
+_THIN = re.compile(
+    r"\s*(?:\[[^\]]*\]\([^)]*\)|https?://\S+|<[^>\s]+>"
+    r"|yes|no|y|n|x|true|false|tbd|[✓✔✗✘])\s*[.!]?\s*",
+    re.IGNORECASE,
+)
+
+
+def thin_cells(criteria: list[str]) -> list[str]:
+    """A warning when most criteria are a bare link or a yes or no ("[Senior](senior.md)",
+    "No"): a ladder's criteria say what someone does, so the table is likely something else
+    (an index of the levels, the ladder itself elsewhere in the file)."""
+    thin = [text for text in criteria if _THIN.fullmatch(text)]
+    if len(criteria) < 4 or len(thin) * 2 <= len(criteria):
+        return []
+    return [
+        f"{len(thin)} of {len(criteria)} criteria are a bare link or a yes or no (e.g. "
+        f"{thin[0][:40]!r}): is this table the ladder? A criterion says what someone at "
+        "that level does; an index of links or a table of marks reads as nonsense"
     ]

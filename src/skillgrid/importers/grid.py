@@ -20,7 +20,7 @@ from skillgrid.domain.splitting import (
     split_sentences,
     take_examples,
 )
-from skillgrid.importers.asides import description_index, set_aside_rows, stray_labels
+from skillgrid.importers.asides import description_index, set_aside_rows, stray_labels, thin_cells
 from skillgrid.importers.labels import (
     is_number_label,
     level_order,
@@ -162,6 +162,7 @@ def build_from_grid(
     framework = build_framework("", title, levels, tracks, *_criteria(texts, mode))
     warnings = _warnings(texts, mode, options, level_labels, track_labels, orientation)
     warnings += (*asides, *([] if options.levels_as or overruled is None else [overruled]))
+    warnings += tuple(thin_cells([c.text for c in framework.criteria]))
     return ImportResult(framework, file_format, mode, orientation, warnings)
 
 
