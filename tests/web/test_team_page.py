@@ -55,3 +55,24 @@ def test_the_team_page_says_states_as_the_assessment_page_does_and_what_levels_r
     review = app_client.get("/people/cy@x.org/assess/2026-H2/manager")
     assert review.context["state_words"] == "not started"
     assert 'class="num none"' not in page.text  # nobody reviewed yet is not a gap
+
+
+def test_every_link_on_a_manager_of_managers_team_page_opens(app_client, uow_factory) -> None:
+    import re
+
+    from skillgrid.services import people
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    more = b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,ana@x.org,engineer\n"
+    people.import_people(uow_factory(), more, "more.csv", actor=OPERATOR)
+    entries = {"PO.1.1": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "cy@x.org", "2026-H2", "manager", entries)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    sign_in(app_client, "bo@x.org")  # Bo manages Ana, who manages Cy
+    page = app_client.get("/team").text
+    links = set(re.findall(r'href="(/people/[^"]+)"', page))
+    assert "/people/cy@x.org/growth" in links
+    assert "/people/cy@x.org/assess/2026-H2/manager" not in links  # Ana's draft: not Bo's
+    assert "/people/ana@x.org/assess/2026-H2/manager" in links  # Bo writes that one
+    for link in links:
+        assert app_client.get(link).status_code == 200, link
