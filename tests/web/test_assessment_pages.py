@@ -201,3 +201,25 @@ def test_the_review_shows_the_self_rating_its_n_a_reason_and_differs_only_where_
     assert lines["PO.2.1"].differ == ()  # both rated alike
     assert lines["PO.1.1"].differ == ()  # not rated by the manager yet: still to do
     assert page.text.count('class="differs-note"') == 1
+
+
+def test_a_rating_kept_from_a_criterion_the_new_version_removed_is_not_counted(
+    app_client, uow_factory
+) -> None:
+    import yaml
+
+    from skillgrid.exporters import ExportFormat
+    from skillgrid.services import frameworks
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    both = {"PO.1.1": Entry(Rating.MEETS), "CW.1.1": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", both)
+    written = yaml.safe_load(frameworks.export(uow_factory(), "sre", ExportFormat.YAML))
+    written["criteria"] = [c for c in written["criteria"] if c["id"] != "CW.1.1"]
+    newer = yaml.safe_dump(written).encode()
+    frameworks.import_framework(uow_factory(), newer, "sre.yaml", "sre", actor=OPERATOR)
+    assert cycles.move_cycle(uow_factory(), "2026-H2", actor=OPERATOR).archived == 1
+    sign_in(app_client, "ana@x.org")
+    page = app_client.get("/people/ana@x.org/assess/2026-H2/self")
+    assert '<span id="rated-count">1</span> of 89 criteria rated' in page.text
+    assert "88 of 89 criteria are not rated yet" in page.text

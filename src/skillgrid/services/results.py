@@ -85,6 +85,12 @@ def level_change(current: LevelResult, previous: LevelResult) -> dict[str, int]:
     return {key: now - before[key] for key, now in current.tracks.items() if key in before}
 
 
+def rated_on(framework: Framework, assessment: Assessment) -> int:
+    """How many criteria of ``framework`` the assessment rates: a rating kept from a criterion
+    a newer version removed (a cycle moved to it) is not one of them."""
+    return sum(1 for c in framework.criteria if c.uid in assessment.entries)
+
+
 def level_assessment(
     framework: Framework, assessment: Assessment, policy: Policy | None = None
 ) -> LevelResult:

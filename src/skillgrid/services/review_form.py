@@ -25,7 +25,7 @@ from skillgrid.services.assessments import (
 )
 from skillgrid.services.evidence import add_evidence_in
 from skillgrid.services.permissions import may_manage_evidence
-from skillgrid.services.results import level_assessment
+from skillgrid.services.results import level_assessment, rated_on
 from skillgrid.services.unit_of_work import UnitOfWork
 
 
@@ -39,6 +39,7 @@ class ReviewSaved:
     refused: Mapping[str, str]
     added: tuple[tuple[str, Evidence], ...] = ()  # (criterion id, the new item as stored)
     level: int = 0  # the overall level the assessment gives now, by the ladder's rule
+    rated: int = 0  # its criteria rated on the cycle's ladder version
 
 
 def save_review(
@@ -89,7 +90,7 @@ def save_review(
         )
         uow.commit()
     overall = level_assessment(context.framework, saved, context.policy).overall
-    return ReviewSaved(saved, refused, added, overall)
+    return ReviewSaved(saved, refused, added, overall, rated_on(context.framework, saved))
 
 
 def _checked_evidence(

@@ -17,6 +17,7 @@ from skillgrid.domain.errors import Conflict
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Level
 from skillgrid.domain.people import url_segment
+from skillgrid.services.results import rated_on
 from skillgrid.services.reviews import ReviewView
 from skillgrid.web.deps import Caller, CurrentUser, FormFields, check_csrf, templates_of
 from skillgrid.web.words import (
@@ -92,6 +93,7 @@ def _render(
             ),
             "saved_note": last_saved(view, user.email),
             "rating_words": RATING_WORDS,
+            "rated": rated_on(view.framework, view.assessment),
             "unrated_words": unrated_words,
         },
         status_code=status if refused else 200,
@@ -285,7 +287,7 @@ def _save(
 
     action = _text(form, "action") or "save"
     revision = _revision(_text(form, "revision") or "0")
-    saved, refused, added, level = None, {}, [], None
+    saved, refused, added, level, rated = None, {}, [], None, 0
     entries, evidence, links = _read_form(form)
     if action in ("save", "submit") or entries or evidence or links:
         # finalize also keeps the changes made since the last save
@@ -301,7 +303,7 @@ def _save(
             links=links,
         )
         saved, refused, revision = done.assessment, dict(done.refused), done.assessment.revision
-        level = done.level
+        level, rated = done.level, done.rated
         added = [
             {"criterion": cid, "id": item.id, "title": item.title, "url": item.url}
             for cid, item in done.added
@@ -313,7 +315,7 @@ def _save(
     if request.headers.get("x-requested-with") == "fetch":
         body = {"revision": saved.revision if saved else revision, "saved": True}
         # what the page's header says of the assessment as it now stands
-        now = {"rated": len(saved.entries), "level": level} if saved and level is not None else {}
+        now = {"rated": rated, "level": level} if saved and level is not None else {}
         return JSONResponse({**body, "refused": refused, "added": added, **now})
     if refused:
         view = review_view(user.uow, user.actor, email, cycle, rater)
