@@ -67,6 +67,17 @@ def test_bad_rows_are_all_reported_with_their_place() -> None:
     assert "appears twice" in caught.value.problems[2].message
 
 
+def test_a_team_name_longer_than_any_team_may_have_is_refused_where_it_is() -> None:
+    # a team made from the file would have no page and take no target
+    uow = FakeUnitOfWork()
+    data = f"name,email,team,manager_email,role\nA,a@x.org,{'T' * 201},,\n".encode()
+    with pytest.raises(InputError) as caught:
+        services.import_people(uow, data, "p.csv", actor=OPERATOR)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (2, 3) and "201 characters" in problem.message
+    assert uow.people.teams() == []
+
+
 def test_add_person_checks_email_team_manager_and_duplicates() -> None:
     uow = FakeUnitOfWork()
     services.add_team(uow, "SRE", actor=OPERATOR)

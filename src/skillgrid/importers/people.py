@@ -18,6 +18,7 @@ from skillgrid.importers.grid import GridRow
 from skillgrid.importers.text import decode
 
 COLUMNS = ("name", "email", "team", "manager_email", "role")
+MAX_TEAM_NAME = 200
 ZIP = b"PK\x03\x04"  # how an XLSX workbook (a zip archive) begins
 HINT = "start the file with the header name,email,team,manager_email,role"
 
@@ -120,6 +121,12 @@ def _read_row(
         problem(f"role {cell('role')!r} is unknown", f"use one of {roles}", "role")
     if not cell("name"):
         problem("the name is empty", "give each person a name", "name")
+    if len(cell("team")) > MAX_TEAM_NAME:  # as a team made any other way
+        problem(
+            f"the team name has {len(cell('team')):,} characters",
+            f"a team's name is at most {MAX_TEAM_NAME} characters: shorten it",
+            "team",
+        )
     first_row.setdefault(email, row.number)
     if len(problems) > found:
         return None
