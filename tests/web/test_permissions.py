@@ -191,6 +191,7 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
             "payload": base64.b64encode(LADDER).decode(),
             "source": "platform.tsv",
         },
+        "POST /account/tokens": {"name": "laptop"},
         "POST /account/password": {
             "current_password": PASSWORD,
             "new_password": PASSWORD,
