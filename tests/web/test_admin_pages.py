@@ -117,3 +117,32 @@ def test_cycles_people_and_accounts(app_client, uow_factory) -> None:
         403,
         422,
     )
+
+
+def test_storing_a_preview_after_another_admin_stored_a_version_is_refused(
+    app_client, uow_factory
+) -> None:
+    # storing it would undo, unseen, what the other version changed
+    sign_in(app_client, "root@x.org")
+    token = csrf(app_client.get("/admin").text)
+
+    def preview(text: bytes) -> str:
+        files = {"file": ("ops.csv", text, "text/csv")}
+        page = app_client.post(
+            "/admin/ladders/preview", data={"csrf_token": token, "name": "ops"}, files=files
+        )
+        return page.text
+
+    def store(page: str) -> object:
+        fields = {k: re.search(rf'name="{k}" value="([^"]*)"', page).group(1)
+                  for k in ("name", "source", "split", "after", "payload")}  # fmt: skip
+        return app_client.post("/admin/ladders/store", data={"csrf_token": token, **fields})
+
+    mine = preview(b"Level,Ops\n1,Runs it.\n2,Scales it.\n")
+    theirs = preview(b"Level,Ops\n1,Runs it well.\n")
+    assert store(theirs).status_code == 303  # version 1
+    refused = store(mine)
+    assert refused.status_code == 409 and "preview the file again" in refused.text
+    assert frameworks.get_framework(uow_factory(), "ops").version == 1
+    assert store(preview(b"Level,Ops\n1,Runs it.\n2,Scales it.\n")).status_code == 303
+    assert frameworks.get_framework(uow_factory(), "ops").version == 2

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from skillgrid.domain.assessments import Actor
-from skillgrid.domain.errors import NotFound
+from skillgrid.domain.errors import Conflict, NotFound
 from skillgrid.domain.framework import Framework, VersionInfo, check_ladder_name
 from skillgrid.domain.policies import Points, Policy, policy_settings
 from skillgrid.services.permissions import require_admin
@@ -46,10 +46,13 @@ def import_framework(
     options: ImportOptions | None = None,
     *,
     dry_run: bool = False,
+    after: int | None = None,
     actor: Actor,
 ) -> ImportOutcome:
     """Store the ladder in ``data`` as the next version of ``name`` when its content differs
-    from the newest version; criteria that survive keep their identity."""
+    from the newest version; criteria that survive keep their identity. ``after``: the
+    version a preview compared the file with (0: no version yet); when another is newest
+    now, nothing is stored (storing would undo what came in between, unseen)."""
     require_admin(actor, "import ladders")
     check_ladder_name(name)
     from skillgrid.domain.diff import diff_frameworks
@@ -59,6 +62,13 @@ def import_framework(
     options = options or ImportOptions()
     with uow if dry_run else uow.write():  # a preview stores nothing: no write lock
         previous = uow.frameworks.latest(name)
+        newest = previous.version if previous else 0
+        if after is not None and newest != after:
+            raise Conflict(
+                f"{name} is at version {newest} now, stored since the preview "
+                f"against version {after}: preview the file again to see what storing it "
+                "would change"
+            )
         if previous is not None and not options.known_keys:
             known = {track.name: track.key for track in previous.tracks}
             options = replace(options, known_keys=known)

@@ -160,9 +160,12 @@ def ladder_store(
     payload: Annotated[str, Form(max_length=MAX_UPLOAD * 2)],
     source: Annotated[str, Form(max_length=300)],
     split: Annotated[str, Form(pattern="^(auto|lines|sentences)$")] = "auto",
+    after: Annotated[int | None, Form(ge=0, le=2**31 - 1)] = None,
     csrf_token: Csrf = "",
 ) -> Response:
-    """Store the previewed file as the next version (nothing if unchanged)."""
+    """Store the previewed file as the next version (nothing if unchanged); refused when
+    another version was stored since the preview (``after``: the version it showed; the
+    preview's form always sends it)."""
     from skillgrid.domain.splitting import SplitMode
     from skillgrid.importers import ImportOptions
     from skillgrid.services.frameworks import import_framework
@@ -182,6 +185,7 @@ def ladder_store(
                 source,
                 name,
                 ImportOptions(split=SplitMode(split)),
+                after=after,
                 actor=user.actor,
             )
         return RedirectResponse(f"/ladders/{name}", status_code=303)
