@@ -43,3 +43,14 @@ def test_people_and_teams_from_the_command_line(tmp_path: Path) -> None:
     assert refused.exit_code == 1
     chain = "bo@example.com → dee@example.com → ana@example.com → bo@example.com"
     assert f"management cycle {chain}" in refused.stderr
+
+
+def test_deactivating_a_manager_says_where_their_reports_went(tmp_path: Path) -> None:
+    env = {"SKILLGRID_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    (tmp_path / "people.csv").write_bytes(PEOPLE_CSV)
+    assert runner.invoke(app, ["person", "import", str(tmp_path / "people.csv")], env=env)
+    done = runner.invoke(app, ["person", "update", "ana@example.com", "--inactive"], env=env)
+    assert done.exit_code == 0, done.output
+    assert "now report to the next active manager above them" in done.stdout
+    listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
+    assert {p["email"]: p["manager"] for p in listed}["cy@example.com"] == "bo@example.com"

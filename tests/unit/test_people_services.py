@@ -155,3 +155,27 @@ def test_a_tab_separated_export_is_read_as_the_same_people() -> None:
         services.import_people(
             FakeUnitOfWork(), tsv.replace(b"ana@", b"ana "), "x.tsv", actor=OPERATOR
         )
+
+
+def test_deactivating_a_manager_hands_their_reports_to_the_next_manager_up() -> None:
+    # their reviews must have someone who may write and finalize them: the next one up
+    uow = FakeUnitOfWork()
+    more = PEOPLE_CSV + b"Dee Park,dee@example.com,Platform,ana@example.com,engineer\n"
+    services.import_people(uow, more, "people.csv", actor=OPERATOR)
+    services.update_person(uow, "ana@example.com", active=False, actor=OPERATOR)
+    assert uow.people.get("cy@example.com").manager == "bo@example.com"  # type: ignore[union-attr]
+    assert uow.people.get("dee@example.com").manager == "bo@example.com"  # type: ignore[union-attr]
+    handed = [e for e in uow.audit.entries if e.entity_id in ("cy@example.com", "dee@example.com")]
+    assert [e.action for e in handed][-2:] == ["update", "update"]
+    assert handed[-1].before["manager"] == "ana@example.com"
+    assert handed[-1].after["manager"] == "bo@example.com"
+
+
+def test_reports_skip_managers_who_left_and_at_the_top_have_none() -> None:
+    uow = FakeUnitOfWork()
+    services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    services.update_person(uow, "bo@example.com", active=False, actor=OPERATOR)
+    assert uow.people.get("ana@example.com").manager is None  # type: ignore[union-attr]
+    services.update_person(uow, "ana@example.com", manager="bo@example.com", actor=OPERATOR)
+    services.update_person(uow, "ana@example.com", active=False, actor=OPERATOR)
+    assert uow.people.get("cy@example.com").manager is None  # type: ignore[union-attr]

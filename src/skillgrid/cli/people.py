@@ -55,7 +55,12 @@ def person_update(
         None, "--manager", help="New manager's email ('' for none)."
     ),
     role: Role | None = typer.Option(None, "--role", help="New role."),
-    active: bool | None = typer.Option(None, "--active/--inactive", help="Mark active or not."),
+    active: bool | None = typer.Option(
+        None,
+        "--active/--inactive",
+        help="Mark active or not. Inactive: signed out, tokens stop, and their direct reports "
+        "go to the next active manager above them.",
+    ),
 ) -> None:
     """Change a person's name, team, manager, role or active flag; a management cycle is
     refused.
@@ -77,6 +82,12 @@ def person_update(
         )
     )
     out().print(f"Updated {updated.email}.")
+    if active is False:
+        out().print(
+            "Their direct reports, if any, now report to the next active manager above them "
+            "(skillgrid audit list --person EMAIL shows each move; `person update EMAIL "
+            "--manager` changes one)."
+        )
 
 
 @person_app.command("import")

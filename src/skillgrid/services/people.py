@@ -146,7 +146,8 @@ def store_people(
     """Store people added (stored None) or changed from what was stored, inside the
     caller's open unit of work (the caller has asked the permissions and commits): checked
     together (one read of everyone, however many), recorded in the audit trail; a person
-    deactivated is signed out everywhere and their API tokens stop."""
+    deactivated is signed out everywhere and their API tokens stop, and their direct reports
+    go to the next active manager above them."""
     people = [_checked(person) for person, _ in changes]
     stored = {p.email: was for p, (_, was) in zip(people, changes, strict=True) if was}
     check_references(uow, people)
@@ -154,12 +155,42 @@ def store_people(
     moved = [p.email for p in people if p.email in stored and p.team != stored[p.email].team]
     uow.summaries.follow_teams(moved)  # team reports count people where they are now
     _record_people(uow, actor, people, stored)
+    leaving = set()
     for person in people:
         was = stored.get(person.email)
         if was is not None and was.active and not person.active:
             uow.accounts.end_sessions_of(person.email)
             uow.accounts.revoke_tokens_of(person.email)
+            leaving.add(person.email)
+    if leaving:
+        _hand_over_reports(uow, actor, leaving, {p.email for p in people})
     return people
+
+
+def _hand_over_reports(uow: UnitOfWork, actor: Actor, leaving: set[str], changed: set[str]) -> None:
+    """The active direct reports of people who left go to the first active manager above
+    them (none at the top of the chart): only a person's manager (or an admin) writes and
+    finalizes their review, so reviews would otherwise wait on nobody. Each move is in the
+    audit trail; a report this same change gave a manager keeps that one."""
+    everyone = {p.email: p for p in uow.people.people()}
+
+    def successor(email: str | None) -> str | None:
+        seen: set[str] = set()
+        while email is not None and email not in seen:
+            found = everyone.get(email)
+            if found is None or found.active:
+                return email
+            seen.add(email)
+            email = found.manager
+        return None
+
+    reports = [
+        p for p in everyone.values() if p.manager in leaving and p.active and p.email not in changed
+    ]
+    moved = [replace(p, manager=successor(p.manager)) for p in reports]
+    if moved:
+        uow.people.save(moved)
+        _record_people(uow, actor, moved, {p.email: p for p in reports})
 
 
 def ensure_team(uow: UnitOfWork, actor: Actor, name: str, source: str) -> str:
