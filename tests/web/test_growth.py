@@ -65,3 +65,18 @@ def test_pages_carry_an_etag_of_their_body_and_answer_304_until_it_changes(
     assert api.status_code == 200 and api.headers["etag"]
     missing = app_client.get("/people/nobody@x.org/growth")
     assert missing.status_code == 404 and "etag" not in missing.headers
+
+
+def test_the_manager_is_asked_to_review_until_the_review_is_finalized(
+    app_client, uow_factory
+) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    sign_in(app_client, "bo@x.org")
+    assert ">review Ana</a>." in app_client.get("/people/ana@x.org/growth").text
+    entries = {"PO.1.1": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", entries)
+    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
+    assessments.finalize(uow_factory(), OPERATOR, "ana@x.org", "2026-H2")
+    page = app_client.get("/people/ana@x.org/growth").text
+    assert ">review of Ana</a> is finalized." in page and ">review Ana</a>" not in page
