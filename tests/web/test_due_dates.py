@@ -73,3 +73,28 @@ def test_an_admin_sets_due_dates_on_the_admin_page_and_a_refusal_keeps_them(
     assert cycles.list_cycles(uow_factory())[0].due == due  # nothing changed
     bad = {"csrf_token": token, "manager": "soon"}
     assert admin.post("/admin/cycles/2026-H2/due", data=bad).status_code == 422
+
+
+def test_due_dates_saved_on_the_admin_page_keep_a_date_another_admin_set_meanwhile(
+    app_client, uow_factory
+) -> None:
+    import re
+
+    from tests.web.test_admin_pages import csrf
+
+    due = DueDates(self_=dt.date(2026, 7, 1), close=dt.date(2026, 7, 31))
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR, due=due)
+    admin = as_(app_client, "root@x.org")
+    page = admin.get("/admin").text  # the form, as this admin sees it
+    shown = re.search(r'name="shown" value="([^"]*)"', page).group(1)
+    assert shown == "2026-07-01,,,2026-07-31"
+    later = {"close": dt.date(2026, 8, 15)}  # another admin moves the close meanwhile
+    cycles.set_due_dates(uow_factory(), "2026-H2", later, actor=OPERATOR)
+    form = {"self": "2026-07-01", "calibration": "2026-07-20", "close": "2026-07-31"}
+    saved = admin.post(
+        "/admin/cycles/2026-H2/due", data={"csrf_token": csrf(page), "shown": shown, **form}
+    )
+    assert saved.status_code == 303
+    stored = cycles.list_cycles(uow_factory())[0].due
+    assert stored.calibration == dt.date(2026, 7, 20)  # this admin's change
+    assert stored.close == dt.date(2026, 8, 15)  # the other's, kept

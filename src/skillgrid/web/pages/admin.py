@@ -248,14 +248,19 @@ def cycle_due(
     manager: Annotated[str, Form(max_length=10)] = "",
     calibration: Annotated[str, Form(max_length=10)] = "",
     close: Annotated[str, Form(max_length=10)] = "",
+    shown: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """Set a cycle's due dates (an empty field: none)."""
+    """Set a cycle's due dates (an empty field: none). Only the dates changed on the form are
+    stored (``shown``: the four as the form showed them), so a date another admin set
+    meanwhile is not put back."""
     from skillgrid.services.cycles import set_due_dates
 
     typed = {"self": self_, "manager": manager, "calibration": calibration, "close": close}
+    was = dict(zip(typed, shown.split(","), strict=False)) if shown else {}
 
     def changed() -> Response:
-        set_due_dates(user.uow, name, _dates(typed), actor=user.actor)
+        edited = {step: day for step, day in typed.items() if was.get(step) != day}
+        set_due_dates(user.uow, name, _dates(edited), actor=user.actor)
         return _back("cycles")
 
     kept = {f"due-{name}-{step}": day for step, day in typed.items()}
