@@ -287,7 +287,7 @@ def _save(
 
     action = _text(form, "action") or "save"
     revision = _revision(_text(form, "revision") or "0")
-    saved, refused, added, level, rated = None, {}, [], None, 0
+    saved, refused, added, now = None, {}, [], {}
     entries, evidence, links = _read_form(form)
     if action in ("save", "submit") or entries or evidence or links:
         # finalize also keeps the changes made since the last save
@@ -303,7 +303,7 @@ def _save(
             links=links,
         )
         saved, refused, revision = done.assessment, dict(done.refused), done.assessment.revision
-        level, rated = done.level, done.rated
+        now = {"rated": done.rated, "level": done.level}  # for the page's header
         added = [
             {"criterion": cid, "id": item.id, "title": item.title, "url": item.url}
             for cid, item in done.added
@@ -314,8 +314,6 @@ def _save(
         saved = assessments.finalize(user.uow, user.actor, email, cycle, rater, revision)
     if request.headers.get("x-requested-with") == "fetch":
         body = {"revision": saved.revision if saved else revision, "saved": True}
-        # what the page's header says of the assessment as it now stands
-        now = {"rated": rated, "level": level} if saved and level is not None else {}
         return JSONResponse({**body, "refused": refused, "added": added, **now})
     if refused:
         view = review_view(user.uow, user.actor, email, cycle, rater)
