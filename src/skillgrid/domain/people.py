@@ -92,21 +92,5 @@ def manager_cycle(
     return None
 
 
-def reports_below(manager: str, managers: Mapping[str, str | None]) -> set[str]:
-    """Everyone below ``manager`` in the management chain (not the manager)."""
-    below: dict[str, list[str]] = {}
-    for person, boss in managers.items():
-        if boss is not None:
-            below.setdefault(boss, []).append(person)
-    found: set[str] = set()
-    stack = list(below.get(manager, ()))
-    while stack:
-        person = stack.pop()
-        if person not in found:
-            found.add(person)
-            stack.extend(below.get(person, ()))
-    return found
-
-
 def describe_cycle(chain: Iterable[str]) -> str:
     return " → ".join(chain)
