@@ -20,6 +20,30 @@ class ExportFormat(StrEnum):
     def is_binary(self) -> bool:
         return self is ExportFormat.XLSX
 
+    @property
+    def media_type(self) -> str:
+        """The file's Content-Type (text ones are UTF-8)."""
+        return _KINDS[self][1]
+
+    @property
+    def label(self) -> str:
+        """What people call the format."""
+        return _KINDS[self][0]
+
+
+_KINDS = {  # format → label, media type
+    ExportFormat.YAML: ("YAML", "application/yaml"),
+    ExportFormat.JSON: ("JSON", "application/json"),
+    ExportFormat.CSV: ("CSV", "text/csv"),
+    ExportFormat.TSV: ("TSV", "text/tab-separated-values"),
+    ExportFormat.MARKDOWN: ("Markdown", "text/markdown"),
+    ExportFormat.XLSX: (
+        "Excel (XLSX)",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ExportFormat.HTML: ("HTML page", "text/html"),
+}
+
 
 def export_framework(framework: Framework, export_format: ExportFormat) -> bytes:
     """The framework as the bytes of a file in ``export_format``."""

@@ -288,13 +288,31 @@ def diff_sources(
     return diff_frameworks(frameworks[0], frameworks[1], labels[0], labels[1])
 
 
+@dataclass(frozen=True)
+class ExportedLadder:
+    """A stored version written as a file: its bytes and the name to save it under."""
+
+    data: bytes
+    filename: str
+
+
 def export(
     uow: UnitOfWork, name: str, export_format: ExportFormat, version: int | None = None
 ) -> bytes:
     """A stored version as a file in ``export_format``."""
+    return export_file(uow, name, export_format, version).data
+
+
+def export_file(
+    uow: UnitOfWork, name: str, export_format: ExportFormat, version: int | None = None
+) -> ExportedLadder:
+    """A stored version (the newest by default) as a file in ``export_format``, named
+    ``<name>-v<version>.<format>``."""
     from skillgrid.exporters import export_framework
 
-    return export_framework(get_framework(uow, name, version), export_format)
+    framework = get_framework(uow, name, version)
+    filename = f"{framework.name}-v{framework.version}.{export_format.value}"
+    return ExportedLadder(export_framework(framework, export_format), filename)
 
 
 def _not_found(uow: UnitOfWork, name: str, version: int | None) -> NotFound:

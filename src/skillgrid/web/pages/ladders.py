@@ -1,5 +1,6 @@
 """Ladder pages: the list, the matrix (filter by track, level N → N+1), a permalink per
-criterion, and the diff between versions. Every signed-in person sees the ladder."""
+criterion, the diff between versions, and the ladder as a file. Every signed-in person sees
+the ladder."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from skillgrid.exporters import ExportFormat
 from skillgrid.web.deps import CurrentUser, templates_of
+from skillgrid.web.downloads import attachment
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,8 +52,30 @@ def ladder(
                 "track": track or "",
                 "versions": list_versions(user.uow, name),
                 "step": step,
+                "formats": list(ExportFormat),
             },
         )
+
+
+@router.get("/ladders/{name}/download")
+def download(
+    user: CurrentUser,
+    name: str,
+    export_format: ExportFormat = Query(alias="format"),
+    version: int | None = Query(None, ge=1, le=2**31 - 1),
+) -> Response:
+    """One version of the ladder (the newest by default) as a file in ``format``, as
+    `skillgrid framework export` writes it."""
+    from skillgrid.services.frameworks import export_file
+
+    with user:
+        exported = export_file(user.uow, name, export_format, version)
+    text = "" if export_format.is_binary else "; charset=utf-8"
+    return Response(
+        exported.data,
+        media_type=export_format.media_type + text,
+        headers={"content-disposition": attachment(exported.filename)},
+    )
 
 
 @router.get("/ladders/{name}/criteria/{criterion_id}")
