@@ -123,6 +123,13 @@ def test_pages_made_by_forms_pass_the_html_checks(browsers) -> None:
     )
     assert preview.status_code == 200 and "Preview: ops" in preview.text
     assert page_problems(preview.text) == []
+    changed = SEED.read_bytes().replace(b"Can utilize", b"Can employ")  # what it changes
+    files = {"file": ("sre.tsv", changed, "text/tab-separated-values")}
+    diffed = admin.post(
+        "/admin/ladders/preview", data={"csrf_token": csrf, "name": "sre"}, files=files
+    )
+    assert diffed.status_code == 200 and '<section class="diff"' in diffed.text
+    assert page_problems(diffed.text) == []
 
 
 def _csrf(page: str) -> str:

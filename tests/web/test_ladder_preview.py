@@ -1,0 +1,127 @@
+"""The admin's upload preview names the criteria storing the file would change, grouped by
+kind, as the diff between versions does (one partial, one diff function); it stores nothing."""
+
+from __future__ import annotations
+
+import re
+
+from skillgrid.domain.assessments import OPERATOR
+from skillgrid.services import frameworks
+from tests.conftest import table_snapshot
+from tests.web.conftest import sign_in
+
+STORED = (
+    b"Level,Ops,Dev\n"
+    b"1,Runs the service from its runbook.,Writes small features with tests.\n"
+    b"2,Scales the service for peak traffic.,Reviews code of the team.\n"
+    b"3,Designs the service's capacity plan.,Leads a project across teams.\n"
+)
+CHANGED = (
+    b"Level,Ops,Dev\n"
+    b"1,Runs the service from its runbook.,Writes small features with tests.\n"
+    b"2,Scales the service for peak seasonal traffic.,Leads a project across teams.\n"
+    b"3,Designs the service's capacity plan.,Mentors engineers in other teams.\n"
+)
+# (kind, the change as read on the page): exactly the four criteria that change
+CHANGES = [
+    ("added", "DEV.3.1 Mentors engineers in other teams."),
+    ("removed", "DEV.2.1 Reviews code of the team."),
+    (
+        "reworded",
+        "OPS.2.1 was Scales the service for peak traffic. "
+        "now Scales the service for peak seasonal traffic.",
+    ),
+    ("moved", "DEV.3.1 → DEV.2.1 level 3 → 2: Leads a project across teams."),
+]
+
+
+def listed_changes(page: str) -> list[tuple[str, str]]:
+    """The changes the page's diff section lists: (kind, its text without tags)."""
+    section = re.search(r'<section class="diff"[^>]*>(.*?)</section>', page, re.S)
+    assert section, "the page has no diff section"
+    items = re.findall(r'<li class="(\w+)">(.*?)</li>', section.group(1), re.S)
+    return [(kind, " ".join(re.sub(r"<[^>]+>", " ", text).split())) for kind, text in items]
+
+
+def group_headings(page: str) -> list[str]:
+    section = re.search(r'<section class="diff"[^>]*>(.*?)</section>', page, re.S)
+    assert section
+    return re.findall(r"<h\d[^>]*>([^<]+)</h\d>", section.group(1))
+
+
+def preview(client, data: bytes, name: str = "ops"):  # type: ignore[no-untyped-def]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin").text).group(1)
+    return client.post(
+        "/admin/ladders/preview",
+        data={"csrf_token": token, "name": name},
+        files={"file": ("ops.csv", data, "text/csv")},
+    )
+
+
+def test_the_preview_lists_exactly_the_criteria_that_change_and_stores_nothing(
+    app_client, uow_factory, database_url: str
+) -> None:
+    frameworks.import_framework(uow_factory(), STORED, "ops.csv", "ops", actor=OPERATOR)
+    sign_in(app_client, "root@x.org")
+    before = table_snapshot(database_url)
+    page = preview(app_client, CHANGED)
+    assert page.status_code == 200 and page.template.name == "admin_preview.html"
+    assert listed_changes(page.text) == CHANGES
+    assert group_headings(page.text) == [
+        "Added (1)",
+        "Removed (1)",
+        "Reworded (1)",
+        "Moved to another level or track (1)",
+    ]
+    assert "What storing changes from version 1" in page.text
+    assert table_snapshot(database_url) == before
+    assert [v.version for v in frameworks.list_versions(uow_factory(), "ops")] == [1]
+
+
+def test_the_diff_page_lists_the_same_changes_from_the_same_partial(
+    app_client, uow_factory
+) -> None:
+    for data in (STORED, CHANGED):
+        frameworks.import_framework(uow_factory(), data, "ops.csv", "ops", actor=OPERATOR)
+    sign_in(app_client)
+    page = app_client.get("/ladders/ops/diff", params={"from": 1, "to": 2})
+    assert page.status_code == 200
+    assert listed_changes(page.text) == CHANGES
+
+
+def test_a_new_ladder_s_preview_says_it_is_new_and_shows_its_shape(app_client) -> None:
+    sign_in(app_client, "root@x.org")
+    page = preview(app_client, STORED, "fresh")
+    assert page.status_code == 200
+    assert "fresh is a new ladder: storing makes version 1" in page.text
+    shape = re.search(r'<table class="shape">(.*?)</table>', page.text, re.S)
+    assert shape, "no table of the new ladder's shape"
+    rows = re.findall(r"<tr>(.*?)</tr>", shape.group(1), re.S)
+    cells = [re.findall(r"<t[hd][^>]*>([^<]*)", row) for row in rows]
+    assert cells == [
+        ["Level", "Ops", "Dev"],
+        ["1", "1", "1"],
+        ["2", "1", "1"],
+        ["3", "1", "1"],
+    ]
+    assert '<section class="diff"' not in page.text
+
+
+def test_an_unchanged_file_s_preview_lists_no_changes(app_client, uow_factory) -> None:
+    frameworks.import_framework(uow_factory(), STORED, "ops.csv", "ops", actor=OPERATOR)
+    sign_in(app_client, "root@x.org")
+    page = preview(app_client, STORED)
+    assert "Unchanged from version 1" in page.text
+    assert '<section class="diff"' not in page.text
+
+
+def test_a_malformed_upload_of_a_stored_ladder_explains_and_stores_nothing(
+    app_client, uow_factory, database_url: str
+) -> None:
+    frameworks.import_framework(uow_factory(), STORED, "ops.csv", "ops", actor=OPERATOR)
+    sign_in(app_client, "root@x.org")
+    before = table_snapshot(database_url)
+    bad = preview(app_client, b"Level,Ops,ops\n1,x,y\n")
+    assert bad.status_code == 422 and bad.template.name == "admin.html"
+    assert "duplicate track" in bad.text
+    assert table_snapshot(database_url) == before
