@@ -125,3 +125,14 @@ def test_a_malformed_upload_of_a_stored_ladder_explains_and_stores_nothing(
     assert bad.status_code == 422 and bad.template.name == "admin.html"
     assert "duplicate track" in bad.text
     assert table_snapshot(database_url) == before
+
+
+def test_a_criterion_moved_to_another_track_says_which_tracks(app_client, uow_factory) -> None:
+    stored = b"Level,Ops,Dev\n1,Runs it.,Writes it.\n2,Pages on call.,Reviews it.\n"
+    frameworks.import_framework(uow_factory(), stored, "ops.csv", "ops", actor=OPERATOR)
+    sign_in(app_client, "root@x.org")
+    page = preview(app_client, b"Level,Ops,Dev\n1,Runs it.,Writes it.\n2,,Pages on call.\n")
+    assert listed_changes(page.text) == [
+        ("removed", "DEV.2.1 Reviews it."),
+        ("moved", "OPS.2.1 → DEV.2.1 track OPS → DEV: Pages on call."),
+    ]
