@@ -96,6 +96,7 @@ def test_an_admin_sees_each_team_s_progress_and_downloads_it(app_client, uow_fac
     assert progress.totals == {"not started": 2, "draft": 0, "submitted": 1, "finalized": 0}
     answer = app_client.get("/cycles/2026-H2/progress.csv")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert 'filename="2026-H2-progress.csv"' in answer.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(answer.text)))
     assert rows == [
         ["team", "not started", "draft", "submitted", "finalized", "people"],

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from skillgrid.web.deps import CurrentUser, templates_of
+from skillgrid.web.downloads import attachment
 from skillgrid.web.pages.people import growth_context
 from skillgrid.web.words import AUTHOR, FINALIZER, SELF, state_words
 
@@ -44,5 +45,5 @@ def progress_csv(user: CurrentUser, cycle: str) -> Response:
     return Response(
         progress.csv(),
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{cycle}-progress.csv"'},
+        headers={"content-disposition": attachment(f"{cycle}-progress.csv")},
     )
