@@ -53,6 +53,7 @@ PAGES = {
         "/",
         "/admin",
         "/admin/audit",
+        f"/admin/people/{MANAGER}",
         "/insight",
         "/insight?view=coverage",
         "/insight?view=calibration",

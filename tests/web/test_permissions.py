@@ -202,6 +202,13 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
             "examples": "Wrote the design doc"
         },
         "POST /admin/cycles/{cycle}/state": {"open": "true"},
+        "POST /admin/people/{person}": {
+            "form": "change",
+            "team": "SRE",
+            "manager": "bo@x.org",
+            "shown_team": "SRE",  # Ana as her page shows her
+            "shown_manager": "bo@x.org",
+        },
         "POST /admin/cycles/{cycle}/due": {"self": "2026-07-01", "close": "2026-07-31"},
         "POST /admin/accounts": {"email": "new@x.org", "password": PASSWORD},
         "POST /admin/invitations": {"email": "invitee@x.org", "admin": "true"},

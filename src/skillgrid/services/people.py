@@ -3,6 +3,7 @@ person, no management cycle and no team inside itself."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -114,12 +115,42 @@ def update_person(
     actor: Actor,
 ) -> Person:
     """Change what is given of one person; a change that makes a management cycle is refused."""
+    return change_person(
+        uow, email, name=name, team=team, manager=manager, role=role, active=active, actor=actor
+    ).person
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """What changing one person did: the person as stored, and (when they left) their
+    direct reports as handed to the next active manager above them."""
+
+    person: Person
+    handed_over: tuple[Person, ...] = ()
+
+
+def change_person(
+    uow: UnitOfWork,
+    email: str,
+    *,
+    name: str | None = None,
+    team: str | None = None,
+    manager: str | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+    shown: Mapping[str, object] | None = None,
+    actor: Actor,
+) -> PersonChange:
+    """:func:`update_person`, also answering whose reports went where; ``shown``: fields
+    (``team``, ``manager``, ``active`` …) as the caller's form showed them, refused if
+    another change has landed on any of them since."""
     require_admin(actor, "change people")
     email = check_email(email)
     with uow.write():
         current = uow.people.get(email)
         if current is None:
             raise NotFound(f"no person {email}; add them with `skillgrid person add`")
+        _check_shown(current, shown or {})
         updated = replace(
             current,
             name=current.name if name is None else name,
@@ -129,9 +160,27 @@ def update_person(
         )
         if manager is not None:
             updated = replace(updated, manager=check_email(manager) if manager else None)
-        updated = store_person(uow, actor, updated, current)
+        [updated], moved = _store(uow, actor, [(updated, current)])
         uow.commit()
-    return updated
+    return PersonChange(updated, tuple(moved))
+
+
+def _check_shown(current: Person, shown: Mapping[str, object]) -> None:
+    """Refuse a change made on a form that showed a field otherwise than it is stored."""
+    stored = person_fields(current)
+    for field, value in shown.items():
+        if stored[field] != value:
+            now, was = (_said(field, v) for v in (stored[field], value))
+            raise Conflict(
+                f"{current.email}: {now}, not {was} as your form showed; someone changed it "
+                "since: look at the page again and redo your change"
+            )
+
+
+def _said(field: str, value: object) -> str:
+    if field == "active":
+        return "active" if value else "inactive"
+    return f"{field} {'none' if value in (None, '') else value}"
 
 
 def store_person(uow: UnitOfWork, actor: Actor, person: Person, stored: Person | None) -> Person:
@@ -148,6 +197,13 @@ def store_people(
     together (one read of everyone, however many), recorded in the audit trail; a person
     deactivated is signed out everywhere and their API tokens stop, and their direct reports
     go to the next active manager above them."""
+    return _store(uow, actor, changes)[0]
+
+
+def _store(
+    uow: UnitOfWork, actor: Actor, changes: list[tuple[Person, Person | None]]
+) -> tuple[list[Person], list[Person]]:
+    """:func:`store_people`: the people stored, and the direct reports handed over."""
     people = [_checked(person) for person, _ in changes]
     stored = {p.email: was for p, (_, was) in zip(people, changes, strict=True) if was}
     check_references(uow, people)
@@ -162,16 +218,19 @@ def store_people(
             uow.accounts.end_sessions_of(person.email)
             uow.accounts.revoke_tokens_of(person.email)
             leaving.add(person.email)
-    if leaving:
-        _hand_over_reports(uow, actor, leaving, {p.email for p in people})
-    return people
+    if not leaving:
+        return people, []
+    return people, _hand_over_reports(uow, actor, leaving, {p.email for p in people})
 
 
-def _hand_over_reports(uow: UnitOfWork, actor: Actor, leaving: set[str], changed: set[str]) -> None:
+def _hand_over_reports(
+    uow: UnitOfWork, actor: Actor, leaving: set[str], changed: set[str]
+) -> list[Person]:
     """The active direct reports of people who left go to the first active manager above
     them (none at the top of the chart): only a person's manager (or an admin) writes and
     finalizes their review, so reviews would otherwise wait on nobody. Each move is in the
-    audit trail; a report this same change gave a manager keeps that one."""
+    audit trail; a report this same change gave a manager keeps that one. Answers the
+    reports moved, as they are now."""
     everyone = {p.email: p for p in uow.people.people()}
 
     def successor(email: str | None) -> str | None:
@@ -191,6 +250,7 @@ def _hand_over_reports(uow: UnitOfWork, actor: Actor, leaving: set[str], changed
     if moved:
         uow.people.save(moved)
         _record_people(uow, actor, moved, {p.email: p for p in reports})
+    return moved
 
 
 def ensure_team(uow: UnitOfWork, actor: Actor, name: str, source: str) -> str:
