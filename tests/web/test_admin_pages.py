@@ -22,6 +22,7 @@ ADMIN_FORMS = {  # path → form fields and files of a request that would succee
     ),
     "/admin/cycles": ({"name": "2027-H1", "ladder": "sre"}, None),
     "/admin/cycles/2027-H1/state": ({"open": "false"}, None),
+    "/admin/cycles/2027-H1/move": ({"version": "2"}, None),
     "/admin/people": ({}, {"file": ("p.csv", b"name,email\nZed,zed@x.org\n")}),
     "/admin/people/bo@x.org": ({"form": "status", "active": "false"}, None),
     "/admin/accounts": ({"email": "eve@x.org", "password": "correct horse battery"}, None),

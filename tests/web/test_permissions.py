@@ -143,6 +143,19 @@ def spare_webhook(make: Callable[[], Any]) -> str:
     return str(hook.id)
 
 
+def spare_movable_cycle(make: Callable[[], Any]) -> str:
+    """A cycle made for one request, open on version 1 of a ladder of its own that has a
+    version 2 (moving it there is what is asked)."""
+    import uuid
+
+    name = f"move-{uuid.uuid4().hex[:8]}"
+    frameworks.import_framework(make(), LADDER, "v1.tsv", name, actor=OPERATOR)
+    cycles.open_cycle(make(), name, name, actor=OPERATOR)
+    reworded = LADDER.replace(b"Owns a product.", b"Owns a whole product.")
+    frameworks.import_framework(make(), reworded, "v2.tsv", name, actor=OPERATOR)
+    return name
+
+
 def values(make: Callable[[], Any]) -> dict[str, Callable[[], str]]:
     return {
         "person": lambda: "ana@x.org",
@@ -156,6 +169,7 @@ def values(make: Callable[[], Any]) -> dict[str, Callable[[], str]]:
         "token": lambda: spare_token(make),
         "webhook": lambda: spare_webhook(make),
         "invitee": lambda: spare_invitation(make),
+        "movable": lambda: spare_movable_cycle(make),
     }
 
 
@@ -202,6 +216,7 @@ def body(row: Row, csrf: str, email: str | None) -> dict[str, Any]:
             "examples": "Wrote the design doc"
         },
         "POST /admin/cycles/{cycle}/state": {"open": "true"},
+        "POST /admin/cycles/{movable}/move": {"version": "2"},
         "POST /admin/people/{person}": {
             "form": "change",
             "team": "SRE",
@@ -315,6 +330,7 @@ def test_the_table_names_every_route_and_only_routes() -> None:
     for row in rows:
         template = row.template.replace("{token}", "1").replace("{webhook}", "1")
         template = template.replace("{invitee}", "invitee@x.org")
+        template = template.replace("{movable}", "2026-H2")
         path = concrete(template, make).split("?")[0]
         for template, route in routes():  # the first route that answers it, as the app does
             if row.method in (route.methods or ()) and _matches(template, path):

@@ -16,6 +16,7 @@ from skillgrid.domain.accounts import MIN_PASSWORD
 from skillgrid.domain.assessments import Forbidden
 from skillgrid.domain.errors import InputError, Problem, SkillGridError
 from skillgrid.domain.framework import LADDER_NAME
+from skillgrid.services.cycles import CycleMove
 from skillgrid.services.invitations import Issued
 from skillgrid.web.deps import Caller, Csrf, CurrentUser, check_csrf, site_of, templates_of
 from skillgrid.web.limits import MAX_UPLOAD, expensive
@@ -53,27 +54,32 @@ def _admin(
     errors: Mapping[str, str] | None = None,
     typed: Mapping[str, str] | None = None,
     invited: Issued | None = None,
+    moved: CycleMove | None = None,
 ) -> Response:
     """The page; after a refused form, its error beside it and what was typed in it (422);
-    after an invitation, its link (shown only then)."""
+    after an invitation, its link (shown only then); after a cycle moved, what became of
+    its ratings."""
     from skillgrid.services.accounts import list_users
     from skillgrid.services.cycles import list_cycles
     from skillgrid.services.frameworks import list_frameworks
     from skillgrid.services.invitations import list_invitations
     from skillgrid.services.people import list_people, list_teams
 
+    ladders = list_frameworks(user.uow)
     return templates_of(request).TemplateResponse(
         request,
         "admin.html",
         {
             "user": user,
-            "ladders": list_frameworks(user.uow),
+            "ladders": ladders,
+            "newest": {info.name: info.version for info in ladders},
             "cycles": list_cycles(user.uow),
             "teams": list_teams(user.uow, user.actor),
             "people": list_people(user.uow, user.actor),
             "accounts": list_users(user.uow, user.actor),
             "invitations": list_invitations(user.uow, user.actor),
             "invited": invited,
+            "moved": moved,
             "mails": site_of(request).mails,
             "now": dt.datetime.now(dt.UTC),
             "ladder_name": LADDER_NAME,
@@ -295,6 +301,24 @@ def cycle_state(
         return _back("cycles")
 
     return _posted(request, user, csrf_token, "cycles", {}, changed)
+
+
+@router.post("/admin/cycles/{name}/move")
+def cycle_move(
+    request: Request,
+    user: CurrentUser,
+    name: str,
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    csrf_token: Csrf = "",
+) -> Response:
+    """Move an open cycle to the ladder version the page offered (not a newer one stored
+    since), then show what became of its ratings."""
+    from skillgrid.services.cycles import move_cycle
+
+    def moved() -> Response:
+        return _admin(request, user, moved=move_cycle(user.uow, name, version, actor=user.actor))
+
+    return _posted(request, user, csrf_token, f"move-{name}", {}, moved)
 
 
 @router.post("/admin/people")
