@@ -9,7 +9,7 @@ from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.people import Person, Role
 from skillgrid.services import people
 from tests.conftest import table_snapshot
-from tests.web.conftest import sign_in
+from tests.web.conftest import as_, sign_in
 from tests.web.test_admin_pages import csrf
 
 
@@ -150,3 +150,9 @@ def test_an_unknown_person_has_no_admin_page(org) -> None:
 def test_non_admins_get_no_person_admin_page(app_client) -> None:
     sign_in(app_client, "ana@x.org")
     assert app_client.get("/admin/people/ana@x.org").status_code == 403
+
+
+def test_an_admin_reaches_the_page_from_the_persons_growth_page(org) -> None:
+    assert 'href="/admin/people/ana@x.org"' in org.get("/people/ana@x.org/growth").text
+    own = as_(org, "ana@x.org").get("/people/ana@x.org/growth")
+    assert own.status_code == 200 and "/admin/people/" not in own.text
