@@ -52,6 +52,12 @@ def test_an_admin_moves_a_person_to_another_team_and_manager(org, uow_factory) -
     assert (ana.team, ana.manager, ana.active) == ("Edge", "vi@x.org", True)
 
 
+def test_the_manager_box_suggests_who_manages_someone_not_the_whole_company(org) -> None:
+    page = org.get("/admin/people/ana@x.org")
+    # Vi manages Bo and Bo manages Ana; root (an admin) and Ana herself manage nobody
+    assert [p.email for p in page.context["managers"]] == ["bo@x.org", "vi@x.org"]
+
+
 def test_an_empty_manager_or_team_means_none(org, uow_factory) -> None:
     token = csrf(org.get("/admin/people/ana@x.org").text)
     form = {"csrf_token": token, "team": "", "manager": "", "form": "change"}

@@ -44,6 +44,7 @@ def _page(
     person = next((p for p in everyone if p.email == normal_email(email)), None)
     if person is None:
         raise NotFound(f"no person {email}: the admin page lists everyone on file")
+    bosses = {p.manager for p in everyone if p.active}
     return templates_of(request).TemplateResponse(
         request,
         "admin_person.html",
@@ -51,7 +52,9 @@ def _page(
             "user": user,
             "person": person,
             "reports": [p for p in everyone if p.manager == person.email],
-            "managers": [p for p in everyone if p.active and p.email != person.email],
+            # suggested: who manages someone now (all of a large company would be a page of
+            # its own); any active person's email is accepted
+            "managers": [p for p in everyone if p.active and p.email in bosses - {person.email}],
             "teams": [team for team, _ in list_teams(user.uow, user.actor)],
             "done": done,
             "handed_over": list(done.handed_over) if done else [],
