@@ -156,3 +156,19 @@ def test_a_mail_s_link_to_an_email_with_url_characters_opens_that_person_s_page(
     }
     mail = event_mail("bo@x.org", {}, event, "https://sk.example/")
     assert "https://sk.example/people/jo%23ops@x.org/assess/2026-H2/manager" in mail.text
+
+
+def test_a_step_is_overdue_after_its_due_day_until_it_is_done() -> None:
+    from skillgrid.domain.assessments import Cycle
+    from skillgrid.domain.reminders import overdue_steps
+
+    due = DueDates(self_=dt.date(2026, 7, 10), manager=dt.date(2026, 7, 20))
+    cycle = Cycle("2026-H2", "sre", 1, due=due)
+    assert overdue_steps(cycle, {}, dt.date(2026, 7, 10)) == frozenset()  # due that day
+    assert overdue_steps(cycle, {}, dt.date(2026, 7, 11)) == {"self"}
+    assert overdue_steps(cycle, {"self": "draft"}, dt.date(2026, 7, 21)) == {"self", "manager"}
+    done = {"self": "submitted", "manager": "submitted"}  # a review is done when finalized
+    assert overdue_steps(cycle, done, dt.date(2026, 7, 21)) == {"manager"}
+    assert overdue_steps(cycle, {"self": "finalized", "manager": "finalized"}, dt.date.max) == set()
+    closed = Cycle("2026-H2", "sre", 1, open=False, due=due)
+    assert overdue_steps(closed, {}, dt.date(2026, 7, 21)) == frozenset()  # nothing to do

@@ -98,3 +98,42 @@ def test_due_dates_saved_on_the_admin_page_keep_a_date_another_admin_set_meanwhi
     stored = cycles.list_cycles(uow_factory())[0].due
     assert stored.calibration == dt.date(2026, 7, 20)  # this admin's change
     assert stored.close == dt.date(2026, 8, 15)  # the other's, kept
+
+
+def test_a_self_assessment_past_its_due_date_is_marked_overdue_until_submitted(
+    app_client, uow_factory
+) -> None:
+    from skillgrid.domain.assessments import Entry
+    from skillgrid.domain.leveling import Rating
+    from skillgrid.services import assessments
+
+    past = DueDates(self_=dt.date(2020, 1, 10), manager=dt.date(2999, 1, 10))
+    cycles.open_cycle(uow_factory(), "2020-H1", "sre", actor=OPERATOR, due=past)
+    ana = as_(app_client, "ana@x.org")
+    mark = '<time datetime="2020-01-10">2020-01-10</time> — <strong class="overdue">overdue</'
+    for page in ("/", "/people/ana@x.org/assess/2020-H1/self"):
+        html = ana.get(page).text
+        assert mark in html, page
+        assert html.count(">overdue<") == 1, page  # the manager step is not due yet
+    manager_page = as_(app_client, "root@x.org").get("/people/ana@x.org/assess/2020-H1/manager")
+    assert "overdue" not in manager_page.text  # that assessment's step is not late
+    entries = {"PO.1.1": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2020-H1", "self", entries)
+    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2020-H1", "self")
+    assert "overdue" not in ana.get("/").text
+
+
+def test_the_team_page_counts_overdue_reviews_and_marks_each_row(app_client, uow_factory) -> None:
+    from skillgrid.services import accounts
+    from tests.web.conftest import PASSWORD
+
+    past = DueDates(self_=dt.date(2020, 1, 10), manager=dt.date(2020, 1, 20))
+    cycles.open_cycle(uow_factory(), "2020-H1", "sre", actor=OPERATOR, due=past)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    page = as_(app_client, "bo@x.org").get("/team")
+    assert page.context["overdue"] == 1
+    assert "1 overdue" in page.text
+    row = page.text.split('href="/people/ana@x.org/growth"')[1].split("</tr>")[0]
+    assert row.count(">overdue<") == 2  # her self-assessment and Bo's review
+    home = as_(app_client, "bo@x.org").get("/").text
+    assert "1 overdue" in home and ">overdue<" in home  # the review Bo owes, on his home

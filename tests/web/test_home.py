@@ -32,7 +32,7 @@ def test_an_engineer_lands_on_what_waits_on_them(app_client, uow_factory) -> Non
     page = as_(app_client, "ana@x.org").get("/")
     assert page.status_code == 200 and page.template.name == "home.html"
     home = page.context["home"]
-    assert [(cycle.name, state) for cycle, state in home.own] == [("2026-H2", None)]
+    assert [(cycle.name, state) for cycle, state, _ in home.own] == [("2026-H2", None)]
     assert home.reviews == () and home.progress is None
     assert "Your self-assessment for 2026-H2" in page.text and "not started" in page.text
     assert '<time datetime="2026-07-01">' in page.text  # the due date beside it

@@ -8,6 +8,7 @@ who are inactive get nothing and are nobody's pending work.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -109,6 +110,25 @@ def waits_for_manager(states: Mapping[str, str]) -> bool:
     """The self-assessment is submitted and the manager assessment not finalized: the
     person waits for their manager's review."""
     return states.get(SELF) in DONE and states.get(MANAGER) != State.FINALIZED.value
+
+
+def overdue_steps(cycle: Cycle, states: Mapping[str, str], today: dt.date) -> frozenset[str]:
+    """The steps of one person's review in ``cycle`` whose due date is before ``today``
+    and that are not done: ``self`` while the self-assessment is not submitted, ``manager``
+    while the manager assessment is not finalized (what the digest counts as pending). A
+    closed cycle has nothing overdue: nothing can be done in it any more."""
+    if not cycle.open:
+        return frozenset()
+    due = cycle.due.steps()
+    pending = {
+        SELF: states.get(SELF) not in DONE,
+        MANAGER: states.get(MANAGER) != State.FINALIZED.value,
+    }
+    return frozenset(
+        step
+        for step, waiting in pending.items()
+        if waiting and (day := due[step]) is not None and day < today
+    )
 
 
 def digest_mail(digest: Digest, base_url: str | None) -> Mail:

@@ -5,16 +5,18 @@ for, and, for an admin, how far each team has got in a cycle."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from skillgrid.domain.assessments import SELF, Actor, Cycle
+from skillgrid.domain.assessments import MANAGER, SELF, Actor, Cycle
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.people import Person
-from skillgrid.domain.reminders import STAGES, stage, waits_for_manager
+from skillgrid.domain.reminders import STAGES, overdue_steps, stage, waits_for_manager
 from skillgrid.formulas import escape_row
+from skillgrid.services.outbox import today_utc
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -26,6 +28,7 @@ class Review:
     cycle: Cycle
     person: Person
     states: Mapping[str, str]
+    late: frozenset[str] = frozenset()  # the steps of this review past their due date
 
     @property
     def waiting(self) -> bool:
@@ -61,12 +64,12 @@ class Progress:
 @dataclass(frozen=True)
 class Home:
     """``own``: each open cycle with the state of the person's self-assessment (None: not
-    begun); ``reviews``: the direct reports in the open cycles, those waiting first;
-    ``unlinked``: the person's evidence items linked to no criterion; ``progress``: for an
-    admin, the newest open cycle team by team."""
+    begun) and its overdue steps (``self`` or none); ``reviews``: the direct reports in the
+    open cycles, those waiting first; ``unlinked``: the person's evidence items linked to no
+    criterion; ``progress``: for an admin, the newest open cycle team by team."""
 
     person: Person | None
-    own: tuple[tuple[Cycle, str | None], ...]
+    own: tuple[tuple[Cycle, str | None, frozenset[str]], ...]
     reviews: tuple[Review, ...]
     unlinked: int
     progress: Progress | None
@@ -75,27 +78,38 @@ class Home:
     def waiting(self) -> int:
         return sum(review.waiting for review in self.reviews)
 
+    @property
+    def overdue(self) -> int:
+        """The reviews the manager owes past their due date."""
+        return sum(MANAGER in review.late for review in self.reviews)
 
-def home(uow: UnitOfWork, actor: Actor) -> Home:
+
+def home(uow: UnitOfWork, actor: Actor, today: dt.date | None = None) -> Home:
     """What waits on the actor, read in one unit of work (a few statements, whatever the
-    size of the organisation; an admin's progress reads every active person once)."""
-    me = actor.email or ""
+    size of the organisation; an admin's progress reads every active person once), with
+    what is overdue on ``today`` (by default the reminders' day, UTC)."""
+    me, day = actor.email or "", today or today_utc()
     with uow:
         cycles = [cycle for cycle in uow.assessments.cycles() if cycle.open]
         person = uow.people.get(me) if me else None
         if person is None or not person.active:
-            own: tuple[tuple[Cycle, str | None], ...] = ()
+            own: tuple[tuple[Cycle, str | None, frozenset[str]], ...] = ()
             reviews: list[Review] = []
             unlinked = 0
         else:
             mine = {a.cycle: a.state.value for a in uow.assessments.headers(me, SELF)}
-            own = tuple((cycle, mine.get(cycle.name)) for cycle in cycles)
+            own = tuple(
+                (cycle, state, overdue_steps(cycle, {SELF: state} if state else {}, day) & {SELF})
+                for cycle in cycles
+                for state in [mine.get(cycle.name)]
+            )
             reports = [p for p in uow.people.below(me) if p.manager == me and p.active]
             reviews = [
-                Review(cycle, report, states.get(report.email, {}))
+                Review(cycle, report, theirs, overdue_steps(cycle, theirs, day))
                 for cycle in (cycles if reports else [])
                 for states in [uow.assessments.states(cycle.name, me)]
                 for report in reports
+                for theirs in [states.get(report.email, {})]
             ]
             unlinked = sum(1 for item in uow.evidence.for_person(me) if not item.criteria)
         progress = _progress(uow, cycles[-1]) if actor.is_admin and cycles else None

@@ -66,6 +66,11 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def today_utc() -> dt.date:
+    """The day by which due dates are reckoned (the reminders' and the pages' overdue)."""
+    return now_utc().date()
+
+
 def emit(uow: UnitOfWork, event: str, data: Mapping[str, Any]) -> None:
     """Queue ``event`` for every webhook that asked for it, and its mail for the person it
     concerns (unless they opted out), in the caller's open write: it commits, or rolls

@@ -17,7 +17,7 @@ from skillgrid.domain.people import normal_email
 from skillgrid.domain.reminders import Digest, MailError, digest_mail, pending_work
 from skillgrid.services.audit import record
 from skillgrid.services.cycles import get_cycle_in
-from skillgrid.services.outbox import Mailer
+from skillgrid.services.outbox import Mailer, today_utc
 from skillgrid.services.permissions import require_admin, require_self_or_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 
@@ -53,7 +53,7 @@ def send_due_digests(
     require_admin(actor, "send reminders")
     if mailer is None and not dry_run:
         raise ConfigurationError(NOT_CONFIGURED)
-    day = today or dt.datetime.now(dt.UTC).date()
+    day = today or today_utc()
     digests, already = _digests(uow, cycle, day)
     if dry_run or not digests:
         return DigestRun(tuple(digests), already, ())

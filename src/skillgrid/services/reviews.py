@@ -4,6 +4,7 @@ and a manager's reports with their states and levels."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from skillgrid.domain.assessments import Actor, Assessment, Cycle, State
@@ -14,8 +15,10 @@ from skillgrid.domain.framework import Framework
 from skillgrid.domain.insight import OfficialLevels
 from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person
+from skillgrid.domain.reminders import overdue_steps
 from skillgrid.services.assessments import assessment_context
 from skillgrid.services.audit import entity_id, readable
+from skillgrid.services.outbox import today_utc
 from skillgrid.services.permissions import (
     may_edit,
     may_finalize,
@@ -42,6 +45,7 @@ class ReviewView:
     can_finalize: bool
     can_link_evidence: bool  # add the person's evidence and link it (the person or an admin)
     history: tuple[AuditEntry, ...] = ()  # the changes to this assessment the actor may read
+    late: frozenset[str] = frozenset()  # this assessment's step, when past its due date
 
     def open_levels(self) -> set[int]:
         """The levels shown unfolded: the current overall level and the next one."""
@@ -49,7 +53,16 @@ class ReviewView:
         return {level for level in (current, current + 1) if level >= 1} or {1}
 
 
-def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: str) -> ReviewView:
+def review_view(
+    uow: UnitOfWork,
+    actor: Actor,
+    person: str,
+    cycle: str,
+    rater: str,
+    today: dt.date | None = None,
+) -> ReviewView:
+    """An assessment's page: it, what the actor may do with it, and whether its step is
+    overdue on ``today`` (by default the reminders' day, UTC)."""
     with uow:
         context = assessment_context(uow, person, cycle, rater, actor, others=True)
         p = context.person
@@ -67,6 +80,8 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
         )
         trail = AuditQuery(entity="assessment", entity_id=entity_id(assessment), limit=HISTORY)
         history = tuple(readable(uow, actor, uow.audit.find(trail, scope_of(actor))))
+        step, day = context.rater, today or today_utc()  # a peer's has no step, so no date
+        late = overdue_steps(context.cycle, {step: assessment.state.value}, day) & {step}
         editable = assessment.state is not State.FINALIZED and context.cycle.open
         can_edit = editable and may_edit(actor, context.rater, p.email, p.manager)
         return ReviewView(
@@ -82,6 +97,7 @@ def review_view(uow: UnitOfWork, actor: Actor, person: str, cycle: str, rater: s
             and may_finalize(actor, context.rater, p.email, p.manager),
             can_link_evidence=can_edit and may_manage_evidence(actor, p.email),
             history=history,
+            late=late,
         )
 
 
@@ -90,6 +106,7 @@ class TeamRow:
     person: Person
     states: dict[str, str]  # rater → state in the cycle
     official: OfficialLevels | None
+    late: frozenset[str] = frozenset()  # the steps of their review past their due date
 
 
 @dataclass(frozen=True)
@@ -112,6 +129,11 @@ class TeamView:
         return sum(1 for row in self.rows if row.person.active and row.person.manager)
 
     @property
+    def overdue(self) -> int:
+        """People with a step of their review past its due date and not done."""
+        return sum(1 for row in self.rows if row.late)
+
+    @property
     def finalized(self) -> int:
         """People with an official result in the cycle: what levels and coverage rest on."""
         return sum(1 for row in self.rows if row.official is not None)
@@ -131,11 +153,14 @@ class TeamView:
         }
 
 
-def team_view(uow: UnitOfWork, actor: Actor, cycle: str | None = None) -> TeamView:
+def team_view(
+    uow: UnitOfWork, actor: Actor, cycle: str | None = None, today: dt.date | None = None
+) -> TeamView:
     """Everyone active below the actor (everyone active for an admin) with their assessment
     states in the cycle (the newest by default) and their official levels there, if
     finalized — read from the stored official results, so a department of hundreds is a
-    few statements. Someone deactivated has left the team (their history stays)."""
+    few statements. Someone deactivated has left the team (their history stays). Each row
+    says which steps are overdue on ``today`` (by default the reminders' day, UTC)."""
     below = None if actor.is_admin else actor.email or ""
     with uow:
         people = uow.people.people() if below is None else uow.people.below(below)
@@ -150,5 +175,10 @@ def team_view(uow: UnitOfWork, actor: Actor, cycle: str | None = None) -> TeamVi
         framework, _ = ladders.of(chosen.name)
         states = uow.assessments.states(chosen.name, below)
         levels = uow.summaries.levels(chosen.name, below)
-    rows = tuple(TeamRow(p, states.get(p.email, {}), levels.get(p.email)) for p in people)
+    day = today or today_utc()
+    rows = tuple(
+        TeamRow(p, mine, levels.get(p.email), overdue_steps(chosen, mine, day))
+        for p in people
+        for mine in [states.get(p.email, {})]
+    )
     return TeamView(chosen, tuple(cycles), framework, rows)

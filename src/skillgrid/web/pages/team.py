@@ -35,6 +35,7 @@ def team_page(
                 "cycles": view.cycles,
                 "finalized": view.finalized,
                 "reviewable": view.reviewable,
+                "overdue": view.overdue,
                 "state_words": state_words,
             },
         )
