@@ -6,7 +6,7 @@ from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.leveling import Rating
 from skillgrid.services import accounts, assessments, cycles
 from tests.unit.test_leveling import through
-from tests.web.conftest import PASSWORD, sign_in
+from tests.web.conftest import PASSWORD, as_, sign_in
 
 
 def test_a_manager_sees_their_reports_levels_and_coverage(app_client, uow_factory) -> None:
@@ -76,3 +76,27 @@ def test_every_link_on_a_manager_of_managers_team_page_opens(app_client, uow_fac
     assert "/people/ana@x.org/assess/2026-H2/manager" in links  # Bo writes that one
     for link in links:
         assert app_client.get(link).status_code == 200, link
+
+
+def test_the_admin_s_team_page_says_who_is_left_out_of_the_count_for_having_no_manager(
+    app_client, uow_factory
+) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    page = as_(app_client, "root@x.org").get("/team")
+    rows = page.context["rows"]
+    assert [r.person.email for r in rows] == ["ana@x.org", "bo@x.org"]  # two people listed
+    assert [p.email for p in page.context["unmanaged"]] == ["bo@x.org"]
+    based_on = page.text.split('class="based-on">')[1].split("</p>")[0]
+    assert "<strong>0 of 1 with a manager finalized</strong>" in based_on
+    assert "1 has no manager" in based_on
+    no_manager = page.text.split('id="no-manager"')[1].split("</p>")[0]
+    assert 'href="/people/bo@x.org/growth">Bo</a>' in no_manager
+    assert "PATCH /api/v1/people/{email}" in no_manager or "person import" in no_manager
+
+
+def test_a_team_where_everyone_has_a_manager_reads_as_before(app_client, uow_factory) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    page = as_(app_client, "bo@x.org").get("/team")
+    assert page.context["unmanaged"] == ()
+    assert "0 of 1 people finalized" in page.text and "no manager" not in page.text

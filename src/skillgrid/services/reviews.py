@@ -129,6 +129,14 @@ class TeamView:
         return sum(1 for row in self.rows if row.person.active and row.person.manager)
 
     @property
+    def unmanaged(self) -> tuple[Person, ...]:
+        """The active people shown with no manager: nobody's review can make their result
+        official, so they are left out of :attr:`reviewable` (an admin gives them one)."""
+        return tuple(
+            row.person for row in self.rows if row.person.active and not row.person.manager
+        )
+
+    @property
     def overdue(self) -> int:
         """People with a step of their review past its due date and not done."""
         return sum(1 for row in self.rows if row.late)

@@ -36,6 +36,7 @@ def team_page(
                 "finalized": view.finalized,
                 "reviewable": view.reviewable,
                 "overdue": view.overdue,
+                "unmanaged": view.unmanaged,
                 "state_words": state_words,
             },
         )
