@@ -10,6 +10,7 @@ shown beside it and never feed it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -41,7 +42,21 @@ class State(StrEnum):
 
 
 STEPS = ("self", "manager", "calibration", "close")  # a cycle's steps, in order
-CYCLE_NAME = r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}"  # e.g. 2026-H2; also in the API schema
+# e.g. 2026-H2 or Früh 2027: a letter or digit of any script first (\w is Unicode), then
+# letters, digits, ' ', '.', '_' or '-', ending on no space; at most 100. No '/' (servers
+# decode %2F before routing) and no control character. Also the API schema's pattern.
+CYCLE_NAME = r"[^\W_](?:[\w. -]{0,98}[\w.-])?"
+_CYCLE_NAME = re.compile(CYCLE_NAME)
+
+
+def cycle_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a cycle (and what to do), or None when it can."""
+    if _CYCLE_NAME.fullmatch(name):
+        return None
+    return (
+        f"cycle name {name!r}: use letters and digits (any script), space, '.', '_' or '-', "
+        "starting with a letter or digit, up to 100 characters (e.g. 2026-H2 or Früh 2027)"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,10 +143,10 @@ def digest_mail(digest: Digest, base_url: str | None) -> Mail:
         due = ", ".join(f"{step} {day}" for step, day in cycle.due.as_dict().items() if day)
         lines += ["", f"Cycle {cycle.name}" + (f" (due: {due})" if due else "")]
         if item.own_self:
-            path = f"people/{url_segment(digest.email)}/assess/{cycle.name}/self"
+            path = f"people/{url_segment(digest.email)}/assess/{url_segment(cycle.name)}/self"
             lines.append(f"- your self-assessment, not submitted yet{link(path)}")
         for name, email in item.reviews:
-            path = f"people/{url_segment(email)}/assess/{cycle.name}/manager"
+            path = f"people/{url_segment(email)}/assess/{url_segment(cycle.name)}/manager"
             lines.append(f"- {name} ({email}) waits for your review{link(path)}")
     lines += [
         "",
@@ -193,7 +193,7 @@ def event_mail(
             f"{name} ({person}) submitted their self-assessment in {cycle}; it waits for "
             "your review."
         )
-        path = f"people/{url_segment(person)}/assess/{cycle}/manager"
+        path = f"people/{url_segment(person)}/assess/{url_segment(cycle)}/manager"
     lines = [f"Hello {names.get(to, to)},", "", text]
     if base_url:
         lines += ["", f"{base_url}{path}"]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from skillgrid.domain.assessments import (
-    CYCLE_NAME,
     Actor,
     AssessmentError,
     Cycle,
     DueDates,
     State,
+    cycle_name_problem,
 )
 from skillgrid.domain.errors import Conflict, NotFound
 from skillgrid.domain.framework import Framework
@@ -23,8 +23,6 @@ from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.outbox import emit
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
-
-_NAME = re.compile(CYCLE_NAME)
 
 
 def open_cycle(
@@ -39,11 +37,10 @@ def open_cycle(
     """Open a cycle (e.g. ``2026-H2``) on a ladder version (the newest by default), with
     due dates for its steps if given."""
     require_admin(actor, "open cycles")
-    name = name.strip()
-    if not _NAME.fullmatch(name):
-        raise AssessmentError(
-            f"cycle name {name!r}: use letters, digits, space, '.', '_' or '-' (e.g. 2026-H2)"
-        )
+    name = unicodedata.normalize("NFC", name.strip())  # "ü" typed as u + ¨ is one letter
+    problem = cycle_name_problem(name)
+    if problem:
+        raise AssessmentError(problem)
     with uow.write():
         if any(cycle.name == name for cycle in uow.assessments.cycles()):
             raise Conflict(f"cycle {name!r} already exists: choose another name")

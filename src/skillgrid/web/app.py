@@ -33,6 +33,7 @@ from skillgrid.web.deps import (
     templates_of,
 )
 from skillgrid.web.etag import BodyETag
+from skillgrid.web.html_ids import html_id
 from skillgrid.web.limits import ExpensiveRequests, Load, ShedLoad, TooBusy
 from skillgrid.web.metrics import DatabaseCollector, Metrics
 from skillgrid.web.request_log import RequestLog
@@ -260,6 +261,7 @@ def templates() -> Jinja2Templates:
     found.env.auto_reload = False
     # an email or team name as one segment of a link's path (Jinja's urlencode keeps "/")
     found.env.filters["segment"] = url_segment
+    found.env.filters["html_id"] = html_id  # a chosen name (a cycle's, say) in an HTML id
     return found
 
 

@@ -19,6 +19,7 @@ from skillgrid.domain.framework import LADDER_NAME
 from skillgrid.services.cycles import CycleMove
 from skillgrid.services.invitations import Issued
 from skillgrid.web.deps import Caller, Csrf, CurrentUser, check_csrf, site_of, templates_of
+from skillgrid.web.html_ids import html_id
 from skillgrid.web.limits import MAX_UPLOAD, expensive
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +40,7 @@ def _read(upload: UploadFile) -> bytes:
 
 
 def _back(section: str) -> Response:
-    return RedirectResponse(f"/admin#{section}", status_code=303)
+    return RedirectResponse(f"/admin#{html_id(section)}", status_code=303)
 
 
 @router.get("/admin")

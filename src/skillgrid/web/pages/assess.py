@@ -36,7 +36,7 @@ MAX_FIELD = 5000
 
 
 def _page(email: str, cycle: str, rater: str) -> str:
-    return f"/people/{url_segment(email)}/assess/{cycle}/{rater}"
+    return f"/people/{url_segment(email)}/assess/{url_segment(cycle)}/{url_segment(rater)}"
 
 
 @router.get("/people/{email}/assess/{cycle}/{rater}")

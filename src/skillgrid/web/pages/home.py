@@ -45,5 +45,5 @@ def progress_csv(user: CurrentUser, cycle: str) -> Response:
     return Response(
         progress.csv(),
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": attachment(f"{cycle}-progress.csv")},
+        headers={"content-disposition": attachment(f"{progress.cycle.name}-progress.csv")},
     )
