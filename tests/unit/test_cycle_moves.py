@@ -93,3 +93,40 @@ def test_a_file_that_rates_nothing_does_not_wipe_an_assessment(uow) -> None:
         )
     stored, _ = assessments.get_assessment(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
     assert len(stored.entries) == 4
+
+
+# DHCP moves from Networking 1 to Networking 2; LBs from Networking 2 to Security 2
+MOVED = (
+    b"Level,Networking,Security\n1,Knows DNS.,Uses SSH keys.\n2,Knows DHCP.,Uses MAC. Runs LBs.\n"
+)
+
+
+def test_a_criterion_moved_to_another_level_or_track_is_flagged_with_where_it_went(uow) -> None:
+    frameworks.import_framework(uow, MOVED, "v2.csv", "ops", actor=OPERATOR)
+    moved = cycles.move_cycle(uow, "2026-H2", actor=OPERATOR)
+    assert sorted(moved.to_review) == [
+        ("ana@x.org", "manager", "NET.2.1"),
+        ("ana@x.org", "manager", "SEC.2.2"),
+    ]
+    stored, ladder = assessments.get_assessment(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
+    by_id = {c.id: stored.entries[c.uid] for c in ladder.criteria if c.uid in stored.entries}
+    assert by_id["NET.2.1"] == Entry(
+        Rating.MEETS, needs_review=True, review_reason="moved from level 1 to level 2"
+    )
+    assert by_id["SEC.2.2"].review_reason == "moved from Networking to Security"
+    assert not by_id["NET.1.1"].needs_review and by_id["NET.1.1"].review_reason is None
+    # the same rating given again keeps the flag and its reason; another rating clears both
+    same = {"NET.2.1": Entry(Rating.MEETS), "SEC.2.2": Entry(Rating.EXCEEDS)}
+    assessments.rate(uow, BO, "ana@x.org", "2026-H2", "manager", same)
+    stored, _ = assessments.get_assessment(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
+    by_id = {c.id: stored.entries[c.uid] for c in ladder.criteria if c.uid in stored.entries}
+    assert by_id["NET.2.1"].review_reason == "moved from level 1 to level 2"
+    assert by_id["SEC.2.2"] == Entry(Rating.EXCEEDS)
+
+
+def test_a_reworded_criterion_is_flagged_as_before_with_no_move_named(uow) -> None:
+    frameworks.import_framework(uow, V2, "v2.csv", "ops", actor=OPERATOR)
+    cycles.move_cycle(uow, "2026-H2", actor=OPERATOR)
+    stored, _ = assessments.get_assessment(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
+    flagged = [e for e in stored.entries.values() if e.needs_review]
+    assert [e.review_reason for e in flagged] == [None]  # the page says "reworded"

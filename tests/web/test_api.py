@@ -153,7 +153,13 @@ def test_a_put_answers_with_its_own_write_even_when_another_lands_right_after(
     mine = client.put(url, json=body).json()
     assert mine["revision"] == revision + 1
     assert mine["ratings"] == {
-        "PO.1.1": {"rating": "meets", "reason": None, "comment": None, "needs_review": False}
+        "PO.1.1": {
+            "rating": "meets",
+            "reason": None,
+            "comment": None,
+            "needs_review": False,
+            "review_reason": None,
+        }
     }
     assert client.get(url).json()["revision"] == revision + 2  # the other write, after
 

@@ -223,3 +223,27 @@ def test_a_rating_kept_from_a_criterion_the_new_version_removed_is_not_counted(
     page = app_client.get("/people/ana@x.org/assess/2026-H2/self")
     assert '<span id="rated-count">1</span> of 89 criteria rated' in page.text
     assert "88 of 89 criteria are not rated yet" in page.text
+
+
+def test_a_rating_of_a_criterion_moved_to_another_level_is_shown_to_check_with_where_from(
+    app_client, uow_factory
+) -> None:
+    from skillgrid.services import frameworks
+    from tests.unit.test_cycle_moves import MOVED, V1
+    from tests.web.conftest import as_
+
+    frameworks.import_framework(uow_factory(), V1, "v1.csv", "ops", actor=OPERATOR)
+    cycles.open_cycle(uow_factory(), "2026-H2", "ops", actor=OPERATOR)
+    mine = {"NET.1.1": Entry(Rating.MEETS), "NET.1.2": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", mine)
+    frameworks.import_framework(uow_factory(), MOVED, "v2.csv", "ops", actor=OPERATOR)
+    cycles.move_cycle(uow_factory(), "2026-H2", actor=OPERATOR)
+    ana = as_(app_client, "ana@x.org")
+    page = ana.get("/people/ana@x.org/assess/2026-H2/self").text
+    moved = page.split('id="c-NET.2.1"')[1].split("</legend>")[0]
+    assert '<em class="review">moved from level 1 to level 2 since rated: check it</em>' in moved
+    kept = page.split('id="c-NET.1.1"')[1].split("</legend>")[0]
+    assert "check it" not in kept
+    api = ana.get("/api/v1/people/ana@x.org/assessments/2026-H2/self").json()
+    assert api["ratings"]["NET.2.1"]["review_reason"] == "moved from level 1 to level 2"
+    assert api["ratings"]["NET.1.1"]["review_reason"] is None

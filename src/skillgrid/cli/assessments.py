@@ -338,7 +338,7 @@ def cycle_move(
     version: int | None = typer.Option(None, "--version", help="Ladder version (default: newest)."),
 ) -> None:
     """Move an open cycle to a newer version of its ladder: ratings of unchanged criteria carry
-    over, reworded ones carry over flagged for re-rating, removed ones are archived.
+    over, reworded or moved ones carry over flagged for re-rating, removed ones are archived.
 
     Example: skillgrid cycle move 2026-H2
     """
@@ -348,7 +348,8 @@ def cycle_move(
     out().print(
         f"Moved {moved.cycle} from v{moved.from_version} to v{moved.to_version}: "
         f"{moved.assessments} assessments, {moved.carried} ratings carried over, "
-        f"{len(moved.to_review)} to re-rate (reworded), {moved.archived} archived (removed)."
+        f"{len(moved.to_review)} to re-rate (reworded or moved), "
+        f"{moved.archived} archived (removed)."
     )
     for person, rater, criterion in moved.to_review:
         out().print(f"  re-rate {criterion}: {rater} assessment of {person}")

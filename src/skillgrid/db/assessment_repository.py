@@ -46,6 +46,7 @@ _ENTRY = (  # a rating as an Entry is made of it, after its criterion's uid
     _ratings.c.reason,
     _ratings.c.comment,
     _ratings.c.needs_review,
+    _ratings.c.review_reason,
 )
 _OF_PERSON = (  # a person's assessments, oldest cycle first, a row per rating (or one of nulls)
     select(
@@ -257,8 +258,8 @@ class SqlAssessmentRepository:
             if cycle is not None:
                 headers.append(((created, cycle_id), cycle, State(state), revision))
             else:
-                uid, rating, reason, comment, needs_review = row[5:]
-                entries[uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
+                uid, rating, reason, comment, needs_review, why = row[5:]
+                entries[uid] = Entry(_RATINGS[rating], reason, comment, needs_review, why)
         headers.sort(key=lambda header: header[0])
         newest = len(headers) - 1
         return [
@@ -327,6 +328,7 @@ class SqlAssessmentRepository:
                     "reason": entries[uid].reason,
                     "comment": entries[uid].comment,
                     "needs_review": entries[uid].needs_review,
+                    "review_reason": entries[uid].review_reason,
                 }
                 for uid in changed
             ]
@@ -363,19 +365,29 @@ class SqlAssessmentRepository:
             ],
         ).all()
         rows = [
-            (assessment_id, uid, entry.rating.value, entry.reason, entry.comment, False)
+            (assessment_id, uid, entry.rating.value, entry.reason, entry.comment, False, None)
             for assessment_id, a in zip(ids, assessments, strict=True)
             for uid, entry in a.entries.items()
         ]
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":  # COPY: an order of magnitude faster
-            columns = "assessment_id, criterion_uid, rating, reason, comment, needs_review"
+            columns = (
+                "assessment_id, criterion_uid, rating, reason, comment, needs_review, review_reason"
+            )
             cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
             with cursor.copy(f"COPY ratings ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
-        keys = ("assessment_id", "criterion_uid", "rating", "reason", "comment", "needs_review")
+        keys = (
+            "assessment_id",
+            "criterion_uid",
+            "rating",
+            "reason",
+            "comment",
+            "needs_review",
+            "review_reason",
+        )
         self.session.execute(insert(RatingRow), [dict(zip(keys, row, strict=True)) for row in rows])
 
     def _entries(self, ids: list[int]) -> dict[int, dict[str, Entry]]:
@@ -389,10 +401,13 @@ class SqlAssessmentRepository:
                     RatingRow.reason,
                     RatingRow.comment,
                     RatingRow.needs_review,
+                    RatingRow.review_reason,
                 ).where(RatingRow.assessment_id.in_(ids[start : start + 5000]))
             )  # plain rows, not ORM objects: a person has hundreds of ratings
-            for assessment_id, uid, rating, reason, comment, needs_review in rows:
-                entries[assessment_id][uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
+            for assessment_id, uid, rating, reason, comment, needs_review, why in rows:
+                entries[assessment_id][uid] = Entry(
+                    _RATINGS[rating], reason, comment, needs_review, why
+                )
         return entries
 
     def _update(
@@ -422,13 +437,13 @@ def _assessments_in(person: str, rows: Iterable[Any]) -> list[Assessment]:
     their order."""
     found: dict[tuple[str, str], dict[str, Entry]] = {}
     assessments = []
-    for cycle, rater, state, revision, uid, rating, reason, comment, needs_review in rows:
+    for cycle, rater, state, revision, uid, rating, reason, comment, needs_review, why in rows:
         entries = found.get((cycle, rater))
         if entries is None:
             entries = found[(cycle, rater)] = {}
             assessments.append(Assessment(person, cycle, rater, State(state), entries, revision))
         if uid is not None:
-            entries[uid] = Entry(_RATINGS[rating], reason, comment, needs_review)
+            entries[uid] = Entry(_RATINGS[rating], reason, comment, needs_review, why)
     return assessments
 
 

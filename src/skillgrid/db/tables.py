@@ -212,8 +212,10 @@ class RatingRow(Base):
     rating: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
-    # set when the cycle moved to a ladder version that reworded the criterion
+    # set when the cycle moved to a ladder version that reworded or moved the criterion
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # where it moved ("moved from level 2 to level 3"); null: reworded only, or no flag
+    review_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class EvidenceRow(Base):

@@ -124,7 +124,10 @@ class Entry:
     rating: Rating
     reason: str | None = None
     comment: str | None = None
-    needs_review: bool = False  # the criterion was reworded since this rating was given
+    needs_review: bool = False  # the criterion changed since this rating was given: check it
+    # how, when it moved ("moved from level 2 to level 3", "reworded, moved from …"); None:
+    # reworded only
+    review_reason: str | None = None
 
 
 @dataclass(frozen=True)

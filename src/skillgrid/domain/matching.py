@@ -120,6 +120,23 @@ def match_criteria(old: Framework, new: Framework) -> list[CriterionChange]:
     return changes
 
 
+def moved_words(change: CriterionChange, old: Framework, new: Framework) -> str | None:
+    """Where a criterion went between two versions, in words, or None when it stayed in
+    its cell: "moved from level 2 to level 3", "moved from Networking to Security", or
+    both, "moved from Networking level 2 to Security level 3"."""
+    before, after = change.old, change.new
+    if before is None or after is None:
+        return None
+    level = before.level != after.level
+    if not change.track_changed:
+        return f"moved from level {before.level} to level {after.level}" if level else None
+    was = next((t.name for t in old.tracks if t.key == before.track), before.track)
+    now = next((t.name for t in new.tracks if t.key == after.track), after.track)
+    if level:
+        return f"moved from {was} level {before.level} to {now} level {after.level}"
+    return f"moved from {was} to {now}"
+
+
 def _moved_track(old: Criterion | None, new: Criterion, track_map: dict[str, str]) -> bool:
     return old is not None and track_map.get(new.track) != old.track
 

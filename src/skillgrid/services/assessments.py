@@ -150,7 +150,7 @@ def _merge(
     for uid, entry in given.items():
         before = current.entries.get(uid)
         if before is not None and before.needs_review and before.rating is entry.rating:
-            entry = replace(entry, needs_review=True)
+            entry = replace(entry, needs_review=True, review_reason=before.review_reason)
         merged[uid] = entry
     return merged
 

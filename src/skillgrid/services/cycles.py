@@ -17,6 +17,7 @@ from skillgrid.domain.assessments import (
 )
 from skillgrid.domain.errors import Conflict, NotFound
 from skillgrid.domain.framework import Framework
+from skillgrid.domain.matching import match_criteria, moved_words
 from skillgrid.domain.policies import Policy
 from skillgrid.services.audit import record
 from skillgrid.services.frameworks import get_framework_in
@@ -134,7 +135,9 @@ class CycleMove:
     to_version: int
     assessments: int
     carried: int  # ratings whose criterion is unchanged
-    to_review: tuple[tuple[str, str, str], ...]  # (person, rater, new criterion id) reworded
+    to_review: tuple[
+        tuple[str, str, str], ...
+    ]  # (person, rater, new criterion id) reworded or moved
     archived: int  # ratings of criteria the new version removed (kept, not counted)
 
 
@@ -143,8 +146,9 @@ def move_cycle(
 ) -> CycleMove:
     """Pin an open cycle to a newer version of its ladder (the newest by default).
 
-    Ratings follow criteria by identity: unchanged ones carry over, reworded ones carry
-    over flagged for re-rating, ratings of removed criteria are archived (kept in the
+    Ratings follow criteria by identity: unchanged ones carry over, reworded ones and ones
+    moved to another level or track carry over flagged for re-rating (a move with where
+    from and to), ratings of removed criteria are archived (kept in the
     database, no longer counted). A cycle with finalized assessments cannot move."""
     require_admin(actor, "move cycles to another ladder version")
     with uow.write():
@@ -168,17 +172,25 @@ def move_cycle(
             )
         old_text = {c.uid: c.text for c in old.criteria}
         new_by_uid = {c.uid: c for c in new.criteria}
+        moves = {
+            change.new.uid: words
+            for change in match_criteria(old, new)
+            if change.new is not None and (words := moved_words(change, old, new))
+        }
         carried, archived, review = 0, 0, []
         for assessment in assessments:
             entries = {}
             for uid, entry in assessment.entries.items():
                 criterion = new_by_uid.get(uid)
+                reworded = criterion is not None and criterion.text != old_text.get(uid)
+                moved = moves.get(uid)
                 if criterion is None:
                     archived += 1
                     entries[uid] = entry
-                elif criterion.text != old_text.get(uid):
+                elif reworded or moved:
                     review.append((assessment.person, assessment.rater, criterion.id))
-                    entries[uid] = replace(entry, needs_review=True)
+                    why = moved and (f"reworded, {moved}" if reworded else moved)
+                    entries[uid] = replace(entry, needs_review=True, review_reason=why)
                 else:
                     carried += 1
                     entries[uid] = entry

@@ -67,6 +67,11 @@ class RatingGiven(Answer):
 
 class RatingOut(RatingGiven):
     needs_review: bool
+    review_reason: str | None = Field(
+        None,
+        description="Why it needs review, when its criterion moved since it was rated "
+        '("moved from level 2 to level 3"); null when it was only reworded, or needs none.',
+    )
 
 
 class LadderRef(Answer):

@@ -79,6 +79,7 @@ def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
                 "reason": e.reason,
                 "comment": e.comment,
                 "needs_review": e.needs_review,
+                "review_reason": e.review_reason,
             }
             for c in framework.criteria
             if (e := entries.get(c.uid)) is not None
