@@ -246,3 +246,24 @@ def test_evidence_is_linked_and_unlinked_per_criterion(org, uow_factory) -> None
     unknown = client.put(f"{BASE}/evidence/links", json={"links": {"PO.9.9": [dns]}})
     assert unknown.status_code == 422 and "unknown criterion" in unknown.json()["detail"]
     assert client.put(f"{BASE}/evidence/links", json={"links": {"PO.1.1": [0]}}).status_code == 422
+
+
+def test_a_review_not_started_reads_not_started_as_on_its_page_and_a_put_starts_it(
+    app_client, uow_factory
+) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    root = as_(app_client, "root@x.org")
+    url = "/api/v1/people/ana@x.org/assessments/2026-H2/manager"
+    page = root.get("/people/ana@x.org/assess/2026-H2/manager")
+    assert page.context["state_words"] == "not started"
+    unstarted = root.get(url)
+    assert unstarted.status_code == 200
+    assert (unstarted.json()["state"], unstarted.json()["revision"]) == ("not_started", 0)
+    assert unstarted.json()["ratings"] == {}
+    body = {"revision": 0, "ratings": {"PO.1.1": {"rating": "meets"}}}
+    started = root.put(url, json=body)
+    assert started.status_code == 200, started.text
+    assert (started.json()["state"], started.json()["revision"]) == ("draft", 1)
+    assert root.get(url).json()["state"] == "draft"
+    emptied = root.put(url, json={"revision": 1, "ratings": {}})  # begun, then emptied
+    assert emptied.json()["state"] == "draft" and root.get(url).json()["state"] == "draft"

@@ -41,6 +41,7 @@ class State(StrEnum):
     FINALIZED = "finalized"
 
 
+NOT_STARTED = "not_started"  # the API's state of an assessment with nothing stored yet
 STEPS = ("self", "manager", "calibration", "close")  # a cycle's steps, in order
 # e.g. 2026-H2 or Früh 2027: a letter or digit of any script first (\w is Unicode), then
 # letters, digits, ' ', '.', '_' or '-', ending on no space; at most 100. No '/' (servers
@@ -141,6 +142,12 @@ class Assessment:
     state: State = State.DRAFT
     entries: Mapping[str, Entry] = field(default_factory=dict)  # criterion uid → entry
     revision: int = 0
+
+    @property
+    def started(self) -> bool:
+        """Something was stored: an assessment read before its first write (revision 0, no
+        ratings) is "not started", however its default state reads."""
+        return self.revision > 0 or bool(self.entries)
 
 
 @dataclass(frozen=True, slots=True)

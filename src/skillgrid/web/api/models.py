@@ -83,7 +83,10 @@ class AssessmentPublic(Answer):
     person: str
     cycle: str
     rater: str = Field(description="self, manager or a peer's email.")
-    state: StateValue
+    state: Literal["not_started", "draft", "submitted", "finalized"] = Field(
+        description="not_started: nothing stored yet (revision 0; PUT with revision 0 starts "
+        "it as a draft), as its page says."
+    )
     revision: int = Field(description="Send it back with a change; 0: nothing stored yet.")
     framework: LadderRef
     ratings: dict[str, RatingOut] = Field(description="By criterion id.")

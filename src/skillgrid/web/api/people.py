@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from skillgrid.domain.assessments import NOT_STARTED
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import (
@@ -70,7 +71,7 @@ def _assessment_json(assessment: Any, framework: Any) -> dict[str, Any]:
         "person": assessment.person,
         "cycle": assessment.cycle,
         "rater": assessment.rater,
-        "state": assessment.state.value,
+        "state": assessment.state.value if assessment.started else NOT_STARTED,
         "revision": assessment.revision,
         "framework": {"name": framework.name, "version": framework.version},
         "ratings": {

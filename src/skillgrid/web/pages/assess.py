@@ -103,7 +103,7 @@ def _render(
 def _state(view: ReviewView) -> str | None:
     """The assessment's state, None when nothing was ever stored (not started)."""
     a = view.assessment
-    return None if a.revision == 0 and not a.entries else a.state.value
+    return a.state.value if a.started else None
 
 
 def _reader(view: ReviewView, user: Caller) -> str:
