@@ -100,3 +100,67 @@ def test_a_team_where_everyone_has_a_manager_reads_as_before(app_client, uow_fac
     page = as_(app_client, "bo@x.org").get("/team")
     assert page.context["unmanaged"] == ()
     assert "0 of 1 people finalized" in page.text and "no manager" not in page.text
+
+
+def _department(uow_factory, size: int) -> None:  # type: ignore[no-untyped-def]
+    """Bo manages ``size`` more people: the first half in SRE, the rest in Edge."""
+    from skillgrid.services import people
+
+    rows = [
+        f"Person {n:03},p{n:03}@x.org,{'SRE' if n < size // 2 else 'Edge'},bo@x.org,engineer"
+        for n in range(size)
+    ]
+    data = "\n".join(["name,email,team,manager_email,role", *rows]).encode()
+    people.import_people(uow_factory(), data, "department.csv", actor=OPERATOR)
+
+
+def test_a_department_is_listed_a_page_at_a_time_with_counts_of_everyone(
+    app_client, uow_factory
+) -> None:
+    from skillgrid.services.reviews import TEAM_PAGE
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    _department(uow_factory, 150)  # with Ana, 151 below Bo
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    sign_in(app_client, "bo@x.org")
+    first = app_client.get("/team")
+    assert len(first.context["rows"]) == TEAM_PAGE
+    assert first.context["reviewable"] == 151  # the counts are of everyone, not of the page
+    assert "Listing 1–100 of 151." in first.text
+    assert 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    second = app_client.get("/team", params={"cycle": "2026-H2", "page": 2})
+    assert len(second.context["rows"]) == 51 and "Listing 101–151 of 151." in second.text
+    shown = {r.person.email for r in first.context["rows"] + second.context["rows"]}
+    assert len(shown) == 151  # every person on exactly one page
+    past = app_client.get("/team", params={"page": 99})  # past the end: the last page
+    assert past.status_code == 200 and past.context["shown"].page == 2
+
+
+def test_the_team_page_filters_by_team_by_what_is_left_and_by_name(app_client, uow_factory) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    _department(uow_factory, 30)
+    entries = {"PO.1.1": Entry(Rating.MEETS)}
+    for email in ("p000@x.org", "p020@x.org"):
+        assessments.rate(uow_factory(), OPERATOR, email, "2026-H2", "manager", entries)
+        assessments.submit(uow_factory(), OPERATOR, email, "2026-H2", "manager")
+        assessments.finalize(uow_factory(), OPERATOR, email, "2026-H2")
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    sign_in(app_client, "bo@x.org")
+
+    def listed(**params: str) -> set[str]:
+        page = app_client.get("/team", params=params)
+        assert page.status_code == 200
+        return {row.person.email for row in page.context["rows"]}
+
+    assert len(listed(team="Edge")) == 15 and "p020@x.org" in listed(team="Edge")
+    assert listed(q="person 02") == {f"p02{n}@x.org" for n in range(10)}
+    assert listed(q="P007@X.ORG") == {"p007@x.org"}
+    unfinished = listed(show="unfinished")
+    assert len(unfinished) == 29 and not {"p000@x.org", "p020@x.org"} & unfinished  # 31 - 2
+    assert listed(team="Edge", show="unfinished", q="person 02") == {
+        f"p02{n}@x.org" for n in range(1, 10)
+    }
+    nobody = app_client.get("/team", params={"q": "nobody by this name"})
+    assert nobody.context["rows"] == () and "Nobody of the 31 matches." in nobody.text
+    assert app_client.get("/team", params={"show": "everything"}).status_code == 422
+    assert app_client.get("/team", params={"page": 0}).status_code == 422

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from skillgrid.domain.assessments import Actor, Assessment, Cycle, State
 from skillgrid.domain.audit import AuditEntry, AuditQuery, scope_of
@@ -30,6 +31,11 @@ from skillgrid.services.results import Ladders, level_assessment
 from skillgrid.services.unit_of_work import UnitOfWork
 
 HISTORY = 50  # changes of an assessment shown on its page, newest first
+TEAM_PAGE = 100  # people a page of the team page lists: a department reads in pages
+
+# Which rows of the team page to list: everyone, those with a step past its due date, those
+# whose review is not finalized yet.
+Show = Literal["all", "overdue", "unfinished"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,23 @@ class TeamRow:
 
 
 @dataclass(frozen=True)
+class TeamPage:
+    """The rows a filter keeps, one page of them: ``matched`` on all pages, ``page`` of
+    ``pages``, and the teams there are to filter by."""
+
+    rows: tuple[TeamRow, ...]
+    matched: int
+    page: int
+    pages: int
+    teams: tuple[str, ...]
+
+    @property
+    def first(self) -> int:
+        """The place of the page's first row among all matched (1-based)."""
+        return (self.page - 1) * TEAM_PAGE + 1 if self.rows else 0
+
+
+@dataclass(frozen=True)
 class TeamView:
     """A manager's team in a cycle: every cycle to choose from, the one shown and its
     ladder version, and a row per person below the manager."""
@@ -145,6 +168,29 @@ class TeamView:
     def finalized(self) -> int:
         """People with an official result in the cycle: what levels and coverage rest on."""
         return sum(1 for row in self.rows if row.official is not None)
+
+    def select(
+        self, *, team: str | None = None, show: Show = "all", query: str = "", page: int = 1
+    ) -> TeamPage:
+        """The rows of one team, of one kind (``show``), whose name or email holds ``query``,
+        a page of :data:`TEAM_PAGE` at a time (past the last page: the last). The counts and
+        coverage above stay those of everyone."""
+        needle = query.strip().casefold()
+        matched = [
+            row
+            for row in self.rows
+            if (team is None or row.person.team == team)
+            and (show != "overdue" or row.late)
+            and (show != "unfinished" or row.states.get("manager") != State.FINALIZED)
+            and (needle in row.person.name.casefold() or needle in row.person.email)
+        ]
+        pages = max(1, -(-len(matched) // TEAM_PAGE))
+        page = min(max(page, 1), pages)
+        start = (page - 1) * TEAM_PAGE
+        teams = sorted({row.person.team for row in self.rows if row.person.team})
+        return TeamPage(
+            tuple(matched[start : start + TEAM_PAGE]), len(matched), page, pages, tuple(teams)
+        )
 
     @property
     def coverage(self) -> dict[str, list[int]]:
