@@ -148,3 +148,23 @@ def test_storing_a_preview_after_another_admin_stored_a_version_is_refused(
     assert frameworks.get_framework(uow_factory(), "ops").version == 1
     assert store(preview(b"Level,Ops\n1,Runs it.\n2,Scales it.\n")).status_code == 303
     assert frameworks.get_framework(uow_factory(), "ops").version == 2
+
+
+def test_the_admin_page_lists_a_hundred_people_and_finds_the_others_by_name_or_email(
+    app_client, uow_factory
+) -> None:
+    rows = [f"Person {n:03},p{n:03}@x.org,SRE,bo@x.org,engineer" for n in range(120)]
+    data = "\n".join(["name,email,team,manager_email,role", *rows]).encode()
+    people.import_people(uow_factory(), data, "many.csv", actor=OPERATOR)
+    sign_in(app_client, "root@x.org")
+    page = app_client.get("/admin")
+    everyone = len(page.context["people"])
+    assert everyone > 120 and len(page.context["found"]) == 100
+    assert f"The first 100 of {everyone} are listed" in page.text
+    found = app_client.get("/admin", params={"find": " P11 "})
+    assert [p.email for p in found.context["found"]] == [f"p11{n}@x.org" for n in range(10)]
+    assert f"10 of {everyone} hold “P11”." in found.text
+    assert 'href="/admin/people/p115@x.org"' in found.text
+    none = app_client.get("/admin", params={"find": "nobody here"})
+    assert none.context["found"] == [] and f"0 of {everyone} hold" in none.text
+    assert app_client.get("/admin", params={"find": "x" * 201}).status_code == 422

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from skillgrid.domain.accounts import MIN_PASSWORD
@@ -43,10 +43,16 @@ def _back(section: str) -> Response:
     return RedirectResponse(f"/admin#{html_id(section)}", status_code=303)
 
 
+LISTED = 100  # people the page lists at once; the rest are a search away
+
+
 @router.get("/admin")
-def admin_page(request: Request, user: CurrentUser) -> Response:
+def admin_page(
+    request: Request, user: CurrentUser, find: str = Query("", max_length=200)
+) -> Response:
+    """The administration page; ``find``: list the people whose name or email holds it."""
     with user:
-        return _admin(request, user)
+        return _admin(request, user, find=find.strip())
 
 
 def _admin(
@@ -56,6 +62,7 @@ def _admin(
     typed: Mapping[str, str] | None = None,
     invited: Issued | None = None,
     moved: CycleMove | None = None,
+    find: str = "",
 ) -> Response:
     """The page; after a refused form, its error beside it and what was typed in it (422);
     after an invitation, its link (shown only then); after a cycle moved, what became of
@@ -67,6 +74,8 @@ def _admin(
     from skillgrid.services.people import list_people, list_teams
 
     ladders = list_frameworks(user.uow)
+    everyone = list_people(user.uow, user.actor)
+    found = list_people(user.uow, user.actor, matching=find) if find else everyone
     return templates_of(request).TemplateResponse(
         request,
         "admin.html",
@@ -76,7 +85,10 @@ def _admin(
             "newest": {info.name: info.version for info in ladders},
             "cycles": list_cycles(user.uow),
             "teams": list_teams(user.uow, user.actor),
-            "people": list_people(user.uow, user.actor),
+            "people": everyone,
+            "found": found[:LISTED],
+            "matched": len(found),
+            "find": find,
             "accounts": list_users(user.uow, user.actor),
             "invitations": list_invitations(user.uow, user.actor),
             "invited": invited,
