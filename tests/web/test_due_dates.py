@@ -137,3 +137,24 @@ def test_the_team_page_counts_overdue_reviews_and_marks_each_row(app_client, uow
     assert row.count(">overdue<") == 2  # her self-assessment and Bo's review
     home = as_(app_client, "bo@x.org").get("/").text
     assert "1 overdue" in home and ">overdue<" in home  # the review Bo owes, on his home
+
+
+def test_the_growth_page_marks_the_open_cycles_overdue_steps_in_words(
+    app_client, uow_factory
+) -> None:
+    from skillgrid.domain.assessments import Entry
+    from skillgrid.domain.leveling import Rating
+    from skillgrid.services import assessments
+
+    past = DueDates(self_=dt.date(2020, 1, 10), manager=dt.date(2020, 1, 20))
+    cycles.open_cycle(uow_factory(), "2020-H1", "sre", actor=OPERATOR, due=past)
+    self_mark = '<time datetime="2020-01-10">2020-01-10</time> — <strong class="overdue">overdue<'
+    review_mark = '<time datetime="2020-01-20">2020-01-20</time> — <strong class="overdue">overdue<'
+    for who in ("ana@x.org", "root@x.org"):
+        html = as_(app_client, who).get("/people/ana@x.org/growth").text
+        assert self_mark in html and review_mark in html, who
+    entries = {"PO.1.1": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2020-H1", "self", entries)
+    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2020-H1", "self")
+    html = as_(app_client, "ana@x.org").get("/people/ana@x.org/growth").text
+    assert self_mark not in html and html.count(">overdue<") == 1  # only the review now

@@ -4,11 +4,14 @@ self-assessment leveled by the same rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
-from skillgrid.domain.assessments import SELF, Actor, Assessment, Cycle
+from skillgrid.domain.assessments import MANAGER, SELF, Actor, Assessment, Cycle
 from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person, normal_email
+from skillgrid.domain.reminders import overdue_steps
+from skillgrid.services.outbox import today_utc
 from skillgrid.services.permissions import may_read
 from skillgrid.services.results import (
     Ladders,
@@ -25,13 +28,14 @@ from skillgrid.services.unit_of_work import UnitOfWork
 class Growth:
     """What a growth page shows: the official results (oldest first; none until a manager
     finalizes), the latest self-assessment the viewer may read, leveled, and the cycles
-    open now."""
+    open now, each with the steps of the person's review there that are overdue."""
 
     person: Person
     history: tuple[StoredResult, ...]
     self_cycle: str | None
     self_result: LevelResult | None
     open_cycles: tuple[Cycle, ...]
+    late: dict[str, frozenset[str]] = field(default_factory=dict)  # open cycle → its steps
 
     @property
     def official(self) -> StoredResult | None:
@@ -52,9 +56,10 @@ class Growth:
         return level_change(self.history[-1].result, self.history[-2].result)
 
 
-def growth(uow: UnitOfWork, actor: Actor, person: str) -> Growth:
+def growth(uow: UnitOfWork, actor: Actor, person: str, today: dt.date | None = None) -> Growth:
     """The data of a person's growth page, read in one unit of work, with the same privacy
-    as their report (NotFound for a person the actor may not see)."""
+    as their report (NotFound for a person the actor may not see); the steps of their review
+    overdue on ``today`` (by default the reminders' day, UTC) in each open cycle."""
     email = normal_email(person)
     with uow:
         found, above = visible_person(uow, actor, email)
@@ -65,10 +70,16 @@ def growth(uow: UnitOfWork, actor: Actor, person: str) -> Growth:
         latest = readable[-1] if readable else None
         if latest is not None and latest is not self_history[-1]:  # read without ratings
             latest = uow.assessments.get(email, latest.cycle, SELF)
+        reviews = uow.assessments.headers(email, MANAGER)
     self_result = _leveled(ladders, latest) if latest else None
     open_cycles = tuple(cycle for cycle in ladders.cycles.values() if cycle.open)
     self_cycle = latest.cycle if latest else None
-    return Growth(found, history, self_cycle, self_result, open_cycles)
+    states: dict[str, dict[str, str]] = {}
+    for a in (*self_history, *reviews):
+        states.setdefault(a.cycle, {})[a.rater] = a.state.value
+    day = today or today_utc()
+    late = {c.name: overdue_steps(c, states.get(c.name, {}), day) for c in open_cycles}
+    return Growth(found, history, self_cycle, self_result, open_cycles, late)
 
 
 def _leveled(ladders: Ladders, assessment: Assessment) -> LevelResult:
