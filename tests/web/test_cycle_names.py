@@ -119,3 +119,43 @@ def test_a_reminder_links_a_cycle_named_with_a_space_as_one_segment() -> None:
     mail = digest_mail(Digest("bo@x.org", "Bo", (work,)), "https://sk.example/")
     assert f"https://sk.example/people/bo@x.org/assess/{LINK}/self" in mail.text
     assert f"https://sk.example/people/ana@x.org/assess/{LINK}/manager" in mail.text
+
+
+DECOMPOSED = "Fru\u0308h 2027"  # "ü" as u + combining diaeresis, as macOS keyboards type it
+
+
+def test_a_cycle_is_found_by_its_name_typed_in_decomposed_form_in_a_link(
+    app_client, uow_factory
+) -> None:
+    from urllib.parse import quote
+
+    assert DECOMPOSED != NAME
+    cycles.open_cycle(uow_factory(), NAME, "sre", actor=OPERATOR)
+    url = f"/people/ana@x.org/assess/{quote(DECOMPOSED)}/self"
+    ana = as_(app_client, "ana@x.org")
+    page = ana.get(url)
+    assert page.status_code == 200, page.text
+    assert page.context["view"].cycle.name == NAME
+    saved = ana.post(url, data=form_of(page.text, {"PO.1.1": "meets"}, "submit"))
+    assert saved.status_code == 303, saved.text
+    after = ana.get(f"/people/ana@x.org/assess/{LINK}/self").context["view"]
+    assert after.assessment.state.value == "submitted"
+    admin = as_(app_client, "root@x.org")
+    assert admin.get(f"/team?cycle={quote(DECOMPOSED)}").context["cycle"].name == NAME
+    assert admin.get(f"/insight?cycle={quote(DECOMPOSED)}").status_code == 200
+
+
+def test_a_cycle_is_found_by_its_name_typed_in_decomposed_form_on_the_command_line(
+    tmp_path: Path,
+) -> None:
+    env = {"SKILLGRID_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    assert runner.invoke(app, ["cycle", "open", NAME, "--framework", "sre"], env=env).exit_code == 0
+    closed = runner.invoke(app, ["cycle", "close", DECOMPOSED], env=env)
+    assert closed.exit_code == 0, closed.output
+    listed = json.loads(runner.invoke(app, ["cycle", "list", "--json"], env=env).output)
+    assert [(c["name"], c["open"]) for c in listed] == [(NAME, False)]
+    report = runner.invoke(app, ["team", "report", "--cycle", DECOMPOSED], env=env)
+    assert report.exit_code == 0, report.output
+    assert NAME in report.output

@@ -14,10 +14,12 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     false,
     func,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from skillgrid.db.account_tables import (
@@ -39,6 +41,7 @@ from skillgrid.db.notification_tables import (
     WebhookRow,
 )
 from skillgrid.db.scim_tables import ScimResourceRow, ScimTokenRow
+from skillgrid.domain.assessments import cycle_key
 
 
 class FrameworkRow(Base):
@@ -163,13 +166,25 @@ class PersonRow(Base):
     )
 
 
+class CycleName(TypeDecorator[str]):
+    """A cycle's name, NFC on the way in: every statement that stores a cycle or looks one
+    up by name (a URL, `--cycle`, an API path) compares in the one stored form, so "ü"
+    typed as u + combining diaeresis finds the cycle (domain.assessments.cycle_key)."""
+
+    impl = String(100)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else cycle_key(value)
+
+
 class CycleRow(Base):
     """A review period pinned to one framework version."""
 
     __tablename__ = "cycles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(CycleName, unique=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("framework_versions.id"))
     open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(

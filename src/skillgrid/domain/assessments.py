@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -48,6 +49,19 @@ STEPS = ("self", "manager", "calibration", "close")  # a cycle's steps, in order
 # decode %2F before routing) and no control character. Also the API schema's pattern.
 CYCLE_NAME = r"[^\W_](?:[\w. -]{0,98}[\w.-])?"
 _CYCLE_NAME = re.compile(CYCLE_NAME)
+
+
+def cycle_key(name: str) -> str:
+    """A cycle name as stored and compared: NFC, so "ü" typed as u + combining diaeresis
+    (macOS keyboards, some files) names the same cycle as the single letter. Opening a
+    cycle stores this form; every lookup by name compares in it."""
+    return unicodedata.normalize("NFC", name)
+
+
+def find_cycle(cycles: Iterable[Cycle], name: str) -> Cycle | None:
+    """The cycle called ``name`` (in any Unicode normal form) among ``cycles``, if any."""
+    key = cycle_key(name)
+    return next((cycle for cycle in cycles if cycle.name == key), None)
 
 
 def cycle_name_problem(name: str) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -13,6 +12,7 @@ from skillgrid.domain.assessments import (
     Cycle,
     DueDates,
     State,
+    cycle_key,
     cycle_name_problem,
 )
 from skillgrid.domain.errors import Conflict, NotFound
@@ -38,7 +38,7 @@ def open_cycle(
     """Open a cycle (e.g. ``2026-H2``) on a ladder version (the newest by default), with
     due dates for its steps if given."""
     require_admin(actor, "open cycles")
-    name = unicodedata.normalize("NFC", name.strip())  # "ü" typed as u + ¨ is one letter
+    name = cycle_key(name.strip())  # "ü" typed as u + ¨ is one letter
     problem = cycle_name_problem(name)
     if problem:
         raise AssessmentError(problem)
@@ -116,11 +116,12 @@ def get_cycle_in(uow: UnitOfWork, name: str) -> Cycle:
 
 
 def cycle_in(uow: UnitOfWork, name: str) -> tuple[Cycle, Framework, Policy]:
-    """The cycle called ``name``, the ladder version it is on and the ladder's policy, in
-    one statement (inside an open unit of work)."""
+    """The cycle called ``name`` (in any Unicode normal form), the ladder version it is on
+    and the ladder's policy, in one statement (inside an open unit of work)."""
     found = uow.frameworks.of_cycles()
+    key = cycle_key(name)
     for cycle, framework, policy in found:
-        if cycle.name == name:
+        if cycle.name == key:
             return cycle, framework, policy
     known = ", ".join(cycle.name for cycle, _, _ in found) or "none yet"
     raise NotFound(f"no cycle {name!r} (cycles: {known}); open one with `skillgrid cycle open`")

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from skillgrid.domain.assessments import MANAGER, SELF, Actor, Cycle
+from skillgrid.domain.assessments import MANAGER, SELF, Actor, Cycle, find_cycle
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.people import Person
 from skillgrid.domain.reminders import STAGES, overdue_steps, stage, waits_for_manager
@@ -121,7 +121,7 @@ def cycle_progress(uow: UnitOfWork, actor: Actor, cycle: str) -> Progress:
     """How far each team has got in ``cycle`` (admins)."""
     require_admin(actor, "see every team's progress")
     with uow:
-        found = next((c for c in uow.assessments.cycles() if c.name == cycle), None)
+        found = find_cycle(uow.assessments.cycles(), cycle)
         if found is None:
             raise NotFound(f"no cycle {cycle!r}: `skillgrid cycle list` shows them")
         return _progress(uow, found)

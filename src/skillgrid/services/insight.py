@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from skillgrid.domain.assessments import Actor, Cycle
+from skillgrid.domain.assessments import Actor, Cycle, find_cycle
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.insight import (
@@ -225,7 +225,7 @@ def _reviewed(
 
 def _choose_cycle(uow: UnitOfWork, cycles: Sequence[Cycle], name: str | None) -> Cycle | None:
     if name is not None:
-        found = next((c for c in cycles if c.name == name), None)
+        found = find_cycle(cycles, name)
         if found is None:
             raise NotFound(f"no cycle {name!r}")
         return found
@@ -236,7 +236,7 @@ def _choose_cycle(uow: UnitOfWork, cycles: Sequence[Cycle], name: str | None) ->
 
 def _previous(same: list[Cycle], chosen: Cycle, since: str | None) -> Cycle | None:
     if since is not None:
-        found = next((c for c in same if c.name == since), None)
+        found = find_cycle(same, since)
         if found is None:
             raise NotFound(f"no cycle {since!r} on {chosen.framework} to compare with")
         if same.index(found) >= same.index(chosen):

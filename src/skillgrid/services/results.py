@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from skillgrid.domain.assessments import MANAGER, SELF, Actor, Assessment, Cycle, Entry, State
+from skillgrid.domain.assessments import (
+    MANAGER,
+    SELF,
+    Actor,
+    Assessment,
+    Cycle,
+    Entry,
+    State,
+    cycle_key,
+)
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Criterion, Framework
@@ -137,6 +146,7 @@ def _shown(email: str, cycles: list[str], cycle: str | None) -> str:
     """The cycle the report shows: the one asked for, or the latest with a result."""
     if not cycles:
         raise NotFound(f"{email} has no finalized manager assessment yet")
+    cycle = cycle_key(cycle) if cycle is not None else None
     if cycle is not None and cycle not in cycles:
         raise NotFound(f"{email} has no finalized manager assessment in {cycle}")
     return cycle if cycle is not None else cycles[-1]

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from skillgrid.domain.assessments import Actor, Assessment, Cycle, State
+from skillgrid.domain.assessments import Actor, Assessment, Cycle, State, find_cycle
 from skillgrid.domain.audit import AuditEntry, AuditQuery, scope_of
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.evidence import Evidence
@@ -221,9 +221,10 @@ def team_view(
         people = [person for person in people if person.active]
         ladders = Ladders(uow)
         cycles = list(ladders.cycles.values())
-        chosen = next((c for c in cycles if c.name == cycle), cycles[-1] if cycles else None)
-        if cycle is not None and (chosen is None or chosen.name != cycle):
+        chosen = find_cycle(cycles, cycle) if cycle is not None else None
+        if cycle is not None and chosen is None:
             raise NotFound(f"no cycle {cycle!r}")
+        chosen = chosen or (cycles[-1] if cycles else None)
         if chosen is None:
             return TeamView(None, (), None, tuple(TeamRow(p, {}, None) for p in people))
         framework, _ = ladders.of(chosen.name)
