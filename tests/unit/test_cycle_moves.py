@@ -130,3 +130,39 @@ def test_a_reworded_criterion_is_flagged_as_before_with_no_move_named(uow) -> No
     stored, _ = assessments.get_assessment(uow, OPERATOR, "ana@x.org", "2026-H2", "manager")
     flagged = [e for e in stored.entries.values() if e.needs_review]
     assert [e.review_reason for e in flagged] == [None]  # the page says "reworded"
+
+
+def test_the_audit_entry_of_a_move_says_why_each_rating_must_be_re_checked(uow) -> None:
+    from skillgrid.domain.audit import AuditQuery
+    from skillgrid.services.audit import list_audit
+
+    frameworks.import_framework(uow, MOVED, "v2.csv", "ops", actor=OPERATOR)
+    cycles.move_cycle(uow, "2026-H2", actor=OPERATOR)
+    trail = list_audit(uow, OPERATOR, AuditQuery(entity="cycle"))
+    (entry,) = [e for e in trail if e.action == "move"]
+    assert entry.after == {
+        "version": 2,
+        "ratings_to_review": 2,
+        "review_reasons": {"moved": 2},
+        "to_review": [
+            ["ana@x.org", "manager", "NET.2.1", "moved from level 1 to level 2"],
+            ["ana@x.org", "manager", "SEC.2.2", "moved from Networking to Security"],
+        ],
+    }
+
+
+def test_the_audit_entry_of_a_move_lists_a_bounded_number_of_ratings(uow, monkeypatch) -> None:
+    from skillgrid.domain.audit import AuditQuery
+    from skillgrid.services.audit import list_audit
+
+    monkeypatch.setattr(cycles, "AUDIT_LISTED", 1)  # as if a large cycle went past the bound
+    frameworks.import_framework(uow, MOVED, "v2.csv", "ops", actor=OPERATOR)
+    cycles.move_cycle(uow, "2026-H2", actor=OPERATOR)
+    trail = list_audit(uow, OPERATOR, AuditQuery(entity="cycle"))
+    (entry,) = [e for e in trail if e.action == "move"]
+    assert entry.after["ratings_to_review"] == 2
+    assert entry.after["review_reasons"] == {"moved": 2}  # the counts cover every rating
+    assert entry.after["to_review"] == [
+        ["ana@x.org", "manager", "NET.2.1", "moved from level 1 to level 2"]
+    ]
+    assert entry.after["to_review_not_listed"] == 1

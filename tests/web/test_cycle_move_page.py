@@ -48,7 +48,13 @@ def test_moving_a_cycle_carries_its_ratings_and_is_audited(newer, uow_factory) -
     trail = audit.audit_trail(uow_factory(), OPERATOR, AuditQuery(entity="cycle"))
     entry = next(e for e in trail if e.action == "move")
     assert (entry.entity_id, entry.actor) == ("2026-H2", "root@x.org")
-    assert (entry.before, entry.after) == ({"version": 1}, {"version": 2, "ratings_to_review": 1})
+    assert entry.before == {"version": 1}
+    assert entry.after == {
+        "version": 2,
+        "ratings_to_review": 1,
+        "review_reasons": {"reworded": 1},
+        "to_review": [["ana@x.org", "self", "SEC.3.8", "reworded"]],
+    }
     assert 'action="/admin/cycles/2026-H2/move#cycles"' not in moved.text  # nothing newer now
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -142,6 +143,32 @@ class CycleMove:
     archived: int  # ratings of criteria the new version removed (kept, not counted)
 
 
+AUDIT_LISTED = 100  # ratings to re-check a move's audit entry names; the counts cover all
+
+
+def _review_trail(review: list[tuple[str, str, str]], reasons: list[str]) -> dict[str, object]:
+    """What a move's audit entry keeps of the ratings it flagged: how many, how many for
+    each kind of reason ("reworded", "moved", "reworded and moved"), and each one (person,
+    rater, criterion id, reason) up to :data:`AUDIT_LISTED`, saying how many more there
+    were — the trail keeps counts, not every row of a large cycle (as a ladder import's
+    entry counts its changes)."""
+    if not review:
+        return {"ratings_to_review": 0}
+    kinds = Counter(
+        "reworded and moved" if why.startswith("reworded, ") else why.split(" ", 1)[0]
+        for why in reasons
+    )
+    rows = sorted((*flagged, why) for flagged, why in zip(review, reasons, strict=True))
+    found: dict[str, object] = {
+        "ratings_to_review": len(rows),
+        "review_reasons": dict(sorted(kinds.items())),
+        "to_review": [list(row) for row in rows[:AUDIT_LISTED]],
+    }
+    if len(rows) > AUDIT_LISTED:
+        found["to_review_not_listed"] = len(rows) - AUDIT_LISTED
+    return found
+
+
 def move_cycle(
     uow: UnitOfWork, name: str, version: int | None = None, *, actor: Actor
 ) -> CycleMove:
@@ -178,7 +205,7 @@ def move_cycle(
             for change in match_criteria(old, new)
             if change.new is not None and (words := moved_words(change, old, new))
         }
-        carried, archived, review = 0, 0, []
+        carried, archived, review, why_each = 0, 0, [], []
         for assessment in assessments:
             entries = {}
             for uid, entry in assessment.entries.items():
@@ -191,6 +218,7 @@ def move_cycle(
                 elif reworded or moved:
                     review.append((assessment.person, assessment.rater, criterion.id))
                     why = moved and (f"reworded, {moved}" if reworded else moved)
+                    why_each.append(why or "reworded")
                     entries[uid] = replace(entry, needs_review=True, review_reason=why)
                 else:
                     carried += 1
@@ -204,7 +232,7 @@ def move_cycle(
             "cycle",
             name,
             before={"version": cycle.version},
-            after={"version": new.version, "ratings_to_review": len(review)},
+            after={"version": new.version, **_review_trail(review, why_each)},
         )
         uow.commit()
     return CycleMove(
