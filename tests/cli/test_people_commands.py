@@ -51,6 +51,6 @@ def test_deactivating_a_manager_says_where_their_reports_went(tmp_path: Path) ->
     assert runner.invoke(app, ["person", "import", str(tmp_path / "people.csv")], env=env)
     done = runner.invoke(app, ["person", "update", "ana@example.com", "--inactive"], env=env)
     assert done.exit_code == 0, done.output
-    assert "now report to the next active manager above them" in done.stdout
+    assert "Cy Diaz (cy@example.com) now reports to bo@example.com" in done.stdout
     listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
     assert {p["email"]: p["manager"] for p in listed}["cy@example.com"] == "bo@example.com"

@@ -126,3 +126,21 @@ def test_only_admins_reach_the_admin_api(app_client, uow_factory) -> None:
         assert client.get(f"{API}/people").status_code == 403
         assert client.post(f"{API}/teams", json={"name": "Mine"}).status_code == 403
         assert client.post(f"{API}/cycles", json={"name": "2027-H1"}).status_code == 403
+
+
+def test_deactivating_a_manager_over_the_api_answers_whose_reports_went_where(
+    app_client,
+) -> None:
+    admin = as_(app_client, "root@x.org")
+    added = admin.post(
+        f"{API}/people", json={"email": "cy@x.org", "name": "Cy", "manager": "ana@x.org"}
+    )
+    assert added.status_code == 201, added.text
+    gone = admin.patch(f"{API}/people/ana@x.org", json={"active": False})
+    assert gone.status_code == 200, gone.text
+    assert gone.json()["active"] is False
+    assert [(p["email"], p["manager"]) for p in gone.json()["handed_over"]] == [
+        ("cy@x.org", "bo@x.org")
+    ]
+    renamed = admin.patch(f"{API}/people/cy@x.org", json={"name": "Cy D."})
+    assert renamed.json()["handed_over"] == []

@@ -67,10 +67,12 @@ def person_update(
 
     Example: skillgrid person update ana@example.com --manager cy@example.com
     """
-    from skillgrid.services.people import update_person
+    from rich.markup import escape
 
-    updated = with_database(
-        lambda uow: update_person(
+    from skillgrid.services.people import change_person
+
+    done = with_database(
+        lambda uow: change_person(
             uow,
             email,
             name=name,
@@ -81,13 +83,15 @@ def person_update(
             actor=OPERATOR,
         )
     )
-    out().print(f"Updated {updated.email}.")
-    if active is False:
-        out().print(
-            "Their direct reports, if any, now report to the next active manager above them "
-            "(skillgrid audit list --person EMAIL shows each move; `person update EMAIL "
-            "--manager` changes one)."
-        )
+    out().print(f"Updated {done.person.email}.")
+    if done.handed_over:
+        out().print("Their direct reports went to the next active manager above them:")
+        for report in done.handed_over:
+            now = report.manager or "nobody: there is no active manager above"
+            out().print(f"  {escape(report.name)} ({report.email}) now reports to {now}")
+        out().print("(`skillgrid person update EMAIL --manager` changes one.)")
+    elif active is False:
+        out().print("They had no direct reports to hand over.")
 
 
 @person_app.command("import")

@@ -41,6 +41,13 @@ class PersonPublic(Answer):
     active: bool = Field(description="False: deactivated (history kept, cannot sign in).")
 
 
+class PersonChanged(PersonPublic):
+    handed_over: list[PersonPublic] = Field(
+        description="Deactivating a manager: their direct reports, each with the manager "
+        "they now report to (the next active one above; none when there is none)."
+    )
+
+
 class PeoplePage(Answer):
     items: list[PersonPublic]
     total: int = Field(description="People matching the filters, on every page.")
@@ -185,13 +192,14 @@ def add_person(user: ApiUser, body: PersonCreate) -> dict[str, Any]:
         return _person_json(add(user.uow, person, actor=user.actor))
 
 
-@router.patch("/people/{email}", response_model=PersonPublic)
+@router.patch("/people/{email}", response_model=PersonChanged)
 def change_person(user: ApiUser, email: Email, body: PersonUpdate) -> dict[str, Any]:
-    """Change what is given of a person, or deactivate them (``active: false``) (admins)."""
-    from skillgrid.services.people import update_person
+    """Change what is given of a person, or deactivate them (``active: false``), answering
+    whose direct reports went to which manager (admins)."""
+    from skillgrid.services import people
 
     with user:
-        changed = update_person(
+        changed = people.change_person(
             user.uow,
             email,
             name=body.name,
@@ -201,7 +209,8 @@ def change_person(user: ApiUser, email: Email, body: PersonUpdate) -> dict[str, 
             active=body.active,
             actor=user.actor,
         )
-        return _person_json(changed)
+        handed_over = [_person_json(p) for p in changed.handed_over]
+        return {**_person_json(changed.person), "handed_over": handed_over}
 
 
 @router.post("/people/sync", response_model=PeopleSync, openapi_extra=PEOPLE_FILE)
