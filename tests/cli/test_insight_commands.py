@@ -48,6 +48,7 @@ def test_a_synthetic_org_and_its_reports_in_every_format(tmp_path: Path) -> None
         "Distribution",
         "Calibration",
         "Movement",
+        "Based on",
     ]
     assert run("team", "report", "--format", "xlsx").exit_code == 1  # binary needs -o
     assert run("summaries", "rebuild").exit_code == 0

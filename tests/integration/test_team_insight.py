@@ -409,10 +409,16 @@ def test_reports_say_what_they_rest_on_and_unreviewed_is_not_a_miss(org) -> None
     early = insight.team_report(org(), OPERATOR, "Infra", "C1")  # Mia and Max not reviewed
     assert early.based_on == (2, 4)
     markdown = report_markdown(early)
-    assert "Based on 2 of 4 people finalized in C1." in markdown
+    words = "2 of 4 with a manager finalized in C1; 2 not yet reviewed; 1 has no manager"
+    assert f"Based on {words}. No manager," in markdown and "Boss (boss@x.org)." in markdown
     assert "not yet reviewed: 3 short so far, and 2 people not finalized yet" in markdown
     data = report_data(early)
-    assert data["based_on"] == {"finalized": 2, "reviewable": 4}
+    assert data["based_on"] == {
+        "finalized": 2,
+        "reviewable": 4,
+        "unmanaged": [{"email": "boss@x.org", "name": "Boss"}],
+        "words": words,
+    }
     assert {t["team"]: t["unreviewed"] for t in data["coverage"]["targets"]}["Infra"] == 2
     done = report_markdown(insight.team_report(org(), OPERATOR, "Infra", "C2"))
     assert "reviewed and below target: missed by 1" in done

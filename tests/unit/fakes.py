@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Any, Self
 
@@ -129,6 +129,13 @@ class FakePeopleRepository:
 
     def get(self, email: str) -> Person | None:
         return self.by_email.get(email)
+
+    def unmanaged(self, teams: Sequence[str] | None = None) -> list[Person]:
+        return [
+            p
+            for p in self.people()
+            if p.active and p.manager is None and (teams is None or p.team in teams)
+        ]
 
     def with_chain(self, email: str) -> tuple[Person | None, list[str]]:
         found = self.get(email)

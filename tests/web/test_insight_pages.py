@@ -165,7 +165,8 @@ def test_numbers_say_what_they_rest_on_and_unreviewed_is_not_a_gap(client) -> No
     early = client.get("/insight/Infra?view=coverage&cycle=C1")  # Mia and Max not reviewed
     report = early.context["report"]
     assert early.template.name == "insight.html" and report.based_on == (2, 4)
-    assert "Based on <strong>2 of 4 people finalized</strong> in C1" in early.text
+    assert "Based on <strong>2 of 4 with a manager finalized</strong> in C1" in early.text
+    assert "; 2 not yet reviewed; 1 has no manager." in early.text  # Boss, the top of Infra
     ops = next(c for c in report.coverage if c.target.team == "Infra")
     assert ops.pending and ops.unreviewed == 2
     assert "not yet reviewed: 3 short so far, and 2 people not finalized yet" in early.text
@@ -176,7 +177,12 @@ def test_numbers_say_what_they_rest_on_and_unreviewed_is_not_a_gap(client) -> No
     overview = client.get("/insight/Infra?cycle=C1")
     assert ">2 of 4</td>" in overview.text  # the heatmap's people: finalized of all
     api = client.get("/api/v1/teams/Infra/report?cycle=C1", headers=bearer(client, "root@x.org"))
-    assert api.json()["based_on"] == {"finalized": 2, "reviewable": 4}
+    based_on = api.json()["based_on"]
+    assert (based_on["finalized"], based_on["reviewable"], based_on["unmanaged"]) == (
+        2,
+        4,
+        [{"email": "boss@x.org", "name": "Boss"}],
+    )
 
 
 def test_a_refused_target_keeps_its_input_and_removing_one_asks_first(client) -> None:

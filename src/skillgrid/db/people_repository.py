@@ -57,6 +57,8 @@ _TEAM_SIZES = (
     .group_by(_teams.c.name)
 )
 _NAMED_TEAM_SIZES = _TEAM_SIZES.where(_teams.c.name.in_(bindparam("teams", expanding=True)))
+_UNMANAGED = _PEOPLE.where(_people.c.active.is_(True), _people.c.manager_id.is_(None))
+_NAMED_UNMANAGED = _UNMANAGED.where(_teams.c.name.in_(bindparam("teams", expanding=True)))
 _top = (  # the team named ``team``, with its parent
     select(_teams.c.id, _teams.c.name, _parents.c.name.label("parent"))
     .outerjoin(_parents, _parents.c.id == _teams.c.parent_id)
@@ -194,6 +196,12 @@ class SqlPeopleRepository:
         else:
             rows = self.session.execute(_NAMED_TEAM_SIZES, {"teams": list(teams)})
         return {name: (people, can) for name, people, can in rows.all()}
+
+    def unmanaged(self, teams: Sequence[str] | None = None) -> list[Person]:
+        """The active people with no manager (by email), on the teams named when given,
+        else everyone's: who no review can give an official result."""
+        query = _UNMANAGED if teams is None else _NAMED_UNMANAGED
+        return [_person(row) for row in self.session.execute(query, {"teams": list(teams or ())})]
 
     def get(self, email: str) -> Person | None:
         row = self.session.execute(_PERSON, {"email": email}).first()

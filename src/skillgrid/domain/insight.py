@@ -20,6 +20,45 @@ _RANK = {rating: i for i, rating in enumerate(SCALE)}
 
 
 @dataclass(frozen=True, slots=True)
+class HeadCount:
+    """What levels and coverage rest on, in the one wording every view uses (the team page,
+    the insight pages, the team report in each format): people finalized of those who can
+    be — active, with a manager — and how many active people have no manager, who are in no
+    count on purpose (no review can make their result official)."""
+
+    finalized: int
+    reviewable: int
+    unmanaged: int = 0
+
+    @property
+    def unreviewed(self) -> int:
+        return max(0, self.reviewable - self.finalized)
+
+    def counted(self) -> str:
+        """The count: "9 of 25 with a manager finalized" ("… people …" when all have one)."""
+        who = "with a manager" if self.unmanaged else "people"
+        return f"{self.finalized} of {self.reviewable} {who} finalized"
+
+    def rest(self, cycle: str) -> str:
+        """What follows :meth:`counted`: " in 2026-H2; 16 not yet reviewed; 1 has no manager"."""
+        parts = [f" in {cycle}"]
+        if self.unreviewed:
+            parts.append(f"{self.unreviewed} not yet reviewed")
+        if self.unmanaged:
+            parts.append(f"{self.unmanaged} {'has' if self.unmanaged == 1 else 'have'} no manager")
+        return "; ".join(parts)
+
+    def words(self, cycle: str) -> str:
+        return self.counted() + self.rest(cycle)
+
+    def why_left_out(self) -> str:
+        """What precedes the names of the people with no manager."""
+        whose = "their" if self.unmanaged == 1 else "these people's"
+        official = f"no review can make {whose} results official"
+        return f"No manager, so {official} and they are in no count"
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """What is stored of an official result: the levels, and enough to answer "how close is
     this person to level L on track T, and what do they lack" and "how far apart are manager

@@ -20,7 +20,12 @@ def report_data(report: TeamReport) -> dict[str, Any]:
         "team": report.team,
         "teams": list(report.teams),
         "cycle": report.cycle.name if report.cycle else None,
-        "based_on": {"finalized": finalized, "reviewable": reviewable},
+        "based_on": {
+            "finalized": finalized,
+            "reviewable": reviewable,
+            "unmanaged": [{"email": p.email, "name": p.name} for p in report.unmanaged],
+            "words": report.head_count.words(report.cycle.name) if report.cycle else None,
+        },
         "framework": (
             {
                 "name": framework.name,
@@ -147,13 +152,7 @@ def report_markdown(report: TeamReport) -> str:
         f"Ladder: {framework.name} v{framework.version}. Teams: {', '.join(report.teams) or '—'}.",
         "",
     ]
-    finalized, reviewable = report.based_on
-    lines += [
-        f"Based on {finalized} of {reviewable} people finalized in {report.cycle.name}.",
-        "",
-        "## Coverage",
-        "",
-    ]
+    lines += [_based_on(report, report.cycle.name), "", "## Coverage", ""]
     if not report.coverage:
         lines += ["No targets set (skillgrid target set TEAM TRACK LEVEL PEOPLE).", ""]
     for c in report.coverage:
@@ -301,6 +300,16 @@ def report_rows(report: TeamReport) -> list[list[object]]:
     return rows
 
 
+def _based_on(report: TeamReport, cycle: str) -> str:
+    """What the numbers rest on, as a paragraph, in the pages' words (domain HeadCount)."""
+    head = report.head_count
+    text = f"Based on {head.words(cycle)}."
+    if report.unmanaged:
+        named = ", ".join(f"{p.name} ({p.email})" for p in report.unmanaged)
+        text += f" {head.why_left_out()}: {named}."
+    return text
+
+
 def report_csv(report: TeamReport) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
@@ -349,7 +358,14 @@ def report_xlsx(report: TeamReport) -> bytes:
             [],
         ),
         "Movement": (["Name", "Email", "Track", "Before", "After"], []),
+        "Based on": (["What the numbers rest on", "Email"], []),
     }
+    count, rest_on = report.head_count, sheets["Based on"][1]
+    if report.cycle is not None:
+        rest_on.append([f"Based on {count.words(report.cycle.name)}."])
+    if report.unmanaged:
+        rest_on.append([f"{count.why_left_out()}:"])
+        rest_on += [[p.name, p.email] for p in report.unmanaged]
     for c in report.coverage:
         t = c.target
         sheets["Coverage"][1].append(

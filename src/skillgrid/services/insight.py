@@ -14,11 +14,13 @@ from skillgrid.domain.framework import Framework
 from skillgrid.domain.insight import (
     Calibration,
     Coverage,
+    HeadCount,
     Move,
     Spread,
     TargetError,
     flags_against,
 )
+from skillgrid.domain.people import Person
 from skillgrid.services import org_tree
 from skillgrid.services.coverage import of_targets
 from skillgrid.services.frameworks import get_framework_in
@@ -69,11 +71,19 @@ class TeamReport:
     # team (None: the org) → (people finalized in the cycle, people who can be): what the
     # numbers rest on
     reviewed: dict[str | None, tuple[int, int]] = field(default_factory=dict)
+    # the active people of the team (with the teams below) or org who have no manager: in
+    # no count on purpose (no review can make their result official)
+    unmanaged: tuple[Person, ...] = ()
 
     @property
     def based_on(self) -> tuple[int, int]:
         """(finalized, reviewable) of the report's team or org."""
         return self.reviewed.get(self.team, (0, 0))
+
+    @property
+    def head_count(self) -> HeadCount:
+        """What the numbers rest on, in the words every view uses."""
+        return HeadCount(*self.based_on, len(self.unmanaged))
 
     def heatmap(self) -> tuple[TeamCounts, ...]:
         """The team (or org) itself and each team right below it, rolled up."""
@@ -165,6 +175,7 @@ def team_report(
             targets = uow.insight.targets(chosen.framework, names if team else None)
             coverage, criteria = of_targets(uow, chosen, framework, names, tree, slice_, targets)
         reviewed = _reviewed(reach, rolled, names, tree, team)
+        unmanaged = tuple(uow.people.unmanaged(seen)) if reviewed else ()
         coverage = [
             replace(c, unreviewed=max(0, reviewable - finalized))
             for c in coverage
@@ -200,6 +211,7 @@ def team_report(
         criteria=criteria,
         children=children,
         reviewed=reviewed,
+        unmanaged=unmanaged,
     )
 
 

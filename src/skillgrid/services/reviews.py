@@ -13,7 +13,7 @@ from skillgrid.domain.audit import AuditEntry, AuditQuery, scope_of
 from skillgrid.domain.errors import NotFound
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
-from skillgrid.domain.insight import OfficialLevels
+from skillgrid.domain.insight import HeadCount, OfficialLevels
 from skillgrid.domain.leveling import LevelResult
 from skillgrid.domain.people import Person
 from skillgrid.domain.reminders import overdue_steps
@@ -158,6 +158,11 @@ class TeamView:
         return tuple(
             row.person for row in self.rows if row.person.active and not row.person.manager
         )
+
+    @property
+    def head_count(self) -> HeadCount:
+        """What levels and coverage rest on, in the words every view uses."""
+        return HeadCount(self.finalized, self.reviewable, len(self.unmanaged))
 
     @property
     def overdue(self) -> int:

@@ -187,11 +187,24 @@ class Movement(Answer):
     moves: list[Move]
 
 
+class NamedPerson(Answer):
+    email: str
+    name: str
+
+
 class BasedOn(Answer):
     """What the numbers rest on: official results only."""
 
     finalized: int = Field(description="People with an official result in the cycle.")
     reviewable: int = Field(description="Active people with a manager: who can have one.")
+    unmanaged: list[NamedPerson] = Field(
+        description="Active people with no manager: in no count (no review can make their "
+        "result official)."
+    )
+    words: str | None = Field(
+        description='The count as the pages say it, e.g. "9 of 25 with a manager finalized '
+        'in 2026-H2; 16 not yet reviewed; 1 has no manager" (null before any cycle).'
+    )
 
 
 class TeamReportPublic(Answer):

@@ -48,6 +48,7 @@ def team_page(
                 "reviewable": view.reviewable,
                 "overdue": view.overdue,
                 "unmanaged": view.unmanaged,
+                "head_count": view.head_count,
                 "state_words": state_words,
             },
         )
