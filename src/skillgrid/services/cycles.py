@@ -137,9 +137,8 @@ class CycleMove:
     to_version: int
     assessments: int
     carried: int  # ratings whose criterion is unchanged
-    to_review: tuple[
-        tuple[str, str, str], ...
-    ]  # (person, rater, new criterion id) reworded or moved
+    # (person, rater, new criterion id) of the ratings whose criterion was reworded or moved
+    to_review: tuple[tuple[str, str, str], ...]
     archived: int  # ratings of criteria the new version removed (kept, not counted)
 
 
