@@ -28,7 +28,7 @@ from typing import Any, TextIO
 from sqlalchemy import Column, Connection, Engine, Table, select
 
 from skillgrid.db.migrate import HEAD, current_revision
-from skillgrid.db.portable import PortabilityError, encoder
+from skillgrid.db.portable import PortabilityError, encoder, stored_type
 from skillgrid.db.tables import Base
 from skillgrid.services.unit_of_work import TableCounts
 
@@ -123,4 +123,4 @@ def _rows(connection: Connection, table: Table) -> Iterator[str]:
 def _is_text(column: Column[Any]) -> bool:
     from sqlalchemy import String
 
-    return isinstance(column.type, String)
+    return isinstance(stored_type(column), String)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from skillgrid.db.dump import FORMAT, FORMAT_VERSION, exported_tables
 from skillgrid.db.json_stream import JsonStream, JsonSyntaxError
 from skillgrid.db.migrate import HEAD, upgrade
-from skillgrid.db.portable import PortabilityError, ValueProblem, decoder
+from skillgrid.db.portable import PortabilityError, ValueProblem, decoder, stored_type
 from skillgrid.db.tables import Base
 from skillgrid.services.unit_of_work import TableCounts
 
@@ -315,9 +315,10 @@ def _plain(column: Column[Any]) -> str | None:
     """``int`` or ``str`` for columns whose JSON value is stored as it is."""
     from sqlalchemy import Enum, String
 
-    if isinstance(column.type, Integer):
+    kind = stored_type(column)
+    if isinstance(kind, Integer):
         return "int"
-    if isinstance(column.type, String) and not isinstance(column.type, Enum):
+    if isinstance(kind, String) and not isinstance(kind, Enum):
         return "str"
     return None
 

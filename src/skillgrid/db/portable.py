@@ -35,8 +35,10 @@ from sqlalchemy import (
     Numeric,
     String,
     Time,
+    TypeDecorator,
     Uuid,
 )
+from sqlalchemy.types import TypeEngine
 
 from skillgrid.domain.errors import SkillGridError
 
@@ -52,9 +54,16 @@ class ValueProblem(ValueError):
     """A value in a document that does not fit its column (the caller adds where)."""
 
 
+def stored_type(column: Column[Any]) -> TypeEngine[Any]:
+    """The column's type as the database holds it: a decorated type's underlying one (a
+    cycle name is text that is normalised on the way in)."""
+    kind = column.type
+    return kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+
+
 def encoder(column: Column[Any]) -> Encode | None:
     """How to turn this column's Python value into JSON (None: as it is)."""
-    kind = column.type
+    kind = stored_type(column)
     if isinstance(kind, DateTime):
         return _encode_aware if kind.timezone else _encode_naive
     if isinstance(kind, Date | Time):
@@ -83,7 +92,7 @@ def encoder(column: Column[Any]) -> Encode | None:
 
 def decoder(column: Column[Any]) -> Decode:
     """How to turn a JSON value back into this column's Python value, checking its kind."""
-    kind = column.type
+    kind = stored_type(column)
     if isinstance(kind, DateTime):
         return _decode_aware if kind.timezone else _decode_naive
     if isinstance(kind, Date):
