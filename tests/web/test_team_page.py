@@ -164,3 +164,20 @@ def test_the_team_page_filters_by_team_by_what_is_left_and_by_name(app_client, u
     assert nobody.context["rows"] == () and "Nobody of the 31 matches." in nobody.text
     assert app_client.get("/team", params={"show": "everything"}).status_code == 422
     assert app_client.get("/team", params={"page": 0}).status_code == 422
+
+
+def test_the_team_page_finds_a_name_typed_in_either_unicode_form(app_client, uow_factory) -> None:
+    from skillgrid.services import people
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    rows = (
+        "Zoë Ång,zoe@x.org,SRE,bo@x.org,engineer\n"
+        "Ingrid Zoe\u0308,ingrid@x.org,SRE,bo@x.org,engineer"  # e + combining diaeresis
+    )
+    data = f"name,email,team,manager_email,role\n{rows}\n".encode()
+    people.import_people(uow_factory(), data, "two.csv", actor=OPERATOR)
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    sign_in(app_client, "bo@x.org")
+    for typed in ("Zoe\u0308", "zoë", "ZOË"):
+        page = app_client.get("/team", params={"q": typed})
+        assert {row.person.email for row in page.context["rows"]} == {"zoe@x.org", "ingrid@x.org"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -49,6 +50,18 @@ class Person:
     manager: str | None = None
     role: Role = Role.ENGINEER
     active: bool = True
+
+
+def holds(text: str, needle: str) -> bool:
+    """Whether ``text`` holds ``needle`` (already :func:`search_form`) in any case and
+    either Unicode form: "Zoë" typed as e + combining diaeresis (macOS, pasted text)
+    finds the name stored as one letter, and the other way round."""
+    return needle in search_form(text)
+
+
+def search_form(text: str) -> str:
+    """``text`` as names and emails are searched: NFC, without case or surrounding spaces."""
+    return unicodedata.normalize("NFC", text.casefold()).strip()
 
 
 def normal_email(email: str) -> str:

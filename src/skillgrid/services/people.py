@@ -16,8 +16,10 @@ from skillgrid.domain.people import (
     Team,
     check_email,
     describe_cycle,
+    holds,
     manager_cycle,
     normal_email,
+    search_form,
 )
 from skillgrid.services.audit import person_fields, record, record_change
 from skillgrid.services.permissions import require_admin
@@ -77,7 +79,7 @@ def list_people(
     (in)active, or whose name or email holds ``matching`` (any case) — all that are given
     (admins)."""
     require_admin(actor, "list everyone")
-    text = matching.casefold() if matching else None
+    text = search_form(matching) if matching else None
     boss = normal_email(manager) if manager else None
     with uow:
         return [
@@ -87,7 +89,7 @@ def list_people(
             and (boss is None or p.manager == boss)
             and (role is None or p.role is role)
             and (active is None or p.active is active)
-            and (text is None or text in p.email or text in p.name.casefold())
+            and (text is None or holds(p.email, text) or holds(p.name, text))
         ]
 
 

@@ -15,7 +15,7 @@ from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.framework import Framework
 from skillgrid.domain.insight import HeadCount, OfficialLevels
 from skillgrid.domain.leveling import LevelResult
-from skillgrid.domain.people import Person
+from skillgrid.domain.people import Person, holds, search_form
 from skillgrid.domain.reminders import overdue_steps
 from skillgrid.services.assessments import assessment_context
 from skillgrid.services.audit import entity_id, readable
@@ -180,14 +180,14 @@ class TeamView:
         """The rows of one team, of one kind (``show``), whose name or email holds ``query``,
         a page of :data:`TEAM_PAGE` at a time (past the last page: the last). The counts and
         coverage above stay those of everyone."""
-        needle = query.strip().casefold()
+        needle = search_form(query)
         matched = [
             row
             for row in self.rows
             if (team is None or row.person.team == team)
             and (show != "overdue" or row.late)
             and (show != "unfinished" or row.states.get("manager") != State.FINALIZED)
-            and (needle in row.person.name.casefold() or needle in row.person.email)
+            and (holds(row.person.name, needle) or holds(row.person.email, needle))
         ]
         pages = max(1, -(-len(matched) // TEAM_PAGE))
         page = min(max(page, 1), pages)
