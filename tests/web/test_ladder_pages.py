@@ -106,3 +106,19 @@ def test_the_diff_page_names_criteria_whose_examples_changed(app_client, uow_fac
     sign_in(app_client)
     page = app_client.get("/ladders/ops/diff", params={"from": 1})
     assert "NET.1.1</span> examples changed: 2 → 2" in page.text
+
+
+def test_the_filter_form_as_a_browser_sends_it_shows_the_whole_ladder_of_one_track(
+    app_client,
+) -> None:
+    # a browser sends every field of the form, "The whole ladder" as an empty step
+    sign_in(app_client)
+    response = app_client.get("/ladders/sre", params={"version": "1", "track": "NET", "step": ""})
+    assert response.status_code == 200
+    assert [t.key for t in response.context["tracks"]] == ["NET"]
+    assert response.context["step"] is None
+    assert "NET.1.1" in response.text and "NET.5.1" in response.text
+    everything = app_client.get("/ladders/sre", params={"track": "", "step": ""})
+    assert everything.status_code == 200 and len(everything.context["tracks"]) == 6
+    for wrong in ("two", "-1", "501"):
+        assert app_client.get("/ladders/sre", params={"step": wrong}).status_code == 422

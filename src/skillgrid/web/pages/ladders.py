@@ -4,16 +4,24 @@ the ladder."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from skillgrid.exporters import ExportFormat
 from skillgrid.web.deps import CurrentUser, templates_of
 from skillgrid.web.downloads import attachment
 
 router = APIRouter(include_in_schema=False)
+
+# the filter form's "The whole ladder" arrives as step= (a browser sends every field)
+Step = Annotated[
+    int | None,
+    Query(ge=0, le=500, description="show what level step+1 adds"),
+    BeforeValidator(lambda typed: typed or None),
+]
 
 
 def render(request: Request, template: str, context: dict[str, object]) -> Response:
@@ -35,7 +43,7 @@ def ladder(
     name: str,
     version: int | None = Query(None, ge=1, le=2**31 - 1),
     track: str | None = Query(None, max_length=50),
-    step: int | None = Query(None, ge=0, le=500, description="show what level step+1 adds"),
+    step: Step = None,
 ) -> Response:
     from skillgrid.services.frameworks import get_framework, list_versions
 
