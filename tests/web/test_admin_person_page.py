@@ -81,6 +81,25 @@ def test_deactivating_asks_first_and_says_who_the_reports_went_to(org, uow_facto
     assert stored(uow_factory, "ana@x.org").manager == "vi@x.org"
 
 
+def test_deactivating_the_top_of_the_chart_says_their_reports_are_left_without_a_manager(
+    org, uow_factory
+) -> None:
+    # Vi has no manager: nobody above can take Bo, so neither the question nor the notice
+    # may say Bo goes to "the next active manager above"
+    page = org.get("/admin/people/vi@x.org").text
+    assert "next active manager above" not in page
+    assert "Vi has no manager, so bo@x.org will have none" in page
+    form = {"csrf_token": csrf(page), "form": "status", "active": "false", "shown_active": "true"}
+    done = org.post("/admin/people/vi@x.org", data=form)
+    assert done.status_code == 200 and stored(uow_factory, "bo@x.org").manager is None
+    notice = done.text[
+        done.text.index('id="done"') : done.text.index("</div>", done.text.index('id="done"'))
+    ]
+    assert "went to the next active manager" not in notice
+    assert "Bo (bo@x.org) now reports to nobody" in notice
+    assert 'href="/admin/people/bo@x.org"' in notice  # where to give Bo a manager
+
+
 def test_reactivating_brings_a_person_back_without_their_old_reports(org, uow_factory) -> None:
     people.update_person(uow_factory(), "bo@x.org", active=False, actor=OPERATOR)
     page = org.get("/admin/people/bo@x.org").text
