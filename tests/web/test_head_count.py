@@ -61,3 +61,27 @@ def test_the_team_report_says_the_count_is_of_people_with_a_manager_in_every_for
     book = load_workbook(io.BytesIO(report_xlsx(report)))
     cells = [c.value for row in book["Based on"].iter_rows() for c in row]
     assert f"Based on {words}." in cells and "bo@x.org" in cells
+
+
+def test_a_person_finalized_before_losing_their_manager_is_counted_and_not_listed_as_left_out(
+    app_client, uow_factory
+) -> None:
+    # Ana's review was finalized, then her manager left the chart: her result stays official
+    # and in the levels, so she is one of those counted, not one "in no count" ("1 of 0")
+    from skillgrid.domain.assessments import Entry
+    from skillgrid.domain.leveling import Rating
+    from skillgrid.services import assessments, people
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    entries = {"PO.1.1": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", entries)
+    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
+    assessments.finalize(uow_factory(), OPERATOR, "ana@x.org", "2026-H2")
+    people.update_person(uow_factory(), "ana@x.org", manager="", actor=OPERATOR)
+    admin = as_(app_client, "root@x.org")
+    for url in ("/team", "/insight", "/insight/SRE"):
+        page = admin.get(url)
+        assert "<strong>1 of 1 with a manager finalized</strong>" in _based_on(page.text), url
+        assert "1 has no manager" in _based_on(page.text), url
+        no_manager = page.text.split('id="no-manager"')[1].split("</p>")[0]
+        assert "bo@x.org" in no_manager and "ana@x.org" not in no_manager, url

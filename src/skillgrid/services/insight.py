@@ -174,8 +174,16 @@ def team_report(
         if "coverage" in sections:
             targets = uow.insight.targets(chosen.framework, names if team else None)
             coverage, criteria = of_targets(uow, chosen, framework, names, tree, slice_, targets)
+        unmanaged = tuple(uow.people.unmanaged(seen)) if rolled else ()
+        if unmanaged:  # finalized before they lost their manager: counted, not left out
+            official = set(uow.assessments.finalized_people(chosen.name))
+            can = dict(reach.reviewable)
+            for person in unmanaged:
+                if person.email in official:
+                    can[person.team] = can.get(person.team, 0) + 1
+            reach = replace(reach, reviewable=can)
+            unmanaged = tuple(p for p in unmanaged if p.email not in official)
         reviewed = _reviewed(reach, rolled, names, tree, team)
-        unmanaged = tuple(uow.people.unmanaged(seen)) if reviewed else ()
         coverage = [
             replace(c, unreviewed=max(0, reviewable - finalized))
             for c in coverage

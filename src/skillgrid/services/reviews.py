@@ -148,15 +148,22 @@ class TeamView:
 
     @property
     def reviewable(self) -> int:
-        """People who can have an official result: active, with a manager to finalize it."""
-        return sum(1 for row in self.rows if row.person.active and row.person.manager)
+        """People who can have an official result: active, with a manager to finalize it
+        (or finalized already, before they lost their manager)."""
+        return sum(
+            1
+            for row in self.rows
+            if row.person.active and (row.person.manager or row.official is not None)
+        )
 
     @property
     def unmanaged(self) -> tuple[Person, ...]:
-        """The active people shown with no manager: nobody's review can make their result
-        official, so they are left out of :attr:`reviewable` (an admin gives them one)."""
+        """The active people shown with no manager and no official result: nobody's review
+        can make one, so they are left out of :attr:`reviewable` (an admin gives them one)."""
         return tuple(
-            row.person for row in self.rows if row.person.active and not row.person.manager
+            row.person
+            for row in self.rows
+            if row.person.active and not row.person.manager and row.official is None
         )
 
     @property
