@@ -81,6 +81,18 @@ def test_deactivating_asks_first_and_says_who_the_reports_went_to(org, uow_facto
     assert stored(uow_factory, "ana@x.org").manager == "vi@x.org"
 
 
+def test_the_deactivation_question_names_ten_reports_and_counts_the_rest(org, uow_factory) -> None:
+    rows = [f"Report {n:02},r{n:02}@x.org,SRE,bo@x.org,engineer" for n in range(14)]
+    data = "\n".join(["name,email,team,manager_email,role", *rows]).encode()
+    people.import_people(uow_factory(), data, "reports.csv", actor=OPERATOR)
+    page = org.get("/admin/people/bo@x.org").text
+    question = page[page.index('id="confirm-deactivate"') :]
+    question = question[: question.index("</details>")]
+    assert "Their 15 active direct reports (ana@x.org, r00@x.org" in question
+    assert "r08@x.org and 5 more) go to the next active manager above Bo" in question
+    assert "r09@x.org" not in question
+
+
 def test_deactivating_the_top_of_the_chart_says_their_reports_are_left_without_a_manager(
     org, uow_factory
 ) -> None:
