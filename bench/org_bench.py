@@ -53,6 +53,7 @@ def build(url: str, people: int, cycles: int) -> None:
     from skillgrid.db.engine import make_engine, make_session_factory
     from skillgrid.db.migrate import upgrade
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
+    from skillgrid.domain.assessments import OPERATOR
     from skillgrid.services.people import list_people
     from skillgrid.services.synthetic import build_synthetic
 
@@ -63,7 +64,7 @@ def build(url: str, people: int, cycles: int) -> None:
     def make() -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(factory)
 
-    if list_people(make()):
+    if list_people(make(), OPERATOR):
         return
     started = time.perf_counter()
 

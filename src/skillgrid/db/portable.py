@@ -35,11 +35,11 @@ from sqlalchemy import (
     Numeric,
     String,
     Time,
-    TypeDecorator,
     Uuid,
 )
 from sqlalchemy.types import TypeEngine
 
+from skillgrid.db.tables import CycleName
 from skillgrid.domain.errors import SkillGridError
 
 Encode = Callable[[Any], Any]
@@ -55,10 +55,10 @@ class ValueProblem(ValueError):
 
 
 def stored_type(column: Column[Any]) -> TypeEngine[Any]:
-    """The column's type as the database holds it: a decorated type's underlying one (a
-    cycle name is text that is normalised on the way in)."""
+    """The column's type as the database holds it: a cycle name is text, normalised on the
+    way in. (Other decorated types, e.g. ``Interval``, are types of their own.)"""
     kind = column.type
-    return kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+    return kind.impl_instance if isinstance(kind, CycleName) else kind
 
 
 def encoder(column: Column[Any]) -> Encode | None:
