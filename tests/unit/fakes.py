@@ -203,11 +203,14 @@ class FakeAssessmentRepository:
                 found.setdefault(person, {})[rater] = a.state.value
         return found
 
-    def finalized_people(self, cycle: str) -> list[str]:
+    def finalized_people(self, cycle: str, among: Sequence[str] | None = None) -> list[str]:
         return sorted(
             a.person
             for a in self.stored.values()
-            if a.cycle == cycle and a.rater == "manager" and a.state.value == "finalized"
+            if a.cycle == cycle
+            and a.rater == "manager"
+            and a.state.value == "finalized"
+            and (among is None or a.person in among)
         )
 
     def for_person(

@@ -181,8 +181,9 @@ class SqlAssessmentRepository:
             found.setdefault(email, {})[rater] = state
         return found
 
-    def finalized_people(self, cycle: str) -> list[str]:
-        """The people with a finalized manager assessment in a cycle."""
+    def finalized_people(self, cycle: str, among: Sequence[str] | None = None) -> list[str]:
+        """The people with a finalized manager assessment in a cycle (of ``among`` only,
+        when given)."""
         query = (
             select(PersonRow.email)
             .join(AssessmentRow, AssessmentRow.person_id == PersonRow.id)
@@ -194,6 +195,8 @@ class SqlAssessmentRepository:
             )
             .order_by(PersonRow.email)
         )
+        if among is not None:
+            query = query.where(PersonRow.email.in_(list(among)))
         return list(self.session.scalars(query))
 
     def set_open(self, name: str, is_open: bool) -> None:

@@ -174,9 +174,10 @@ def team_report(
         if "coverage" in sections:
             targets = uow.insight.targets(chosen.framework, names if team else None)
             coverage, criteria = of_targets(uow, chosen, framework, names, tree, slice_, targets)
-        unmanaged = tuple(uow.people.unmanaged(seen)) if rolled else ()
+        unmanaged = tuple(uow.people.unmanaged(seen if team else None)) if rolled else ()
         if unmanaged:  # finalized before they lost their manager: counted, not left out
-            official = set(uow.assessments.finalized_people(chosen.name))
+            emails = [p.email for p in unmanaged]
+            official = set(uow.assessments.finalized_people(chosen.name, emails))
             can = dict(reach.reviewable)
             for person in unmanaged:
                 if person.email in official:
