@@ -40,6 +40,8 @@ PAGES = [
     (ADMIN, "/admin/audit"),
     (ADMIN, "/ladders/sre/criteria/SEC.3.8"),  # with the examples form
     (ADMIN, "/insight?view=coverage"),
+    (ADMIN, "/team"),  # everyone: the filters and the pages of people
+    (ADMIN, f"/admin/people/{MANAGER}"),
 ]
 
 OPEN_EVERYTHING = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
@@ -155,6 +157,16 @@ def test_keyboard_finds_the_skip_link_first_and_sees_where_focus_is(phone, demo_
     assert focused.evaluate("el => el.closest('main') !== null")
     outline = focused.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline not in ("none", ""), "a focused control shows no outline"
+
+
+def test_each_control_of_a_person_s_admin_page_is_named_by_its_label_alone(
+    phone, demo_server
+) -> None:
+    # a <select> inside its <label> takes the chosen option into its name ("Team SRE …")
+    page = phone(ADMIN)
+    page.goto(f"{demo_server}/admin/people/{MANAGER}")
+    assert page.get_by_label("Team", exact=True).count() == 1
+    assert page.get_by_label("Manager's email (empty: nobody)", exact=True).count() == 1
 
 
 def test_the_checks_catch_low_contrast_and_a_page_wider_than_the_phone(phone) -> None:
