@@ -38,6 +38,18 @@ def test_the_admin_page_offers_a_move_where_the_ladder_is_newer(newer) -> None:
     assert "flagged for re-rating" in page and "archived" in page
 
 
+def test_a_cycle_with_finalized_assessments_is_not_offered_a_move_it_would_refuse(
+    newer, uow_factory
+) -> None:
+    entries = {"PO.1.1": Entry(Rating.MEETS)}
+    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", entries)
+    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
+    assessments.finalize(uow_factory(), OPERATOR, "ana@x.org", "2026-H2")
+    page = newer.get("/admin").text
+    assert 'action="/admin/cycles/2026-H2/move#cycles"' not in page
+    assert "sre v2 is out; with finalized assessments 2026-H2 stays on v1" in page
+
+
 def test_moving_a_cycle_carries_its_ratings_and_is_audited(newer, uow_factory) -> None:
     token = csrf(newer.get("/admin").text)
     moved = newer.post("/admin/cycles/2026-H2/move", data={"csrf_token": token, "version": "2"})

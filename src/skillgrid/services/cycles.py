@@ -111,6 +111,36 @@ def list_cycles(uow: UnitOfWork) -> list[Cycle]:
         return uow.assessments.cycles()
 
 
+@dataclass(frozen=True)
+class MoveOffer:
+    """An open cycle behind its ladder's newest version: that version, and whether the
+    cycle's finalized assessments keep it where it is (:func:`move_cycle` refuses it)."""
+
+    version: int
+    finalized: bool
+
+
+def move_offers(uow: UnitOfWork) -> dict[str, MoveOffer]:
+    """By cycle name, the open cycles a newer version of their ladder could move to."""
+    with uow:
+        newest = {info.name: info.version for info in uow.frameworks.latest_versions()}
+        behind = [
+            cycle
+            for cycle in uow.assessments.cycles()
+            if cycle.open and newest.get(cycle.framework, 0) > cycle.version
+        ]
+        return {
+            cycle.name: MoveOffer(
+                newest[cycle.framework],
+                any(  # the states alone: no rating is read
+                    State.FINALIZED.value in raters.values()
+                    for raters in uow.assessments.states(cycle.name).values()
+                ),
+            )
+            for cycle in behind
+        }
+
+
 def get_cycle_in(uow: UnitOfWork, name: str) -> Cycle:
     """The cycle called ``name`` (inside an open unit of work)."""
     return cycle_in(uow, name)[0]

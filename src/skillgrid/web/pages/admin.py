@@ -68,7 +68,7 @@ def _admin(
     after an invitation, its link (shown only then); after a cycle moved, what became of
     its ratings."""
     from skillgrid.services.accounts import list_users
-    from skillgrid.services.cycles import list_cycles
+    from skillgrid.services.cycles import list_cycles, move_offers
     from skillgrid.services.frameworks import list_frameworks
     from skillgrid.services.invitations import list_invitations
     from skillgrid.services.people import list_people, list_teams
@@ -82,7 +82,7 @@ def _admin(
         {
             "user": user,
             "ladders": ladders,
-            "newest": {info.name: info.version for info in ladders},
+            "moves": move_offers(user.uow),
             "cycles": list_cycles(user.uow),
             "teams": list_teams(user.uow, user.actor),
             "people": everyone,
