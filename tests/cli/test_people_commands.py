@@ -54,3 +54,30 @@ def test_deactivating_a_manager_says_where_their_reports_went(tmp_path: Path) ->
     assert "Cy Diaz (cy@example.com) now reports to bo@example.com" in done.stdout
     listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
     assert {p["email"]: p["manager"] for p in listed}["cy@example.com"] == "bo@example.com"
+
+
+def test_an_hr_export_header_reads_manager_email_and_names_the_columns_to_remove(
+    tmp_path: Path,
+) -> None:
+    env = {"SKILLGRID_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_bytes(
+        b"\xef\xbb\xbfName,Email,Team,Manager Email,Role\r\n"
+        b"Ana,ana@example.com,SRE,,manager\r\nBo,bo@example.com,SRE,ana@example.com,\r\n,,,,\r\n"
+    )
+    done = runner.invoke(app, ["person", "import", str(spaced)], env=env)
+    assert done.exit_code == 0, done.output
+    listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
+    assert {p["email"]: p["manager"] for p in listed}["bo@example.com"] == "ana@example.com"
+
+    extra = tmp_path / "hr.csv"
+    extra.write_bytes(
+        b"Employee ID,Name,Email,Department,Team,Manager Email,Role\r\n"
+        b"7,Cy,cy@example.com,Eng,SRE,ana@example.com,\r\n"
+    )
+    refused = runner.invoke(app, ["person", "import", str(extra)], env=env)
+    assert refused.exit_code == 1
+    assert "row 1, column 1: column 'Employee ID' is not one SkillGrid reads" in refused.stderr
+    assert "row 1, column 4: column 'Department' is not one SkillGrid reads" in refused.stderr
+    assert "delete the column" in refused.stderr
+    assert "cy@example.com" not in runner.invoke(app, ["person", "list", "--json"], env=env).stdout

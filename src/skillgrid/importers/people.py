@@ -40,8 +40,22 @@ def read_people(data: bytes, source: str) -> PeopleFile:
     rows, source = _rows(data, source)
     if not rows:
         raise InputError([Problem("the people file is empty", HINT, source)])
-    header = [cell.strip().lower() for cell in rows[0].cells]
-    if "name" not in header or "email" not in header or any(h not in COLUMNS for h in header if h):
+    # "Manager Email" and "manager-email", as HR exports write it, read as manager_email
+    header = ["_".join(cell.lower().replace("-", " ").split()) for cell in rows[0].cells]
+    unknown = [
+        Problem(
+            f"column {rows[0].cells[at].strip()!r} is not one SkillGrid reads",
+            f"delete the column, keeping {', '.join(COLUMNS)}",
+            source,
+            1,
+            at + 1,
+        )
+        for at, name in enumerate(header)
+        if name and name not in COLUMNS
+    ]
+    if unknown:
+        raise InputError(unknown)
+    if "name" not in header or "email" not in header:
         raise InputError([Problem(f"the header is {', '.join(header)!r}", HINT, source, 1)])
     column = {name: header.index(name) for name in COLUMNS if name in header}
     people: list[Person] = []
