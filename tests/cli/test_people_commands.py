@@ -81,3 +81,25 @@ def test_an_hr_export_header_reads_manager_email_and_names_the_columns_to_remove
     assert "row 1, column 4: column 'Department' is not one SkillGrid reads" in refused.stderr
     assert "delete the column" in refused.stderr
     assert "cy@example.com" not in runner.invoke(app, ["person", "list", "--json"], env=env).stdout
+
+
+def test_a_title_row_above_the_people_header_is_named_as_one_to_delete(tmp_path: Path) -> None:
+    import openpyxl
+
+    env = {"SKILLGRID_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    for merged in (True, False):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["Workday export 2026-12-07"])
+        if merged:
+            sheet.merge_cells("A1:E1")
+        sheet.append(["Name", "Email", "Team", "Manager Email", "Role"])
+        sheet.append(["Ana", "ana@example.com", "SRE", None, "manager"])
+        book.save(tmp_path / "hr.xlsx")
+        refused = runner.invoke(app, ["person", "import", str(tmp_path / "hr.xlsx")], env=env)
+        assert refused.exit_code == 1
+        assert "row 1" in refused.stderr
+        assert "title row above" in refused.stderr, refused.stderr
+        assert "delete the column" not in refused.stderr
+        assert "team, manager and role in their row" not in refused.stderr

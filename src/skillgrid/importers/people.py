@@ -42,12 +42,25 @@ def read_people(data: bytes, source: str) -> PeopleFile:
         raise InputError([Problem("the people file is empty", HINT, source)])
     # "Manager Email" and "manager-email", as HR exports write it, read as manager_email
     header = ["_".join(cell.lower().replace("-", " ").split()) for cell in rows[0].cells]
+    if "name" not in header and "email" not in header:  # a title, or no header at all
+        first = ", ".join(cell.strip() for cell in rows[0].cells if cell.strip())
+        hint = f"{HINT}, deleting any title row above it"
+        raise InputError(
+            [
+                Problem(
+                    f"{first!r} is not the header",
+                    hint,
+                    source,
+                    rows[0].number,
+                )
+            ]
+        )
     unknown = [
         Problem(
             f"column {rows[0].cells[at].strip()!r} is not one SkillGrid reads",
             f"delete the column, keeping {', '.join(COLUMNS)}",
             source,
-            1,
+            rows[0].number,
             at + 1,
         )
         for at, name in enumerate(header)
@@ -92,6 +105,8 @@ def _rows(data: bytes, source: str) -> tuple[list[GridRow], str]:
         if sheet.merged:  # a merged team reads as blank below its first row
             first = sheet.merged[0]
             hint = "unmerge them and write each person's team, manager and role in their row"
+            if first.max_row == 1:  # a title merged across the top
+                hint = f"delete the title row above the header and {HINT}"
             where = (sheet.where, first.min_row, first.min_col)
             raise InputError([Problem(f"merged cells {first.coord}", hint, *where)])
         return [row for row in sheet.rows if row.filled()], sheet.where
