@@ -103,3 +103,27 @@ def test_a_title_row_above_the_people_header_is_named_as_one_to_delete(tmp_path:
         assert "title row above" in refused.stderr, refused.stderr
         assert "delete the column" not in refused.stderr
         assert "team, manager and role in their row" not in refused.stderr
+
+
+def test_people_workbooks_are_read_from_the_sheet_they_open_on_as_the_help_says(
+    tmp_path: Path,
+) -> None:
+    import openpyxl
+
+    env = {"SKILLGRID_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.append(["About this export"])
+    people = book.create_sheet("People")
+    people.append(["name", "email"])
+    people.append(["Ana", "ana@example.com"])
+    book.active = 1
+    book.save(tmp_path / "hr.xlsx")
+    assert (
+        runner.invoke(app, ["person", "import", str(tmp_path / "hr.xlsx")], env=env).exit_code == 0
+    )
+    for command in ("import", "sync"):
+        shown = " ".join(runner.invoke(app, ["person", command, "--help"], env=env).stdout.split())
+        assert "the sheet it opens on" in shown
+        assert "first sheet" not in shown

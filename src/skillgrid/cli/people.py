@@ -98,7 +98,7 @@ def person_update(
 def person_import(
     path: str = typer.Argument(
         ...,
-        help="CSV, TSV (named .tsv) or XLSX (its first sheet) with header "
+        help="CSV, TSV (named .tsv) or XLSX (the sheet it opens on) with header "
         "name,email,team,manager_email,role.",
     ),
 ) -> None:
@@ -119,7 +119,7 @@ def person_import(
 def person_sync(
     path: str = typer.Argument(
         ...,
-        help="The HR system's export: CSV, TSV (named .tsv) or XLSX (its first sheet) with "
+        help="The HR system's export: CSV, TSV (named .tsv) or XLSX (the sheet it opens on) with "
         "header name,email,team,manager_email,role.",
     ),
     deactivate_missing: bool = typer.Option(
