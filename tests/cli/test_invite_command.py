@@ -80,3 +80,14 @@ def test_with_mail_configured_the_invitation_is_mailed_with_a_working_link(
     quiet = runner.invoke(app, ["user", "invite", "ana@x.org", "--no-send"], env=env)
     assert quiet.exit_code == 1 and "has a password already" in quiet.stderr
     assert len(mail.received) == 1
+
+
+def test_inviting_someone_who_left_says_how_to_mark_them_back(env, database_url) -> None:  # type: ignore[no-untyped-def]
+    left = runner.invoke(app, ["person", "update", "ana@x.org", "--inactive"], env=env)
+    assert left.exit_code == 0, left.output
+    before = table_snapshot(database_url)
+    refused = runner.invoke(app, ["user", "invite", "ana@x.org"], env=env)
+    assert refused.exit_code == 1
+    assert "ana@x.org is marked as having left" in refused.stderr
+    assert "skillgrid person update ana@x.org --active" in refused.stderr
+    assert table_snapshot(database_url) == before

@@ -136,7 +136,11 @@ def _invitable(uow: UnitOfWork, email: str, admin: bool) -> str | None:
             "import, the admin page or POST /api/v1/people), or invite them as an admin account"
         )
     if person is not None and not person.active:
-        raise AccountError(f"{email} is marked as having left: they cannot be invited")
+        raise AccountError(
+            f"{email} is marked as having left: they cannot be invited; if they are back, "
+            f"mark them active first (skillgrid person update {email} --active, their admin "
+            f"page or PATCH /api/v1/people/{email})"
+        )
     account = uow.accounts.get(email)
     if account is not None and account.has_password:
         raise AccountError(
