@@ -52,6 +52,18 @@ def test_refusals_exit_1_with_a_message_and_print_no_report(organisation) -> Non
 
 
 @pytest.mark.postgres
+def test_a_cycle_that_does_not_exist_is_named_as_such_with_the_cycles_there_are(
+    organisation,
+) -> None:
+    env = {"SKILLGRID_DATABASE_URL": organisation}
+    for person in ("ana@x.org", "di@x.org"):  # finalized in other cycles, and never
+        result = runner.invoke(app, ["report", "person", person, "--cycle", "1999-H1"], env=env)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert "no cycle '1999-H1' (cycles: " in result.stderr, result.stderr
+        assert "no finalized manager assessment" not in result.stderr
+
+
+@pytest.mark.postgres
 def test_a_cycle_and_a_policy_can_be_chosen(organisation) -> None:
     args = ["report", "person", "ANA@x.org", "--format", "json", "--cycle", "2025-H2"]
     result = runner.invoke(

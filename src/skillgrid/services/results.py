@@ -124,6 +124,10 @@ def person_report(
     chosen = parse_policy(policy) if policy else None
     with uow:
         found, _ = visible_person(uow, actor, email)
+        if cycle is not None:  # a cycle that does not exist is named so, not as unfinalized
+            from skillgrid.services.cycles import get_cycle_in
+
+            get_cycle_in(uow, cycle)
         ladders = Ladders(uow)
         if chosen is None:
             history = stored_history(ladders, email)
