@@ -127,3 +127,16 @@ def test_people_workbooks_are_read_from_the_sheet_they_open_on_as_the_help_says(
         shown = " ".join(runner.invoke(app, ["person", command, "--help"], env=env).stdout.split())
         assert "the sheet it opens on" in shown
         assert "first sheet" not in shown
+
+
+def test_a_people_csv_with_semicolons_reads_as_a_ladder_csv_does(tmp_path: Path) -> None:
+    env = {"SKILLGRID_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    path = tmp_path / "people.csv"  # as a spreadsheet in a comma-decimal locale saves it
+    path.write_bytes(
+        b"\xef\xbb\xbfName;Email;Team;Manager Email;Role\r\n"
+        b"Ana;ana@example.com;SRE;;manager\r\nBo;bo@example.com;SRE;ana@example.com;\r\n"
+    )
+    done = runner.invoke(app, ["person", "import", str(path)], env=env)
+    assert done.exit_code == 0, done.output
+    listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
+    assert {p["email"]: p["manager"] for p in listed}["bo@example.com"] == "ana@example.com"

@@ -20,7 +20,7 @@ def read_delimited(
 ) -> ImportResult:
     """Read a TSV (tab) or CSV (comma, or semicolon as some spreadsheets write) ladder."""
     text = decode(data, source, options.encoding)
-    delimiter = "\t" if file_format is Format.TSV else _csv_delimiter(text)
+    delimiter = "\t" if file_format is Format.TSV else csv_delimiter(text)
     rows = parse_rows(text, delimiter, source)
     return build_from_grid(rows, source, file_format, options)
 
@@ -61,7 +61,7 @@ def _row_problem(reason: str, source: str, line: int) -> Problem:
     return Problem(f"cannot read the row: {reason}", hint, source, line)
 
 
-def _csv_delimiter(text: str) -> str:
+def csv_delimiter(text: str) -> str:
     """Comma, unless the file only reads as a table with semicolons (as spreadsheets in
     many locales write them)."""
     sample = text[:65536]

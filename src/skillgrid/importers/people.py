@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from skillgrid.domain.errors import InputError, Problem
 from skillgrid.domain.people import EMAIL, Person, Role, normal_email
-from skillgrid.importers.delimited import parse_rows
+from skillgrid.importers.delimited import csv_delimiter, parse_rows
 from skillgrid.importers.grid import GridRow
 from skillgrid.importers.text import decode
 
@@ -110,8 +110,9 @@ def _rows(data: bytes, source: str) -> tuple[list[GridRow], str]:
             where = (sheet.where, first.min_row, first.min_col)
             raise InputError([Problem(f"merged cells {first.coord}", hint, *where)])
         return [row for row in sheet.rows if row.filled()], sheet.where
-    delimiter = "\t" if source.lower().endswith((".tsv", ".tab")) else ","
-    rows = parse_rows(decode(data, source), delimiter, source)
+    text = decode(data, source)
+    delimiter = "\t" if source.lower().endswith((".tsv", ".tab")) else csv_delimiter(text)
+    rows = parse_rows(text, delimiter, source)
     return [row for row in rows if row.filled()], source
 
 
