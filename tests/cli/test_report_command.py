@@ -114,3 +114,16 @@ def test_an_unreachable_server_is_reported_without_its_password() -> None:
     result = runner.invoke(app, ["report", "person", "ana@x.org"], env=env)
     assert result.exit_code == 1 and "secret" not in result.stderr
     assert "postgresql+psycopg://me:***@127.0.0.1:9/none" in result.stderr
+
+
+def test_an_output_file_in_a_folder_that_does_not_exist_is_refused_with_a_message(
+    organisation, tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "ana.md"
+    args = ["report", "person", "ana@x.org", "--format", "md", "--output", str(target)]
+    result = runner.invoke(app, args, env={"SKILLGRID_DATABASE_URL": organisation})
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"cannot write {target}: No such file or directory" in result.stderr, result.stderr
+    assert "check that its folder exists" in result.stderr
+    assert not target.exists()

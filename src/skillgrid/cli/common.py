@@ -189,7 +189,14 @@ def write_output(data: bytes, output: Path | None) -> None:
         return
     from rich.markup import escape
 
-    output.write_bytes(data)
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        fail(
+            f"cannot write {output}: {reason} — check that its folder exists and may be "
+            "written to, or give another --output"
+        )
     err().print(f"Wrote {escape(str(output))} ({len(data):,} bytes).")
 
 
