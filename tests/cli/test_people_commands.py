@@ -140,3 +140,18 @@ def test_a_people_csv_with_semicolons_reads_as_a_ladder_csv_does(tmp_path: Path)
     assert done.exit_code == 0, done.output
     listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
     assert {p["email"]: p["manager"] for p in listed}["bo@example.com"] == "ana@example.com"
+
+
+def test_an_imported_manager_not_on_file_is_located_by_row_and_column(tmp_path: Path) -> None:
+    env = {"SKILLGRID_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    path = tmp_path / "people.csv"
+    path.write_bytes(
+        b"name,email,team,manager_email,role\n"
+        b"Hal,hal@example.com,SRE,ann@example.com,\nJo,jo@example.com,SRE,,\n"
+    )
+    refused = runner.invoke(app, ["person", "import", str(path)], env=env)
+    assert refused.exit_code == 1
+    where = f"{path}, row 2, column 4: manager ann@example.com is neither in the file nor on file"
+    assert where in refused.stderr, refused.stderr
+    listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
+    assert listed == []

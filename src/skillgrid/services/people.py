@@ -289,6 +289,7 @@ def import_people(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) ->
     read = read_people(data, source)
     with uow.write():
         known = {p.email: p for p in uow.people.people()}
+        _locate_unknown_managers(read, known, source)
         people = [merged_from_file(person, known.get(person.email), read) for person in read.people]
         teams = {team.name for team in uow.people.teams()}
         missing_teams = sorted({p.team for p in people if p.team and p.team not in teams})
@@ -303,6 +304,26 @@ def import_people(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) ->
         uow.commit()
     updated = sum(1 for p in people if p.email in known)
     return PeopleImport(len(people) - updated, updated, tuple(missing_teams))
+
+
+def _locate_unknown_managers(read: PeopleFile, known: Mapping[str, Person], source: str) -> None:
+    """Managers neither in the file nor on file, each by its row and column (as a sync
+    reports them), before the checks that know people only by email."""
+    in_file = {person.email for person in read.people}
+    column = read.column_numbers.get("manager_email")
+    problems = [
+        Problem(
+            f"manager {person.manager} is neither in the file nor on file",
+            "add the manager's row, or correct the email",
+            source,
+            read.rows.get(person.email),
+            column,
+        )
+        for person in read.people
+        if person.manager and person.manager not in in_file and person.manager not in known
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def _record_people(
