@@ -20,7 +20,7 @@ from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
 from skillgrid.domain.accounts import Account, WebSession
 from skillgrid.domain.assessments import MANAGER, OPERATOR, SELF, Actor, Assessment, Entry, State
 from skillgrid.domain.leveling import Rating
-from skillgrid.domain.people import Person, Role, Team, reports_below
+from skillgrid.domain.people import Person, Role, Team
 from skillgrid.services import org_tree
 from skillgrid.services.accounts import hash_password
 from skillgrid.services.cycles import open_cycle
@@ -138,7 +138,6 @@ def _week(
 ) -> Week:
     people = {p.email: p for p in everyone}
     tree, sizes = org_tree.children(teams), dict(Counter(p.team for p in everyone))
-    managers_of = {p.email: p.manager for p in everyone}
     reports: dict[str, list[str]] = {}
     for person in everyone:
         reports.setdefault(str(person.manager), []).append(person.email)
@@ -148,12 +147,24 @@ def _week(
         if person.role is Role.ENGINEER:
             engineers.append(Engineer(email, user.cookie, user.csrf, str(person.manager)))
             continue
-        below = reports_below(email, managers_of) | {email}
+        below = _below(email, reports) | {email}
         mine = Counter(people[e].team for e in below)
         reach = org_tree.Reach(Actor(email, Role.MANAGER), sizes, mine, frozenset(below))
         team = person.team if reach.may_see(org_tree.subtree(person.team, tree)) else None
         managers.append(Manager(email, user.cookie, user.csrf, reports.get(email, []), team))
     return Week(engineers, managers, users[ADMIN], criteria)
+
+
+def _below(manager: str, reports: dict[str, list[str]]) -> set[str]:
+    """Everyone below ``manager`` in the chart (``reports``: manager → direct reports)."""
+    found: set[str] = set()
+    stack = list(reports.get(manager, ()))
+    while stack:
+        person = stack.pop()
+        if person not in found:
+            found.add(person)
+            stack.extend(reports.get(person, ()))
+    return found
 
 
 def _assessments(rng: random.Random, week: Week, uids: dict[str, str]) -> list[Assessment]:
