@@ -61,6 +61,7 @@ def growth(uow: UnitOfWork, actor: Actor, person: str, today: dt.date | None = N
     as their report (NotFound for a person the actor may not see); the steps of their review
     overdue on ``today`` (by default the reminders' day, UTC) in each open cycle."""
     email = normal_email(person)
+    day = today or today_utc()
     with uow:
         found, above = visible_person(uow, actor, email)
         ladders = Ladders(uow)
@@ -70,16 +71,27 @@ def growth(uow: UnitOfWork, actor: Actor, person: str, today: dt.date | None = N
         latest = readable[-1] if readable else None
         if latest is not None and latest is not self_history[-1]:  # read without ratings
             latest = uow.assessments.get(email, latest.cycle, SELF)
-        reviews = uow.assessments.headers(email, MANAGER)
+        open_cycles = tuple(cycle for cycle in ladders.cycles.values() if cycle.open)
+        # the manager reviews' states only where one could be overdue: a statement less on
+        # most days, for the most read page of a review week
+        reviews = (
+            uow.assessments.headers(email, MANAGER)
+            if any(_past(cycle, MANAGER, day) for cycle in open_cycles)
+            else []
+        )
     self_result = _leveled(ladders, latest) if latest else None
-    open_cycles = tuple(cycle for cycle in ladders.cycles.values() if cycle.open)
     self_cycle = latest.cycle if latest else None
     states: dict[str, dict[str, str]] = {}
     for a in (*self_history, *reviews):
         states.setdefault(a.cycle, {})[a.rater] = a.state.value
-    day = today or today_utc()
     late = {c.name: overdue_steps(c, states.get(c.name, {}), day) for c in open_cycles}
     return Growth(found, history, self_cycle, self_result, open_cycles, late)
+
+
+def _past(cycle: Cycle, step: str, day: dt.date) -> bool:
+    """Whether ``step`` of ``cycle`` was due before ``day``."""
+    due = cycle.due.steps()[step]
+    return due is not None and due < day
 
 
 def _leveled(ladders: Ladders, assessment: Assessment) -> LevelResult:
