@@ -46,7 +46,7 @@ def build_organisation(make: Callable[[], UnitOfWork]) -> None:
     departed colleague."""
     frameworks.install_builtin(make(), actor=OPERATOR)
     people.import_people(make(), PEOPLE, "people.csv", actor=OPERATOR)
-    people.update_person(make(), "ex@x.org", active=False, actor=OPERATOR)
+    people.change_person(make(), "ex@x.org", active=False, actor=OPERATOR)
     cycles.open_cycle(make(), "2025-H2", "sre", actor=OPERATOR)
     mine = {**through(2), "NET.2.3": Rating.NOT_APPLICABLE, "PO.1.1": Rating.EXCEEDS}
     assessments.rate(make(), OPERATOR, ANA, "2025-H2", "self", _entries(mine, {"PO.1.1": "!"}))

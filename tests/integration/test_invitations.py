@@ -165,7 +165,7 @@ def test_an_expired_invitation_is_refused_and_recorded(org) -> None:  # type: ig
 
 def test_a_person_who_left_is_not_let_in(org) -> None:  # type: ignore[no-untyped-def]
     issued = create_invitation(org(), "ana@x.org", SITE, actor=OPERATOR)
-    people.update_person(org(), "ana@x.org", active=False, actor=OPERATOR)
+    people.change_person(org(), "ana@x.org", active=False, actor=OPERATOR)
     with pytest.raises(InvitationRefused, match="left"):
         accept_invitation(org(), token_of(issued.link), NEW, NEW, address=ADDRESS)
     assert actions(org, "ana@x.org")[-1][1:] == (

@@ -37,9 +37,9 @@ def test_people_round_trip_through_the_database(uow_factory) -> None:
         "Platform": (None, 1),
         "SRE": (None, 2),
     }
-    updated = services.update_person(
+    updated = services.change_person(
         uow_factory(), "cy@example.com", manager="", active=False, actor=OPERATOR
-    )
+    ).person
     assert (updated.manager, updated.active) == (None, False)
 
 

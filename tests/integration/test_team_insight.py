@@ -306,7 +306,7 @@ def test_the_migration_stores_summaries_of_results_finalized_before_it(org, data
 
 def test_a_person_who_changes_team_counts_in_the_new_team(org) -> None:
     before = insight.team_report(org(), OPERATOR, "Apps").distribution[0].people
-    people.update_person(org(), "nat@x.org", team="Apps", actor=OPERATOR)
+    people.change_person(org(), "nat@x.org", team="Apps", actor=OPERATOR)
     assert insight.team_report(org(), OPERATOR, "Apps").distribution[0].people == before + 1
     moved = b"name,email,team,manager_email,role\nNed,ned@x.org,Apps,mia@x.org,engineer\n"
     people.import_people(org(), moved, "p.csv", actor=OPERATOR)
@@ -317,7 +317,7 @@ def test_a_person_who_changes_team_counts_in_the_new_team(org) -> None:
 
 def test_a_manager_sees_the_calibration_of_their_own_chain_only(org) -> None:
     # Nat moves to Apps under Ann: Nat's C2 result stays stored under Mia, Ann's peer
-    people.update_person(org(), "nat@x.org", team="Apps", manager="ann@x.org", actor=OPERATOR)
+    people.change_person(org(), "nat@x.org", team="Apps", manager="ann@x.org", actor=OPERATOR)
     ann = Actor("ann@x.org", Role.MANAGER)
     report = insight.team_report(org(), ann, "Apps")
     assert "mia@x.org" not in {c.ratings.email for c in report.calibration}
@@ -327,7 +327,7 @@ def test_a_manager_sees_the_calibration_of_their_own_chain_only(org) -> None:
 
 
 def test_a_later_self_assessment_keeps_the_manager_the_result_was_stored_under(org) -> None:
-    people.update_person(org(), "amy@x.org", manager="mia@x.org", actor=OPERATOR)
+    people.change_person(org(), "amy@x.org", manager="mia@x.org", actor=OPERATOR)
     finalize_self(org, "amy@x.org", "C2", met(*OPS))
     with org() as uow:
         assert uow.summaries.summaries()[("amy@x.org", "C2")][1] == "ann@x.org"
@@ -335,7 +335,7 @@ def test_a_later_self_assessment_keeps_the_manager_the_result_was_stored_under(o
 
 
 def test_people_who_left_hold_no_target(org) -> None:
-    people.update_person(org(), "al@x.org", active=False, actor=OPERATOR)
+    people.change_person(org(), "al@x.org", active=False, actor=OPERATOR)
     apps = insight.team_report(org(), OPERATOR, "Apps")
     assert (apps.coverage[0].holders, apps.coverage[0].met) == (0, False)
 
@@ -389,7 +389,7 @@ def test_names_that_look_like_formulas_stay_text_in_csv_and_xlsx_reports(org) ->
     from skillgrid.reports.team import report_csv, report_xlsx
 
     for email, name in FORMULA_NAMES.items():
-        people.update_person(org(), email, name=name, actor=OPERATOR)
+        people.change_person(org(), email, name=name, actor=OPERATOR)
     report = insight.team_report(org(), OPERATOR, "Net")
     rows = list(csv.DictReader(io.StringIO(report_csv(report))))
     names = {row["name"] for row in rows if row["name"]}

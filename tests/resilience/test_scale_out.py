@@ -349,7 +349,7 @@ def test_failed_sign_ins_spread_over_both_servers_count_together(cluster: Cluste
 def test_person_deactivated_is_refused_at_once_by_both_servers(
     cluster: Cluster, browser: Browser
 ) -> None:
-    from skillgrid.services.people import update_person
+    from skillgrid.services.people import change_person
 
     a, b = cluster.a, cluster.b
     assert browser.sign_in(a, a, "ex@x.org").status_code == 303
@@ -364,7 +364,7 @@ def test_person_deactivated_is_refused_at_once_by_both_servers(
 
         # an admin's change, as `skillgrid person update ex@x.org --inactive` makes it: a
         # third process on the same database
-        update_person(cluster.make(), "ex@x.org", active=False, actor=OPERATOR)
+        change_person(cluster.make(), "ex@x.org", active=False, actor=OPERATOR)
 
         for server in (a, b):
             assert browser.get(server, "/api/v1/me").status_code == 401, server.name

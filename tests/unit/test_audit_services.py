@@ -184,13 +184,13 @@ def test_people_changes_record_only_the_changed_fields(uow) -> None:
         "dee@x.org",
         {"name": "Dee", "team": "SRE", "manager": "bo@x.org", "role": "engineer", "active": True},
     )
-    people.update_person(uow, "dee@x.org", role=Role.MANAGER, manager="", actor=OPERATOR)
+    people.change_person(uow, "dee@x.org", role=Role.MANAGER, manager="", actor=OPERATOR)
     updated = only(uow)
     assert (updated.before, updated.after) == (
         {"manager": "bo@x.org", "role": "engineer"},
         {"manager": None, "role": "manager"},
     )
-    people.update_person(uow, "dee@x.org", active=False, actor=OPERATOR)
+    people.change_person(uow, "dee@x.org", active=False, actor=OPERATOR)
     assert only(uow).action == "deactivate"
     people.add_team(uow, "Platform", "SRE", actor=OPERATOR)
     assert only(uow).after == {"parent": "SRE"}

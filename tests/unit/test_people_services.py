@@ -42,7 +42,7 @@ def test_a_management_cycle_is_refused_and_nothing_changes() -> None:
     services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
     before = uow.people.people()
     with pytest.raises(InputError, match="management cycle"):
-        services.update_person(uow, "bo@example.com", manager="cy@example.com", actor=OPERATOR)
+        services.change_person(uow, "bo@example.com", manager="cy@example.com", actor=OPERATOR)
     assert uow.people.people() == before
 
 
@@ -123,7 +123,7 @@ def test_a_management_chain_that_loops_is_found() -> None:
 def test_reimport_keeps_what_the_file_does_not_say() -> None:
     uow = FakeUnitOfWork()
     services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
-    services.update_person(uow, "cy@example.com", active=False, actor=OPERATOR)
+    services.change_person(uow, "cy@example.com", active=False, actor=OPERATOR)
     assert uow.accounts.ended == uow.accounts.revoked == ["cy@example.com"]
     services.import_people(
         uow,
@@ -160,7 +160,7 @@ def test_deactivating_a_manager_hands_their_reports_to_the_next_manager_up() -> 
     uow = FakeUnitOfWork()
     more = PEOPLE_CSV + b"Dee Park,dee@example.com,Platform,ana@example.com,engineer\n"
     services.import_people(uow, more, "people.csv", actor=OPERATOR)
-    services.update_person(uow, "ana@example.com", active=False, actor=OPERATOR)
+    services.change_person(uow, "ana@example.com", active=False, actor=OPERATOR)
     assert uow.people.get("cy@example.com").manager == "bo@example.com"  # type: ignore[union-attr]
     assert uow.people.get("dee@example.com").manager == "bo@example.com"  # type: ignore[union-attr]
     handed = [e for e in uow.audit.entries if e.entity_id in ("cy@example.com", "dee@example.com")]
@@ -172,8 +172,8 @@ def test_deactivating_a_manager_hands_their_reports_to_the_next_manager_up() -> 
 def test_reports_skip_managers_who_left_and_at_the_top_have_none() -> None:
     uow = FakeUnitOfWork()
     services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
-    services.update_person(uow, "bo@example.com", active=False, actor=OPERATOR)
+    services.change_person(uow, "bo@example.com", active=False, actor=OPERATOR)
     assert uow.people.get("ana@example.com").manager is None  # type: ignore[union-attr]
-    services.update_person(uow, "ana@example.com", manager="bo@example.com", actor=OPERATOR)
-    services.update_person(uow, "ana@example.com", active=False, actor=OPERATOR)
+    services.change_person(uow, "ana@example.com", manager="bo@example.com", actor=OPERATOR)
+    services.change_person(uow, "ana@example.com", active=False, actor=OPERATOR)
     assert uow.people.get("cy@example.com").manager is None  # type: ignore[union-attr]

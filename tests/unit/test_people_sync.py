@@ -77,7 +77,7 @@ def test_without_deactivate_missing_nobody_is_deactivated() -> None:
 
 def test_a_person_in_the_file_is_reactivated() -> None:
     uow = on_file()
-    people.update_person(uow, "cy@x.org", active=False, actor=OPERATOR)
+    people.change_person(uow, "cy@x.org", active=False, actor=OPERATOR)
     outcome = sync_people(uow, ON_FILE, "hr.csv", deactivate_missing=True, actor=OPERATOR)
     assert outcome.plan.reactivated == ("cy@x.org",)
     assert outcome.plan.changed[0].fields == (FieldChange("active", False, True),)

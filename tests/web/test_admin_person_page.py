@@ -19,7 +19,7 @@ def org(app_client, uow_factory):  # type: ignore[no-untyped-def]
     people.add_team(uow_factory(), "Edge", actor=OPERATOR)
     vi = Person("vi@x.org", "Vi", "SRE", None, Role.MANAGER)
     people.add_person(uow_factory(), vi, actor=OPERATOR)
-    people.update_person(uow_factory(), "bo@x.org", manager="vi@x.org", actor=OPERATOR)
+    people.change_person(uow_factory(), "bo@x.org", manager="vi@x.org", actor=OPERATOR)
     sign_in(app_client, "root@x.org")
     return app_client
 
@@ -113,7 +113,7 @@ def test_deactivating_the_top_of_the_chart_says_their_reports_are_left_without_a
 
 
 def test_reactivating_brings_a_person_back_without_their_old_reports(org, uow_factory) -> None:
-    people.update_person(uow_factory(), "bo@x.org", active=False, actor=OPERATOR)
+    people.change_person(uow_factory(), "bo@x.org", active=False, actor=OPERATOR)
     page = org.get("/admin/people/bo@x.org").text
     assert '<details class="confirm" id="confirm-reactivate"' in page
     form = {"csrf_token": csrf(page), "form": "status", "active": "true", "shown_active": "false"}

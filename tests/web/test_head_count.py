@@ -77,7 +77,7 @@ def test_a_person_finalized_before_losing_their_manager_is_counted_and_not_liste
     assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", entries)
     assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
     assessments.finalize(uow_factory(), OPERATOR, "ana@x.org", "2026-H2")
-    people.update_person(uow_factory(), "ana@x.org", manager="", actor=OPERATOR)
+    people.change_person(uow_factory(), "ana@x.org", manager="", actor=OPERATOR)
     admin = as_(app_client, "root@x.org")
     for url in ("/team", "/insight", "/insight/SRE"):
         page = admin.get(url)

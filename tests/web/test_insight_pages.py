@@ -148,7 +148,7 @@ def test_a_team_name_with_a_slash_has_its_pages_and_api(client, org) -> None:  #
     from skillgrid.services import people
 
     people.add_team(org(), "Ops/Net", "Infra", actor=OPERATOR)
-    people.update_person(org(), "ned@x.org", team="Ops/Net", actor=OPERATOR)
+    people.change_person(org(), "ned@x.org", team="Ops/Net", actor=OPERATOR)
     admin = bearer(client, "root@x.org")
     report = client.get("/api/v1/teams/Ops%2FNet/report", headers=admin)
     assert report.status_code == 200 and report.json()["team"] == "Ops/Net"

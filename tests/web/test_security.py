@@ -20,7 +20,7 @@ def token_for(client, email: str) -> str:  # type: ignore[no-untyped-def]
 def test_a_deactivated_person_loses_sessions_tokens_and_sign_in(app_client, uow_factory) -> None:
     token = token_for(app_client, "ana@x.org")
     sign_in(app_client, "ana@x.org")
-    people.update_person(uow_factory(), "ana@x.org", active=False, actor=OPERATOR)
+    people.change_person(uow_factory(), "ana@x.org", active=False, actor=OPERATOR)
     assert app_client.get("/ladders/sre").status_code == 303  # signed out
     assert (
         app_client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code
@@ -39,7 +39,7 @@ def test_a_new_password_stops_every_api_token(app_client, uow_factory) -> None:
 
 
 def test_admin_rights_come_only_from_the_account(app_client, uow_factory) -> None:
-    people.update_person(uow_factory(), "ana@x.org", role=Role.ADMIN, actor=OPERATOR)
+    people.change_person(uow_factory(), "ana@x.org", role=Role.ADMIN, actor=OPERATOR)
     sign_in(app_client, "ana@x.org")
     assert app_client.get("/admin").status_code == 403
     assert app_client.get("/api/v1/me").json()["role"] == "manager"

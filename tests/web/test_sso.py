@@ -57,7 +57,7 @@ def make_app(database_url: str, uow_factory, provider: Provider):  # type: ignor
     (Bo and Ana are people, Ana has a password, Gone has left, root@x.org is an admin
     account with no person record)."""
     people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
-    people.update_person(uow_factory(), "gone@x.org", active=False, actor=OPERATOR)
+    people.change_person(uow_factory(), "gone@x.org", active=False, actor=OPERATOR)
     accounts.add_user(uow_factory(), "ana@x.org", PASSWORD, actor=OPERATOR)
     accounts.add_user(uow_factory(), "root@x.org", PASSWORD, admin=True, actor=OPERATOR)
     opened: list[TestClient] = []

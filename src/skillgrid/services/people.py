@@ -105,23 +105,6 @@ def add_person(uow: UnitOfWork, person: Person, *, actor: Actor) -> Person:
     return person
 
 
-def update_person(
-    uow: UnitOfWork,
-    email: str,
-    *,
-    name: str | None = None,
-    team: str | None = None,
-    manager: str | None = None,
-    role: Role | None = None,
-    active: bool | None = None,
-    actor: Actor,
-) -> Person:
-    """Change what is given of one person; a change that makes a management cycle is refused."""
-    return change_person(
-        uow, email, name=name, team=team, manager=manager, role=role, active=active, actor=actor
-    ).person
-
-
 @dataclass(frozen=True)
 class PersonChange:
     """What changing one person did: the person as stored, and (when they left) their
@@ -143,9 +126,10 @@ def change_person(
     shown: Mapping[str, object] | None = None,
     actor: Actor,
 ) -> PersonChange:
-    """:func:`update_person`, also answering whose reports went where; ``shown``: fields
-    (``team``, ``manager``, ``active`` …) as the caller's form showed them, refused if
-    another change has landed on any of them since."""
+    """Change what is given of one person (a change that makes a management cycle is
+    refused), answering whose reports went where; ``shown``: fields (``team``, ``manager``,
+    ``active`` …) as the caller's form showed them, refused if another change has landed on
+    any of them since."""
     require_admin(actor, "change people")
     email = check_email(email)
     with uow.write():
