@@ -367,50 +367,31 @@ class SqlAssessmentRepository:
                 for a in assessments
             ],
         ).all()
-        rows = [
-            (assessment_id, uid, entry.rating.value, entry.reason, entry.comment, False, None)
+        rows = [  # new ratings: none to check again, so no reason why (review_reason null)
+            (assessment_id, uid, entry.rating.value, entry.reason, entry.comment, False)
             for assessment_id, a in zip(ids, assessments, strict=True)
             for uid, entry in a.entries.items()
         ]
+        keys = ("assessment_id", "criterion_uid", "rating", "reason", "comment", "needs_review")
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":  # COPY: an order of magnitude faster
-            columns = (
-                "assessment_id, criterion_uid, rating, reason, comment, needs_review, review_reason"
-            )
             cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy(f"COPY ratings ({columns}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY ratings ({', '.join(keys)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
-        keys = (
-            "assessment_id",
-            "criterion_uid",
-            "rating",
-            "reason",
-            "comment",
-            "needs_review",
-            "review_reason",
-        )
         self.session.execute(insert(RatingRow), [dict(zip(keys, row, strict=True)) for row in rows])
 
     def _entries(self, ids: list[int]) -> dict[int, dict[str, Entry]]:
         entries: dict[int, dict[str, Entry]] = {i: {} for i in ids}
         for start in range(0, len(ids), 5000):  # bound the IN list
             rows = self.session.execute(
-                select(
-                    RatingRow.assessment_id,
-                    RatingRow.criterion_uid,
-                    RatingRow.rating,
-                    RatingRow.reason,
-                    RatingRow.comment,
-                    RatingRow.needs_review,
-                    RatingRow.review_reason,
-                ).where(RatingRow.assessment_id.in_(ids[start : start + 5000]))
-            )  # plain rows, not ORM objects: a person has hundreds of ratings
-            for assessment_id, uid, rating, reason, comment, needs_review, why in rows:
-                entries[assessment_id][uid] = Entry(
-                    _RATINGS[rating], reason, comment, needs_review, why
+                select(_ratings.c.assessment_id, *_ENTRY).where(
+                    _ratings.c.assessment_id.in_(ids[start : start + 5000])
                 )
+            )  # plain rows, not ORM objects: a person has hundreds of ratings
+            for assessment_id, uid, rating, *rest in rows:
+                entries[assessment_id][uid] = Entry(_RATINGS[rating], *rest)
         return entries
 
     def _update(
