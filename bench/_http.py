@@ -1,5 +1,5 @@
 """A minimal HTTP/1.1 client on raw asyncio streams, cheap enough in CPU that a load test on
-a 2-core machine measures the server, not itself: keep-alive connections in a pool (a new
+a 2-core machine measures the server, not itself: keep-alive connections per browser (a new
 one opens whenever none is idle, so no request waits for another's answer), Content-Length
 and chunked bodies, ``Connection: close`` honoured."""
 
@@ -78,25 +78,29 @@ KEEP_IDLE = 4.0  # seconds; uvicorn closes a connection idle for 5 s
 
 @dataclass
 class Pool:
-    """Idle keep-alive connections to one server; ``opened`` counts every connection made.
-    A connection idle for longer than the server keeps it is closed rather than reused.
+    """Idle keep-alive connections to one server, kept per browser: a request reuses an idle
+    connection of the browser it comes from (its Cookie header), or opens a new one, as the
+    browsers of thousands of people do; ``opened`` counts every connection made. A connection
+    idle for longer than the server keeps it is closed rather than reused.
 
-    The least recently used idle connection goes first: requests spread over every open
-    connection, and so over every worker that accepted one, as the requests of thousands of
-    people do. (Most recently used first, a few connections carried nearly everything, and
-    whichever worker had accepted them did nearly all the work while the other idled.)"""
+    With ``shared``, every request may take any idle connection (the least recently used
+    first), as a proxy's upstream pool would: a few dozen connections carry everyone's
+    requests, each staying with the worker that accepted it."""
 
     host: str
     port: int
-    idle: list[Connection] = field(default_factory=list)
+    shared: bool = False
+    idle: dict[str, list[Connection]] = field(default_factory=dict)  # browser → idle ones
     opened: int = 0
+    swept: float = field(default_factory=time.monotonic)
 
     async def send(self, request: Request, timeout: float) -> Response:
         """One request on an idle connection, or a new one; raises TimeoutError after
         ``timeout`` seconds and OSError or IncompleteReadError when the server fails."""
         raw = request.encode(f"{self.host}:{self.port}")
+        browser = "" if self.shared else dict(request.headers).get("Cookie", "")
         async with asyncio.timeout(timeout):
-            connection = self._idle_one() or await self._open()
+            connection = self._idle_one(browser) or await self._open()
             try:
                 response, reusable = await connection.exchange(raw)
             except BaseException:
@@ -104,18 +108,36 @@ class Pool:
                 raise
         if reusable:
             connection.last_used = time.monotonic()
-            self.idle.append(connection)
+            self.idle.setdefault(browser, []).append(connection)
         else:
             connection.close()
+        self._sweep()
         return response
 
-    def _idle_one(self) -> Connection | None:
-        while self.idle:
-            connection = self.idle.pop(0)
+    def _idle_one(self, browser: str) -> Connection | None:
+        idle = self.idle.get(browser, [])
+        while idle:
+            connection = idle.pop(0)
             if time.monotonic() - connection.last_used < KEEP_IDLE:
                 return connection
             connection.close()
         return None
+
+    def _sweep(self) -> None:
+        """Close, once a second, the connections idle for longer than the server keeps them
+        (the server has closed its end), so thousands of browsers hold no dead sockets."""
+        now = time.monotonic()
+        if now - self.swept < 1.0:
+            return
+        self.swept = now
+        for browser, idle in list(self.idle.items()):
+            for connection in idle:
+                if now - connection.last_used >= KEEP_IDLE:
+                    connection.close()
+            if kept := [c for c in idle if now - c.last_used < KEEP_IDLE]:
+                self.idle[browser] = kept
+            else:
+                del self.idle[browser]
 
     async def _open(self) -> Connection:
         reader, writer = await asyncio.open_connection(self.host, self.port)
@@ -123,6 +145,7 @@ class Pool:
         return Connection(reader, writer)
 
     def close(self) -> None:
-        for connection in self.idle:
-            connection.close()
+        for idle in self.idle.values():
+            for connection in idle:
+                connection.close()
         self.idle.clear()

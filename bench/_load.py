@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import random
 import time
 from collections import Counter
@@ -33,6 +34,7 @@ class Stats:
     client_cpu: float = 0.0  # share of one core the client process used
     server_cpu: float = 0.0  # cores the server processes used on average
     other_cpu: float = 0.0  # cores the machine's other processes used meanwhile
+    withheld_cpu: float = 0.0  # cores the host did not run the machine on (unreported steal)
     connections: int = 0
 
     def add(self, kind: str, latency: float, outcome: str, answer: Response | None) -> None:
@@ -117,14 +119,18 @@ class Loop:
         stats.connections = self.pool.opened
         return stats
 
-    def _meters(self) -> tuple[float, float, float, float]:
-        """Wall clock, CPU seconds of the client, the server and the whole machine."""
-        return time.monotonic(), time.process_time(), self.server_cpu(), machine_cpu_seconds()
+    def _meters(self) -> tuple[float, float, float, float, float]:
+        """Wall clock, CPU seconds of the client, the server and the whole machine, and
+        the seconds the kernel accounted for (idle included)."""
+        return time.monotonic(), time.process_time(), self.server_cpu(), *machine_cpu_seconds()
 
-    def _cpu_shares(self, stats: Stats, began: tuple[float, float, float, float]) -> None:
-        wall, client, server, machine = (b - a for a, b in zip(began, self._meters(), strict=True))
+    def _cpu_shares(self, stats: Stats, began: tuple[float, float, float, float, float]) -> None:
+        wall, client, server, machine, accounted = (
+            b - a for a, b in zip(began, self._meters(), strict=True)
+        )
         stats.client_cpu, stats.server_cpu = client / wall, server / wall
         stats.other_cpu = max(0.0, machine - client - server) / wall
+        stats.withheld_cpu = max(0.0, wall * (os.cpu_count() or 1) - accounted) / wall
 
     async def _one(self, planned: Planned, due: float, stats: Stats | None) -> None:
         loop = asyncio.get_running_loop()

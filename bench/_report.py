@@ -70,6 +70,7 @@ def summary(stats: Stats, rate: float, backend: str) -> None:
         f"{stats.connections} connections opened; server: {stats.server_cpu:.2f} cores busy; "
         f"other processes on the machine: {stats.other_cpu:.2f} cores"
         + (" (PostgreSQL's among them)" if backend == "postgresql" else "")
+        + f"; withheld by the host (the machine's CPUs not running): {stats.withheld_cpu:.2f} cores"
     )
 
 

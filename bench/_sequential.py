@@ -45,13 +45,16 @@ def subjects(week: Week, ports: dict[str, int], rng: random.Random) -> list[Subj
     def hello(_: int) -> Planned:
         return Planned(HELLO, Request("GET", "/hello"))
 
+    def pool(server: str) -> Pool:  # one connection each: the server's work, not a handshake
+        return Pool("127.0.0.1", ports[server], shared=True)
+
     found = [
-        Subject(HELLO, Pool("127.0.0.1", ports[HELLO]), hello),
-        Subject(GROWTH, Pool("127.0.0.1", ports[GROWTH]), growth),
-        Subject(SAVE, Pool("127.0.0.1", ports[GROWTH]), save),
+        Subject(HELLO, pool(HELLO), hello),
+        Subject(GROWTH, pool(GROWTH), growth),
+        Subject(SAVE, pool(GROWTH), save),
     ]
     if FLOOR in ports:  # the same person's page, from the floor server
-        found.append(Subject(FLOOR, Pool("127.0.0.1", ports[FLOOR]), growth))
+        found.append(Subject(FLOOR, pool(FLOOR), growth))
     return found
 
 
@@ -73,7 +76,7 @@ async def one_at_a_time(subjects: list[Subject], rounds: int) -> dict[str, list[
 async def by_kind(week: Week, port: int, rounds: int, rng: random.Random) -> dict[str, list[float]]:
     """Each kind of request of the mix, one at a time, ``rounds`` times (interleaved): what
     each costs the server when nothing queues."""
-    pick, pool = Picker(rng), Pool("127.0.0.1", port)
+    pick, pool = Picker(rng), Pool("127.0.0.1", port, shared=True)
     times: dict[str, list[float]] = {kind.name: [] for kind in MIX}
     for _ in range(rounds):
         for kind in MIX:

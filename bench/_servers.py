@@ -141,11 +141,15 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def machine_cpu_seconds() -> float:
-    """CPU time every process on the machine has used so far (all cores, from /proc/stat)."""
+def machine_cpu_seconds() -> tuple[float, float]:
+    """CPU time every process on the machine has used so far, and all the time the kernel
+    accounted for, idle included (all cores, from /proc/stat). Over a stretch of wall time,
+    what the second falls short of wall × cores is time the machine's CPUs did not run at
+    all: the hypervisor ran someone else, whether or not it reports that as steal."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    user, nice, system, idle, iowait, irq, softirq, steal = map(int, fields[:8])
+    used = user + nice + system + irq + softirq + steal
+    return used / os.sysconf("SC_CLK_TCK"), (used + idle + iowait) / os.sysconf("SC_CLK_TCK")
 
 
 def sign_in(port: int, email: str, password: str) -> str:

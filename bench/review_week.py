@@ -6,6 +6,8 @@ their self-assessment. Then requests arrive at a fixed rate (or Poisson) whateve
 answers: 90% reads (growth, self-assessment, manager review, team, insight and ladder pages;
 results and assessment JSON), 10% writes (autosaves, evidence, submits) — the table is
 ``MIX`` in bench/_mix.py. Latency counts from when a request was due, so queueing shows.
+Each person's browser has connections of its own (``--shared-connections``: one pool for
+all, as behind a reverse proxy).
 After the load: each worker's peak memory, and one-at-a-time medians beside a bare FastAPI
 hello (and the "floor" server of bench/floor_app.py when that file exists).
 
@@ -73,6 +75,11 @@ def arguments() -> argparse.Namespace:
     add("--seconds", type=float, default=60, help="measured seconds (default 60)")
     add("--warmup", type=float, default=5, help="seconds at the same rate, not counted")
     add("--poisson", action="store_true", help="Poisson arrivals instead of even spacing")
+    add(
+        "--shared-connections",
+        action="store_true",
+        help="all browsers share one pool of keep-alive connections (as behind a proxy)",
+    )
     add("--find-max", action="store_true", help="step the rate up; print the highest held")
     add("--step-seconds", type=float, default=20, help="measured seconds per --find-max step")
     add("--workers", type=int, default=2, help="skillgrid serve --workers (default 2)")
@@ -140,7 +147,7 @@ def serve(
 
 async def load(args: argparse.Namespace, backend: str, port: int, pid: int, week: Week) -> bool:
     rng = random.Random(args.seed)
-    pool = Pool("127.0.0.1", port)
+    pool = Pool("127.0.0.1", port, shared=args.shared_connections)
     server_cpu = lambda: cpu_seconds([pid, *workers(pid)])  # noqa: E731
     loop = Loop(pool, planner(week, rng), rng, args.poisson, args.timeout, server_cpu)
     try:
