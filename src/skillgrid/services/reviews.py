@@ -181,14 +181,13 @@ class TeamView:
         """People with an official result in the cycle: what levels and coverage rest on."""
         return sum(1 for row in self.rows if row.official is not None)
 
-    def select(
-        self, *, team: str | None = None, show: Show = "all", query: str = "", page: int = 1
-    ) -> TeamPage:
-        """The rows of one team, of one kind (``show``), whose name or email holds ``query``,
-        a page of :data:`TEAM_PAGE` at a time (past the last page: the last). The counts and
-        coverage above stay those of everyone."""
+    def matching(
+        self, *, team: str | None = None, show: Show = "all", query: str = ""
+    ) -> list[TeamRow]:
+        """The rows of one team, of one kind (``show``), whose name or email holds ``query``
+        (in either Unicode form), in the rows' order (by email)."""
         needle = search_form(query)
-        matched = [
+        return [
             row
             for row in self.rows
             if (team is None or row.person.team == team)
@@ -196,6 +195,13 @@ class TeamView:
             and (show != "unfinished" or row.states.get("manager") != State.FINALIZED)
             and (holds(row.person.name, needle) or holds(row.person.email, needle))
         ]
+
+    def select(
+        self, *, team: str | None = None, show: Show = "all", query: str = "", page: int = 1
+    ) -> TeamPage:
+        """The rows :meth:`matching` keeps, a page of :data:`TEAM_PAGE` at a time (past the
+        last page: the last). The counts and coverage above stay those of everyone."""
+        matched = self.matching(team=team, show=show, query=query)
         pages = max(1, -(-len(matched) // TEAM_PAGE))
         page = min(max(page, 1), pages)
         start = (page - 1) * TEAM_PAGE
@@ -222,9 +228,9 @@ class TeamView:
 def team_view(
     uow: UnitOfWork, actor: Actor, cycle: str | None = None, today: dt.date | None = None
 ) -> TeamView:
-    """Everyone active below the actor (everyone active for an admin) with their assessment
-    states in the cycle (the newest by default) and their official levels there, if
-    finalized — read from the stored official results, so a department of hundreds is a
+    """Everyone active below the actor (everyone active for an admin), by email, with their
+    assessment states in the cycle (the newest by default) and their official levels there,
+    if finalized — read from the stored official results, so a department of hundreds is a
     few statements. Someone deactivated has left the team (their history stays). Each row
     says which steps are overdue on ``today`` (by default the reminders' day, UTC)."""
     below = None if actor.is_admin else actor.email or ""
