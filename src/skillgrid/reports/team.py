@@ -6,26 +6,35 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import Any
 
-from skillgrid.domain.insight import Coverage
+from skillgrid.domain.assessments import Cycle
+from skillgrid.domain.insight import Coverage, HeadCount
+from skillgrid.domain.people import Person
 from skillgrid.formulas import escape_row, store_as_text
 from skillgrid.services.insight import TeamCounts, TeamReport
 
 
+def based_on_data(
+    head: HeadCount, unmanaged: Iterable[Person], cycle: Cycle | None
+) -> dict[str, Any]:
+    """What the numbers rest on, as the team report and the team in the API answer it."""
+    return {
+        "finalized": head.finalized,
+        "reviewable": head.reviewable,
+        "unmanaged": [{"email": p.email, "name": p.name} for p in unmanaged],
+        "words": head.words(cycle.name) if cycle else None,
+    }
+
+
 def report_data(report: TeamReport) -> dict[str, Any]:
     framework = report.framework
-    finalized, reviewable = report.based_on
     return {
         "team": report.team,
         "teams": list(report.teams),
         "cycle": report.cycle.name if report.cycle else None,
-        "based_on": {
-            "finalized": finalized,
-            "reviewable": reviewable,
-            "unmanaged": [{"email": p.email, "name": p.name} for p in report.unmanaged],
-            "words": report.head_count.words(report.cycle.name) if report.cycle else None,
-        },
+        "based_on": based_on_data(report.head_count, report.unmanaged, report.cycle),
         "framework": (
             {
                 "name": framework.name,

@@ -15,8 +15,8 @@ from skillgrid.domain.framework import LADDER_NAME
 from skillgrid.domain.people import EMAIL_PATTERN, Person, Role
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
-from skillgrid.web.api.models import Answer, CyclePublic, StepValue
-from skillgrid.web.api.params import NAME, CycleName
+from skillgrid.web.api.models import Answer, CyclePublic, Paged, StepValue
+from skillgrid.web.api.params import NAME, CycleName, Limit, Offset, Search, TeamFilter
 from skillgrid.web.api.people import cycle_json
 from skillgrid.web.api.uploads import FileBody, FileName, file_request_body, media_format
 from skillgrid.web.deps import ApiUser
@@ -48,12 +48,8 @@ class PersonChanged(PersonPublic):
     )
 
 
-class PeoplePage(Answer):
+class PeoplePage(Paged):
     items: list[PersonPublic]
-    total: int = Field(description="People matching the filters, on every page.")
-    limit: int
-    offset: int
-    next_offset: int | None = Field(description="The offset of the next page (none: last).")
 
 
 class PersonCreate(BaseModel):
@@ -148,15 +144,13 @@ class CycleCreate(BaseModel):
 @router.get("/people", response_model=PeoplePage)
 def people(
     user: ApiUser,
-    team: Annotated[str | None, Query(max_length=200, pattern=NAME)] = None,
+    team: TeamFilter = None,
     manager: Annotated[str | None, Query(max_length=320, pattern=NAME)] = None,
     role: RoleValue | None = None,
     active: bool | None = None,
-    q: Annotated[
-        str | None, Query(max_length=200, pattern=NAME, description="In the name or email.")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    q: Search = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """People by email, filtered and a page at a time (admins)."""
     from skillgrid.services.people import list_people
@@ -172,14 +166,7 @@ def people(
             matching=q,
         )
     page = found[offset : offset + limit]
-    more = offset + limit < len(found)
-    return {
-        "items": [_person_json(p) for p in page],
-        "total": len(found),
-        "limit": limit,
-        "offset": offset,
-        "next_offset": offset + limit if more else None,
-    }
+    return {"items": [_person_json(p) for p in page], **Paged.fields(len(found), limit, offset)}
 
 
 @router.post("/people", status_code=201, response_model=PersonPublic)

@@ -277,9 +277,57 @@ class TeamMember(Answer):
     tracks: dict[str, int] | None = Field(description="Official level by track key.")
 
 
-class TeamView(Answer):
+class NamedPerson(Answer):
+    email: str
+    name: str
+
+
+class BasedOn(Answer):
+    """What the numbers rest on: official results only."""
+
+    finalized: int = Field(description="People with an official result in the cycle.")
+    reviewable: int = Field(description="Active people with a manager: who can have one.")
+    unmanaged: list[NamedPerson] = Field(
+        description="Active people with no manager: in no count (no review can make their "
+        "result official)."
+    )
+    words: str | None = Field(
+        description='The count as the pages say it, e.g. "9 of 25 with a manager finalized '
+        'in 2026-H2; 16 not yet reviewed; 1 has no manager" (null before any cycle).'
+    )
+
+
+class Paged(Answer):
+    """One page of a longer list: ask again with ``next_offset`` for the next."""
+
+    total: int = Field(description="How many match the filters, on every page.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page (none: last).")
+
+    @staticmethod
+    def fields(total: int, limit: int, offset: int) -> dict[str, int | None]:
+        """The paging fields of the page of ``limit`` from ``offset`` among ``total``."""
+        more = offset + limit < total
+        return {
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+            "next_offset": offset + limit if more else None,
+        }
+
+
+class TeamView(Paged):
+    """The people below the caller (everyone, for an admin) by email, a page at a time;
+    the counts are of everyone, whatever the filters."""
+
     cycle: str | None = Field(description="Null: no cycle yet.")
-    people: list[TeamMember]
+    people: list[TeamMember] = Field(description="This page's.")
+    everyone: int = Field(description="People in the team, whatever the filters.")
+    overdue: int = Field(
+        description="Of everyone: people with a step of their review past its due date."
+    )
+    based_on: BasedOn
 
 
 class SuggestedCriterion(Answer):

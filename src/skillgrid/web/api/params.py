@@ -22,3 +22,12 @@ LadderName = Annotated[str, Path(max_length=100, pattern=NAME, description="A la
 CycleFilter = Annotated[
     str | None, Query(max_length=100, pattern=NAME, description="A cycle (default: newest).")
 ]
+# a page of a long list, as every paged answer says it: "limit", "offset", "next_offset"
+Limit = Annotated[int, Query(ge=1, le=1000, description="How many to answer (1–1000).")]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="How many to skip first.")]
+TeamFilter = Annotated[
+    str | None, Query(max_length=200, pattern=NAME, description="People on this team.")
+]
+Search = Annotated[
+    str | None, Query(max_length=200, pattern=NAME, description="In the name or email.")
+]

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from skillgrid.web.api.models import Answer, LadderRef, RatingGiven
+from skillgrid.web.api.models import Answer, BasedOn, LadderRef, RatingGiven
 
 
 class PersonRef(Answer):
@@ -185,26 +185,6 @@ class Movement(Answer):
     down: int
     by_track: dict[str, UpDown] = Field(description="By track key, and overall.")
     moves: list[Move]
-
-
-class NamedPerson(Answer):
-    email: str
-    name: str
-
-
-class BasedOn(Answer):
-    """What the numbers rest on: official results only."""
-
-    finalized: int = Field(description="People with an official result in the cycle.")
-    reviewable: int = Field(description="Active people with a manager: who can have one.")
-    unmanaged: list[NamedPerson] = Field(
-        description="Active people with no manager: in no count (no review can make their "
-        "result official)."
-    )
-    words: str | None = Field(
-        description='The count as the pages say it, e.g. "9 of 25 with a manager finalized '
-        'in 2026-H2; 16 not yet reviewed; 1 has no manager" (null before any cycle).'
-    )
 
 
 class TeamReportPublic(Answer):
