@@ -2,8 +2,8 @@
 cycles by default) on SQLite and PostgreSQL; each report section (coverage, distribution,
 calibration, movement) for the whole org, timed warm, as a ratio to a bare
 ``SELECT count(*)`` over the summary table in the same run; then the admin's pages of the
-whole org over HTTP from a real server (the heatmap, the team page, the admin page), with
-their sizes and the server's peak memory.
+whole org over HTTP from a real server (the heatmap, the team page and its first page in
+the API, the admin page), with their sizes and the server's peak memory.
 
 Targets: each report ≤ 10× that scan and ≤ 200 ms warm; server RSS under 400 MB throughout.
 The databases are built once (minutes) and kept for later runs.
@@ -104,13 +104,18 @@ def reports(url: str, runs: int) -> dict[str, list[float]]:
     return times
 
 
-PAGES = {"heatmap page": "/insight", "team page": "/team", "admin page": "/admin"}
+PAGES = {
+    "heatmap page": "/insight",
+    "team page": "/team",
+    "team API": "/api/v1/team",  # its first page, as a client starts reading everyone
+    "admin page": "/admin",
+}
 
 
 def pages(url: str, runs: int) -> tuple[dict[str, list[float]], dict[str, int], int, int]:
     """The admin's pages of the whole organisation over HTTP (the org heatmap, the team page
-    of everyone, the administration page): times and sizes, and the server's RSS now and at
-    its peak."""
+    of everyone and the team API's first page, the administration page): times and sizes,
+    and the server's RSS now and at its peak."""
     import httpx2 as httpx
 
     env = {**os.environ, "SKILLGRID_DATABASE_URL": url, "SKILLGRID_LOG_LEVEL": "WARNING"}

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from skillgrid.domain.assessments import NOT_STARTED
+from skillgrid.services.reviews import Show, TeamRow
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import (
@@ -17,12 +18,24 @@ from skillgrid.web.api.models import (
     CyclePublic,
     EvidenceList,
     Me,
+    Paged,
     RatingValue,
     StateChange,
     StepValue,
     TeamView,
 )
-from skillgrid.web.api.params import NAME, TEXT, CycleFilter, CycleName, Email, Rater
+from skillgrid.web.api.params import (
+    NAME,
+    TEXT,
+    CycleFilter,
+    CycleName,
+    Email,
+    Limit,
+    Offset,
+    Rater,
+    Search,
+    TeamFilter,
+)
 from skillgrid.web.api.report_models import PersonResults
 from skillgrid.web.deps import ApiUser
 
@@ -250,26 +263,45 @@ def finalize(
 
 
 @router.get("/team", response_model=TeamView)
-def team(user: ApiUser, cycle: CycleFilter = None) -> dict[str, Any]:
-    """The caller's reports (everyone for an admin): states and official levels in a cycle."""
+def team(
+    user: ApiUser,
+    cycle: CycleFilter = None,
+    team: TeamFilter = None,
+    show: Annotated[
+        Show, Query(description="all, overdue (a step past its due date) or unfinished.")
+    ] = "all",
+    q: Search = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """The caller's reports (everyone for an admin) by email, filtered as the team page
+    does and a page at a time: states and official levels in a cycle, counts of everyone."""
+    from skillgrid.reports.team import based_on_data
     from skillgrid.services.reviews import team_view
 
     with user:
         view = team_view(user.uow, user.actor, cycle)
-        return {
-            "cycle": view.cycle.name if view.cycle else None,
-            "people": [
-                {
-                    "email": r.person.email,
-                    "name": r.person.name,
-                    "team": r.person.team,
-                    "states": r.states,
-                    "overall": r.official.overall if r.official else None,
-                    "tracks": dict(r.official.tracks) if r.official else None,
-                }
-                for r in view.rows
-            ],
-        }
+    matched = view.matching(team=team, show=show, query=q or "")
+    return {
+        "cycle": view.cycle.name if view.cycle else None,
+        "people": [_member_json(r) for r in matched[offset : offset + limit]],
+        **Paged.fields(len(matched), limit, offset),
+        "everyone": len(view.rows),
+        "overdue": view.overdue,
+        "based_on": based_on_data(view.head_count, view.unmanaged, view.cycle),
+    }
+
+
+def _member_json(row: TeamRow) -> dict[str, Any]:
+    official = row.official
+    return {
+        "email": row.person.email,
+        "name": row.person.name,
+        "team": row.person.team,
+        "states": row.states,
+        "overall": official.overall if official else None,
+        "tracks": dict(official.tracks) if official else None,
+    }
 
 
 LadderQuery = Annotated[str, Query(max_length=100, pattern=NAME, description="A ladder's name.")]
