@@ -4,6 +4,10 @@ closed and reopened — admins only, and bad input changes nothing."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+import pytest
+
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.services import accounts, people
 from tests.conftest import table_snapshot
@@ -64,6 +68,20 @@ def test_an_admin_adds_and_changes_a_person_and_a_team(app_client) -> None:
     changed = admin.patch(f"{API}/people/eve@x.org", json={"role": "manager", "manager": ""})
     assert changed.status_code == 200
     assert (changed.json()["role"], changed.json()["manager"]) == ("manager", None)
+
+
+@pytest.mark.parametrize("email", ["nobody@x.org", "0@0.\u00a0"])
+def test_changing_someone_not_on_file_is_404_whatever_the_email_looks_like(
+    app_client, email
+) -> None:
+    """The path names a person to find, not an email to store: an address the path's
+    pattern lets through but that reads as no email once its surrounding spaces go (a
+    no-break space ends the second one) is not on file either — 404, not a 422 about
+    the email."""
+    admin = as_(app_client, "root@x.org")
+    answer = admin.patch(f"{API}/people/{quote(email)}", json={"name": "X"})
+    assert answer.status_code == 404, answer.text
+    assert "no person" in answer.json()["detail"]
 
 
 def test_deactivating_a_person_ends_their_sessions_and_tokens_at_once(

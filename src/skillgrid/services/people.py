@@ -131,7 +131,7 @@ def change_person(
     ``active`` …) as the caller's form showed them, refused if another change has landed on
     any of them since."""
     require_admin(actor, "change people")
-    email = check_email(email)
+    email = normal_email(email)  # a person to find: one not on file is not found, however typed
     with uow.write():
         current = uow.people.get(email)
         if current is None:
