@@ -222,7 +222,7 @@ def _transition(
                 "submitted"
             )
         if action == "finalize":
-            allowed = may_finalize(actor, context.rater, p.email, p.manager)
+            allowed = may_finalize(actor, context.rater, p.manager)
         elif action == "reopen":
             allowed = actor.is_admin
         else:

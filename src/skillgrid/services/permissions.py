@@ -56,7 +56,7 @@ def may_edit(actor: Actor, rater: str, person: str, manager: str | None) -> bool
     )
 
 
-def may_finalize(actor: Actor, rater: str, person: str, manager: str | None) -> bool:
+def may_finalize(actor: Actor, rater: str, manager: str | None) -> bool:
     """Only the manager assessment is finalized (it is the official result), by the
     person's manager or an admin; a self or peer assessment is never finalized."""
     if rater != MANAGER:

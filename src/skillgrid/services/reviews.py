@@ -100,7 +100,7 @@ def review_view(
             result=level_assessment(context.framework, assessment, context.policy),
             can_edit=can_edit,
             can_finalize=assessment.state is State.SUBMITTED
-            and may_finalize(actor, context.rater, p.email, p.manager),
+            and may_finalize(actor, context.rater, p.manager),
             can_link_evidence=can_edit and may_manage_evidence(actor, p.email),
             history=history,
             late=late,
