@@ -4,11 +4,21 @@ evidence (the same services as the page)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from skillgrid.domain.suggestions import MAX_TOP
+from skillgrid.services.frameworks import get_framework
+from skillgrid.services.suggestions import (
+    MAX_ACCEPTED,
+    MAX_TEXT,
+    Accepted,
+    Suggestions,
+    accept,
+    suggest,
+)
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import AcceptedEvidence, SuggestionsPublic
@@ -16,18 +26,14 @@ from skillgrid.web.api.params import NAME, TEXT, Email
 from skillgrid.web.deps import ApiUser
 from skillgrid.web.limits import expensive
 
-if TYPE_CHECKING:
-    from skillgrid.services.suggestions import Suggestions
-
 router = APIRouter(tags=["evidence suggestions"], responses=ERRORS, route_class=StrictJsonRoute)
-MAX_TEXT = 200_000
 
 
 class SuggestRequest(BaseModel):
     framework: str = Field("sre", max_length=100, pattern=NAME)
     version: int | None = Field(None, ge=1, le=2**31 - 1)
     text: str = Field(..., max_length=MAX_TEXT, pattern=TEXT, description="Markdown or plain text.")
-    top: int = Field(3, ge=1, le=10)
+    top: int = Field(3, ge=1, le=MAX_TOP)
 
 
 class AcceptedItem(BaseModel):
@@ -40,7 +46,7 @@ class AcceptedItem(BaseModel):
 class AcceptRequest(BaseModel):
     framework: str = Field("sre", max_length=100, pattern=NAME)
     version: int | None = Field(None, ge=1, le=2**31 - 1)
-    items: list[AcceptedItem] = Field(..., min_length=1, max_length=500)
+    items: list[AcceptedItem] = Field(..., min_length=1, max_length=MAX_ACCEPTED)
 
 
 def suggestions_json(found: Suggestions) -> dict[str, Any]:
@@ -68,8 +74,6 @@ def suggestions_json(found: Suggestions) -> dict[str, Any]:
 
 def run_suggest(request: Request, uow: Any, framework: str, text: str, **options: Any) -> Any:
     """``suggest`` with the app's settings (backend, cache folder, model, learning)."""
-    from skillgrid.services.suggestions import suggest
-
     settings = request.app.state.settings
     return suggest(
         uow,
@@ -100,12 +104,8 @@ def suggest_criteria(request: Request, user: ApiUser, body: SuggestRequest) -> d
 def accept_suggestions(user: ApiUser, email: Email, body: AcceptRequest) -> list[dict[str, Any]]:
     """Store accepted statements as the person's evidence, linked to the chosen criteria
     (the person themself or an admin; all or nothing)."""
-    from skillgrid.services.suggestions import Accepted, accept
-
     with user:
         accepted = [Accepted(i.statement, tuple(i.criteria), i.source, i.date) for i in body.items]
-        from skillgrid.services.frameworks import get_framework
-
         stored = accept(user.uow, user.actor, email, body.framework, accepted, body.version)
         ladder = get_framework(user.uow, body.framework, body.version)
         by_uid = {c.uid: c.id for c in ladder.criteria}
