@@ -13,6 +13,7 @@ import typer
 
 from skillgrid.cli.common import (
     ACTING,
+    AS_JSON,
     actor_as,
     fail,
     out,
@@ -154,7 +155,7 @@ def cycle_reopen(name: str = typer.Argument(..., help="Cycle name.")) -> None:
 
 
 @cycle_app.command("list")
-def cycle_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def cycle_list(as_json: bool = AS_JSON) -> None:
     """List cycles, oldest first: ladder version, open or closed, due dates.
 
     Example: skillgrid cycle list --json

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from skillgrid.cli.common import ACTING, actor_as, out, run_service, with_database
+from skillgrid.cli.common import ACTING, AS_JSON, actor_as, out, run_service, with_database
 
 audit_app = typer.Typer(
     rich_markup_mode=None,
@@ -32,7 +32,7 @@ def audit_list(
     ),
     limit: int = typer.Option(100, "--limit", min=1, max=500, help="At most this many."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many (newest first)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = AS_JSON,
     acting: str | None = ACTING,
 ) -> None:
     """List audit entries, newest first: time (UTC), actor, action, object, changed fields.

@@ -31,6 +31,8 @@ ACTING = typer.Option(
     help="Act as this person (their role and place decide what is allowed); "
     "by default the local operator, an admin.",
 )
+JSON_OUT = typer.Option(False, "--json", help="Print JSON instead of a table.")
+AS_JSON = typer.Option(False, "--json", help="Print JSON.")
 
 
 @cache

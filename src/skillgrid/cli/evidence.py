@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from skillgrid.cli.common import ACTING, actor_as, out, settings, with_database
+from skillgrid.cli.common import ACTING, AS_JSON, actor_as, out, settings, with_database
 
 if TYPE_CHECKING:
     from skillgrid.domain.statements import Statement
@@ -84,7 +84,7 @@ def evidence_list(
     person: str = typer.Option(..., "--person", help="Whose evidence (email)."),
     framework: str = FRAMEWORK,
     version: int | None = VERSION,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = AS_JSON,
     acting: str | None = ACTING,
 ) -> None:
     """List a person's evidence, newest first, with the criterion ids it is linked to.
@@ -137,7 +137,7 @@ def evidence_suggest(
     top: int = TOP,
     version: int | None = VERSION,
     backend: str | None = BACKEND,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = AS_JSON,
 ) -> None:
     """Suggest, for each statement of a text, the criteria it most likely evidences.
 
@@ -162,7 +162,7 @@ def evidence_from_git(
     top: int = TOP,
     version: int | None = VERSION,
     backend: str | None = BACKEND,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = AS_JSON,
 ) -> None:
     """Suggest criteria for each commit (subject and body) of a repository's history.
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from skillgrid.services.frameworks import LadderFile, StoredLadder
 
 from skillgrid.cli.common import (
+    JSON_OUT,
     fail,
     fail_with_problems,
     out,
@@ -47,7 +48,6 @@ SPLIT = typer.Option(
     help="Cells to criteria: 'lines' (one per line/bullet), 'sentences', or 'auto'.",
 )
 ENCODING = typer.Option(None, "--encoding", help="Text encoding when not UTF-8 (e.g. cp1252).")
-JSON_OUT = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
 def _options(

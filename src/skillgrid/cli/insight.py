@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from skillgrid.cli.common import ACTING, actor_as, out, with_database, write_output
-from skillgrid.cli.people import JSON_OUT, team_app
+from skillgrid.cli.common import ACTING, JSON_OUT, actor_as, out, with_database, write_output
+from skillgrid.cli.people import team_app
 from skillgrid.domain.assessments import OPERATOR
 
 target_app = typer.Typer(

@@ -7,7 +7,7 @@ import json
 
 import typer
 
-from skillgrid.cli.common import ACTING, actor_as, out, read_input, with_database
+from skillgrid.cli.common import ACTING, JSON_OUT, actor_as, out, read_input, with_database
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.people import Role
 
@@ -21,9 +21,6 @@ team_app = typer.Typer(
     help="Teams: add, list, and the team report (coverage, distribution, calibration, movement).",
     no_args_is_help=True,
 )
-
-
-JSON_OUT = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
 @person_app.command("add")

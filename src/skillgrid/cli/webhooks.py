@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from skillgrid.cli.common import out, poster, with_database
+from skillgrid.cli.common import AS_JSON, out, poster, with_database
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.webhooks import EVENTS
 
@@ -17,7 +17,6 @@ webhook_app = typer.Typer(
     help="Webhooks: signed JSON posts about events, retried and logged.",
     no_args_is_help=True,
 )
-AS_JSON = typer.Option(False, "--json", help="Print JSON.")
 
 
 def print_deliveries(found: list[Any], as_json: bool) -> None:
