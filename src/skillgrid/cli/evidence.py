@@ -93,24 +93,13 @@ def evidence_list(
     """
     from rich.markup import escape
 
-    from skillgrid.services.evidence import criterion_ids, list_evidence
+    from skillgrid.services.evidence import evidence_rows, list_evidence
     from skillgrid.services.frameworks import get_framework
 
     actor = actor_as(acting)
     items = with_database(lambda uow: list_evidence(uow, actor, person))
     ladder = with_database(lambda uow: get_framework(uow, framework, version))
-    rows: list[dict[str, Any]] = [
-        {
-            "id": e.id,
-            "title": e.title,
-            "url": e.url,
-            "source": e.source,
-            "date": e.date.isoformat() if e.date else None,
-            "text": e.text,
-            "criteria": criterion_ids(ladder, e),
-        }
-        for e in items
-    ]
+    rows = evidence_rows(ladder, items)
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from skillgrid.domain.assessments import Actor, Forbidden
 from skillgrid.domain.errors import InputError, NotFound, Problem
@@ -160,6 +161,23 @@ def list_evidence(uow: UnitOfWork, actor: Actor, owner: str) -> list[Evidence]:
 def criterion_ids(framework: Framework, evidence: Evidence) -> list[str]:
     """The ids, in ``framework``, of the criteria an item is linked to (ladder order)."""
     return [c.id for c in framework.criteria if c.uid in evidence.criteria]
+
+
+def evidence_rows(framework: Framework, items: Iterable[Evidence]) -> list[dict[str, Any]]:
+    """Evidence items as JSON objects, each with its criteria as ids in ``framework``: what
+    ``skillgrid evidence list --json`` prints and the API answers."""
+    return [
+        {
+            "id": e.id,
+            "title": e.title,
+            "url": e.url,
+            "source": e.source,
+            "date": e.date.isoformat() if e.date else None,
+            "text": e.text,
+            "criteria": criterion_ids(framework, e),
+        }
+        for e in items
+    ]
 
 
 def parse_date(text: str | None) -> dt.date | None:

@@ -342,21 +342,10 @@ def link_evidence(user: ApiUser, email: Email, body: EvidenceLinks) -> dict[str,
 
 
 def _evidence_json(email: str, items: Any, framework: Any) -> dict[str, Any]:
-    from skillgrid.services.evidence import criterion_ids
+    from skillgrid.services.evidence import evidence_rows
 
     return {
         "person": email.strip().lower(),
         "framework": {"name": framework.name, "version": framework.version},
-        "items": [
-            {
-                "id": e.id,
-                "title": e.title,
-                "url": e.url,
-                "date": e.date,
-                "source": e.source,
-                "text": e.text,
-                "criteria": criterion_ids(framework, e),
-            }
-            for e in items
-        ],
+        "items": evidence_rows(framework, items),
     }
