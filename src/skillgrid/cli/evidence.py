@@ -115,7 +115,6 @@ TOP = typer.Option(3, "--top", min=1, max=10, help="Suggestions per statement (1
 BACKEND = typer.Option(
     None, "--backend", help="auto, lexical, embedding or hybrid (default: the setting)."
 )
-MAX_FILE = 2 * 1024 * 1024
 
 
 @evidence_app.command("suggest")
@@ -198,6 +197,7 @@ def _suggested(
 
 def _read_text(file: Path | None, text: str | None) -> str:
     from skillgrid.domain.errors import InputError, Problem
+    from skillgrid.services.suggestions import MAX_FILE
 
     if (file is None) == (text is None):
         raise InputError([Problem("give either --file or --text", "one source at a time")])
@@ -206,7 +206,8 @@ def _read_text(file: Path | None, text: str | None) -> str:
     assert file is not None
     try:
         if file.stat().st_size > MAX_FILE:
-            raise InputError([Problem(f"{file} is over 2 MB", "split it, or paste a part")])
+            over = f"{file} is over {MAX_FILE // 1024 // 1024} MB"
+            raise InputError([Problem(over, "split it, or paste a part")])
         return file.read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise InputError([Problem(f"{file}: {error.strerror}", "check the path")]) from None

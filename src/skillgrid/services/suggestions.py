@@ -29,6 +29,7 @@ from skillgrid.services.frameworks import get_framework_in
 from skillgrid.services.unit_of_work import UnitOfWork
 
 MAX_TEXT = 200_000  # characters of text to suggest for at once
+MAX_FILE = 2 * 1024 * 1024  # bytes of a file (a brag document) to read that text from
 MAX_STATEMENTS = 500
 MAX_ACCEPTED = 500
 LEARNED_EACH = 20  # evidence items per criterion that teach the suggestions

@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from skillgrid.domain.errors import InputError, NotFound, Problem, SkillGridError
+from skillgrid.services.suggestions import MAX_FILE, MAX_STATEMENTS
 from skillgrid.web.api.suggestions import run_suggest, suggestions_json
 from skillgrid.web.deps import (
     CsrfField,
@@ -22,8 +23,6 @@ from skillgrid.web.deps import (
 from skillgrid.web.limits import expensive
 
 router = APIRouter(include_in_schema=False)
-MAX_UPLOAD = 2 * 1024 * 1024
-MAX_FORM_STATEMENTS = 500
 
 
 def _render(request: Request, user: Any, uow: Any, **context: Any) -> Response:
@@ -105,9 +104,10 @@ def _suggest(
 ) -> tuple[str, Any]:
     """The text (pasted, or the uploaded file when one was given) and its suggestions."""
     if file is not None and file.filename:
-        data = file.file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            raise InputError([Problem("the file is over 2 MB", "upload a part, or paste it")])
+        data = file.file.read(MAX_FILE + 1)
+        if len(data) > MAX_FILE:
+            over = f"the file is over {MAX_FILE // 1024 // 1024} MB"
+            raise InputError([Problem(over, "upload a part, or paste it")])
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -130,7 +130,7 @@ def accept_page(request: Request, user: CurrentUser, form: FormFields) -> Respon
         raw_version = _field(form, "version")
         version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else None
         accepted, statements, chosen = [], [], {}
-        for index in range(MAX_FORM_STATEMENTS):
+        for index in range(MAX_STATEMENTS):
             statement = _field(form, f"statement-{index}")
             if not statement:
                 break
