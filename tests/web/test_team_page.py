@@ -47,7 +47,7 @@ def test_the_team_page_says_states_as_the_assessment_page_does_and_what_levels_r
     accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     sign_in(app_client, "bo@x.org")
     page = app_client.get("/team")
-    assert (page.context["finalized"], page.context["reviewable"]) == (0, 2)
+    assert (page.context["finalized"], page.context["head_count"].reviewable) == (0, 2)
     assert "based on <strong>0 of 2 people finalized</strong> in 2026-H2" in page.text
     assert "2 not yet reviewed" in page.text
     assert ">waiting for you to finalize</a>" in page.text  # Ana's manager assessment
@@ -125,7 +125,8 @@ def test_a_department_is_listed_a_page_at_a_time_with_counts_of_everyone(
     sign_in(app_client, "bo@x.org")
     first = app_client.get("/team")
     assert len(first.context["rows"]) == TEAM_PAGE
-    assert first.context["reviewable"] == 151  # the counts are of everyone, not of the page
+    # the counts are of everyone, not of the page
+    assert first.context["head_count"].reviewable == 151
     assert "Listing 1–100 of 151." in first.text
     assert 'rel="next"' in first.text and 'rel="prev"' not in first.text
     second = app_client.get("/team", params={"cycle": "2026-H2", "page": 2})

@@ -287,7 +287,7 @@ def _errors(app: FastAPI) -> None:
         return templates_of(request).TemplateResponse(
             request,
             "error.html",
-            {"title": title, "message": message, "status": status},
+            {"title": title, "message": message},
             status_code=status,
         )
 

@@ -45,7 +45,6 @@ def team_page(
                 "coverage": view.coverage,
                 "cycles": view.cycles,
                 "finalized": view.finalized,
-                "reviewable": view.reviewable,
                 "overdue": view.overdue,
                 "unmanaged": view.unmanaged,
                 "head_count": view.head_count,
