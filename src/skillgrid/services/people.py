@@ -146,7 +146,7 @@ def change_person(
         )
         if manager is not None:
             updated = replace(updated, manager=check_email(manager) if manager else None)
-        [updated], moved = _store(uow, actor, [(updated, current)])
+        [updated], moved = store_people(uow, actor, [(updated, current)])
         uow.commit()
     return PersonChange(updated, tuple(moved))
 
@@ -169,27 +169,21 @@ def _said(field: str, value: object) -> str:
     return f"{field} {'none' if value in (None, '') else value}"
 
 
-def store_person(uow: UnitOfWork, actor: Actor, person: Person, stored: Person | None) -> Person:
+def store_person(uow: UnitOfWork, actor: Actor, person: Person, stored: Person | None) -> None:
     """Store one person added (``stored`` None) or changed from ``stored``: see
     :func:`store_people`."""
-    return store_people(uow, actor, [(person, stored)])[0]
+    store_people(uow, actor, [(person, stored)])
 
 
 def store_people(
     uow: UnitOfWork, actor: Actor, changes: list[tuple[Person, Person | None]]
-) -> list[Person]:
+) -> tuple[list[Person], list[Person]]:
     """Store people added (stored None) or changed from what was stored, inside the
     caller's open unit of work (the caller has asked the permissions and commits): checked
     together (one read of everyone, however many), recorded in the audit trail; a person
     deactivated is signed out everywhere and their API tokens stop, and their direct reports
-    go to the next active manager above them."""
-    return _store(uow, actor, changes)[0]
-
-
-def _store(
-    uow: UnitOfWork, actor: Actor, changes: list[tuple[Person, Person | None]]
-) -> tuple[list[Person], list[Person]]:
-    """:func:`store_people`: the people stored, and the direct reports handed over."""
+    go to the next active manager above them. Answers the people as stored and the direct
+    reports handed over."""
     people = [_checked(person) for person, _ in changes]
     stored = {p.email: was for p, (_, was) in zip(people, changes, strict=True) if was}
     check_references(uow, people)
