@@ -15,7 +15,7 @@ from skillgrid.domain.framework import LADDER_NAME
 from skillgrid.domain.people import EMAIL_PATTERN, Person, Role
 from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
-from skillgrid.web.api.models import Answer, CyclePublic, Paged, StepValue
+from skillgrid.web.api.models import Answer, CyclePublic, Paged, RoleValue, StepValue
 from skillgrid.web.api.params import NAME, CycleName, Limit, Offset, Search, TeamFilter
 from skillgrid.web.api.people import cycle_json
 from skillgrid.web.api.uploads import FileBody, FileName, file_request_body, media_format
@@ -24,7 +24,6 @@ from skillgrid.web.limits import expensive
 
 router = APIRouter(tags=["administration"], responses=ERRORS, route_class=StrictJsonRoute)
 
-RoleValue = Literal["engineer", "manager", "admin"]
 Line = Annotated[str, Field(min_length=1, max_length=200, pattern=NAME)]
 EmailField = Annotated[str, Field(max_length=320, pattern=f"^{EMAIL_PATTERN}$")]
 Email = Annotated[
