@@ -69,6 +69,14 @@ def test_bad_suggest_requests_exit_1_with_what_to_do(run, args, message) -> None
     assert result.exit_code == 1 and message in result.stderr
 
 
+def test_a_file_over_2_mb_is_refused_with_what_to_do(run, tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    big.write_bytes(b"- Set up BGP peering\n" * 100_000)  # 2.1 MB: over 2 MiB
+    result = run("evidence", "suggest", "--file", str(big))
+    said = " ".join(result.stderr.split())  # the path may wrap
+    assert result.exit_code == 1 and "is over 2 MB" in said and "split it" in said
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_from_git_suggests_for_commits_and_drops_merge_noise(run, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
