@@ -182,3 +182,10 @@ def test_diff_names_criteria_whose_examples_changed(cli, tmp_path: Path) -> None
     assert "+ Kept the cluster up at 99.95%" in result.stdout
     as_json = json.loads(cli("framework", "diff", str(old), str(new), "--json").stdout)
     assert as_json["examples"][0]["new"] == ["Kept the cluster up at 99.95%"]
+
+
+def test_sheet_help_says_a_workbook_is_read_from_the_sheet_it_opens_on() -> None:
+    for command in ("import", "validate", "diff"):
+        shown = " ".join(runner.invoke(app, ["framework", command, "--help"]).stdout.split())
+        assert "the sheet it opens on" in shown, command
+        assert "(default: the first)" not in shown, command

@@ -41,7 +41,12 @@ FORMAT = typer.Option(
 LEVELS_AS = typer.Option(
     None, "--levels-as", help="Whether levels are the table's rows or columns; detected by default."
 )
-SHEET = typer.Option(None, "--sheet", help="XLSX: the worksheet to read (default: the first).")
+SHEET = typer.Option(
+    None,
+    "--sheet",
+    help="XLSX: the worksheet to read (default: the sheet it opens on, or the first other "
+    "with a table when that one has none).",
+)
 SPLIT = typer.Option(
     SplitMode.AUTO,
     "--split",

@@ -1,4 +1,5 @@
-"""Excel workbooks (openpyxl): one sheet, chosen by ``--sheet`` or the first one.
+"""Excel workbooks (openpyxl): one sheet, chosen by ``--sheet`` or the one the workbook opens
+on (the first other with a table when that one has none).
 
 The workbook is opened read-only, so only the chosen sheet is parsed, and only after
 :mod:`skillgrid.importers.xlsx_extent` has measured it: its cells are then walked within

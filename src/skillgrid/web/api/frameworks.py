@@ -108,7 +108,12 @@ LevelsAs = Annotated[
 ]
 Sheet = Annotated[
     str | None,
-    Query(max_length=100, pattern=NAME, description="XLSX: the worksheet (default: the first)."),
+    Query(
+        max_length=100,
+        pattern=NAME,
+        description="XLSX: the worksheet (default: the sheet it opens on, or the first other "
+        "with a table when that one has none).",
+    ),
 ]
 FormatQuery = Annotated[
     FormatValue | None,
