@@ -86,3 +86,14 @@ def test_unknown_policy_is_a_clear_error(tmp_path: Path) -> None:
         db, "level", "--framework", "sre", "--ratings", str(path), "--policy", "lenient"
     )
     assert result.exit_code == 1 and "unknown leveling policy 'lenient'" in result.stderr
+
+
+def test_without_policy_the_ladders_own_rule_levels_as_the_help_says(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite"
+    assert invoke(db, "init").exit_code == 0
+    assert invoke(db, "framework", "policy", "sre", "tolerance:1").exit_code == 0
+    path = write_ratings(tmp_path / "me.csv", through(3, except_ids=(MAC,)))
+    result = invoke(db, "level", "--framework", "sre", "--ratings", str(path), "--json")
+    assert json.loads(result.stdout)["policy"] == "tolerance:1"
+    shown = " ".join(invoke(db, "level", "--help").stdout.split())
+    assert "default: the ladder's" in shown and "strict (default)" not in shown

@@ -15,7 +15,9 @@ def level(
         ..., "--ratings", help="CSV with header criterion,rating[,reason]; - for stdin."
     ),
     policy: str | None = typer.Option(
-        None, "--policy", help="strict (default), tolerance:K or points."
+        None,
+        "--policy",
+        help="strict, tolerance:K or points (default: the ladder's, strict unless set).",
     ),
     version: int | None = typer.Option(None, "--version", help="Ladder version (default: newest)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a report."),
