@@ -163,16 +163,7 @@ def cycle_list(as_json: bool = AS_JSON) -> None:
     from skillgrid.services.cycles import list_cycles
 
     cycles = with_database(list_cycles)
-    rows: list[dict[str, Any]] = [
-        {
-            "name": c.name,
-            "framework": c.framework,
-            "version": c.version,
-            "open": c.open,
-            "due": c.due.as_dict(),
-        }
-        for c in cycles
-    ]
+    rows: list[dict[str, Any]] = [c.to_dict() for c in cycles]
     if as_json:
         print(json.dumps(rows, indent=2))
         return

@@ -131,6 +131,16 @@ class Cycle:
     open: bool = True
     due: DueDates = DueDates()
 
+    def to_dict(self) -> dict[str, object]:
+        """The cycle as JSON shows it (the API, ``skillgrid cycle list --json``)."""
+        return {
+            "name": self.name,
+            "framework": self.framework,
+            "version": self.version,
+            "open": self.open,
+            "due": self.due.as_dict(),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:

@@ -17,7 +17,6 @@ from skillgrid.web.api.errors import ERRORS
 from skillgrid.web.api.json_body import StrictJsonRoute
 from skillgrid.web.api.models import Answer, CyclePublic, Paged, RoleValue, StepValue
 from skillgrid.web.api.params import NAME, CycleName, Limit, Offset, Search, TeamFilter
-from skillgrid.web.api.people import cycle_json
 from skillgrid.web.api.uploads import FileBody, FileName, file_request_body, media_format
 from skillgrid.web.deps import ApiUser
 from skillgrid.web.limits import expensive
@@ -270,7 +269,7 @@ def open_cycle(user: ApiUser, body: CycleCreate) -> dict[str, Any]:
     due = DueDates.of({str(step): day for step, day in body.due.items()})
     with user:
         cycle = open_(user.uow, body.name, body.framework, body.version, actor=user.actor, due=due)
-        return cycle_json(cycle)
+        return cycle.to_dict()
 
 
 @router.post("/cycles/{cycle}/close", response_model=CyclePublic)
@@ -289,7 +288,7 @@ def _set_open(user: Any, cycle: str, is_open: bool) -> dict[str, Any]:
     from skillgrid.services.cycles import set_cycle_open
 
     with user:
-        return cycle_json(set_cycle_open(user.uow, cycle, is_open, actor=user.actor))
+        return set_cycle_open(user.uow, cycle, is_open, actor=user.actor).to_dict()
 
 
 def _person_json(p: Person) -> dict[str, Any]:

@@ -114,7 +114,7 @@ def cycles(user: ApiUser) -> list[dict[str, Any]]:
     from skillgrid.services.cycles import list_cycles
 
     with user:
-        return [cycle_json(c) for c in list_cycles(user.uow)]
+        return [c.to_dict() for c in list_cycles(user.uow)]
 
 
 @router.put("/cycles/{cycle}/due", response_model=CyclePublic)
@@ -127,18 +127,7 @@ def put_due_dates(
 
     with user:
         dates = {step: body.get(step) for step in STEPS}  # type: ignore[call-overload]
-        return cycle_json(set_due_dates(user.uow, cycle, dates, actor=user.actor))
-
-
-def cycle_json(c: Any) -> dict[str, Any]:
-    due = c.due.as_dict()
-    return {
-        "name": c.name,
-        "framework": c.framework,
-        "version": c.version,
-        "open": c.open,
-        "due": due,
-    }
+        return set_due_dates(user.uow, cycle, dates, actor=user.actor).to_dict()
 
 
 class NotificationSettings(BaseModel):
