@@ -123,10 +123,18 @@ def search(
     with uow:
         total, records = uow.scim.page(kind, where, offset, limit)
         found = [_answer(uow, record, base_url, shown).data for record in records]
+    return list_response(found, total, offset + 1)
+
+
+def list_response(
+    found: list[dict[str, Any]], total: int | None = None, start_index: int = 1
+) -> dict[str, Any]:
+    """A ListResponse (RFC 7644 §3.4.2): ``found``, a page from ``start_index`` of ``total``
+    (by default the whole list)."""
     return {
         "schemas": [LIST_RESPONSE],
-        "totalResults": total,
-        "startIndex": offset + 1,
+        "totalResults": len(found) if total is None else total,
+        "startIndex": start_index,
         "itemsPerPage": len(found),
         "Resources": found,
     }

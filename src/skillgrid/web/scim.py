@@ -124,10 +124,11 @@ def service_provider_config(provider: ProviderDep) -> Response:
 @router.get("/ResourceTypes")
 def resource_types(provider: ProviderDep) -> Response:
     """User and Group."""
+    from skillgrid.services.scim import list_response
     from skillgrid.services.scim_schema import resource_types as found
 
     with provider:
-        return answer(_list(found(provider.base_url)))
+        return answer(list_response(found(provider.base_url)))
 
 
 @router.get("/ResourceTypes/{name}")
@@ -142,10 +143,11 @@ def resource_type(provider: ProviderDep, name: str) -> Response:
 @router.get("/Schemas")
 def schemas(provider: ProviderDep) -> Response:
     """The User, Group and enterprise extension schemas."""
+    from skillgrid.services.scim import list_response
     from skillgrid.services.scim_schema import schemas as found
 
     with provider:
-        return answer(_list(found(provider.base_url)))
+        return answer(list_response(found(provider.base_url)))
 
 
 @router.get("/Schemas/{schema_id}")
@@ -155,16 +157,6 @@ def schema(provider: ProviderDep, schema_id: str) -> Response:
 
     with provider:
         return answer(_one(found(provider.base_url), schema_id, "schema"))
-
-
-def _list(resources: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-        "totalResults": len(resources),
-        "startIndex": 1,
-        "itemsPerPage": len(resources),
-        "Resources": resources,
-    }
 
 
 def _one(resources: list[dict[str, Any]], wanted: str, what: str) -> dict[str, Any]:
