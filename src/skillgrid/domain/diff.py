@@ -85,14 +85,7 @@ class FrameworkDiff:
 
 def _change_dict(change: CriterionChange) -> dict[str, object]:
     def side(criterion: Criterion | None) -> dict[str, object] | None:
-        if criterion is None:
-            return None
-        return {
-            "id": criterion.id,
-            "track": criterion.track,
-            "level": criterion.level,
-            "text": criterion.text,
-        }
+        return None if criterion is None else criterion.to_dict()
 
     return {"change": change.kind.value, "old": side(change.old), "new": side(change.new)}
 

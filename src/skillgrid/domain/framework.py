@@ -83,6 +83,10 @@ class Criterion:
         _set(self, "examples", examples)
         _set(self, "id", f"{track}.{level}.{position}")  # read on every page: made once
 
+    def to_dict(self) -> dict[str, object]:
+        """Where the criterion is and what it says, as JSON shows it."""
+        return {"id": self.id, "track": self.track, "level": self.level, "text": self.text}
+
 
 @dataclass(frozen=True, slots=True)
 class Framework:

@@ -26,10 +26,7 @@ def framework_document(framework: Framework) -> dict[str, Any]:
         ],
         "criteria": [
             {
-                "id": c.id,
-                "track": c.track,
-                "level": c.level,
-                "text": c.text,
+                **c.to_dict(),
                 "uid": c.uid,
                 **({"examples": list(c.examples)} if c.examples else {}),
             }

@@ -290,10 +290,7 @@ def _preview_json(name: str, outcome: ImportOutcome) -> dict[str, Any]:
             }
             for track in framework.tracks
         ],
-        "criteria": [
-            {"id": c.id, "track": c.track, "level": c.level, "text": c.text}
-            for c in framework.criteria
-        ],
+        "criteria": [c.to_dict() for c in framework.criteria],
         "empty_cells": [
             {"track": track.key, "level": level.number} for track, level in framework.empty_cells()
         ],
