@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 
@@ -128,17 +129,7 @@ def target_list(
 
     targets = with_database(lambda uow: list_targets(uow, framework, actor=OPERATOR))
     if as_json:
-        rows = [
-            {
-                "team": t.team,
-                "framework": t.framework,
-                "track": t.track,
-                "level": t.level,
-                "people": t.people,
-            }
-            for t in targets
-        ]
-        print(json.dumps(rows, indent=2))
+        print(json.dumps([asdict(t) for t in targets], indent=2))
         return
     table = Table("Team", "Ladder", "Track", "Level ≥", "People")
     for t in targets:
