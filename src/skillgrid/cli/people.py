@@ -239,17 +239,7 @@ def team_list(as_json: bool = JSON_OUT, acting: str | None = ACTING) -> None:
     actor = actor_as(acting)
     teams = with_database(lambda uow: list_teams(uow, actor))
     if as_json:
-        rows = [
-            {
-                "name": t.name,
-                "parent": t.parent,
-                "people": t.people,
-                "people_with_subteams": t.total,
-                "targets": t.targets,
-            }
-            for t in teams
-        ]
-        print(json.dumps(rows, indent=2))
+        print(json.dumps([t.to_dict() for t in teams], indent=2))
         return
     table = Table("Team", "Part of", "People", "With teams below", "Targets")
     for t in teams:

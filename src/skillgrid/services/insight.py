@@ -50,6 +50,16 @@ class TeamInfo:
     total: int  # with the teams below
     targets: int
 
+    def to_dict(self) -> dict[str, object]:
+        """The team as JSON shows it (the API, ``skillgrid team list --json``)."""
+        return {
+            "name": self.name,
+            "parent": self.parent,
+            "people": self.people,
+            "people_with_subteams": self.total,
+            "targets": self.targets,
+        }
+
 
 @dataclass(frozen=True)
 class TeamReport:

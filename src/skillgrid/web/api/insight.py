@@ -34,21 +34,12 @@ class TargetIn(BaseModel):
 
 
 @router.get("/teams", response_model=list[TeamSummary])
-def teams(user: ApiUser) -> list[TeamSummary]:
+def teams(user: ApiUser) -> list[dict[str, object]]:
     """The teams the caller may report on (an admin: all; a manager: teams of their reports)."""
     from skillgrid.services.insight import list_teams
 
     with user:
-        return [
-            TeamSummary(
-                name=t.name,
-                parent=t.parent,
-                people=t.people,
-                people_with_subteams=t.total,
-                targets=t.targets,
-            )
-            for t in list_teams(user.uow, user.actor)
-        ]
+        return [t.to_dict() for t in list_teams(user.uow, user.actor)]
 
 
 @router.get("/teams/{team:path}/report", response_model=TeamReportPublic)
