@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from skillgrid.domain.framework import Framework
 from skillgrid.exporters.table import table_rows
+from skillgrid.markdown_labels import protected_label
 
 
 def escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def table_row(cells: Iterable[str]) -> str:
+    """One row of a pipe table, each cell escaped so that it stays one cell."""
+    return "| " + " | ".join(escape(cell) for cell in cells) + " |"
 
 
 def write_markdown(framework: Framework) -> bytes:
@@ -17,7 +25,7 @@ def write_markdown(framework: Framework) -> bytes:
         lines += [escape(rows[0][0]), ""]
         rows = rows[2:]
     header, *body = rows
-    lines.append("| " + " | ".join(escape(cell) for cell in header) + " |")
+    lines.append(table_row(map(protected_label, header)))
     lines.append("|" + "|".join("---" for _ in header) + "|")
-    lines += ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in body]
+    lines += [table_row([protected_label(label), *cells]) for label, *cells in body]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -8,13 +8,12 @@ from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.grid import GridRow, build_from_grid
 from skillgrid.importers.options import Format, ImportOptions, ImportResult
 from skillgrid.importers.text import decode
+from skillgrid.markdown_labels import plain_label
 
 _DELIMITER_ROW = re.compile(r"\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*")
 _UNESCAPE = re.compile(r"\\([\\|])")
 _HEADING = re.compile(r"#{1,6}\s+")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
-# a label written in bold or italics ("**Technology**"): the markers are formatting
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)((?:(?!\1).)+)(?<=\S)\1")
 
 
 def read_markdown(data: bytes, source: str, options: ImportOptions) -> ImportResult:
@@ -42,11 +41,11 @@ def markdown_rows(text: str, source: str) -> list[GridRow]:
         GridRow(n, (_UNESCAPE.sub(r"\1", _HEADING.sub("", line, count=1)).strip(),))
         for n, line in _numbered(lines[:start])
     ]
-    rows.append(GridRow(start + 1, tuple(map(_plain_label, split_row(lines[start])))))
+    rows.append(GridRow(start + 1, tuple(map(plain_label, split_row(lines[start])))))
     end = start + 2
     while end < len(lines) and "|" in lines[end]:
         first, *rest = split_row(lines[end]) or ("",)
-        rows.append(GridRow(end + 1, (_plain_label(first), *rest)))
+        rows.append(GridRow(end + 1, (plain_label(first), *rest)))
         end += 1
     later = _table_start(lines[end:])
     if later is not None:
@@ -77,13 +76,6 @@ def split_row(line: str) -> tuple[str, ...]:
     if len(cells) > 1 and cells[-1] == "":
         cells.pop()
     return tuple(_UNESCAPE.sub(r"\1", cell).strip() for cell in cells)
-
-
-def _plain_label(cell: str) -> str:
-    """A header or first-column cell without the emphasis wrapped around all of it; the
-    criteria in the other cells keep theirs, as written."""
-    found = _EMPHASIS.fullmatch(cell)
-    return found.group(2).strip() if found else cell
 
 
 def _table_start(lines: list[str]) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from skillgrid.exporters.markdown import table_row
 from skillgrid.services.results import PersonReport
 
 
@@ -83,12 +84,14 @@ def report_markdown(report: PersonReport) -> str:
         f"Ladder **{data['framework']['name']}** v{data['framework']['version']}, "
         f"rule **{data['policy']}**. Overall level **{data['overall']}** of {data['top']}.",
         "",
-        "| Track | Level | Change | Progress to next |",
+        table_row(["Track", "Level", "Change", "Progress to next"]),
         "|---|---|---|---|",
     ]
     for track in data["tracks"].values():
         change = "" if track["change"] is None else f"{track['change']:+d}"
-        lines.append(f"| {track['name']} | {track['level']} | {change} | {track['progress']:.0%} |")
+        lines.append(
+            table_row([track["name"], str(track["level"]), change, f"{track['progress']:.0%}"])
+        )
     texts = {c["id"]: c["text"] for c in data["criteria"]}
     if data["next_level"] is not None:
         lines += ["", f"## To reach level {data['next_level']}", ""]
@@ -107,7 +110,7 @@ def report_markdown(report: PersonReport) -> str:
         for c in differing:
             official = c["official"]["rating"] if c["official"] else "not rated"
             others = ", ".join(f"{r}: {e['rating']}" for r, e in c["others"].items())
-            lines.append(f"| `{c['id']}` | {official} | {others} |")
+            lines.append(table_row([f"`{c['id']}`", official, others]))
     with_evidence = [c for c in data["criteria"] if c["evidence"]]
     if with_evidence:
         lines += ["", "## Evidence", ""]
@@ -119,7 +122,7 @@ def report_markdown(report: PersonReport) -> str:
                 lines.append(f"  - {item['title']}{when}, {item['source']}{link}")
     if len(data["history"]) > 1:
         lines += ["", "## History", "", "| Cycle | Overall |", "|---|---|"]
-        lines += [f"| {h['cycle']} | {h['overall']} |" for h in data["history"]]
+        lines += [table_row([h["cycle"], str(h["overall"])]) for h in data["history"]]
     return "\n".join(lines).rstrip() + "\n"
 
 

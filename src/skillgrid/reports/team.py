@@ -12,6 +12,7 @@ from typing import Any
 from skillgrid.domain.assessments import Cycle
 from skillgrid.domain.insight import Coverage, HeadCount
 from skillgrid.domain.people import Person
+from skillgrid.exporters.markdown import table_row
 from skillgrid.formulas import escape_row, store_as_text
 from skillgrid.services.insight import TeamCounts, TeamReport
 
@@ -182,8 +183,10 @@ def report_markdown(report: TeamReport) -> str:
     if len(report.history) > 1:
         lines += ["### Over cycles", ""]
         head = ["Cycle", "People", *[f"L{i}" for i in report.levels]]
-        lines += [_row(head), _row(["---"] * len(head))]
-        lines += [_row([name, str(c.people), *map(str, c.overall)]) for name, c in report.history]
+        lines += [table_row(head), table_row(["---"] * len(head))]
+        lines += [
+            table_row([name, str(c.people), *map(str, c.overall)]) for name, c in report.history
+        ]
         lines.append("")
     lines += ["## Calibration", ""]
     org = report.org_deltas
@@ -194,11 +197,11 @@ def report_markdown(report: TeamReport) -> str:
     lines.append("")
     if report.calibration:
         head = ["Manager", "Reports", "Compared", "Manager − self", "Mean level", "Flags"]
-        lines += [_row(head), _row(["---"] * len(head))]
+        lines += [table_row(head), table_row(["---"] * len(head))]
         for cal in report.calibration:
             r = cal.ratings
             lines.append(
-                _row(
+                table_row(
                     [
                         r.name,
                         str(r.reports),
@@ -226,16 +229,12 @@ def report_markdown(report: TeamReport) -> str:
 
 def _md_table(rows: tuple[TeamCounts, ...], names: dict[str, str]) -> str:
     head = ["Team", "People", "Overall (mean)", *[f"{k} (mean)" for k in names]]
-    out = [_row(head), _row(["---"] * len(head))]
+    out = [table_row(head), table_row(["---"] * len(head))]
     for c in rows:
         means = [c.mean(), *[c.mean(k) for k in names]]
         cells = ["—" if m is None else f"{m:.2f}" for m in means]
-        out.append(_row([c.name or "Whole organisation", str(c.people), *cells]))
+        out.append(table_row([c.name or "Whole organisation", str(c.people), *cells]))
     return "\n".join(out)
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
 CSV_HEADER = ["section", "team", "track", "level", "name", "email", "value", "detail"]
