@@ -123,6 +123,17 @@ def test_the_api_suggests_and_accepts_for_the_caller(ana, uow_factory) -> None:
     assert created.status_code == 201, created.text
     assert created.json()[0]["criteria"] == ["NET.1.3", "NET.3.5"]
     assert len(evidence_of(uow_factory)) == 1
+    # across tracks, in ladder order (PO comes before CW), as every evidence answer gives them
+    across = ana.post(
+        "/api/v1/people/ana@x.org/evidence/accept",
+        json={"items": [{"statement": "Ran the on-call rota", "criteria": ["CW.1.1", "PO.1.1"]}]},
+    )
+    assert across.status_code == 201, across.text
+    assert across.json()[0]["criteria"] == ["PO.1.1", "CW.1.1"]
+    listed = ana.get("/api/v1/people/ana@x.org/evidence").json()["items"]
+    assert [i["criteria"] for i in listed if i["id"] == across.json()[0]["id"]] == [
+        ["PO.1.1", "CW.1.1"]
+    ]
 
 
 def test_bad_api_requests_are_4xx_and_change_nothing(ana, uow_factory) -> None:

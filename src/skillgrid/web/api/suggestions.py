@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from skillgrid.domain.suggestions import MAX_TOP
+from skillgrid.services.evidence import criterion_ids
 from skillgrid.services.frameworks import get_framework
 from skillgrid.services.suggestions import (
     MAX_ACCEPTED,
@@ -108,13 +109,12 @@ def accept_suggestions(user: ApiUser, email: Email, body: AcceptRequest) -> list
         accepted = [Accepted(i.statement, tuple(i.criteria), i.source, i.date) for i in body.items]
         stored = accept(user.uow, user.actor, email, body.framework, accepted, body.version)
         ladder = get_framework(user.uow, body.framework, body.version)
-        by_uid = {c.uid: c.id for c in ladder.criteria}
         return [
             {
                 "id": e.id,
                 "title": e.title,
                 "source": e.source,
-                "criteria": sorted(by_uid[u] for u in e.criteria if u in by_uid),
+                "criteria": criterion_ids(ladder, e),
             }
             for e in stored
         ]
