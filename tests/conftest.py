@@ -7,13 +7,19 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DATA = Path(__file__).parent / "data"
 SEED = Path(__file__).parents[1] / "src" / "skillgrid" / "data" / "sre.tsv"
 POSTGRES_URL = os.environ.get("SKILLGRID_TEST_DATABASE_URL")
+_copies = count()  # the migrated PostgreSQL databases made in this run
 
 
 @pytest.fixture(scope="session")
@@ -40,25 +46,77 @@ def cheap_password_hashes() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str | None]:
-    """A database of its own on the PostgreSQL server for this test run, dropped at the end,
-    so a leftover from an earlier run can neither pass nor fail a test."""
+def postgres_admin() -> Iterator[Engine | None]:
+    """A connection to the PostgreSQL server's own database, to create and drop the run's."""
     if not POSTGRES_URL:
         yield None
         return
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
+
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    yield admin
+    admin.dispose()
+
+
+def _create_database(admin: Engine, name: str, template: str | None = None) -> None:
+    from sqlalchemy import text
+
+    with admin.connect() as connection:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+
+
+def _drop_database(admin: Engine, name: str) -> None:
+    from sqlalchemy import text
+
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _url_of(name: str) -> str:
     from sqlalchemy.engine import make_url
 
-    name = f"skillgrid_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    assert POSTGRES_URL
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def _run_name() -> str:
+    """The prefix of this run's PostgreSQL databases."""
+    return f"skillgrid_test_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server(postgres_admin: Engine | None, _run_name: str) -> Iterator[str | None]:
+    """A database of its own on the PostgreSQL server for this test run, dropped at the end,
+    so a leftover from an earlier run can neither pass nor fail a test."""
+    if postgres_admin is None:
+        yield None
+        return
+    _create_database(postgres_admin, _run_name)
     try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        yield _url_of(_run_name)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _drop_database(postgres_admin, _run_name)
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_admin: Engine, _run_name: str) -> Iterator[str]:
+    """A PostgreSQL database migrated to the newest schema once a run and then left alone:
+    a test that needs a migrated database gets a copy of it (CREATE DATABASE … TEMPLATE),
+    which costs a fraction of running every migration again."""
+    from skillgrid.db.engine import make_engine
+    from skillgrid.db.migrate import upgrade
+
+    name = f"{_run_name}_migrated"
+    _create_database(postgres_admin, name)
+    try:
+        engine = make_engine(_url_of(name))
+        upgrade(engine)
+        engine.dispose()  # a template may have no one connected while it is copied
+        yield name
+    finally:
+        _drop_database(postgres_admin, name)
 
 
 def _backends() -> list[object]:
@@ -76,9 +134,21 @@ def _backends() -> list[object]:
 
 @pytest.fixture(params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, migrated-on-demand database: a SQLite file, or an empty PostgreSQL schema."""
+    """A fresh database: a SQLite file, or an empty PostgreSQL schema, migrated on demand.
+    A test that asks for ``uow_factory`` gets it migrated: on PostgreSQL a database of its
+    own copied from ``migrated_postgres`` (on SQLite ``uow_factory`` copies the file)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'skillgrid.db'}"
+        return
+    if "uow_factory" in request.fixturenames:
+        admin = request.getfixturevalue("postgres_admin")
+        template = request.getfixturevalue("migrated_postgres")
+        name = f"{request.getfixturevalue('_run_name')}_{next(_copies)}"
+        _create_database(admin, name, template=template)
+        try:
+            yield _url_of(name)
+        finally:
+            _drop_database(admin, name)
         return
     server = request.getfixturevalue("postgres_server")
     from sqlalchemy import create_engine, text
