@@ -9,10 +9,12 @@ provider must run."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -44,9 +46,15 @@ def ensure_installed() -> None:
         pytest.skip("Node.js is not installed: the OpenID provider tests need it")
     if (HERE / "node_modules" / "oidc-provider").is_dir():
         return
-    done = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, capture_output=True, text=True
-    )
+    # the suite's workers (pytest-xdist) may all get here at once: one installs
+    lock = Path(tempfile.gettempdir()) / f"skillgrid-oidc-npm-{os.getuid()}.lock"
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if (HERE / "node_modules" / "oidc-provider").is_dir():
+            return
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, capture_output=True, text=True
+        )
     if done.returncode != 0:
         pytest.fail(f"npm ci for the OpenID provider failed:\n{done.stdout}\n{done.stderr}")
 
