@@ -13,6 +13,19 @@ from tests.unit.test_people_services import PEOPLE_CSV
 runner = CliRunner()
 
 
+def listed(env: dict[str, str]) -> list[dict[str, object]]:
+    """``person list --json``: everyone on file."""
+    found: list[dict[str, object]] = json.loads(
+        runner.invoke(app, ["person", "list", "--json"], env=env).stdout
+    )
+    return found
+
+
+def managers(env: dict[str, str]) -> dict[str, object]:
+    """Each person's manager, as ``person list --json`` says."""
+    return {str(p["email"]): p["manager"] for p in listed(env)}
+
+
 def test_people_and_teams_from_the_command_line(tmp_path: Path) -> None:
     env = {"SKILLGRID_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
 
@@ -24,8 +37,7 @@ def test_people_and_teams_from_the_command_line(tmp_path: Path) -> None:
     assert run("team", "add", "Infra").exit_code == 0
     added = run("person", "add", "dee@example.com", "--name", "Dee", "--manager", "ana@example.com")
     assert added.exit_code == 0, added.output
-    listed = json.loads(run("person", "list", "--json").stdout)
-    assert [p["email"] for p in listed] == [
+    assert [p["email"] for p in listed(env)] == [
         "ana@example.com",
         "bo@example.com",
         "cy@example.com",
@@ -52,8 +64,7 @@ def test_deactivating_a_manager_says_where_their_reports_went(tmp_path: Path) ->
     done = runner.invoke(app, ["person", "update", "ana@example.com", "--inactive"], env=env)
     assert done.exit_code == 0, done.output
     assert "Cy Diaz (cy@example.com) now reports to bo@example.com" in done.stdout
-    listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
-    assert {p["email"]: p["manager"] for p in listed}["cy@example.com"] == "bo@example.com"
+    assert managers(env)["cy@example.com"] == "bo@example.com"
 
 
 def test_an_hr_export_header_reads_manager_email_and_names_the_columns_to_remove(
@@ -67,8 +78,7 @@ def test_an_hr_export_header_reads_manager_email_and_names_the_columns_to_remove
     )
     done = runner.invoke(app, ["person", "import", str(spaced)], env=env)
     assert done.exit_code == 0, done.output
-    listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
-    assert {p["email"]: p["manager"] for p in listed}["bo@example.com"] == "ana@example.com"
+    assert managers(env)["bo@example.com"] == "ana@example.com"
 
     extra = tmp_path / "hr.csv"
     extra.write_bytes(
@@ -138,8 +148,7 @@ def test_a_people_csv_with_semicolons_reads_as_a_ladder_csv_does(tmp_path: Path)
     )
     done = runner.invoke(app, ["person", "import", str(path)], env=env)
     assert done.exit_code == 0, done.output
-    listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
-    assert {p["email"]: p["manager"] for p in listed}["bo@example.com"] == "ana@example.com"
+    assert managers(env)["bo@example.com"] == "ana@example.com"
 
 
 def test_an_imported_manager_not_on_file_is_located_by_row_and_column(tmp_path: Path) -> None:
@@ -153,5 +162,4 @@ def test_an_imported_manager_not_on_file_is_located_by_row_and_column(tmp_path: 
     assert refused.exit_code == 1
     where = f"{path}, row 2, column 4: manager ann@example.com is neither in the file nor on file"
     assert where in refused.stderr, refused.stderr
-    listed = json.loads(runner.invoke(app, ["person", "list", "--json"], env=env).stdout)
-    assert listed == []
+    assert listed(env) == []
