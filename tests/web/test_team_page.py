@@ -26,6 +26,31 @@ def test_a_manager_sees_their_reports_levels_and_coverage(app_client, uow_factor
     assert 'href="/people/ana@x.org/growth"' in page.text
 
 
+def test_someone_deactivated_leaves_the_coverage_and_the_counts_of_their_team(
+    app_client, uow_factory
+) -> None:
+    from skillgrid.services import people
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    more = b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,engineer\n"
+    people.import_people(uow_factory(), more, "more.csv", actor=OPERATOR)
+    for email, through_level in [("ana@x.org", 2), ("cy@x.org", 1)]:
+        entries = {cid: Entry(Rating.MEETS) for cid in through(through_level)}
+        assessments.rate(uow_factory(), OPERATOR, email, "2026-H2", "manager", entries)
+        assessments.submit(uow_factory(), OPERATOR, email, "2026-H2", "manager")
+        assessments.finalize(uow_factory(), OPERATOR, email, "2026-H2")
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    sign_in(app_client, "bo@x.org")
+    before = app_client.get("/team").context
+    assert before["coverage"]["NET"][:3] == [2, 1, 0] and before["finalized"] == 2
+
+    people.change_person(uow_factory(), "cy@x.org", active=False, actor=OPERATOR)
+    after = app_client.get("/team").context
+    assert [r.person.email for r in after["rows"]] == ["ana@x.org"]
+    assert after["coverage"]["NET"][:3] == [1, 1, 0] and after["finalized"] == 1
+    assert after["everyone"] == 1 and after["head_count"].reviewable == 1
+
+
 def test_an_engineer_s_team_page_is_empty(app_client, uow_factory) -> None:
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     sign_in(app_client, "ana@x.org")

@@ -177,7 +177,8 @@ class SqlAssessmentRepository:
         people below the manager ``below`` only, when given."""
         query = _STATES if below is None else _STATES_BELOW
         found: dict[str, dict[str, str]] = {}
-        for email, rater, state in self.session.execute(query, {"cycle": cycle, "below": below}):
+        rows = self.session.execute(query, {"cycle": cycle, "below": below}).all()
+        for email, rater, state in rows:  # fetched at once: thousands of rows
             found.setdefault(email, {})[rater] = state
         return found
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from skillgrid.db.people_repository import is_below
@@ -22,25 +22,34 @@ from skillgrid.domain.insight import OfficialLevels, Summary, pack_ids, unpack_i
 Ids = tuple[str, ...]
 
 _CYCLE = select(CycleRow.id).where(CycleRow.name == bindparam("cycle")).scalar_subquery()
-_LEVELS = (  # everyone's official levels in a cycle: a row a person and track
-    select(
-        PersonRow.email,
-        OfficialResultRow.overall,
-        OfficialTrackRow.track_key,
-        OfficialTrackRow.level,
-    )
-    .join(PersonRow, PersonRow.id == OfficialResultRow.person_id)
-    .outerjoin(
-        OfficialTrackRow,
-        (OfficialTrackRow.cycle_id == OfficialResultRow.cycle_id)
-        & (OfficialTrackRow.person_id == OfficialResultRow.person_id),
-    )
-    .where(OfficialResultRow.cycle_id == _CYCLE)
-)
-_LEVELS_BELOW = _LEVELS.where(is_below(OfficialResultRow.person_id))
-# A growth page reads one person's results across cycles: one statement, built once.
 _results, _tracks = OfficialResultRow.__table__, OfficialTrackRow.__table__
 _cycles, _people = CycleRow.__table__, PersonRow.__table__
+_LEVELS = (  # the official levels of some people in a cycle: a row a person and track
+    select(_people.c.email, _results.c.overall, _tracks.c.track_key, _tracks.c.level)
+    .select_from(_results)
+    .join(_people, _people.c.id == _results.c.person_id)
+    .outerjoin(
+        _tracks,
+        (_tracks.c.cycle_id == _results.c.cycle_id) & (_tracks.c.person_id == _results.c.person_id),
+    )
+    .where(_results.c.cycle_id == _CYCLE, _people.c.email.in_(bindparam("among", expanding=True)))
+)
+_OVERALL = (  # everyone's official overall level in a cycle: a row a person
+    select(_people.c.email, _results.c.overall)
+    .select_from(_results)
+    .join(_people, _people.c.id == _results.c.person_id)
+    .where(_results.c.cycle_id == _CYCLE)
+)
+_OVERALL_BELOW = _OVERALL.where(is_below(_results.c.person_id))
+_REACHED = (  # how many active people are at each level of each track, officially
+    select(_tracks.c.track_key, _tracks.c.level, func.count())
+    .select_from(_tracks)
+    .join(_people, _people.c.id == _tracks.c.person_id)
+    .where(_tracks.c.cycle_id == _CYCLE, _people.c.active)
+    .group_by(_tracks.c.track_key, _tracks.c.level)
+)
+_REACHED_BELOW = _REACHED.where(is_below(_tracks.c.person_id))
+# A growth page reads one person's results across cycles: one statement, built once.
 _OF_PERSON = (
     select(
         _cycles.c.name,
@@ -247,21 +256,35 @@ class SqlSummaryRepository:
             for cycle, (head, tracks, unmet) in found.items()
         ]
 
-    def levels(self, cycle: str, below: str | None = None) -> dict[str, OfficialLevels]:
-        """Everyone's stored official levels in a cycle, by email; of the people below the
-        manager ``below`` only, when given (one statement)."""
-        query = _LEVELS if below is None else _LEVELS_BELOW
+    def levels(self, cycle: str, among: Sequence[str]) -> dict[str, OfficialLevels]:
+        """The stored official levels in a cycle of the people ``among`` (emails) who have
+        one: a page of people's, in one statement."""
         overall: dict[str, int] = {}
         tracks: dict[str, dict[str, int]] = {}
-        for email, level, key, track_level in self.session.execute(
-            query, {"cycle": cycle, "below": below}
-        ):
+        rows = self.session.execute(_LEVELS, {"cycle": cycle, "among": list(among)}).all()
+        for email, level, key, track_level in rows:
             overall[email] = level
             if key is not None:
                 tracks.setdefault(email, {})[key] = track_level
         return {
             email: OfficialLevels(level, tracks.get(email, {})) for email, level in overall.items()
         }
+
+    def overall_levels(self, cycle: str, below: str | None = None) -> dict[str, int]:
+        """Everyone's official overall level in a cycle, by email; of the people below the
+        manager ``below`` only, when given."""
+        query = _OVERALL if below is None else _OVERALL_BELOW
+        rows = self.session.execute(query, {"cycle": cycle, "below": below}).all()
+        return {email: level for email, level in rows}
+
+    def reached(self, cycle: str, below: str | None = None) -> dict[str, dict[int, int]]:
+        """Track key → official level → how many active people are at it in a cycle (of
+        the people below the manager ``below`` only, when given): counted by the database."""
+        query = _REACHED if below is None else _REACHED_BELOW
+        counts: dict[str, dict[int, int]] = {}
+        for key, level, people in self.session.execute(query, {"cycle": cycle, "below": below}):
+            counts.setdefault(key, {})[level] = people
+        return counts
 
     def cycles_with_results(self) -> list[str]:
         query = select(CycleRow.name).where(

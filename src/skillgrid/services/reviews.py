@@ -116,124 +116,93 @@ class TeamRow:
 
 
 @dataclass(frozen=True)
-class TeamPage:
-    """The rows a filter keeps, one page of them: ``matched`` on all pages, ``page`` of
-    ``pages``, and the teams there are to filter by."""
+class Window:
+    """Which of the people a filter keeps to list: ``limit`` from ``offset``; a ``clamped``
+    window past the last of them shows the last page instead (the page numbers of the web
+    page), an unclamped one nobody (the offsets of the API)."""
 
-    rows: tuple[TeamRow, ...]
-    matched: int
-    page: int
-    pages: int
-    teams: tuple[str, ...]
+    offset: int = 0
+    limit: int = TEAM_PAGE
+    clamped: bool = False
 
-    @property
-    def first(self) -> int:
-        """The place of the page's first row among all matched (1-based)."""
-        return (self.page - 1) * TEAM_PAGE + 1 if self.rows else 0
+    @classmethod
+    def page(cls, number: int) -> Window:
+        """Page ``number`` (from 1) of :data:`TEAM_PAGE` people."""
+        return cls((max(number, 1) - 1) * TEAM_PAGE, TEAM_PAGE, clamped=True)
+
+    def start(self, matched: int) -> int:
+        if self.clamped and self.offset >= matched:
+            return max(0, (matched - 1) // self.limit * self.limit)
+        return self.offset
 
 
 @dataclass(frozen=True)
 class TeamView:
     """A manager's team in a cycle: every cycle to choose from, the one shown and its
-    ladder version, and a row per person below the manager."""
+    ladder version; the people a filter keeps, a window of them as rows; and the counts and
+    coverage of everyone below the manager, whatever the filter."""
 
     cycle: Cycle | None
     cycles: tuple[Cycle, ...]
     framework: Framework | None
-    rows: tuple[TeamRow, ...]
+    rows: tuple[TeamRow, ...]  # the window shown, with official levels per track
+    matched: int  # people the filter keeps, on all pages
+    offset: int  # the place of the first row among them (from 0)
+    limit: int
+    teams: tuple[str, ...]  # the teams there are to filter by
+    everyone: int
+    finalized: int  # people with an official result in the cycle
+    unmanaged: tuple[Person, ...]  # with no manager and no official result
+    overdue: int  # people with a step of their review past its due date and not done
+    coverage: dict[str, list[int]]  # track key → how many reached each level 1..top
 
     @property
     def top(self) -> int:
         return len(self.framework.levels) if self.framework else 0
 
     @property
-    def reviewable(self) -> int:
-        """People who can have an official result: active, with a manager to finalize it
-        (or finalized already, before they lost their manager)."""
-        return sum(
-            1
-            for row in self.rows
-            if row.person.active and (row.person.manager or row.official is not None)
-        )
-
-    @property
-    def unmanaged(self) -> tuple[Person, ...]:
-        """The active people shown with no manager and no official result: nobody's review
-        can make one, so they are left out of :attr:`reviewable` (an admin gives them one)."""
-        return tuple(
-            row.person
-            for row in self.rows
-            if row.person.active and not row.person.manager and row.official is None
-        )
-
-    @property
     def head_count(self) -> HeadCount:
-        """What levels and coverage rest on, in the words every view uses."""
-        return HeadCount(self.finalized, self.reviewable, len(self.unmanaged))
+        """What levels and coverage rest on, in the words every view uses: the people who
+        can have an official result are the active ones with a manager to finalize it (or
+        finalized already, before they lost their manager); nobody's review can make one
+        for the unmanaged (an admin gives them a manager)."""
+        reviewable = self.everyone - len(self.unmanaged)
+        return HeadCount(self.finalized, reviewable, len(self.unmanaged))
 
     @property
-    def overdue(self) -> int:
-        """People with a step of their review past its due date and not done."""
-        return sum(1 for row in self.rows if row.late)
+    def page(self) -> int:
+        return self.offset // self.limit + 1
 
     @property
-    def finalized(self) -> int:
-        """People with an official result in the cycle: what levels and coverage rest on."""
-        return sum(1 for row in self.rows if row.official is not None)
-
-    def matching(
-        self, *, team: str | None = None, show: Show = "all", query: str = ""
-    ) -> list[TeamRow]:
-        """The rows of one team, of one kind (``show``), whose name or email holds ``query``
-        (in either Unicode form), in the rows' order (by email)."""
-        needle = search_form(query)
-        return [
-            row
-            for row in self.rows
-            if (team is None or row.person.team == team)
-            and (show != "overdue" or row.late)
-            and (show != "unfinished" or row.states.get("manager") != State.FINALIZED)
-            and (holds(row.person.name, needle) or holds(row.person.email, needle))
-        ]
-
-    def select(
-        self, *, team: str | None = None, show: Show = "all", query: str = "", page: int = 1
-    ) -> TeamPage:
-        """The rows :meth:`matching` keeps, a page of :data:`TEAM_PAGE` at a time (past the
-        last page: the last). The counts and coverage above stay those of everyone."""
-        matched = self.matching(team=team, show=show, query=query)
-        pages = max(1, -(-len(matched) // TEAM_PAGE))
-        page = min(max(page, 1), pages)
-        start = (page - 1) * TEAM_PAGE
-        teams = sorted({row.person.team for row in self.rows if row.person.team})
-        return TeamPage(
-            tuple(matched[start : start + TEAM_PAGE]), len(matched), page, pages, tuple(teams)
-        )
+    def pages(self) -> int:
+        return max(1, -(-self.matched // self.limit))
 
     @property
-    def coverage(self) -> dict[str, list[int]]:
-        """Track key → how many people reached each level 1..top (officially)."""
-        if self.framework is None:
-            return {}
-        leveled = [row.official for row in self.rows if row.official is not None]
-        return {
-            track.key: [
-                sum(1 for r in leveled if r.tracks[track.key] >= level)
-                for level in range(1, self.top + 1)
-            ]
-            for track in self.framework.tracks
-        }
+    def first(self) -> int:
+        """The place of the first row among all matched (1-based)."""
+        return self.offset + 1 if self.rows else 0
 
 
 def team_view(
-    uow: UnitOfWork, actor: Actor, cycle: str | None = None, today: dt.date | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    cycle: str | None = None,
+    *,
+    team: str | None = None,
+    show: Show = "all",
+    query: str = "",
+    window: Window = Window(),
+    today: dt.date | None = None,
 ) -> TeamView:
-    """Everyone active below the actor (everyone active for an admin), by email, with their
-    assessment states in the cycle (the newest by default) and their official levels there,
-    if finalized — read from the stored official results, so a department of hundreds is a
-    few statements. Someone deactivated has left the team (their history stays). Each row
-    says which steps are overdue on ``today`` (by default the reminders' day, UTC)."""
+    """Everyone active below the actor (everyone active for an admin) with their assessment
+    states in the cycle (the newest by default): those of one team, of one kind (``show``),
+    whose name or email holds ``query`` (in either Unicode form), by email, a window of
+    them with their official levels. Counts and coverage are of everyone, counted from the
+    stored official results, so a department of thousands is a few statements. Someone
+    deactivated has left the team (their history stays). Each row says which steps are
+    overdue on ``today`` (by default the reminders' day, UTC)."""
     below = None if actor.is_admin else actor.email or ""
+    day = today or today_utc()
     with uow:
         people = uow.people.people() if below is None else uow.people.below(below)
         people = [person for person in people if person.active]
@@ -243,15 +212,54 @@ def team_view(
         if cycle is not None and chosen is None:
             raise NotFound(f"no cycle {cycle!r}")
         chosen = chosen or (cycles[-1] if cycles else None)
-        if chosen is None:
-            return TeamView(None, (), None, tuple(TeamRow(p, {}, None) for p in people))
-        framework, _ = ladders.of(chosen.name)
-        states = uow.assessments.states(chosen.name, below)
-        levels = uow.summaries.levels(chosen.name, below)
-    day = today or today_utc()
-    rows = tuple(
-        TeamRow(p, mine, levels.get(p.email), overdue_steps(chosen, mine, day))
-        for p in people
-        for mine in [states.get(p.email, {})]
+        framework, states, overall, reached = None, {}, {}, {}
+        if chosen is not None:
+            framework, _ = ladders.of(chosen.name)
+            states = uow.assessments.states(chosen.name, below)
+            overall = uow.summaries.overall_levels(chosen.name, below)
+            reached = uow.summaries.reached(chosen.name, below)
+        late: dict[str, frozenset[str]] = {}
+        # the steps past due for someone who did nothing: when none is, nobody is late
+        if chosen is not None and overdue_steps(chosen, {}, day):
+            for p in people:
+                if steps := overdue_steps(chosen, states.get(p.email, {}), day):
+                    late[p.email] = steps
+        needle = search_form(query)
+        matched = [
+            p
+            for p in people
+            if (team is None or p.team == team)
+            and (show != "overdue" or p.email in late)
+            and (show != "unfinished" or states.get(p.email, {}).get("manager") != State.FINALIZED)
+            and (not needle or holds(p.name, needle) or holds(p.email, needle))
+        ]
+        start = window.start(len(matched))
+        shown = matched[start : start + window.limit]
+        levels = uow.summaries.levels(chosen.name, [p.email for p in shown]) if chosen else {}
+    top = len(framework.levels) if framework else 0
+    return TeamView(
+        cycle=chosen,
+        cycles=tuple(cycles),
+        framework=framework,
+        rows=tuple(
+            TeamRow(p, states.get(p.email, {}), levels.get(p.email), late.get(p.email, frozenset()))
+            for p in shown
+        ),
+        matched=len(matched),
+        offset=start,
+        limit=window.limit,
+        teams=tuple(sorted({p.team for p in people if p.team})),
+        everyone=len(people),
+        finalized=sum(1 for p in people if p.email in overall),
+        unmanaged=tuple(p for p in people if not p.manager and p.email not in overall),
+        overdue=len(late),
+        coverage={
+            track.key: [
+                sum(n for level, n in reached.get(track.key, {}).items() if level >= at)
+                for at in range(1, top + 1)
+            ]
+            for track in framework.tracks
+        }
+        if framework
+        else {},
     )
-    return TeamView(chosen, tuple(cycles), framework, rows)

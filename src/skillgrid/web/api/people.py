@@ -266,16 +266,23 @@ def team(
     """The caller's reports (everyone for an admin) by email, filtered as the team page
     does and a page at a time: states and official levels in a cycle, counts of everyone."""
     from skillgrid.reports.team import based_on_data
-    from skillgrid.services.reviews import team_view
+    from skillgrid.services.reviews import Window, team_view
 
     with user:
-        view = team_view(user.uow, user.actor, cycle)
-    matched = view.matching(team=team, show=show, query=q or "")
+        view = team_view(
+            user.uow,
+            user.actor,
+            cycle,
+            team=team,
+            show=show,
+            query=q or "",
+            window=Window(offset, limit),
+        )
     return {
         "cycle": view.cycle.name if view.cycle else None,
-        "people": [_member_json(r) for r in matched[offset : offset + limit]],
-        **Paged.fields(len(matched), limit, offset),
-        "everyone": len(view.rows),
+        "people": [_member_json(r) for r in view.rows],
+        **Paged.fields(view.matched, limit, offset),
+        "everyone": view.everyone,
         "overdue": view.overdue,
         "based_on": based_on_data(view.head_count, view.unmanaged, view.cycle),
     }

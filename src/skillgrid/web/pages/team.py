@@ -25,20 +25,27 @@ def team_page(
 ) -> Response:
     """Everyone below the manager (everyone, for an admin) a page at a time, filtered by
     team, by what is left to do, or by name; the counts and coverage are of everyone."""
-    from skillgrid.services.reviews import team_view
+    from skillgrid.services.reviews import Window, team_view
 
     with user:
-        view = team_view(user.uow, user.actor, cycle)
-        shown = view.select(team=team or None, show=show, query=q, page=page)
+        view = team_view(
+            user.uow,
+            user.actor,
+            cycle,
+            team=team or None,
+            show=show,
+            query=q,
+            window=Window.page(page),
+        )
         return templates_of(request).TemplateResponse(
             request,
             "team.html",
             {
                 "user": user,
                 "cycle": view.cycle,
-                "rows": shown.rows,
-                "shown": shown,
-                "everyone": len(view.rows),
+                "rows": view.rows,
+                "shown": view,
+                "everyone": view.everyone,
                 "filters": {"team": team or "", "show": show, "q": q},
                 "framework": view.framework,
                 "top": view.top,
