@@ -275,7 +275,7 @@ class SqlSummaryRepository:
         manager ``below`` only, when given."""
         query = _OVERALL if below is None else _OVERALL_BELOW
         rows = self.session.execute(query, {"cycle": cycle, "below": below}).all()
-        return {email: level for email, level in rows}
+        return dict(rows)
 
     def reached(self, cycle: str, below: str | None = None) -> dict[str, dict[int, int]]:
         """Track key → official level → how many active people are at it in a cycle (of
