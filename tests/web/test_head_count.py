@@ -56,6 +56,7 @@ def test_the_team_report_says_the_count_is_of_people_with_a_manager_in_every_for
         "finalized": 0,
         "reviewable": 1,
         "unmanaged": [{"email": "bo@x.org", "name": "Bo"}],
+        "unmanaged_total": 1,
         "words": words,
     }
     book = load_workbook(io.BytesIO(report_xlsx(report)))

@@ -102,6 +102,7 @@ def test_the_counts_are_of_everyone_whatever_the_filters_and_the_page(
         "finalized": 1,
         "reviewable": 6,
         "unmanaged": [],
+        "unmanaged_total": 0,
         "words": "1 of 6 people finalized in 2020-H1; 5 not yet reviewed",
     }
     page = bo.get("/team", params={"team": "Edge"}).context
@@ -118,8 +119,30 @@ def test_an_admin_s_team_names_the_people_with_no_manager(app_client, uow_factor
         "finalized": 0,
         "reviewable": 1,
         "unmanaged": [{"email": "bo@x.org", "name": "Bo"}],
+        "unmanaged_total": 1,
         "words": None,
     }
+
+
+def test_every_page_names_at_most_a_hundred_people_without_a_manager_and_counts_them_all(
+    app_client, uow_factory
+) -> None:
+    from tests.web.test_team_page import _without_managers
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    _without_managers(uow_factory, 120)  # with Bo, 121 have no manager
+    admin = as_(app_client, "root@x.org")
+    based_on = admin.get(TEAM, params={"limit": 1}).json()["based_on"]
+    assert len(based_on["unmanaged"]) == 100 and based_on["unmanaged_total"] == 121
+    assert based_on["unmanaged"][0] == {"email": "bo@x.org", "name": "Bo"}
+    assert "121 have no manager" in based_on["words"]
+
+    emails, offset = [], 0
+    while offset is not None:  # all of them, a page at a time
+        answer = admin.get(TEAM, params={"show": "unmanaged", "offset": offset}).json()
+        emails += [person["email"] for person in answer["people"]]
+        offset = answer["next_offset"]
+    assert len(emails) == 121 == len(set(emails)) and "ana@x.org" not in emails
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from skillgrid.domain.assessments import Cycle
@@ -18,13 +18,15 @@ from skillgrid.services.insight import TeamCounts, TeamReport
 
 
 def based_on_data(
-    head: HeadCount, unmanaged: Iterable[Person], cycle: Cycle | None
+    head: HeadCount, unmanaged: Sequence[Person], cycle: Cycle | None, named: int | None = None
 ) -> dict[str, Any]:
-    """What the numbers rest on, as the team report and the team in the API answer it."""
+    """What the numbers rest on, as the team report and the team in the API answer it: the
+    people with no manager, the first ``named`` of them when given (all, by default)."""
     return {
         "finalized": head.finalized,
         "reviewable": head.reviewable,
-        "unmanaged": [{"email": p.email, "name": p.name} for p in unmanaged],
+        "unmanaged": [{"email": p.email, "name": p.name} for p in unmanaged[:named]],
+        "unmanaged_total": len(unmanaged),
         "words": head.words(cycle.name) if cycle else None,
     }
 

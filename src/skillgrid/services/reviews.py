@@ -34,8 +34,8 @@ HISTORY = 50  # changes of an assessment shown on its page, newest first
 TEAM_PAGE = 100  # people a page of the team page lists: a department reads in pages
 
 # Which rows of the team page to list: everyone, those with a step past its due date, those
-# whose review is not finalized yet.
-Show = Literal["all", "overdue", "unfinished"]
+# whose review is not finalized yet, those left out of the counts for having no manager.
+Show = Literal["all", "overdue", "unfinished", "unmanaged"]
 
 
 @dataclass(frozen=True)
@@ -231,6 +231,7 @@ def team_view(
             if (team is None or p.team == team)
             and (show != "overdue" or p.email in late)
             and (show != "unfinished" or states.get(p.email, {}).get("manager") != State.FINALIZED)
+            and (show != "unmanaged" or (not p.manager and p.email not in overall))
             and (not needle or holds(p.name, needle) or holds(p.email, needle))
         ]
         start = window.start(len(matched))

@@ -40,6 +40,7 @@ from skillgrid.web.api.report_models import PersonResults
 from skillgrid.web.deps import ApiUser
 
 router = APIRouter(tags=["people and assessments"], responses=ERRORS, route_class=StrictJsonRoute)
+NAMED_UNMANAGED = 100  # people with no manager named on every page of the team (all counted)
 
 
 class RatingIn(BaseModel):
@@ -257,7 +258,11 @@ def team(
     cycle: CycleFilter = None,
     team: TeamFilter = None,
     show: Annotated[
-        Show, Query(description="all, overdue (a step past its due date) or unfinished.")
+        Show,
+        Query(
+            description="all, overdue (a step past its due date), unfinished, or unmanaged "
+            "(no manager, so in no count)."
+        ),
     ] = "all",
     q: Search = None,
     limit: Limit = 100,
@@ -284,7 +289,7 @@ def team(
         **Paged.fields(view.matched, limit, offset),
         "everyone": view.everyone,
         "overdue": view.overdue,
-        "based_on": based_on_data(view.head_count, view.unmanaged, view.cycle),
+        "based_on": based_on_data(view.head_count, view.unmanaged, view.cycle, NAMED_UNMANAGED),
     }
 
 
