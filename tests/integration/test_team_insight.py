@@ -417,6 +417,7 @@ def test_reports_say_what_they_rest_on_and_unreviewed_is_not_a_miss(org) -> None
         "finalized": 2,
         "reviewable": 4,
         "unmanaged": [{"email": "boss@x.org", "name": "Boss"}],
+        "unmanaged_total": 1,
         "words": words,
     }
     assert {t["team"]: t["unreviewed"] for t in data["coverage"]["targets"]}["Infra"] == 2
