@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.leveling import Rating
 from skillgrid.services import accounts, assessments, cycles
@@ -166,6 +168,43 @@ def _department(uow_factory, size: int) -> None:  # type: ignore[no-untyped-def]
     ]
     data = "\n".join(["name,email,team,manager_email,role", *rows]).encode()
     people.import_people(uow_factory(), data, "department.csv", actor=OPERATOR)
+
+
+@pytest.mark.parametrize("who", ["root@x.org", "bo@x.org"])
+def test_the_counts_are_the_same_read_with_everyone_s_levels_or_counted_by_the_database(
+    app_client, uow_factory, who: str
+) -> None:
+    # a department that fits one page is counted from its people's levels, read once; a
+    # bigger one by the database, with levels read for the page only
+    from skillgrid.domain.assessments import Actor
+    from skillgrid.domain.people import Role
+    from skillgrid.services import people
+    from skillgrid.services.reviews import Window, team_view
+
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    _department(uow_factory, 6)
+    _without_managers(uow_factory, 2)
+    for n, through_level in enumerate([1, 2, 2, 3, 0]):
+        entries = {cid: Entry(Rating.MEETS) for cid in through(through_level)}
+        email = f"p00{n}@x.org"
+        assessments.rate(uow_factory(), OPERATOR, email, "2026-H2", "manager", entries)
+        assessments.submit(uow_factory(), OPERATOR, email, "2026-H2", "manager")
+        assessments.finalize(uow_factory(), OPERATOR, email, "2026-H2")
+    people.change_person(uow_factory(), "p002@x.org", active=False, actor=OPERATOR)
+    actor = Actor(who, Role.ADMIN if who == "root@x.org" else Role.MANAGER)
+
+    def view(limit: int):  # type: ignore[no-untyped-def]
+        return team_view(uow_factory(), actor, window=Window(0, limit))
+
+    whole, paged = view(100), view(1)
+    assert paged.coverage == whole.coverage and whole.coverage["NET"][:3] == [3, 2, 1]
+    assert (paged.finalized, paged.unmanaged, paged.everyone, paged.overdue) == (
+        whole.finalized,
+        whole.unmanaged,
+        whole.everyone,
+        whole.overdue,
+    )
+    assert paged.rows == whole.rows[:1] and paged.matched == whole.matched
 
 
 def test_a_department_is_listed_a_page_at_a_time_with_counts_of_everyone(

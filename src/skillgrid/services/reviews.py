@@ -5,6 +5,7 @@ and a manager's reports with their states and levels."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -213,11 +214,17 @@ def team_view(
             raise NotFound(f"no cycle {cycle!r}")
         chosen = chosen or (cycles[-1] if cycles else None)
         framework, states, overall, reached = None, {}, {}, {}
+        levels: dict[str, OfficialLevels] | None = None
         if chosen is not None:
             framework, _ = ladders.of(chosen.name)
             states = uow.assessments.states(chosen.name, below)
-            overall = uow.summaries.overall_levels(chosen.name, below)
-            reached = uow.summaries.reached(chosen.name, below)
+            if len(people) <= window.limit:  # all on one page: their levels give the counts
+                levels = uow.summaries.levels(chosen.name, [p.email for p in people])
+                overall = {email: found.overall for email, found in levels.items()}
+                reached = _reached(levels.values())
+            else:  # counted by the database; levels read for the page only
+                overall = uow.summaries.overall_levels(chosen.name, below)
+                reached = uow.summaries.reached(chosen.name, below)
         late: dict[str, frozenset[str]] = {}
         # the steps past due for someone who did nothing: when none is, nobody is late
         if chosen is not None and overdue_steps(chosen, {}, day):
@@ -236,7 +243,8 @@ def team_view(
         ]
         start = window.start(len(matched))
         shown = matched[start : start + window.limit]
-        levels = uow.summaries.levels(chosen.name, [p.email for p in shown]) if chosen else {}
+        if levels is None:
+            levels = uow.summaries.levels(chosen.name, [p.email for p in shown]) if chosen else {}
     top = len(framework.levels) if framework else 0
     return TeamView(
         cycle=chosen,
@@ -264,3 +272,14 @@ def team_view(
         if framework
         else {},
     )
+
+
+def _reached(levels: Iterable[OfficialLevels]) -> dict[str, dict[int, int]]:
+    """Track key → level → how many of ``levels`` are at it (what the database counts for
+    a department too big for one page)."""
+    counts: dict[str, dict[int, int]] = {}
+    for found in levels:
+        for key, level in found.tracks.items():
+            at = counts.setdefault(key, {})
+            at[level] = at.get(level, 0) + 1
+    return counts
