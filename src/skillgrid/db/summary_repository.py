@@ -32,7 +32,13 @@ _LEVELS = (  # the official levels of some people in a cycle: a row a person and
         _tracks,
         (_tracks.c.cycle_id == _results.c.cycle_id) & (_tracks.c.person_id == _results.c.person_id),
     )
-    .where(_results.c.cycle_id == _CYCLE, _people.c.email.in_(bindparam("among", expanding=True)))
+    .where(
+        _results.c.cycle_id == _CYCLE,
+        # the people's ids first: as a join, SQLite (no statistics) scans the cycle for 7+
+        _results.c.person_id.in_(
+            select(_people.c.id).where(_people.c.email.in_(bindparam("among", expanding=True)))
+        ),
+    )
 )
 _OVERALL = (  # everyone's official overall level in a cycle: a row a person
     select(_people.c.email, _results.c.overall)
