@@ -5,6 +5,7 @@ and count without reading ratings."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
@@ -24,7 +25,7 @@ Ids = tuple[str, ...]
 _CYCLE = select(CycleRow.id).where(CycleRow.name == bindparam("cycle")).scalar_subquery()
 _results, _tracks = OfficialResultRow.__table__, OfficialTrackRow.__table__
 _cycles, _people = CycleRow.__table__, PersonRow.__table__
-_LEVELS = (  # the official levels of some people in a cycle: a row a person and track
+_LEVELS = (  # everyone's official levels in a cycle: a row a person and track
     select(_people.c.email, _results.c.overall, _tracks.c.track_key, _tracks.c.level)
     .select_from(_results)
     .join(_people, _people.c.id == _results.c.person_id)
@@ -32,12 +33,13 @@ _LEVELS = (  # the official levels of some people in a cycle: a row a person and
         _tracks,
         (_tracks.c.cycle_id == _results.c.cycle_id) & (_tracks.c.person_id == _results.c.person_id),
     )
-    .where(
-        _results.c.cycle_id == _CYCLE,
-        # the people's ids first: as a join, SQLite (no statistics) scans the cycle for 7+
-        _results.c.person_id.in_(
-            select(_people.c.id).where(_people.c.email.in_(bindparam("among", expanding=True)))
-        ),
+    .where(_results.c.cycle_id == _CYCLE)
+)
+_LEVELS_BELOW = _LEVELS.where(is_below(_results.c.person_id))
+# the people's ids first: as a join, SQLite (no statistics) scans the cycle for 7 or more
+_LEVELS_OF = _LEVELS.where(
+    _results.c.person_id.in_(
+        select(_people.c.id).where(_people.c.email.in_(bindparam("among", expanding=True)))
     )
 )
 _OVERALL = (  # everyone's official overall level in a cycle: a row a person
@@ -262,19 +264,16 @@ class SqlSummaryRepository:
             for cycle, (head, tracks, unmet) in found.items()
         ]
 
-    def levels(self, cycle: str, among: Sequence[str]) -> dict[str, OfficialLevels]:
+    def levels(self, cycle: str, below: str | None = None) -> dict[str, OfficialLevels]:
+        """Everyone's stored official levels in a cycle, by email; of the people below the
+        manager ``below`` only, when given (one statement)."""
+        query = _LEVELS if below is None else _LEVELS_BELOW
+        return _levels(self.session.execute(query, {"cycle": cycle, "below": below}).all())
+
+    def levels_of(self, cycle: str, among: Sequence[str]) -> dict[str, OfficialLevels]:
         """The stored official levels in a cycle of the people ``among`` (emails) who have
         one: a page of people's, in one statement."""
-        overall: dict[str, int] = {}
-        tracks: dict[str, dict[str, int]] = {}
-        rows = self.session.execute(_LEVELS, {"cycle": cycle, "among": list(among)}).all()
-        for email, level, key, track_level in rows:
-            overall[email] = level
-            if key is not None:
-                tracks.setdefault(email, {})[key] = track_level
-        return {
-            email: OfficialLevels(level, tracks.get(email, {})) for email, level in overall.items()
-        }
+        return _levels(self.session.execute(_LEVELS_OF, {"cycle": cycle, "among": list(among)}))
 
     def overall_levels(self, cycle: str, below: str | None = None) -> dict[str, int]:
         """Everyone's official overall level in a cycle, by email; of the people below the
@@ -308,3 +307,14 @@ def cycle_ids(session: Session, cycles: Sequence[str]) -> dict[str, int]:
             select(CycleRow.name, CycleRow.id).where(CycleRow.name.in_(list(cycles)))
         ).all()
     )
+
+
+def _levels(rows: Iterable[Sequence[Any]]) -> dict[str, OfficialLevels]:
+    """Rows of (email, overall, track key, track level) as official levels by email."""
+    overall: dict[str, int] = {}
+    tracks: dict[str, dict[str, int]] = {}
+    for email, level, key, track_level in rows:
+        overall[email] = level
+        if key is not None:
+            tracks.setdefault(email, {})[key] = track_level
+    return {email: OfficialLevels(level, tracks.get(email, {})) for email, level in overall.items()}

@@ -219,8 +219,9 @@ def team_view(
             framework, _ = ladders.of(chosen.name)
             states = uow.assessments.states(chosen.name, below)
             if len(people) <= window.limit:  # all on one page: their levels give the counts
-                levels = uow.summaries.levels(chosen.name, [p.email for p in people])
-                overall = {email: found.overall for email, found in levels.items()}
+                found = uow.summaries.levels(chosen.name, below)  # those who left too
+                levels = {p.email: found[p.email] for p in people if p.email in found}
+                overall = {email: at.overall for email, at in levels.items()}
                 reached = _reached(levels.values())
             else:  # counted by the database; levels read for the page only
                 overall = uow.summaries.overall_levels(chosen.name, below)
@@ -243,8 +244,9 @@ def team_view(
         ]
         start = window.start(len(matched))
         shown = matched[start : start + window.limit]
-        if levels is None:
-            levels = uow.summaries.levels(chosen.name, [p.email for p in shown]) if chosen else {}
+        if levels is None:  # a department bigger than a page: the page's levels only
+            emails = [p.email for p in shown]
+            levels = uow.summaries.levels_of(chosen.name, emails) if chosen else {}
     top = len(framework.levels) if framework else 0
     return TeamView(
         cycle=chosen,
@@ -278,8 +280,8 @@ def _reached(levels: Iterable[OfficialLevels]) -> dict[str, dict[int, int]]:
     """Track key → level → how many of ``levels`` are at it (what the database counts for
     a department too big for one page)."""
     counts: dict[str, dict[int, int]] = {}
-    for found in levels:
-        for key, level in found.tracks.items():
+    for each in levels:
+        for key, level in each.tracks.items():
             at = counts.setdefault(key, {})
             at[level] = at.get(level, 0) + 1
     return counts
