@@ -13,10 +13,7 @@ from tests.web.conftest import PASSWORD, as_, sign_in
 
 def test_a_manager_sees_their_reports_levels_and_coverage(app_client, uow_factory) -> None:
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
-    entries = {cid: Entry(Rating.MEETS) for cid in through(2)}
-    assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", entries)
-    assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
-    assessments.finalize(uow_factory(), OPERATOR, "ana@x.org", "2026-H2")
+    _finalized_at(uow_factory, "ana@x.org", 2)
     accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     sign_in(app_client, "bo@x.org")
     page = app_client.get("/team")
@@ -28,19 +25,32 @@ def test_a_manager_sees_their_reports_levels_and_coverage(app_client, uow_factor
     assert 'href="/people/ana@x.org/growth"' in page.text
 
 
-def test_someone_deactivated_leaves_the_coverage_and_the_counts_of_their_team(
-    app_client, uow_factory
-) -> None:
+def _cy_reports_to_bo(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    """The 2026-H2 cycle open, and Cy on SRE reporting to Bo beside Ana."""
     from skillgrid.services import people
 
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     more = b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,engineer\n"
     people.import_people(uow_factory(), more, "more.csv", actor=OPERATOR)
-    for email, through_level in [("ana@x.org", 2), ("cy@x.org", 1)]:
-        entries = {cid: Entry(Rating.MEETS) for cid in through(through_level)}
-        assessments.rate(uow_factory(), OPERATOR, email, "2026-H2", "manager", entries)
-        assessments.submit(uow_factory(), OPERATOR, email, "2026-H2", "manager")
-        assessments.finalize(uow_factory(), OPERATOR, email, "2026-H2")
+
+
+def _finalized_at(uow_factory, email: str, level: int) -> None:  # type: ignore[no-untyped-def]
+    """The person's manager assessment in 2026-H2 meets every criterion through ``level``,
+    finalized: an official result at that level on every track."""
+    entries = {cid: Entry(Rating.MEETS) for cid in through(level)}
+    assessments.rate(uow_factory(), OPERATOR, email, "2026-H2", "manager", entries)
+    assessments.submit(uow_factory(), OPERATOR, email, "2026-H2", "manager")
+    assessments.finalize(uow_factory(), OPERATOR, email, "2026-H2")
+
+
+def test_someone_deactivated_leaves_the_coverage_and_the_counts_of_their_team(
+    app_client, uow_factory
+) -> None:
+    from skillgrid.services import people
+
+    _cy_reports_to_bo(uow_factory)
+    for email, level in [("ana@x.org", 2), ("cy@x.org", 1)]:
+        _finalized_at(uow_factory, email, level)
     accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     sign_in(app_client, "bo@x.org")
     before = app_client.get("/team").context
@@ -63,11 +73,7 @@ def test_an_engineer_s_team_page_is_empty(app_client, uow_factory) -> None:
 def test_the_team_page_says_states_as_the_assessment_page_does_and_what_levels_rest_on(
     app_client, uow_factory
 ) -> None:
-    from skillgrid.services import people
-
-    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
-    more = b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,engineer\n"
-    people.import_people(uow_factory(), more, "more.csv", actor=OPERATOR)
+    _cy_reports_to_bo(uow_factory)
     entries = {"PO.1.1": Entry(Rating.MEETS)}
     assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager", entries)
     assessments.submit(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "manager")
@@ -184,12 +190,8 @@ def test_the_counts_are_the_same_read_with_everyone_s_levels_or_counted_by_the_d
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     _department(uow_factory, 6)
     _without_managers(uow_factory, 2)
-    for n, through_level in enumerate([1, 2, 2, 3, 0]):
-        entries = {cid: Entry(Rating.MEETS) for cid in through(through_level)}
-        email = f"p00{n}@x.org"
-        assessments.rate(uow_factory(), OPERATOR, email, "2026-H2", "manager", entries)
-        assessments.submit(uow_factory(), OPERATOR, email, "2026-H2", "manager")
-        assessments.finalize(uow_factory(), OPERATOR, email, "2026-H2")
+    for n, level in enumerate([1, 2, 2, 3, 0]):
+        _finalized_at(uow_factory, f"p00{n}@x.org", level)
     people.change_person(uow_factory(), "p002@x.org", active=False, actor=OPERATOR)
     actor = Actor(who, Role.ADMIN if who == "root@x.org" else Role.MANAGER)
 
