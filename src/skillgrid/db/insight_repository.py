@@ -110,12 +110,14 @@ class SqlInsightRepository:
     # report reads ----------------------------------------------------------------------
 
     def level_counts(
-        self, cycle: str, teams: Teams = None
+        self, cycle: str, teams: Teams = None, *, tracks: bool = True
     ) -> list[tuple[str | None, str | None, int, int]]:
         """(team, track, level, people) in a cycle (of some teams only, when given), track
-        None for the overall level: the distribution of every team comes from these."""
+        None for the overall level: the distribution of every team comes from these. Without
+        ``tracks``, the overall levels only (a team's tracks are most of the rows)."""
         shape, params = _slice_of(teams)
-        rows = self.session.execute(_level_counts(shape), {"cycle": cycle, **params}).all()
+        query = _level_counts(shape, tracks)
+        rows = self.session.execute(query, {"cycle": cycle, **params}).all()
         return [(team, key, level, n) for team, key, level, n in rows]
 
     def overall_counts(self, cycles: Sequence[str], teams: Teams) -> list[tuple[str, int, int]]:
@@ -305,18 +307,18 @@ def _in_slice(column: Any, shape: Slice) -> tuple[Any, ...]:
 
 
 @functools.cache
-def _level_counts(shape: Slice) -> Select[Any]:
-    tracks = (
-        select(_tracks.c.team_id, _tracks.c.track_key, _tracks.c.level, func.count().label("n"))
-        .where(_tracks.c.cycle_id == _CYCLE_ID, *_in_slice(_tracks.c.team_id, shape))
-        .group_by(_tracks.c.team_id, _tracks.c.track_key, _tracks.c.level)
-    )
+def _level_counts(shape: Slice, with_tracks: bool) -> Select[Any]:
     overall = (
-        select(_results.c.team_id, null(), _results.c.overall, func.count())
+        select(_results.c.team_id, null(), _results.c.overall, func.count().label("n"))
         .where(_results.c.cycle_id == _CYCLE_ID, *_in_slice(_results.c.team_id, shape))
         .group_by(_results.c.team_id, _results.c.overall)
     )
-    counted = union_all(tracks, overall).subquery()
+    tracks = (
+        select(_tracks.c.team_id, _tracks.c.track_key, _tracks.c.level, func.count())
+        .where(_tracks.c.cycle_id == _CYCLE_ID, *_in_slice(_tracks.c.team_id, shape))
+        .group_by(_tracks.c.team_id, _tracks.c.track_key, _tracks.c.level)
+    )
+    counted = (union_all(tracks, overall) if with_tracks else overall).subquery()
     return select(_teams.c.name, *list(counted.c)[1:]).outerjoin(
         _teams, _teams.c.id == counted.c.team_id
     )

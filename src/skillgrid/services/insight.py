@@ -162,11 +162,14 @@ def team_report(
         keys = [t.key for t in framework.tracks]
         rolled: dict[str | None, Counts] = {}
         if sections & {"distribution", "coverage"}:  # coverage says how many were reviewed
-            direct = _direct_counts(uow.insight.level_counts(chosen.name, slice_), keys, top)
-            rolled = _roll_up(direct, names, tree, keys, top)
+            # coverage needs the overall counts only; the distribution every track's too
+            by = keys if "distribution" in sections else []
+            counted = uow.insight.level_counts(chosen.name, slice_, tracks=bool(by))
+            direct = _direct_counts(counted, by, top)
+            rolled = _roll_up(direct, names, tree, by, top)
             if team is None:  # the org: everyone, people on no team too
                 rolled[None] = _sum(
-                    [*(rolled[n] for n in tree.get(None, ())), direct.get(None)], keys, top
+                    [*(rolled[n] for n in tree.get(None, ())), direct.get(None)], by, top
                 )
         distribution: tuple[TeamCounts, ...] = ()
         history: tuple[tuple[str, TeamCounts], ...] = ()
