@@ -109,6 +109,18 @@ def test_coverage_names_misses_the_closest_people_and_single_points_of_failure(o
     assert code.holder_names == ("Nat",)
 
 
+@pytest.mark.parametrize("team", [None, "Infra", "Apps"])
+def test_coverage_alone_says_what_the_whole_report_says_of_coverage_and_reviews(
+    org, team: str | None
+) -> None:
+    # coverage alone reads the overall level counts only, not every track's
+    whole = insight.team_report(org(), OPERATOR, team, "C2")
+    alone = insight.team_report(org(), OPERATOR, team, "C2", sections=frozenset({"coverage"}))
+    assert alone.coverage == whole.coverage and alone.coverage
+    assert alone.reviewed == whole.reviewed and alone.head_count == whole.head_count
+    assert alone.distribution == ()
+
+
 def test_the_org_report_rolls_every_team_up(org) -> None:
     report = insight.team_report(org(), OPERATOR)
     assert [c.target.team for c in report.coverage] == ["Apps", "Infra", "Net"]

@@ -127,12 +127,12 @@ def test_the_admin_s_team_page_says_who_is_left_out_of_the_count_for_having_no_m
     assert "PATCH /api/v1/people/{email}" in no_manager or "person import" in no_manager
 
 
-def _without_managers(uow_factory, size: int) -> None:  # type: ignore[no-untyped-def]
-    """``size`` more people on no one's team, with no manager: as a people file or an
-    identity provider that sends no manager brings them in."""
+def _without_managers(uow_factory, size: int, team: str = "") -> None:  # type: ignore[no-untyped-def]
+    """``size`` more people on ``team`` (none by default), with no manager: as a people
+    file or an identity provider that sends no manager brings them in."""
     from skillgrid.services import people
 
-    rows = [f"Someone {n:03},s{n:03}@x.org,,,engineer" for n in range(size)]
+    rows = [f"Someone {n:03},s{n:03}@x.org,{team},,engineer" for n in range(size)]
     text = "name,email,team,manager_email,role\n" + "\n".join(rows) + "\n"
     people.import_people(uow_factory(), text.encode(), "people.csv", actor=OPERATOR)
 
@@ -147,13 +147,31 @@ def test_many_people_without_a_manager_are_counted_a_few_named_and_the_rest_list
     no_manager = page.text.split('id="no-manager"')[1].split("</p>")[0]
     assert no_manager.count('href="/people/') == 10  # Bo, then the first nine by email
     assert 'href="/people/bo@x.org/growth">Bo</a>' in no_manager
-    assert 'and <a href="/team?show=unmanaged">16 more</a>' in no_manager
+    listing = "/team?cycle=2026-H2&amp;show=unmanaged"  # this cycle's: results count
+    assert f'and <a href="{listing}">16 more</a>' in no_manager
     assert "26 have no manager" in page.text
+    org = admin.get("/insight").text.split('id="no-manager"')[1].split("</p>")[0]
+    assert f'and <a href="{listing}">16 more</a>' in org
 
     listed = admin.get("/team", params={"show": "unmanaged"})
     assert listed.context["shown"].matched == 26 and listed.context["everyone"] == 27
     assert "ana@x.org" not in [r.person.email for r in listed.context["rows"]]
     assert '<option value="unmanaged" selected>' in listed.text
+    accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
+    bo = as_(app_client, "bo@x.org")
+    by_url = bo.get("/team", params={"show": "unmanaged"})  # the form says what is shown
+    assert by_url.context["rows"] == () and '<option value="unmanaged" selected>' in by_url.text
+
+
+def test_a_team_s_insight_page_counts_the_rest_without_a_link_to_the_whole_organisation_s(
+    app_client, uow_factory
+) -> None:
+    cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
+    _without_managers(uow_factory, 12, team="Edge")
+    page = as_(app_client, "root@x.org").get("/insight/Edge")
+    no_manager = page.text.split('id="no-manager"')[1].split("</p>")[0]
+    assert no_manager.count('href="/people/') == 10 and " and 2 more." in no_manager
+    assert "/team?" not in no_manager  # the team page lists one team, not the teams below
 
 
 def test_a_team_where_everyone_has_a_manager_reads_as_before(app_client, uow_factory) -> None:

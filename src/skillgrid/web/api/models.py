@@ -288,11 +288,13 @@ class BasedOn(Answer):
     finalized: int = Field(description="People with an official result in the cycle.")
     reviewable: int = Field(description="Active people with a manager: who can have one.")
     unmanaged: list[NamedPerson] = Field(
-        description="Active people with no manager: in no count (no review can make their "
-        "result official). The team API names the first 100 on every page (`show=unmanaged` "
-        "lists them all); the team report names all."
+        description="Active people with no manager and no official result in the cycle: in no "
+        "count (no review can make their result official). The team API names the first 100 "
+        "on every page (`show=unmanaged` lists them all); the team report names all."
     )
-    unmanaged_total: int = Field(description="How many active people have no manager.")
+    unmanaged_total: int = Field(
+        description="How many active people have no manager and no official result in the cycle."
+    )
     words: str | None = Field(
         description='The count as the pages say it, e.g. "9 of 25 with a manager finalized '
         'in 2026-H2; 16 not yet reviewed; 1 has no manager" (null before any cycle).'

@@ -261,7 +261,7 @@ def team(
         Show,
         Query(
             description="all, overdue (a step past its due date), unfinished, or unmanaged "
-            "(no manager, so in no count)."
+            "(no manager and no official result, so in no count)."
         ),
     ] = "all",
     q: Search = None,
