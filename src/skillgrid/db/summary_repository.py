@@ -282,14 +282,12 @@ class SqlSummaryRepository:
         rows = self.session.execute(query, {"cycle": cycle, "below": below}).all()
         return dict(rows)
 
-    def reached(self, cycle: str, below: str | None = None) -> dict[str, dict[int, int]]:
-        """Track key → official level → how many active people are at it in a cycle (of
+    def reached(self, cycle: str, below: str | None = None) -> dict[tuple[str, int], int]:
+        """(track key, official level) → how many active people are at it in a cycle (of
         the people below the manager ``below`` only, when given): counted by the database."""
         query = _REACHED if below is None else _REACHED_BELOW
-        counts: dict[str, dict[int, int]] = {}
-        for key, level, people in self.session.execute(query, {"cycle": cycle, "below": below}):
-            counts.setdefault(key, {})[level] = people
-        return counts
+        rows = self.session.execute(query, {"cycle": cycle, "below": below}).all()
+        return {(key, level): people for key, level, people in rows}
 
     def cycles_with_results(self) -> list[str]:
         query = select(CycleRow.name).where(

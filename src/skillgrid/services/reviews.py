@@ -5,7 +5,8 @@ and a manager's reports with their states and levels."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -213,7 +214,8 @@ def team_view(
         if cycle is not None and chosen is None:
             raise NotFound(f"no cycle {cycle!r}")
         chosen = chosen or (cycles[-1] if cycles else None)
-        framework, states, overall, reached = None, {}, {}, {}
+        framework, states, overall = None, {}, {}
+        reached: Mapping[tuple[str, int], int] = {}  # (track, level) → active people at it
         levels: dict[str, OfficialLevels] | None = None
         if chosen is not None:
             framework, _ = ladders.of(chosen.name)
@@ -222,7 +224,7 @@ def team_view(
                 found = uow.summaries.levels(chosen.name, below)  # those who left too
                 levels = {p.email: found[p.email] for p in people if p.email in found}
                 overall = {email: at.overall for email, at in levels.items()}
-                reached = _reached(levels.values())
+                reached = Counter(pair for at in levels.values() for pair in at.tracks.items())
             else:  # counted by the database; levels read for the page only
                 overall = uow.summaries.overall_levels(chosen.name, below)
                 reached = uow.summaries.reached(chosen.name, below)
@@ -266,7 +268,7 @@ def team_view(
         overdue=len(late),
         coverage={
             track.key: [
-                sum(n for level, n in reached.get(track.key, {}).items() if level >= at)
+                sum(n for (key, level), n in reached.items() if key == track.key and level >= at)
                 for at in range(1, top + 1)
             ]
             for track in framework.tracks
@@ -274,14 +276,3 @@ def team_view(
         if framework
         else {},
     )
-
-
-def _reached(levels: Iterable[OfficialLevels]) -> dict[str, dict[int, int]]:
-    """Track key → level → how many of ``levels`` are at it (what the database counts for
-    a department too big for one page)."""
-    counts: dict[str, dict[int, int]] = {}
-    for each in levels:
-        for key, level in each.tracks.items():
-            at = counts.setdefault(key, {})
-            at[level] = at.get(level, 0) + 1
-    return counts
