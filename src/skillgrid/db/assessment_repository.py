@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     CompoundSelect,
-    ScalarSelect,
     String,
     bindparam,
     delete,
@@ -21,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from skillgrid.db.base import table
 from skillgrid.db.people_repository import is_below
 from skillgrid.db.tables import (
     AssessmentRow,
@@ -104,6 +104,31 @@ _HEADERS = (
     .where(_assessments.c.person_id == _PERSON_ID, _assessments.c.rater == bindparam("rater"))
     .order_by(_cycles.c.created_at, _cycles.c.id)
 )
+# an autosave's writes (the ids as subqueries: no round trip of their own)
+_CYCLE_ID = select(_cycles.c.id).where(_cycles.c.name == bindparam("cycle")).scalar_subquery()
+_ADD = (
+    insert(table(AssessmentRow))
+    .values(
+        person_id=_PERSON_ID,
+        cycle_id=_CYCLE_ID,
+        rater=bindparam("as_rater"),
+        state=bindparam("new_state"),
+        revision=1,
+    )
+    .returning(_assessments.c.id)
+)
+_UPDATE = (  # only at the revision it was read at
+    update(table(AssessmentRow))
+    .where(
+        _assessments.c.person_id == _PERSON_ID,
+        _assessments.c.cycle_id == _CYCLE_ID,
+        _assessments.c.rater == bindparam("as_rater"),
+        _assessments.c.revision == bindparam("read_at"),
+    )
+    .values(state=bindparam("new_state"), revision=bindparam("new_revision"))
+    .returning(_assessments.c.id)
+)
+_ADD_RATINGS = insert(table(RatingRow))
 
 
 class SqlAssessmentRepository:
@@ -278,21 +303,25 @@ class SqlAssessmentRepository:
         rating is written again.
 
         Raises Conflict when someone stored another revision meanwhile."""
-        person, cycle = _ids(assessment)
+        keys = {
+            "person": assessment.person,
+            "cycle": assessment.cycle,
+            "as_rater": assessment.rater,
+            "new_state": assessment.state.value,
+        }
         if assessment.revision == 0:
-            assessment_id = self.session.execute(
-                insert(AssessmentRow)
-                .values(
-                    person_id=person,
-                    cycle_id=cycle,
-                    rater=assessment.rater,
-                    state=assessment.state.value,
-                    revision=1,
-                )
-                .returning(AssessmentRow.id)
-            ).scalar_one()
+            assessment_id = self.session.execute(_ADD, keys).scalar_one()
         else:
-            assessment_id = self._update(assessment, person, cycle)
+            assessment_id = self.session.execute(
+                _UPDATE,
+                {**keys, "read_at": assessment.revision, "new_revision": assessment.revision + 1},
+            ).scalar()
+            if assessment_id is None:
+                raise Conflict(
+                    f"the {assessment.rater} assessment of {assessment.person} in "
+                    f"{assessment.cycle} changed since revision {assessment.revision} was "
+                    "read; nothing was stored — reload it and apply your change again"
+                )
         self._write_ratings(assessment_id, assessment.entries, stored)
         return Assessment(
             assessment.person,
@@ -336,7 +365,7 @@ class SqlAssessmentRepository:
                 }
                 for uid in changed
             ]
-            self.session.execute(insert(RatingRow), rows)
+            self.session.execute(_ADD_RATINGS, rows)
 
     def add_many(self, assessments: Sequence[Assessment]) -> None:
         """Insert new assessments with their ratings in a few statements (bulk loads such as
@@ -395,27 +424,6 @@ class SqlAssessmentRepository:
                 entries[assessment_id][uid] = Entry(_RATINGS[rating], *rest)
         return entries
 
-    def _update(
-        self, assessment: Assessment, person: ScalarSelect[int], cycle: ScalarSelect[int]
-    ) -> int:
-        result = self.session.execute(
-            update(AssessmentRow)
-            .where(AssessmentRow.person_id == person)
-            .where(AssessmentRow.cycle_id == cycle)
-            .where(AssessmentRow.rater == assessment.rater)
-            .where(AssessmentRow.revision == assessment.revision)
-            .values(state=assessment.state.value, revision=assessment.revision + 1)
-            .returning(AssessmentRow.id)
-        )
-        assessment_id = result.scalar()
-        if assessment_id is None:
-            raise Conflict(
-                f"the {assessment.rater} assessment of {assessment.person} in "
-                f"{assessment.cycle} changed since revision {assessment.revision} was read; "
-                "nothing was stored — reload it and apply your change again"
-            )
-        return assessment_id
-
 
 def _assessments_in(person: str, rows: Iterable[Any]) -> list[Assessment]:
     """The assessments in rows of ``_OF_PERSON`` (fetched at once: hundreds of ratings), in
@@ -430,14 +438,6 @@ def _assessments_in(person: str, rows: Iterable[Any]) -> list[Assessment]:
         if uid is not None:
             entries[uid] = Entry(_RATINGS[rating], reason, comment, needs_review, why)
     return assessments
-
-
-def _ids(assessment: Assessment) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
-    """The ids of the assessment's person and cycle, as subqueries of the statement that
-    writes it (no round trip of their own: an autosave is a few statements)."""
-    person = select(PersonRow.id).where(PersonRow.email == assessment.person)
-    cycle = select(CycleRow.id).where(CycleRow.name == assessment.cycle)
-    return person.scalar_subquery(), cycle.scalar_subquery()
 
 
 def due_columns(due: DueDates) -> dict[str, object]:

@@ -7,13 +7,15 @@ import functools
 import json
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, bindparam, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
-from skillgrid.db.base import aware
+from skillgrid.db.base import aware, table
 from skillgrid.db.people_repository import is_below
 from skillgrid.db.tables import AuditEntryRow, PersonRow
 from skillgrid.domain.audit import RATE, AuditEntry, AuditQuery, AuditScope
+
+_ADD = insert(table(AuditEntryRow))  # a statement of its own: no ORM flush at commit
 
 
 class SqlAuditRepository:
@@ -22,17 +24,18 @@ class SqlAuditRepository:
 
     def add(self, entry: AuditEntry) -> None:
         """Record ``entry`` in the caller's transaction: a rollback drops it with the change."""
-        self.session.add(
-            AuditEntryRow(
-                at=entry.at or dt.datetime.now(dt.UTC),
-                actor=entry.actor,
-                action=entry.action,
-                entity=entry.entity,
-                entity_id=entry.entity_id,
-                person=entry.person,
-                before=_dump(entry.before),
-                after=_dump(entry.after),
-            )
+        self.session.execute(
+            _ADD,
+            {
+                "at": entry.at or dt.datetime.now(dt.UTC),
+                "actor": entry.actor,
+                "action": entry.action,
+                "entity": entry.entity,
+                "entity_id": entry.entity_id,
+                "person": entry.person,
+                "before": _dump(entry.before),
+                "after": _dump(entry.after),
+            },
         )
 
     def find(self, query: AuditQuery, scope: AuditScope | None) -> list[AuditEntry]:

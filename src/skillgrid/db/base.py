@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -24,3 +24,11 @@ class Base(DeclarativeBase):
 def aware(value: dt.datetime) -> dt.datetime:
     """SQLite returns naive datetimes; everything SkillGrid stores is UTC."""
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def table(row: type[Base]) -> Table:
+    """The table a mapped class is stored in, for statements built once that write plain
+    values (no ORM unit of work at flush, no ORM bulk path)."""
+    found = row.__table__
+    assert isinstance(found, Table)
+    return found
