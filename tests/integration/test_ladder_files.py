@@ -168,12 +168,56 @@ def test_xlsx_spacer_column_between_labels_and_levels_is_skipped(tmp_path: Path)
     assert [c.text for c in framework.criteria] == ["a", "b"]
 
 
-def test_a_category_merged_down_the_first_column_is_refused_saying_which_column_to_delete() -> None:
+def test_a_category_merged_down_the_first_column_is_set_aside_and_named() -> None:
+    path = DATA / "ladders" / "unseen" / "acme_sub_competencies.xlsx"
+    result = read_ladder(path.read_bytes(), path.name)
+    assert [t.name for t in result.framework.tracks][:2] == ["Code quality", "System design"]
+    (warning,) = result.warnings
+    assert "column 1 (Category: 'Technical', 'People')" in warning
+    assert "'Group: track'" in warning
+
+
+def _merged(path: Path, rows: list[list[object]], *ranges: str) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    for merged in ranges:
+        book.active.merge_cells(merged)
+    book.save(path)
+    return path.read_bytes()
+
+
+GROUPED = [
+    ["Category", "Competency", "IC1", "IC2"],
+    ["Technical", "Code quality", "Writes tested code", "Raises the bar"],
+    [None, "Operations", "Joins on-call", "Runs incidents"],
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "ranges", "refused"),
+    [
+        # another merge in the table: nothing is set aside, both are refused
+        (GROUPED, ("A2:A3", "D2:D3"), ["A2:A3", "D2:D3"]),
+        # the next column holds criteria (a level), not each row's track
+        (
+            [["Track", "IC1", "IC2"], ["Technical", "Writes code", "Leads"], [None, "Tests", "-"]],
+            ("A2:A3",),
+            ["A2:A3"],
+        ),
+        # a row of the group names no track in the next column
+        ([*GROUPED[:2], [None, None, "Joins on-call", "Runs incidents"]], ("A2:A3",), ["A2:A3"]),
+    ],
+)
+def test_other_merged_cells_are_still_refused_where_they_are(
+    tmp_path: Path, rows: list[list[object]], ranges: tuple[str, ...], refused: list[str]
+) -> None:
     from skillgrid.domain.errors import LadderError
 
-    path = DATA / "ladders" / "unseen" / "acme_sub_competencies.xlsx"
-    with pytest.raises(LadderError) as refused:
-        read_ladder(path.read_bytes(), path.name)
-    problem = refused.value.problems[0]
-    assert problem.message.startswith("merged cells A") and problem.column == 1
-    assert "delete the first column" in problem.hint
+    data = _merged(tmp_path / "book.xlsx", rows, *ranges)
+    with pytest.raises(LadderError) as caught:
+        read_ladder(data, "book.xlsx")
+    messages = sorted(problem.message for problem in caught.value.problems)
+    assert messages == [f"merged cells {where} in the table" for where in refused]

@@ -18,6 +18,7 @@ from typing import Any
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.grid import GridRow, build_from_grid, find_header
+from skillgrid.importers.labels import looks_like_levels
 from skillgrid.importers.options import Format, ImportOptions, ImportResult
 from skillgrid.importers.xlsx_extent import Extent, check_unpacked_size, sheet_extent
 
@@ -60,14 +61,16 @@ def read_sheet(data: bytes, source: str, name: str | None = None) -> Sheet:
 
 
 def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
-    """Read a ladder from one worksheet; merged cells in or below the header are refused."""
+    """Read a ladder from one worksheet; merged cells in or below the header are refused,
+    but for a category merged down the first column over the tracks it groups."""
     sheet = read_sheet(data, source, options.sheet)
     skipped = None
     if options.sheet is None and find_header(sheet.rows) is None:
         skipped, sheet = sheet.title, _first_table(data, source, sheet)
-    _refuse_merged_cells(sheet.merged, sheet.rows, sheet.where)
+    rows, merged, grouped = _set_aside_groups(sheet.merged, sheet.rows)
+    _refuse_merged_cells(merged, rows, sheet.where)
     try:
-        result = build_from_grid(sheet.rows, sheet.where, Format.XLSX, options, strict_width=False)
+        result = build_from_grid(rows, sheet.where, Format.XLSX, options, strict_width=False)
     except LadderError as error:
         if options.sheet or not sheet.others:
             raise
@@ -78,6 +81,8 @@ def read_xlsx(data: bytes, source: str, options: ImportOptions) -> ImportResult:
             source,
         )
         raise LadderError([*error.problems, hint]) from None
+    if grouped:
+        result = replace(result, warnings=(*result.warnings, grouped))
     if skipped is None:
         return result
     note = (
@@ -178,6 +183,52 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
+
+
+def _set_aside_groups(
+    ranges: tuple[Any, ...], rows: list[GridRow]
+) -> tuple[list[GridRow], tuple[Any, ...], str | None]:
+    """A category merged down the table's first column over rows that each name their track
+    in the next column ("Technical" over "Code quality" and "Testing") groups those tracks: the
+    column is left out, as a heading row over a group of tracks is, and a warning names the
+    groups. Returns the rows, the merged ranges still to refuse, and that warning. When any
+    other range is merged below the title, or the next column does not name every row's
+    track, nothing is set aside."""
+    found = find_header(rows)
+    if found is None:
+        return rows, ranges, None
+    header = rows[found]
+    first = next(i for i, cell in enumerate(header.cells) if cell.strip())
+    below = [m for m in ranges if m.max_row >= header.number]
+    groups = [
+        m
+        for m in below
+        if m.min_col == m.max_col == first + 1 and header.number < m.min_row < m.max_row
+    ]
+    body = [row for row in rows[found + 1 :] if row.filled()]
+    names = header.get(first + 1).strip()
+    if (
+        not groups
+        or len(groups) != len(below)
+        or not names
+        or looks_like_levels([names])
+        or not all(row.get(first + 1).strip() for row in body)
+    ):
+        return rows, ranges, None
+    labels = [label for row in body if (label := row.get(first).strip())]
+    kept = [
+        GridRow(row.number, (*row.cells[:first], "", *row.cells[first + 1 :]))
+        if row.number >= header.number and len(row.cells) > first
+        else row
+        for row in rows
+    ]
+    shown = ", ".join(repr(label[:40]) for label in labels[:5]) + (" …" if len(labels) > 5 else "")
+    warning = (
+        f"column {first + 1} ({header.get(first).strip() or 'no heading'}: {shown}) groups the "
+        f"tracks named in column {first + 2}, so it was left out; tracks are not grouped in a "
+        "ladder: to keep a group, write it into the track names ('Group: track')"
+    )
+    return kept, tuple(m for m in ranges if m not in groups), warning
 
 
 def _refuse_merged_cells(ranges: tuple[Any, ...], rows: list[GridRow], where: str) -> None:
