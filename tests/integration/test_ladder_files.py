@@ -177,6 +177,14 @@ def test_a_category_merged_down_the_first_column_is_set_aside_and_named() -> Non
     assert "'Group: track'" in warning
 
 
+def test_a_title_in_the_category_column_stays_the_title(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["Acme ladder"], [], *GROUPED]
+    data = _merged(tmp_path / "book.xlsx", rows, "A1:D1", "A4:A5")
+    result = read_ladder(data, "book.xlsx")
+    assert result.framework.title == "Acme ladder"
+    assert [t.name for t in result.framework.tracks] == ["Code quality", "Operations"]
+
+
 def _merged(path: Path, rows: list[list[object]], *ranges: str) -> bytes:
     import openpyxl
 
@@ -209,6 +217,12 @@ GROUPED = [
         ),
         # a row of the group names no track in the next column
         ([*GROUPED[:2], [None, None, "Joins on-call", "Runs incidents"]], ("A2:A3",), ["A2:A3"]),
+        # a level merged over rows of criteria, not a category over tracks
+        (
+            [["Level", "Delivery", "Ops"], ["L1", "Ships", "Watches"], [None, "Tests", "Fixes"]],
+            ("A2:A3",),
+            ["A2:A3"],
+        ),
     ],
 )
 def test_other_merged_cells_are_still_refused_where_they_are(

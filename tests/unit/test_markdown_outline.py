@@ -46,12 +46,12 @@ def test_levels_over_tracks_read_as_a_table_of_them() -> None:
     assert framework.title == "Backend ladder"
     assert result.levels_as is Orientation.ROWS
     assert [level.title for level in framework.levels] == ["L1 - Junior Engineer", "L2 - Engineer"]
-    # tracks in the order they first appear; a track a level does not mention is empty there
-    assert [t.name for t in framework.tracks] == ["Delivery", "Collaboration", "Operations"]
+    # tracks in an order every level keeps; a track a level does not mention is empty there
+    assert [t.name for t in framework.tracks] == ["Delivery", "Operations", "Collaboration"]
     cells: dict[tuple[str, int], list[str]] = {}
     for c in framework.criteria:
         cells.setdefault((c.track, c.level), []).append(c.text)
-    delivery, collaboration, operations = (t.key for t in framework.tracks)
+    delivery, operations, collaboration = (t.key for t in framework.tracks)
     assert cells[(delivery, 1)] == [
         "Ships small, well-scoped changes with review.",
         "Writes tests for the code they change.",
@@ -105,7 +105,7 @@ def test_text_under_a_level_before_its_tracks_is_pointed_out_not_lost_silently()
     text += "## Level 2\n### Delivery\n- Leads.\n"
     result = read(text)
     assert [c.text for c in result.framework.criteria] == ["Ships.", "Leads."]
-    assert any("line 1" in w and "not read" in w for w in result.warnings)
+    assert any("(line 2)" in w and "not read" in w for w in result.warnings)
 
 
 def test_headings_in_fenced_code_and_html_pictures_are_not_part_of_the_ladder() -> None:
@@ -166,3 +166,109 @@ def test_a_file_with_a_table_is_read_by_its_table_as_before() -> None:
     text += "| Level | Ops |\n|---|---|\n| 1 | Runs it. |\n"
     framework = read(text).framework
     assert [c.text for c in framework.criteria] == ["Runs it."]
+
+
+def test_a_level_one_track_skips_keeps_its_place_among_the_others() -> None:
+    text = "## Delivery\n### L1\n- a\n### L3\n- c\n## Ops\n### L1\n- d\n### L2\n- e\n### L3\n- f\n"
+    framework = read(text).framework
+    assert [level.title for level in framework.levels] == ["L1", "L2", "L3"]
+    delivery = framework.tracks[0].key
+    assert framework.criterion(f"{delivery}.3.1").text == "c"
+
+
+def test_levels_in_opposite_orders_under_two_tracks_are_refused_where_they_disagree() -> None:
+    text = "## Delivery\n### L1\n- a\n### L2\n- b\n## Ops\n### L2\n- c\n### L1\n- d\n"
+    with pytest.raises(LadderError) as caught:
+        read(text)
+    problem = caught.value.problems[0]
+    assert problem.row == 7 and "the other way round" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "words"),
+    [
+        ("## L1\n### Delivery\n- a\n### Delivery\n- b\n## L2\n### Delivery\n- c\n", 4, "twice"),
+        ("## L1\n### Delivery\n- a\n## \n### Delivery\n- b\n", 4, "no text"),
+        ("## L1\n### Delivery\n```\n- a\n## L2\n### Delivery\n- b\n", 3, "never closed"),
+    ],
+)
+def test_what_cannot_be_read_as_a_person_wrote_it_is_refused_at_its_line(
+    text: str, row: int, words: str
+) -> None:
+    with pytest.raises(LadderError) as caught:
+        read(text)
+    problem = caught.value.problems[0]
+    assert problem.row == row and words in problem.message
+
+
+def test_comments_fenced_tables_front_matter_and_setext_headings() -> None:
+    text = """---
+title: internal
+---
+Backend ladder
+==============
+
+<!-- TODO before publishing:
+- Owns the deploy pipeline
+## L9
+-->
+
+```
+| Level | Old |
+|---|---|
+| 1 | old |
+```
+
+L1
+--
+### Delivery
++ Ships small changes.
++ Writes tests.
+
+## L2
+### Delivery
+- Leads projects.
+"""
+    framework = read(text).framework
+    assert framework.title == "Backend ladder"
+    assert [level.title for level in framework.levels] == ["L1", "L2"]
+    assert [c.text for c in framework.criteria] == [
+        "Ships small changes.",
+        "Writes tests.",
+        "Leads projects.",
+    ]
+
+
+def test_a_title_at_the_levels_depth_and_an_introduction_are_not_levels() -> None:
+    text = "## Backend ladder\n\n## About\nHow we level.\n\n## L1\n### Delivery\n- a\n"
+    text += "## L2\n### Delivery\n- b\n## Resources\n- [wiki](https://wiki)\n"
+    result = read(text)
+    assert result.framework.title == "Backend ladder"
+    assert [level.title for level in result.framework.levels] == ["L1", "L2"]
+    assert [w for w in result.warnings if "was left out" in w] == [
+        "the section 'About' (line 3) has no ### headings under it and comes before the first "
+        "one that has, so it was left out",
+        "the section 'Resources' (line 12) has no ### headings under it and comes after the "
+        "last one that has, so it was left out",
+    ]
+
+
+def test_a_document_whose_headings_name_no_levels_is_not_taken_for_a_ladder() -> None:
+    text = "# Tool\n\n## Installation\n### Linux\n- apt install tool\n"
+    text += "## Usage\n### CLI\n- tool run\n"
+    with pytest.raises(LadderError) as caught:
+        read(text)
+    problem = caught.value.problems[0]
+    assert "read as levels" in problem.message and "--levels-as" in problem.hint
+    # said outright, it is read
+    framework = read(text, levels_as=Orientation.ROWS).framework
+    assert [level.title for level in framework.levels] == ["Installation", "Usage"]
+
+
+def test_a_heading_repeating_the_titles_depth_is_the_one_pointed_at() -> None:
+    text = (
+        "# Ladder\n\n## L1\n### Delivery\n- a\n## L2\n### Delivery\n- b\n\n# Appendix\nSee wiki.\n"
+    )
+    with pytest.raises(LadderError) as caught:
+        read(text)
+    assert caught.value.problems[0].row == 10

@@ -18,7 +18,7 @@ from typing import Any
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.grid import GridRow, build_from_grid, find_header
-from skillgrid.importers.labels import looks_like_levels
+from skillgrid.importers.labels import looks_like_levels, orientation_hint
 from skillgrid.importers.options import Format, ImportOptions, ImportResult
 from skillgrid.importers.xlsx_extent import Extent, check_unpacked_size, sheet_extent
 
@@ -198,30 +198,27 @@ def _set_aside_groups(
     if found is None:
         return rows, ranges, None
     header = rows[found]
-    first = next(i for i, cell in enumerate(header.cells) if cell.strip())
+    body = [row for row in rows[found + 1 :] if row.filled()]
+    first = min(_first_filled(row) for row in [header, *body])
     below = [m for m in ranges if m.max_row >= header.number]
     groups = [
         m
         for m in below
         if m.min_col == m.max_col == first + 1 and header.number < m.min_row < m.max_row
     ]
-    body = [row for row in rows[found + 1 :] if row.filled()]
     names = header.get(first + 1).strip()
+    labels = [label for row in body if (label := row.get(first).strip())]
     if (
         not groups
         or len(groups) != len(below)
         or not names
         or looks_like_levels([names])
+        or looks_like_levels(labels)  # a level merged over rows: not a group of tracks
+        or orientation_hint(header.get(first)) == "levels"
         or not all(row.get(first + 1).strip() for row in body)
     ):
         return rows, ranges, None
-    labels = [label for row in body if (label := row.get(first).strip())]
-    kept = [
-        GridRow(row.number, (*row.cells[:first], "", *row.cells[first + 1 :]))
-        if row.number >= header.number and len(row.cells) > first
-        else row
-        for row in rows
-    ]
+    kept = [_without(row, first, row.number < header.number) for row in rows]
     shown = ", ".join(repr(label[:40]) for label in labels[:5]) + (" …" if len(labels) > 5 else "")
     warning = (
         f"column {first + 1} ({header.get(first).strip() or 'no heading'}: {shown}) groups the "
@@ -229,6 +226,22 @@ def _set_aside_groups(
         "ladder: to keep a group, write it into the track names ('Group: track')"
     )
     return kept, tuple(m for m in ranges if m not in groups), warning
+
+
+def _first_filled(row: GridRow) -> int:
+    return next((i for i, cell in enumerate(row.cells) if cell.strip()), len(row.cells))
+
+
+def _without(row: GridRow, column: int, above: bool) -> GridRow:
+    """``row`` with the cell at ``column`` emptied; a line above the table (its title) moves
+    one column right instead, so that the emptied column is empty from top to bottom."""
+    if len(row.cells) <= column or not row.cells[column].strip():
+        return row
+    cells = [*row.cells, ""] if len(row.cells) == column + 1 else list(row.cells)
+    if above and not cells[column + 1].strip():
+        cells[column + 1] = cells[column]
+    cells[column] = ""
+    return GridRow(row.number, tuple(cells))
 
 
 def _refuse_merged_cells(ranges: tuple[Any, ...], rows: list[GridRow], where: str) -> None:

@@ -1,0 +1,313 @@
+"""A Markdown ladder kept as a document rather than a table: a heading for each level (or
+track), under it a heading for each track (or level), the criteria as list items under those.
+
+It is read as the table it stands for — a row per outer heading, a column per inner one, the
+lines under an inner heading as one cell — so every rule of a table holds: which headings are
+the levels (read from their labels, or said with ``levels_as``), list items as criteria with
+``Example:`` sub-bullets, repeated or missing levels refused where they are. The file's one
+heading shallower than all others is its title. Text under a track's heading before its first
+level is the track's description. Fenced code, HTML comments and other HTML lines are not
+part of the ladder.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field, replace
+
+from skillgrid.domain.errors import LadderError, Problem
+from skillgrid.importers.grid import GridRow, build_from_grid
+from skillgrid.importers.labels import looks_like_levels
+from skillgrid.importers.options import Format, ImportOptions, ImportResult, Orientation
+from skillgrid.markdown_labels import plain_label
+
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_PLUS_ITEM = re.compile(r"([ \t]*)\+(?=[ \t])")
+CORNER = "Outline"  # a header row needs two cells; this one hints neither levels nor tracks
+DESCRIPTION = "Description"
+LEVELS_READ = 0.5  # the share of one axis's labels that must read as levels, unless said
+
+
+def readable(lines: list[str], source: str) -> list[str]:
+    """``lines`` with fenced code and HTML comments blanked (numbering kept): nothing in
+    them is part of a ladder. A fence never closed is a problem at its line."""
+    kept = list(lines)
+    fence, opened, comment = "", 0, False
+    if lines and lines[0].strip() == "---":  # front matter (title: …) above the document
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), 0)
+        kept[: end + 1] = [""] * (end + 1)
+    for i, line in enumerate(lines):
+        if not kept[i]:
+            continue
+        opening = _FENCE.match(line)
+        if fence:
+            kept[i] = ""
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+        elif comment or line.lstrip().startswith("<!--"):
+            kept[i] = ""
+            comment = "-->" not in line[line.find("<!--") + 4 if not comment else 0 :]
+        elif opening:
+            kept[i], fence, opened = "", opening.group(1), i + 1
+    if fence:
+        raise LadderError(
+            [
+                Problem(
+                    f"a code block opened with {fence} is never closed, so nothing after it "
+                    "can be read",
+                    f"close it with a {fence} line, or remove it",
+                    source,
+                    opened,
+                )
+            ]
+        )
+    return kept
+
+
+@dataclass
+class _Section:
+    """An outer heading and what is under it."""
+
+    line: int
+    label: str
+    before: list[str] = field(default_factory=list)  # text before its first inner heading
+    text_line: int = 0  # where that text begins
+    cells: dict[str, list[str]] = field(default_factory=dict)  # inner heading → its lines
+    lines: dict[str, int] = field(default_factory=dict)  # inner heading → its line
+
+
+def read_outline(lines: list[str], source: str, options: ImportOptions) -> ImportResult | None:
+    """The ladder in the outline of ``lines`` (already :func:`readable`), or None when they
+    hold no headings at two depths."""
+    headings = _headings(lines, source)
+    depths = sorted({depth for depth, _ in headings.values()})
+    first = min(headings, default=0)
+    title = None
+    shallowest = [depth for depth, _ in headings.values()].count(depths[0]) if depths else 0
+    if headings and headings[first][0] == depths[0] and shallowest == 1:
+        title, depths = headings[first][1], depths[1:]
+    if len(depths) < 2:
+        return None
+    if len(depths) > 2:
+        _too_deep(headings, depths, title is not None, source)
+    outer, inner = depths
+    sections = _sections(lines, headings, outer, inner, source)
+    warnings: list[str] = []
+    while sections and not sections[0].cells:  # an introduction, or the title at their depth
+        intro = sections.pop(0)
+        if title is None and not intro.before and not warnings:
+            title = intro.label
+        else:
+            warnings.append(_left_out(intro, "before the first", inner))
+    trailing: list[str] = []
+    while sections and not sections[-1].cells:
+        trailing.insert(0, _left_out(sections.pop(), "after the last", inner))
+    warnings += trailing
+    if not sections:
+        return None
+    _check_levels_named(sections, options, source)
+    columns, conflict = _columns(sections, source)
+    above = [GridRow(1, (title,))] if title else []
+    header = GridRow(min(s.lines[c] for s in sections for c in s.lines), (CORNER, *columns))
+    rows = [
+        GridRow(s.line, (s.label, *("\n".join(s.cells.get(c, ())) for c in columns)))
+        for s in sections
+    ]
+    result = build_from_grid([*above, header, *rows], source, Format.MARKDOWN, options)
+    if result.levels_as is Orientation.COLUMNS and conflict:  # the inner headings are levels
+        raise LadderError([conflict])
+    described = [s for s in sections if s.before]
+    if described and result.levels_as is Orientation.COLUMNS:  # the outer headings are tracks
+        header = replace(header, cells=(CORNER, DESCRIPTION, *columns))
+        rows = [
+            GridRow(
+                row.number, (row.cells[0], " ".join(t.strip() for t in s.before), *row.cells[1:])
+            )
+            for row, s in zip(rows, sections, strict=True)
+        ]
+        options = replace(options, levels_as=Orientation.COLUMNS)
+        result = build_from_grid([*above, header, *rows], source, Format.MARKDOWN, options)
+    elif described:
+        where = ", ".join(str(s.text_line) for s in described)
+        warnings.append(
+            f"the text under a level's heading before its first track (line {where}) "
+            "was not read: a level has a name and criteria; to keep it, make it criteria "
+            "under a track's heading"
+        )
+    return replace(result, warnings=(*result.warnings, *warnings))
+
+
+def _joined(lines: list[str]) -> str:
+    return " ".join(line.strip() for line in lines)
+
+
+def _headings(lines: list[str], source: str) -> dict[int, tuple[int, str]]:
+    """Each heading's line (from 1) → its depth and plain label: ``## Label`` and a line
+    underlined with ``===`` (depth 1) or ``---`` (2). A heading with no text is a problem."""
+    found: dict[int, tuple[int, str]] = {}
+    for i, line in enumerate(lines):
+        atx = _ATX.fullmatch(line)
+        if atx:
+            if not (atx.group(2) or "").strip():
+                raise LadderError(
+                    [
+                        Problem(
+                            "a heading with no text",
+                            "give it the name of its level or track, or remove it",
+                            source,
+                            i + 1,
+                        )
+                    ]
+                )
+            found[i + 1] = (len(atx.group(1)), plain_label(atx.group(2)))
+        elif _SETEXT.fullmatch(line) and i and _is_paragraph(lines[i - 1]):
+            found[i] = (1 if "=" in line else 2, plain_label(lines[i - 1].strip()))
+            lines[i] = ""  # the underline
+    return found
+
+
+def _is_paragraph(line: str) -> bool:
+    return bool(line.strip()) and not (
+        _ATX.fullmatch(line) or _LIST_ITEM.match(line) or line.startswith(("    ", "\t", "<"))
+    )
+
+
+def _sections(
+    lines: list[str], headings: dict[int, tuple[int, str]], outer: int, inner: int, source: str
+) -> list[_Section]:
+    sections: list[_Section] = []
+    target: list[str] | None = None
+    for n, line in enumerate(lines, start=1):
+        depth, label = headings.get(n, (0, ""))
+        if depth and depth < outer:
+            target = None  # the title: nothing under it belongs to a section
+        elif depth == outer:
+            sections.append(_Section(n, label))
+            target = sections[-1].before
+        elif depth == inner and sections:
+            section = sections[-1]
+            if label in section.cells:
+                raise LadderError(
+                    [
+                        Problem(
+                            f"{label!r} is under {section.label!r} twice (lines "
+                            f"{section.lines[label]} and {n})",
+                            "give each its own name, or put their lines under one heading",
+                            source,
+                            n,
+                        )
+                    ]
+                )
+            section.lines[label] = n
+            target = section.cells.setdefault(label, [])
+        elif target is not None and line.strip() and not _is_markup(line):
+            if target is sections[-1].before and not target:
+                sections[-1].text_line = n
+            target.append(_PLUS_ITEM.sub(r"\1-", line.rstrip()))
+    return sections
+
+
+def _too_deep(
+    headings: dict[int, tuple[int, str]], depths: list[int], titled: bool, source: str
+) -> None:
+    """Refuse headings at a third depth, at the first of them; or, when the file opens with a
+    heading shallower than the rest that comes again after them ("# Appendix"), at that one."""
+    at = {depth: [n for n, (d, _) in sorted(headings.items()) if d == depth] for depth in depths}
+    shown = "; ".join(f"{'#' * depth}: line {lines[0]}" for depth, lines in at.items())
+    first = min(headings)
+    deeper = [n for n, (depth, _) in headings.items() if depth > headings[first][0]]
+    # the title's depth again after everything under it ("# Appendix"), not a level's
+    again = [
+        n for n in at.get(headings[first][0], [])[1:] if not titled and deeper and n > max(deeper)
+    ]
+    raise LadderError(
+        [
+            Problem(
+                f"headings at {len(depths)} depths{' under the title' if titled else ''} "
+                f"({shown}); an outline ladder has one title and two depths below it: a "
+                "heading for each level (or track) and under it one for each track (or level)",
+                "make the deeper lines list items under their heading, or write the ladder "
+                "as a pipe table"
+                + (f"; line {again[0]} repeats the title's depth" if again else ""),
+                source,
+                again[0] if again else at[depths[2]][0],
+            )
+        ]
+    )
+
+
+def _left_out(section: _Section, where: str, inner: int) -> str:
+    return (
+        f"the section {section.label[:40]!r} (line {section.line}) has no {'#' * inner} "
+        f"headings under it and comes {where} one that has, so it was left out"
+    )
+
+
+def _check_levels_named(sections: list[_Section], options: ImportOptions, source: str) -> None:
+    """Refuse an outline whose headings do not read as levels on either depth (a README's
+    "Installation" over "From pip"), unless the import says which depth holds them."""
+    outer = [s.label for s in sections]
+    inner = list(dict.fromkeys(c for s in sections for c in s.cells))
+    if options.levels_as or max(looks_like_levels(outer), looks_like_levels(inner)) >= LEVELS_READ:
+        return
+    shown = ", ".join([*outer[:3], *inner[:3]])
+    raise LadderError(
+        [
+            Problem(
+                f"no Markdown table, and none of this outline's headings read as levels "
+                f"({shown} …)",
+                "name the levels as a ladder does ('L1', 'Engineer II', 'Senior'), or say "
+                "which headings are levels: --levels-as rows (the outer ones) or columns "
+                "(the ones under them)",
+                source,
+                sections[0].line,
+            )
+        ]
+    )
+
+
+def _columns(sections: list[_Section], source: str) -> tuple[list[str], Problem | None]:
+    """The inner headings in an order every section keeps (a level one section skips comes
+    where the others put it), ties by first appearance. When two sections put a pair in
+    opposite orders: first appearance, and the problem to raise if they are levels."""
+    seen = list(dict.fromkeys(c for s in sections for c in s.cells))
+    after: dict[str, set[str]] = {c: set() for c in seen}
+    for s in sections:
+        for a, b in itertools.combinations(s.cells, 2):
+            after[a].add(b)
+    placed: list[str] = []
+    remaining = list(seen)
+    while remaining:
+        ready = next((c for c in remaining if not any(c in after[p] for p in remaining)), None)
+        if ready is None:
+            return seen, _opposite(sections, source)
+        placed.append(ready)
+        remaining.remove(ready)
+    return placed, None
+
+
+def _opposite(sections: list[_Section], source: str) -> Problem:
+    """Where two sections list a pair of inner headings in opposite orders."""
+    places = [{label: i for i, label in enumerate(s.cells)} for s in sections]
+    for s, here in zip(sections, places, strict=True):
+        for t, there in zip(sections, places, strict=True):
+            for a, b in itertools.combinations(here, 2):
+                if a in there and b in there and there[b] < there[a]:
+                    return Problem(
+                        f"{s.label!r} lists {a!r} before {b!r}, and {t.label!r} lists them "
+                        "the other way round",
+                        "list the levels in the same order under every heading",
+                        source,
+                        t.lines[b],
+                    )
+    raise AssertionError("no two sections disagree")
+
+
+def _is_markup(line: str) -> bool:
+    """HTML (a picture) or a horizontal rule: nothing of the ladder."""
+    return line.lstrip().startswith("<") or bool(_RULE.fullmatch(line))
