@@ -41,6 +41,19 @@ def test_entries_are_stored_newest_first_with_a_utc_time(ready) -> None:
     }
 
 
+def test_a_time_given_in_another_zone_is_stored_as_the_same_moment(ready) -> None:
+    import datetime as dt
+
+    from skillgrid.domain.audit import AuditEntry
+
+    at = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    with ready().write() as uow:
+        uow.audit.add(AuditEntry("op", "note", "account", "x", "ana@x.org", None, None, at=at))
+        uow.commit()
+    (found,) = audit.list_audit(ready(), OPERATOR, AuditQuery(entity_id="x"))
+    assert found.at == at  # 10:00 UTC on either database, not 12:00 UTC on SQLite
+
+
 def test_a_change_that_fails_to_commit_leaves_no_entry(ready, monkeypatch) -> None:
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
 

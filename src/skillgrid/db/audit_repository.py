@@ -27,7 +27,8 @@ class SqlAuditRepository:
         self.session.execute(
             _ADD,
             {
-                "at": entry.at or dt.datetime.now(dt.UTC),
+                # UTC: SQLite keeps a time's digits and drops its offset
+                "at": (entry.at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC),
                 "actor": entry.actor,
                 "action": entry.action,
                 "entity": entry.entity,
