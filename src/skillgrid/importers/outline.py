@@ -142,10 +142,6 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
     return replace(result, warnings=(*result.warnings, *warnings))
 
 
-def _joined(lines: list[str]) -> str:
-    return " ".join(line.strip() for line in lines)
-
-
 def _headings(lines: list[str], source: str) -> dict[int, tuple[int, str]]:
     """Each heading's line (from 1) → its depth and plain label: ``## Label`` and a line
     underlined with ``===`` (depth 1) or ``---`` (2). A heading with no text is a problem."""

@@ -3,7 +3,7 @@ person, no management cycle and no team inside itself."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -267,7 +267,7 @@ def import_people(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) ->
     read = read_people(data, source)
     with uow.write():
         known = {p.email: p for p in uow.people.people()}
-        _locate_unknown_managers(read, known, source)
+        check_managers(read, known, source)
         people = [merged_from_file(person, known.get(person.email), read) for person in read.people]
         teams = {team.name for team in uow.people.teams()}
         missing_teams = sorted({p.team for p in people if p.team and p.team not in teams})
@@ -284,22 +284,28 @@ def import_people(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) ->
     return PeopleImport(len(people) - updated, updated, tuple(missing_teams))
 
 
-def _locate_unknown_managers(read: PeopleFile, known: Mapping[str, Person], source: str) -> None:
-    """Managers neither in the file nor on file, each by its row and column (as a sync
-    reports them), before the checks that know people only by email."""
+def check_managers(
+    read: PeopleFile, known: Mapping[str, Person], source: str, leaving: Set[str] = frozenset()
+) -> None:
+    """Each manager a file names is in the file or stays on file, found by row and column,
+    before the checks that know people only by email (a sync's ``leaving``: a manager not in
+    the file that it would deactivate under their reports)."""
     in_file = {person.email for person in read.people}
     column = read.column_numbers.get("manager_email")
-    problems = [
-        Problem(
-            f"manager {person.manager} is neither in the file nor on file",
-            "add the manager's row, or correct the email",
-            source,
-            read.rows.get(person.email),
-            column,
-        )
-        for person in read.people
-        if person.manager and person.manager not in in_file and person.manager not in known
-    ]
+    problems = []
+    for person in read.people:
+        manager = person.manager
+        if manager is None or manager in in_file:
+            continue
+        if manager in leaving:
+            what = f"manager {manager} is not in the file, so this sync would deactivate them"
+            hint = "add the manager's row (the file should be the whole export)"
+        elif manager not in known:
+            what = f"manager {manager} is neither in the file nor on file"
+            hint = "add the manager's row, or correct the email"
+        else:
+            continue
+        problems.append(Problem(what, hint, source, read.rows.get(person.email), column))
     if problems:
         raise InputError(problems)
 

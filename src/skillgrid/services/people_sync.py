@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from skillgrid.domain.assessments import Actor
-from skillgrid.domain.errors import InputError, Problem
 from skillgrid.domain.people import MassDeactivation, Person
 from skillgrid.services.audit import person_fields
 from skillgrid.services.people import (
+    check_managers,
     check_references,
     ensure_team,
     merged_from_file,
@@ -141,7 +141,8 @@ def sync_people(
         known = {person.email: person for person in uow.people.people()}
         teams = {team.name for team in uow.people.teams()}
         plan = plan_sync(read, known, teams, deactivate_missing, safety or Safety(), actor)
-        _check_managers(read, plan, known, source)
+        leaving = frozenset(person.email for person in plan.deactivated)
+        check_managers(read, known, source, leaving)
         staying = [*plan.added, *(change.person for change in plan.changed)]
         check_references(uow, staying, extra_teams=set(plan.teams_created))
         if dry_run:
@@ -229,29 +230,3 @@ def _differences(stored: Person, new: Person) -> tuple[FieldChange, ...]:
         for name in before
         if before[name] != after[name]
     )
-
-
-def _check_managers(
-    read: PeopleFile, plan: SyncPlan, known: Mapping[str, Person], source: str
-) -> None:
-    """Each manager named is in the file or stays on file, found by row and column: with
-    deactivate_missing, a manager not in the file would be deactivated under their reports."""
-    leaving = {person.email for person in plan.deactivated}
-    in_file = {person.email for person in read.people}
-    column = read.column_numbers.get("manager_email")
-    problems = []
-    for person in read.people:
-        manager = person.manager
-        if manager is None or manager in in_file:
-            continue
-        if manager in leaving:
-            what = f"manager {manager} is not in the file, so this sync would deactivate them"
-            hint = "add the manager's row (the file should be the whole export)"
-        elif manager not in known:
-            what = f"manager {manager} is neither in the file nor on file"
-            hint = "add the manager's row, or correct the email"
-        else:
-            continue
-        problems.append(Problem(what, hint, source, read.rows.get(person.email), column))
-    if problems:
-        raise InputError(problems)

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from skillgrid.web.security import send_json
+
 RETRY_AFTER = 5  # seconds: expensive requests take about that long at most
 # An uploaded file (a ladder, a people list): far past any real one, well under the body
 # limit (web/security.py MAX_BODY), which leaves room for a form around it.
@@ -105,15 +107,4 @@ class ShedLoad:
 
 async def _busy(send: Send) -> None:
     body = b'{"detail": "the server is busy: retry in a second"}'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", b"1"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, 503, body, (b"retry-after", b"1"))

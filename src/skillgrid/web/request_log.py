@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skillgrid.logs import request_id
 from skillgrid.web.metrics import Metrics, route_template
+from skillgrid.web.security import send_json
 
 SANE = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 log = logging.getLogger("skillgrid.request")
@@ -73,15 +74,4 @@ def _fields(scope: Scope, status: int, started: float) -> dict[str, object]:
 
 async def _server_error(send: Send, rid: str) -> None:
     body = b'{"detail": "internal error; quote the X-Request-ID when you report it"}'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 500,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"x-request-id", rid.encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, 500, body, (b"x-request-id", rid.encode()))

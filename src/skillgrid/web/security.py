@@ -100,17 +100,14 @@ class BodyTooLarge(Exception):
 
 
 async def _too_large(send: Send) -> None:
-    body = b'{"detail": "the request is too large (8 MB at most)"}'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+    await send_json(send, 413, b'{"detail": "the request is too large (8 MB at most)"}')
+
+
+async def send_json(send: Send, status: int, body: bytes, *extra: tuple[bytes, bytes]) -> None:
+    """A whole JSON answer sent from middleware, with ``extra`` headers after its own."""
+    length = str(len(body)).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", length), *extra]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
