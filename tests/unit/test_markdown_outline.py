@@ -146,16 +146,9 @@ def test_a_level_written_twice_is_a_located_problem() -> None:
     assert any(problem.row == 4 for problem in caught.value.problems)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "# Ladder\n\nJust prose, no table and no sections.\n",
-        "# Developer\n\n## D1\n- Adopts tools.\n\n## D2\n- Designs features.\n",
-    ],
-)
-def test_a_file_with_neither_table_nor_outline_says_how_to_write_either(text: str) -> None:
+def test_a_file_with_neither_table_nor_outline_says_how_to_write_either() -> None:
     with pytest.raises(LadderError) as caught:
-        read(text)
+        read("# Ladder\n\nJust prose, no table and no sections.\n")
     problem = caught.value.problems[0]
     assert "no Markdown table" in problem.message and "outline" in problem.message
     assert "| Level |" in problem.hint and "### Track A" in problem.hint
@@ -272,3 +265,21 @@ def test_a_heading_repeating_the_titles_depth_is_the_one_pointed_at() -> None:
     with pytest.raises(LadderError) as caught:
         read(text)
     assert caught.value.problems[0].row == 10
+
+
+def test_level_headings_without_track_headings_are_one_track_and_say_so() -> None:
+    text = "# Developer\n\n## D1 - Developer 1\n<picture></picture>\n\n* **Adopts**: learns tools\n"
+    text += "* **Follows**: the team's process\n\n## D2 - Developer 2\n- Designs features.\n"
+    result = read(text)
+    framework = result.framework
+    assert [level.title for level in framework.levels] == ["D1 - Developer 1", "D2 - Developer 2"]
+    assert [t.name for t in framework.tracks] == ["Expectations"]
+    assert [c.text for c in framework.criteria] == [
+        "**Adopts**: learns tools",
+        "**Follows**: the team's process",
+        "Designs features.",
+    ]
+    assert any("one track, 'Expectations'" in w and "### heading" in w for w in result.warnings)
+    # the same shape whose headings are not levels is not a ladder
+    with pytest.raises(LadderError):
+        read("# Tool\n\n## Installation\n- pip install tool\n## Usage\n- tool run\n")

@@ -30,6 +30,7 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _PLUS_ITEM = re.compile(r"([ \t]*)\+(?=[ \t])")
 CORNER = "Outline"  # a header row needs two cells; this one hints neither levels nor tracks
 DESCRIPTION = "Description"
+ONE_TRACK = "Expectations"  # the track of an outline with level headings and no track headings
 LEVELS_READ = 0.5  # the share of one axis's labels that must read as levels, unless said
 
 
@@ -83,7 +84,8 @@ class _Section:
 
 def read_outline(lines: list[str], source: str, options: ImportOptions) -> ImportResult | None:
     """The ladder in the outline of ``lines`` (already :func:`readable`), or None when they
-    hold no headings at two depths."""
+    hold no headings below the title. Headings at one depth are levels over the items of one
+    track."""
     headings = _headings(lines, source)
     depths = sorted({depth for depth, _ in headings.values()})
     first = min(headings, default=0)
@@ -91,11 +93,11 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
     shallowest = [depth for depth, _ in headings.values()].count(depths[0]) if depths else 0
     if headings and headings[first][0] == depths[0] and shallowest == 1:
         title, depths = headings[first][1], depths[1:]
-    if len(depths) < 2:
+    if not depths or (len(depths) == 1 and options.levels_as is Orientation.COLUMNS):
         return None
     if len(depths) > 2:
         _too_deep(headings, depths, title is not None, source)
-    outer, inner = depths
+    outer, inner = depths if len(depths) == 2 else (depths[0], 0)  # 0: one track, unnamed
     sections = _sections(lines, headings, outer, inner, source)
     warnings: list[str] = []
     while sections and not sections[0].cells:  # an introduction, or the title at their depth
@@ -111,6 +113,13 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
     if not sections:
         return None
     _check_levels_named(sections, options, source)
+    if not inner:
+        options = replace(options, levels_as=Orientation.ROWS)
+        warnings.append(
+            f"no track headings under the levels, so every criterion is in one track, "
+            f"{ONE_TRACK!r}; to split them into tracks, put a {'#' * (outer + 1)} heading "
+            "over each track's items under every level"
+        )
     columns, conflict = _columns(sections, source)
     above = [GridRow(1, (title,))] if title else []
     header = GridRow(min(s.lines[c] for s in sections for c in s.lines), (CORNER, *columns))
@@ -184,8 +193,8 @@ def _sections(
             target = None  # the title: nothing under it belongs to a section
         elif depth == outer:
             sections.append(_Section(n, label))
-            target = sections[-1].before
-        elif depth == inner and sections:
+            target = sections[-1].before if inner else []
+        elif inner and depth == inner and sections:
             section = sections[-1]
             if label in section.cells:
                 raise LadderError(
@@ -202,6 +211,8 @@ def _sections(
             section.lines[label] = n
             target = section.cells.setdefault(label, [])
         elif target is not None and line.strip() and not _is_markup(line):
+            if not inner and not sections[-1].cells:  # the one track's cell, once it has lines
+                sections[-1].cells[ONE_TRACK], sections[-1].lines[ONE_TRACK] = target, n
             if target is sections[-1].before and not target:
                 sections[-1].text_line = n
             target.append(_PLUS_ITEM.sub(r"\1-", line.rstrip()))
@@ -238,9 +249,10 @@ def _too_deep(
 
 
 def _left_out(section: _Section, where: str, inner: int) -> str:
+    under = f"no {'#' * inner} headings" if inner else "nothing"
     return (
-        f"the section {section.label[:40]!r} (line {section.line}) has no {'#' * inner} "
-        f"headings under it and comes {where} one that has, so it was left out"
+        f"the section {section.label[:40]!r} (line {section.line}) has {under} under it and "
+        f"comes {where} one that has, so it was left out"
     )
 
 
