@@ -49,12 +49,12 @@ def group_headings(page: str) -> list[str]:
     return re.findall(r"<h\d[^>]*>([^<]+)</h\d>", section.group(1))
 
 
-def preview(client, data: bytes, name: str = "ops"):  # type: ignore[no-untyped-def]
+def preview(client, data: bytes, name: str = "ops", file: str = "ops.csv"):  # type: ignore[no-untyped-def]
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin").text).group(1)
     return client.post(
         "/admin/ladders/preview",
         data={"csrf_token": token, "name": name},
-        files={"file": ("ops.csv", data, "text/csv")},
+        files={"file": (file, data, "text/plain")},
     )
 
 
@@ -105,6 +105,28 @@ def test_a_new_ladder_s_preview_says_it_is_new_and_shows_its_shape(app_client) -
         ["3", "1", "1"],
     ]
     assert '<section class="diff"' not in page.text
+
+
+def test_a_ladder_kept_as_a_markdown_document_previews_as_its_table_with_its_warnings(
+    app_client,
+) -> None:
+    outline = (
+        "# Ops ladder\n\n## L1\n- Runs the service from its runbook.\n"
+        "## L2\n- Scales the service for peak traffic.\n"
+    )
+    sign_in(app_client, "root@x.org")
+    page = preview(app_client, outline.encode(), "fresh", "ops.md")
+    assert page.status_code == 200
+    assert "fresh is a new ladder: storing makes version 1" in page.text
+    shape = re.search(r'<table class="shape">(.*?)</table>', page.text, re.S)
+    assert shape, "no table of the new ladder's shape"
+    rows = re.findall(r"<tr>(.*?)</tr>", shape.group(1), re.S)
+    assert [re.findall(r"<t[hd][^>]*>([^<]*)", row) for row in rows] == [
+        ["Level", "Expectations"],
+        ["1", "1"],
+        ["2", "1"],
+    ]
+    assert "one track, &#39;Expectations&#39;" in page.text
 
 
 def test_an_unchanged_file_s_preview_lists_no_changes(app_client, uow_factory) -> None:
