@@ -174,7 +174,7 @@ def test_levels_in_opposite_orders_under_two_tracks_are_refused_where_they_disag
     with pytest.raises(LadderError) as caught:
         read(text)
     problem = caught.value.problems[0]
-    assert problem.row == 7 and "the other way round" in problem.message
+    assert problem.row == 9 and "the other way round" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -283,3 +283,86 @@ def test_level_headings_without_track_headings_are_one_track_and_say_so() -> Non
     # the same shape whose headings are not levels is not a ladder
     with pytest.raises(LadderError):
         read("# Tool\n\n## Installation\n- pip install tool\n## Usage\n- tool run\n")
+
+
+def test_tracks_in_a_different_order_under_each_level_are_read_whatever_the_orders() -> None:
+    text = "## L1\n### Delivery\n- a\n### Operations\n- b\n## L2\n### Operations\n- c\n"
+    text += "### Collaboration\n- d\n## L3\n### Collaboration\n- e\n### Delivery\n- f\n"
+    framework = read(text).framework
+    assert {t.name for t in framework.tracks} == {"Delivery", "Operations", "Collaboration"}
+    assert len(framework.criteria) == 6
+
+
+def test_levels_whose_orders_go_round_in_a_circle_are_refused_cleanly() -> None:
+    text = "## Delivery\n### L1\n- a\n### L2\n- b\n## Ops\n### L2\n- c\n### L3\n- d\n"
+    text += "## People\n### L3\n- e\n### L1\n- f\n"
+    with pytest.raises(LadderError) as caught:
+        read(text)
+    assert "circle" in caught.value.problems[0].message
+
+
+def test_wrapped_lines_are_one_criterion_and_a_rule_after_a_list_is_no_heading() -> None:
+    text = "## L1\n### Delivery\n- Designs features that\ncover edge cases\n\n---\n\n"
+    text += "### Operations\nRuns the service and\nwatches its alerts.\n"
+    text += "## L2\n### Delivery\n- Leads\n  projects\n"
+    framework = read(text).framework
+    assert [level.title for level in framework.levels] == ["L1", "L2"]
+    assert [c.text for c in framework.criteria] == [
+        "Designs features that cover edge cases",
+        "Leads projects",
+        "Runs the service and watches its alerts.",
+    ]
+
+
+def test_an_faq_after_the_levels_is_left_out_and_said() -> None:
+    text = "# Ladder\n## L1\n### Delivery\n- a\n## L2\n### Delivery\n- b\n"
+    text += "## FAQ\n### How do I get promoted?\n- Ask your manager.\n"
+    result = read(text)
+    assert [level.title for level in result.framework.levels] == ["L1", "L2"]
+    assert any("'FAQ'" in w and "does not read as a level" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## 1. Technical skills\n### Junior\n- a\n### Senior\n- b\n"
+        "## 2. Communication\n### Junior\n- c\n### Senior\n- d\n",
+        "## L1\n### Delivery\n- a\n### L2\n- b\n## L3\n### Delivery\n- c\n",
+    ],
+)
+def test_headings_that_read_as_levels_on_both_depths_ask_which_are_levels(text: str) -> None:
+    with pytest.raises(LadderError) as caught:
+        read(text)
+    problem = caught.value.problems[0]
+    assert "both read as levels" in problem.message and "--levels-as" in problem.hint
+
+
+def test_a_heading_twice_in_another_case_is_the_same_heading() -> None:
+    with pytest.raises(LadderError) as caught:
+        read("## Delivery\n### Junior\n- a\n### junior\n- b\n## Ops\n### Junior\n- c\n")
+    assert caught.value.problems[0].row == 4
+
+
+def test_a_summary_table_over_the_sections_of_the_ladder_gives_way_to_them() -> None:
+    text = "# Engineering ladder\n\n| Level | Title | Years |\n|---|---|---|\n"
+    text += "| L1 | Junior Engineer | 0-2 |\n| L2 | Engineer | 2-5 |\n\n"
+    text += "## L1 - Junior Engineer\n### Technical\n- Writes tests for the code they change\n"
+    text += "## L2 - Engineer\n### Technical\n- Designs features with their team\n"
+    result = read(text)
+    assert [c.text for c in result.framework.criteria] == [
+        "Writes tests for the code they change",
+        "Designs features with their team",
+    ]
+    assert result.warnings[0].startswith("the table at line 3 was left out")
+
+
+def test_a_ladder_table_is_kept_over_a_short_outline_beside_it() -> None:
+    text = "| Level | Ops |\n|---|---|\n| 1 | Runs the service from its runbook every day. |\n"
+    text += "| 2 | Scales the service for the peak of the year. |\n\n"
+    text += "## Notes\n### L1\n- new\n### L2\n- old\n"
+    result = read(text)
+    assert [c.text for c in result.framework.criteria] == [
+        "Runs the service from its runbook every day.",
+        "Scales the service for the peak of the year.",
+    ]
+    assert not any("left out" in w for w in result.warnings)

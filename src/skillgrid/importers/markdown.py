@@ -5,6 +5,7 @@ code and HTML comments are not read."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.grid import GridRow, build_from_grid
@@ -24,10 +25,52 @@ def read_markdown(data: bytes, source: str, options: ImportOptions) -> ImportRes
     or the outline of a file without one."""
     text = decode(data, source, options.encoding)
     lines = readable(text.splitlines(), source)
-    if _table_start(lines) is None and (outline := read_outline(lines, source, options)):
+    start = _table_start(lines)
+    if start is None and (outline := read_outline(lines, source, options)):
         return outline
     rows = markdown_rows(lines, source)
-    return build_from_grid(rows, source, Format.MARKDOWN, options, strict_width=False)
+    table = build_from_grid(rows, source, Format.MARKDOWN, options, strict_width=False)
+    assert start is not None  # markdown_rows refused a file with neither
+    return _outline_beside(lines, start, len(rows), table, source, options) or table
+
+
+def _outline_beside(
+    lines: list[str],
+    start: int,
+    rows: int,
+    table: ImportResult,
+    source: str,
+    options: ImportOptions,
+) -> ImportResult | None:
+    """The outline around a table when its criteria hold more text than the table's (a table
+    of the levels' titles and years over a section for each level), with a warning that the
+    table was left out; None when there is no such outline."""
+    end = start + next(
+        (i for i, line in enumerate(lines[start:]) if "|" not in line), len(lines) - start
+    )
+    try:
+        outline = read_outline(
+            [*lines[:start], *[""] * (end - start), *lines[end:]], source, options
+        )
+    except LadderError:
+        return None
+    if outline is None or _text(outline) <= _text(table):
+        return None
+    found, held = len(outline.framework.criteria), len(table.framework.criteria)
+    return replace(
+        outline,
+        warnings=(
+            f"the table at line {start + 1} was left out: the headings around it hold more of "
+            f"the ladder ({found} criteria against the table's {held}, more text); to read "
+            "the table, remove the lists under the headings",
+            *outline.warnings,
+        ),
+    )
+
+
+def _text(result: ImportResult) -> int:
+    """How much a reading of the file holds: the length of all its criteria."""
+    return sum(len(criterion.text) for criterion in result.framework.criteria)
 
 
 def markdown_rows(lines: list[str], source: str) -> list[GridRow]:

@@ -12,6 +12,7 @@ part of the ladder.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -100,10 +101,10 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
     outer, inner = depths if len(depths) == 2 else (depths[0], 0)  # 0: one track, unnamed
     sections = _sections(lines, headings, outer, inner, source)
     warnings: list[str] = []
-    while sections and not sections[0].cells:  # an introduction, or the title at their depth
+    while sections and not sections[0].cells:  # the title at their depth, an introduction
         intro = sections.pop(0)
-        if title is None and not intro.before and not warnings:
-            title = intro.label
+        if title is None and not warnings:
+            title = intro.label  # what is under it introduces the ladder
         else:
             warnings.append(_left_out(intro, "before the first", inner))
     trailing: list[str] = []
@@ -112,7 +113,17 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
     warnings += trailing
     if not sections:
         return None
-    _check_levels_named(sections, options, source)
+    while len(sections) > 1 and _aside(sections[0], sections, inner):
+        intro = sections.pop(0)
+        if title is None and not warnings:
+            title = intro.label
+        else:
+            warnings.append(_left_out(intro, "before the first level", 0))
+    trailing = []
+    while len(sections) > 1 and _aside(sections[-1], sections, inner):
+        trailing.insert(0, _left_out(sections.pop(), "after the last level", 0))
+    warnings += trailing
+    _check_levels_named(sections, options, inner, source)
     if not inner:
         options = replace(options, levels_as=Orientation.ROWS)
         warnings.append(
@@ -170,7 +181,12 @@ def _headings(lines: list[str], source: str) -> dict[int, tuple[int, str]]:
                     ]
                 )
             found[i + 1] = (len(atx.group(1)), plain_label(atx.group(2)))
-        elif _SETEXT.fullmatch(line) and i and _is_paragraph(lines[i - 1]):
+        elif (
+            _SETEXT.fullmatch(line)
+            and i
+            and _is_paragraph(lines[i - 1])
+            and (i < 2 or not lines[i - 2].strip() or i - 1 in found)  # a line of its own
+        ):
             found[i] = (1 if "=" in line else 2, plain_label(lines[i - 1].strip()))
             lines[i] = ""  # the underline
     return found
@@ -187,6 +203,7 @@ def _sections(
 ) -> list[_Section]:
     sections: list[_Section] = []
     target: list[str] | None = None
+    last = 0  # the line the last text came from
     for n, line in enumerate(lines, start=1):
         depth, label = headings.get(n, (0, ""))
         if depth and depth < outer:
@@ -196,12 +213,13 @@ def _sections(
             target = sections[-1].before if inner else []
         elif inner and depth == inner and sections:
             section = sections[-1]
-            if label in section.cells:
+            same = next((c for c in section.cells if c.casefold() == label.casefold()), None)
+            if same is not None:
                 raise LadderError(
                     [
                         Problem(
                             f"{label!r} is under {section.label!r} twice (lines "
-                            f"{section.lines[label]} and {n})",
+                            f"{section.lines[same]} and {n})",
                             "give each its own name, or put their lines under one heading",
                             source,
                             n,
@@ -215,7 +233,11 @@ def _sections(
                 sections[-1].cells[ONE_TRACK], sections[-1].lines[ONE_TRACK] = target, n
             if target is sections[-1].before and not target:
                 sections[-1].text_line = n
-            target.append(_PLUS_ITEM.sub(r"\1-", line.rstrip()))
+            if target and last == n - 1 and not _LIST_ITEM.match(line):
+                target[-1] += " " + line.strip()  # a wrapped line goes on the same sentence
+            else:
+                target.append(_PLUS_ITEM.sub(r"\1-", line.rstrip()))
+            last = n
     return sections
 
 
@@ -249,6 +271,13 @@ def _too_deep(
 
 
 def _left_out(section: _Section, where: str, inner: int) -> str:
+    """A warning for a section left out: ``where`` it stands, and why (no headings under it,
+    nothing under it, or with ``inner`` 0 after a level: its heading reads as no level)."""
+    if "level" in where:
+        return (
+            f"the section {section.label[:40]!r} (line {section.line}) comes {where} and its "
+            "heading does not read as a level, so it was left out"
+        )
     under = f"no {'#' * inner} headings" if inner else "nothing"
     return (
         f"the section {section.label[:40]!r} (line {section.line}) has {under} under it and "
@@ -256,22 +285,35 @@ def _left_out(section: _Section, where: str, inner: int) -> str:
     )
 
 
-def _check_levels_named(sections: list[_Section], options: ImportOptions, source: str) -> None:
-    """Refuse an outline whose headings do not read as levels on either depth (a README's
-    "Installation" over "From pip"), unless the import says which depth holds them."""
-    outer = [s.label for s in sections]
-    inner = list(dict.fromkeys(c for s in sections for c in s.cells))
-    if options.levels_as or max(looks_like_levels(outer), looks_like_levels(inner)) >= LEVELS_READ:
+def _check_levels_named(
+    sections: list[_Section], options: ImportOptions, inner: int, source: str
+) -> None:
+    """Refuse an outline whose headings read as levels on neither depth (a README's
+    "Installation" over "From pip"), or on both ("## L1" over "### L2": a heading at the
+    wrong depth, or numbered tracks), unless the import says which depth holds them."""
+    if options.levels_as:
         return
-    shown = ", ".join([*outer[:3], *inner[:3]])
+    outer = [s.label for s in sections]
+    named = list(dict.fromkeys(c for s in sections for c in s.cells)) if inner else []
+    shares = looks_like_levels(outer), looks_like_levels(named)
+    if min(shares) < LEVELS_READ <= max(shares):
+        return
+    both = min(shares) >= LEVELS_READ
+    shown = ", ".join([*outer[:3], *named[:3]])
     raise LadderError(
         [
             Problem(
-                f"no Markdown table, and none of this outline's headings read as levels "
+                f"the {'#' * inner} headings and the ones over them both read as levels ({shown} …)"
+                if both
+                else f"no Markdown table, and none of this outline's headings read as levels "
                 f"({shown} …)",
-                "name the levels as a ladder does ('L1', 'Engineer II', 'Senior'), or say "
-                "which headings are levels: --levels-as rows (the outer ones) or columns "
-                "(the ones under them)",
+                (
+                    "move a heading that is at the wrong depth, or "
+                    if both
+                    else "name the levels as a ladder does ('L1', 'Engineer II', 'Senior'), or "
+                )
+                + "say which headings are levels: --levels-as rows (the outer ones) or "
+                "columns (the ones under them)",
                 source,
                 sections[0].line,
             )
@@ -279,41 +321,69 @@ def _check_levels_named(sections: list[_Section], options: ImportOptions, source
     )
 
 
+def _aside(section: _Section, sections: list[_Section], inner: int) -> bool:
+    """Whether a section at either end is not part of the ladder: the outer headings are
+    levels, its heading does not read as one, and it shares no track with the others (an
+    FAQ's questions) or, with one track, holds no list (an introduction in prose)."""
+    if looks_like_levels([s.label for s in sections]) < LEVELS_READ:
+        return False
+    if looks_like_levels([section.label]):
+        return False
+    if inner:
+        others = {c for s in sections if s is not section for c in s.cells}
+        return not others.intersection(section.cells)
+    return not any(_LIST_ITEM.match(line) for line in section.cells.get(ONE_TRACK, []))
+
+
 def _columns(sections: list[_Section], source: str) -> tuple[list[str], Problem | None]:
     """The inner headings in an order every section keeps (a level one section skips comes
-    where the others put it), ties by first appearance. When two sections put a pair in
-    opposite orders: first appearance, and the problem to raise if they are levels."""
-    seen = list(dict.fromkeys(c for s in sections for c in s.cells))
-    after: dict[str, set[str]] = {c: set() for c in seen}
+    where the others put it), ties by first appearance. When the sections' orders cannot all
+    hold: first appearance, and the problem to raise if the inner headings are levels."""
+    seen = {c: i for i, c in enumerate(dict.fromkeys(c for s in sections for c in s.cells))}
+    follows: dict[str, set[str]] = {c: set() for c in seen}
     for s in sections:
-        for a, b in itertools.combinations(s.cells, 2):
-            after[a].add(b)
+        for a, b in itertools.pairwise(s.cells):
+            follows[a].add(b)
+    waiting = dict.fromkeys(seen, 0)
+    for after in follows.values():
+        for c in after:
+            waiting[c] += 1
+    ready = [(i, c) for c, i in seen.items() if not waiting[c]]
+    heapq.heapify(ready)
     placed: list[str] = []
-    remaining = list(seen)
-    while remaining:
-        ready = next((c for c in remaining if not any(c in after[p] for p in remaining)), None)
-        if ready is None:
-            return seen, _opposite(sections, source)
-        placed.append(ready)
-        remaining.remove(ready)
-    return placed, None
+    while ready:
+        _, c = heapq.heappop(ready)
+        placed.append(c)
+        for d in follows[c]:
+            waiting[d] -= 1
+            if not waiting[d]:
+                heapq.heappush(ready, (seen[d], d))
+    if len(placed) == len(seen):
+        return placed, None
+    return list(seen), _disagreement(sections, follows, source)
 
 
-def _opposite(sections: list[_Section], source: str) -> Problem:
-    """Where two sections list a pair of inner headings in opposite orders."""
-    places = [{label: i for i, label in enumerate(s.cells)} for s in sections]
-    for s, here in zip(sections, places, strict=True):
-        for t, there in zip(sections, places, strict=True):
-            for a, b in itertools.combinations(here, 2):
-                if a in there and b in there and there[b] < there[a]:
-                    return Problem(
-                        f"{s.label!r} lists {a!r} before {b!r}, and {t.label!r} lists them "
-                        "the other way round",
-                        "list the levels in the same order under every heading",
-                        source,
-                        t.lines[b],
-                    )
-    raise AssertionError("no two sections disagree")
+def _disagreement(sections: list[_Section], follows: dict[str, set[str]], source: str) -> Problem:
+    """Where the sections list the inner headings in orders that cannot all hold: at a pair
+    two sections list the other way round, else at the first section."""
+    for s in sections:
+        for a, b in itertools.pairwise(s.cells):
+            if a in follows[b]:
+                t = next(t for t in sections if (b, a) in itertools.pairwise(t.cells))
+                return Problem(
+                    f"{s.label!r} lists {a!r} before {b!r}, and {t.label!r} lists them the "
+                    "other way round",
+                    "list the levels in the same order under every heading",
+                    source,
+                    t.lines[a],
+                )
+    return Problem(
+        "the sections list the levels in orders that cannot all hold (each pair agrees, but "
+        "together they go round in a circle)",
+        "list the levels in the same order under every heading",
+        source,
+        sections[0].line,
+    )
 
 
 def _is_markup(line: str) -> bool:
