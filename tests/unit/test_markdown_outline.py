@@ -322,17 +322,9 @@ def test_an_faq_after_the_levels_is_left_out_and_said() -> None:
     assert any("'FAQ'" in w and "does not read as a level" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "## 1. Technical skills\n### Junior\n- a\n### Senior\n- b\n"
-        "## 2. Communication\n### Junior\n- c\n### Senior\n- d\n",
-        "## L1\n### Delivery\n- a\n### L2\n- b\n## L3\n### Delivery\n- c\n",
-    ],
-)
-def test_headings_that_read_as_levels_on_both_depths_ask_which_are_levels(text: str) -> None:
+def test_headings_that_read_as_levels_on_both_depths_ask_which_are_levels() -> None:
     with pytest.raises(LadderError) as caught:
-        read(text)
+        read("## L1\n### Delivery\n- a\n### L2\n- b\n## L3\n### Delivery\n- c\n")
     problem = caught.value.problems[0]
     assert "both read as levels" in problem.message and "--levels-as" in problem.hint
 
@@ -366,3 +358,12 @@ def test_a_ladder_table_is_kept_over_a_short_outline_beside_it() -> None:
         "Scales the service for the peak of the year.",
     ]
     assert not any("left out" in w for w in result.warnings)
+
+
+def test_numbered_sections_are_not_levels_for_their_numbers() -> None:
+    text = "## 1. Technical skills\n### Junior\n- a\n### Senior\n- b\n"
+    text += "## 2. Communication\n### Junior\n- c\n### Senior\n- d\n"
+    result = read(text)
+    assert result.levels_as is Orientation.COLUMNS
+    assert [t.name for t in result.framework.tracks] == ["1. Technical skills", "2. Communication"]
+    assert [level.title for level in result.framework.levels] == ["Junior", "Senior"]

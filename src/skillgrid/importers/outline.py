@@ -28,6 +28,7 @@ _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_NUMBERED = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+(?=\D)")  # "2. ", "1.3 " before a heading's words
 _PLUS_ITEM = re.compile(r"([ \t]*)\+(?=[ \t])")
 CORNER = "Outline"  # a header row needs two cells; this one hints neither levels nor tracks
 DESCRIPTION = "Description"
@@ -123,9 +124,8 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
     while len(sections) > 1 and _aside(sections[-1], sections, inner):
         trailing.insert(0, _left_out(sections.pop(), "after the last level", 0))
     warnings += trailing
-    _check_levels_named(sections, options, inner, source)
+    options = replace(options, levels_as=_levels_as(sections, options, inner, source))
     if not inner:
-        options = replace(options, levels_as=Orientation.ROWS)
         warnings.append(
             f"no track headings under the levels, so every criterion is in one track, "
             f"{ONE_TRACK!r}; to split them into tracks, put a {'#' * (outer + 1)} heading "
@@ -285,19 +285,20 @@ def _left_out(section: _Section, where: str, inner: int) -> str:
     )
 
 
-def _check_levels_named(
+def _levels_as(
     sections: list[_Section], options: ImportOptions, inner: int, source: str
-) -> None:
-    """Refuse an outline whose headings read as levels on neither depth (a README's
-    "Installation" over "From pip"), or on both ("## L1" over "### L2": a heading at the
-    wrong depth, or numbered tracks), unless the import says which depth holds them."""
+) -> Orientation:
+    """Which headings are the levels: as the import says, else the depth whose headings read
+    as levels (section numbers such as "1." do not count). Refuses an outline whose headings
+    read as levels on neither depth (a README's "Installation" over "From pip"), or on both
+    ("## L1" over "### L2": a heading at the wrong depth)."""
     if options.levels_as:
-        return
+        return options.levels_as
     outer = [s.label for s in sections]
     named = list(dict.fromkeys(c for s in sections for c in s.cells)) if inner else []
-    shares = looks_like_levels(outer), looks_like_levels(named)
+    shares = _level_share(outer), _level_share(named)
     if min(shares) < LEVELS_READ <= max(shares):
-        return
+        return Orientation.ROWS if shares[0] >= LEVELS_READ else Orientation.COLUMNS
     both = min(shares) >= LEVELS_READ
     shown = ", ".join([*outer[:3], *named[:3]])
     raise LadderError(
@@ -321,13 +322,18 @@ def _check_levels_named(
     )
 
 
+def _level_share(labels: list[str]) -> float:
+    """:func:`looks_like_levels` of labels without their section numbers ("2. Delivery")."""
+    return looks_like_levels([_NUMBERED.sub("", label) for label in labels])
+
+
 def _aside(section: _Section, sections: list[_Section], inner: int) -> bool:
     """Whether a section at either end is not part of the ladder: the outer headings are
     levels, its heading does not read as one, and it shares no track with the others (an
     FAQ's questions) or, with one track, holds no list (an introduction in prose)."""
-    if looks_like_levels([s.label for s in sections]) < LEVELS_READ:
+    if _level_share([s.label for s in sections]) < LEVELS_READ:
         return False
-    if looks_like_levels([section.label]):
+    if _level_share([section.label]):
         return False
     if inner:
         others = {c for s in sections if s is not section for c in s.cells}
