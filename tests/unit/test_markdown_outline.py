@@ -239,10 +239,10 @@ def test_a_title_at_the_levels_depth_and_an_introduction_are_not_levels() -> Non
     assert result.framework.title == "Backend ladder"
     assert [level.title for level in result.framework.levels] == ["L1", "L2"]
     assert [w for w in result.warnings if "was left out" in w] == [
-        "the section 'About' (line 3) has no ### headings under it and comes before the first "
-        "one that has, so it was left out",
-        "the section 'Resources' (line 12) has no ### headings under it and comes after the "
-        "last one that has, so it was left out",
+        "the section 'About' (line 3) holds no criteria and comes before the ladder's "
+        "sections, so it was left out",
+        "the section 'Resources' (line 12) holds no criteria and comes after the ladder's "
+        "sections, so it was left out",
     ]
 
 

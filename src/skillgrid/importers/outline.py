@@ -89,41 +89,15 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
     hold no headings below the title. Headings at one depth are levels over the items of one
     track."""
     headings = _headings(lines, source)
-    depths = sorted({depth for depth, _ in headings.values()})
-    first = min(headings, default=0)
-    title = None
-    shallowest = [depth for depth, _ in headings.values()].count(depths[0]) if depths else 0
-    if headings and headings[first][0] == depths[0] and shallowest == 1:
-        title, depths = headings[first][1], depths[1:]
+    title, depths = _title(headings)
     if not depths or (len(depths) == 1 and options.levels_as is Orientation.COLUMNS):
         return None
     if len(depths) > 2:
         _too_deep(headings, depths, title is not None, source)
     outer, inner = depths if len(depths) == 2 else (depths[0], 0)  # 0: one track, unnamed
-    sections = _sections(lines, headings, outer, inner, source)
-    warnings: list[str] = []
-    while sections and not sections[0].cells:  # the title at their depth, an introduction
-        intro = sections.pop(0)
-        if title is None and not warnings:
-            title = intro.label  # what is under it introduces the ladder
-        else:
-            warnings.append(_left_out(intro, "before the first", inner))
-    trailing: list[str] = []
-    while sections and not sections[-1].cells:
-        trailing.insert(0, _left_out(sections.pop(), "after the last", inner))
-    warnings += trailing
+    sections, title, warnings = _trimmed(_sections(lines, headings, outer, inner, source), title)
     if not sections:
         return None
-    while len(sections) > 1 and _aside(sections[0], sections, inner):
-        intro = sections.pop(0)
-        if title is None and not warnings:
-            title = intro.label
-        else:
-            warnings.append(_left_out(intro, "before the first level", 0))
-    trailing = []
-    while len(sections) > 1 and _aside(sections[-1], sections, inner):
-        trailing.insert(0, _left_out(sections.pop(), "after the last level", 0))
-    warnings += trailing
     options = replace(options, levels_as=_levels_as(sections, options, inner, source))
     if not inner:
         warnings.append(
@@ -131,6 +105,45 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
             f"{ONE_TRACK!r}; to split them into tracks, put a {'#' * (outer + 1)} heading "
             "over each track's items under every level"
         )
+    result = _as_table(sections, title, options, source)
+    return replace(result, warnings=(*result.warnings, *warnings))
+
+
+def _title(headings: dict[int, tuple[int, str]]) -> tuple[str | None, list[int]]:
+    """The title (the first heading, when no other is as shallow) and the depths below it."""
+    depths = sorted({depth for depth, _ in headings.values()})
+    if not headings:
+        return None, depths
+    depth, label = headings[min(headings)]
+    if depth == depths[0] and [d for d, _ in headings.values()].count(depth) == 1:
+        return label, depths[1:]
+    return None, depths
+
+
+def _trimmed(
+    sections: list[_Section], title: str | None
+) -> tuple[list[_Section], str | None, list[str]]:
+    """The sections of the ladder, the title, and a warning for each section left out at
+    either end: one with nothing under it (the first of them is the title when there is
+    none: an introduction follows it), or one that is not a level (:func:`_aside`)."""
+    warnings: list[str] = []
+    while sections and (not sections[0].cells or _aside(sections[0], sections)):
+        intro = sections.pop(0)
+        if title is None and not warnings:
+            title = intro.label
+        else:
+            warnings.append(_left_out(intro, "before"))
+    trailing: list[str] = []
+    while sections and (not sections[-1].cells or _aside(sections[-1], sections)):
+        trailing.insert(0, _left_out(sections.pop(), "after"))
+    return sections, title, warnings + trailing
+
+
+def _as_table(
+    sections: list[_Section], title: str | None, options: ImportOptions, source: str
+) -> ImportResult:
+    """Read the sections as the table they stand for; when the outer headings are tracks,
+    the text under each before its first level is its description."""
     columns, conflict = _columns(sections, source)
     above = [GridRow(1, (title,))] if title else []
     header = GridRow(min(s.lines[c] for s in sections for c in s.lines), (CORNER, *columns))
@@ -138,28 +151,34 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
         GridRow(s.line, (s.label, *("\n".join(s.cells.get(c, ())) for c in columns)))
         for s in sections
     ]
-    result = build_from_grid([*above, header, *rows], source, Format.MARKDOWN, options)
-    if result.levels_as is Orientation.COLUMNS and conflict:  # the inner headings are levels
-        raise LadderError([conflict])
     described = [s for s in sections if s.before]
-    if described and result.levels_as is Orientation.COLUMNS:  # the outer headings are tracks
-        header = replace(header, cells=(CORNER, DESCRIPTION, *columns))
-        rows = [
-            GridRow(
-                row.number, (row.cells[0], " ".join(t.strip() for t in s.before), *row.cells[1:])
-            )
-            for row, s in zip(rows, sections, strict=True)
-        ]
-        options = replace(options, levels_as=Orientation.COLUMNS)
-        result = build_from_grid([*above, header, *rows], source, Format.MARKDOWN, options)
-    elif described:
-        where = ", ".join(str(s.text_line) for s in described)
-        warnings.append(
-            f"the text under a level's heading before its first track (line {where}) "
-            "was not read: a level has a name and criteria; to keep it, make it criteria "
-            "under a track's heading"
-        )
-    return replace(result, warnings=(*result.warnings, *warnings))
+    if options.levels_as is Orientation.COLUMNS:  # the outer headings are tracks
+        if conflict:
+            raise LadderError([conflict])
+        if described:
+            header = replace(header, cells=(CORNER, DESCRIPTION, *columns))
+            rows = [
+                GridRow(row.number, (row.cells[0], _joined(s.before), *row.cells[1:]))
+                for row, s in zip(rows, sections, strict=True)
+            ]
+        return build_from_grid([*above, header, *rows], source, Format.MARKDOWN, options)
+    result = build_from_grid([*above, header, *rows], source, Format.MARKDOWN, options)
+    if not described:
+        return result
+    where = ", ".join(str(s.text_line) for s in described)
+    return replace(
+        result,
+        warnings=(
+            *result.warnings,
+            f"the text under a level's heading before its first track (line {where}) was not "
+            "read: a level has a name and criteria; to keep it, make it criteria under a "
+            "track's heading",
+        ),
+    )
+
+
+def _joined(lines: list[str]) -> str:
+    return " ".join(line.strip() for line in lines)
 
 
 def _headings(lines: list[str], source: str) -> dict[int, tuple[int, str]]:
@@ -201,6 +220,9 @@ def _is_paragraph(line: str) -> bool:
 def _sections(
     lines: list[str], headings: dict[int, tuple[int, str]], outer: int, inner: int, source: str
 ) -> list[_Section]:
+    """Each outer heading with the lines under it, by inner heading (with ``inner`` 0, all
+    in the one track's): list items one a line, a wrapped line joined to the line it goes
+    on, ``+`` items as ``-``. An inner heading twice under one outer heading is refused."""
     sections: list[_Section] = []
     target: list[str] | None = None
     last = 0  # the line the last text came from
@@ -270,18 +292,12 @@ def _too_deep(
     )
 
 
-def _left_out(section: _Section, where: str, inner: int) -> str:
-    """A warning for a section left out: ``where`` it stands, and why (no headings under it,
-    nothing under it, or with ``inner`` 0 after a level: its heading reads as no level)."""
-    if "level" in where:
-        return (
-            f"the section {section.label[:40]!r} (line {section.line}) comes {where} and its "
-            "heading does not read as a level, so it was left out"
-        )
-    under = f"no {'#' * inner} headings" if inner else "nothing"
+def _left_out(section: _Section, where: str) -> str:
+    """A warning for a section left out ``where`` ("before", "after") the ladder's."""
+    why = "holds no criteria" if not section.cells else "does not read as a level"
     return (
-        f"the section {section.label[:40]!r} (line {section.line}) has {under} under it and "
-        f"comes {where} one that has, so it was left out"
+        f"the section {section.label[:40]!r} (line {section.line}) {why} and comes {where} "
+        "the ladder's sections, so it was left out"
     )
 
 
@@ -327,18 +343,18 @@ def _level_share(labels: list[str]) -> float:
     return looks_like_levels([_NUMBERED.sub("", label) for label in labels])
 
 
-def _aside(section: _Section, sections: list[_Section], inner: int) -> bool:
+def _aside(section: _Section, sections: list[_Section]) -> bool:
     """Whether a section at either end is not part of the ladder: the outer headings are
     levels, its heading does not read as one, and it shares no track with the others (an
     FAQ's questions) or, with one track, holds no list (an introduction in prose)."""
-    if _level_share([s.label for s in sections]) < LEVELS_READ:
+    if len(sections) < 2 or _level_share([s.label for s in sections]) < LEVELS_READ:
         return False
     if _level_share([section.label]):
         return False
-    if inner:
-        others = {c for s in sections if s is not section for c in s.cells}
-        return not others.intersection(section.cells)
-    return not any(_LIST_ITEM.match(line) for line in section.cells.get(ONE_TRACK, []))
+    if ONE_TRACK in section.lines:
+        return not any(_LIST_ITEM.match(line) for line in section.cells[ONE_TRACK])
+    others = {c for s in sections if s is not section for c in s.cells}
+    return not others.intersection(section.cells)
 
 
 def _columns(sections: list[_Section], source: str) -> tuple[list[str], Problem | None]:
