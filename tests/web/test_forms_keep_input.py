@@ -35,17 +35,22 @@ def test_a_refused_account_keeps_the_email_and_not_the_password(app_client) -> N
     assert 'value="dee@x.org"' in refused.text and "short" not in refused.text
 
 
-def test_a_refused_ladder_upload_keeps_its_name_and_split_beside_the_reason(app_client) -> None:
+def test_a_refused_ladder_upload_keeps_its_name_and_choices_beside_the_reason(app_client) -> None:
     token = admin(app_client)
     refused = app_client.post(
         "/admin/ladders/preview",
-        data={"csrf_token": token, "name": "bad", "split": "sentences"},
+        data={"csrf_token": token, "name": "bad", "split": "sentences", "levels": "rows"},
         files={"file": ("bad.csv", b"Level,A,a\n1,x,y\n", "text/csv")},
     )
     assert refused.status_code == 422 and refused.template.name == "admin.html"
     assert "duplicate track" in refused.context["errors"]["ladders"]
-    assert refused.context["typed"] == {"ladder_name": "bad", "split": "sentences"}
+    assert refused.context["typed"] == {
+        "ladder_name": "bad",
+        "split": "sentences",
+        "levels": "rows",
+    }
     assert '<option value="sentences" selected>' in refused.text
+    assert '<option value="rows" selected>' in refused.text
     assert "choose it again" in refused.text
 
 

@@ -49,11 +49,11 @@ def group_headings(page: str) -> list[str]:
     return re.findall(r"<h\d[^>]*>([^<]+)</h\d>", section.group(1))
 
 
-def preview(client, data: bytes, name: str = "ops", file: str = "ops.csv"):  # type: ignore[no-untyped-def]
+def preview(client, data: bytes, name: str = "ops", file: str = "ops.csv", **form: str):  # type: ignore[no-untyped-def]
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin").text).group(1)
     return client.post(
         "/admin/ladders/preview",
-        data={"csrf_token": token, "name": name},
+        data={"csrf_token": token, "name": name, **form},
         files={"file": (file, data, "text/plain")},
     )
 
@@ -127,6 +127,27 @@ def test_a_ladder_kept_as_a_markdown_document_previews_as_its_table_with_its_war
         ["2", "1"],
     ]
     assert "one track, &#39;Expectations&#39;" in page.text
+
+
+def test_the_admin_says_which_headings_are_levels_and_the_store_step_keeps_it(
+    app_client, uow_factory
+) -> None:
+    # both depths read as levels: detected, it is refused; said, it is read and stored so
+    outline = b"## Area 1\n### L1\n- Runs the service.\n### L2\n- Scales it.\n"
+    outline += b"## Area 2\n### L1\n- Writes code.\n### L2\n- Reviews code.\n"
+    sign_in(app_client, "root@x.org")
+    refused = preview(app_client, outline, "areas", "areas.md")
+    assert refused.status_code == 422 and "both read as levels" in refused.text
+    assert '<select name="levels">' in refused.text
+    page = preview(app_client, outline, "areas", "areas.md", levels="columns")
+    assert page.status_code == 200 and "levels as columns" in page.text
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+    assert form["levels"] == "columns"
+    stored = app_client.post("/admin/ladders/store", data=form, follow_redirects=False)
+    assert stored.status_code == 303
+    ladder = frameworks.get_framework(uow_factory(), "areas")
+    assert [t.name for t in ladder.tracks] == ["Area 1", "Area 2"]
+    assert [level.title for level in ladder.levels] == ["L1", "L2"]
 
 
 def test_an_unchanged_file_s_preview_lists_no_changes(app_client, uow_factory) -> None:

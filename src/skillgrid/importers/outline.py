@@ -330,7 +330,7 @@ def _levels_as(
                     else "name the levels as a ladder does ('L1', 'Engineer II', 'Senior'), or "
                 )
                 + "say which headings are levels: --levels-as rows (the outer ones) or "
-                "columns (the ones under them)",
+                "columns (the ones under them); on the upload page, 'Levels are'",
                 source,
                 sections[0].line,
             )

@@ -7,7 +7,7 @@ import base64
 import binascii
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -21,6 +21,9 @@ from skillgrid.services.invitations import Issued
 from skillgrid.web.deps import Caller, Csrf, CurrentUser, check_csrf, site_of, templates_of
 from skillgrid.web.html_ids import html_id
 from skillgrid.web.limits import MAX_UPLOAD, expensive
+
+if TYPE_CHECKING:
+    from skillgrid.importers import ImportOptions
 
 router = APIRouter(include_in_schema=False)
 
@@ -133,11 +136,10 @@ def ladder_preview(
     name: Annotated[str, Form(pattern=f"^{LADDER_NAME}$")],
     file: Annotated[UploadFile, File()],
     split: Annotated[str, Form(pattern="^(auto|lines|sentences)$")] = "auto",
+    levels: Annotated[str, Form(pattern="^(auto|rows|columns)$")] = "auto",
     csrf_token: Csrf = "",
 ) -> Response:
     """Read the upload and show the split cell by cell, and what storing would change."""
-    from skillgrid.domain.splitting import SplitMode
-    from skillgrid.importers import ImportOptions
     from skillgrid.services.frameworks import import_framework
 
     def preview() -> Response:
@@ -149,7 +151,7 @@ def ladder_preview(
                 data,
                 source,
                 name,
-                ImportOptions(split=SplitMode(split)),
+                _import_options(split, levels),
                 dry_run=True,
                 actor=user.actor,
             )
@@ -161,14 +163,14 @@ def ladder_preview(
                 "outcome": outcome,
                 "name": name,
                 "split": split,
+                "levels": levels,
                 "source": source,
                 "payload": base64.b64encode(data).decode(),
             },
         )
 
-    return _posted(
-        request, user, csrf_token, "ladders", {"ladder_name": name, "split": split}, preview
-    )
+    typed = {"ladder_name": name, "split": split, "levels": levels}
+    return _posted(request, user, csrf_token, "ladders", typed, preview)
 
 
 @router.post("/admin/ladders/store")
@@ -179,14 +181,13 @@ def ladder_store(
     payload: Annotated[str, Form(max_length=MAX_UPLOAD * 2)],
     source: Annotated[str, Form(max_length=300)],
     split: Annotated[str, Form(pattern="^(auto|lines|sentences)$")] = "auto",
+    levels: Annotated[str, Form(pattern="^(auto|rows|columns)$")] = "auto",
     after: Annotated[int | None, Form(ge=0, le=2**31 - 1)] = None,
     csrf_token: Csrf = "",
 ) -> Response:
     """Store the previewed file as the next version (nothing if unchanged); refused when
     another version was stored since the preview (``after``: the version it showed; the
     preview's form always sends it)."""
-    from skillgrid.domain.splitting import SplitMode
-    from skillgrid.importers import ImportOptions
     from skillgrid.services.frameworks import import_framework
 
     with user:
@@ -203,11 +204,22 @@ def ladder_store(
                 data,
                 source,
                 name,
-                ImportOptions(split=SplitMode(split)),
+                _import_options(split, levels),
                 after=after,
                 actor=user.actor,
             )
         return RedirectResponse(f"/ladders/{name}", status_code=303)
+
+
+def _import_options(split: str, levels: str) -> ImportOptions:
+    """The upload form's choices: how cells split, and whether levels are rows or columns
+    ("auto": detected from the labels)."""
+    from skillgrid.domain.splitting import SplitMode
+    from skillgrid.importers import ImportOptions, Orientation
+
+    return ImportOptions(
+        split=SplitMode(split), levels_as=None if levels == "auto" else Orientation(levels)
+    )
 
 
 @router.post("/admin/ladders/{name}/criteria/{criterion_id}/examples")
