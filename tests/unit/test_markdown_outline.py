@@ -322,11 +322,19 @@ def test_an_faq_after_the_levels_is_left_out_and_said() -> None:
     assert any("'FAQ'" in w and "does not read as a level" in w for w in result.warnings)
 
 
-def test_headings_that_read_as_levels_on_both_depths_ask_which_are_levels() -> None:
+def test_headings_that_read_as_levels_alike_on_both_depths_ask_which_are_levels() -> None:
     with pytest.raises(LadderError) as caught:
-        read("## L1\n### Delivery\n- a\n### L2\n- b\n## L3\n### Delivery\n- c\n")
+        read("# Ladder\n## L1\n- a\n### L2\n- b\n## L3\n- c\n")
     problem = caught.value.problems[0]
-    assert "both read as levels" in problem.message and "--levels-as" in problem.hint
+    assert "read as levels alike" in problem.message and "--levels-as" in problem.hint
+
+
+def test_tracks_that_read_a_little_like_levels_are_tracks_with_a_warning() -> None:
+    text = "## Engineer I\n### Kubernetes\n- Deploys a service\n### IPv6\n- Knows addresses\n"
+    text += "## Engineer II\n### Kubernetes\n- Writes operators\n### L2\n- Misplaced\n"
+    result = read(text)
+    assert [t.name for t in result.framework.tracks] == ["Kubernetes", "IPv6", "L2"]
+    assert any("'IPv6', 'L2' read as levels too" in w for w in result.warnings)
 
 
 def test_a_heading_twice_in_another_case_is_the_same_heading() -> None:
@@ -367,3 +375,73 @@ def test_numbered_sections_are_not_levels_for_their_numbers() -> None:
     assert result.levels_as is Orientation.COLUMNS
     assert [t.name for t in result.framework.tracks] == ["1. Technical skills", "2. Communication"]
     assert [level.title for level in result.framework.levels] == ["Junior", "Senior"]
+
+
+def test_text_is_kept_as_written_in_markdown() -> None:
+    text = "# Ladder\n## L1\n### Delivery\n- Knows that 1 + 1 = 2, and uses review + docs\n"
+    text += "- Keeps MTTR\n  <1 hour for P1 incidents\n- Ships features <!-- TODO: reword\n"
+    text += "  this one -->\n- Reviews code\n\nNote: a paragraph after the list.\n"
+    text += "## L2\n### Delivery\n- Leads\n"
+    framework = read(text).framework
+    assert [c.text for c in framework.criteria] == [
+        "Knows that 1 + 1 = 2, and uses review + docs",
+        "Keeps MTTR <1 hour for P1 incidents",
+        "Ships features",
+        "Reviews code",
+        "Note: a paragraph after the list.",
+        "Leads",
+    ]
+
+
+def test_a_level_not_filled_in_yet_keeps_its_place() -> None:
+    framework = read(
+        "# Ladder\n## L1\n## L2\n### Delivery\n- a\n## L3\n### Delivery\n- b\n"
+    ).framework
+    assert [level.title for level in framework.levels] == ["L1", "L2", "L3"]
+    assert [c.id for c in framework.criteria] == ["DEL.2.1", "DEL.3.1"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Ladder\n\n| Links |\n|---|\n| [Wiki](http://wiki) |\n\n",  # not a ladder table
+        "# Ladder\n\n| Metric | Target |\n|---|---|\n| MTTR | 4h |\n\n",  # a table in a section
+    ],
+)
+def test_a_table_that_is_not_the_ladder_gives_way_to_the_outline(text: str) -> None:
+    text += "## L1\n### Operations\n- Carries the pager during business hours\n"
+    text += "## L2\n### Operations\n- Leads incident response for the service\n"
+    result = read(text)
+    assert [c.text for c in result.framework.criteria] == [
+        "Carries the pager during business hours",
+        "Leads incident response for the service",
+    ]
+    assert result.warnings[0].startswith("the table at line 3 was left out")
+
+
+def test_fences_need_a_bare_closing_line_and_front_matter_needs_keys() -> None:
+    text = "---\n# Ladder\n## L1\n### Delivery\n- Ships\n```\ncode\n```python\n- hidden\n```\n"
+    text += "---\n## L2\n### Delivery\n- Leads\n"
+    framework = read(text).framework
+    assert framework.title == "Ladder"
+    assert [c.text for c in framework.criteria] == ["Ships", "Leads"]
+
+
+def test_a_summary_heading_under_a_track_is_its_description_beside_the_text_above_it() -> None:
+    text = "## Technical depth\nKnowing the stack.\n### Summary\nDepth in the stack.\n"
+    text += "### Engineer I\n- Reads dashboards\n### Engineer II\n- Tunes services\n"
+    text += "## Collaboration\n### Engineer I\n- Asks for reviews\n"
+    framework = read(text).framework
+    assert [level.title for level in framework.levels] == ["Engineer I", "Engineer II"]
+    assert framework.tracks[0].description == "Knowing the stack. Depth in the stack."
+
+
+@pytest.mark.parametrize("title", ["~~~ SRE ladder ~~~", "```", "<!-- draft", "---", "# Hash"])
+def test_a_markdown_export_reads_back_whatever_its_title(title: str) -> None:
+    from dataclasses import replace
+
+    from skillgrid.exporters.markdown import write_markdown
+
+    framework = replace(read_ladder(b"Level,Ops\n1,Runs it.\n", "l.csv").framework, title=title)
+    back = read_ladder(write_markdown(framework), "l.md").framework
+    assert back.title == title and back.criteria == framework.criteria

@@ -137,7 +137,7 @@ def test_the_admin_says_which_headings_are_levels_and_the_store_step_keeps_it(
     outline += b"## Area 2\n### L1\n- Writes code.\n### L2\n- Reviews code.\n"
     sign_in(app_client, "root@x.org")
     refused = preview(app_client, outline, "areas", "areas.md")
-    assert refused.status_code == 422 and "both read as levels" in refused.text
+    assert refused.status_code == 422 and "read as levels alike" in refused.text
     assert '<select name="levels">' in refused.text
     page = preview(app_client, outline, "areas", "areas.md", levels="columns")
     assert page.status_code == 200 and "levels as columns" in page.text

@@ -22,7 +22,7 @@ def write_markdown(framework: Framework) -> bytes:
     rows = table_rows(framework)
     lines: list[str] = []
     if framework.title:
-        lines += [escape(rows[0][0]), ""]
+        lines += ["# " + escape(rows[0][0]), ""]  # a heading: read as the title, never as markup
         rows = rows[2:]
     header, *body = rows
     lines.append(table_row(map(protected_label, header)))

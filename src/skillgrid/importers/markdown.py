@@ -14,7 +14,7 @@ from skillgrid.importers.outline import read_outline, readable
 from skillgrid.importers.text import decode
 from skillgrid.markdown_labels import plain_label
 
-_DELIMITER_ROW = re.compile(r"\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*")
+_DELIMITER_CELL = re.compile(r":?-+:?")  # a cell of the |---|:---:| line, stripped
 _UNESCAPE = re.compile(r"\\([\\|])")
 _HEADING = re.compile(r"#{1,6}\s+")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
@@ -22,50 +22,52 @@ _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 
 def read_markdown(data: bytes, source: str, options: ImportOptions) -> ImportResult:
     """Read the one pipe table of a Markdown file (text lines above it may hold the title),
-    or the outline of a file without one."""
+    or the outline of a file without one. When the file has both, the outline is read if
+    the table cannot be, or if the outline's criteria hold more text (a table of the levels'
+    titles and years over a section for each level), with a warning that the tables were
+    left out."""
     text = decode(data, source, options.encoding)
     lines = readable(text.splitlines(), source)
     start = _table_start(lines)
     if start is None and (outline := read_outline(lines, source, options)):
         return outline
-    rows = markdown_rows(lines, source)
-    table = build_from_grid(rows, source, Format.MARKDOWN, options, strict_width=False)
-    assert start is not None  # markdown_rows refused a file with neither
-    return _outline_beside(lines, start, len(rows), table, source, options) or table
-
-
-def _outline_beside(
-    lines: list[str],
-    start: int,
-    rows: int,
-    table: ImportResult,
-    source: str,
-    options: ImportOptions,
-) -> ImportResult | None:
-    """The outline around a table when its criteria hold more text than the table's (a table
-    of the levels' titles and years over a section for each level), with a warning that the
-    table was left out; None when there is no such outline."""
-    end = start + next(
-        (i for i, line in enumerate(lines[start:]) if "|" not in line), len(lines) - start
-    )
     try:
-        outline = read_outline(
-            [*lines[:start], *[""] * (end - start), *lines[end:]], source, options
-        )
+        rows = markdown_rows(lines, source)
+        table = build_from_grid(rows, source, Format.MARKDOWN, options, strict_width=False)
+    except LadderError:
+        if start is not None and (outline := _outline_beside(lines, source, options)):
+            return _left_out(outline, start, "could not be read as a ladder")
+        raise
+    assert start is not None  # markdown_rows refused a file with neither
+    outline = _outline_beside(lines, source, options)
+    if outline is None or _text(outline) <= _text(table):
+        return table
+    found, held = len(outline.framework.criteria), len(table.framework.criteria)
+    return _left_out(
+        outline,
+        start,
+        f"holds less of the ladder than the headings around it ({held} criteria against "
+        f"{found}, less text); to read the table, remove the lists under the headings",
+    )
+
+
+def _outline_beside(lines: list[str], source: str, options: ImportOptions) -> ImportResult | None:
+    """The outline of ``lines`` with every table blanked, or None when they hold none."""
+    blanked = list(lines)
+    start = _table_start(blanked)
+    while start is not None:
+        end = next((i for i in range(start, len(blanked)) if "|" not in blanked[i]), len(blanked))
+        blanked[start:end] = [""] * (end - start)
+        start = _table_start(blanked)
+    try:
+        return read_outline(blanked, source, options)
     except LadderError:
         return None
-    if outline is None or _text(outline) <= _text(table):
-        return None
-    found, held = len(outline.framework.criteria), len(table.framework.criteria)
-    return replace(
-        outline,
-        warnings=(
-            f"the table at line {start + 1} was left out: the headings around it hold more of "
-            f"the ladder ({found} criteria against the table's {held}, more text); to read "
-            "the table, remove the lists under the headings",
-            *outline.warnings,
-        ),
-    )
+
+
+def _left_out(outline: ImportResult, start: int, why: str) -> ImportResult:
+    warning = f"the table at line {start + 1} was left out: it {why}"
+    return replace(outline, warnings=(warning, *outline.warnings))
 
 
 def _text(result: ImportResult) -> int:
@@ -131,9 +133,19 @@ def split_row(line: str) -> tuple[str, ...]:
 
 def _table_start(lines: list[str]) -> int | None:
     for i in range(len(lines) - 1):
-        if "|" in lines[i] and _DELIMITER_ROW.fullmatch(lines[i + 1]) and "|" in lines[i + 1]:
+        if "|" in lines[i] and _is_delimiter_row(lines[i + 1]):
             return i
     return None
+
+
+def _is_delimiter_row(line: str) -> bool:
+    """Whether ``line`` is a table's ``|---|:---:|`` line (split, not one regular
+    expression: a long run of spaces must cost linear time)."""
+    stripped = line.strip()
+    if "|" not in stripped:
+        return False
+    cells = stripped.removeprefix("|").removesuffix("|").split("|")
+    return all(_DELIMITER_CELL.fullmatch(cell.strip()) for cell in cells)
 
 
 def _numbered(lines: list[str]) -> list[tuple[int, str]]:

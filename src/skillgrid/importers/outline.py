@@ -18,18 +18,23 @@ import re
 from dataclasses import dataclass, field, replace
 
 from skillgrid.domain.errors import LadderError, Problem
-from skillgrid.importers.grid import GridRow, build_from_grid
+from skillgrid.importers.asides import description_index
+from skillgrid.importers.grid import GridRow, Labelled, build_from_grid
 from skillgrid.importers.labels import looks_like_levels
 from skillgrid.importers.options import Format, ImportOptions, ImportResult, Orientation
 from skillgrid.markdown_labels import plain_label
 
-_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
+_ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")  # the rest, stripped, is the heading's text
+_CLOSING = re.compile(r"(?:^|[ \t])#+$")  # "## Senior ##": the closing hashes
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+_CLOSING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")  # no info string after it
+_FRONT_MATTER = re.compile(r"[A-Za-z_][\w -]*:")  # "title: …" on the line after an opening ---
+_TAG = re.compile(r"[ \t]*</?[A-Za-z][\w-]*(?:[ \t/>]|$)")  # <picture>, </div>, <img …
+_RULE = re.compile(r"([-*_])(?:[ \t]*\1){2,}")  # matched on the stripped line
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+(?=\D)")  # "2. ", "1.3 " before a heading's words
-_PLUS_ITEM = re.compile(r"([ \t]*)\+(?=[ \t])")
+_PLUS_ITEM = re.compile(r"^([ \t]*)\+(?=[ \t])")
 CORNER = "Outline"  # a header row needs two cells; this one hints neither levels nor tracks
 DESCRIPTION = "Description"
 ONE_TRACK = "Expectations"  # the track of an outline with level headings and no track headings
@@ -41,21 +46,20 @@ def readable(lines: list[str], source: str) -> list[str]:
     them is part of a ladder. A fence never closed is a problem at its line."""
     kept = list(lines)
     fence, opened, comment = "", 0, False
-    if lines and lines[0].strip() == "---":  # front matter (title: …) above the document
-        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), 0)
+    if _front_matter(lines):
+        end = lines.index(next(line for line in lines[1:] if line.strip() in ("---", "...")), 1)
         kept[: end + 1] = [""] * (end + 1)
-    for i, line in enumerate(lines):
-        if not kept[i]:
-            continue
-        opening = _FENCE.match(line)
+    for i, line in enumerate(kept):
         if fence:
-            kept[i] = ""
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+            closing = _CLOSING_FENCE.fullmatch(line)
+            if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
                 fence = ""
-        elif comment or line.lstrip().startswith("<!--"):
             kept[i] = ""
-            comment = "-->" not in line[line.find("<!--") + 4 if not comment else 0 :]
-        elif opening:
+        elif comment or "<!--" in line:
+            kept[i], comment = _uncommented(line, comment)
+            if comment and not line.lstrip().startswith("<!--") and not _closes(lines[i + 1 :]):
+                kept[i], comment = line, False  # "<!--" in a line's text, never closed
+        elif opening := _FENCE.match(line):
             kept[i], fence, opened = "", opening.group(1), i + 1
     if fence:
         raise LadderError(
@@ -70,6 +74,42 @@ def readable(lines: list[str], source: str) -> list[str]:
             ]
         )
     return kept
+
+
+def _front_matter(lines: list[str]) -> bool:
+    """Whether the file opens with front matter: ``---``, ``key: value`` lines, ``---``."""
+    if len(lines) < 3 or lines[0].strip() != "---" or not _FRONT_MATTER.match(lines[1]):
+        return False
+    return any(line.strip() in ("---", "...") for line in lines[2:])
+
+
+def _uncommented(line: str, inside: bool) -> tuple[str, bool]:
+    """``line`` without its HTML comments, and whether a comment is still open after it. A
+    line opening with ``<!--`` opens a comment until ``-->``, however far; one opened in a
+    line's text runs on only to the end of its paragraph."""
+    kept = ""
+    while line:
+        if inside:
+            end = line.find("-->")
+            if end < 0:
+                return kept, True
+            line, inside = line[end + 3 :], False
+        else:
+            start = line.find("<!--")
+            if start < 0:
+                return kept + line, False
+            kept, line, inside = kept + line[:start], line[start + 4 :], True
+    return kept, inside
+
+
+def _closes(lines: list[str]) -> bool:
+    """Whether a comment opened inside a paragraph closes before the paragraph ends."""
+    for line in lines:
+        if not line.strip():
+            return False
+        if "-->" in line:
+            return True
+    return False
 
 
 @dataclass
@@ -98,7 +138,9 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
     sections, title, warnings = _trimmed(_sections(lines, headings, outer, inner, source), title)
     if not sections:
         return None
-    options = replace(options, levels_as=_levels_as(sections, options, inner, source))
+    levels_as, doubt = _levels_as(sections, options, inner, source)
+    options = replace(options, levels_as=levels_as)
+    warnings += doubt
     if not inner:
         warnings.append(
             f"no track headings under the levels, so every criterion is in one track, "
@@ -124,10 +166,11 @@ def _trimmed(
     sections: list[_Section], title: str | None
 ) -> tuple[list[_Section], str | None, list[str]]:
     """The sections of the ladder, the title, and a warning for each section left out at
-    either end: one with nothing under it (the first of them is the title when there is
-    none: an introduction follows it), or one that is not a level (:func:`_aside`)."""
+    either end: one with nothing under it that is not an empty level (the first of them is
+    the title when there is none: an introduction follows it), or one that is not a level
+    (:func:`_aside`)."""
     warnings: list[str] = []
-    while sections and (not sections[0].cells or _aside(sections[0], sections)):
+    while sections and (_empty(sections[0], sections) or _aside(sections[0], sections)):
         intro = sections.pop(0)
         if title is None and not warnings:
             title = intro.label
@@ -137,6 +180,15 @@ def _trimmed(
     while sections and (not sections[-1].cells or _aside(sections[-1], sections)):
         trailing.insert(0, _left_out(sections.pop(), "after"))
     return sections, title, warnings + trailing
+
+
+def _empty(section: _Section, sections: list[_Section]) -> bool:
+    """A section with nothing under it, unless it is a level not filled in yet (its heading
+    reads as a level, as most others do), which stays as in a table."""
+    if section.cells:
+        return False
+    others = [s.label for s in sections if s.cells]
+    return not (_level_share([section.label]) and _level_share(others) >= LEVELS_READ)
 
 
 def _as_table(
@@ -155,7 +207,20 @@ def _as_table(
     if options.levels_as is Orientation.COLUMNS:  # the outer headings are tracks
         if conflict:
             raise LadderError([conflict])
-        if described:
+        given = description_index([Labelled(c, header.number, 0) for c in ("", *columns)])
+        if described and given:  # "### Summary" under a track: its text joins it
+            rows = [
+                replace(
+                    row,
+                    cells=(
+                        *row.cells[:given],
+                        _joined([*s.before, row.cells[given]]),
+                        *row.cells[given + 1 :],
+                    ),
+                )
+                for row, s in zip(rows, sections, strict=True)
+            ]
+        elif described:
             header = replace(header, cells=(CORNER, DESCRIPTION, *columns))
             rows = [
                 GridRow(row.number, (row.cells[0], _joined(s.before), *row.cells[1:]))
@@ -186,9 +251,10 @@ def _headings(lines: list[str], source: str) -> dict[int, tuple[int, str]]:
     underlined with ``===`` (depth 1) or ``---`` (2). A heading with no text is a problem."""
     found: dict[int, tuple[int, str]] = {}
     for i, line in enumerate(lines):
-        atx = _ATX.fullmatch(line)
+        atx = _ATX.match(line)
         if atx:
-            if not (atx.group(2) or "").strip():
+            text = _CLOSING.sub("", line[atx.end() :].strip()).strip()
+            if not text:
                 raise LadderError(
                     [
                         Problem(
@@ -199,7 +265,7 @@ def _headings(lines: list[str], source: str) -> dict[int, tuple[int, str]]:
                         )
                     ]
                 )
-            found[i + 1] = (len(atx.group(1)), plain_label(atx.group(2)))
+            found[i + 1] = (len(atx.group(1)), plain_label(text))
         elif (
             _SETEXT.fullmatch(line)
             and i
@@ -213,7 +279,7 @@ def _headings(lines: list[str], source: str) -> dict[int, tuple[int, str]]:
 
 def _is_paragraph(line: str) -> bool:
     return bool(line.strip()) and not (
-        _ATX.fullmatch(line) or _LIST_ITEM.match(line) or line.startswith(("    ", "\t", "<"))
+        _ATX.match(line) or _LIST_ITEM.match(line) or line.startswith(("    ", "\t", "<"))
     )
 
 
@@ -257,6 +323,8 @@ def _sections(
                 sections[-1].text_line = n
             if target and last == n - 1 and not _LIST_ITEM.match(line):
                 target[-1] += " " + line.strip()  # a wrapped line goes on the same sentence
+            elif target and not line[0].isspace() and not _LIST_ITEM.match(line):
+                target.append("- " + line.strip())  # a paragraph after a list: its own item
             else:
                 target.append(_PLUS_ITEM.sub(r"\1-", line.rstrip()))
             last = n
@@ -303,24 +371,37 @@ def _left_out(section: _Section, where: str) -> str:
 
 def _levels_as(
     sections: list[_Section], options: ImportOptions, inner: int, source: str
-) -> Orientation:
-    """Which headings are the levels: as the import says, else the depth whose headings read
-    as levels (section numbers such as "1." do not count). Refuses an outline whose headings
-    read as levels on neither depth (a README's "Installation" over "From pip"), or on both
-    ("## L1" over "### L2": a heading at the wrong depth)."""
+) -> tuple[Orientation, list[str]]:
+    """Which headings are the levels, and a warning when the other ones read as levels too:
+    as the import says, else the depth whose headings read more as levels (section numbers
+    such as "1." do not count). Refuses an outline whose headings read as levels on neither
+    depth (a README's "Installation" over "From pip"), or on both alike ("## L1" over
+    "### L2")."""
     if options.levels_as:
-        return options.levels_as
+        return options.levels_as, []
     outer = [s.label for s in sections]
     named = list(dict.fromkeys(c for s in sections for c in s.cells)) if inner else []
     shares = _level_share(outer), _level_share(named)
-    if min(shares) < LEVELS_READ <= max(shares):
-        return Orientation.ROWS if shares[0] >= LEVELS_READ else Orientation.COLUMNS
+    if max(shares) >= LEVELS_READ and shares[0] != shares[1]:
+        levels_as = Orientation.ROWS if shares[0] > shares[1] else Orientation.COLUMNS
+        tracks = named if levels_as is Orientation.ROWS else outer
+        doubtful = [label for label in tracks if _level_share([label])]
+        if min(shares) < LEVELS_READ or not doubtful:
+            return levels_as, []
+        depth = "#" * (inner if levels_as is Orientation.ROWS else inner - 1)
+        shown = ", ".join(repr(label) for label in doubtful[:5])
+        return levels_as, [
+            f"the {depth} headings are read as tracks, though {shown} read as levels too; if "
+            "one is a level at the wrong depth, move it, or say which headings are levels "
+            "(--levels-as; on the upload page, 'Levels are')"
+        ]
     both = min(shares) >= LEVELS_READ
     shown = ", ".join([*outer[:3], *named[:3]])
     raise LadderError(
         [
             Problem(
-                f"the {'#' * inner} headings and the ones over them both read as levels ({shown} …)"
+                f"the {'#' * inner} headings and the ones over them read as levels alike "
+                f"({shown} …)"
                 if both
                 else f"no Markdown table, and none of this outline's headings read as levels "
                 f"({shown} …)",
@@ -409,5 +490,5 @@ def _disagreement(sections: list[_Section], follows: dict[str, set[str]], source
 
 
 def _is_markup(line: str) -> bool:
-    """HTML (a picture) or a horizontal rule: nothing of the ladder."""
-    return line.lstrip().startswith("<") or bool(_RULE.fullmatch(line))
+    """An HTML tag (a picture) or a horizontal rule: nothing of the ladder."""
+    return bool(_TAG.match(line) or _RULE.fullmatch(line.strip()))
