@@ -118,3 +118,15 @@ def test_a_track_renamed_with_a_new_key_is_followed_by_its_criteria() -> None:
     diff = diff_frameworks(OLD, new)
     assert [(a.key, b.key) for a, b in diff.tracks_renamed] == [("NET", "NW")]
     assert diff.criteria == ()
+
+
+def test_a_track_that_loses_its_description_is_a_difference() -> None:
+    from dataclasses import replace
+
+    described = replace(OLD, tracks=(replace(OLD.tracks[0], description="Wires."), *OLD.tracks[1:]))
+    diff = diff_frameworks(described, OLD)
+    assert not diff.is_empty and diff.criteria == ()
+    assert [(a.description, b.description) for a, b in diff.tracks_described] == [("Wires.", None)]
+    assert diff.to_dict()["tracks"]["described"] == [  # type: ignore[index]
+        {"key": OLD.tracks[0].key, "old": "Wires.", "new": None}
+    ]

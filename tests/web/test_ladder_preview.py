@@ -179,3 +179,20 @@ def test_a_criterion_moved_to_another_track_says_which_tracks(app_client, uow_fa
         ("removed", "DEV.2.1 Reviews it."),
         ("moved", "OPS.2.1 → DEV.2.1 track OPS → DEV: Pages on call."),
     ]
+
+
+def test_a_table_that_drops_a_track_description_says_so_before_it_is_stored(
+    app_client, uow_factory
+) -> None:
+    described = b"title: Ops\nlevels: [{number: 1}, {number: 2}]\ntracks:\n"
+    described += b"  - {key: OPS, name: Ops, description: Keeping services up.}\n"
+    described += b"  - {key: DEV, name: Dev}\ncriteria:\n"
+    described += b"  - {track: OPS, level: 1, text: Runs the service from its runbook.}\n"
+    described += b"  - {track: DEV, level: 2, text: Reviews code of the team.}\n"
+    frameworks.import_framework(uow_factory(), described, "ops.yaml", "ops", actor=OPERATOR)
+    table = b"Ops\n\nLevel,Ops,Dev\n1,Runs the service from its runbook.,\n"
+    table += b"2,,Reviews code of the team.\n"
+    sign_in(app_client, "root@x.org")
+    page = preview(app_client, table)
+    assert page.status_code == 200
+    assert "Track Ops (OPS) description: <del>Keeping services up.</del> → none" in page.text

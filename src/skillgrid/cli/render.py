@@ -177,6 +177,11 @@ def print_diff(diff: FrameworkDiff) -> None:
         console.print(
             f"[yellow]~ track {a.key} {escape(a.name)} → {b.key} {escape(b.name)}[/yellow]"
         )
+    for a, b in diff.tracks_described:
+        console.print(
+            f"[yellow]~ track {b.key} description: {escape(str(a.description))} → "
+            f"{escape(str(b.description))}[/yellow]"
+        )
     for change in diff.criteria:
         old, new = change.old, change.new
         if change.kind is Change.ADDED and new:

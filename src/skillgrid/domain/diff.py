@@ -24,6 +24,8 @@ class FrameworkDiff:
     criteria: tuple[CriterionChange, ...]
     # criteria that continue (same identity or text) with other examples, whatever else changed
     examples_changed: tuple[CriterionChange, ...] = ()
+    # tracks that continue with another description (a table export carries none)
+    tracks_described: tuple[tuple[Track, Track], ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -35,6 +37,7 @@ class FrameworkDiff:
             or self.tracks_added
             or self.tracks_removed
             or self.tracks_renamed
+            or self.tracks_described
             or self.criteria
             or self.examples_changed
         )
@@ -69,6 +72,10 @@ class FrameworkDiff:
                 "added": [track(x) for x in self.tracks_added],
                 "removed": [track(x) for x in self.tracks_removed],
                 "renamed": [{"old": track(a), "new": track(b)} for a, b in self.tracks_renamed],
+                "described": [
+                    {"key": b.key, "old": a.description, "new": b.description}
+                    for a, b in self.tracks_described
+                ],
             },
             "criteria": [_change_dict(change) for change in self.criteria],
             "examples": [
@@ -119,6 +126,11 @@ def diff_frameworks(
             for t in new.tracks
             if t.key in track_map
             and (old_tracks[track_map[t.key]].name, track_map[t.key]) != (t.name, t.key)
+        ),
+        tracks_described=tuple(
+            (old_tracks[track_map[t.key]], t)
+            for t in new.tracks
+            if t.key in track_map and old_tracks[track_map[t.key]].description != t.description
         ),
         criteria=tuple(change for change in changes if change.kind != Change.UNCHANGED),
         examples_changed=tuple(

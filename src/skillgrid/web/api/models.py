@@ -203,10 +203,17 @@ class TrackRename(Answer):
     new: TrackRef
 
 
+class TrackDescribed(Answer):
+    key: str = Field(description="The track's key in the newer version.")
+    old: str | None
+    new: str | None = Field(description="Null: no description (a table export has none).")
+
+
 class TrackChanges(Answer):
     added: list[TrackRef]
     removed: list[TrackRef]
     renamed: list[TrackRename]
+    described: list[TrackDescribed] = Field(description="Tracks whose description changed.")
 
 
 class DiffCriterion(Answer):
