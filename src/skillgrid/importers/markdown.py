@@ -9,8 +9,9 @@ from dataclasses import replace
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.grid import GridRow, build_from_grid
+from skillgrid.importers.markdown_lines import readable
 from skillgrid.importers.options import Format, ImportOptions, ImportResult
-from skillgrid.importers.outline import read_outline, readable
+from skillgrid.importers.outline import read_outline
 from skillgrid.importers.text import decode
 from skillgrid.markdown_labels import plain_label
 
