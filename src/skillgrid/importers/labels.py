@@ -9,11 +9,14 @@ from dataclasses import dataclass
 _LEVEL_WORDS = re.compile(
     r"\b(levels?|lvl|grades?|bands?|tiers?|ranks?|steps?|stages?|titles?|roles?|seniority|"
     r"junior|jr|senior|sr|staff|principal|distinguished|fellow|lead|intern|associate|entry|"
+    r"graduate|trainee|"
     r"mid|apprentice|novice|beginner|intermediate|advanced|expert|master|director|vp|"
     r"manager|architect)\b",
     re.IGNORECASE,
 )
-_ROMAN = re.compile(r"\b[IVX]{1,4}\b")
+# a Roman numeral, but not the pronoun "I" of a sentence ("I write tests", "When do I get
+# promoted?"): no lower-case word may follow it
+_ROMAN = re.compile(r"\b[IVX]{1,4}\b(?!\s+[a-z])")
 _HINT_LEVELS = re.compile(r"level|grade|band|tier|rank|seniority|title|role", re.IGNORECASE)
 _HINT_TRACKS = re.compile(
     r"track|skill|competenc|area|categor|dimension|pillar|domain|theme|focus|attribute|"

@@ -19,6 +19,11 @@ _DELIMITER_CELL = re.compile(r":?-+:?")  # a cell of the |---|:---:| line, strip
 _UNESCAPE = re.compile(r"\\([\\|])")
 _HEADING = re.compile(r"#{1,6}\s+")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+_TABLE_TAG = re.compile(r"<table[\s>]", re.IGNORECASE)
+_HTML_TABLE = (
+    "; the file holds an HTML table (<table>), which is not read: write it as a pipe table, "
+    "or save it from a spreadsheet as CSV or XLSX"
+)
 
 
 def read_markdown(data: bytes, source: str, options: ImportOptions) -> ImportResult:
@@ -30,8 +35,14 @@ def read_markdown(data: bytes, source: str, options: ImportOptions) -> ImportRes
     text = decode(data, source, options.encoding)
     lines = readable(text.splitlines(), source)
     start = _table_start(lines)
-    if start is None and (outline := read_outline(lines, source, options)):
-        return outline
+    try:
+        if start is None and (outline := read_outline(lines, source, options)):
+            return outline
+    except LadderError as refused:  # headings, but none read as a ladder's
+        if not any(_TABLE_TAG.search(line) for line in lines):
+            raise
+        first, *rest = refused.problems
+        raise LadderError([replace(first, message=first.message + _HTML_TABLE), *rest]) from None
     try:
         rows = markdown_rows(lines, source)
         table = build_from_grid(rows, source, Format.MARKDOWN, options, strict_width=False)
@@ -84,7 +95,8 @@ def markdown_rows(lines: list[str], source: str) -> list[GridRow]:
             [
                 Problem(
                     "no Markdown table (a header line followed by a |---|---| line), and no "
-                    "outline (a heading for each level over a heading for each track)",
+                    "outline (a heading for each level over a heading for each track)"
+                    + (_HTML_TABLE if any(_TABLE_TAG.search(line) for line in lines) else ""),
                     "write the ladder as a pipe table (| Level | Track A | Track B |), or as "
                     "## Level 1, under it ### Track A and its criteria as list items",
                     source,

@@ -17,6 +17,8 @@ _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CLOSING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")  # no info string after it
 _FRONT_MATTER = re.compile(r"[A-Za-z_][\w -]*:")  # "title: …" on the line after an opening ---
+# an HTML block whose lines are not Markdown until its end tag (CommonMark's first kind)
+_RAW_BLOCK = re.compile(r" {0,3}<(script|pre|style|textarea)(?=[\s>]|$)", re.IGNORECASE)
 _TAG = re.compile(r"[ \t]*</?[A-Za-z][\w-]*(?:[ \t/>]|$)")  # <picture>, </div>, <img …
 _RULE = re.compile(r"([-*_])(?:[ \t]*\1){2,}")  # matched on the stripped line
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -24,15 +26,19 @@ PLUS_ITEM = re.compile(r"^([ \t]*)\+(?=[ \t])")
 
 
 def readable(lines: list[str], source: str) -> list[str]:
-    """``lines`` with fenced code and HTML comments blanked (numbering kept): nothing in
-    them is part of a ladder. A fence never closed is a problem at its line."""
+    """``lines`` with fenced code, HTML comments and the insides of ``<style>``,
+    ``<script>``, ``<pre>`` and ``<textarea>`` blanked (numbering kept): nothing in them is
+    part of a ladder. A fence never closed is a problem at its line."""
     kept = list(lines)
-    fence, opened, comment = "", 0, False
+    fence, opened, comment, raw = "", 0, False, ""
     if _front_matter(lines):
         end = lines.index(next(line for line in lines[1:] if line.strip() in ("---", "...")), 1)
         kept[: end + 1] = [""] * (end + 1)
     for i, line in enumerate(kept):
-        if fence:
+        if raw:
+            raw = "" if f"</{raw}" in line.lower() else raw
+            kept[i] = ""
+        elif fence:
             closing = _CLOSING_FENCE.fullmatch(line)
             if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
                 fence = ""
@@ -43,6 +49,10 @@ def readable(lines: list[str], source: str) -> list[str]:
                 kept[i], comment = line, False  # "<!--" in a line's text, never closed
         elif opening := _FENCE.match(line):
             kept[i], fence, opened = "", opening.group(1), i + 1
+        elif block := _RAW_BLOCK.match(line):
+            name = block.group(1).lower()
+            raw = "" if f"</{name}" in line[block.end() :].lower() else name
+            kept[i] = ""
     if fence:
         raise LadderError(
             [

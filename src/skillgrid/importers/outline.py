@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.asides import description_index
 from skillgrid.importers.grid import GridRow, Labelled, build_from_grid
+from skillgrid.importers.labelled_lines import split_by_labels
 from skillgrid.importers.labels import looks_like_levels
 from skillgrid.importers.markdown_lines import LIST_ITEM, PLUS_ITEM, find_headings, is_markup
 from skillgrid.importers.options import Format, ImportOptions, ImportResult, Orientation
@@ -60,7 +61,11 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
     levels_as, doubt = _levels_as(sections, options, inner, source)
     options = replace(options, levels_as=levels_as)
     warnings += doubt
-    if not inner:
+    labels = _labelled(sections, inner, levels_as)
+    if labels:
+        shown = ", ".join(repr(label) for label in labels[:5])
+        warnings.append(f"the bold labels that open lines under the levels ({shown}) are tracks")
+    elif not inner:
         warnings.append(
             f"no track headings under the levels, so every criterion is in one track, "
             f"{ONE_TRACK!r}; to split them into tracks, put a {'#' * (outer + 1)} heading "
@@ -68,6 +73,30 @@ def read_outline(lines: list[str], source: str, options: ImportOptions) -> Impor
         )
     result = _as_table(sections, title, options, source)
     return replace(result, warnings=(*result.warnings, *warnings))
+
+
+def _labelled(sections: list[_Section], inner: int, levels_as: Orientation | None) -> list[str]:
+    """The tracks that bold labels opening the lines under the levels name (``**Impact:**``,
+    :mod:`labelled_lines`; with track headings, the lines before a level's first one): their
+    lines go to them, ahead of any track heading's; a line with no label stays put."""
+    if levels_as is not Orientation.ROWS:
+        return []
+    found = split_by_labels([s.before if inner else s.cells.get(ONE_TRACK, []) for s in sections])
+    if found is None:
+        return []
+    for section, cells in zip(sections, found[0], strict=True):
+        line = section.text_line if inner else section.lines.pop(ONE_TRACK, section.line)
+        unlabelled = cells.pop("", [])
+        if inner:
+            section.before = unlabelled
+        else:
+            section.cells = {ONE_TRACK: unlabelled} if unlabelled else {}
+            section.lines = {ONE_TRACK: line} if unlabelled else {}
+        for label, lines in reversed(cells.items()):
+            same = next((c for c in section.cells if c.casefold() == label.casefold()), label)
+            section.cells = {same: [*lines, *section.cells.pop(same, [])], **section.cells}
+            section.lines = {same: section.lines.pop(same, line), **section.lines}
+    return found[1]
 
 
 def _title(headings: dict[int, tuple[int, str]]) -> tuple[str | None, list[int]]:
