@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from skillgrid.domain.errors import LadderError
 from skillgrid.importers import read_ladder
 from tests.conftest import DATA
 
@@ -235,3 +236,9 @@ def test_other_merged_cells_are_still_refused_where_they_are(
         read_ladder(data, "book.xlsx")
     messages = sorted(problem.message for problem in caught.value.problems)
     assert messages == [f"merged cells {where} in the table" for where in refused]
+
+
+def test_program_code_is_refused_as_code_not_read_as_markdown() -> None:
+    with pytest.raises(LadderError) as caught:
+        read_ladder(b"export const tracks = {\n  MOBILE: {}\n}\n", "constants.js")
+    assert "program code" in caught.value.problems[0].message

@@ -37,6 +37,10 @@ _UNSUPPORTED = {
     ".rtf": "rich text: put the ladder in a spreadsheet or Markdown table",
     ".html": "a web page: copy the table into a spreadsheet and save it as .xlsx or CSV",
     ".htm": "a web page: copy the table into a spreadsheet and save it as .xlsx or CSV",
+    **dict.fromkeys(
+        (".js", ".mjs", ".ts", ".jsx", ".tsx", ".py", ".rb"),
+        "program code: export the ladder it holds as a table (CSV, XLSX or Markdown)",
+    ),
 }
 SUPPORTED = "tsv, csv, xlsx, md, yaml or json"
 
