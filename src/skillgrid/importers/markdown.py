@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.importers.grid import GridRow, build_from_grid
-from skillgrid.importers.markdown_lines import readable
+from skillgrid.importers.markdown_lines import front_matter, readable
 from skillgrid.importers.options import Format, ImportOptions, ImportResult
 from skillgrid.importers.outline import read_outline
 from skillgrid.importers.text import decode
@@ -19,6 +19,10 @@ _DELIMITER_CELL = re.compile(r":?-+:?")  # a cell of the |---|:---:| line, strip
 _UNESCAPE = re.compile(r"\\([\\|])")
 _HEADING = re.compile(r"#{1,6}\s+")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+_FRONT_MATTER_READ = (
+    "the ladder was read from the front matter (levels and topics, as in Monzo's progression "
+    "framework); the text of the page below it was not read"
+)
 _TABLE_TAG = re.compile(r"<table[\s>]", re.IGNORECASE)
 _HTML_TABLE = (
     "; the file holds an HTML table (<table>), which is not read: write it as a pipe table, "
@@ -33,6 +37,8 @@ def read_markdown(data: bytes, source: str, options: ImportOptions) -> ImportRes
     titles and years over a section for each level), with a warning that the tables were
     left out."""
     text = decode(data, source, options.encoding)
+    if (kept := _in_front_matter(text.splitlines(), source, options)) is not None:
+        return kept
     lines = readable(text.splitlines(), source)
     start = _table_start(lines)
     try:
@@ -75,6 +81,20 @@ def _outline_beside(lines: list[str], source: str, options: ImportOptions) -> Im
         return read_outline(blanked, source, options)
     except LadderError:
         return None
+
+
+def _in_front_matter(lines: list[str], source: str, options: ImportOptions) -> ImportResult | None:
+    """The ladder a page keeps in its front matter, as the progression framework's pages
+    do (:mod:`progression`); the page's text is then its description, not read."""
+    from skillgrid.importers.native import parse_yaml
+    from skillgrid.importers.progression import is_progression, read_progression
+
+    yaml = front_matter(lines)
+    document = parse_yaml(yaml, source) if yaml and "topics:" in yaml else None
+    if document is None or not is_progression(document):
+        return None
+    framework = read_progression(document, source, options)
+    return ImportResult(framework, Format.MARKDOWN, warnings=(_FRONT_MATTER_READ,))
 
 
 def _left_out(outline: ImportResult, start: int, why: str) -> ImportResult:

@@ -68,6 +68,14 @@ def readable(lines: list[str], source: str) -> list[str]:
     return kept
 
 
+def front_matter(lines: list[str]) -> str | None:
+    """The YAML of the front matter the file opens with, or None."""
+    if not _front_matter(lines):
+        return None
+    end = next(i for i, line in enumerate(lines[2:], 2) if line.strip() in ("---", "..."))
+    return "\n".join(lines[1:end])
+
+
 def _front_matter(lines: list[str]) -> bool:
     """Whether the file opens with front matter: ``---``, ``key: value`` lines, ``---``."""
     if len(lines) < 3 or lines[0].strip() != "---" or not _FRONT_MATTER.match(lines[1]):

@@ -11,6 +11,7 @@ from skillgrid.domain.framework import Level, Track, build_framework
 from skillgrid.domain.keys import assign_keys, is_valid_key
 from skillgrid.importers.documents import bounded_loader, check_json_nesting, load_yaml
 from skillgrid.importers.options import MAX_CELL_CHARS, Format, ImportOptions, ImportResult
+from skillgrid.importers.progression import is_progression, read_progression
 from skillgrid.importers.text import decode, place
 
 
@@ -26,9 +27,9 @@ def read_native(
 ) -> ImportResult:
     """Read a YAML or JSON ladder document; see docs/formats.md for its shape."""
     text = decode(data, source, options.encoding)
-    document = (
-        _parse_json(text, source) if file_format is Format.JSON else _parse_yaml(text, source)
-    )
+    document = _parse_json(text, source) if file_format is Format.JSON else parse_yaml(text, source)
+    if is_progression(document):
+        return ImportResult(read_progression(document, source, options), file_format)
     _validate_schema(document, source)
     return ImportResult(_framework(document, source, options), file_format)
 
@@ -72,7 +73,7 @@ def _parse_json(text: str, source: str) -> Any:
 def _duplicate_position(text: str) -> tuple[int | None, int | None]:
     """Where the repeated member is: JSON is YAML, and the YAML reader knows positions."""
     try:
-        _parse_yaml(text, "")
+        parse_yaml(text, "")
     except LadderError as error:
         found = error.problems[0]
         return found.row, found.column
@@ -95,7 +96,7 @@ def _json_syntax_problem(text: str, error: json.JSONDecodeError, source: str) ->
     )
 
 
-def _parse_yaml(text: str, source: str) -> Any:
+def parse_yaml(text: str, source: str) -> Any:
     import yaml
 
     try:
