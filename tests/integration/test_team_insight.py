@@ -398,7 +398,7 @@ def test_names_that_look_like_formulas_stay_text_in_csv_and_xlsx_reports(org) ->
     from openpyxl import load_workbook
 
     from skillgrid.formulas import TRIGGERS
-    from skillgrid.reports.team import report_csv, report_xlsx
+    from skillgrid.reports.team_tables import report_csv, report_xlsx
 
     for email, name in FORMULA_NAMES.items():
         people.change_person(org(), email, name=name, actor=OPERATOR)
