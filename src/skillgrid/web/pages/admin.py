@@ -258,7 +258,7 @@ def people_upload(
     file: Annotated[UploadFile, File()],
     csrf_token: Csrf = "",
 ) -> Response:
-    from skillgrid.services.people import import_people
+    from skillgrid.services.people_import import import_people
 
     def imported() -> Response:
         with expensive(request, user.email):
