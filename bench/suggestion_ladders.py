@@ -41,7 +41,7 @@ from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
 from skillgrid.domain.assessments import OPERATOR, Actor, Role
 from skillgrid.domain.statements import Statement
 from skillgrid.exporters import ExportFormat
-from skillgrid.services import frameworks, people, suggestions
+from skillgrid.services import frameworks, people_import, suggestions
 from skillgrid.services.suggestions import Accepted
 from skillgrid.suggest import encoder as encoding
 
@@ -75,7 +75,7 @@ class Bench:
         self.engine = make_engine(f"sqlite:///{folder / 'eval.db'}")
         upgrade(self.engine)
         self.factory = make_session_factory(self.engine)
-        people.import_people(
+        people_import.import_people(
             self.uow(), b"name,email,team,manager_email,role\nEva,eval@x.org,,,engineer\n",
             "people.csv", actor=OPERATOR,
         )  # fmt: skip

@@ -11,7 +11,7 @@ from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.policies import Tolerance
-from skillgrid.services import assessments, cycles, evidence, frameworks, people
+from skillgrid.services import assessments, cycles, evidence, frameworks, people, people_import
 from skillgrid.services.unit_of_work import UnitOfWork
 from tests.unit.test_assessment_services import BO
 from tests.unit.test_leveling import MAC, through
@@ -45,7 +45,7 @@ def build_organisation(make: Callable[[], UnitOfWork]) -> None:
     comments, evidence with and without dates, a ladder policy, someone with no result, a
     departed colleague."""
     frameworks.install_builtin(make(), actor=OPERATOR)
-    people.import_people(make(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(make(), PEOPLE, "people.csv", actor=OPERATOR)
     people.change_person(make(), "ex@x.org", active=False, actor=OPERATOR)
     cycles.open_cycle(make(), "2025-H2", "sre", actor=OPERATOR)
     mine = {**through(2), "NET.2.3": Rating.NOT_APPLICABLE, "PO.1.1": Rating.EXCEEDS}

@@ -44,7 +44,7 @@ def organisation(tmp_path_factory: pytest.TempPathFactory) -> str:
     from skillgrid.db.engine import make_engine, make_session_factory
     from skillgrid.db.migrate import upgrade
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
-    from skillgrid.services import accounts, cycles, frameworks, people
+    from skillgrid.services import accounts, cycles, frameworks, people_import
 
     database = tmp_path_factory.mktemp("e2e") / "skillgrid.db"
     url = f"sqlite:///{database}"
@@ -56,7 +56,7 @@ def organisation(tmp_path_factory: pytest.TempPathFactory) -> str:
         return SqlAlchemyUnitOfWork(factory)
 
     frameworks.install_builtin(uow(), actor=OPERATOR)
-    people.import_people(uow(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow(), PEOPLE, "people.csv", actor=OPERATOR)
     for email in ("ana@x.org", "bo@x.org", "cy@x.org"):
         accounts.add_user(uow(), email, PASSWORD, actor=OPERATOR)
     accounts.add_user(uow(), "root@x.org", PASSWORD, admin=True, actor=OPERATOR)

@@ -19,12 +19,12 @@ def invite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from skillgrid.db.engine import make_engine, make_session_factory
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
     from skillgrid.domain.assessments import OPERATOR
-    from skillgrid.services import people
+    from skillgrid.services import people_import
 
     url = organisation(tmp_path_factory)
     engine = make_engine(url)
     di = b"name,email,team,manager_email,role\nDi Ng,di@x.org,SRE,bo@x.org,engineer\n"
-    people.import_people(
+    people_import.import_people(
         SqlAlchemyUnitOfWork(make_session_factory(engine)), di, "di.csv", actor=OPERATOR
     )
     engine.dispose()

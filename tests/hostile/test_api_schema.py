@@ -15,7 +15,7 @@ from hypothesis.errors import Unsatisfiable
 from skillgrid.config import Settings
 from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.leveling import Rating
-from skillgrid.services import accounts, assessments, cycles, frameworks, people
+from skillgrid.services import accounts, assessments, cycles, frameworks, people_import
 from skillgrid.web.app import create_app
 from tests.web.conftest import PASSWORD, PEOPLE
 
@@ -31,7 +31,7 @@ def api(database_url: str, uow_factory) -> Iterator[tuple[object, str]]:  # type
     from schemathesis.python.asgi import shutdown_lifespans
 
     frameworks.install_builtin(uow_factory(), actor=OPERATOR)
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     accounts.add_user(uow_factory(), "root@x.org", PASSWORD, admin=True, actor=OPERATOR)
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     met = {"PO.1.1": Entry(Rating.MEETS)}

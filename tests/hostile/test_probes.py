@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from skillgrid.config import Settings
 from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.leveling import Rating
-from skillgrid.services import accounts, assessments, cycles, people
+from skillgrid.services import accounts, assessments, cycles, people_import
 from skillgrid.web.app import create_app, routes
 from tests.web.conftest import PASSWORD, app_client, as_
 
@@ -45,7 +45,7 @@ PARAMS = {
 @pytest.fixture
 def org(app_client, uow_factory):  # type: ignore[no-untyped-def]
     """Ana reports to Bo, who reports to Vi; Cy is Ana's colleague; root is an admin."""
-    people.import_people(
+    people_import.import_people(
         uow_factory(),
         b"name,email,team,manager_email,role\nVi,vi@x.org,SRE,,manager\n"
         b"Bo,bo@x.org,SRE,vi@x.org,manager\nCy,cy@x.org,SRE,bo@x.org,\n",

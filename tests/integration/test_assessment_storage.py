@@ -11,7 +11,14 @@ from skillgrid.domain.assessments import OPERATOR, Actor, Entry, State
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.people import Role
-from skillgrid.services import assessments, cycles, frameworks, operations, people, results
+from skillgrid.services import (
+    assessments,
+    cycles,
+    frameworks,
+    operations,
+    people_import,
+    results,
+)
 from tests.unit.test_assessment_services import BO, PEOPLE, entries
 from tests.unit.test_leveling import MAC, through
 
@@ -19,7 +26,7 @@ from tests.unit.test_leveling import MAC, through
 @pytest.fixture
 def ready(uow_factory):  # type: ignore[no-untyped-def]
     frameworks.install_builtin(uow_factory(), actor=OPERATOR)
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     return uow_factory
 
@@ -115,7 +122,7 @@ def test_writers_saving_different_people_at_once_never_conflict(uow_factory) -> 
 
     frameworks.install_builtin(uow_factory(), actor=OPERATOR)
     rows = "".join(f"P{n},p{n}@x.org,SRE,bo@x.org,engineer\n" for n in range(8))
-    people.import_people(uow_factory(), PEOPLE + rows.encode(), "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE + rows.encode(), "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     refused: list[Exception] = []
     start = threading.Barrier(4)

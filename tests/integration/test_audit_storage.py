@@ -10,7 +10,14 @@ from skillgrid.domain.audit import AuditQuery
 from skillgrid.domain.errors import Conflict, NotFound
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.people import Role
-from skillgrid.services import accounts, assessments, audit, cycles, frameworks, people
+from skillgrid.services import (
+    accounts,
+    assessments,
+    audit,
+    cycles,
+    frameworks,
+    people_import,
+)
 from tests.unit.test_assessment_services import ANA, BO, CY, PEOPLE
 
 SECRET = "correct horse battery"
@@ -20,7 +27,7 @@ MEETS = {"NET.1.1": Entry(Rating.MEETS)}
 @pytest.fixture
 def ready(uow_factory):  # type: ignore[no-untyped-def]
     frameworks.install_builtin(uow_factory(), actor=OPERATOR)
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     return uow_factory
 

@@ -36,12 +36,20 @@ PASSWORD = "correct horse battery"
 
 def fill_org(make: Callable[[], object]) -> str:
     """A small organisation touching every table; returns an API token."""
-    from skillgrid.services import accounts, assessments, cycles, evidence, frameworks, people
+    from skillgrid.services import (
+        accounts,
+        assessments,
+        cycles,
+        evidence,
+        frameworks,
+        people,
+        people_import,
+    )
     from skillgrid.services.sign_in import Attempt, sign_in
 
     frameworks.install_builtin(make(), actor=OPERATOR)
     people.add_team(make(), "Infra", actor=OPERATOR)
-    people.import_people(make(), PEOPLE.encode(), "people.csv", actor=OPERATOR)
+    people_import.import_people(make(), PEOPLE.encode(), "people.csv", actor=OPERATOR)
     people.add_team(make(), "Edge", parent="Infra", actor=OPERATOR)
     accounts.add_user(make(), "ana@x.org", PASSWORD, actor=OPERATOR)
     accounts.add_user(make(), "admin@x.org", PASSWORD, admin=True, actor=OPERATOR)

@@ -13,7 +13,7 @@ from skillgrid.domain.assessments import OPERATOR, Actor, Forbidden
 from skillgrid.domain.audit import AuditQuery
 from skillgrid.domain.errors import ConfigurationError, NotFound
 from skillgrid.domain.people import PeopleError, Role
-from skillgrid.services import accounts, audit, people
+from skillgrid.services import accounts, audit, people, people_import
 from skillgrid.services.invitations import (
     Site,
     accept_invitation,
@@ -35,7 +35,7 @@ SITE = Site(password_sign_in=True)
 
 @pytest.fixture
 def org(uow_factory):  # type: ignore[no-untyped-def]
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     return uow_factory
 
 

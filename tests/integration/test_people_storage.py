@@ -8,12 +8,13 @@ from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.errors import InputError
 from skillgrid.domain.people import Person, Role, Team
 from skillgrid.services import people as services
+from skillgrid.services import people_import
 from tests.conftest import table_snapshot
 from tests.unit.test_people_services import PEOPLE_CSV
 
 
 def test_people_round_trip_through_the_database(uow_factory) -> None:
-    result = services.import_people(uow_factory(), PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    result = people_import.import_people(uow_factory(), PEOPLE_CSV, "people.csv", actor=OPERATOR)
     assert result.teams_created == ("Platform", "SRE")
     services.add_team(uow_factory(), "Infra", actor=OPERATOR)
     services.add_team(uow_factory(), "Networking", parent="Infra", actor=OPERATOR)
@@ -44,11 +45,11 @@ def test_people_round_trip_through_the_database(uow_factory) -> None:
 
 
 def test_a_refused_import_leaves_the_database_as_it_was(uow_factory, database_url: str) -> None:
-    services.import_people(uow_factory(), PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE_CSV, "people.csv", actor=OPERATOR)
     before = table_snapshot(database_url)
     cycle = b"name,email,manager_email\nBo,bo@example.com,cy@example.com\nNew,new@example.com,\n"
     with pytest.raises(InputError, match="management cycle"):
-        services.import_people(uow_factory(), cycle, "cycle.csv", actor=OPERATOR)
+        people_import.import_people(uow_factory(), cycle, "cycle.csv", actor=OPERATOR)
     assert table_snapshot(database_url) == before
 
 
@@ -57,7 +58,7 @@ def test_the_chain_above_lists_managers_nearest_first(uow_factory) -> None:
         b"name,email,manager_email\nHead,head@x.org,\nLead,lead@x.org,head@x.org\n"
         b"Mo,mo@x.org,lead@x.org\nAna,ana@x.org,mo@x.org\n"
     )
-    services.import_people(uow_factory(), chain, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), chain, "people.csv", actor=OPERATOR)
     with uow_factory() as uow:
         assert uow.people.with_chain("ana@x.org")[1] == ["mo@x.org", "lead@x.org", "head@x.org"]
         assert uow.people.with_chain("head@x.org")[1] == []

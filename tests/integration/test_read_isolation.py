@@ -9,13 +9,13 @@ from dataclasses import replace
 import pytest
 
 from skillgrid.domain.assessments import OPERATOR
-from skillgrid.services import people
+from skillgrid.services import people_import
 from tests.unit.test_assessment_services import PEOPLE
 
 
 @pytest.fixture
 def uows(uow_factory):  # type: ignore[no-untyped-def]
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     return uow_factory
 
 

@@ -8,14 +8,14 @@ import threading
 
 from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.leveling import Rating
-from skillgrid.services import assessments, cycles, frameworks, people
+from skillgrid.services import assessments, cycles, frameworks, people_import
 from skillgrid.services.reminders import send_due_digests
 from tests.unit.test_reminder_services import PEOPLE, Outbox
 
 
 def test_two_runs_at_once_send_each_person_one_digest_between_them(uow_factory) -> None:
     frameworks.install_builtin(uow_factory(), actor=OPERATOR)
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     met = {"PO.1.1": Entry(Rating.MEETS)}
     assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", met)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skillgrid.domain.assessments import OPERATOR
-from skillgrid.services import evidence, frameworks, people, suggestions
+from skillgrid.services import evidence, frameworks, people_import, suggestions
 from skillgrid.services.suggestions import Accepted
 from tests.unit.test_assessment_services import ANA, PEOPLE
 from tests.unit.test_ladder_examples import LADDER
@@ -26,7 +26,7 @@ def test_examples_are_stored_with_their_version_and_read_back(uow_factory) -> No
 
 def test_linked_evidence_teaches_until_it_is_unlinked(uow_factory) -> None:
     frameworks.import_framework(uow_factory(), LADDER.encode(), "o.yaml", "ops", actor=OPERATOR)
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     later = "- Rotated the billing database passwords with Vault"
 
     def first() -> str | None:

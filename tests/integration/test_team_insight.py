@@ -24,7 +24,16 @@ from skillgrid.domain.insight import Spread, Target, TargetError
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.people import Role
 from skillgrid.domain.policies import parse_policy
-from skillgrid.services import assessments, cycles, frameworks, insight, people, summaries, targets
+from skillgrid.services import (
+    assessments,
+    cycles,
+    frameworks,
+    insight,
+    people,
+    people_import,
+    summaries,
+    targets,
+)
 
 LADDER = (
     b"Level\tOps\tCode\n1\tOn call. Runbooks.\tTests.\n"
@@ -66,7 +75,7 @@ def org(uow_factory):  # type: ignore[no-untyped-def]
     people.add_team(uow_factory(), "Infra", actor=OPERATOR)
     people.add_team(uow_factory(), "Net", "Infra", actor=OPERATOR)
     people.add_team(uow_factory(), "Apps", actor=OPERATOR)
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow_factory(), "C1", "tiny", actor=OPERATOR)
     cycles.open_cycle(uow_factory(), "C2", "tiny", actor=OPERATOR)
     # C1: Nat Ops 1, Code 2 (overall 1); Ned Ops 1, Code 1 (overall 1)
@@ -321,7 +330,7 @@ def test_a_person_who_changes_team_counts_in_the_new_team(org) -> None:
     people.change_person(org(), "nat@x.org", team="Apps", actor=OPERATOR)
     assert insight.team_report(org(), OPERATOR, "Apps").distribution[0].people == before + 1
     moved = b"name,email,team,manager_email,role\nNed,ned@x.org,Apps,mia@x.org,engineer\n"
-    people.import_people(org(), moved, "p.csv", actor=OPERATOR)
+    people_import.import_people(org(), moved, "p.csv", actor=OPERATOR)
     apps = insight.team_report(org(), OPERATOR, "Apps")
     assert apps.distribution[0].people == before + 2
     assert insight.team_report(org(), OPERATOR, "Net").distribution[0].people == 0
@@ -398,7 +407,7 @@ def test_names_that_look_like_formulas_stay_text_in_csv_and_xlsx_reports(org) ->
     from openpyxl import load_workbook
 
     from skillgrid.formulas import TRIGGERS
-    from skillgrid.reports.team import report_csv, report_xlsx
+    from skillgrid.reports.team_tables import report_csv, report_xlsx
 
     for email, name in FORMULA_NAMES.items():
         people.change_person(org(), email, name=name, actor=OPERATOR)

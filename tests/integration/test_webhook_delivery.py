@@ -17,7 +17,14 @@ from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.errors import Conflict
 from skillgrid.domain.leveling import Rating
 from skillgrid.outbound.http import HttpPoster
-from skillgrid.services import assessments, cycles, frameworks, outbox, people, webhooks
+from skillgrid.services import (
+    assessments,
+    cycles,
+    frameworks,
+    outbox,
+    people_import,
+    webhooks,
+)
 from tests.receivers import HookReceiver, hook_receiver
 from tests.unit.test_assessment_services import PEOPLE
 
@@ -33,7 +40,7 @@ def receiver() -> Iterator[HookReceiver]:
 @pytest.fixture
 def make(uow_factory):  # type: ignore[no-untyped-def]
     frameworks.install_builtin(uow_factory(), actor=OPERATOR)
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     assessments.rate(uow_factory(), OPERATOR, "ana@x.org", "2026-H2", "self", MET)
     return uow_factory

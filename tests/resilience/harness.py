@@ -41,7 +41,7 @@ def build_org(url: str, engineers: int) -> Org:
     from skillgrid.db.engine import make_engine, make_session_factory
     from skillgrid.db.migrate import upgrade
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
-    from skillgrid.services import accounts, cycles, frameworks, people
+    from skillgrid.services import accounts, cycles, frameworks, people_import
     from skillgrid.services.sign_in import Attempt, sign_in
 
     engine = make_engine(url)
@@ -57,7 +57,7 @@ def build_org(url: str, engineers: int) -> Org:
         csv = "name,email,team,manager_email,role\nBoss,boss@x.org,SRE,,manager\n" + "".join(
             f"E {e},{e},SRE,{BOSS},engineer\n" for e in emails
         )
-        people.import_people(make(), csv.encode(), "people.csv", actor=OPERATOR)
+        people_import.import_people(make(), csv.encode(), "people.csv", actor=OPERATOR)
         accounts.add_user(make(), ADMIN, PASSWORD, admin=True, actor=OPERATOR)
         _, token = accounts.create_token(make(), ADMIN, "tests")
         signed = sign_in(make(), Attempt(ADMIN, PASSWORD, "127.0.0.1"))

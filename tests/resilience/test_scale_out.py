@@ -146,7 +146,7 @@ def _build(url: str) -> tuple[Callable[[], Any], Any]:
     from skillgrid.db.engine import make_engine, make_session_factory
     from skillgrid.db.migrate import upgrade
     from skillgrid.db.unit_of_work import SqlAlchemyUnitOfWork
-    from skillgrid.services import accounts, cycles, frameworks, people
+    from skillgrid.services import accounts, cycles, frameworks, people_import
 
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -161,7 +161,7 @@ def _build(url: str) -> tuple[Callable[[], Any], Any]:
         return SqlAlchemyUnitOfWork(factory)
 
     frameworks.install_builtin(make(), actor=OPERATOR)
-    people.import_people(make(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(make(), PEOPLE, "people.csv", actor=OPERATOR)
     for email in ("bo@x.org", "ana@x.org", "cy@x.org", "di@x.org", "ex@x.org"):
         accounts.add_user(make(), email, PASSWORD, actor=OPERATOR)
     cycles.open_cycle(make(), CYCLE, "sre", actor=OPERATOR)

@@ -15,7 +15,14 @@ from skillgrid.domain.errors import Conflict, InputError, NotFound
 from skillgrid.domain.leveling import Rating, level
 from skillgrid.domain.people import Role
 from skillgrid.formulas import TRIGGERS
-from skillgrid.services import assessment_files, assessments, cycles, frameworks, people, results
+from skillgrid.services import (
+    assessment_files,
+    assessments,
+    cycles,
+    frameworks,
+    people_import,
+    results,
+)
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_leveling import MAC, sre, through
 
@@ -41,7 +48,7 @@ BO, ANA, CY = (
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     frameworks.install_builtin(uow, actor=OPERATOR)
-    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow, "2026-H1", "sre", actor=OPERATOR)
     cycles.open_cycle(uow, "2026-H2", "sre", actor=OPERATOR)
     return uow
@@ -260,7 +267,7 @@ def test_a_bad_yaml_assessment_names_each_item_and_stores_nothing(uow) -> None:
 def test_what_if_and_the_stored_official_result_always_agree(ratings) -> None:
     uow = FakeUnitOfWork()
     frameworks.install_builtin(uow, actor=OPERATOR)
-    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow, "2026-H2", "sre", actor=OPERATOR)
     finalize_manager(uow, "2026-H2", ratings)
     stored = results.person_report(uow, OPERATOR, "ana@x.org").current.result

@@ -13,7 +13,15 @@ from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.people import Person, Role
 from skillgrid.domain.policies import parse_policy
-from skillgrid.services import assessments, cycles, evidence, frameworks, people, review_form
+from skillgrid.services import (
+    assessments,
+    cycles,
+    evidence,
+    frameworks,
+    people,
+    people_import,
+    review_form,
+)
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_assessment_services import ANA, BO, PEOPLE
 
@@ -24,7 +32,7 @@ A = "ana@x.org/2026-H2/self"
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     frameworks.install_builtin(uow, actor=OPERATOR)
-    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow, "2026-H2", "sre", actor=OPERATOR)
     uow.audit.entries.clear()
     return uow
@@ -198,7 +206,7 @@ def test_people_changes_record_only_the_changed_fields(uow) -> None:
 
 def test_a_people_import_records_one_entry_per_added_or_changed_person(uow) -> None:
     again = PEOPLE.replace(b"Cy,cy@x.org,SRE,bo@x.org,engineer", b"Cy,cy@x.org,SRE,,engineer")
-    people.import_people(
+    people_import.import_people(
         uow, again + b"Eve,eve@x.org,Ops,,engineer\n", "people.csv", actor=OPERATOR
     )
     assert sorted((e.action, e.entity, e.entity_id) for e in uow.audit.entries) == [

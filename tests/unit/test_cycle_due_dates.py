@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from skillgrid.domain.assessments import OPERATOR, AssessmentError, DueDates, Forbidden
-from skillgrid.services import cycles, frameworks, people
+from skillgrid.services import cycles, frameworks, people_import
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_assessment_services import BO, PEOPLE
 
@@ -18,7 +18,7 @@ JULY = dt.date(2026, 7, 1)
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     frameworks.install_builtin(uow, actor=OPERATOR)
-    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     return uow
 
 

@@ -7,7 +7,14 @@ import pytest
 from skillgrid.domain.assessments import OPERATOR, AssessmentError, Entry
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.policies import Points, PolicyError, Tolerance
-from skillgrid.services import assessment_files, assessments, cycles, frameworks, people, results
+from skillgrid.services import (
+    assessment_files,
+    assessments,
+    cycles,
+    frameworks,
+    people_import,
+    results,
+)
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_assessment_services import BO, PEOPLE
 
@@ -22,7 +29,7 @@ V2 = (
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     frameworks.import_framework(uow, V1, "v1.csv", "ops", actor=OPERATOR)
-    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     cycles.open_cycle(uow, "2026-H2", "ops", actor=OPERATOR)
     ratings = {cid: Entry(Rating.MEETS) for cid in ("NET.1.1", "NET.1.2", "SEC.1.1", "NET.2.1")}
     assessments.rate(uow, BO, "ana@x.org", "2026-H2", "manager", ratings)

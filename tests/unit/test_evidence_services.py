@@ -10,7 +10,7 @@ import pytest
 from skillgrid.domain.assessments import OPERATOR, Forbidden
 from skillgrid.domain.errors import InputError, NotFound
 from skillgrid.domain.evidence import Evidence, EvidenceError
-from skillgrid.services import evidence, frameworks, people
+from skillgrid.services import evidence, frameworks, people_import
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_assessment_services import ANA, BO, CY, PEOPLE
 
@@ -23,7 +23,7 @@ LADDER = (
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     frameworks.import_framework(uow, LADDER, "v1.csv", "ops", actor=OPERATOR)
-    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     return uow
 
 

@@ -8,6 +8,7 @@ from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.errors import Conflict, InputError, NotFound
 from skillgrid.domain.people import PeopleError, Person, Role, manager_cycle
 from skillgrid.services import people as services
+from skillgrid.services import people_import
 from tests.unit.fakes import FakeUnitOfWork
 
 PEOPLE_CSV = (
@@ -20,7 +21,7 @@ PEOPLE_CSV = (
 
 def test_import_adds_people_and_creates_missing_teams() -> None:
     uow = FakeUnitOfWork()
-    result = services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    result = people_import.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
     assert (result.added, result.updated, result.teams_created) == (3, 0, ("Platform", "SRE"))
     bo = uow.people.get("bo@example.com")
     assert bo is not None and bo.role is Role.MANAGER
@@ -29,8 +30,8 @@ def test_import_adds_people_and_creates_missing_teams() -> None:
 
 def test_reimport_updates_by_email() -> None:
     uow = FakeUnitOfWork()
-    services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
-    again = services.import_people(
+    people_import.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    again = people_import.import_people(
         uow, PEOPLE_CSV.replace(b"Cy Diaz", b"Cy D."), "people.csv", actor=OPERATOR
     )
     assert (again.added, again.updated) == (0, 3)
@@ -39,7 +40,7 @@ def test_reimport_updates_by_email() -> None:
 
 def test_a_management_cycle_is_refused_and_nothing_changes() -> None:
     uow = FakeUnitOfWork()
-    services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
     before = uow.people.people()
     with pytest.raises(InputError, match="management cycle"):
         services.change_person(uow, "bo@example.com", manager="cy@example.com", actor=OPERATOR)
@@ -50,7 +51,7 @@ def test_a_cycle_inside_one_import_is_refused() -> None:
     uow = FakeUnitOfWork()
     data = b"name,email,manager_email\nA,a@x.org,b@x.org\nB,b@x.org,a@x.org\n"
     with pytest.raises(InputError, match="management cycle"):
-        services.import_people(uow, data, "p.csv", actor=OPERATOR)
+        people_import.import_people(uow, data, "p.csv", actor=OPERATOR)
     assert uow.people.people() == [] and uow.commits == 0
 
 
@@ -61,7 +62,7 @@ def test_bad_rows_are_all_reported_with_their_place() -> None:
         b"A,not-an-email,,,\nB,b@x.org,,,boss\nB again,b@x.org,Ops,,\n,c@x.org,,,\n"
     )
     with pytest.raises(InputError) as caught:
-        services.import_people(uow, data, "p.csv", actor=OPERATOR)
+        people_import.import_people(uow, data, "p.csv", actor=OPERATOR)
     places = [(p.row, p.column) for p in caught.value.problems]
     assert places == [(2, 2), (3, 5), (4, 2), (5, 1)]
     assert "appears twice" in caught.value.problems[2].message
@@ -72,7 +73,7 @@ def test_a_team_name_longer_than_any_team_may_have_is_refused_where_it_is() -> N
     uow = FakeUnitOfWork()
     data = f"name,email,team,manager_email,role\nA,a@x.org,{'T' * 201},,\n".encode()
     with pytest.raises(InputError) as caught:
-        services.import_people(uow, data, "p.csv", actor=OPERATOR)
+        people_import.import_people(uow, data, "p.csv", actor=OPERATOR)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column) == (2, 3) and "201 characters" in problem.message
     assert uow.people.teams() == []
@@ -122,10 +123,10 @@ def test_a_management_chain_that_loops_is_found() -> None:
 
 def test_reimport_keeps_what_the_file_does_not_say() -> None:
     uow = FakeUnitOfWork()
-    services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
     services.change_person(uow, "cy@example.com", active=False, actor=OPERATOR)
     assert uow.accounts.ended == uow.accounts.revoked == ["cy@example.com"]
-    services.import_people(
+    people_import.import_people(
         uow,
         b"name,email\nBo Chen,bo@example.com\nCy Diaz,cy@example.com\n",
         "p.csv",
@@ -139,18 +140,18 @@ def test_reimport_keeps_what_the_file_does_not_say() -> None:
         "Platform",
     )
     blank_role = b"name,email,team,manager_email,role\nBo Chen,bo@example.com,SRE,,\n"
-    services.import_people(uow, blank_role, "p.csv", actor=OPERATOR)
+    people_import.import_people(uow, blank_role, "p.csv", actor=OPERATOR)
     assert uow.people.get("bo@example.com").role is Role.MANAGER  # type: ignore[union-attr]
 
 
 def test_a_tab_separated_export_is_read_as_the_same_people() -> None:
     from_csv, from_tsv = FakeUnitOfWork(), FakeUnitOfWork()
-    services.import_people(from_csv, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    people_import.import_people(from_csv, PEOPLE_CSV, "people.csv", actor=OPERATOR)
     tsv = PEOPLE_CSV.replace(b",", b"\t")
-    services.import_people(from_tsv, tsv, "people.tsv", actor=OPERATOR)
+    people_import.import_people(from_tsv, tsv, "people.tsv", actor=OPERATOR)
     assert from_tsv.people.people() == from_csv.people.people()
     with pytest.raises(InputError, match=r"x\.tsv, row 3, column 2"):  # its row and column
-        services.import_people(
+        people_import.import_people(
             FakeUnitOfWork(), tsv.replace(b"ana@", b"ana "), "x.tsv", actor=OPERATOR
         )
 
@@ -159,7 +160,7 @@ def test_deactivating_a_manager_hands_their_reports_to_the_next_manager_up() -> 
     # their reviews must have someone who may write and finalize them: the next one up
     uow = FakeUnitOfWork()
     more = PEOPLE_CSV + b"Dee Park,dee@example.com,Platform,ana@example.com,engineer\n"
-    services.import_people(uow, more, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, more, "people.csv", actor=OPERATOR)
     services.change_person(uow, "ana@example.com", active=False, actor=OPERATOR)
     assert uow.people.get("cy@example.com").manager == "bo@example.com"  # type: ignore[union-attr]
     assert uow.people.get("dee@example.com").manager == "bo@example.com"  # type: ignore[union-attr]
@@ -171,7 +172,7 @@ def test_deactivating_a_manager_hands_their_reports_to_the_next_manager_up() -> 
 
 def test_reports_skip_managers_who_left_and_at_the_top_have_none() -> None:
     uow = FakeUnitOfWork()
-    services.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE_CSV, "people.csv", actor=OPERATOR)
     services.change_person(uow, "bo@example.com", active=False, actor=OPERATOR)
     assert uow.people.get("ana@example.com").manager is None  # type: ignore[union-attr]
     services.change_person(uow, "ana@example.com", manager="bo@example.com", actor=OPERATOR)

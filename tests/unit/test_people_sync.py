@@ -8,7 +8,7 @@ import pytest
 from skillgrid.domain.assessments import OPERATOR, Actor
 from skillgrid.domain.errors import InputError
 from skillgrid.domain.people import MassDeactivation, Person, Role
-from skillgrid.services import people
+from skillgrid.services import people, people_import
 from skillgrid.services.people_sync import FieldChange, Safety, mass_refusal, sync_people
 from tests.unit.fakes import FakeUnitOfWork
 
@@ -23,7 +23,7 @@ ADMIN = Actor("bo@x.org", Role.ADMIN)
 
 def on_file() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
-    people.import_people(uow, ON_FILE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, ON_FILE, "people.csv", actor=OPERATOR)
     return uow
 
 
@@ -116,7 +116,7 @@ def test_a_bad_row_anywhere_changes_nothing() -> None:
 def test_mass_deactivation_is_refused_unless_allowed() -> None:
     uow = FakeUnitOfWork()
     rows = b"".join(b"P%d,p%d@x.org,,,\n" % (n, n) for n in range(20))
-    people.import_people(uow, HEADER + rows, "all.csv", actor=OPERATOR)
+    people_import.import_people(uow, HEADER + rows, "all.csv", actor=OPERATOR)
     half = HEADER + rows[: rows.index(b"P10,")]
     planned = sync_people(
         uow, half, "hr.csv", deactivate_missing=True, dry_run=True, actor=OPERATOR

@@ -11,7 +11,7 @@ import pytest
 
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.errors import InputError
-from skillgrid.services import people as services
+from skillgrid.services import people_import
 from skillgrid.services.people_sync import sync_people
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_people_services import PEOPLE_CSV
@@ -37,21 +37,21 @@ def csv_rows() -> list[list[object]]:
 
 def test_a_workbook_is_read_as_the_same_people_as_the_csv() -> None:
     from_csv, from_xlsx = FakeUnitOfWork(), FakeUnitOfWork()
-    services.import_people(from_csv, PEOPLE_CSV, "people.csv", actor=OPERATOR)
-    services.import_people(from_xlsx, workbook(csv_rows()), "people.xlsx", actor=OPERATOR)
+    people_import.import_people(from_csv, PEOPLE_CSV, "people.csv", actor=OPERATOR)
+    people_import.import_people(from_xlsx, workbook(csv_rows()), "people.xlsx", actor=OPERATOR)
     assert from_xlsx.people.people() == from_csv.people.people()
 
 
 def test_a_workbook_is_known_by_its_content_whatever_its_name() -> None:
     uow = FakeUnitOfWork()
-    services.import_people(uow, workbook(csv_rows()), "export-from-hr", actor=OPERATOR)
+    people_import.import_people(uow, workbook(csv_rows()), "export-from-hr", actor=OPERATOR)
     assert len(uow.people.people()) == 3
 
 
 def test_blank_rows_and_numbers_in_cells_are_read_as_text() -> None:
     rows = [["name", "email", "team", "manager_email", "role"], [], ["Bo", "bo@x.org", 42, None]]
     uow = FakeUnitOfWork()
-    services.import_people(uow, workbook(rows), "people.xlsx", actor=OPERATOR)
+    people_import.import_people(uow, workbook(rows), "people.xlsx", actor=OPERATOR)
     bo = uow.people.get("bo@x.org")
     assert bo is not None and bo.team == "42"
 
@@ -61,7 +61,7 @@ def test_a_bad_row_names_the_sheet_row_and_column_and_changes_nothing() -> None:
     rows[2][1] = "ana at example.com"
     uow = FakeUnitOfWork()
     with pytest.raises(InputError, match=r"hr\.xlsx \[Export\], row 3, column 2"):
-        services.import_people(uow, workbook(rows), "hr.xlsx", actor=OPERATOR)
+        people_import.import_people(uow, workbook(rows), "hr.xlsx", actor=OPERATOR)
     assert uow.people.people() == []
 
 
@@ -69,7 +69,7 @@ def test_merged_cells_are_refused_with_where_they_are() -> None:
     rows = csv_rows()
     rows[2][2] = ""  # Ana's team would be read as empty under a merged "SRE"
     with pytest.raises(InputError, match=r"merged cells C2:C3") as refused:
-        services.import_people(
+        people_import.import_people(
             FakeUnitOfWork(), workbook(rows, merge="C2:C3"), "hr.xlsx", actor=OPERATOR
         )
     assert "unmerge them" in str(refused.value)
@@ -90,4 +90,4 @@ def test_a_broken_workbook_is_one_clear_problem(data: bytes) -> None:
 
 def test_an_empty_workbook_is_refused_as_an_empty_file() -> None:
     with pytest.raises(InputError, match="the people file is empty"):
-        services.import_people(FakeUnitOfWork(), workbook([]), "hr.xlsx", actor=OPERATOR)
+        people_import.import_people(FakeUnitOfWork(), workbook([]), "hr.xlsx", actor=OPERATOR)

@@ -10,7 +10,7 @@ from skillgrid.domain.assessments import OPERATOR, DueDates, Entry, Forbidden
 from skillgrid.domain.errors import ConfigurationError
 from skillgrid.domain.leveling import Rating
 from skillgrid.domain.reminders import Mail, MailError
-from skillgrid.services import assessments, cycles, frameworks, people
+from skillgrid.services import assessments, cycles, frameworks, people_import
 from skillgrid.services.reminders import send_due_digests
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_assessment_services import BO
@@ -50,7 +50,7 @@ def uow() -> FakeUnitOfWork:
     have not submitted theirs; Di, inactive, has not either."""
     uow = FakeUnitOfWork()
     frameworks.install_builtin(uow, actor=OPERATOR)
-    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     di = uow.people.by_email["di@x.org"]
     uow.people.save([type(di)(di.email, di.name, di.team, di.manager, di.role, active=False)])
     due = DueDates(self_=dt.date(2026, 7, 10), close=dt.date(2026, 7, 31))

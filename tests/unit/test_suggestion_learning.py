@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from skillgrid.domain.assessments import OPERATOR
-from skillgrid.services import evidence, frameworks, people, suggestions
+from skillgrid.services import evidence, frameworks, people_import, suggestions
 from skillgrid.services.suggestions import Accepted
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.test_assessment_services import ANA, CY, PEOPLE
@@ -23,7 +23,7 @@ LATER = "- Rotated the billing database passwords with Vault"
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     frameworks.import_framework(uow, LADDER, "ops.csv", "ops", actor=OPERATOR)
-    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     return uow
 
 

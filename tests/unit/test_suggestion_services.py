@@ -10,7 +10,7 @@ import pytest
 from skillgrid.domain.assessments import OPERATOR, Forbidden
 from skillgrid.domain.errors import InputError
 from skillgrid.domain.suggestions import criterion_phrases, terms
-from skillgrid.services import frameworks, people, suggestions
+from skillgrid.services import frameworks, people_import, suggestions
 from skillgrid.services.suggestions import Accepted
 from skillgrid.suggest import encoder, matcher
 from tests.unit.fakes import FakeUnitOfWork
@@ -32,7 +32,7 @@ BRAG = """# H1
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     frameworks.import_framework(uow, LADDER, "ops.csv", "ops", actor=OPERATOR)
-    people.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow, PEOPLE, "people.csv", actor=OPERATOR)
     return uow
 
 

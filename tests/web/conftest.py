@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from skillgrid.config import Settings
 from skillgrid.domain.assessments import OPERATOR
-from skillgrid.services import accounts, frameworks, people
+from skillgrid.services import accounts, frameworks, people_import
 from skillgrid.web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -23,7 +23,7 @@ PEOPLE = (
 @pytest.fixture
 def app_client(database_url: str, uow_factory) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     frameworks.install_builtin(uow_factory(), actor=OPERATOR)
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     accounts.add_user(uow_factory(), "ana@x.org", PASSWORD, actor=OPERATOR)
     accounts.add_user(uow_factory(), "root@x.org", PASSWORD, admin=True, actor=OPERATOR)
     app = create_app(Settings(database_url=database_url))

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from skillgrid.domain.assessments import OPERATOR
-from skillgrid.services import accounts, people
+from skillgrid.services import accounts, people_import
 from tests.conftest import table_snapshot
 from tests.web.conftest import PASSWORD, as_
 
@@ -17,7 +17,7 @@ API = "/api/v1"
 
 
 def more_people(uow_factory) -> None:  # type: ignore[no-untyped-def]
-    people.import_people(
+    people_import.import_people(
         uow_factory(),
         b"name,email,team,manager_email,role\n"
         b"Cy Diaz,cy@x.org,SRE,bo@x.org,engineer\nDee Ray,dee@x.org,SRE,cy@x.org,engineer\n",

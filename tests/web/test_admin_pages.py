@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from skillgrid.domain.assessments import OPERATOR
-from skillgrid.services import accounts, frameworks, people
+from skillgrid.services import accounts, frameworks, people, people_import
 from tests.web.conftest import sign_in
 
 
@@ -155,7 +155,7 @@ def test_the_admin_page_lists_a_hundred_people_and_finds_the_others_by_name_or_e
 ) -> None:
     rows = [f"Person {n:03},p{n:03}@x.org,SRE,bo@x.org,engineer" for n in range(120)]
     data = "\n".join(["name,email,team,manager_email,role", *rows]).encode()
-    people.import_people(uow_factory(), data, "many.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), data, "many.csv", actor=OPERATOR)
     sign_in(app_client, "root@x.org")
     page = app_client.get("/admin")
     everyone = len(page.context["people"])
@@ -174,10 +174,10 @@ def test_the_admin_page_finds_a_name_typed_in_either_unicode_form(app_client, uo
     # "Zoë" stored as one letter, searched as e + combining diaeresis (macOS, pasted text)
     # and the other way round: the same name either way
     data = "name,email,team,manager_email,role\nZoë Ång,zoe@x.org,SRE,,engineer\n".encode()
-    people.import_people(uow_factory(), data, "one.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), data, "one.csv", actor=OPERATOR)
     decomposed = "Ingrid Zoe\u0308,ingrid@x.org,SRE,,engineer\n"
     data = f"name,email,team,manager_email,role\n{decomposed}".encode()
-    people.import_people(uow_factory(), data, "two.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), data, "two.csv", actor=OPERATOR)
     sign_in(app_client, "root@x.org")
     for typed in ("Zoe\u0308", "zoë", "ZOË"):
         found = app_client.get("/admin", params={"find": typed})

@@ -7,7 +7,7 @@ import pytest
 
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.people import Person, Role
-from skillgrid.services import people
+from skillgrid.services import people, people_import
 from tests.conftest import table_snapshot
 from tests.web.conftest import as_, sign_in
 from tests.web.test_admin_pages import csrf
@@ -84,7 +84,7 @@ def test_deactivating_asks_first_and_says_who_the_reports_went_to(org, uow_facto
 def test_the_deactivation_question_names_ten_reports_and_counts_the_rest(org, uow_factory) -> None:
     rows = [f"Report {n:02},r{n:02}@x.org,SRE,bo@x.org,engineer" for n in range(14)]
     data = "\n".join(["name,email,team,manager_email,role", *rows]).encode()
-    people.import_people(uow_factory(), data, "reports.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), data, "reports.csv", actor=OPERATOR)
     page = org.get("/admin/people/bo@x.org").text
     question = page[page.index('id="confirm-deactivate"') :]
     question = question[: question.index("</details>")]

@@ -9,7 +9,7 @@ import pytest
 
 from skillgrid.domain.assessments import OPERATOR, Entry
 from skillgrid.domain.leveling import Rating
-from skillgrid.services import accounts, assessments, cycles, frameworks, people
+from skillgrid.services import accounts, assessments, cycles, frameworks, people_import
 from tests.web.conftest import PASSWORD, as_
 
 BASE = "/api/v1/people/ana@x.org"
@@ -19,7 +19,7 @@ BASE = "/api/v1/people/ana@x.org"
 def org(app_client, uow_factory):  # type: ignore[no-untyped-def]
     """Ana reports to Bo; Cy is Ana's colleague; root is an admin. Ana's manager assessment
     is submitted; her self assessment is a draft."""
-    people.import_people(
+    people_import.import_people(
         uow_factory(),
         b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,\n",
         "p.csv",

@@ -40,7 +40,8 @@ def test_the_team_report_says_the_count_is_of_people_with_a_manager_in_every_for
 ) -> None:
     from openpyxl import load_workbook
 
-    from skillgrid.reports.team import report_data, report_html, report_markdown, report_xlsx
+    from skillgrid.reports.team import report_data, report_html, report_markdown
+    from skillgrid.reports.team_tables import report_xlsx
 
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     report = insight.team_report(uow_factory(), OPERATOR, "SRE")

@@ -10,7 +10,7 @@ import io
 from skillgrid.domain.assessments import OPERATOR, DueDates, Entry
 from skillgrid.domain.evidence import Evidence
 from skillgrid.domain.leveling import Rating
-from skillgrid.services import accounts, assessments, cycles, evidence, people
+from skillgrid.services import accounts, assessments, cycles, evidence, people_import
 from tests.web.conftest import PASSWORD, as_
 
 DUE = DueDates(self_=dt.date(2026, 7, 1), manager=dt.date(2026, 7, 15))
@@ -51,7 +51,7 @@ def test_evidence_linked_to_no_criterion_is_a_task(app_client, uow_factory) -> N
 
 
 def test_a_manager_s_queue_puts_reports_waiting_for_review_first(app_client, uow_factory) -> None:
-    people.import_people(
+    people_import.import_people(
         uow_factory(),
         b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,engineer\n",
         "more.csv",
@@ -78,7 +78,7 @@ def test_a_manager_s_queue_puts_reports_waiting_for_review_first(app_client, uow
 
 
 def test_an_admin_sees_each_team_s_progress_and_downloads_it(app_client, uow_factory) -> None:
-    people.import_people(
+    people_import.import_people(
         uow_factory(),
         b"name,email,team,manager_email,role\n=Ops,ops@x.org,=cmd(),bo@x.org,engineer\n",
         "more.csv",

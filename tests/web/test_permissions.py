@@ -29,7 +29,7 @@ from skillgrid.services import (
     cycles,
     evidence,
     frameworks,
-    people,
+    people_import,
     webhooks,
 )
 from skillgrid.web.app import create_app, routes
@@ -97,7 +97,7 @@ def org(database_url: str, uow_factory) -> Iterator[dict[str, Any]]:  # type: ig
     her (a draft), one piece of evidence, a target; an account and a token for everyone."""
     make = uow_factory
     frameworks.install_builtin(make(), actor=OPERATOR)
-    people.import_people(make(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(make(), PEOPLE, "people.csv", actor=OPERATOR)
     met = {"PO.1.1": Entry(Rating.MEETS)}
     cycles.open_cycle(make(), "2026-H1", "sre", actor=OPERATOR)  # Ana has a result in it
     assessments.rate(make(), OPERATOR, "ana@x.org", "2026-H1", "manager", met)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.people import Role
-from skillgrid.services import accounts, assessments, cycles, people
+from skillgrid.services import accounts, assessments, cycles, people, people_import
 from tests.web.conftest import PASSWORD, sign_in
 
 
@@ -59,7 +59,7 @@ def test_hidden_and_missing_people_answer_alike(app_client, uow_factory) -> None
 
 def test_only_invited_peers_review(app_client, uow_factory) -> None:
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
-    people.import_people(
+    people_import.import_people(
         uow_factory(),
         b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,\n",
         "p.csv",

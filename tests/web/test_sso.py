@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from skillgrid.config import Settings
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.audit import AuditQuery
-from skillgrid.services import accounts, audit, people
+from skillgrid.services import accounts, audit, people, people_import
 from skillgrid.web.app import create_app
 from tests.oidc_provider import (
     ADMIN_GROUP,
@@ -56,7 +56,7 @@ def make_app(database_url: str, uow_factory, provider: Provider):  # type: ignor
     """``make_app(**settings)``: a client of an app with single sign-on on ``provider``
     (Bo and Ana are people, Ana has a password, Gone has left, root@x.org is an admin
     account with no person record)."""
-    people.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), PEOPLE, "people.csv", actor=OPERATOR)
     people.change_person(uow_factory(), "gone@x.org", active=False, actor=OPERATOR)
     accounts.add_user(uow_factory(), "ana@x.org", PASSWORD, actor=OPERATOR)
     accounts.add_user(uow_factory(), "root@x.org", PASSWORD, admin=True, actor=OPERATOR)

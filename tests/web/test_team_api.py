@@ -9,7 +9,7 @@ import pytest
 
 from skillgrid.domain.assessments import OPERATOR, DueDates, Entry
 from skillgrid.domain.leveling import Rating
-from skillgrid.services import accounts, assessments, cycles, people
+from skillgrid.services import accounts, assessments, cycles, people_import
 from tests.web.conftest import PASSWORD, as_
 from tests.web.test_team_page import _department
 
@@ -54,7 +54,7 @@ def test_the_team_api_filters_by_the_team_page_s_rule(app_client, uow_factory) -
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     _department(uow_factory, 30)
     zoe = b"name,email,team,manager_email,role\nZo\xc3\xab \xc3\x85ng,zoe@x.org,SRE,bo@x.org,\n"
-    people.import_people(uow_factory(), zoe, "zoe.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), zoe, "zoe.csv", actor=OPERATOR)
     for email in ("p000@x.org", "p020@x.org"):
         _finalize(uow_factory, email, "2026-H2")
     accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)

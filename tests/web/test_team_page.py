@@ -27,11 +27,11 @@ def test_a_manager_sees_their_reports_levels_and_coverage(app_client, uow_factor
 
 def _cy_reports_to_bo(uow_factory) -> None:  # type: ignore[no-untyped-def]
     """The 2026-H2 cycle open, and Cy on SRE reporting to Bo beside Ana."""
-    from skillgrid.services import people
+    from skillgrid.services import people_import
 
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     more = b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,bo@x.org,engineer\n"
-    people.import_people(uow_factory(), more, "more.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), more, "more.csv", actor=OPERATOR)
 
 
 def _finalized_at(uow_factory, email: str, level: int) -> None:  # type: ignore[no-untyped-def]
@@ -93,11 +93,11 @@ def test_the_team_page_says_states_as_the_assessment_page_does_and_what_levels_r
 def test_every_link_on_a_manager_of_managers_team_page_opens(app_client, uow_factory) -> None:
     import re
 
-    from skillgrid.services import people
+    from skillgrid.services import people_import
 
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     more = b"name,email,team,manager_email,role\nCy,cy@x.org,SRE,ana@x.org,engineer\n"
-    people.import_people(uow_factory(), more, "more.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), more, "more.csv", actor=OPERATOR)
     entries = {"PO.1.1": Entry(Rating.MEETS)}
     assessments.rate(uow_factory(), OPERATOR, "cy@x.org", "2026-H2", "manager", entries)
     accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
@@ -130,11 +130,11 @@ def test_the_admin_s_team_page_says_who_is_left_out_of_the_count_for_having_no_m
 def _without_managers(uow_factory, size: int, team: str = "") -> None:  # type: ignore[no-untyped-def]
     """``size`` more people on ``team`` (none by default), with no manager: as a people
     file or an identity provider that sends no manager brings them in."""
-    from skillgrid.services import people
+    from skillgrid.services import people_import
 
     rows = [f"Someone {n:03},s{n:03}@x.org,{team},,engineer" for n in range(size)]
     text = "name,email,team,manager_email,role\n" + "\n".join(rows) + "\n"
-    people.import_people(uow_factory(), text.encode(), "people.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), text.encode(), "people.csv", actor=OPERATOR)
 
 
 def test_many_people_without_a_manager_are_counted_a_few_named_and_the_rest_listed_on_request(
@@ -184,14 +184,14 @@ def test_a_team_where_everyone_has_a_manager_reads_as_before(app_client, uow_fac
 
 def _department(uow_factory, size: int) -> None:  # type: ignore[no-untyped-def]
     """Bo manages ``size`` more people: the first half in SRE, the rest in Edge."""
-    from skillgrid.services import people
+    from skillgrid.services import people_import
 
     rows = [
         f"Person {n:03},p{n:03}@x.org,{'SRE' if n < size // 2 else 'Edge'},bo@x.org,engineer"
         for n in range(size)
     ]
     data = "\n".join(["name,email,team,manager_email,role", *rows]).encode()
-    people.import_people(uow_factory(), data, "department.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), data, "department.csv", actor=OPERATOR)
 
 
 @pytest.mark.parametrize("who", ["root@x.org", "bo@x.org"])
@@ -281,7 +281,7 @@ def test_the_team_page_filters_by_team_by_what_is_left_and_by_name(app_client, u
 
 
 def test_the_team_page_finds_a_name_typed_in_either_unicode_form(app_client, uow_factory) -> None:
-    from skillgrid.services import people
+    from skillgrid.services import people_import
 
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     rows = (
@@ -289,7 +289,7 @@ def test_the_team_page_finds_a_name_typed_in_either_unicode_form(app_client, uow
         "Ingrid Zoe\u0308,ingrid@x.org,SRE,bo@x.org,engineer"  # e + combining diaeresis
     )
     data = f"name,email,team,manager_email,role\n{rows}\n".encode()
-    people.import_people(uow_factory(), data, "two.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), data, "two.csv", actor=OPERATOR)
     accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     sign_in(app_client, "bo@x.org")
     for typed in ("Zoe\u0308", "zoë", "ZOË"):

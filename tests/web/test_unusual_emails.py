@@ -10,7 +10,7 @@ import pytest
 
 from skillgrid.domain.assessments import OPERATOR
 from skillgrid.domain.people import PeopleError, check_email
-from skillgrid.services import accounts, assessments, cycles, people
+from skillgrid.services import accounts, assessments, cycles, people_import
 from tests.web.conftest import PASSWORD, sign_in
 from tests.web.test_assessment_pages import form_of
 
@@ -26,7 +26,7 @@ def test_every_link_to_a_person_whose_email_holds_url_characters_opens_their_pag
 ) -> None:
     cycles.open_cycle(uow_factory(), "2026-H2", "sre", actor=OPERATOR)
     csv = f"name,email,team,manager_email,role\nJo,{ODD},SRE,bo@x.org,engineer\n".encode()
-    people.import_people(uow_factory(), csv, "more.csv", actor=OPERATOR)
+    people_import.import_people(uow_factory(), csv, "more.csv", actor=OPERATOR)
     accounts.add_user(uow_factory(), "bo@x.org", PASSWORD, actor=OPERATOR)
     sign_in(app_client, "bo@x.org")
     links = _links(app_client.get("/").text) | _links(app_client.get("/team").text)

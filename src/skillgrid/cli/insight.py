@@ -56,6 +56,7 @@ def team_report(
     """
     from skillgrid.cli.common import fail
     from skillgrid.reports import team as render
+    from skillgrid.reports import team_tables as tables
     from skillgrid.services.insight import team_report as build
 
     if report_format is TeamFormat.xlsx and output is None:
@@ -63,12 +64,12 @@ def team_report(
     actor = actor_as(acting)
     report = with_database(lambda uow: build(uow, actor, team, cycle, since))
     if report_format is TeamFormat.xlsx:
-        data = render.report_xlsx(report)
+        data = tables.report_xlsx(report)
     elif report_format is TeamFormat.json:
         text = json.dumps(render.report_data(report), ensure_ascii=False, indent=2) + "\n"
         data = text.encode()
     elif report_format is TeamFormat.csv:
-        data = render.report_csv(report).encode()
+        data = tables.report_csv(report).encode()
     elif report_format is TeamFormat.html:
         data = render.report_html(report).encode()
     else:

@@ -104,7 +104,7 @@ def person_import(
 
     Example: skillgrid person import people.csv
     """
-    from skillgrid.services.people import import_people
+    from skillgrid.services.people_import import import_people
 
     data, source = read_input(path)
     result = with_database(lambda uow: import_people(uow, data, source, actor=OPERATOR))

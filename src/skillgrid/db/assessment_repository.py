@@ -5,23 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import (
-    CompoundSelect,
-    String,
-    bindparam,
-    delete,
-    func,
-    insert,
-    null,
-    select,
-    type_coerce,
-    union_all,
-    update,
-)
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from skillgrid.db.base import table
-from skillgrid.db.people_repository import is_below
+from skillgrid.db import assessment_statements as sql
 from skillgrid.db.tables import (
     AssessmentRow,
     CycleRow,
@@ -36,100 +23,6 @@ from skillgrid.domain.leveling import Rating
 
 _RATINGS = {rating.value: rating for rating in Rating}
 
-# The statements every assessment page, autosave and growth page runs, built once.
-_assessments, _cycles, _people = AssessmentRow.__table__, CycleRow.__table__, PersonRow.__table__
-_ratings = RatingRow.__table__
-_PERSON_ID = select(_people.c.id).where(_people.c.email == bindparam("person")).scalar_subquery()
-_ENTRY = (  # a rating as an Entry is made of it, after its criterion's uid
-    _ratings.c.criterion_uid,
-    _ratings.c.rating,
-    _ratings.c.reason,
-    _ratings.c.comment,
-    _ratings.c.needs_review,
-    _ratings.c.review_reason,
-)
-_OF_PERSON = (  # a person's assessments, oldest cycle first, a row per rating (or one of nulls)
-    select(
-        _cycles.c.name, _assessments.c.rater, _assessments.c.state, _assessments.c.revision, *_ENTRY
-    )
-    .select_from(_assessments)
-    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
-    .outerjoin(_ratings, _ratings.c.assessment_id == _assessments.c.id)
-    .where(_assessments.c.person_id == _PERSON_ID)
-    .order_by(_cycles.c.created_at, _cycles.c.id, _assessments.c.rater)
-)
-_IN_CYCLE = _OF_PERSON.where(_cycles.c.name == bindparam("cycle"))
-_ONE = _IN_CYCLE.where(_assessments.c.rater == bindparam("rater"))
-_STATES = (
-    select(_people.c.email, _assessments.c.rater, _assessments.c.state)
-    .join(_people, _people.c.id == _assessments.c.person_id)
-    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
-    .where(_cycles.c.name == bindparam("cycle"))
-)
-_STATES_BELOW = _STATES.where(is_below(_assessments.c.person_id))
-_NEWEST = (
-    select(_assessments.c.id)
-    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
-    .where(_assessments.c.person_id == _PERSON_ID, _assessments.c.rater == bindparam("rater"))
-    .order_by(_cycles.c.created_at.desc(), _cycles.c.id.desc())
-    .limit(1)
-    .scalar_subquery()
-)
-_HEADER = (  # an assessment's header, and what orders it (the time as text: compared only)
-    _cycles.c.name,
-    _assessments.c.state,
-    _assessments.c.revision,
-    type_coerce(_cycles.c.created_at, String),
-    _cycles.c.id,
-)
-_HISTORY: CompoundSelect[Any] = union_all(  # every header, then the newest one's ratings
-    select(*_HEADER, *(null() for _ in _ENTRY))
-    .select_from(_assessments)
-    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
-    .where(_assessments.c.person_id == _PERSON_ID, _assessments.c.rater == bindparam("rater")),
-    select(*(null() for _ in _HEADER), *_ENTRY).where(_ratings.c.assessment_id == _NEWEST),
-)
-_versions, _ladders = FrameworkVersionRow.__table__, FrameworkRow.__table__
-DUE = (_cycles.c.self_due, _cycles.c.manager_due, _cycles.c.calibration_due, _cycles.c.close_due)
-_CYCLES = (
-    select(_cycles.c.name, _ladders.c.name, _versions.c.version, _cycles.c.open, *DUE)
-    .join(_versions, _versions.c.id == _cycles.c.version_id)
-    .join(_ladders, _ladders.c.id == _versions.c.framework_id)
-    .order_by(_cycles.c.created_at, _cycles.c.id)
-)
-_HEADERS = (
-    select(_cycles.c.name, _assessments.c.state, _assessments.c.revision)
-    .select_from(_assessments)
-    .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
-    .where(_assessments.c.person_id == _PERSON_ID, _assessments.c.rater == bindparam("rater"))
-    .order_by(_cycles.c.created_at, _cycles.c.id)
-)
-# an autosave's writes (the ids as subqueries: no round trip of their own)
-_CYCLE_ID = select(_cycles.c.id).where(_cycles.c.name == bindparam("cycle")).scalar_subquery()
-_ADD = (
-    insert(table(AssessmentRow))
-    .values(
-        person_id=_PERSON_ID,
-        cycle_id=_CYCLE_ID,
-        rater=bindparam("as_rater"),
-        state=bindparam("new_state"),
-        revision=1,
-    )
-    .returning(_assessments.c.id)
-)
-_UPDATE = (  # only at the revision it was read at
-    update(table(AssessmentRow))
-    .where(
-        _assessments.c.person_id == _PERSON_ID,
-        _assessments.c.cycle_id == _CYCLE_ID,
-        _assessments.c.rater == bindparam("as_rater"),
-        _assessments.c.revision == bindparam("read_at"),
-    )
-    .values(state=bindparam("new_state"), revision=bindparam("new_revision"))
-    .returning(_assessments.c.id)
-)
-_ADD_RATINGS = insert(table(RatingRow))
-
 
 class SqlAssessmentRepository:
     def __init__(self, session: Session) -> None:
@@ -138,7 +31,7 @@ class SqlAssessmentRepository:
     def cycles(self) -> list[Cycle]:
         return [
             Cycle(name, ladder, version, bool(is_open), DueDates(*due))
-            for name, ladder, version, is_open, *due in self.session.execute(_CYCLES)
+            for name, ladder, version, is_open, *due in self.session.execute(sql.CYCLES)
         ]
 
     def add_cycle(self, cycle: Cycle) -> None:
@@ -200,7 +93,7 @@ class SqlAssessmentRepository:
     def states(self, cycle: str, below: str | None = None) -> dict[str, dict[str, str]]:
         """person → rater → state of every assessment in a cycle (no ratings read); of the
         people below the manager ``below`` only, when given."""
-        query = _STATES if below is None else _STATES_BELOW
+        query = sql.STATES if below is None else sql.STATES_BELOW
         found: dict[str, dict[str, str]] = {}
         rows = self.session.execute(query, {"cycle": cycle, "below": below}).all()
         for email, rater, state in rows:  # fetched at once: thousands of rows
@@ -240,7 +133,7 @@ class SqlAssessmentRepository:
     def get(self, person: str, cycle: str, rater: str) -> Assessment | None:
         """One assessment with its ratings, in one statement."""
         params = {"person": person, "cycle": cycle, "rater": rater}
-        found = _assessments_in(person, self.session.execute(_ONE, params).all())
+        found = _assessments_in(person, self.session.execute(sql.ONE, params).all())
         return found[0] if found else None
 
     def for_person(self, person: str, cycle: str | None = None) -> list[Assessment]:
@@ -248,10 +141,10 @@ class SqlAssessmentRepository:
         one statement."""
         if cycle is None:
             return _assessments_in(
-                person, self.session.execute(_OF_PERSON, {"person": person}).all()
+                person, self.session.execute(sql.OF_PERSON, {"person": person}).all()
             )
         params = {"person": person, "cycle": cycle}
-        return _assessments_in(person, self.session.execute(_IN_CYCLE, params).all())
+        return _assessments_in(person, self.session.execute(sql.IN_CYCLE, params).all())
 
     def drafts(self, names: Sequence[str]) -> set[str]:
         """Of these assessments, named as the audit trail names them (``person/cycle/rater``),
@@ -259,11 +152,11 @@ class SqlAssessmentRepository:
         wanted = set(names)
         people = sorted({name.split("/", 1)[0] for name in wanted})
         query = (
-            select(_people.c.email, _cycles.c.name, _assessments.c.rater)
-            .select_from(_assessments)
-            .join(_people, _people.c.id == _assessments.c.person_id)
-            .join(_cycles, _cycles.c.id == _assessments.c.cycle_id)
-            .where(_people.c.email.in_(people), _assessments.c.state == State.DRAFT.value)
+            select(sql.people.c.email, sql.cycles.c.name, sql.assessments.c.rater)
+            .select_from(sql.assessments)
+            .join(sql.people, sql.people.c.id == sql.assessments.c.person_id)
+            .join(sql.cycles, sql.cycles.c.id == sql.assessments.c.cycle_id)
+            .where(sql.people.c.email.in_(people), sql.assessments.c.state == State.DRAFT.value)
         )
         found = {"/".join(row) for row in self.session.execute(query)}
         return found & wanted
@@ -271,7 +164,7 @@ class SqlAssessmentRepository:
     def headers(self, person: str, rater: str) -> list[Assessment]:
         """A person's assessments by one rater, oldest cycle first, with their states and
         revisions but without their ratings (``entries`` is empty)."""
-        rows = self.session.execute(_HEADERS, {"person": person, "rater": rater})
+        rows = self.session.execute(sql.HEADERS, {"person": person, "rater": rater})
         return [
             Assessment(person, cycle, rater, State(state), {}, revision)
             for cycle, state, revision in rows
@@ -282,7 +175,7 @@ class SqlAssessmentRepository:
         ratings, the others with their states and revisions only (``entries`` empty), in
         one statement."""
         headers, entries = [], {}
-        for row in self.session.execute(_HISTORY, {"person": person, "rater": rater}).all():
+        for row in self.session.execute(sql.HISTORY, {"person": person, "rater": rater}).all():
             cycle, state, revision, created, cycle_id = row[:5]
             if cycle is not None:
                 headers.append(((created, cycle_id), cycle, State(state), revision))
@@ -310,10 +203,10 @@ class SqlAssessmentRepository:
             "new_state": assessment.state.value,
         }
         if assessment.revision == 0:
-            assessment_id = self.session.execute(_ADD, keys).scalar_one()
+            assessment_id = self.session.execute(sql.ADD, keys).scalar_one()
         else:
             assessment_id = self.session.execute(
-                _UPDATE,
+                sql.UPDATE,
                 {**keys, "read_at": assessment.revision, "new_revision": assessment.revision + 1},
             ).scalar()
             if assessment_id is None:
@@ -338,7 +231,7 @@ class SqlAssessmentRepository:
         entries: Mapping[str, Entry],
         stored: Mapping[str, Entry] | None,
     ) -> None:
-        ratings = _ratings.c
+        ratings = sql.ratings.c
         if stored is None:
             self.session.execute(delete(RatingRow).where(ratings.assessment_id == assessment_id))
             changed = list(entries)
@@ -365,7 +258,7 @@ class SqlAssessmentRepository:
                 }
                 for uid in changed
             ]
-            self.session.execute(_ADD_RATINGS, rows)
+            self.session.execute(sql.ADD_RATINGS, rows)
 
     def add_many(self, assessments: Sequence[Assessment]) -> None:
         """Insert new assessments with their ratings in a few statements (bulk loads such as
@@ -416,8 +309,8 @@ class SqlAssessmentRepository:
         entries: dict[int, dict[str, Entry]] = {i: {} for i in ids}
         for start in range(0, len(ids), 5000):  # bound the IN list
             rows = self.session.execute(
-                select(_ratings.c.assessment_id, *_ENTRY).where(
-                    _ratings.c.assessment_id.in_(ids[start : start + 5000])
+                select(sql.ratings.c.assessment_id, *sql.ENTRY).where(
+                    sql.ratings.c.assessment_id.in_(ids[start : start + 5000])
                 )
             )  # plain rows, not ORM objects: a person has hundreds of ratings
             for assessment_id, uid, rating, *rest in rows:
@@ -426,7 +319,7 @@ class SqlAssessmentRepository:
 
 
 def _assessments_in(person: str, rows: Iterable[Any]) -> list[Assessment]:
-    """The assessments in rows of ``_OF_PERSON`` (fetched at once: hundreds of ratings), in
+    """The assessments in rows of ``sql.OF_PERSON`` (fetched at once: hundreds of ratings), in
     their order."""
     found: dict[tuple[str, str], dict[str, Entry]] = {}
     assessments = []

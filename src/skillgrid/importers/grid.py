@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from skillgrid.domain.errors import LadderError, Problem
 from skillgrid.domain.framework import Level, Track, build_framework
 from skillgrid.domain.keys import assign_keys, split_key_suffix
 from skillgrid.domain.splitting import (
@@ -20,6 +19,7 @@ from skillgrid.domain.splitting import (
     split_sentences,
     take_examples,
 )
+from skillgrid.importers import grid_checks as check
 from skillgrid.importers.asides import description_index, set_aside_rows, stray_labels, thin_cells
 from skillgrid.importers.labels import (
     is_number_label,
@@ -29,7 +29,6 @@ from skillgrid.importers.labels import (
     points_down,
 )
 from skillgrid.importers.options import (
-    MAX_CELL_CHARS,
     MAX_LEVELS,
     MAX_TRACKS,
     Format,
@@ -63,30 +62,6 @@ class Labelled:
     column: int
 
 
-class _Problems:
-    """Problems found so far; columns are counted in the grid without its empty columns and
-    reported as the source shows them (``kept`` holds each kept column's source index)."""
-
-    def __init__(self, source: str, kept: tuple[int, ...] = ()) -> None:
-        self.source = source
-        self.kept = kept
-        self.items: list[Problem] = []
-
-    def add(self, message: str, hint: str, row: int | None = None, col: int | None = None) -> None:
-        self.items.append(Problem(message, hint, self.source, row, self._column(col)))
-
-    def _column(self, col: int | None) -> int | None:
-        if col is None or not self.kept:
-            return col
-        if col <= len(self.kept):
-            return self.kept[col - 1] + 1
-        return self.kept[-1] + 1 + col - len(self.kept)  # past the last kept column
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise LadderError(self.items)
-
-
 def _strip_empty_columns(rows: list[GridRow]) -> tuple[list[GridRow], tuple[int, ...]]:
     """Cut the columns that are empty in every row: a table starting at B3, a narrow spacer
     column between the labels and the levels. A row keeps its own length (a short row is
@@ -116,18 +91,18 @@ def build_from_grid(
 ) -> ImportResult:
     """Read a ladder from ``rows``; raise :class:`LadderError` listing every problem."""
     rows, kept = _strip_empty_columns(rows)
-    problems = _Problems(source, kept)
-    _check_cell_sizes(rows, problems)
+    problems = check.Problems(source, kept)
+    check.cell_sizes(rows, problems)
     problems.raise_if_any()
     header_index = find_header(rows)
     if header_index is None:
-        _no_header(rows, problems)
+        check.no_header(rows, problems)
     assert header_index is not None
     header = rows[header_index]
     title = _title(rows[:header_index])
     body = [row for row in rows[header_index + 1 :] if row.filled()]
     width = max(i for i, cell in enumerate(header.cells) if cell.strip()) + 1
-    _check_body(header, body, width, strict_width, problems)
+    check.body_rows(header, body, width, strict_width, problems)
     problems.raise_if_any()
 
     orientation, overruled = _orientation(header, body, width, options)
@@ -217,75 +192,12 @@ def _warnings(
     return tuple(found)
 
 
-def _check_cell_sizes(rows: list[GridRow], problems: _Problems) -> None:
-    for row in rows:
-        for i, cell in enumerate(row.cells):
-            if len(cell) > MAX_CELL_CHARS:
-                problems.add(
-                    f"cell holds {len(cell):,} characters; the limit is {MAX_CELL_CHARS:,}",
-                    "a cell holds the criteria of one track at one level: shorten it or "
-                    "check that a quote is not left open so the rest of the file ran into it",
-                    row.number,
-                    i + 1,
-                )
-
-
-def _no_header(rows: list[GridRow], problems: _Problems) -> None:
-    if not any(row.filled() for row in rows):
-        problems.add(
-            "the file is empty",
-            "give a table with a header row of track names and one row per level",
-        )
-    else:
-        problems.add(
-            "no header row: no row has two or more non-empty cells",
-            "a ladder is a table: a header row naming the tracks (or levels), then one row "
-            "per level (or track) with its label in the first column",
-        )
-    problems.raise_if_any()
-
-
 def _title(above: list[GridRow]) -> str | None:
     for row in above:
         text = next((cell.strip() for cell in row.cells if cell.strip()), "")
         if text:
             return text
     return None
-
-
-def _check_body(
-    header: GridRow, body: list[GridRow], width: int, strict_width: bool, problems: _Problems
-) -> None:
-    if not body:
-        problems.add(
-            "the header has no rows below it",
-            "add one row per level (or per track) under the header",
-            header.number,
-        )
-    for row in body:
-        stray = [i for i in range(width, len(row.cells)) if row.cells[i].strip()]
-        if stray:
-            problems.add(
-                f"ragged row: a value in column {stray[0] + 1}, but the header has {width} columns",
-                "give that column a header, or remove the value (a delimiter inside an "
-                "unquoted cell splits it in two: quote the cell)",
-                row.number,
-                stray[0] + 1,
-            )
-        elif strict_width and len(row.cells) < width:
-            problems.add(
-                f"ragged row: {len(row.cells)} cells, but the header has {width} columns",
-                "give every row as many cells as the header (empty cells are fine)",
-                row.number,
-                len(row.cells) + 1,
-            )
-        if not row.get(0).strip():
-            problems.add(
-                "the row has content but no label in its first column",
-                "put the level (or track) label in the first column",
-                row.number,
-                1,
-            )
 
 
 def _detect_orientation(
@@ -321,48 +233,14 @@ def _axis_words(orientation: Orientation, is_levels: bool) -> tuple[str, str]:
     return ("level" if is_levels else "track", "first column" if along_rows else "header row")
 
 
-def _duplicates(labels: list[Labelled], what: str, where: str, problems: _Problems) -> None:
-    seen: dict[str, Labelled] = {}
-    for label in labels:
-        key = label.text.casefold()
-        if key and key in seen:
-            first = seen[key]
-            problems.add(
-                f"duplicate {what} {label.text!r} (also at row {first.row}, column {first.column})",
-                f"each {what} must appear once in the {where}: rename or merge them",
-                label.row,
-                label.column,
-            )
-        seen.setdefault(key, label)
-
-
-def _too_many(labels: list[Labelled], what: str, limit: int, problems: _Problems) -> None:
-    if len(labels) > limit:
-        problems.add(
-            f"{len(labels)} {what}s; the limit is {limit}",
-            "check that levels and tracks are not swapped (--levels-as) or split the ladder",
-        )
-
-
-def _empty(labels: list[Labelled], what: str, where: str, problems: _Problems) -> None:
-    for label in labels:
-        if not label.text:
-            problems.add(
-                f"empty {what} name",
-                f"give every {what} a name in the {where}",
-                label.row,
-                label.column,
-            )
-
-
 def _levels(
-    labels: list[Labelled], orientation: Orientation, problems: _Problems
+    labels: list[Labelled], orientation: Orientation, problems: check.Problems
 ) -> tuple[list[Level], list[int]]:
     """Levels numbered 1..N in ladder order, and for each the index of its source label."""
     what, where = _axis_words(orientation, is_levels=True)
-    _too_many(labels, what, MAX_LEVELS, problems)
-    _empty(labels, what, where, problems)
-    _duplicates(labels, what, where, problems)
+    check.too_many(labels, what, MAX_LEVELS, problems)
+    check.empty(labels, what, where, problems)
+    check.duplicates(labels, what, where, problems)
     order, gap = level_order([label.text for label in labels])
     if gap is not None:
         label = labels[gap.index]
@@ -380,17 +258,20 @@ def _levels(
 
 
 def _tracks(
-    labels: list[Labelled], orientation: Orientation, options: ImportOptions, problems: _Problems
+    labels: list[Labelled],
+    orientation: Orientation,
+    options: ImportOptions,
+    problems: check.Problems,
 ) -> list[Track]:
     what, where = _axis_words(orientation, is_levels=False)
-    _too_many(labels, what, MAX_TRACKS, problems)
-    _empty(labels, what, where, problems)
+    check.too_many(labels, what, MAX_TRACKS, problems)
+    check.empty(labels, what, where, problems)
     named = [split_key_suffix(label.text) for label in labels]
     names = [
         Labelled(name, label.row, label.column)
         for (name, _), label in zip(named, labels, strict=True)
     ]
-    _duplicates(names, what, where, problems)
+    check.duplicates(names, what, where, problems)
     explicit = {name: key for name, key in named if key}
     seen_keys: dict[str, Labelled] = {}
     for (_, key), label in zip(named, labels, strict=True):

@@ -22,6 +22,7 @@ from skillgrid.services import (
     evidence,
     frameworks,
     people,
+    people_import,
     targets,
 )
 from skillgrid.services.unit_of_work import UnitOfWork
@@ -79,7 +80,7 @@ def build_demo(make: Callable[[], UnitOfWork], seed: int = 7) -> Demo:
     people.add_team(make(), "Infrastructure", actor=OPERATOR)
     for team, parent in TEAMS.items():
         people.add_team(make(), team, parent, actor=OPERATOR)
-    people.import_people(make(), csv.encode(), "demo-people.csv", actor=OPERATOR)
+    people_import.import_people(make(), csv.encode(), "demo-people.csv", actor=OPERATOR)
     for target in TARGETS:
         targets.set_target(make(), target, actor=OPERATOR)
     for _, email, *_ in roster:

@@ -1,11 +1,10 @@
-"""People and teams: add, update, import from CSV, list. Every change keeps one manager per
-person, no management cycle and no team inside itself."""
+"""People and teams: add, update, list (a people file's import: :mod:`people_import`). Every
+change keeps one manager per person, no management cycle and no team inside itself."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from skillgrid.domain.assessments import OPERATOR, Actor
 from skillgrid.domain.errors import Conflict, InputError, NotFound, Problem
@@ -24,18 +23,6 @@ from skillgrid.domain.people import (
 from skillgrid.services.audit import person_fields, record, record_change
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
-
-if TYPE_CHECKING:
-    from skillgrid.importers.people import PeopleFile
-
-
-@dataclass(frozen=True)
-class PeopleImport:
-    """What a CSV import did."""
-
-    added: int
-    updated: int
-    teams_created: tuple[str, ...]
 
 
 def add_team(uow: UnitOfWork, name: str, parent: str | None = None, *, actor: Actor) -> Team:
@@ -190,7 +177,7 @@ def store_people(
     uow.people.save(people)
     moved = [p.email for p in people if p.email in stored and p.team != stored[p.email].team]
     uow.summaries.follow_teams(moved)  # team reports count people where they are now
-    _record_people(uow, actor, people, stored)
+    record_people(uow, actor, people, stored)
     leaving = set()
     for person in people:
         was = stored.get(person.email)
@@ -229,7 +216,7 @@ def _hand_over_reports(
     moved = [replace(p, manager=successor(p.manager)) for p in reports]
     if moved:
         uow.people.save(moved)
-        _record_people(uow, actor, moved, {p.email: p for p in reports})
+        record_people(uow, actor, moved, {p.email: p for p in reports})
     return moved
 
 
@@ -255,62 +242,7 @@ def rename_team(uow: UnitOfWork, actor: Actor, old: str, new: str) -> str:
     return new
 
 
-def import_people(uow: UnitOfWork, data: bytes, source: str, *, actor: Actor) -> PeopleImport:
-    """Add or update people from CSV ``name,email,team,manager_email,role``; teams that do
-    not exist yet are created. All or nothing: every problem is reported with its row.
-
-    For people already on file, a column the file does not have (or a blank role) keeps
-    what is stored, and the active flag is never changed by an import."""
-    require_admin(actor, "import people")
-    from skillgrid.importers.people import read_people
-
-    read = read_people(data, source)
-    with uow.write():
-        known = {p.email: p for p in uow.people.people()}
-        check_managers(read, known, source)
-        people = [merged_from_file(person, known.get(person.email), read) for person in read.people]
-        teams = {team.name for team in uow.people.teams()}
-        missing_teams = sorted({p.team for p in people if p.team and p.team not in teams})
-        check_references(uow, people, extra_teams=set(missing_teams))
-        for name in missing_teams:
-            uow.people.add_team(Team(name))
-            record(uow, actor, "add", "team", name, after={"parent": None, "source": source})
-        uow.people.save(people)
-        moved = [p.email for p in people if p.email in known and known[p.email].team != p.team]
-        uow.summaries.follow_teams(moved)  # team reports count people where they are now
-        _record_people(uow, actor, people, known)
-        uow.commit()
-    updated = sum(1 for p in people if p.email in known)
-    return PeopleImport(len(people) - updated, updated, tuple(missing_teams))
-
-
-def check_managers(
-    read: PeopleFile, known: Mapping[str, Person], source: str, leaving: Set[str] = frozenset()
-) -> None:
-    """Each manager a file names is in the file or stays on file, found by row and column,
-    before the checks that know people only by email (a sync's ``leaving``: a manager not in
-    the file that it would deactivate under their reports)."""
-    in_file = {person.email for person in read.people}
-    column = read.column_numbers.get("manager_email")
-    problems = []
-    for person in read.people:
-        manager = person.manager
-        if manager is None or manager in in_file:
-            continue
-        if manager in leaving:
-            what = f"manager {manager} is not in the file, so this sync would deactivate them"
-            hint = "add the manager's row (the file should be the whole export)"
-        elif manager not in known:
-            what = f"manager {manager} is neither in the file nor on file"
-            hint = "add the manager's row, or correct the email"
-        else:
-            continue
-        problems.append(Problem(what, hint, source, read.rows.get(person.email), column))
-    if problems:
-        raise InputError(problems)
-
-
-def _record_people(
+def record_people(
     uow: UnitOfWork, actor: Actor, people: list[Person], known: dict[str, Person]
 ) -> None:
     """One entry per person added or changed (a person stored unchanged gets none);
@@ -332,20 +264,6 @@ def _record_people(
             person_fields(person),
             person=person.email,
         )
-
-
-def merged_from_file(person: Person, stored: Person | None, read: PeopleFile) -> Person:
-    """``person`` as a file gives them, over what is stored of them: a column the file
-    does not have (or a blank role) keeps what is stored, and so does the active flag."""
-    if stored is None:
-        return person
-    return replace(
-        person,
-        team=person.team if "team" in read.columns else stored.team,
-        manager=person.manager if "manager_email" in read.columns else stored.manager,
-        role=stored.role if person.email in read.blank_roles else person.role,
-        active=stored.active,
-    )
 
 
 def _checked(person: Person) -> Person:

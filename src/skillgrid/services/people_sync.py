@@ -17,13 +17,8 @@ from typing import TYPE_CHECKING, Any
 from skillgrid.domain.assessments import Actor
 from skillgrid.domain.people import MassDeactivation, Person
 from skillgrid.services.audit import person_fields
-from skillgrid.services.people import (
-    check_managers,
-    check_references,
-    ensure_team,
-    merged_from_file,
-    store_people,
-)
+from skillgrid.services.people import check_references, ensure_team, store_people
+from skillgrid.services.people_import import check_managers, merged_from_file
 from skillgrid.services.permissions import require_admin
 from skillgrid.services.unit_of_work import UnitOfWork
 

@@ -22,6 +22,7 @@ from skillgrid.domain.insight import Target
 from skillgrid.domain.leveling import SCALE, Rating
 from skillgrid.services import accounts, cycles, frameworks, people, summaries, targets
 from skillgrid.services.demo import DEMO_PASSWORD, FIRST
+from skillgrid.services.people_import import import_people
 from skillgrid.services.unit_of_work import UnitOfWork
 
 SENIORITY = (1, 2, 3, 4, 5, 6)
@@ -73,7 +74,7 @@ def build_synthetic(
     csv = "name,email,team,manager_email,role\n" + "".join(
         f"{p.name},{p.email},{p.team},{p.manager or ''},{p.role}\n" for p in roster
     )
-    people.import_people(make(), csv.encode(), "synthetic-people.csv", actor=OPERATOR)
+    import_people(make(), csv.encode(), "synthetic-people.csv", actor=OPERATOR)
     for target in _targets(rng, teams, keys):
         targets.set_target(make(), target, actor=OPERATOR)
     shown = [("admin@example.com", "admin"), (roster[0].email, "head of engineering")]

@@ -187,6 +187,7 @@ def routers() -> list[tuple[str, APIRouter]]:
     from skillgrid.web.api import webhooks as api_webhooks
     from skillgrid.web.pages import (
         admin,
+        admin_cycles,
         admin_people,
         assess,
         audit,
@@ -206,7 +207,7 @@ def routers() -> list[tuple[str, APIRouter]]:
     # Routes are matched in this order, one after another: the pages and answers of a
     # review week first (each router passed costs a request a few microseconds a route)
     pages = [people, assess, team, home, ladders, insight, health, auth, sso]
-    pages += [evidence, admin, admin_people, audit, webhooks, invitations, tokens]
+    pages += [evidence, admin, admin_cycles, admin_people, audit, webhooks, invitations, tokens]
     api = [
         api_people,
         api_frameworks,

@@ -1,5 +1,6 @@
-"""Administration: ladders (upload with a preview of the split before storing), cycles,
-people (CSV) and accounts. Admins only; everyone else gets 404."""
+"""Administration: the page, and its forms for ladders (upload with a preview of the split
+before storing), people (CSV), accounts and invitations; the cycles' forms are in
+:mod:`admin_cycles`. Admins only; everyone else gets 404."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def _read(upload: UploadFile) -> bytes:
     return data
 
 
-def _back(section: str) -> Response:
+def back_to(section: str) -> Response:
     return RedirectResponse(f"/admin#{html_id(section)}", status_code=303)
 
 
@@ -55,10 +56,10 @@ def admin_page(
 ) -> Response:
     """The administration page; ``find``: list the people whose name or email holds it."""
     with user:
-        return _admin(request, user, find=find.strip())
+        return page(request, user, find=find.strip())
 
 
-def _admin(
+def page(
     request: Request,
     user: Caller,
     errors: Mapping[str, str] | None = None,
@@ -107,7 +108,7 @@ def _admin(
     )
 
 
-def _posted(
+def posted(
     request: Request,
     user: Caller,
     csrf_token: str,
@@ -126,7 +127,7 @@ def _posted(
         except SkillGridError as error:
             if isinstance(error, Forbidden) or not user.actor.is_admin:
                 raise  # everyone else gets the page's 404, as before
-            return _admin(request, user, {section: str(error)}, typed)
+            return page(request, user, {section: str(error)}, typed)
 
 
 @router.post("/admin/ladders/preview")
@@ -170,7 +171,7 @@ def ladder_preview(
         )
 
     typed = {"ladder_name": name, "split": split, "levels": levels}
-    return _posted(request, user, csrf_token, "ladders", typed, preview)
+    return posted(request, user, csrf_token, "ladders", typed, preview)
 
 
 @router.post("/admin/ladders/store")
@@ -250,102 +251,6 @@ def criterion_examples(
         )
 
 
-@router.post("/admin/cycles")
-def cycle_open(
-    request: Request,
-    user: CurrentUser,
-    name: Annotated[str, Form(max_length=100)],
-    ladder: Annotated[str, Form(max_length=100)],
-    csrf_token: Csrf = "",
-) -> Response:
-    from skillgrid.services.cycles import open_cycle
-
-    def opened() -> Response:
-        open_cycle(user.uow, name, ladder, actor=user.actor)
-        return _back("cycles")
-
-    return _posted(
-        request, user, csrf_token, "cycles", {"cycle_name": name, "ladder": ladder}, opened
-    )
-
-
-@router.post("/admin/cycles/{name}/due")
-def cycle_due(
-    request: Request,
-    user: CurrentUser,
-    name: str,
-    csrf_token: Csrf = "",
-    self_: Annotated[str, Form(alias="self", max_length=10)] = "",
-    manager: Annotated[str, Form(max_length=10)] = "",
-    calibration: Annotated[str, Form(max_length=10)] = "",
-    close: Annotated[str, Form(max_length=10)] = "",
-    shown: Annotated[str, Form(max_length=100)] = "",
-) -> Response:
-    """Set a cycle's due dates (an empty field: none). Only the dates changed on the form are
-    stored (``shown``: the four as the form showed them), so a date another admin set
-    meanwhile is not put back."""
-    from skillgrid.services.cycles import set_due_dates
-
-    typed = {"self": self_, "manager": manager, "calibration": calibration, "close": close}
-    was = dict(zip(typed, shown.split(","), strict=False)) if shown else {}
-
-    def changed() -> Response:
-        edited = {step: day for step, day in typed.items() if was.get(step) != day}
-        set_due_dates(user.uow, name, _dates(edited), actor=user.actor)
-        return _back("cycles")
-
-    kept = {f"due-{name}-{step}": day for step, day in typed.items()}
-    return _posted(request, user, csrf_token, f"due-{name}", kept, changed)
-
-
-def _dates(typed: Mapping[str, str]) -> dict[str, dt.date | None]:
-    """Step → date from the form's YYYY-MM-DD fields (empty: none)."""
-    found: dict[str, dt.date | None] = {}
-    for step, text in typed.items():
-        try:
-            found[step] = dt.date.fromisoformat(text.strip()) if text.strip() else None
-        except ValueError:
-            raise InputError(
-                [Problem(f"the {step} due date {text!r} is not a date", "give YYYY-MM-DD")]
-            ) from None
-    return found
-
-
-@router.post("/admin/cycles/{name}/state")
-def cycle_state(
-    request: Request,
-    user: CurrentUser,
-    name: str,
-    open: Annotated[bool, Form()],
-    csrf_token: Csrf = "",
-) -> Response:
-    from skillgrid.services.cycles import set_cycle_open
-
-    def changed() -> Response:
-        set_cycle_open(user.uow, name, open, actor=user.actor)
-        return _back("cycles")
-
-    return _posted(request, user, csrf_token, "cycles", {}, changed)
-
-
-@router.post("/admin/cycles/{name}/move")
-def cycle_move(
-    request: Request,
-    user: CurrentUser,
-    name: str,
-    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
-    csrf_token: Csrf = "",
-) -> Response:
-    """Move an open cycle to the ladder version the page offered (not a newer one stored
-    since), then show what became of its ratings."""
-    from skillgrid.services.cycles import move_cycle
-
-    def moved() -> Response:
-        return _admin(request, user, moved=move_cycle(user.uow, name, version, actor=user.actor))
-
-    return _posted(request, user, csrf_token, f"move-{name}", {}, moved)
-
-
 @router.post("/admin/people")
 def people_upload(
     request: Request,
@@ -353,14 +258,14 @@ def people_upload(
     file: Annotated[UploadFile, File()],
     csrf_token: Csrf = "",
 ) -> Response:
-    from skillgrid.services.people import import_people
+    from skillgrid.services.people_import import import_people
 
     def imported() -> Response:
         with expensive(request, user.email):
             import_people(user.uow, _read(file), file.filename or "people.csv", actor=user.actor)
-        return _back("people")
+        return back_to("people")
 
-    return _posted(request, user, csrf_token, "people", {}, imported)
+    return posted(request, user, csrf_token, "people", {}, imported)
 
 
 @router.post("/admin/accounts")
@@ -376,10 +281,10 @@ def account_add(
 
     def added() -> Response:
         add_user(user.uow, email, password, admin=admin, actor=user.actor)
-        return _back("accounts")
+        return back_to("accounts")
 
     typed = {"account_email": email, "account_admin": "true" if admin else ""}
-    return _posted(request, user, csrf_token, "accounts", typed, added)  # never the password
+    return posted(request, user, csrf_token, "accounts", typed, added)  # never the password
 
 
 @router.post("/admin/invitations")
@@ -399,14 +304,14 @@ def invitation_add(
         issued = create_invitation(
             user.uow, email, site_of(request), admin=admin, send=send, actor=user.actor
         )
-        return _admin(request, user, invited=issued)
+        return page(request, user, invited=issued)
 
     typed = {
         "invite_email": email,
         "invite_admin": "true" if admin else "",
         "invite_send": "true" if send else "",
     }
-    return _posted(request, user, csrf_token, "invitations", typed, invited)
+    return posted(request, user, csrf_token, "invitations", typed, invited)
 
 
 @router.post("/admin/invitations/{email}/revoke")
@@ -421,6 +326,6 @@ def invitation_revoke(
 
     def revoked() -> Response:
         revoke_invitation(user.uow, email, actor=user.actor)
-        return _back("invitations")
+        return back_to("invitations")
 
-    return _posted(request, user, csrf_token, "invitations", {}, revoked)
+    return posted(request, user, csrf_token, "invitations", {}, revoked)
