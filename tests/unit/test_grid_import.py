@@ -128,6 +128,16 @@ def test_every_problem_is_reported_at_once() -> None:
     assert any("no label" in m and "row 3, column 1" in m for m in messages)
 
 
+def test_a_ragged_row_names_the_columns_as_the_file_numbers_them() -> None:
+    """An empty spacer column is set aside before the checks; the message still counts it,
+    as the location does."""
+    with pytest.raises(LadderError) as caught:
+        read("Level,,Dex,Str\nE0,,Writes clean code,Ships,extra\nE1,,Writes tests,Fixes\n")
+    problem = caught.value.problems[0]
+    assert problem.column == 5
+    assert "column 5, past the header's last column (4)" in problem.message
+
+
 def test_sheet_option_on_a_text_file_is_refused_not_ignored() -> None:
     with pytest.raises(LadderError, match="--sheet 'Ladder' was given, but this is a csv file"):
         read("Level,Ops\n1,a\n", sheet="Ladder")

@@ -23,9 +23,10 @@ class Problems:
         self.items: list[Problem] = []
 
     def add(self, message: str, hint: str, row: int | None = None, col: int | None = None) -> None:
-        self.items.append(Problem(message, hint, self.source, row, self._column(col)))
+        self.items.append(Problem(message, hint, self.source, row, self.column(col)))
 
-    def _column(self, col: int | None) -> int | None:
+    def column(self, col: int | None) -> int | None:
+        """A column of the grid without its empty columns, as the source numbers it."""
         if col is None or not self.kept:
             return col
         if col <= len(self.kept):
@@ -77,16 +78,18 @@ def body_rows(
     for row in body:
         stray = [i for i in range(width, len(row.cells)) if row.cells[i].strip()]
         if stray:
+            at, last = problems.column(stray[0] + 1), problems.column(width)
             problems.add(
-                f"ragged row: a value in column {stray[0] + 1}, but the header has {width} columns",
+                f"ragged row: a value in column {at}, past the header's last column ({last})",
                 "give that column a header, or remove the value (a delimiter inside an "
                 "unquoted cell splits it in two: quote the cell)",
                 row.number,
                 stray[0] + 1,
             )
         elif strict_width and len(row.cells) < width:
+            ends, last = problems.column(len(row.cells)), problems.column(width)
             problems.add(
-                f"ragged row: {len(row.cells)} cells, but the header has {width} columns",
+                f"ragged row: it ends at column {ends}, before the header's last column ({last})",
                 "give every row as many cells as the header (empty cells are fine)",
                 row.number,
                 len(row.cells) + 1,
