@@ -139,7 +139,8 @@ def markdown_rows(lines: list[str], source: str) -> list[GridRow]:
             [
                 Problem(
                     "a second table follows the first; SkillGrid reads one table per file",
-                    "put every track in one table, or split the file in two",
+                    "put every track in one table, split the file in two, or remove the tables "
+                    "that are not the ladder (a table of salaries or of links)",
                     source,
                     end + later + 1,
                 )
