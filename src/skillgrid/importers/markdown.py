@@ -36,19 +36,19 @@ def read_markdown(data: bytes, source: str, options: ImportOptions) -> ImportRes
     the table cannot be, or if the outline's criteria hold more text (a table of the levels'
     titles and years over a section for each level), with a warning that the tables were
     left out."""
-    text = decode(data, source, options.encoding)
-    if (kept := _in_front_matter(text.splitlines(), source, options)) is not None:
+    written = decode(data, source, options.encoding).splitlines()
+    if (kept := _in_front_matter(written, source, options)) is not None:
         return kept
-    lines = readable(text.splitlines(), source)
+    lines = readable(written, source)
     start = _table_start(lines)
     try:
         if start is None and (outline := read_outline(lines, source, options)):
             return outline
     except LadderError as refused:  # headings, but none read as a ladder's
-        if not any(_TABLE_TAG.search(line) for line in lines):
+        if not (note := _html_table(lines)):
             raise
         first, *rest = refused.problems
-        raise LadderError([replace(first, message=first.message + _HTML_TABLE), *rest]) from None
+        raise LadderError([replace(first, message=first.message + note), *rest]) from None
     try:
         rows = markdown_rows(lines, source)
         table = build_from_grid(rows, source, Format.MARKDOWN, options, strict_width=False)
@@ -97,6 +97,11 @@ def _in_front_matter(lines: list[str], source: str, options: ImportOptions) -> I
     return ImportResult(framework, Format.MARKDOWN, warnings=(_FRONT_MATTER_READ,))
 
 
+def _html_table(lines: list[str]) -> str:
+    """What a refusal adds when the file holds an HTML table, which is not read."""
+    return _HTML_TABLE if any(_TABLE_TAG.search(line) for line in lines) else ""
+
+
 def _left_out(outline: ImportResult, start: int, why: str) -> ImportResult:
     warning = f"the table at line {start + 1} was left out: it {why}"
     return replace(outline, warnings=(warning, *outline.warnings))
@@ -116,7 +121,7 @@ def markdown_rows(lines: list[str], source: str) -> list[GridRow]:
                 Problem(
                     "no Markdown table (a header line followed by a |---|---| line), and no "
                     "outline (a heading for each level over a heading for each track)"
-                    + (_HTML_TABLE if any(_TABLE_TAG.search(line) for line in lines) else ""),
+                    + _html_table(lines),
                     "write the ladder as a pipe table (| Level | Track A | Track B |), or as "
                     "## Level 1, under it ### Track A and its criteria as list items",
                     source,

@@ -31,8 +31,7 @@ def readable(lines: list[str], source: str) -> list[str]:
     part of a ladder. A fence never closed is a problem at its line."""
     kept = list(lines)
     fence, opened, comment, raw = "", 0, False, ""
-    if _front_matter(lines):
-        end = lines.index(next(line for line in lines[1:] if line.strip() in ("---", "...")), 1)
+    if (end := _front_matter_end(lines)) is not None:
         kept[: end + 1] = [""] * (end + 1)
     for i, line in enumerate(kept):
         if raw:
@@ -70,17 +69,16 @@ def readable(lines: list[str], source: str) -> list[str]:
 
 def front_matter(lines: list[str]) -> str | None:
     """The YAML of the front matter the file opens with, or None."""
-    if not _front_matter(lines):
-        return None
-    end = next(i for i, line in enumerate(lines[2:], 2) if line.strip() in ("---", "..."))
-    return "\n".join(lines[1:end])
+    end = _front_matter_end(lines)
+    return "\n".join(lines[1:end]) if end is not None else None
 
 
-def _front_matter(lines: list[str]) -> bool:
-    """Whether the file opens with front matter: ``---``, ``key: value`` lines, ``---``."""
+def _front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line closing the front matter the file opens with (``---``,
+    ``key: value`` lines, ``---``), or None."""
     if len(lines) < 3 or lines[0].strip() != "---" or not _FRONT_MATTER.match(lines[1]):
-        return False
-    return any(line.strip() in ("---", "...") for line in lines[2:])
+        return None
+    return next((i for i, line in enumerate(lines[2:], 2) if line.strip() in ("---", "...")), None)
 
 
 def _uncommented(line: str, inside: bool) -> tuple[str, bool]:
